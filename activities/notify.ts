@@ -1,0 +1,65 @@
+// Reminders and escalations: resolve who must hear it (the actor, or the level of the chain above
+// them), write the notification record with its time and level, and leave delivery (e-mail,
+// webhooks) to the outbox dispatcher. The key makes a retried activity write one record.
+import type { ActivityDeps } from './deps';
+import { formatIndonesianDate } from '../domain/format';
+
+export interface NotifyInput {
+  agreementId: string;
+  key: string;
+  item: string;
+  kind: 'reminder' | 'escalation';
+  level: number;
+  awaitingPositionId: string | null;
+  dueAt: string;
+}
+
+const ITEM_TEXT: Record<string, string> = {
+  draft: 'menyusun dan mengajukan draf Perjanjian Kinerja',
+  review: 'menelaah draf Perjanjian Kinerja bawahan',
+  sign: 'menandatangani Perjanjian Kinerja',
+  report: 'melaporkan realisasi kinerja triwulan',
+  verify: 'memverifikasi laporan realisasi triwulan',
+  evaluation: 'menyelesaikan evaluasi kinerja akhir tahun',
+};
+
+export function describeItem(item: string): string {
+  const [what, which] = item.split(':');
+  const base = ITEM_TEXT[what] ?? item;
+  return which?.startsWith('Q') ? `${base} ${['I', 'II', 'III', 'IV'][Number(which.slice(1)) - 1]}` : base;
+}
+
+export function createNotifyActivities({ db, publicUrl }: ActivityDeps) {
+  return {
+    async notify(input: NotifyInput): Promise<{ higherLevelExists: boolean; recipientPositionId: string | null }> {
+      const agreement = (await db.query('SELECT cycle_id, position_id FROM agreements WHERE id = $1', [input.agreementId])).rows[0];
+      const awaiting = input.awaitingPositionId
+        ? (await db.query('SELECT id, title, nip, official_name, email, escalation_chain FROM positions WHERE cycle_id = $1 AND id = $2', [agreement.cycle_id, input.awaitingPositionId])).rows[0]
+        : null;
+      const chain: string[] = awaiting?.escalation_chain ?? [];
+      const recipientId = input.kind === 'reminder' ? input.awaitingPositionId : chain[Math.min(input.level, chain.length) - 1] ?? null;
+      const recipient = recipientId
+        ? (await db.query('SELECT id, title, nip, official_name, email FROM positions WHERE cycle_id = $1 AND id = $2', [agreement.cycle_id, recipientId])).rows[0]
+        : null;
+      const what = describeItem(input.item);
+      const due = formatIndonesianDate(input.dueAt);
+      const link = `${publicUrl}/#/agreements/${encodeURIComponent(input.agreementId)}`;
+      const subject =
+        input.kind === 'reminder'
+          ? `Pengingat: batas waktu ${what} (${due})`
+          : `Eskalasi tingkat ${input.level}: ${awaiting?.title ?? 'tim evaluasi'} belum ${what}`;
+      const body =
+        input.kind === 'reminder'
+          ? `Yth. ${recipient?.official_name ?? 'Tim Evaluasi'},\n\nMohon segera ${what} sebelum ${due}.\n\nBuka: ${link}`
+          : `Yth. ${recipient?.official_name ?? 'Tim Evaluasi'},\n\n${awaiting?.official_name ?? ''} (${awaiting?.title ?? ''}) belum ${what}; batas waktu ${due} telah terlewati. ` +
+            `Mohon tindak lanjut sesuai kewenangan Bapak/Ibu.\n\nBuka: ${link}`;
+      await db.query(
+        `INSERT INTO notifications (key, agreement_id, item, kind, level, recipient_position, recipient_nip, recipient_email, recipient_name, subject, body, due_at)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) ON CONFLICT (key) DO NOTHING`,
+        [input.key, input.agreementId, input.item, input.kind, input.level, recipient?.id ?? null, recipient?.nip ?? null,
+          recipient?.email ?? null, recipient?.official_name ?? null, subject, body, input.dueAt],
+      );
+      return { higherLevelExists: input.kind === 'reminder' || input.level < chain.length, recipientPositionId: recipient?.id ?? null };
+    },
+  };
+}

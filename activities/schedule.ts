@@ -1,0 +1,34 @@
+// Due dates of one PK, read from its cycle's calendar (data, configurable per cycle).
+import type { ActivityDeps } from './deps';
+import { dueDatesFor, type CycleCalendar } from '../domain/schedule';
+import type { LadderPolicy } from '../domain/ladder';
+import type { Level } from '../domain/types';
+
+export interface Schedule {
+  draftDue: string;
+  reviewDue: string;
+  signDue: string;
+  /** When each quarter ends and its reporting opens. */
+  quarterEnds: string[];
+  reportDue: string[];
+  verifyDue: string[];
+  evaluationDue: string;
+  policy: LadderPolicy;
+}
+
+export function createScheduleActivities({ db }: ActivityDeps) {
+  return {
+    async loadSchedule({ agreementId }: { agreementId: string }): Promise<Schedule> {
+      const { rows } = await db.query(
+        `SELECT c.year, c.calendar, p.level FROM agreements a
+           JOIN cycles c ON c.id = a.cycle_id
+           JOIN positions p ON p.cycle_id = a.cycle_id AND p.id = a.position_id
+          WHERE a.id = $1`,
+        [agreementId],
+      );
+      if (rows.length === 0) throw new Error(`agreement ${agreementId} is not stored`);
+      const { year, calendar, level } = rows[0] as { year: number; calendar: Partial<CycleCalendar>; level: Level };
+      return dueDatesFor(year, level, calendar);
+    },
+  };
+}

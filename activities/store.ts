@@ -1,0 +1,85 @@
+// Records of each PK in PostgreSQL. Short, idempotent writes run as local activities.
+import type { ActivityDeps } from './deps';
+import type { AgreementContent, QuarterReport } from '../domain/types';
+import { appendAuditRow, type AuditEntry } from './audit';
+import { canonicalJson, sha256Hex } from './hash';
+import type { Phase } from '../workflows/messages';
+
+export interface StateSummary {
+  phase: Phase;
+  version: number;
+  overdue: boolean;
+  escalationLevel: number;
+  dueAt: string | null;
+  awaiting: string | null;
+  score: number | null;
+  predicate: string | null;
+}
+
+export function createStoreActivities({ db }: ActivityDeps) {
+  return {
+    async recordState({ agreementId, state }: { agreementId: string; state: StateSummary }): Promise<void> {
+      await db.query(
+        `UPDATE agreements SET phase = $2, version = $3, overdue = $4, escalation_level = $5, due_at = $6,
+                awaiting_position = $7, score = $8, predicate = $9, updated_at = now() WHERE id = $1`,
+        [agreementId, state.phase, state.version, state.overdue, state.escalationLevel, state.dueAt, state.awaiting, state.score, state.predicate],
+      );
+    },
+
+    async storeDraft(args: { agreementId: string; version: number; content: AgreementContent; actorId: string }): Promise<{ contentHash: string }> {
+      const contentHash = sha256Hex(canonicalJson(args.content));
+      await db.query(
+        `INSERT INTO agreement_versions (agreement_id, version, content, content_hash, saved_by) VALUES ($1,$2,$3,$4,$5)
+         ON CONFLICT (agreement_id, version) DO UPDATE SET content = $3, content_hash = $4, saved_by = $5, saved_at = now()`,
+        [args.agreementId, args.version, JSON.stringify(args.content), contentHash, args.actorId],
+      );
+      return { contentHash };
+    },
+
+    /** A revision starts from the content of the version it revises. */
+    async copyDraft({ agreementId, fromVersion, toVersion }: { agreementId: string; fromVersion: number; toVersion: number }): Promise<void> {
+      await db.query(
+        `INSERT INTO agreement_versions (agreement_id, version, content, content_hash, saved_by)
+         SELECT agreement_id, $3, content, content_hash, saved_by FROM agreement_versions WHERE agreement_id = $1 AND version = $2
+         ON CONFLICT DO NOTHING`,
+        [agreementId, fromVersion, toVersion],
+      );
+    },
+
+    async storeRealization(args: { agreementId: string; version: number; report: QuarterReport; actorId: string }): Promise<void> {
+      const { report } = args;
+      await db.query(
+        `INSERT INTO realizations (agreement_id, quarter, version, realizations, budget_spent, note, reported_by) VALUES ($1,$2,$3,$4,$5,$6,$7)
+         ON CONFLICT (agreement_id, quarter) DO UPDATE SET version = $3, realizations = $4, budget_spent = $5, note = $6, reported_by = $7, reported_at = now()`,
+        [args.agreementId, report.quarter, args.version, JSON.stringify(report.realizations), JSON.stringify(report.budgetSpent), report.note ?? null, args.actorId],
+      );
+    },
+
+    /** The superior's PK, if already signed: its indicator ids (a subordinate that starts late learns it here). */
+    async superiorSignature({ cycleId, parentPositionId }: { cycleId: string; parentPositionId: string }): Promise<{ indicatorIds: string[] } | null> {
+      const { rows } = await db.query(
+        `SELECT v.content FROM agreements a
+           JOIN documents d ON d.agreement_id = a.id AND d.version = a.version
+           JOIN agreement_versions v ON v.agreement_id = a.id AND v.version = a.version
+          WHERE a.cycle_id = $1 AND a.position_id = $2 AND a.phase IN ('reporting', 'evaluation', 'closed')
+          LIMIT 1`,
+        [cycleId, parentPositionId],
+      );
+      if (rows.length === 0) return null;
+      return { indicatorIds: indicatorIdsOf(rows[0].content) };
+    },
+
+    async planIndicatorIds({ cycleId }: { cycleId: string }): Promise<string[]> {
+      const { rows } = await db.query('SELECT plan FROM cycles WHERE id = $1', [cycleId]);
+      return rows[0] ? indicatorIdsOf(rows[0].plan) : [];
+    },
+
+    async appendAudit(entry: AuditEntry): Promise<void> {
+      await appendAuditRow(db, entry);
+    },
+  };
+}
+
+export function indicatorIdsOf(content: { objectives?: Array<{ indicators?: Array<{ id: string }> }> }): string[] {
+  return (content.objectives ?? []).flatMap((o) => (o.indicators ?? []).map((i) => i.id));
+}

@@ -1,0 +1,29 @@
+// The API process: REST for administrators, officials and the evaluation team, and the page.
+import { loadConfig } from '../config';
+import { createPool } from '../db/pool';
+import { migrate } from '../db/migrate';
+import { createLogger } from '../logger';
+import { connectClient } from '../worker/temporal';
+import { exitWithParent } from '../worker/supervised';
+import { createApp } from './app';
+
+async function main() {
+  const config = loadConfig();
+  const logger = createLogger('api', config.LOG_LEVEL);
+  exitWithParent();
+  const db = createPool(config.DATABASE_URL, 20);
+  await migrate(db);
+  const temporal = await connectClient(config);
+  const app = createApp({ db, temporal, config, logger });
+  const server = app.listen(config.PORT, '0.0.0.0', () => {
+    logger.info({ port: config.PORT }, `API listening on ${config.publicUrl}`);
+  });
+  const stop = () => server.close(() => db.end().then(() => process.exit(0)));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

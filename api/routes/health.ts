@@ -1,0 +1,30 @@
+import { Router } from 'express';
+import type { ApiDeps } from '../deps';
+
+async function check(fn: () => Promise<unknown>): Promise<{ ok: boolean; ms: number; error?: string }> {
+  const started = Date.now();
+  try {
+    await Promise.race([fn(), new Promise((_, reject) => setTimeout(() => reject(new Error('timed out after 3 s')), 3000))]);
+    return { ok: true, ms: Date.now() - started };
+  } catch (err) {
+    return { ok: false, ms: Date.now() - started, error: (err as Error).message };
+  }
+}
+
+/** GET /health: is Temporal reachable, is PostgreSQL reachable. 200 when both are, else 503. */
+export function healthRoutes({ db, temporal, config }: ApiDeps): Router {
+  const router = Router();
+  router.get('/health', async (_req, res) => {
+    const [postgres, temporalCheck] = await Promise.all([
+      check(() => db.query('SELECT 1')),
+      check(() => temporal.workflowService.getSystemInfo({})),
+    ]);
+    const ok = postgres.ok && temporalCheck.ok;
+    res.status(ok ? 200 : 503).json({
+      status: ok ? 'ok' : 'degraded',
+      postgres,
+      temporal: { ...temporalCheck, address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, ui: config.TEMPORAL_UI_URL },
+    });
+  });
+  return router;
+}

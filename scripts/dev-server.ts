@@ -1,0 +1,96 @@
+// Runs the Temporal CLI dev server (SQLite file on disk, Web UI) as a child process and makes sure
+// the search attributes exist (given at the command line they apply only to a new database file).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { resolveTemporalCli } from './temporal-binaries';
+import { searchAttributeDefinitions } from '../workflows/search-attributes';
+import { temporal } from '@temporalio/proto';
+
+export interface DevServer {
+  address: string;
+  uiUrl: string | null;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export interface DevServerOptions {
+  dbFile: string;
+  port: number;
+  uiPort: number | null;
+  /** Faster SQLite for throwaway test databases. */
+  fast?: boolean;
+  logFile?: string;
+}
+
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  const cli = resolveTemporalCli();
+  mkdirSync(dirname(options.dbFile), { recursive: true });
+  const args = [
+    'server', 'start-dev', '--db-filename', options.dbFile, '--ip', '127.0.0.1', '--port', String(options.port),
+    '--log-level', 'warn',
+    ...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']),
+    ...(options.fast ? ['--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF'] : []),
+    ...searchAttributeDefinitions.flatMap((a) => ['--search-attribute', `${a.name}=${a.type}`]),
+    // Updates and the history sizes the engine relies on.
+    '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true',
+  ];
+  const child = spawn(cli, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+  const address = `127.0.0.1:${options.port}`;
+  await waitUntilServing(address, child, () => stderr);
+  await ensureSearchAttributes(address);
+  return {
+    address,
+    uiUrl: options.uiPort ? `http://127.0.0.1:${options.uiPort}` : null,
+    process: child,
+    stop: () => stopProcess(child),
+  };
+}
+
+async function waitUntilServing(address: string, child: ChildProcess, stderr: () => string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the Temporal dev server exited (${child.exitCode}):\n${stderr()}`);
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: '1s' });
+      await connection.workflowService.getSystemInfo({});
+      await connection.close();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  throw new Error(`the Temporal dev server did not start within 60 s:\n${stderr()}`);
+}
+
+export async function ensureSearchAttributes(address: string, namespace = 'default'): Promise<void> {
+  const connection = await Connection.connect({ address });
+  try {
+    const existing = await connection.operatorService.listSearchAttributes({ namespace });
+    const missing = searchAttributeDefinitions.filter((a) => !(a.name in (existing.customAttributes ?? {})));
+    if (missing.length === 0) return;
+    const types = temporal.api.enums.v1.IndexedValueType;
+    const typeOf = { Keyword: types.INDEXED_VALUE_TYPE_KEYWORD, Int: types.INDEXED_VALUE_TYPE_INT, Bool: types.INDEXED_VALUE_TYPE_BOOL };
+    await connection.operatorService.addSearchAttributes({
+      namespace,
+      searchAttributes: Object.fromEntries(missing.map((a) => [a.name, typeOf[a.type]])),
+    });
+  } finally {
+    await connection.close();
+  }
+}
+
+export function stopProcess(child: ChildProcess, graceMs = 5000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}

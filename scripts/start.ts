@@ -1,0 +1,107 @@
+// `npm start`: the whole system on embedded defaults — Temporal dev server (SQLite under .data/,
+// Web UI), PostgreSQL (embedded unless DATABASE_URL is set), migrations, worker and API — with
+// data kept across restarts, and everything stopped on Ctrl-C.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createPool } from '../db/pool';
+import { migrate } from '../db/migrate';
+import { startDevServer, stopProcess, type DevServer } from './dev-server';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
+
+const root = resolve(__dirname, '..');
+const dataDir = resolve(process.env.KINERJA_DATA_DIR ?? join(root, '.data'));
+const log = (message: string) => process.stdout.write(`[kinerja] ${message}\n`);
+
+/** A server secret generated once and kept under .data/ (JWT signing, CA key, sealed passphrases). */
+function devSecret(): string {
+  const file = join(dataDir, 'secret');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+async function main() {
+  mkdirSync(dataDir, { recursive: true });
+  const port = Number(process.env.PORT ?? 3000);
+  const stops: Array<() => Promise<void>> = [];
+  const children: ChildProcess[] = [];
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    log('stopping...');
+    await Promise.all(children.map((c) => stopProcess(c)));
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  let temporalAddress = process.env.TEMPORAL_ADDRESS;
+  let uiUrl = process.env.TEMPORAL_UI_URL ?? '';
+  if (!temporalAddress) {
+    const server: DevServer = await startDevServer({
+      dbFile: join(dataDir, 'temporal.db'),
+      port: Number(process.env.TEMPORAL_PORT ?? 7233),
+      uiPort: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
+    });
+    stops.push(server.stop);
+    temporalAddress = server.address;
+    uiUrl = server.uiUrl!;
+    server.process.on('exit', (code) => !stopping && (log(`Temporal dev server exited (${code})`), void stopAll(1)));
+  }
+
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    const pg: EmbeddedPostgres = await startEmbeddedPostgres(join(dataDir, 'postgres'), Number(process.env.PGPORT ?? 5433));
+    stops.push(pg.stop);
+    databaseUrl = pg.url;
+  }
+  const pool = createPool(databaseUrl, 2);
+  const applied = await migrate(pool);
+  await pool.end();
+  if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
+
+  const env = {
+    ...process.env,
+    TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_UI_URL: uiUrl,
+    DATABASE_URL: databaseUrl,
+    PORT: String(port),
+    KINERJA_SECRET: process.env.KINERJA_SECRET ?? devSecret(),
+    KINERJA_SUPERVISOR_PID: String(process.pid),
+  };
+  const tsx = join(root, 'node_modules', '.bin', 'tsx');
+  for (const [name, entry] of [['worker', 'worker/main.ts'], ['api', 'api/main.ts']] as const) {
+    const child = spawn(tsx, [join(root, entry)], { env, stdio: 'inherit' });
+    child.on('exit', (code) => !stopping && (log(`${name} exited (${code})`), void stopAll(1)));
+    children.push(child);
+  }
+  await waitForHealth(`http://127.0.0.1:${port}/health`);
+  log('');
+  log(`API and page   http://127.0.0.1:${port}/`);
+  log(`Health         http://127.0.0.1:${port}/health`);
+  log(`Temporal UI    ${uiUrl}`);
+  log(`Temporal gRPC  ${temporalAddress}`);
+  log(`PostgreSQL     ${databaseUrl.replace(/:[^:@/]+@/, ':***@')}`);
+  log(`Data           ${dataDir}`);
+  log('Ctrl-C stops everything.');
+}
+
+async function waitForHealth(url: string): Promise<void> {
+  for (let i = 0; i < 240; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not become healthy within 60 s`);
+}
+
+main().catch((err) => {
+  console.error(`[kinerja] ${err instanceof Error ? err.message : err}`);
+  process.exit(1);
+});

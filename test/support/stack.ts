@@ -1,0 +1,69 @@
+// The real stack for integration tests, in this process: a worker on the dev server and the API
+// app on an ephemeral port, both with the real PostgreSQL. Each call gets its own task queue.
+import type { Server } from 'node:http';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import type { Pool } from 'pg';
+import { loadConfig, type Config } from '../../config';
+import { createPool } from '../../db/pool';
+import { createLogger } from '../../logger';
+import { connectClient } from '../../worker/temporal';
+import { createWorker } from '../../worker/create-worker';
+import { createApp } from '../../api/app';
+import { createSigningDeps } from '../../activities/signing';
+
+export interface Stack {
+  config: Config;
+  db: Pool;
+  client: Client;
+  worker: Worker;
+  baseUrl: string;
+  stop(): Promise<void>;
+}
+
+let queueSeq = 0;
+
+/** The SDK's own logs at WARN, so test output shows what matters. */
+export function quietTemporalRuntime(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    /* already installed in this process */
+  }
+}
+
+export async function startStack(overrides: Record<string, string> = {}): Promise<Stack> {
+  quietTemporalRuntime();
+  const taskQueue = `test-${process.pid}-${++queueSeq}`;
+  const config = loadConfig({ ...process.env, TEMPORAL_TASK_QUEUE: taskQueue, PORT: '0', ...overrides });
+  const logger = createLogger('test', 'silent');
+  const db = createPool(config.DATABASE_URL, 10);
+  const client = await connectClient(config);
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const worker = await createWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue,
+    deps: {
+      db, client, taskQueue, publicUrl: config.publicUrl, secret: config.KINERJA_SECRET,
+      clock: () => new Date(), logger, signing: await createSigningDeps(db, config),
+    },
+  });
+  const running = worker.run();
+  const app = createApp({ db, temporal: client, config, logger });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = server.address() as { port: number };
+  return {
+    config, db, client, worker, baseUrl: `http://127.0.0.1:${port}`,
+    async stop() {
+      await new Promise((r) => server.close(r));
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await client.connection.close();
+      await db.end();
+    },
+  };
+}

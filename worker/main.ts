@@ -1,0 +1,44 @@
+// The worker process: workflows and activities on task queue `kinerja`. Scale out by running more.
+import { NativeConnection } from '@temporalio/worker';
+import { loadConfig } from '../config';
+import { createPool } from '../db/pool';
+import { migrate } from '../db/migrate';
+import { createLogger } from '../logger';
+import { connectClient } from './temporal';
+import { createWorker } from './create-worker';
+import { createSigningDeps } from '../activities/signing';
+import { exitWithParent } from './supervised';
+
+async function main() {
+  const config = loadConfig();
+  const logger = createLogger('worker', config.LOG_LEVEL);
+  exitWithParent();
+  const db = createPool(config.DATABASE_URL, 20);
+  await migrate(db);
+  const client = await connectClient(config);
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const worker = await createWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+    deps: {
+      db,
+      client,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      publicUrl: config.publicUrl,
+      secret: config.KINERJA_SECRET,
+      clock: () => new Date(),
+      logger,
+      signing: await createSigningDeps(db, config),
+    },
+  });
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker running');
+  await worker.run();
+  await db.end();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

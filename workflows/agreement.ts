@@ -1,0 +1,528 @@
+// One PK through its year. The workflow reads like the process it carries: each phase is one short
+// function, every wait goes through the deadline ladder, and `phase` in the state says where to
+// resume, so continue-as-new can carry the state into a fresh history at any phase boundary.
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { validateDraftContent } from '../domain/draft-validation';
+import type { Quarter } from '../domain/types';
+import { awaitWithLadder } from './deadline-ladder';
+import {
+  approveDraftUpdate,
+  calendarChangedSignal,
+  evaluateUpdate,
+  extendDeadlineUpdate,
+  reportRealizationUpdate,
+  returnDraftUpdate,
+  returnRealizationUpdate,
+  saveDraftUpdate,
+  signUpdate,
+  startRevisionUpdate,
+  stateQuery,
+  submitDraftUpdate,
+  superiorSignedSignal,
+  verifyRealizationUpdate,
+  type Actor,
+  type AgreementInput,
+  type AgreementState,
+  type Deadline,
+  type Party,
+  type Phase,
+  type RejectionCode,
+} from './messages';
+import { EscalationLevelKey, OverdueKey, PhaseKey } from './search-attributes';
+import type { Schedule } from '../activities/schedule';
+
+/** Continue-as-new before the history grows past this (events). */
+const HISTORY_LIMIT = 250;
+
+const store = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+const slow = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['WrongPassphrase', 'SigningLocked', 'InvalidData'] },
+});
+
+function reject(code: RejectionCode, message: string): never {
+  throw ApplicationFailure.nonRetryable(message, code);
+}
+
+export function initialState(input: AgreementInput): AgreementState {
+  return {
+    phase: input.opensAtOnce ? 'drafting' : 'waiting_superior',
+    version: 1,
+    versions: [{ version: 1, reason: 'initial', signatures: [] }],
+    draftHash: null,
+    draftSubmitted: false,
+    returnedReason: null,
+    superiorIndicatorIds: [],
+    superiorSigned: input.opensAtOnce,
+    quarters: ([1, 2, 3, 4] as Quarter[]).map((quarter) => ({ quarter, status: 'not_open' })),
+    evaluation: null,
+    deadline: null,
+    revision: null,
+    auditSeq: 0,
+  };
+}
+
+export async function agreementWorkflow(input: AgreementInput): Promise<AgreementState> {
+  const s: AgreementState = input.carried ?? initialState(input);
+  const isRoot = input.parentPositionId === null;
+  let schedule: Schedule = await store.loadSchedule({ agreementId: input.agreementId });
+  let deadlineRevision = 0;
+  let approved = false;
+  let signingBusy = false;
+  const now = () => Date.now(); // deterministic inside workflows (Temporal's clock)
+  const nowIso = () => new Date(now()).toISOString();
+  const currentVersion = () => s.versions[s.versions.length - 1];
+
+  // ----- who may act --------------------------------------------------------------------------
+  const holds = (actor: Actor, positionId: string | null) =>
+    actor.role === 'official' && positionId !== null && actor.positionIds.includes(positionId);
+  const requireFirstParty = (actor: Actor) => {
+    if (!holds(actor, input.positionId)) reject('WrongPerson', 'only the first party (Pihak Pertama) may do this');
+  };
+  const requireSecondParty = (actor: Actor) => {
+    if (!holds(actor, input.parentPositionId)) reject('WrongPerson', 'only the second party (Pihak Kedua) may do this');
+  };
+  const requirePhase = (...phases: Phase[]) => {
+    if (!phases.includes(s.phase)) reject('WrongPhase', `not possible in phase ${s.phase}`);
+  };
+  const audit = (action: string, actor: Actor | null, data: Record<string, unknown> = {}) =>
+    store.appendAudit({
+      agreementId: input.agreementId,
+      key: `${input.agreementId}:${++s.auditSeq}`,
+      action,
+      actorId: actor ? `${actor.role}:${actor.id}` : 'system',
+      data: { version: s.version, ...data },
+      at: nowIso(),
+    });
+  const publish = async () => {
+    upsertSearchAttributes([
+      { key: PhaseKey, value: s.phase },
+      { key: OverdueKey, value: s.deadline?.overdue ?? false },
+      { key: EscalationLevelKey, value: s.deadline?.escalationLevel ?? 0 },
+    ] as any);
+    await store.recordState({ agreementId: input.agreementId, state: summary() });
+  };
+  const summary = () => ({
+    phase: s.phase,
+    version: s.version,
+    overdue: s.deadline?.overdue ?? false,
+    escalationLevel: s.deadline?.escalationLevel ?? 0,
+    dueAt: s.deadline?.dueAt ?? null,
+    awaiting: s.deadline?.awaiting ?? null,
+    score: s.evaluation?.score ?? null,
+    predicate: s.evaluation?.predicate ?? null,
+  });
+
+  // ----- queries and notices ------------------------------------------------------------------
+  setHandler(stateQuery, () => s);
+  setHandler(superiorSignedSignal, (notice) => {
+    s.superiorSigned = true;
+    s.superiorIndicatorIds = notice.indicatorIds;
+  });
+  setHandler(calendarChangedSignal, async () => {
+    schedule = await store.loadSchedule({ agreementId: input.agreementId });
+    if (s.deadline) s.deadline.dueAt = dueFor(s.deadline.item);
+    deadlineRevision++;
+  });
+
+  // ----- drafting -----------------------------------------------------------------------------
+  setHandler(
+    saveDraftUpdate,
+    async ({ actor, content }) => {
+      const stored = await store.storeDraft({ agreementId: input.agreementId, version: s.version, content, actorId: actor.id });
+      s.draftHash = stored.contentHash;
+      s.returnedReason = null;
+      await audit('draft.saved', actor, { contentHash: stored.contentHash });
+      return { version: s.version, contentHash: stored.contentHash };
+    },
+    {
+      validator: ({ actor, content }) => {
+        requireFirstParty(actor);
+        requirePhase('drafting');
+        const problems = validateDraftContent(content, isRoot ? null : s.superiorIndicatorIds);
+        if (problems.length > 0) {
+          throw ApplicationFailure.nonRetryable('the draft has problems', 'InvalidData', problems);
+        }
+      },
+    },
+  );
+  setHandler(
+    submitDraftUpdate,
+    async ({ actor }) => {
+      s.draftSubmitted = true;
+      await audit('draft.submitted', actor, { contentHash: s.draftHash });
+      return s;
+    },
+    {
+      validator: ({ actor }) => {
+        requireFirstParty(actor);
+        requirePhase('drafting');
+        if (!s.draftHash) reject('InvalidData', 'save a draft before submitting it');
+      },
+    },
+  );
+
+  // ----- review -------------------------------------------------------------------------------
+  setHandler(
+    approveDraftUpdate,
+    async ({ actor }) => {
+      approved = true;
+      await audit('draft.approved', actor, { contentHash: s.draftHash });
+      return s;
+    },
+    { validator: ({ actor }) => (requireSecondParty(actor), requirePhase('review')) },
+  );
+  setHandler(
+    returnDraftUpdate,
+    async ({ actor, reason }) => {
+      s.draftSubmitted = false;
+      s.returnedReason = reason;
+      await audit('draft.returned', actor, { reason });
+      return s;
+    },
+    {
+      validator: ({ actor, reason }) => {
+        requireSecondParty(actor);
+        requirePhase('review');
+        if (!reason?.trim()) reject('InvalidData', 'a reason is required to return a draft');
+      },
+    },
+  );
+
+  // ----- signing ------------------------------------------------------------------------------
+  const partyToSign = (): Party | null => {
+    const signed = currentVersion().signatures.map((x) => x.party);
+    if (!signed.includes('first')) return 'first';
+    if (!isRoot && !signed.includes('second')) return 'second';
+    return null;
+  };
+  setHandler(
+    signUpdate,
+    async ({ actor, passphrase }) => {
+      const party = partyToSign()!;
+      signingBusy = true;
+      try {
+        const signature = await slow.signAgreement({
+          agreementId: input.agreementId,
+          version: s.version,
+          party,
+          signerNip: actor.id,
+          passphrase,
+        });
+        currentVersion().signatures.push(signature);
+        await audit('document.signed', actor, { party, documentId: signature.documentId, sha256: signature.sha256 });
+        return signature;
+      } finally {
+        signingBusy = false;
+      }
+    },
+    {
+      validator: ({ actor }) => {
+        requirePhase('signing');
+        if (signingBusy) reject('WrongPhase', 'a signature is being made; try again in a moment');
+        const party = partyToSign();
+        if (party === 'first') requireFirstParty(actor);
+        else if (party === 'second') requireSecondParty(actor);
+        else reject('WrongPhase', 'this version is already signed');
+      },
+    },
+  );
+
+  // ----- quarterly realization ----------------------------------------------------------------
+  const quarterState = (q: Quarter) => s.quarters[q - 1];
+  setHandler(
+    reportRealizationUpdate,
+    async ({ actor, quarter, realizations, budgetSpent, note }) => {
+      await store.storeRealization({
+        agreementId: input.agreementId,
+        version: s.version,
+        report: { quarter, realizations, budgetSpent, note },
+        actorId: actor.id,
+      });
+      const qs = quarterState(quarter);
+      qs.status = 'reported';
+      qs.reportedAt = nowIso();
+      qs.returnedReason = undefined;
+      await audit('realization.reported', actor, { quarter });
+      return qs;
+    },
+    {
+      validator: ({ actor, quarter, realizations, budgetSpent }) => {
+        requireFirstParty(actor);
+        requirePhase('reporting');
+        if (![1, 2, 3, 4].includes(quarter)) reject('InvalidData', 'quarter must be 1, 2, 3 or 4');
+        if (quarterState(quarter).status !== 'open') reject('WrongQuarter', `quarter ${quarter} is not open for reporting`);
+        const bad = (realizations ?? []).filter((r: { value: unknown }) => r.value !== null && (typeof r.value !== 'number' || !Number.isFinite(r.value) || r.value < 0));
+        if (!Array.isArray(realizations) || bad.length > 0) reject('InvalidData', 'each realization value must be a number ≥ 0 or null');
+        if (!Array.isArray(budgetSpent) || budgetSpent.some((v) => typeof v !== 'number' || !Number.isFinite(v) || v < 0)) {
+          reject('InvalidData', 'budget spent must be numbers ≥ 0');
+        }
+      },
+    },
+  );
+  const verifierValidator = (actor: Actor, quarter: Quarter) => {
+    requireSecondParty(actor);
+    requirePhase('reporting');
+    if (quarterState(quarter)?.status !== 'reported') reject('WrongQuarter', `quarter ${quarter} has no report to verify`);
+  };
+  setHandler(
+    verifyRealizationUpdate,
+    async ({ actor, quarter }) => {
+      const qs = quarterState(quarter);
+      qs.status = 'verified';
+      qs.verifiedAt = nowIso();
+      await audit('realization.verified', actor, { quarter });
+      return qs;
+    },
+    { validator: ({ actor, quarter }) => verifierValidator(actor, quarter) },
+  );
+  setHandler(
+    returnRealizationUpdate,
+    async ({ actor, quarter, reason }) => {
+      const qs = quarterState(quarter);
+      qs.status = 'open';
+      qs.returnedReason = reason;
+      await audit('realization.returned', actor, { quarter, reason });
+      return qs;
+    },
+    {
+      validator: ({ actor, quarter, reason }) => {
+        verifierValidator(actor, quarter);
+        if (!reason?.trim()) reject('InvalidData', 'a reason is required to return a report');
+      },
+    },
+  );
+
+  // ----- evaluation ---------------------------------------------------------------------------
+  setHandler(
+    evaluateUpdate,
+    async ({ actor, adjustments, close }) => {
+      s.evaluation = await store.storeEvaluation({
+        agreementId: input.agreementId,
+        adjustments,
+        close,
+        actorId: actor.id,
+        at: nowIso(),
+      });
+      await audit(close ? 'evaluation.closed' : 'evaluation.adjusted', actor, { adjustments, score: s.evaluation.score });
+      return s.evaluation;
+    },
+    {
+      validator: ({ actor, adjustments }) => {
+        if (actor.role !== 'evaluator') reject('WrongPerson', 'only the evaluation team evaluates');
+        requirePhase('evaluation');
+        for (const a of adjustments ?? []) {
+          if (!a.reason?.trim()) reject('InvalidData', `adjusting ${a.indicatorId} needs a written reason`);
+        }
+      },
+    },
+  );
+
+  // ----- revision and deadlines ---------------------------------------------------------------
+  setHandler(
+    startRevisionUpdate,
+    async ({ actor, reason, note }) => {
+      s.version += 1;
+      s.versions.push({ version: s.version, reason, note, signatures: [] });
+      s.revision = { reason, note, requestedBy: actor.id };
+      s.draftSubmitted = false;
+      s.returnedReason = null;
+      approved = false;
+      await store.copyDraft({ agreementId: input.agreementId, fromVersion: s.version - 1, toVersion: s.version });
+      s.phase = 'drafting';
+      await audit('revision.started', actor, { reason, note });
+      return s;
+    },
+    {
+      validator: ({ actor, reason, note }) => {
+        if (actor.role !== 'admin' && !holds(actor, input.positionId)) reject('WrongPerson', 'only the first party or an administrator may revise a PK');
+        requirePhase('reporting');
+        if (!['official', 'budget', 'strategy'].includes(reason)) reject('InvalidData', 'reason must be official, budget or strategy');
+        if (!note?.trim()) reject('InvalidData', 'a revision needs a note');
+      },
+    },
+  );
+  setHandler(
+    extendDeadlineUpdate,
+    async ({ actor, dueAt, reason }) => {
+      s.deadline!.dueAt = new Date(dueAt).toISOString();
+      deadlineRevision++;
+      await audit('deadline.extended', actor, { item: s.deadline!.item, dueAt, reason });
+      await publish();
+      return s.deadline!;
+    },
+    {
+      validator: ({ actor, dueAt, reason }) => {
+        if (actor.role !== 'admin') reject('WrongPerson', 'only an administrator extends a deadline');
+        if (!s.deadline) reject('WrongPhase', 'nothing is awaited now');
+        if (!Number.isFinite(Date.parse(dueAt))) reject('InvalidData', 'dueAt must be an ISO date-time');
+        if (!reason?.trim()) reject('InvalidData', 'an extension needs a reason');
+      },
+    },
+  );
+
+  // ----- the wait every phase uses ------------------------------------------------------------
+  function dueFor(item: string): string {
+    const [what, which] = item.split(':');
+    const q = Number(which?.replace('Q', '')) - 1;
+    switch (what) {
+      case 'draft': return schedule.draftDue;
+      case 'review': return schedule.reviewDue;
+      case 'sign': return schedule.signDue;
+      case 'report': return schedule.reportDue[q];
+      case 'verify': return schedule.verifyDue[q];
+      default: return schedule.evaluationDue;
+    }
+  }
+  async function awaitAction(item: string, awaiting: string | null, done: () => boolean) {
+    if (done()) return;
+    const deadline: Deadline = { item, awaiting, dueAt: dueFor(item), overdue: false, escalationLevel: 0 };
+    s.deadline = deadline;
+    await publish();
+    await awaitWithLadder(
+      { deadline, policy: schedule.policy, done, revision: () => deadlineRevision, now },
+      {
+        notify: async (kind, level) =>
+          (
+            await slow.notify({
+              agreementId: input.agreementId,
+              key: `${input.agreementId}:v${s.version}:${item}:${kind}:${kind === 'reminder' ? now() : level}`,
+              item,
+              kind,
+              level,
+              awaitingPositionId: awaiting,
+              dueAt: deadline.dueAt,
+            })
+          ).higherLevelExists,
+        changed: async () => {
+          if (deadline.overdue) await audit('deadline.escalated', null, { item, level: deadline.escalationLevel });
+          await publish();
+        },
+      },
+    );
+    s.deadline = null;
+  }
+  const enter = async (phase: Phase) => {
+    s.phase = phase;
+    await publish();
+  };
+
+  // ----- phases -------------------------------------------------------------------------------
+  async function waitingForSuperior() {
+    const known = await store.superiorSignature({ cycleId: input.cycleId, parentPositionId: input.parentPositionId! });
+    if (known) {
+      s.superiorSigned = true;
+      s.superiorIndicatorIds = known.indicatorIds;
+    }
+    await condition(() => s.superiorSigned);
+    await audit('drafting.opened', null);
+    await enter('drafting');
+  }
+
+  async function drafting() {
+    if (input.opensAtOnce && s.superiorIndicatorIds.length === 0) {
+      s.superiorIndicatorIds = await store.planIndicatorIds({ cycleId: input.cycleId });
+    }
+    await awaitAction('draft', input.positionId, () => s.draftSubmitted || s.phase !== 'drafting');
+    if (s.phase !== 'drafting') return;
+    if (isRoot) {
+      await enter('signing'); // the Kepala Daerah's statement has no second party to review it
+      return;
+    }
+    approved = false;
+    await enter('review');
+  }
+
+  async function review() {
+    await awaitAction('review', input.parentPositionId, () => approved || !s.draftSubmitted);
+    await enter(approved ? 'signing' : 'drafting');
+  }
+
+  async function signing() {
+    let party: Party | null;
+    while ((party = partyToSign()) !== null) {
+      const signer = party === 'first' ? input.positionId : input.parentPositionId;
+      const signedBefore = currentVersion().signatures.length;
+      await awaitAction(`sign:${party}`, signer, () => currentVersion().signatures.length > signedBefore);
+    }
+    const v = currentVersion();
+    const last = v.signatures[v.signatures.length - 1];
+    v.documentId = last.documentId;
+    v.sha256 = last.sha256;
+    v.signedAt = last.signedAt;
+    s.revision = null;
+    await audit('agreement.signed', null, { documentId: v.documentId, sha256: v.sha256 });
+    if (input.childPositionIds.length > 0) {
+      await slow.releaseSubordinates({ agreementId: input.agreementId, cycleId: input.cycleId, version: s.version });
+    }
+    await enter('reporting');
+  }
+
+  async function reporting() {
+    const next = s.quarters.find((q) => q.status !== 'verified');
+    if (!next) {
+      await enter('evaluation');
+      return;
+    }
+    const q = next.quarter;
+    const revising = () => s.phase !== 'reporting';
+    if (next.status === 'not_open') {
+      const opensAt = Date.parse(schedule.quarterEnds[q - 1]);
+      if (opensAt > now()) await condition(revising, opensAt - now());
+      if (revising()) return;
+      next.status = 'open';
+      await audit('realization.opened', null, { quarter: q });
+    }
+    await awaitAction(`report:Q${q}`, input.positionId, () => next.status !== 'open' || revising());
+    if (revising()) return;
+    if (isRoot) {
+      next.status = 'verified'; // the Kepala Daerah's statement has no superior to verify it
+      next.verifiedAt = nowIso();
+      return;
+    }
+    await awaitAction(`verify:Q${q}`, input.parentPositionId, () => next.status !== 'reported' || revising());
+  }
+
+  async function evaluation() {
+    if (!s.evaluation) {
+      s.evaluation = await store.computeEvaluation({ agreementId: input.agreementId });
+      await audit('evaluation.computed', null, { score: s.evaluation.score, predicate: s.evaluation.predicate });
+    }
+    await awaitAction('evaluation', null, () => Boolean(s.evaluation?.closedAt));
+    await enter('closed');
+  }
+
+  // ----- the year ------------------------------------------------------------------------------
+  const phases: Record<Exclude<Phase, 'closed'>, () => Promise<void>> = {
+    waiting_superior: waitingForSuperior,
+    drafting,
+    review,
+    signing,
+    reporting,
+    evaluation,
+  };
+  if (!input.carried) await publish();
+  while (s.phase !== 'closed') {
+    await phases[s.phase]();
+    if (workflowInfo().historyLength > HISTORY_LIMIT || workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof agreementWorkflow>({ ...input, carried: s });
+    }
+  }
+  await condition(allHandlersFinished);
+  return s;
+}

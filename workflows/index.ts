@@ -1,0 +1,3 @@
+// The workflows the worker registers (this module is what gets bundled).
+export { cycleWorkflow } from './cycle';
+export { agreementWorkflow } from './agreement';

@@ -1,0 +1,249 @@
+// Every signal, update and query of the cycle and agreement workflows, defined once. Both the
+// workflows and the API import this module, so a name or payload type cannot drift apart.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { AgreementContent, IndicatorRealization, Quarter } from '../domain/types';
+
+// ---------------------------------------------------------------------------------------------
+// Who acts. The API authenticates the caller and resolves which positions they hold in the cycle;
+// the workflow decides whether that person is the one to act (wrong person → rejected).
+export type Role = 'official' | 'admin' | 'evaluator';
+export interface Actor {
+  role: Role;
+  /** NIP for officials, a user id for admins and evaluators. */
+  id: string;
+  /** Positions the caller holds in this cycle (officials only). */
+  positionIds: string[];
+}
+
+/** A passphrase sealed by the API (AES-256-GCM, short expiry) so history never holds it in clear. */
+export interface SealedSecret {
+  sealed: string;
+}
+
+export type Phase =
+  | 'waiting_superior'
+  | 'drafting'
+  | 'review'
+  | 'signing'
+  | 'reporting'
+  | 'evaluation'
+  | 'closed';
+
+export const PHASES: Phase[] = ['waiting_superior', 'drafting', 'review', 'signing', 'reporting', 'evaluation', 'closed'];
+
+/** Stable reason codes a validator or handler rejects with; the API maps each to one HTTP status. */
+export type RejectionCode =
+  | 'WrongPhase'
+  | 'WrongPerson'
+  | 'InvalidData'
+  | 'WrongQuarter'
+  | 'WrongPassphrase'
+  | 'SigningLocked'
+  | 'NotFound';
+
+// ---------------------------------------------------------------------------------------------
+// Agreement workflow input and live state.
+export interface AgreementInput {
+  agreementId: string; // pk:{org}:{year}:{position}
+  cycleId: string;
+  organisationId: string;
+  year: number;
+  positionId: string;
+  unitId: string | null;
+  /** Direct superior's position (the second party); null for the Kepala Daerah's statement. */
+  parentPositionId: string | null;
+  /** Subordinate positions, released when this PK is signed. */
+  childPositionIds: string[];
+  /** Escalation chain above this position: superior, Asisten, Sekda, Kepala Daerah. */
+  escalationChain: string[];
+  /** True when drafting opens at once (the Kepala Daerah and their direct reports cascade from the plan). */
+  opensAtOnce: boolean;
+  /** Carried across continue-as-new; absent on the first run. */
+  carried?: AgreementState;
+}
+
+export type Party = 'first' | 'second';
+
+export interface SignatureRecord {
+  party: Party;
+  signerNip: string;
+  documentId: string;
+  sha256: string;
+  signedAt: string;
+}
+
+export interface VersionRecord {
+  version: number;
+  reason: RevisionReason | 'initial';
+  note?: string;
+  contentHash?: string;
+  /** Final doubly-signed document of this version, when signed. */
+  documentId?: string;
+  sha256?: string;
+  signatures: SignatureRecord[];
+  signedAt?: string;
+}
+
+export type QuarterStatus = 'not_open' | 'open' | 'reported' | 'verified';
+
+export interface QuarterState {
+  quarter: Quarter;
+  status: QuarterStatus;
+  reportedAt?: string;
+  verifiedAt?: string;
+  returnedReason?: string;
+}
+
+export interface IndicatorScore {
+  indicatorId: string;
+  computed: number | null;
+  adjusted?: number | null;
+  adjustmentReason?: string;
+  category: string | null;
+}
+
+export interface EvaluationState {
+  score: number | null;
+  predicate: string | null;
+  indicators: IndicatorScore[];
+  absorption: number | null;
+  efficiency: number | null;
+  closedAt?: string;
+  closedBy?: string;
+}
+
+export interface Deadline {
+  /** What is awaited, e.g. 'draft', 'review', 'sign:first', 'report:Q1'. */
+  item: string;
+  /** Position that must act (null: the evaluation team). */
+  awaiting: string | null;
+  dueAt: string;
+  overdue: boolean;
+  escalationLevel: number;
+}
+
+export interface AgreementState {
+  phase: Phase;
+  /** Current version number; a revision increments it. */
+  version: number;
+  versions: VersionRecord[];
+  /** Hash of the latest saved draft content (content itself lives in PostgreSQL). */
+  draftHash: string | null;
+  draftSubmitted: boolean;
+  returnedReason: string | null;
+  /** Indicator ids of the superior's signed PK (for cascade links). */
+  superiorIndicatorIds: string[];
+  superiorSigned: boolean;
+  quarters: QuarterState[];
+  evaluation: EvaluationState | null;
+  deadline: Deadline | null;
+  revision: { reason: RevisionReason; note?: string; requestedBy: string } | null;
+  /** Sequence of audit records written by this agreement (their idempotency key). */
+  auditSeq: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Human actions: Updates with validators.
+export interface SaveDraftInput {
+  actor: Actor;
+  content: AgreementContent;
+}
+export interface SaveDraftResult {
+  version: number;
+  contentHash: string;
+}
+export const saveDraftUpdate = defineUpdate<SaveDraftResult, [SaveDraftInput]>('saveDraft');
+
+export interface ActorOnly {
+  actor: Actor;
+}
+export const submitDraftUpdate = defineUpdate<AgreementState, [ActorOnly]>('submitDraft');
+export const approveDraftUpdate = defineUpdate<AgreementState, [ActorOnly]>('approveDraft');
+
+export interface ReturnInput {
+  actor: Actor;
+  reason: string;
+}
+export const returnDraftUpdate = defineUpdate<AgreementState, [ReturnInput]>('returnDraft');
+
+export interface SignInput {
+  actor: Actor;
+  passphrase: SealedSecret;
+}
+export const signUpdate = defineUpdate<SignatureRecord, [SignInput]>('sign');
+
+export interface ReportInput {
+  actor: Actor;
+  quarter: Quarter;
+  realizations: IndicatorRealization[];
+  /** Budget spent in the quarter per budget line (Rp), in the order of the PK's budget. */
+  budgetSpent: number[];
+  note?: string;
+}
+export const reportRealizationUpdate = defineUpdate<QuarterState, [ReportInput]>('reportRealization');
+
+export interface QuarterActionInput {
+  actor: Actor;
+  quarter: Quarter;
+}
+export const verifyRealizationUpdate = defineUpdate<QuarterState, [QuarterActionInput]>('verifyRealization');
+export const returnRealizationUpdate = defineUpdate<QuarterState, [QuarterActionInput & { reason: string }]>(
+  'returnRealization',
+);
+
+export interface Adjustment {
+  indicatorId: string;
+  value: number | null;
+  reason: string;
+}
+export interface EvaluateInput {
+  actor: Actor;
+  adjustments: Adjustment[];
+  /** Close the PK with its predicate after applying the adjustments. */
+  close: boolean;
+}
+export const evaluateUpdate = defineUpdate<EvaluationState, [EvaluateInput]>('evaluate');
+
+export type RevisionReason = 'official' | 'budget' | 'strategy';
+export interface RevisionInput {
+  actor: Actor;
+  reason: RevisionReason;
+  note: string;
+}
+export const startRevisionUpdate = defineUpdate<AgreementState, [RevisionInput]>('startRevision');
+
+export interface ExtendDeadlineInput {
+  actor: Actor;
+  dueAt: string;
+  reason: string;
+}
+export const extendDeadlineUpdate = defineUpdate<Deadline, [ExtendDeadlineInput]>('extendDeadline');
+
+// ---------------------------------------------------------------------------------------------
+// Notices between workflows (fire and forget).
+export interface SuperiorSignedNotice {
+  version: number;
+  indicatorIds: string[];
+}
+export const superiorSignedSignal = defineSignal<[SuperiorSignedNotice]>('superiorSigned');
+
+/** The cycle calendar changed: due dates are recomputed from the stored calendar. */
+export const calendarChangedSignal = defineSignal<[{ calendarVersion: number }]>('calendarChanged');
+
+// Live state.
+export const stateQuery = defineQuery<AgreementState>('state');
+
+// ---------------------------------------------------------------------------------------------
+// Cycle workflow.
+export interface CycleInput {
+  cycleId: string;
+  organisationId: string;
+  year: number;
+  positionCount: number;
+}
+export interface CycleProgress {
+  started: number;
+  total: number;
+  done: boolean;
+}
+export const cycleProgressQuery = defineQuery<CycleProgress>('cycleProgress');

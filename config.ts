@@ -1,4 +1,6 @@
 // The one place that reads process.env: validated once, then passed down.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
 const schema = z.object({
@@ -18,6 +20,18 @@ const schema = z.object({
   SIGNING_LOCK_MINUTES: z.coerce.number().positive().default(15),
   SIGNING_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().optional(),
+  // API: body limit of ordinary writes (cycle imports have their own, larger one) and how long a
+  // sealed passphrase stays usable by the signing activity.
+  API_BODY_LIMIT: z.string().default('256kb'),
+  API_IMPORT_BODY_LIMIT: z.string().default('20mb'),
+  SEALED_SECRET_TTL_SECONDS: z.coerce.number().int().positive().default(600),
+  // Notification outbox delivery: attempts before a record is dead, first retry delay (doubling), poll interval.
+  DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().positive().default(8),
+  DELIVERY_BACKOFF_MS: z.coerce.number().int().positive().default(30_000),
+  DELIVERY_MAX_BACKOFF_MS: z.coerce.number().int().positive().default(6 * 3_600_000),
+  DELIVERY_POLL_MS: z.coerce.number().int().positive().default(2_000),
+  DELIVERY_BATCH: z.coerce.number().int().positive().default(20),
+  DELIVERY_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
 });
 
 export type Config = z.infer<typeof schema> & { publicUrl: string };
@@ -30,4 +44,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const c = parsed.data;
   return { ...c, publicUrl: c.PUBLIC_URL ?? `http://127.0.0.1:${c.PORT}` };
+}
+
+/**
+ * Just the server secret, for tools that need nothing else (`kinerja token`): KINERJA_SECRET, else
+ * the secret `npm start` keeps in the data directory.
+ */
+export function loadSecret(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string {
+  if (env.KINERJA_SECRET) return env.KINERJA_SECRET;
+  const file = join(resolve(env.KINERJA_DATA_DIR ?? join(__dirname, '.data')), 'secret');
+  const fallback = join(cwd, '.data', 'secret');
+  for (const candidate of [file, fallback]) {
+    if (existsSync(candidate)) return readFileSync(candidate, 'utf8').trim();
+  }
+  throw new Error(`KINERJA_SECRET is not set and no ${file} exists (start the stack with npm start, or set KINERJA_SECRET)`);
 }

@@ -1,14 +1,184 @@
-// PLACEHOLDER until the signing module lands (replaced in this session).
+// Signing one party's signature on a PK version: render (first party) or take the singly signed
+// file (second party), sign as an incremental update, verify at once, and store the document by
+// SHA-256. Keyed by (agreement, version, party): a retry after a crash finds the stored signature
+// instead of signing twice. The passphrase arrives sealed and is opened only here.
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import type { Config } from '../config';
 import type { ActivityDeps } from './deps';
-import type { SignatureRecord, SealedSecret, Party } from '../workflows/messages';
-export type SigningDeps = Record<string, never>;
-export async function createSigningDeps(_db: Pool, _config: Config): Promise<SigningDeps> { return {}; }
-export function createSigningActivities(_deps: ActivityDeps) {
+import { renderAgreementPdf, type AgreementPdfInput } from '../documents';
+import {
+  createLocalCa,
+  createLocalSigner,
+  issueOfficialCertificate,
+  PgSigningStore,
+  SigningError,
+  verifyDocument,
+  type LocalCa,
+  type LocalSigner,
+  type SigningStore,
+  type VerificationReport,
+} from '../signing';
+import { SealedSecretError, unsealSecret } from '../security/sealed-secret';
+import { sha256Hex } from './hash';
+import type { Party, SealedSecret, SignatureRecord } from '../workflows/messages';
+
+export interface SigningDeps {
+  store: SigningStore;
+  signer: LocalSigner;
+  /** The organisation's CA (created on first use), sealed under the server secret. */
+  ca(organisation: { id: string; name: string }): Promise<LocalCa>;
+}
+
+export async function createSigningDeps(db: Pool, config: Pick<Config, 'KINERJA_SECRET' | 'SIGNING_MAX_FAILURES' | 'SIGNING_LOCK_MINUTES'>): Promise<SigningDeps> {
+  const store = new PgSigningStore(db);
+  const signer = createLocalSigner({
+    store,
+    lockout: { maxFailures: config.SIGNING_MAX_FAILURES, lockMs: config.SIGNING_LOCK_MINUTES * 60_000 },
+  });
+  const cas = new Map<string, Promise<LocalCa>>();
   return {
-    async signAgreement(_a: { agreementId: string; version: number; party: Party; signerNip: string; passphrase: SealedSecret }): Promise<SignatureRecord> {
-      throw new Error('not wired yet');
+    store,
+    signer,
+    ca(organisation) {
+      let ca = cas.get(organisation.id);
+      if (!ca) {
+        ca = createLocalCa({ store, organisation, secret: config.KINERJA_SECRET });
+        ca.catch(() => cas.delete(organisation.id));
+        cas.set(organisation.id, ca);
+      }
+      return ca;
     },
   };
+}
+
+export interface SignAgreementInput {
+  agreementId: string;
+  version: number;
+  party: Party;
+  /** The signer's id: NIP, or the Kepala Daerah's user id. */
+  signerNip: string;
+  passphrase: SealedSecret;
+}
+
+const PARTY_TEXT: Record<Party, string> = { first: 'Pihak Pertama', second: 'Pihak Kedua' };
+
+/** Signing failures the caller can act on become non-retryable failures with their code. */
+function businessFailure(err: unknown): never {
+  if (err instanceof SigningError && ['WrongPassphrase', 'SigningLocked', 'UnknownSigner'].includes(err.code)) {
+    throw ApplicationFailure.nonRetryable(err.message, err.code, err.details);
+  }
+  throw err;
+}
+
+export function createSigningActivities({ db, signing, secret, publicUrl }: ActivityDeps) {
+  async function context(agreementId: string, version: number) {
+    const { rows } = await db.query(
+      `SELECT a.cycle_id, c.year, o.id AS org_id, o.name AS org_name, o.place, u.name AS unit_name,
+              p.title, p.official_name, p.nip, p.level,
+              sp.title AS s_title, sp.official_name AS s_name, sp.nip AS s_nip,
+              v.content
+         FROM agreements a
+         JOIN cycles c ON c.id = a.cycle_id
+         JOIN organisations o ON o.id = c.organisation_id
+         JOIN positions p ON p.cycle_id = a.cycle_id AND p.id = a.position_id
+         LEFT JOIN positions sp ON sp.cycle_id = a.cycle_id AND sp.id = p.parent_id
+         LEFT JOIN units u ON u.cycle_id = a.cycle_id AND u.id = p.unit_id
+         JOIN agreement_versions v ON v.agreement_id = a.id AND v.version = $2
+        WHERE a.id = $1`,
+      [agreementId, version],
+    );
+    if (rows.length === 0) throw ApplicationFailure.nonRetryable(`no content stored for ${agreementId} v${version}`, 'InvalidData');
+    return rows[0];
+  }
+
+  async function storedSignature(agreementId: string, version: number, party: Party): Promise<SignatureRecord | null> {
+    const { rows } = await db.query(
+      'SELECT id, sha256, signer_nip, signed_at FROM documents WHERE agreement_id = $1 AND version = $2 AND party = $3',
+      [agreementId, version, party],
+    );
+    const r = rows[0];
+    return r ? { party, signerNip: r.signer_nip, documentId: r.id, sha256: r.sha256, signedAt: new Date(r.signed_at).toISOString() } : null;
+  }
+
+  return {
+    async signAgreement(input: SignAgreementInput): Promise<SignatureRecord> {
+      const { agreementId, version, party } = input;
+      const done = await storedSignature(agreementId, version, party);
+      if (done) return done; // a retry after the signature was stored
+
+      const ctx = await context(agreementId, version);
+      const ca = await signing.ca({ id: ctx.org_id, name: ctx.org_name });
+      const signedAt = new Date();
+      let previous: Uint8Array;
+      if (party === 'first') {
+        const pdfInput: AgreementPdfInput = {
+          organisation: ctx.org_name,
+          unitName: ctx.unit_name,
+          year: ctx.year,
+          place: ctx.place,
+          date: localDate(signedAt),
+          firstParty: { name: ctx.official_name, title: ctx.title, nip: ctx.nip },
+          secondParty: ctx.level === 'KEPALA_DAERAH' || !ctx.s_title ? null : { name: ctx.s_name, title: ctx.s_title, nip: ctx.s_nip },
+          content: ctx.content,
+        };
+        previous = await renderAgreementPdf(pdfInput);
+      } else {
+        const first = await db.query('SELECT bytes FROM documents WHERE agreement_id = $1 AND version = $2 AND party = $3', [agreementId, version, 'first']);
+        if (first.rows.length === 0) throw ApplicationFailure.nonRetryable('the first party has not signed yet', 'WrongPhase');
+        previous = new Uint8Array(first.rows[0].bytes);
+      }
+
+      const passphrase = openPassphrase(input.passphrase, secret);
+      // Local provider: an official without a certificate yet enrols with the passphrase of their first signature.
+      if (!(await signing.store.getCredential(input.signerNip))) {
+        const name = party === 'first' ? ctx.official_name : ctx.s_name;
+        const nip = party === 'first' ? ctx.nip : ctx.s_nip;
+        await issueOfficialCertificate({ store: signing.store, ca, official: { signerId: input.signerNip, name, nip, organisation: ctx.org_name, unit: ctx.unit_name ?? undefined }, passphrase });
+      }
+      Context.current().heartbeat();
+      const documentId = `${agreementId}:v${version}:${party}`;
+      const signed = await signing.signer
+        .sign({
+          pdf: previous,
+          nip: input.signerNip,
+          passphrase,
+          party,
+          reason: `${PARTY_TEXT[party]} Perjanjian Kinerja Tahun ${ctx.year}`,
+          location: ctx.place,
+          verificationUrl: `${publicUrl}/#/verify/${encodeURIComponent(documentId)}`,
+          signedAt,
+        })
+        .catch(businessFailure);
+
+      // An incremental update: the signed file must start with the exact bytes signed before.
+      if (!Buffer.from(signed.subarray(0, previous.length)).equals(Buffer.from(previous))) {
+        throw new Error('the signed file does not start with the previous revision');
+      }
+      const report: VerificationReport = verifyDocument(signed, { trustedRoots: [ca.certificatePem], minSignatures: party === 'first' ? 1 : 2 });
+      if (!report.ok) throw new Error(`the new signature does not verify: ${report.problems.join('; ')}`);
+
+      const sha256 = sha256Hex(signed);
+      await db.query(
+        `INSERT INTO documents (id, agreement_id, version, party, sha256, bytes, signer_nip, signed_at, verification)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (agreement_id, version, party) DO NOTHING`,
+        [documentId, agreementId, version, party, sha256, Buffer.from(signed), input.signerNip, signedAt, JSON.stringify(report)],
+      );
+      return (await storedSignature(agreementId, version, party))!;
+    },
+  };
+}
+
+function openPassphrase(sealed: SealedSecret, secret: string): string {
+  try {
+    return unsealSecret(sealed, secret);
+  } catch (err) {
+    if (err instanceof SealedSecretError) throw ApplicationFailure.nonRetryable(err.message, 'InvalidData');
+    throw err;
+  }
+}
+
+/** The calendar date in WIB printed on the PK. */
+function localDate(at: Date, utcOffsetHours = 7): string {
+  return new Date(at.getTime() + utcOffsetHours * 3_600_000).toISOString().slice(0, 10);
 }

@@ -69,7 +69,8 @@ async function waitUntilServing(address: string, child: ChildProcess, stderr: ()
 export async function ensureSearchAttributes(address: string, namespace = 'default'): Promise<void> {
   const connection = await Connection.connect({ address });
   try {
-    const existing = await connection.operatorService.listSearchAttributes({ namespace });
+    // The Java test server can add search attributes but not list them.
+    const existing = await connection.operatorService.listSearchAttributes({ namespace }).catch(() => ({ customAttributes: {} }));
     const missing = searchAttributeDefinitions.filter((a) => !(a.name in (existing.customAttributes ?? {})));
     if (missing.length === 0) return;
     const types = temporal.api.enums.v1.IndexedValueType;

@@ -13,7 +13,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { validateDraftContent } from '../domain/draft-validation';
+import { validateDraftContent } from '../domain/cascade';
 import type { Quarter } from '../domain/types';
 import { awaitWithLadder } from './deadline-ladder';
 import {

@@ -192,8 +192,10 @@ export const returnRealizationUpdate = defineUpdate<QuarterState, [QuarterAction
 );
 
 export interface Adjustment {
-  indicatorId: string;
-  value: number | null;
+  /** The indicator adjusted; null adjusts the PK score itself. */
+  indicatorId: string | null;
+  /** The capaian (or score) the evaluation team sets, in percent. */
+  value: number;
   reason: string;
 }
 export interface EvaluateInput {

@@ -1,0 +1,35 @@
+import type { AgreementContent } from '../domain/types';
+
+/** One signing party as printed on the PK. */
+export interface PartyInput {
+  name: string;
+  /** Position title (jabatan), e.g. "Kepala Dinas Kesehatan". */
+  title: string;
+  /** 18-digit NIP; null for a Kepala Daerah (not a civil servant). */
+  nip: string | null;
+}
+
+/** Everything a PK's PDF shows; the same input always renders the same bytes. */
+export interface AgreementPdfInput {
+  /** e.g. "Pemerintah Kabupaten Bengkayang". */
+  organisation: string;
+  /** The unit (OPD) name; null for the Kepala Daerah's own PK. */
+  unitName: string | null;
+  year: number;
+  /** Printed before the date: "Bengkayang, 20 Januari 2025". */
+  place: string;
+  /** ISO calendar date of the agreement, "2025-01-20". */
+  date: string;
+  firstParty: PartyInput;
+  /** Null for the Kepala Daerah's statement, signed alone. */
+  secondParty: PartyInput | null;
+  content: AgreementContent;
+}
+
+export type Party = 'first' | 'second';
+
+/** Names of the signature fields the renderer places in the signature block. */
+export const SIGNATURE_FIELD_NAMES: Record<Party, string> = {
+  first: 'PihakPertama',
+  second: 'PihakKedua',
+};

@@ -1,0 +1,189 @@
+// The organisation's local certificate authority and the certificates it issues to officials.
+// Certificates are built with node-forge; every RSA operation (key generation, signing the
+// certificate) runs in Node's native crypto.
+import { generateKeyPairSync, privateEncrypt, randomBytes, X509Certificate, constants, type KeyObject } from 'node:crypto';
+import forge from 'node-forge';
+import { SigningError } from './errors';
+import { DEFAULT_SCRYPT, openPrivateKey, sealPrivateKey, type ScryptParams } from './key-encryption';
+import type { SigningStore, StoredCa, StoredCredential } from './store';
+
+export interface LocalCa {
+  id: string;
+  certificatePem: string;
+  certificateDer: Buffer;
+  privateKey: KeyObject;
+}
+
+function utf8(value: string): string {
+  return forge.util.encodeUtf8(value);
+}
+
+type Attribute = { name?: string; type?: string; value: string; valueTagClass?: number };
+
+function nameAttributes(fields: { commonName: string; serialNumber?: string | null; organisation?: string; unit?: string }): Attribute[] {
+  const attrs: Attribute[] = [{ name: 'countryName', value: 'ID' }];
+  if (fields.organisation) attrs.push({ name: 'organizationName', value: utf8(fields.organisation), valueTagClass: forge.asn1.Type.UTF8 });
+  if (fields.unit) attrs.push({ name: 'organizationalUnitName', value: utf8(fields.unit), valueTagClass: forge.asn1.Type.UTF8 });
+  attrs.push({ name: 'commonName', value: utf8(fields.commonName), valueTagClass: forge.asn1.Type.UTF8 });
+  if (fields.serialNumber) attrs.push({ type: '2.5.4.5', value: fields.serialNumber, valueTagClass: forge.asn1.Type.PRINTABLESTRING });
+  return attrs;
+}
+
+/** A forge-compatible signer whose RSA step is Node's: PKCS#1 v1.5 over the DigestInfo. */
+function nativeSha256Signer(key: KeyObject): { sign(md: forge.md.MessageDigest): string } {
+  return {
+    sign(md) {
+      const digestInfo = forge.asn1.toDer(forge.asn1.create(forge.asn1.Class.UNIVERSAL, forge.asn1.Type.SEQUENCE, true, [
+        forge.asn1.create(forge.asn1.Class.UNIVERSAL, forge.asn1.Type.SEQUENCE, true, [
+          forge.asn1.create(forge.asn1.Class.UNIVERSAL, forge.asn1.Type.OID, false, forge.asn1.oidToDer(forge.pki.oids.sha256).getBytes()),
+          forge.asn1.create(forge.asn1.Class.UNIVERSAL, forge.asn1.Type.NULL, false, ''),
+        ]),
+        forge.asn1.create(forge.asn1.Class.UNIVERSAL, forge.asn1.Type.OCTETSTRING, false, md.digest().getBytes()),
+      ])).getBytes();
+      return privateEncrypt({ key, padding: constants.RSA_PKCS1_PADDING }, Buffer.from(digestInfo, 'binary')).toString('binary');
+    },
+  };
+}
+
+function newKeyPair(): { privateKey: KeyObject; publicKeyPem: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return { privateKey, publicKeyPem: publicKey.export({ format: 'pem', type: 'spki' }).toString() };
+}
+
+function positiveSerial(): string {
+  const bytes = randomBytes(16);
+  bytes[0] &= 0x7f;
+  bytes[0] |= 0x10;
+  return bytes.toString('hex');
+}
+
+interface CertificateSpec {
+  subject: Attribute[];
+  issuer: Attribute[];
+  publicKeyPem: string;
+  signingKey: KeyObject;
+  notBefore: Date;
+  years: number;
+  extensions: object[];
+}
+
+function makeCertificate(spec: CertificateSpec): string {
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.publicKeyFromPem(spec.publicKeyPem);
+  cert.serialNumber = positiveSerial();
+  cert.validity.notBefore = spec.notBefore;
+  const notAfter = new Date(spec.notBefore);
+  notAfter.setUTCFullYear(notAfter.getUTCFullYear() + spec.years);
+  cert.validity.notAfter = notAfter;
+  cert.setSubject(spec.subject as forge.pki.CertificateField[]);
+  cert.setIssuer(spec.issuer as forge.pki.CertificateField[]);
+  cert.setExtensions(spec.extensions);
+  cert.sign(nativeSha256Signer(spec.signingKey) as unknown as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
+  return forge.pki.certificateToPem(cert);
+}
+
+export interface CreateLocalCaOptions {
+  store: SigningStore;
+  /** The organisation: its id keys the CA; its name goes into the CA's subject. */
+  organisation: { id: string; name: string };
+  /** Server secret that seals the CA's private key. */
+  secret: string;
+  /** Overrides the CA's common name (the issuer printed in signature notes). */
+  commonName?: string;
+  now?: Date;
+  scrypt?: ScryptParams;
+}
+
+/** Loads the organisation's CA, creating it on first use. */
+export async function createLocalCa(options: CreateLocalCaOptions): Promise<LocalCa> {
+  const existing = await options.store.getCa(options.organisation.id);
+  const stored = existing ?? (await options.store.putCaIfAbsent(await newCa(options)));
+  const privateKey = await openPrivateKey(stored.sealedKey, options.secret);
+  if (!privateKey) throw new SigningError('CaNotInitialised', 'The CA key cannot be opened with the configured server secret');
+  const certificateDer = new X509Certificate(stored.certificatePem).raw;
+  return { id: stored.id, certificatePem: stored.certificatePem, certificateDer, privateKey };
+}
+
+async function newCa(options: CreateLocalCaOptions): Promise<StoredCa> {
+  const { privateKey, publicKeyPem } = newKeyPair();
+  const name = nameAttributes({
+    commonName: options.commonName ?? `Otoritas Sertifikat ${options.organisation.name}`,
+    organisation: options.organisation.name,
+  });
+  const notBefore = new Date((options.now ?? new Date()).getTime() - 60_000);
+  const certificatePem = makeCertificate({
+    subject: name, issuer: name, publicKeyPem, signingKey: privateKey, notBefore, years: 20,
+    extensions: [
+      { name: 'basicConstraints', cA: true, critical: true },
+      { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+      { name: 'subjectKeyIdentifier' },
+    ],
+  });
+  return {
+    id: options.organisation.id,
+    certificatePem,
+    sealedKey: await sealPrivateKey(privateKey, options.secret, options.scrypt ?? DEFAULT_SCRYPT),
+    createdAt: options.now ?? new Date(),
+  };
+}
+
+export interface IssueCertificateOptions {
+  store: SigningStore;
+  ca: LocalCa;
+  official: {
+    /** Store key; defaults to the NIP. Required for an official without NIP. */
+    signerId?: string;
+    name: string;
+    nip: string | null;
+    organisation?: string;
+    unit?: string;
+  };
+  /** Seals the new private key; never stored or logged. */
+  passphrase: string;
+  now?: Date;
+  years?: number;
+  scrypt?: ScryptParams;
+}
+
+/** Issues (or re-issues) an official's signing certificate and stores the sealed key. */
+export async function issueOfficialCertificate(options: IssueCertificateOptions): Promise<StoredCredential> {
+  const signerId = options.official.signerId ?? options.official.nip;
+  if (!signerId) throw new SigningError('UnknownSigner', 'An official without NIP needs an explicit signerId');
+  const { privateKey, publicKeyPem } = newKeyPair();
+  const caCert = forge.pki.certificateFromPem(options.ca.certificatePem);
+  const notBefore = new Date((options.now ?? new Date()).getTime() - 60_000);
+  const certificatePem = makeCertificate({
+    subject: nameAttributes({
+      commonName: options.official.name,
+      serialNumber: options.official.nip,
+      organisation: options.official.organisation,
+      unit: options.official.unit,
+    }),
+    issuer: caCert.subject.attributes as unknown as Attribute[],
+    publicKeyPem,
+    signingKey: options.ca.privateKey,
+    notBefore,
+    years: options.years ?? 2,
+    extensions: [
+      { name: 'basicConstraints', cA: false, critical: true },
+      { name: 'keyUsage', digitalSignature: true, nonRepudiation: true, critical: true },
+      { name: 'subjectKeyIdentifier' },
+      { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
+    ],
+  });
+  const credential: StoredCredential = {
+    signerId,
+    caId: options.ca.id,
+    certificatePem,
+    chainPem: [options.ca.certificatePem],
+    sealedKey: await sealPrivateKey(privateKey, options.passphrase, options.scrypt ?? DEFAULT_SCRYPT),
+    createdAt: options.now ?? new Date(),
+  };
+  await options.store.putCredential(credential);
+  return credential;
+}
+
+export function pemToDer(pem: string): Buffer {
+  return new X509Certificate(pem).raw;
+}
+

@@ -1,0 +1,56 @@
+// The local provider: the official's key sealed in the store, opened with their passphrase for
+// one signature and dropped afterwards.
+import { X509Certificate } from 'node:crypto';
+import { SIGNATURE_FIELD_NAMES } from '../documents/agreement-input';
+import { SigningError } from './errors';
+import { openPrivateKey } from './key-encryption';
+import { DEFAULT_LOCKOUT, PassphraseLockout, type LockoutPolicy } from './lockout';
+import { signPdf } from './pades';
+import type { SignRequest, Signer } from './signer';
+import type { SigningStore } from './store';
+
+export interface LocalSignerOptions {
+  store: SigningStore;
+  lockout?: LockoutPolicy;
+  clock?: () => Date;
+}
+
+export class LocalSigner implements Signer {
+  readonly provider = 'local' as const;
+  private readonly lockout: PassphraseLockout;
+  private readonly clock: () => Date;
+
+  constructor(private readonly options: LocalSignerOptions) {
+    this.lockout = new PassphraseLockout(options.store, options.lockout ?? DEFAULT_LOCKOUT);
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  async sign(request: SignRequest): Promise<Uint8Array> {
+    const now = this.clock();
+    await this.lockout.assertUnlocked(request.nip, now);
+    const credential = await this.options.store.getCredential(request.nip);
+    if (!credential) throw new SigningError('UnknownSigner', `No signing certificate issued for ${request.nip}`);
+    const privateKey = await openPrivateKey(credential.sealedKey, request.passphrase);
+    if (!privateKey) return this.lockout.failed(request.nip, now);
+    await this.lockout.succeeded(request.nip);
+    return signPdf({
+      pdf: request.pdf,
+      fieldName: SIGNATURE_FIELD_NAMES[request.party],
+      privateKey,
+      certificates: [credential.certificatePem, ...credential.chainPem].map((pem) => new X509Certificate(pem).raw),
+      signedAt: request.signedAt,
+      reason: request.reason,
+      location: request.location,
+      appearance: { verificationUrl: request.verificationUrl },
+    });
+  }
+
+  /** Administrator action: lifts a passphrase lock early. */
+  unlock(nip: string): Promise<void> {
+    return this.lockout.unlock(nip);
+  }
+}
+
+export function createLocalSigner(options: LocalSignerOptions): LocalSigner {
+  return new LocalSigner(options);
+}

@@ -1,0 +1,50 @@
+import type { LockoutState, SigningStore, StoredCa, StoredCredential } from './store';
+
+/** In-process store for tests and the sample command. */
+export class MemorySigningStore implements SigningStore {
+  private readonly cas = new Map<string, StoredCa>();
+  private readonly credentials = new Map<string, StoredCredential>();
+  private readonly lockouts = new Map<string, LockoutState>();
+
+  async getCa(id: string): Promise<StoredCa | null> {
+    return this.cas.get(id) ?? null;
+  }
+
+  async putCaIfAbsent(ca: StoredCa): Promise<StoredCa> {
+    const existing = this.cas.get(ca.id);
+    if (existing) return existing;
+    this.cas.set(ca.id, ca);
+    return ca;
+  }
+
+  async listCaIds(): Promise<string[]> {
+    return [...this.cas.keys()].sort();
+  }
+
+  async getCredential(signerId: string): Promise<StoredCredential | null> {
+    return this.credentials.get(signerId) ?? null;
+  }
+
+  async putCredential(credential: StoredCredential): Promise<void> {
+    this.credentials.set(credential.signerId, credential);
+  }
+
+  async getLockout(signerId: string): Promise<LockoutState> {
+    return { ...(this.lockouts.get(signerId) ?? { failures: 0, lockedUntil: null }) };
+  }
+
+  async recordFailure(signerId: string, now: Date, maxFailures: number, lockMs: number): Promise<LockoutState> {
+    const current = this.lockouts.get(signerId) ?? { failures: 0, lockedUntil: null };
+    const failures = current.failures + 1;
+    const next: LockoutState = {
+      failures,
+      lockedUntil: failures >= maxFailures ? new Date(now.getTime() + lockMs) : current.lockedUntil,
+    };
+    this.lockouts.set(signerId, next);
+    return { ...next };
+  }
+
+  async clearLockout(signerId: string): Promise<void> {
+    this.lockouts.delete(signerId);
+  }
+}

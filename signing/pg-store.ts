@@ -1,0 +1,70 @@
+// PostgreSQL implementation of the signing store (tables in db/migrations/002_signing.sql).
+import type { Pool } from 'pg';
+import type { LockoutState, SigningStore, StoredCa, StoredCredential } from './store';
+
+export class PgSigningStore implements SigningStore {
+  constructor(private readonly pool: Pool) {}
+
+  async getCa(id: string): Promise<StoredCa | null> {
+    const { rows } = await this.pool.query('SELECT id, certificate_pem, sealed_key, created_at FROM signing_ca WHERE id = $1', [id]);
+    return rows[0] ? { id: rows[0].id, certificatePem: rows[0].certificate_pem, sealedKey: rows[0].sealed_key, createdAt: rows[0].created_at } : null;
+  }
+
+  async putCaIfAbsent(ca: StoredCa): Promise<StoredCa> {
+    await this.pool.query(
+      'INSERT INTO signing_ca (id, certificate_pem, sealed_key, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING',
+      [ca.id, ca.certificatePem, JSON.stringify(ca.sealedKey), ca.createdAt],
+    );
+    return (await this.getCa(ca.id))!;
+  }
+
+  async listCaIds(): Promise<string[]> {
+    const { rows } = await this.pool.query('SELECT id FROM signing_ca ORDER BY id');
+    return rows.map((row) => row.id as string);
+  }
+
+  async getCredential(signerId: string): Promise<StoredCredential | null> {
+    const { rows } = await this.pool.query(
+      'SELECT signer_id, ca_id, certificate_pem, chain_pem, sealed_key, created_at FROM signing_credential WHERE signer_id = $1',
+      [signerId],
+    );
+    const row = rows[0];
+    return row ? {
+      signerId: row.signer_id, caId: row.ca_id, certificatePem: row.certificate_pem, chainPem: row.chain_pem,
+      sealedKey: row.sealed_key, createdAt: row.created_at,
+    } : null;
+  }
+
+  async putCredential(c: StoredCredential): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO signing_credential (signer_id, ca_id, certificate_pem, chain_pem, sealed_key, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (signer_id) DO UPDATE SET ca_id = EXCLUDED.ca_id, certificate_pem = EXCLUDED.certificate_pem,
+         chain_pem = EXCLUDED.chain_pem, sealed_key = EXCLUDED.sealed_key, created_at = EXCLUDED.created_at`,
+      [c.signerId, c.caId, c.certificatePem, JSON.stringify(c.chainPem), JSON.stringify(c.sealedKey), c.createdAt],
+    );
+  }
+
+  async getLockout(signerId: string): Promise<LockoutState> {
+    const { rows } = await this.pool.query('SELECT failures, locked_until FROM signing_lockout WHERE signer_id = $1', [signerId]);
+    return rows[0] ? { failures: rows[0].failures, lockedUntil: rows[0].locked_until } : { failures: 0, lockedUntil: null };
+  }
+
+  async recordFailure(signerId: string, now: Date, maxFailures: number, lockMs: number): Promise<LockoutState> {
+    // One statement, so concurrent wrong attempts are all counted.
+    const { rows } = await this.pool.query(
+      `INSERT INTO signing_lockout AS l (signer_id, failures, locked_until)
+       VALUES ($1, 1, CASE WHEN 1 >= $3 THEN $2::timestamptz + make_interval(secs => $4 / 1000.0) END)
+       ON CONFLICT (signer_id) DO UPDATE SET
+         failures = l.failures + 1,
+         locked_until = CASE WHEN l.failures + 1 >= $3 THEN $2::timestamptz + make_interval(secs => $4 / 1000.0) ELSE l.locked_until END
+       RETURNING failures, locked_until`,
+      [signerId, now, maxFailures, lockMs],
+    );
+    return { failures: rows[0].failures, lockedUntil: rows[0].locked_until };
+  }
+
+  async clearLockout(signerId: string): Promise<void> {
+    await this.pool.query('DELETE FROM signing_lockout WHERE signer_id = $1', [signerId]);
+  }
+}

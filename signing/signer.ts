@@ -1,0 +1,24 @@
+import type { Party } from '../documents/agreement-input';
+
+/** One signature on a PK: who signs, as which party, and what the visible signature shows. */
+export interface SignRequest {
+  pdf: Uint8Array;
+  /** The official's NIP (or the signer id their credential was issued under). */
+  nip: string;
+  /** Unlocks the official's key; never stored, logged or echoed in errors. */
+  passphrase: string;
+  party: Party;
+  reason: string;
+  location: string;
+  /** The QR code on the visible signature points here. */
+  verificationUrl: string;
+  signedAt: Date;
+  /** Idempotency key for remote providers; derived from the request when omitted. */
+  requestId?: string;
+}
+
+/** A signing provider. The result starts with the exact bytes of `pdf` (incremental update). */
+export interface Signer {
+  readonly provider: 'local' | 'bsre';
+  sign(request: SignRequest): Promise<Uint8Array>;
+}

@@ -1,0 +1,43 @@
+// Persistence of the signing material: the organisation's CA, officials' credentials and the
+// passphrase lockout state. Two implementations: memory (tests) and PostgreSQL.
+import type { SealedKey } from './key-encryption';
+
+export interface StoredCa {
+  id: string;
+  certificatePem: string;
+  /** Sealed under the server secret. */
+  sealedKey: SealedKey;
+  createdAt: Date;
+}
+
+export interface StoredCredential {
+  /** Who signs: the NIP, or another stable id for an official without one (a Kepala Daerah). */
+  signerId: string;
+  caId: string;
+  /** Signer certificate then chain, PEM. */
+  certificatePem: string;
+  chainPem: string[];
+  /** Sealed under the official's passphrase. */
+  sealedKey: SealedKey;
+  createdAt: Date;
+}
+
+export interface LockoutState {
+  failures: number;
+  lockedUntil: Date | null;
+}
+
+export interface SigningStore {
+  getCa(id: string): Promise<StoredCa | null>;
+  /** Inserts unless one exists; returns the one that is stored (first writer wins). */
+  putCaIfAbsent(ca: StoredCa): Promise<StoredCa>;
+  listCaIds(): Promise<string[]>;
+  getCredential(signerId: string): Promise<StoredCredential | null>;
+  /** Inserts or replaces (re-issuing a certificate replaces the old one). */
+  putCredential(credential: StoredCredential): Promise<void>;
+  getLockout(signerId: string): Promise<LockoutState>;
+  /** Counts one failure atomically; locks until `now + lockMs` when it reaches `maxFailures`. */
+  recordFailure(signerId: string, now: Date, maxFailures: number, lockMs: number): Promise<LockoutState>;
+  /** Clears failures and any lock (after a success, or by an administrator). */
+  clearLockout(signerId: string): Promise<void>;
+}

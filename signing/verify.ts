@@ -1,0 +1,256 @@
+// Verifies every signature of a PK's PDF: the CMS over its byte range, the signed attributes
+// PAdES requires, the certificate chain up to a trusted root, and that nothing but signatures
+// was appended after the first signature (and nothing at all after the last).
+import { createHash, verify as nativeVerify, X509Certificate } from 'node:crypto';
+import forge from 'node-forge';
+import { certificateParty } from './certificate-names';
+import { OID, fromDer, set, toDer } from './cms';
+import { PdfRef, PdfString, type PdfDict } from './pdf-objects';
+import { PdfReader, nameOf, textOf } from './pdf-reader';
+
+type Asn1 = forge.asn1.Asn1;
+
+export interface SignatureReport {
+  fieldName: string;
+  signerName: string | null;
+  nip: string | null;
+  issuer: string | null;
+  /** Subjects from the signer up to the root. */
+  chain: string[];
+  signingTime: string | null;
+  reason: string | null;
+  location: string | null;
+  subFilter: string | null;
+  byteRange: number[];
+  coversWholeFile: boolean;
+  valid: boolean;
+  /** Why the signature is invalid, when it is. */
+  invalidReason?: string;
+  problems: string[];
+}
+
+export interface VerificationReport {
+  ok: boolean;
+  signatures: SignatureReport[];
+  /** Problems with the document as a whole (unsigned additions, unreadable file…). */
+  problems: string[];
+}
+
+export interface VerifyOptions {
+  /** Trusted root certificates, PEM or DER. */
+  trustedRoots: Array<string | Buffer>;
+  /** Require at least this many signatures (default 1). */
+  minSignatures?: number;
+}
+
+const certificate = (input: string | Buffer): X509Certificate => new X509Certificate(input);
+
+function asn1Children(node: Asn1): Asn1[] {
+  return Array.isArray(node.value) ? node.value : [];
+}
+
+function oidOf(node: Asn1): string {
+  return forge.asn1.derToOid(node.value as string);
+}
+
+function parseDate(value: string | null): Date | null {
+  const m = value && /^D:(\d{4})(\d{2})(\d{2})(\d{2})?(\d{2})?(\d{2})?(Z|[+-]\d{2}'?\d{2}'?)?/.exec(value);
+  if (!m) return null;
+  const base = Date.UTC(+m[1], +m[2] - 1, +m[3], +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0));
+  const zone = m[7] && m[7] !== 'Z' ? m[7].replace(/'/g, '') : null;
+  const offset = zone ? (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(3, 5))) : 0;
+  return new Date(base - offset * 60_000);
+}
+
+/** Checks the CMS of one signature; returns its signer certificate and the problems found. */
+function checkCms(cmsBytes: Buffer, digest: Buffer): { signer: X509Certificate | null; certificates: X509Certificate[]; problems: string[] } {
+  const problems: string[] = [];
+  const contentInfo = fromDer(cmsBytes);
+  const [type, wrapped] = asn1Children(contentInfo);
+  if (!type || oidOf(type) !== OID.signedData || !wrapped) return { signer: null, certificates: [], problems: ['CMS is not SignedData'] };
+  const signedData = asn1Children(asn1Children(wrapped)[0]);
+  const certificates: X509Certificate[] = [];
+  let signerInfos: Asn1 | undefined;
+  for (const part of signedData.slice(3)) {
+    if (part.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC && part.type === 0) {
+      for (const cert of asn1Children(part)) certificates.push(certificate(toDer(cert)));
+    } else if (part.tagClass === forge.asn1.Class.UNIVERSAL && part.type === forge.asn1.Type.SET) signerInfos = part;
+  }
+  const infos = signerInfos ? asn1Children(signerInfos) : [];
+  if (infos.length !== 1) return { signer: null, certificates, problems: [`Expected one SignerInfo, found ${infos.length}`] };
+  const info = asn1Children(infos[0]);
+  const sid = info[1];
+  const digestAlgorithm = oidOf(asn1Children(info[2])[0]);
+  if (digestAlgorithm !== OID.sha256) problems.push(`Unsupported digest algorithm ${digestAlgorithm}`);
+  const signedAttrs = info[3];
+  if (!signedAttrs || signedAttrs.tagClass !== forge.asn1.Class.CONTEXT_SPECIFIC || signedAttrs.type !== 0) {
+    return { signer: null, certificates, problems: ['No signed attributes'] };
+  }
+  const signatureAlgorithm = oidOf(asn1Children(info[4])[0]);
+  const signature = Buffer.from(info[5].value as string, 'binary');
+
+  const [sidIssuer, sidSerial] = asn1Children(sid);
+  const sidIssuerDer = toDer(sidIssuer);
+  const sidSerialHex = Buffer.from(sidSerial.value as string, 'binary').toString('hex').replace(/^0+/, '').toUpperCase();
+  const signer = certificates.find((c) => {
+    const parsed = fromDer(c.raw);
+    const tbs = asn1Children(asn1Children(parsed)[0]);
+    const shift = tbs[0].tagClass === forge.asn1.Class.CONTEXT_SPECIFIC ? 1 : 0;
+    return c.serialNumber.replace(/^0+/, '').toUpperCase() === sidSerialHex && toDer(tbs[shift + 2]).equals(sidIssuerDer);
+  }) ?? null;
+  if (!signer) return { signer: null, certificates, problems: [...problems, 'Signer certificate not included'] };
+
+  const attrs = new Map<string, Asn1>();
+  for (const attr of asn1Children(signedAttrs)) {
+    const [attrType, values] = asn1Children(attr);
+    attrs.set(oidOf(attrType), asn1Children(values)[0]);
+  }
+  const contentType = attrs.get(OID.contentType);
+  if (!contentType || oidOf(contentType) !== OID.data) problems.push('content-type attribute missing or not id-data');
+  const messageDigest = attrs.get(OID.messageDigest);
+  if (!messageDigest) problems.push('message-digest attribute missing');
+  else if (!Buffer.from(messageDigest.value as string, 'binary').equals(digest)) problems.push('Document digest does not match: the signed bytes were changed');
+  if (attrs.has(OID.signingTime)) problems.push('signing-time attribute present (not allowed in PAdES)');
+  const signingCertificate = attrs.get(OID.signingCertificateV2);
+  if (!signingCertificate) problems.push('signing-certificate-v2 attribute missing');
+  else {
+    const firstId = asn1Children(asn1Children(asn1Children(signingCertificate)[0])[0]);
+    const hashNode = firstId[0].type === forge.asn1.Type.OCTETSTRING ? firstId[0] : firstId[1];
+    const expected = createHash('sha256').update(signer.raw).digest();
+    if (!hashNode || !Buffer.from(hashNode.value as string, 'binary').equals(expected)) problems.push('signing-certificate-v2 does not match the signer certificate');
+  }
+  if (signatureAlgorithm !== OID.rsaEncryption && signatureAlgorithm !== OID.sha256WithRSA) problems.push(`Unsupported signature algorithm ${signatureAlgorithm}`);
+  // The signature covers the attributes re-tagged as a SET OF, exactly as encoded.
+  const signedBytes = toDer(set(...asn1Children(signedAttrs)));
+  if (!nativeVerify('sha256', signedBytes, signer.publicKey, signature)) problems.push('RSA signature does not verify');
+  return { signer, certificates, problems };
+}
+
+/** Builds the chain from the signer to a trusted root; problems when it cannot. */
+function checkChain(signer: X509Certificate, pool: X509Certificate[], roots: X509Certificate[], at: Date): { chain: X509Certificate[]; problems: string[] } {
+  const chain = [signer];
+  const problems: string[] = [];
+  const within = (c: X509Certificate) => new Date(c.validFrom) <= at && at <= new Date(c.validTo);
+  for (let depth = 0; depth < 8; depth++) {
+    const current = chain[chain.length - 1];
+    if (!within(current)) problems.push(`Certificate "${current.subject.replace(/\n/g, ', ')}" was not valid at the signing time`);
+    const trusted = roots.find((root) => root.fingerprint256 === current.fingerprint256)
+      ?? roots.find((root) => current.checkIssued(root) && current.verify(root.publicKey));
+    if (trusted) {
+      if (trusted !== current) chain.push(trusted);
+      if (!within(trusted)) problems.push('Trusted root was not valid at the signing time');
+      return { chain, problems };
+    }
+    const issuer = pool.find((c) => c !== current && current.checkIssued(c) && current.verify(c.publicKey) && c.ca);
+    if (!issuer) break;
+    chain.push(issuer);
+  }
+  problems.push('Certificate chain does not reach a trusted CA');
+  return { chain, problems };
+}
+
+/** Ends (exclusive) of each revision: just after each "%%EOF" and its end-of-line. */
+function revisionEnds(bytes: Buffer): number[] {
+  const ends: number[] = [];
+  let at = bytes.indexOf('%%EOF');
+  while (at >= 0) {
+    let end = at + 5;
+    if (bytes[end] === 0x0d) end++;
+    if (bytes[end] === 0x0a) end++;
+    ends.push(end);
+    at = bytes.indexOf('%%EOF', end);
+  }
+  return ends;
+}
+
+/** A report of every signature in the PDF; never throws. */
+export function verifyDocument(pdf: Uint8Array, options: VerifyOptions): VerificationReport {
+  const problems: string[] = [];
+  let signatures: SignatureReport[] = [];
+  try {
+    const bytes = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength);
+    const roots = options.trustedRoots.map(certificate);
+    const reader = new PdfReader(bytes);
+    const fieldSignatures: Array<{ fieldName: string; sig: PdfDict; sigRef: PdfRef | null }> = [];
+    for (const { field } of reader.fields()) {
+      if (nameOf(field.get('FT')) !== 'Sig' || !field.has('V')) continue;
+      const sig = reader.dict(field.get('V'));
+      const value = field.get('V');
+      if (sig) fieldSignatures.push({ fieldName: textOf(field.get('T')) ?? '', sig, sigRef: value instanceof PdfRef ? value : null });
+    }
+    signatures = fieldSignatures.map(({ fieldName, sig }) => verifySignature(bytes, fieldName, sig, roots));
+    signatures.sort((a, b) => (a.byteRange[2] + a.byteRange[3]) - (b.byteRange[2] + b.byteRange[3]));
+
+    if (signatures.length < (options.minSignatures ?? 1)) problems.push(`Expected at least ${options.minSignatures ?? 1} signature(s), found ${signatures.length}`);
+    if (signatures.length) {
+      const last = signatures[signatures.length - 1];
+      if (!last.coversWholeFile) problems.push('Bytes were added after the last signature (unsigned incremental update)');
+      // Every revision after the first signed one must be exactly one further signature.
+      const ends = revisionEnds(bytes);
+      const signedEnds = signatures.map((s) => s.byteRange[2] + s.byteRange[3]);
+      const firstSigned = signedEnds[0];
+      const later = ends.filter((end) => end > firstSigned);
+      const unsignedRevisions = later.filter((end) => !signedEnds.includes(end));
+      if (!ends.includes(firstSigned)) problems.push('The first signature does not end at a revision boundary');
+      if (unsignedRevisions.length) problems.push(`${unsignedRevisions.length} revision(s) after the first signature are not signatures`);
+    }
+  } catch (err) {
+    problems.push(`Unreadable document: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const ok = problems.length === 0 && signatures.length > 0 && signatures.every((s) => s.valid);
+  return { ok, signatures, problems };
+}
+
+function verifySignature(bytes: Buffer, fieldName: string, sig: PdfDict, roots: X509Certificate[]): SignatureReport {
+  const report: SignatureReport = {
+    fieldName,
+    signerName: null,
+    nip: null,
+    issuer: null,
+    chain: [],
+    signingTime: null,
+    reason: textOf(sig.get('Reason')),
+    location: textOf(sig.get('Location')),
+    subFilter: nameOf(sig.get('SubFilter')),
+    byteRange: [],
+    coversWholeFile: false,
+    valid: false,
+    problems: [],
+  };
+  try {
+    const signedAt = parseDate(textOf(sig.get('M')));
+    report.signingTime = signedAt?.toISOString() ?? null;
+    const range = sig.get('ByteRange');
+    const contents = sig.get('Contents');
+    if (!Array.isArray(range) || range.length !== 4 || !range.every((n) => typeof n === 'number' && Number.isInteger(n) && n >= 0)) {
+      throw new Error('Bad /ByteRange');
+    }
+    const [a, b, c, d] = range as number[];
+    report.byteRange = [a, b, c, d];
+    if (a !== 0 || b >= c || c + d > bytes.length) throw new Error('/ByteRange does not describe this file');
+    report.coversWholeFile = c + d === bytes.length;
+    // The gap must be exactly the hex /Contents string, so nothing unsigned hides in it.
+    if (bytes[b] !== 0x3c || bytes[c - 1] !== 0x3e || !(contents instanceof PdfString)) throw new Error('/ByteRange gap is not the /Contents string');
+    const hex = bytes.toString('latin1', b + 1, c - 1);
+    if (!/^[0-9a-fA-F]*$/.test(hex)) throw new Error('/ByteRange gap is not the /Contents string');
+    if (report.subFilter !== 'ETSI.CAdES.detached') report.problems.push(`SubFilter ${report.subFilter} is not ETSI.CAdES.detached`);
+    const digest = createHash('sha256').update(bytes.subarray(a, a + b)).update(bytes.subarray(c, c + d)).digest();
+    const cms = checkCms(Buffer.from(hex, 'hex'), digest);
+    report.problems.push(...cms.problems);
+    if (cms.signer) {
+      const party = certificateParty(cms.signer.raw);
+      report.signerName = party.name;
+      report.nip = party.nip;
+      report.issuer = party.issuer;
+      const chain = checkChain(cms.signer, cms.certificates, roots, signedAt ?? new Date());
+      report.chain = chain.chain.map((cert) => cert.subject.replace(/\n/g, ', '));
+      report.problems.push(...chain.problems);
+    }
+    if (!signedAt) report.problems.push('No signing time (/M)');
+  } catch (err) {
+    report.problems.push(err instanceof Error ? err.message : String(err));
+  }
+  report.valid = report.problems.length === 0;
+  if (!report.valid) report.invalidReason = report.problems[0];
+  return report;
+}

@@ -1,0 +1,113 @@
+// A worker with the real activities (real PostgreSQL) on the official Java time-skipping test
+// server, for lifecycle tests that carry PKs through a whole year in seconds.
+import { readFileSync } from 'node:fs';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import type { Pool } from 'pg';
+import { createPool } from '../../db/pool';
+import { createActivities } from '../../activities';
+import { createSigningDeps } from '../../activities/signing';
+import { workflowBundle } from '../../worker/create-worker';
+import { createLogger } from '../../logger';
+import { startCycle } from '../../api/cycle-import';
+import { loadConfig } from '../../config';
+import type { OrganisationImport } from '../../domain/types';
+import type { Actor } from '../../workflows/messages';
+import { agreementId } from '../../workflows/ids';
+import { sealSecret } from '../../security/sealed-secret';
+import { quietTemporalRuntime } from './stack';
+import { ensureSearchAttributes } from '../../scripts/dev-server';
+
+export const SAMPLE: OrganisationImport = JSON.parse(
+  readFileSync(`${__dirname}/../../../shared/data/kabupaten-bengkayang-2025.json`, 'utf8'),
+);
+
+/** The sample organisation under another id and year, optionally cut down to some positions (and their ancestors). */
+export function sampleOrganisation(id: string, year: number, keep?: string[]): OrganisationImport {
+  const org: OrganisationImport = structuredClone(SAMPLE);
+  org.organisation.id = id;
+  org.year = year;
+  if (keep) {
+    const byId = new Map(org.positions.map((p) => [p.id, p]));
+    const wanted = new Set<string>();
+    for (const start of keep) for (let p = byId.get(start); p && !wanted.has(p.id); p = p.parent ? byId.get(p.parent) : undefined) wanted.add(p.id);
+    org.positions = org.positions.filter((p) => wanted.has(p.id));
+    org.drafts = Object.fromEntries(Object.entries(org.drafts ?? {}).filter(([k]) => wanted.has(k)));
+  }
+  return org;
+}
+
+export interface Lifecycle {
+  env: TestWorkflowEnvironment;
+  db: Pool;
+  worker: Worker;
+  taskQueue: string;
+  secret: string;
+  stop(): Promise<void>;
+}
+
+let seq = 0;
+
+export async function startLifecycle(): Promise<Lifecycle> {
+  quietTemporalRuntime();
+  const config = loadConfig(process.env);
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: process.env.TEMPORAL_TEST_SERVER_PATH! } },
+  });
+  await ensureSearchAttributes(env.address);
+  const db = createPool(config.DATABASE_URL, 10);
+  const taskQueue = `lifecycle-${process.pid}-${++seq}`;
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: createActivities({
+      db,
+      client: env.client,
+      taskQueue,
+      publicUrl: 'http://kinerja.test',
+      secret: config.KINERJA_SECRET,
+      clock: () => new Date(),
+      logger: createLogger('test', 'silent'),
+      signing: await createSigningDeps(db, config),
+    }),
+  });
+  const running = worker.run();
+  return {
+    env, db, worker, taskQueue, secret: config.KINERJA_SECRET,
+    async stop() {
+      worker.shutdown();
+      await running;
+      await db.end();
+      await env.teardown();
+    },
+  };
+}
+
+/** Stores the organisation and starts its cycle; resolves when every agreement workflow is started. */
+export async function startTestCycle(l: Lifecycle, org: OrganisationImport, calendar?: object): Promise<string> {
+  const { cycleId } = await startCycle({ db: l.db, temporal: l.env.client, taskQueue: l.taskQueue }, org, calendar as any);
+  await l.env.client.workflow.getHandle(cycleId).result();
+  return cycleId;
+}
+
+export const official = (org: OrganisationImport, positionId: string): Actor => {
+  const p = org.positions.find((x) => x.id === positionId)!;
+  return { role: 'official', id: p.official.nip ?? `kd:${org.organisation.id}`, positionIds: [p.id] };
+};
+export const evaluator: Actor = { role: 'evaluator', id: 'tim-evaluasi', positionIds: [] };
+export const admin: Actor = { role: 'admin', id: 'admin', positionIds: [] };
+
+export const pkId = (org: OrganisationImport, positionId: string) => agreementId(org.organisation.id, org.year, positionId);
+export const sealed = (l: Lifecycle, passphrase: string) => sealSecret(passphrase, l.secret, 10 * 60_000);
+
+/** The rejection code (ApplicationFailure type) and message of a failed update. */
+export async function rejection(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
+  try {
+    await promise;
+  } catch (err) {
+    const cause = (err as { cause?: { type?: string; message?: string } }).cause;
+    return { code: cause?.type ?? 'unknown', message: cause?.message ?? String(err) };
+  }
+  throw new Error('expected the update to be rejected, but it was accepted');
+}

@@ -1,0 +1,46 @@
+// Runs against a real PostgreSQL when DATABASE_URL is set (the lead's global setup provides one);
+// skipped otherwise. Applies db/migrations/002_signing.sql itself (it is idempotent).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import { createLocalCa, issueOfficialCertificate, PgSigningStore, TEST_SCRYPT } from '../../signing';
+
+const url = process.env.DATABASE_URL;
+const describeWithDb = url ? describe : describe.skip;
+
+jest.setTimeout(60_000);
+
+describeWithDb('PgSigningStore', () => {
+  let pool: Pool;
+  let store: PgSigningStore;
+  const suffix = `${process.pid}-${Date.now()}`;
+
+  beforeAll(async () => {
+    pool = new Pool({ connectionString: url });
+    const sql = readFileSync(join(__dirname, '../../db/migrations/002_signing.sql'), 'utf8');
+    await pool.query(sql);
+    await pool.query(sql); // idempotent
+    store = new PgSigningStore(pool);
+  });
+  afterAll(() => pool?.end());
+
+  test('creates the CA once and reopens it with the server secret', async () => {
+    const organisation = { id: `org-${suffix}`, name: 'Pemerintah Kabupaten Uji' };
+    const ca = await createLocalCa({ store, organisation, secret: 's', scrypt: TEST_SCRYPT });
+    const again = await createLocalCa({ store, organisation, secret: 's', scrypt: TEST_SCRYPT });
+    expect(again.certificatePem).toBe(ca.certificatePem);
+    await expect(createLocalCa({ store, organisation, secret: 'wrong', scrypt: TEST_SCRYPT })).rejects.toMatchObject({ code: 'CaNotInitialised' });
+    const credential = await issueOfficialCertificate({ store, ca, scrypt: TEST_SCRYPT, passphrase: 'pp', official: { signerId: `nip-${suffix}`, name: 'Uji', nip: '199001012020121001' } });
+    expect(await store.getCredential(credential.signerId)).toMatchObject({ certificatePem: credential.certificatePem, chainPem: [ca.certificatePem] });
+  });
+
+  test('counts failures atomically and locks at the limit', async () => {
+    const id = `lock-${suffix}`;
+    const now = new Date('2025-01-20T00:00:00Z');
+    const states = await Promise.all(Array.from({ length: 5 }, () => store.recordFailure(id, now, 5, 60_000)));
+    expect(states.map((s) => s.failures).sort()).toEqual([1, 2, 3, 4, 5]);
+    expect((await store.getLockout(id)).lockedUntil?.toISOString()).toBe('2025-01-20T00:01:00.000Z');
+    await store.clearLockout(id);
+    expect(await store.getLockout(id)).toEqual({ failures: 0, lockedUntil: null });
+  });
+});

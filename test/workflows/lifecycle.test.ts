@@ -1,0 +1,119 @@
+// One PK's year on the time-skipping server with the real activities, PostgreSQL, PDF rendering
+// and signing: drafting, review, both signatures, subordinates released, four quarters, evaluation.
+import { verifyDocument } from '../../signing';
+import {
+  approveDraftUpdate, evaluateUpdate, reportRealizationUpdate, returnDraftUpdate, saveDraftUpdate, signUpdate,
+  stateQuery, submitDraftUpdate, verifyRealizationUpdate, returnRealizationUpdate, type AgreementState,
+} from '../../workflows/messages';
+import { admin, evaluator, official, pkId, rejection, sampleOrganisation, sealed, startLifecycle, startTestCycle, type Lifecycle } from '../support/time-skipping';
+
+jest.setTimeout(180_000);
+const YEAR = new Date().getFullYear() + 1;
+const org = sampleOrganisation('kab-lifecycle', YEAR, ['dinkes-e3-1-e4-1', 'asisten-1']);
+let l: Lifecycle;
+
+beforeAll(async () => {
+  l = await startLifecycle();
+  await startTestCycle(l, org);
+});
+afterAll(async () => l?.stop());
+
+const handle = (positionId: string) => l.env.client.workflow.getHandle(pkId(org, positionId));
+const state = (positionId: string): Promise<AgreementState> => handle(positionId).query(stateQuery);
+async function advanceTo(iso: string) {
+  const ms = Date.parse(iso) - (await l.env.currentTimeMs());
+  if (ms > 0) await l.env.sleep(ms);
+}
+async function until(positionId: string, ok: (s: AgreementState) => boolean): Promise<AgreementState> {
+  for (let i = 0; i < 200; i++) {
+    const s = await state(positionId);
+    if (ok(s)) return s;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return state(positionId);
+}
+
+test('a PK goes through its whole year: drafted, returned, approved, signed twice, reported, evaluated', async () => {
+  const head = official(org, 'kepala-dinkes');
+  const bupati = official(org, 'bupati');
+  const content = org.drafts!['kepala-dinkes'];
+  const pk = handle('kepala-dinkes');
+  expect((await state('kepala-dinkes')).phase).toBe('drafting');
+  expect((await state('dinkes-e3-1')).phase).toBe('waiting_superior');
+
+  // The wrong person is turned away before anything is written.
+  expect(await rejection(pk.executeUpdate(saveDraftUpdate, { args: [{ actor: official(org, 'dinkes-e3-1'), content }] }))).toMatchObject({ code: 'WrongPerson', message: expect.stringMatching(/first party/) });
+  // An indicator that serves no superior indicator (and is no additional task) is refused.
+  const unlinked = structuredClone(content);
+  unlinked.objectives[0].indicators[0].parentIndicatorId = 'IKU-nonexistent';
+  expect((await rejection(pk.executeUpdate(saveDraftUpdate, { args: [{ actor: head, content: unlinked }] }))).code).toBe('InvalidData');
+
+  await pk.executeUpdate(saveDraftUpdate, { args: [{ actor: head, content }] });
+  await pk.executeUpdate(submitDraftUpdate, { args: [{ actor: head }] });
+  await until('kepala-dinkes', (s) => s.phase === 'review');
+  await pk.executeUpdate(returnDraftUpdate, { args: [{ actor: bupati, reason: 'Target AKI terlalu rendah' }] });
+  const returned = await until('kepala-dinkes', (s) => s.phase === 'drafting');
+  expect(returned.returnedReason).toBe('Target AKI terlalu rendah');
+  await pk.executeUpdate(submitDraftUpdate, { args: [{ actor: head }] });
+  await until('kepala-dinkes', (s) => s.phase === 'review');
+  await pk.executeUpdate(approveDraftUpdate, { args: [{ actor: bupati }] });
+  await until('kepala-dinkes', (s) => s.phase === 'signing');
+
+  // The second party cannot sign before the first.
+  expect(await rejection(pk.executeUpdate(signUpdate, { args: [{ actor: bupati, passphrase: sealed(l, 'rahasia-bupati') }] }))).toMatchObject({ code: 'WrongPerson', message: expect.stringMatching(/first party/) });
+  const first = await pk.executeUpdate(signUpdate, { args: [{ actor: head, passphrase: sealed(l, 'rahasia-kadinkes') }] });
+  expect(first.party).toBe('first');
+  const second = await pk.executeUpdate(signUpdate, { args: [{ actor: bupati, passphrase: sealed(l, 'rahasia-bupati') }] });
+  expect(second.party).toBe('second');
+  const signed = await until('kepala-dinkes', (s) => s.phase === 'reporting');
+  expect(signed.versions[0].sha256).toBe(second.sha256);
+
+  // The stored document carries both signatures, verified against the organisation's CA.
+  const doc = (await l.db.query('SELECT bytes, sha256 FROM documents WHERE id = $1', [second.documentId])).rows[0];
+  const ca = (await l.db.query(`SELECT certificate_pem FROM signing_ca WHERE id = $1`, [org.organisation.id])).rows[0];
+  const report = verifyDocument(new Uint8Array(doc.bytes), { trustedRoots: [ca.certificate_pem] });
+  expect(report.ok).toBe(true);
+  expect(report.signatures.map((s) => s.coversWholeFile)).toEqual([false, true]);
+  const firstDoc = (await l.db.query('SELECT bytes FROM documents WHERE id = $1', [first.documentId])).rows[0];
+  expect(Buffer.from(doc.bytes).subarray(0, firstDoc.bytes.length).equals(firstDoc.bytes)).toBe(true);
+
+  // Signing released the subordinate's drafting.
+  await until('dinkes-e3-1', (s) => s.phase === 'drafting');
+  expect((await state('dinkes-e3-1')).superiorIndicatorIds).toEqual(content.objectives.flatMap((o) => o.indicators.map((i) => i.id)));
+
+  // Quarterly checkpoints: reporting opens after each quarter ends.
+  const indicators = content.objectives.flatMap((o) => o.indicators);
+  expect((await rejection(pk.executeUpdate(reportRealizationUpdate, { args: [{ actor: head, quarter: 1, realizations: [], budgetSpent: [] }] }))).code).toBe('WrongQuarter');
+  for (const quarter of [1, 2, 3, 4] as const) {
+    await advanceTo(new Date(Date.UTC(YEAR, quarter * 3, 2)).toISOString());
+    await until('kepala-dinkes', (s) => s.quarters[quarter - 1].status === 'open');
+    const realizations = indicators.map((i) => ({ indicatorId: i.id, value: i.target }));
+    await pk.executeUpdate(reportRealizationUpdate, { args: [{ actor: head, quarter, realizations, budgetSpent: content.budget.map((b) => b.amount / 4) }] });
+    if (quarter === 2) {
+      await pk.executeUpdate(returnRealizationUpdate, { args: [{ actor: bupati, quarter, reason: 'Lampirkan bukti dukung' }] });
+      expect((await state('kepala-dinkes')).quarters[1]).toMatchObject({ status: 'open', returnedReason: 'Lampirkan bukti dukung' });
+      await pk.executeUpdate(reportRealizationUpdate, { args: [{ actor: head, quarter, realizations, budgetSpent: content.budget.map((b) => b.amount / 4) }] });
+    }
+    await pk.executeUpdate(verifyRealizationUpdate, { args: [{ actor: bupati, quarter }] });
+  }
+  const evaluating = await until('kepala-dinkes', (s) => s.phase === 'evaluation' && s.evaluation !== null);
+  // Every indicator met its target exactly: 100 each, "Sangat Baik"; the whole budget absorbed.
+  expect(evaluating.evaluation!.score).toBeCloseTo(100, 6);
+  expect(evaluating.evaluation!.predicate).toBe('Sangat Baik');
+  expect(evaluating.evaluation!.absorption).toBeCloseTo(100, 6);
+
+  expect((await rejection(pk.executeUpdate(evaluateUpdate, { args: [{ actor: admin, adjustments: [], close: true }] }))).code).toBe('WrongPerson');
+  expect(
+    await rejection(pk.executeUpdate(evaluateUpdate, { args: [{ actor: evaluator, adjustments: [{ indicatorId: indicators[0].id, value: 90, reason: ' ' }], close: false }] })),
+  ).toMatchObject({ code: 'InvalidData', message: expect.stringMatching(/reason/) });
+  const closed = await pk.executeUpdate(evaluateUpdate, {
+    args: [{ actor: evaluator, adjustments: [{ indicatorId: indicators[0].id, value: 70, reason: 'Data AKI belum terverifikasi Dinas' }], close: true }],
+  });
+  expect(closed.indicators[0]).toMatchObject({ computed: 100, adjusted: 70, adjustmentReason: 'Data AKI belum terverifikasi Dinas' });
+  expect(closed.score).toBeCloseTo((70 + 100 * (indicators.length - 1)) / indicators.length, 6);
+  const final = await pk.result();
+  expect(final.phase).toBe('closed');
+  const row = (await l.db.query('SELECT phase, score, predicate FROM agreements WHERE id = $1', [pkId(org, 'kepala-dinkes')])).rows[0];
+  expect(row.phase).toBe('closed');
+  expect(Number(row.score)).toBeCloseTo(closed.score!, 6);
+});

@@ -37,7 +37,11 @@ export function createNotifyActivities({ db, publicUrl }: ActivityDeps) {
         ? (await db.query('SELECT id, title, nip, official_name, email, escalation_chain FROM positions WHERE cycle_id = $1 AND id = $2', [agreement.cycle_id, input.awaitingPositionId])).rows[0]
         : null;
       const chain: string[] = awaiting?.escalation_chain ?? [];
-      const recipientId = input.kind === 'reminder' ? input.awaitingPositionId : chain[Math.min(input.level, chain.length) - 1] ?? null;
+      if (input.kind === 'escalation' && chain.length === 0) {
+        // nobody above (the Kepala Daerah, or the evaluation team): the overdue flag is the record
+        return { higherLevelExists: false, recipientPositionId: null };
+      }
+      const recipientId = input.kind === 'reminder' ? input.awaitingPositionId : chain[Math.min(input.level, chain.length) - 1];
       const recipient = recipientId
         ? (await db.query('SELECT id, title, nip, official_name, email FROM positions WHERE cycle_id = $1 AND id = $2', [agreement.cycle_id, recipientId])).rows[0]
         : null;

@@ -111,3 +111,65 @@ export async function rejection(promise: Promise<unknown>): Promise<{ code: stri
   }
   throw new Error('expected the update to be rejected, but it was accepted');
 }
+
+// ----- drivers: the actions officials take, as the API would send them --------------------------
+import {
+  approveDraftUpdate, reportRealizationUpdate, saveDraftUpdate, signUpdate, stateQuery, submitDraftUpdate,
+  verifyRealizationUpdate, type AgreementState,
+} from '../../workflows/messages';
+import type { AgreementContent, Quarter } from '../../domain/types';
+
+export const passphraseOf = (actor: Actor) => `frasa-rahasia-${actor.id}`;
+
+export function agreementDriver(l: Lifecycle, org: OrganisationImport) {
+  const handle = (positionId: string) => l.env.client.workflow.getHandle(pkId(org, positionId));
+  const state = (positionId: string): Promise<AgreementState> => handle(positionId).query(stateQuery);
+  const parentOf = (positionId: string) => org.positions.find((p) => p.id === positionId)!.parent;
+  async function until(positionId: string, ok: (s: AgreementState) => boolean, tries = 400): Promise<AgreementState> {
+    for (let i = 0; i < tries; i++) {
+      const s = await state(positionId);
+      if (ok(s)) return s;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`${positionId} did not reach the expected state: ${JSON.stringify(await state(positionId)).slice(0, 400)}`);
+  }
+  async function advanceTo(iso: string) {
+    const ms = Date.parse(iso) - (await l.env.currentTimeMs());
+    if (ms > 0) await l.env.sleep(ms);
+  }
+  /** Draft (the import's draft unless given), submit, approve, sign by both parties. */
+  async function signOff(positionId: string, content: AgreementContent = org.drafts![positionId], people?: { first?: Actor; second?: Actor }) {
+    const first = people?.first ?? official(org, positionId);
+    const parent = parentOf(positionId);
+    const second = people?.second ?? (parent ? official(org, parent) : null);
+    const pk = handle(positionId);
+    await until(positionId, (s) => s.phase === 'drafting');
+    await pk.executeUpdate(saveDraftUpdate, { args: [{ actor: first, content }] });
+    await pk.executeUpdate(submitDraftUpdate, { args: [{ actor: first }] });
+    if (second && org.positions.find((p) => p.id === positionId)!.level !== 'KEPALA_DAERAH') {
+      await until(positionId, (s) => s.phase === 'review');
+      await pk.executeUpdate(approveDraftUpdate, { args: [{ actor: second }] });
+    }
+    await until(positionId, (s) => s.phase === 'signing');
+    await pk.executeUpdate(signUpdate, { args: [{ actor: first, passphrase: sealed(l, passphraseOf(first)) }] });
+    if (second && org.positions.find((p) => p.id === positionId)!.level !== 'KEPALA_DAERAH') {
+      await pk.executeUpdate(signUpdate, { args: [{ actor: second, passphrase: sealed(l, passphraseOf(second)) }] });
+    }
+    return until(positionId, (s) => s.phase === 'reporting' && s.revision === null);
+  }
+  /** Report every indicator at `valueOf(indicator)` and have the superior verify it. */
+  async function reportQuarter(positionId: string, quarter: Quarter, valueOf: (i: { id: string; target: number | null }) => number | null, content: AgreementContent = org.drafts![positionId]) {
+    const pk = handle(positionId);
+    await until(positionId, (s) => s.quarters[quarter - 1].status === 'open');
+    const realizations = content.objectives.flatMap((o) => o.indicators).map((i) => ({ indicatorId: i.id, value: valueOf(i) }));
+    await pk.executeUpdate(reportRealizationUpdate, {
+      args: [{ actor: official(org, positionId), quarter, realizations, budgetSpent: content.budget.map((b) => Math.round(b.amount / 4)) }],
+    });
+    const parent = parentOf(positionId);
+    if (parent) await pk.executeUpdate(verifyRealizationUpdate, { args: [{ actor: official(org, parent), quarter }] });
+    return until(positionId, (s) => s.quarters[quarter - 1].status === 'verified');
+  }
+  /** A moment inside quarter q+1 (after quarter q ended), in UTC. */
+  const afterQuarter = (q: Quarter, day = 2) => new Date(Date.UTC(org.year, q * 3, day)).toISOString();
+  return { handle, state, until, advanceTo, signOff, reportQuarter, afterQuarter };
+}

@@ -1,0 +1,91 @@
+// PK Perubahan: a mid-year revision after a budget change and another after a change of official,
+// each drafted, reviewed and signed again, with the realizations reported so far kept. Also
+// measures the history size of a full year with two revisions (the goal is ≤ 300 events).
+import { evaluateUpdate, reportRealizationUpdate, startRevisionUpdate, verifyRealizationUpdate } from '../../workflows/messages';
+import { admin, agreementDriver, evaluator, official, pkId, rejection, sampleOrganisation, startLifecycle, startTestCycle, type Lifecycle } from '../support/time-skipping';
+
+jest.setTimeout(180_000);
+const YEAR = new Date().getFullYear() + 1;
+const org = sampleOrganisation('kab-revision', YEAR, ['kepala-dinkes']);
+let l: Lifecycle;
+let d: ReturnType<typeof agreementDriver>;
+
+beforeAll(async () => {
+  l = await startLifecycle();
+  await startTestCycle(l, org);
+  d = agreementDriver(l, org);
+});
+afterAll(async () => l?.stop());
+
+test('a budget revision and a change of official are each re-signed; realizations carry over', async () => {
+  const id = 'kepala-dinkes';
+  const pk = d.handle(id);
+  const head = official(org, id);
+  const bupati = official(org, 'bupati');
+  const content = org.drafts![id];
+  await d.signOff(id);
+  await d.advanceTo(d.afterQuarter(1));
+  await d.reportQuarter(id, 1, (i) => i.target);
+
+  // Only the first party or an administrator may open a revision, with a note.
+  expect((await rejection(pk.executeUpdate(startRevisionUpdate, { args: [{ actor: bupati, reason: 'budget', note: 'APBD-P' }] }))).code).toBe('WrongPerson');
+  expect((await rejection(pk.executeUpdate(startRevisionUpdate, { args: [{ actor: head, reason: 'budget', note: '' }] }))).code).toBe('InvalidData');
+
+  // 1. Budget change (APBD Perubahan): new budget lines, re-signed as version 2.
+  await pk.executeUpdate(startRevisionUpdate, { args: [{ actor: head, reason: 'budget', note: 'APBD Perubahan 2027' }] });
+  const revised = { ...content, budget: [...content.budget, { program: 'Program Penanganan Stunting Terpadu', amount: 750_000_000 }] };
+  const v2 = await d.signOff(id, revised);
+  expect(v2.version).toBe(2);
+  expect(v2.versions.map((v) => [v.version, v.reason, v.signatures.length])).toEqual([[1, 'initial', 2], [2, 'budget', 2]]);
+  expect(v2.quarters[0].status).toBe('verified'); // Q1 stays reported and verified
+
+  // 2. Change of official (mutasi): the position's new holder takes over and signs version 3.
+  const successor = { nip: '198001012005011099', name: 'dr. Maria Ulfa Siregar, M.Kes.', email: 'maria@bengkayang.example' };
+  await l.db.query(
+    `UPDATE positions SET nip = $3, official_name = $4, email = $5 WHERE cycle_id = $1 AND id = $2`,
+    [`cycle:${org.organisation.id}:${YEAR}`, id, successor.nip, successor.name, successor.email],
+  );
+  await pk.executeUpdate(startRevisionUpdate, { args: [{ actor: admin, reason: 'official', note: `Mutasi: ${successor.name}` }] });
+  const newHead = { role: 'official' as const, id: successor.nip, positionIds: [id] };
+  const v3 = await d.signOff(id, revised, { first: newHead });
+  expect(v3.version).toBe(3);
+  const doc = (await l.db.query('SELECT signer_nip FROM documents WHERE agreement_id = $1 AND version = 3 ORDER BY party', [pkId(org, id)])).rows;
+  expect(doc.map((r) => r.signer_nip)).toEqual([successor.nip, bupati.id]);
+  // every earlier signed version stays available
+  const versions = (await l.db.query('SELECT DISTINCT version FROM documents WHERE agreement_id = $1 ORDER BY version', [pkId(org, id)])).rows;
+  expect(versions.map((r) => r.version)).toEqual([1, 2, 3]);
+
+  // The rest of the year under the new official; Q1 was kept.
+  for (const q of [2, 3, 4] as const) {
+    await d.advanceTo(d.afterQuarter(q));
+    await d.until(id, (s) => s.quarters[q - 1].status === 'open');
+    const realizations = revised.objectives.flatMap((o) => o.indicators).map((i) => ({ indicatorId: i.id, value: i.target }));
+    await pk.executeUpdate(reportRealizationUpdate, { args: [{ actor: newHead, quarter: q, realizations, budgetSpent: revised.budget.map((b) => b.amount / 4) }] });
+    await pk.executeUpdate(verifyRealizationUpdate, { args: [{ actor: bupati, quarter: q }] });
+  }
+  await d.until(id, (s) => s.phase === 'evaluation' && s.evaluation !== null);
+  await pk.executeUpdate(evaluateUpdate, { args: [{ actor: evaluator, adjustments: [], close: true }] });
+  const final = await pk.result();
+  expect(final.phase).toBe('closed');
+  expect(final.evaluation!.score).toBeCloseTo(100, 6);
+  const stored = (await l.db.query('SELECT count(*)::int AS n FROM realizations WHERE agreement_id = $1', [pkId(org, id)])).rows[0];
+  expect(stored.n).toBe(4);
+
+  // History size of the year with two revisions, over every run of the workflow.
+  let events = 0;
+  let runs = 0;
+  let largestRun = 0;
+  let bytes = 0;
+  for (let runId: string | undefined = (await pk.describe()).runId; runId; ) {
+    const history = await l.env.client.workflow.getHandle(pkId(org, id), runId).fetchHistory();
+    const n = history.events!.length;
+    events += n;
+    runs += 1;
+    largestRun = Math.max(largestRun, n);
+    bytes += Buffer.byteLength(JSON.stringify(history));
+    const started = history.events![0].workflowExecutionStartedEventAttributes;
+    runId = started?.continuedExecutionRunId || undefined;
+  }
+  console.log(`history of a year with two revisions: ${events} events in ${runs} run(s), largest run ${largestRun} events, ${Math.round(bytes / 1024)} KiB`);
+  expect(largestRun).toBeLessThanOrEqual(300);
+});

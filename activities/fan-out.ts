@@ -6,6 +6,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { ActivityDeps } from './deps';
 import type { AgreementInput } from '../workflows/messages';
 import { agreementId } from '../workflows/ids';
+import { indicatorIdsOf } from './store';
 import { OrgKey, PhaseKey, UnitKey, YearKey } from '../workflows/search-attributes';
 
 const BATCH = 200;
@@ -33,7 +34,7 @@ export function createFanOutActivities({ db, client, taskQueue }: ActivityDeps) 
     async startAgreements({ cycleId }: { cycleId: string }): Promise<{ started: number }> {
       const ctx = Context.current();
       const resumeAt = (ctx.info.heartbeatDetails as { offset?: number } | undefined)?.offset ?? 0;
-      const cycle = (await db.query('SELECT organisation_id, year FROM cycles WHERE id = $1', [cycleId])).rows[0];
+      const cycle = (await db.query('SELECT organisation_id, year, plan FROM cycles WHERE id = $1', [cycleId])).rows[0];
       if (!cycle) throw new Error(`cycle ${cycleId} is not stored`);
       const { rows } = await db.query<PositionRow>(
         `SELECT p.id, p.unit_id, p.parent_id, p.depth, p.escalation_chain,
@@ -43,6 +44,7 @@ export function createFanOutActivities({ db, client, taskQueue }: ActivityDeps) 
         [cycleId],
       );
       const rootId = rows.find((p) => p.parent_id === null)?.id;
+      const planIndicatorIds = indicatorIdsOf(cycle.plan ?? {});
       for (let offset = resumeAt; offset < rows.length; offset += BATCH) {
         const batch = rows.slice(offset, offset + BATCH);
         const ids = batch.map((p) => agreementId(cycle.organisation_id, cycle.year, p.id));
@@ -67,6 +69,7 @@ export function createFanOutActivities({ db, client, taskQueue }: ActivityDeps) 
             escalationChain: p.escalation_chain,
             opensAtOnce: p.parent_id === null || p.parent_id === rootId,
           };
+          if (input.opensAtOnce) input.planIndicatorIds = planIndicatorIds;
           try {
             await client.workflow.start('agreementWorkflow', {
               workflowId: id,

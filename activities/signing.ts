@@ -28,6 +28,8 @@ export interface SigningDeps {
   signer: LocalSigner;
   /** The organisation's CA (created on first use), sealed under the server secret. */
   ca(organisation: { id: string; name: string }): Promise<LocalCa>;
+  /** Every organisation CA this deployment holds: an official keeps one certificate across organisations. */
+  trustedRoots(): Promise<string[]>;
 }
 
 export async function createSigningDeps(db: Pool, config: Pick<Config, 'KINERJA_SECRET' | 'SIGNING_MAX_FAILURES' | 'SIGNING_LOCK_MINUTES'>): Promise<SigningDeps> {
@@ -48,6 +50,11 @@ export async function createSigningDeps(db: Pool, config: Pick<Config, 'KINERJA_
         cas.set(organisation.id, ca);
       }
       return ca;
+    },
+    async trustedRoots() {
+      const ids = await store.listCaIds();
+      const cas = await Promise.all(ids.map((id) => store.getCa(id)));
+      return cas.flatMap((ca) => (ca ? [ca.certificatePem] : []));
     },
   };
 }
@@ -155,7 +162,7 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
       if (!Buffer.from(signed.subarray(0, previous.length)).equals(Buffer.from(previous))) {
         throw new Error('the signed file does not start with the previous revision');
       }
-      const report: VerificationReport = verifyDocument(signed, { trustedRoots: [ca.certificatePem], minSignatures: party === 'first' ? 1 : 2 });
+      const report: VerificationReport = verifyDocument(signed, { trustedRoots: await signing.trustedRoots(), minSignatures: party === 'first' ? 1 : 2 });
       if (!report.ok) throw new Error(`the new signature does not verify: ${report.problems.join('; ')}`);
 
       const sha256 = sha256Hex(signed);

@@ -69,11 +69,6 @@ export function createStoreActivities({ db }: ActivityDeps) {
       return { indicatorIds: indicatorIdsOf(rows[0].content) };
     },
 
-    async planIndicatorIds({ cycleId }: { cycleId: string }): Promise<string[]> {
-      const { rows } = await db.query('SELECT plan FROM cycles WHERE id = $1', [cycleId]);
-      return rows[0] ? indicatorIdsOf(rows[0].plan) : [];
-    },
-
     async appendAudit(entry: AuditEntry): Promise<void> {
       await appendAuditRow(db, entry);
     },

@@ -1,17 +1,54 @@
-// The express app factory: routes, body limits, and one problem-details error handler.
-import express, { type Express } from 'express';
+// The express app factory: public routes (health, OpenAPI, docs), then every route of the table
+// behind the same chain — authenticate, parse the JSON body (size-limited), check access, honour
+// Idempotency-Key, validate the body — and one problem-details error handler.
+import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { ApiDeps } from './deps';
 import { healthRoutes } from './routes/health';
-import { cycleRoutes } from './routes/cycles';
-import { problemHandler, sendProblem } from './problem';
+import { apiRoutes } from './routes';
+import { HttpProblem, problemHandler, sendProblem } from './problem';
+import { authenticate, principalOf } from './auth';
+import { accessCheck } from './access-check';
+import { idempotency } from './idempotency';
+import { isWrite, type RouteDef } from './route';
+import { parseBody } from './validation';
+import { openApiDocument } from './openapi';
+import { docsRoutes } from './docs';
+
+/** A write with a body must say it is JSON; anything else is 415 rather than silently ignored. */
+function requireJson(req: Request, _res: Response, next: NextFunction) {
+  const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
+  if (hasBody && !req.is('application/json')) {
+    return next(new HttpProblem(415, 'unsupported_media_type', 'Send the request body as application/json.'));
+  }
+  next();
+}
+
+function mount(app: Express, def: RouteDef, deps: ApiDeps) {
+  const chain: RequestHandler[] = [];
+  if (def.access.kind !== 'public') chain.push(authenticate(deps.config.KINERJA_SECRET));
+  if (def.body) chain.push(requireJson, express.json({ limit: def.bodyLimit ?? deps.config.API_BODY_LIMIT, strict: false }));
+  chain.push(accessCheck(def, deps.db));
+  if (isWrite(def.method)) chain.push(idempotency(deps.db));
+  chain.push(async (req, res) => {
+    const body = def.body ? parseBody(def.body, req.body) : undefined;
+    await def.handler(req, res, {
+      principal: def.access.kind === 'public' ? (undefined as never) : principalOf(res),
+      body,
+      agreement: res.locals.agreement ?? null,
+    });
+  });
+  app[def.method](def.path, ...chain);
+}
 
 export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(express.json({ limit: '20mb' })); // an organisation of 10,000 positions with drafts is ~10 MB
+  app.set('query parser', 'simple'); // no nested objects from ?a[b]=c: every query value is a string
   app.use(healthRoutes(deps));
-  app.use(cycleRoutes(deps));
+  const routes = apiRoutes(deps);
+  app.use(docsRoutes(() => openApiDocument(routes, deps.config.publicUrl)));
+  for (const def of routes) mount(app, def, deps);
   app.use('/api', (_req, res) => sendProblem(res, 404, 'not_found', 'No such endpoint.'));
   app.use(problemHandler((err) => deps.logger.error({ err }, 'unexpected error')));
   return app;

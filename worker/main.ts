@@ -8,6 +8,7 @@ import { connectClient } from './temporal';
 import { createWorker } from './create-worker';
 import { createSigningDeps } from '../activities/signing';
 import { exitWithParent } from './supervised';
+import { createNotificationDispatcher } from '../activities/delivery';
 
 async function main() {
   const config = loadConfig();
@@ -33,8 +34,12 @@ async function main() {
       signing: await createSigningDeps(db, config),
     },
   });
+  // E-mail and webhook delivery of the notifications outbox, with retries and dead letters.
+  const dispatcher = createNotificationDispatcher({ db, config, logger });
+  dispatcher.start();
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker running');
   await worker.run();
+  await dispatcher.stop();
   await db.end();
 }
 

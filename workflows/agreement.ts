@@ -7,7 +7,6 @@ import {
   condition,
   continueAsNew,
   proxyActivities,
-  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -42,10 +41,18 @@ import {
 import { EscalationLevelKey, OverdueKey, PhaseKey } from './search-attributes';
 import type { Schedule } from '../activities/schedule';
 
-/** Continue-as-new before the history grows past this (events). */
-const HISTORY_LIMIT = 250;
+/**
+ * Continue-as-new at a quiet point (waiting for a quarter to end: no draft, review, signature or
+ * report can be pending) once the history passes QUIET_LIMIT events; anywhere past HARD_LIMIT.
+ * Quiet points matter: an Update racing a continue-as-new must not land on the closing run.
+ */
+const QUIET_LIMIT = 1500;
+const HARD_LIMIT = 5000;
 
-const store = proxyLocalActivities<Activities>({
+// Regular activities, not local ones: a local activity's result is replayed from a marker at a
+// different point than it arrived live, which can reorder an Update's completion against the main
+// flow's commands and break replay (seen with concurrent officials on the sample organisation).
+const store = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
@@ -65,8 +72,9 @@ export function initialState(input: AgreementInput): AgreementState {
     versions: [{ version: 1, reason: 'initial', signatures: [] }],
     draftHash: null,
     draftSubmitted: false,
+    draftApproved: false,
     returnedReason: null,
-    superiorIndicatorIds: [],
+    superiorIndicatorIds: input.opensAtOnce ? input.planIndicatorIds ?? [] : [],
     superiorSigned: input.opensAtOnce,
     quarters: ([1, 2, 3, 4] as Quarter[]).map((quarter) => ({ quarter, status: 'not_open' })),
     evaluation: null,
@@ -79,9 +87,9 @@ export function initialState(input: AgreementInput): AgreementState {
 export async function agreementWorkflow(input: AgreementInput): Promise<AgreementState> {
   const s: AgreementState = input.carried ?? initialState(input);
   const isRoot = input.parentPositionId === null;
-  let schedule: Schedule = await store.loadSchedule({ agreementId: input.agreementId });
+  // Loaded after every handler is registered: a query or update may arrive with the first task.
+  let schedule!: Schedule;
   let deadlineRevision = 0;
-  let approved = false;
   let signingBusy = false;
   const now = () => Date.now(); // deterministic inside workflows (Temporal's clock)
   const nowIso = () => new Date(now()).toISOString();
@@ -180,7 +188,7 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
   setHandler(
     approveDraftUpdate,
     async ({ actor }) => {
-      approved = true;
+      s.draftApproved = true;
       await audit('draft.approved', actor, { contentHash: s.draftHash });
       return s;
     },
@@ -341,7 +349,7 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
       s.revision = { reason, note, requestedBy: actor.id };
       s.draftSubmitted = false;
       s.returnedReason = null;
-      approved = false;
+      s.draftApproved = false;
       await store.copyDraft({ agreementId: input.agreementId, fromVersion: s.version - 1, toVersion: s.version });
       s.phase = 'drafting';
       await audit('revision.started', actor, { reason, note });
@@ -434,22 +442,19 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
   }
 
   async function drafting() {
-    if (input.opensAtOnce && s.superiorIndicatorIds.length === 0) {
-      s.superiorIndicatorIds = await store.planIndicatorIds({ cycleId: input.cycleId });
-    }
     await awaitAction('draft', input.positionId, () => s.draftSubmitted || s.phase !== 'drafting');
     if (s.phase !== 'drafting') return;
     if (isRoot) {
       await enter('signing'); // the Kepala Daerah's statement has no second party to review it
       return;
     }
-    approved = false;
+    s.draftApproved = false;
     await enter('review');
   }
 
   async function review() {
-    await awaitAction('review', input.parentPositionId, () => approved || !s.draftSubmitted);
-    await enter(approved ? 'signing' : 'drafting');
+    await awaitAction('review', input.parentPositionId, () => s.draftApproved || !s.draftSubmitted);
+    await enter(s.draftApproved ? 'signing' : 'drafting');
   }
 
   async function signing() {
@@ -482,6 +487,7 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
     const revising = () => s.phase !== 'reporting';
     if (next.status === 'not_open') {
       const opensAt = Date.parse(schedule.quarterEnds[q - 1]);
+      if (opensAt > now() && workflowInfo().historyLength > QUIET_LIMIT) await carryOn();
       if (opensAt > now()) await condition(revising, opensAt - now());
       if (revising()) return;
       next.status = 'open';
@@ -506,6 +512,12 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
     await enter('closed');
   }
 
+  /** Continue as new with the state carried over, once in-flight handlers are done. */
+  async function carryOn(): Promise<never> {
+    await condition(allHandlersFinished);
+    return continueAsNew<typeof agreementWorkflow>({ ...input, carried: s });
+  }
+
   // ----- the year ------------------------------------------------------------------------------
   const phases: Record<Exclude<Phase, 'closed'>, () => Promise<void>> = {
     waiting_superior: waitingForSuperior,
@@ -515,13 +527,11 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
     reporting,
     evaluation,
   };
+  schedule = await store.loadSchedule({ agreementId: input.agreementId });
   if (!input.carried) await publish();
   while (s.phase !== 'closed') {
     await phases[s.phase]();
-    if (workflowInfo().historyLength > HISTORY_LIMIT || workflowInfo().continueAsNewSuggested) {
-      await condition(allHandlersFinished);
-      await continueAsNew<typeof agreementWorkflow>({ ...input, carried: s });
-    }
+    if (workflowInfo().historyLength > HARD_LIMIT || workflowInfo().continueAsNewSuggested) await carryOn();
   }
   await condition(allHandlersFinished);
   return s;

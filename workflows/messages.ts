@@ -58,6 +58,8 @@ export interface AgreementInput {
   escalationChain: string[];
   /** True when drafting opens at once (the Kepala Daerah and their direct reports cascade from the plan). */
   opensAtOnce: boolean;
+  /** For those that open at once: the plan's (IKU Pemda) indicator ids they cascade from. */
+  planIndicatorIds?: string[];
   /** Carried across continue-as-new; absent on the first run. */
   carried?: AgreementState;
 }
@@ -130,6 +132,8 @@ export interface AgreementState {
   /** Hash of the latest saved draft content (content itself lives in PostgreSQL). */
   draftHash: string | null;
   draftSubmitted: boolean;
+  /** The second party approved the submitted draft (carried across continue-as-new). */
+  draftApproved: boolean;
   returnedReason: string | null;
   /** Indicator ids of the superior's signed PK (for cascade links). */
   superiorIndicatorIds: string[];

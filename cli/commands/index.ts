@@ -1,9 +1,14 @@
 import type { Command } from '../command';
 import { caCommands } from './ca';
 import { pdfCommands } from './pdf';
+import { tokenCommand } from './token';
+import { cycleStartCommand, cycleStatusCommand } from './cycle';
+import { tasksCommand } from './tasks';
+import { doctorCommand } from './doctor';
 
 /** Every subcommand, in help order. Add a new one here. */
 export const commands: Command[] = [
   ...caCommands,
   ...pdfCommands,
+  tokenCommand, cycleStartCommand, cycleStatusCommand, tasksCommand, doctorCommand,
 ];

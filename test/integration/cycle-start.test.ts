@@ -2,6 +2,7 @@
 // starts one agreement workflow per position, top down, visible in Temporal with search attributes.
 import { readFileSync } from 'node:fs';
 import { startStack, type Stack } from '../support/stack';
+import { tokens } from '../support/api-client';
 
 const sample = JSON.parse(readFileSync(`${__dirname}/../../../shared/data/kabupaten-bengkayang-2025.json`, 'utf8'));
 let stack: Stack;
@@ -13,9 +14,10 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+const auth = () => ({ authorization: `Bearer ${tokens(stack.config.KINERJA_SECRET).admin}` });
 const post = (body: unknown) =>
-  fetch(`${stack.baseUrl}/api/cycles`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-const get = async (path: string) => (await fetch(`${stack.baseUrl}${path}`)).json();
+  fetch(`${stack.baseUrl}/api/cycles`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth() }, body: JSON.stringify(body) });
+const get = async (path: string) => (await fetch(`${stack.baseUrl}${path}`, { headers: auth() })).json();
 
 async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 60_000): Promise<T> {
   const until = Date.now() + timeoutMs;

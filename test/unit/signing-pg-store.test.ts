@@ -1,16 +1,16 @@
-// Runs against a real PostgreSQL when DATABASE_URL is set (the lead's global setup provides one);
-// skipped otherwise. Applies db/migrations/002_signing.sql itself (it is idempotent).
+// Runs against the real PostgreSQL the test run's global setup starts (DATABASE_URL).
+// Applies db/migrations/002_signing.sql itself twice (it is idempotent).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { createLocalCa, issueOfficialCertificate, PgSigningStore, TEST_SCRYPT } from '../../signing';
 
 const url = process.env.DATABASE_URL;
-const describeWithDb = url ? describe : describe.skip;
+if (!url) throw new Error('DATABASE_URL is not set: run through jest, whose global setup starts PostgreSQL');
 
 jest.setTimeout(60_000);
 
-describeWithDb('PgSigningStore', () => {
+describe('PgSigningStore', () => {
   let pool: Pool;
   let store: PgSigningStore;
   const suffix = `${process.pid}-${Date.now()}`;

@@ -1,0 +1,69 @@
+// Idempotency-Key on writes (POST/PUT/PATCH): the first response to a key is stored with a hash of
+// the request and replayed for a repeat by the same caller, so a client that lost the answer can
+// retry safely. Server errors are not stored: nothing was done, so the retry runs again.
+import type { NextFunction, Request, Response } from 'express';
+import type { Pool } from 'pg';
+import { canonicalJson, sha256Hex } from '../activities/hash';
+import { principalOf } from './auth';
+import { principalKey } from './principal';
+import { HttpProblem } from './problem';
+
+const KEY = /^[\x21-\x7e]{1,200}$/;
+/** A request in flight longer than this is taken to have died with its process. */
+const ABANDONED_AFTER_MS = 120_000;
+
+export function idempotency(db: Pool) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const key = req.get('idempotency-key');
+    if (key === undefined) return next();
+    if (!KEY.test(key)) throw new HttpProblem(400, 'invalid_idempotency_key', 'Idempotency-Key must be 1–200 visible ASCII characters.');
+    const principal = principalKey(principalOf(res));
+    const hash = sha256Hex(`${req.method} ${req.path}\n${req.body === undefined ? '' : canonicalJson(req.body)}`);
+
+    const claimed = await db.query(
+      `INSERT INTO api_idempotency (principal, key, method, path, request_hash) VALUES ($1,$2,$3,$4,$5)
+       ON CONFLICT (principal, key) DO UPDATE SET created_at = now(), request_hash = $5, method = $3, path = $4
+         WHERE api_idempotency.status IS NULL AND api_idempotency.created_at < now() - make_interval(secs => $6)
+       RETURNING 1`,
+      [principal, key, req.method, req.path, hash, ABANDONED_AFTER_MS / 1000],
+    );
+    if (claimed.rowCount === 0) {
+      const row = (await db.query('SELECT * FROM api_idempotency WHERE principal = $1 AND key = $2', [principal, key])).rows[0];
+      if (!row || row.request_hash !== hash) {
+        throw new HttpProblem(422, 'idempotency_key_reused', 'This Idempotency-Key was used for a different request.');
+      }
+      if (row.status === null) {
+        res.setHeader('Retry-After', '1');
+        throw new HttpProblem(409, 'idempotency_in_progress', 'A request with this Idempotency-Key is still being processed.');
+      }
+      res.status(row.status).setHeader('Idempotent-Replayed', 'true');
+      if (row.location) res.setHeader('Location', row.location);
+      if (row.content_type) res.setHeader('Content-Type', row.content_type);
+      res.end(row.body);
+      return;
+    }
+
+    // Store the response before it leaves, so an immediate retry already finds it.
+    const send = res.send.bind(res);
+    let stored = false;
+    res.send = ((body?: unknown) => {
+      if (stored) return send(body as never);
+      stored = true;
+      const status = res.statusCode;
+      const payload = typeof body === 'string' || Buffer.isBuffer(body) ? Buffer.from(body as string) : Buffer.from(JSON.stringify(body ?? null));
+      const persist =
+        status >= 500
+          ? db.query('DELETE FROM api_idempotency WHERE principal = $1 AND key = $2', [principal, key])
+          : db.query(
+              `UPDATE api_idempotency SET status = $3, content_type = $4, body = $5, location = $6 WHERE principal = $1 AND key = $2`,
+              [principal, key, status, String(res.getHeader('Content-Type') ?? 'application/json'), payload, res.getHeader('Location') ?? null],
+            );
+      persist.then(
+        () => send(body as never),
+        (err) => next(err),
+      );
+      return res;
+    }) as Response['send'];
+    next();
+  };
+}

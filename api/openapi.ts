@@ -1,0 +1,75 @@
+// OpenAPI 3.1 built from the route table and the zod schemas, so the document cannot drift from
+// what the server accepts.
+import { z } from 'zod';
+import type { RouteDef } from './route';
+
+const problemRef = { $ref: '#/components/responses/Problem' };
+
+function errorResponses(def: RouteDef): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const add = (...codes: number[]) => codes.forEach((c) => (out[String(c)] = problemRef));
+  if (def.access.kind !== 'public') add(401, 403);
+  if (def.path.includes(':')) add(404);
+  if (def.query) add(400);
+  if (def.body) add(400, 413, 415, 422);
+  if (def.method !== 'get') add(409);
+  if (def.path.endsWith('/sign')) add(423);
+  add(503);
+  return out;
+}
+
+function bodySchema(def: RouteDef): unknown {
+  try {
+    return z.toJSONSchema(def.body!, { io: 'input', unrepresentable: 'any' });
+  } catch {
+    return {};
+  }
+}
+
+export function openApiDocument(routes: RouteDef[], serverUrl: string) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const def of routes) {
+    const path = def.path.replace(/:(\w+)/g, '{$1}');
+    const params = [...def.path.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const query = Object.entries(def.query ?? {}).map(([name, description]) => ({ name, in: 'query', required: false, description, schema: { type: 'string' } }));
+    const success = def.success ?? { status: 200, description: 'OK' };
+    (paths[path] ??= {})[def.method] = {
+      summary: def.summary,
+      tags: [def.tag],
+      operationId: `${def.method}${path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(\w)/g, (_, c: string) => c.toUpperCase())}`,
+      ...(def.access.kind === 'public' ? { security: [] } : {}),
+      'x-kinerja-access': def.access,
+      parameters: [
+        ...params,
+        ...query,
+        ...(def.method !== 'get' ? [{ name: 'Idempotency-Key', in: 'header', required: false, description: 'replays the stored response of a repeated write', schema: { type: 'string', maxLength: 200 } }] : []),
+      ],
+      ...(def.body ? { requestBody: { required: true, content: { 'application/json': { schema: bodySchema(def) } } } } : {}),
+      responses: {
+        [String(success.status)]: { description: success.description, content: { [success.mediaType ?? 'application/json']: {} } },
+        ...errorResponses(def),
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Kinerja API', version: '1.0.0', description: 'Perjanjian Kinerja (performance agreements) carried through their year by Temporal workflows.' },
+    servers: [{ url: serverUrl }],
+    security: [{ bearer: [] }],
+    paths,
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (HS256)' } },
+      schemas: {
+        Problem: {
+          type: 'object',
+          required: ['type', 'title', 'status', 'code', 'detail'],
+          properties: {
+            type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, code: { type: 'string' }, detail: { type: 'string' },
+            problems: { type: 'array', items: { type: 'object', properties: { path: { type: 'string', description: 'JSON Pointer' }, code: { type: 'string' }, message: { type: 'string' } } } },
+          },
+        },
+      },
+      responses: { Problem: { description: 'RFC 9457 problem details', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } } },
+    },
+  };
+}

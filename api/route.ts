@@ -1,0 +1,51 @@
+// One table describes every API route: method, path, who may call it, the body schema and the
+// handler. The app, the OpenAPI document and the authorization-matrix test are all built from it,
+// so a route cannot exist without an access rule.
+import type { Request, Response } from 'express';
+import type { z } from 'zod';
+import type { Role } from '../workflows/messages';
+import type { AgreementRow } from './access';
+import type { Principal } from './principal';
+
+/**
+ * - public: no token.
+ * - roles: any caller with one of the roles.
+ * - agreement: one of the roles, and an official must be able to see `:agreementId` (owner or above).
+ * - document: the same, through the document's agreement (`:docId`).
+ */
+export type Access =
+  | { kind: 'public' }
+  | { kind: 'roles'; roles: readonly Role[] }
+  | { kind: 'agreement'; roles: readonly Role[] }
+  | { kind: 'document'; roles: readonly Role[] };
+
+export interface Ctx<B = unknown> {
+  principal: Principal;
+  body: B;
+  /** Loaded by the access check for agreement and document routes. */
+  agreement: AgreementRow | null;
+}
+
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface RouteDef<B = any> {
+  method: Method;
+  /** Express path with named params: :cycleId, :agreementId, :docId, :quarter, :positionId, :key, :nip. */
+  path: string;
+  summary: string;
+  tag: string;
+  access: Access;
+  /** Writes take a JSON body checked by this schema (every problem at once, with JSON paths). */
+  body?: z.ZodType<B>;
+  /** Body size limit; defaults to config.API_BODY_LIMIT. */
+  bodyLimit?: string;
+  /** Query parameters, documented in OpenAPI and checked by the handler. */
+  query?: Record<string, string>;
+  /** Successful status and media type, for OpenAPI. */
+  success?: { status: number; description: string; mediaType?: string };
+  handler(req: Request, res: Response, ctx: Ctx<B>): Promise<void>;
+}
+
+export const route = <B>(def: RouteDef<B>): RouteDef<B> => def;
+
+export const isWrite = (m: Method) => m !== 'get';

@@ -1,0 +1,61 @@
+// Administrator tools: notification dead letters (list, requeue) and lifting a passphrase lock.
+import { z } from 'zod';
+import type { ApiDeps } from '../deps';
+import { HttpProblem } from '../problem';
+import { route, type RouteDef } from '../route';
+import { parseQuery } from '../validation';
+import { PassphraseLockout, PgSigningStore } from '../../signing';
+
+const ADMIN = { kind: 'roles', roles: ['admin'] } as const;
+
+export function adminRoutes({ db, logger }: ApiDeps): RouteDef[] {
+  return [
+    route({
+      method: 'get', path: '/api/admin/notifications/dead', tag: 'admin', summary: 'Notifications that could not be delivered after every attempt',
+      access: ADMIN, query: { limit: '1–500 (100)' },
+      async handler(req, res) {
+        const { limit } = parseQuery(z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) }), req.query);
+        const { rows } = await db.query(
+          `SELECT key, agreement_id, item, kind, level, recipient_position, recipient_email, subject, attempts, last_error, delivered, created_at, next_attempt_at
+             FROM notifications WHERE delivery_status = 'dead' ORDER BY created_at DESC LIMIT $1`,
+          [limit],
+        );
+        res.json({
+          items: rows.map((n) => ({
+            key: n.key, agreementId: n.agreement_id, item: n.item, kind: n.kind, level: n.level,
+            recipientPositionId: n.recipient_position, recipientEmail: n.recipient_email, subject: n.subject,
+            attempts: n.attempts, lastError: n.last_error, delivered: n.delivered, createdAt: n.created_at, lastAttemptAt: n.next_attempt_at,
+          })),
+        });
+      },
+    }),
+    route({
+      method: 'post', path: '/api/admin/notifications/:key/retry', tag: 'admin', summary: 'Requeue a dead notification (attempts start again)',
+      access: ADMIN,
+      async handler(req, res) {
+        const { rows } = await db.query(
+          `UPDATE notifications SET delivery_status = 'pending', attempts = 0, next_attempt_at = now(), last_error = NULL
+            WHERE key = $1 AND delivery_status = 'dead' RETURNING key`,
+          [req.params.key],
+        );
+        if (rows.length === 0) {
+          const exists = await db.query('SELECT delivery_status FROM notifications WHERE key = $1', [req.params.key]);
+          if (exists.rowCount === 0) throw new HttpProblem(404, 'not_found', 'No such notification.');
+          throw new HttpProblem(409, 'not_dead', `The notification is ${exists.rows[0].delivery_status}, not dead.`);
+        }
+        res.status(202).json({ key: req.params.key, deliveryStatus: 'pending' });
+      },
+    }),
+    route({
+      method: 'post', path: '/api/admin/signing/:nip/unlock', tag: 'admin', summary: 'Lift a passphrase lock on an official\'s signing before it expires',
+      access: ADMIN,
+      async handler(req, res, ctx) {
+        const nip = String(req.params.nip);
+        if (!/^\d{18}$/.test(nip)) throw new HttpProblem(404, 'not_found', 'NIP must be 18 digits.');
+        await new PassphraseLockout(new PgSigningStore(db)).unlock(nip);
+        logger.info({ nip, by: ctx.principal.id }, 'signing unlocked');
+        res.json({ nip, unlocked: true });
+      },
+    }),
+  ];
+}

@@ -1,0 +1,270 @@
+// The PK itself: listing, detail, and every human action as a Workflow Update.
+import { z } from 'zod';
+import {
+  approveDraftUpdate,
+  evaluateUpdate,
+  extendDeadlineUpdate,
+  PHASES,
+  reportRealizationUpdate,
+  returnDraftUpdate,
+  returnRealizationUpdate,
+  saveDraftUpdate,
+  signUpdate,
+  startRevisionUpdate,
+  stateQuery,
+  submitDraftUpdate,
+  verifyRealizationUpdate,
+  type AgreementState,
+} from '../../workflows/messages';
+import type { AgreementContent, Quarter } from '../../domain/types';
+import { verifyAuditChain } from '../../activities/audit';
+import { sealSecret } from '../../security/sealed-secret';
+import type { ApiDeps } from '../deps';
+import { visibleToOfficialSql, type AgreementRow } from '../access';
+import { decodeCursor, encodeCursor } from '../cursor';
+import { HttpProblem } from '../problem';
+import { route, type RouteDef } from '../route';
+import * as schemas from '../schemas';
+import { actorFor, runUpdate } from '../updates';
+import { parseQuery } from '../validation';
+import { buildTimeline } from '../history';
+
+const READ = { kind: 'agreement', roles: ['admin', 'evaluator', 'official'] } as const;
+const ACT = { kind: 'agreement', roles: ['official'] } as const;
+
+const listQuery = z.strictObject({
+  cycle: z.string().min(1).optional(),
+  unit: z.string().min(1).optional(),
+  phase: z.enum(PHASES).optional(),
+  overdue: z.enum(['true', 'false']).optional(),
+  nip: z.string().regex(/^\d{18}$/, 'NIP must be 18 digits').optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(500).optional(),
+});
+
+export function agreementView(a: AgreementRow & Record<string, any>) {
+  return {
+    id: a.id,
+    cycleId: a.cycle_id,
+    positionId: a.position_id,
+    unitId: a.unit_id,
+    phase: a.phase,
+    version: a.version,
+    overdue: a.overdue,
+    escalationLevel: a.escalation_level,
+    dueAt: a.due_at,
+    awaitingPositionId: a.awaiting_position,
+    score: a.score === null ? null : Number(a.score),
+    predicate: a.predicate,
+    updatedAt: a.updated_at,
+    ...(a.title !== undefined ? { position: { title: a.title, parentId: a.parent_id, official: { nip: a.nip, name: a.official_name } } } : {}),
+  };
+}
+
+const quarterParam = (raw: string): Quarter => {
+  if (!/^[1-4]$/.test(raw)) throw new HttpProblem(404, 'not_found', 'Quarter must be 1, 2, 3 or 4.');
+  return Number(raw) as Quarter;
+};
+
+export function agreementRoutes(deps: ApiDeps): RouteDef[] {
+  const { db, temporal, config } = deps;
+  const actor = (ctx: { principal: any; agreement: AgreementRow | null }) => actorFor(db, ctx.principal, ctx.agreement!.cycle_id);
+  const id = (ctx: { agreement: AgreementRow | null }) => ctx.agreement!.id;
+
+  return [
+    route({
+      method: 'get', path: '/api/agreements', tag: 'agreements', summary: 'List agreements the caller may see (cursor pagination, stable order by id)',
+      access: { kind: 'roles', roles: ['admin', 'evaluator', 'official'] },
+      query: { cycle: 'cycle id', unit: 'unit id', phase: PHASES.join('|'), overdue: 'true|false', nip: 'official NIP', limit: '1–200 (50)', cursor: 'opaque cursor from nextCursor' },
+      async handler(req, res, ctx) {
+        const q = parseQuery(listQuery, req.query);
+        const filters = { cycle: q.cycle, unit: q.unit, phase: q.phase, overdue: q.overdue, nip: q.nip, limit: q.limit };
+        const after = decodeCursor(q.cursor, filters);
+        const where: string[] = [];
+        const params: unknown[] = [];
+        const add = (sql: (n: string) => string, value: unknown) => (params.push(value), where.push(sql(`$${params.length}`)));
+        if (q.cycle) add((n) => `a.cycle_id = ${n}`, q.cycle);
+        if (q.unit) add((n) => `a.unit_id = ${n}`, q.unit);
+        if (q.phase) add((n) => `a.phase = ${n}`, q.phase);
+        if (q.overdue) add((n) => `a.overdue = ${n}`, q.overdue === 'true');
+        if (q.nip) add((n) => `p.nip = ${n}`, q.nip);
+        if (after) add((n) => `a.id > ${n}`, after);
+        if (ctx.principal.role === 'official') add((n) => visibleToOfficialSql(n), ctx.principal.nip);
+        params.push(q.limit + 1);
+        const { rows } = await db.query(
+          `SELECT a.*, p.title, p.parent_id, p.nip, p.official_name FROM agreements a
+             JOIN positions p ON p.cycle_id = a.cycle_id AND p.id = a.position_id
+            ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.id LIMIT $${params.length}`,
+          params,
+        );
+        const page = rows.slice(0, q.limit);
+        const nextCursor = rows.length > q.limit ? encodeCursor(page[page.length - 1].id, filters) : null;
+        res.json({ items: page.map(agreementView), nextCursor });
+      },
+    }),
+
+    route({
+      method: 'get', path: '/api/agreements/:agreementId', tag: 'agreements', summary: 'Read model, live workflow state and current content',
+      access: READ,
+      async handler(_req, res, ctx) {
+        const a = ctx.agreement!;
+        const position = (await db.query('SELECT * FROM positions WHERE cycle_id = $1 AND id = $2', [a.cycle_id, a.position_id])).rows[0];
+        const parent = position?.parent_id
+          ? (await db.query('SELECT id, title, nip, official_name FROM positions WHERE cycle_id = $1 AND id = $2', [a.cycle_id, position.parent_id])).rows[0]
+          : null;
+        let state: AgreementState | null = null;
+        let live = true;
+        try {
+          state = await temporal.workflow.getHandle(a.id).query(stateQuery);
+        } catch (err) {
+          live = false; // the read model still answers while the worker is down
+          deps.logger.warn({ err, agreementId: a.id }, 'state query failed');
+        }
+        const version = (
+          await db.query(
+            `SELECT version, content, content_hash, saved_by, saved_at FROM agreement_versions WHERE agreement_id = $1 AND version <= $2
+              ORDER BY version DESC LIMIT 1`,
+            [a.id, state?.version ?? a.version],
+          )
+        ).rows[0];
+        const content: { source: string; version?: number; content: AgreementContent; contentHash?: string; savedAt?: string } | null = version
+          ? { source: 'saved', version: version.version, content: version.content, contentHash: version.content_hash, savedAt: version.saved_at }
+          : position?.draft
+            ? { source: 'imported', content: position.draft }
+            : null;
+        res.json({
+          ...agreementView(a),
+          position: position && {
+            id: position.id, title: position.title, level: position.level, unitId: position.unit_id,
+            official: { nip: position.nip, name: position.official_name },
+          },
+          secondParty: parent && { positionId: parent.id, title: parent.title, official: { nip: parent.nip, name: parent.official_name } },
+          relation: ctx.principal.role === 'official' ? relationOf(res) : null,
+          live,
+          state,
+          content,
+        });
+      },
+    }),
+
+    route({
+      method: 'put', path: '/api/agreements/:agreementId/draft', tag: 'drafting', summary: 'Save the draft (first party, drafting phase)',
+      access: ACT, body: schemas.draftBody,
+      async handler(_req, res, ctx) {
+        res.json(await runUpdate(temporal, id(ctx), saveDraftUpdate, { actor: await actor(ctx), content: ctx.body as AgreementContent }));
+      },
+    }),
+    route({
+      method: 'post', path: '/api/agreements/:agreementId/submit', tag: 'drafting', summary: 'Submit the saved draft for review',
+      access: ACT,
+      async handler(_req, res, ctx) {
+        res.json(await runUpdate(temporal, id(ctx), submitDraftUpdate, { actor: await actor(ctx) }));
+      },
+    }),
+    route({
+      method: 'post', path: '/api/agreements/:agreementId/review/approve', tag: 'review', summary: 'Approve the draft (second party)',
+      access: ACT,
+      async handler(_req, res, ctx) {
+        res.json(await runUpdate(temporal, id(ctx), approveDraftUpdate, { actor: await actor(ctx) }));
+      },
+    }),
+    route({
+      method: 'post', path: '/api/agreements/:agreementId/review/return', tag: 'review', summary: 'Return the draft with a reason (second party)',
+      access: ACT, body: schemas.returnBody,
+      async handler(_req, res, ctx) {
+        res.json(await runUpdate(temporal, id(ctx), returnDraftUpdate, { actor: await actor(ctx), reason: ctx.body.reason }));
+      },
+    }),
+    route({
+      method: 'post', path: '/api/agreements/:agreementId/sign', tag: 'signing', summary: 'Sign with the personal passphrase (sealed before it reaches the workflow)',
+      access: ACT, body: schemas.signBody,
+      async handler(_req, res, ctx) {
+        const passphrase = sealSecret(ctx.body.passphrase, config.KINERJA_SECRET, config.SEALED_SECRET_TTL_SECONDS * 1000);
+        res.json(await runUpdate(temporal, id(ctx), signUpdate, { actor: await actor(ctx), passphrase }));
+      },
+    }),
+    route({
+      method: 'post', path: '/api/agreements/:agreementId/realizations/:quarter', tag: 'realization', summary: 'Report a quarter\'s realization (first party)',
+      access: ACT, body: schemas.reportBody,
+      async handler(req, res, ctx) {
+        const quarter = quarterParam(String(req.params.quarter));
+        res.json(await runUpdate(temporal, id(ctx), reportRealizationUpdate, { actor: await actor(ctx), quarter, ...ctx.body }));
+      },
+    }),
+    route({
+      method: 'post', path: '/api/agreements/:agreementId/realizations/:quarter/verify', tag: 'realization', summary: 'Verify a quarter\'s report (second party)',
+      access: ACT,
+      async handler(req, res, ctx) {
+        const quarter = quarterParam(String(req.params.quarter));
+        res.json(await runUpdate(temporal, id(ctx), verifyRealizationUpdate, { actor: await actor(ctx), quarter }));
+      },
+    }),
+    route({
+      method: 'post', path: '/api/agreements/:agreementId/realizations/:quarter/return', tag: 'realization', summary: 'Return a quarter\'s report with a reason (second party)',
+      access: ACT, body: schemas.returnBody,
+      async handler(req, res, ctx) {
+        const quarter = quarterParam(String(req.params.quarter));
+        res.json(await runUpdate(temporal, id(ctx), returnRealizationUpdate, { actor: await actor(ctx), quarter, reason: ctx.body.reason }));
+      },
+    }),
+    route({
+      method: 'post', path: '/api/agreements/:agreementId/evaluation', tag: 'evaluation', summary: 'Adjust scores with reasons and optionally close (evaluation team)',
+      access: { kind: 'agreement', roles: ['evaluator'] }, body: schemas.evaluationBody,
+      async handler(_req, res, ctx) {
+        res.json(await runUpdate(temporal, id(ctx), evaluateUpdate, { actor: await actor(ctx), adjustments: ctx.body.adjustments, close: ctx.body.close }));
+      },
+    }),
+    route({
+      method: 'post', path: '/api/agreements/:agreementId/revisions', tag: 'revision', summary: 'Start a PK Perubahan (first party or administrator)',
+      access: { kind: 'agreement', roles: ['admin', 'official'] }, body: schemas.revisionBody,
+      async handler(_req, res, ctx) {
+        res.json(await runUpdate(temporal, id(ctx), startRevisionUpdate, { actor: await actor(ctx), reason: ctx.body.reason, note: ctx.body.note }));
+      },
+    }),
+    route({
+      method: 'post', path: '/api/agreements/:agreementId/deadline', tag: 'deadlines', summary: 'Extend the current deadline (administrator, audited)',
+      access: { kind: 'agreement', roles: ['admin'] }, body: schemas.deadlineBody,
+      async handler(_req, res, ctx) {
+        const dueAt = new Date(ctx.body.dueAt).toISOString();
+        res.json(await runUpdate(temporal, id(ctx), extendDeadlineUpdate, { actor: await actor(ctx), dueAt, reason: ctx.body.reason }));
+      },
+    }),
+
+    route({
+      method: 'get', path: '/api/agreements/:agreementId/documents', tag: 'documents', summary: 'Every signed document of the agreement, all versions',
+      access: READ,
+      async handler(_req, res, ctx) {
+        const { rows } = await db.query(
+          `SELECT id, version, party, sha256, signer_nip, signed_at, octet_length(bytes)::int AS size,
+                  coalesce((verification->>'valid')::boolean, (verification->>'ok')::boolean) AS valid
+             FROM documents WHERE agreement_id = $1 ORDER BY version, signed_at`,
+          [id(ctx)],
+        );
+        res.json({
+          items: rows.map((d) => ({
+            id: d.id, version: d.version, party: d.party, sha256: d.sha256, signerNip: d.signer_nip, signedAt: d.signed_at, size: d.size,
+            valid: d.valid, href: `/api/documents/${encodeURIComponent(d.id)}`, verification: `/api/documents/${encodeURIComponent(d.id)}/verification`,
+          })),
+        });
+      },
+    }),
+    route({
+      method: 'get', path: '/api/agreements/:agreementId/history', tag: 'history', summary: 'Readable timeline: Temporal event history merged with the audit log and notifications',
+      access: READ,
+      async handler(_req, res, ctx) {
+        res.json(await buildTimeline(deps, id(ctx)));
+      },
+    }),
+    route({
+      method: 'get', path: '/api/agreements/:agreementId/audit/verify', tag: 'history', summary: 'Check the hash chain of the agreement\'s audit log',
+      access: READ,
+      async handler(_req, res, ctx) {
+        res.json({ agreementId: id(ctx), ...(await verifyAuditChain(db, id(ctx))) });
+      },
+    }),
+  ];
+}
+
+function relationOf(res: { locals: Record<string, unknown> }): string | null {
+  return (res.locals.relation as string | undefined) ?? null;
+}

@@ -1,0 +1,21 @@
+// The route table: every API route with its access rule. The app, the OpenAPI document and the
+// authorization-matrix test all read it.
+import type { ApiDeps } from '../deps';
+import type { RouteDef } from '../route';
+import { adminRoutes } from './admin';
+import { agreementRoutes } from './agreements';
+import { cycleRoutes } from './cycles';
+import { documentRoutes } from './documents';
+import { meRoutes } from './me';
+import { positionRoutes } from './positions';
+
+export function apiRoutes(deps: ApiDeps): RouteDef[] {
+  return [
+    ...cycleRoutes(deps),
+    ...agreementRoutes(deps),
+    ...documentRoutes(deps),
+    ...positionRoutes(deps),
+    ...meRoutes(deps),
+    ...adminRoutes(deps),
+  ];
+}

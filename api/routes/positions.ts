@@ -1,0 +1,64 @@
+// Change of official (pergantian pejabat): the position gets its new holder; a PK already signed
+// and running is revised (PK Perubahan, reason 'official') so the new official signs it again.
+// The row change and the revision succeed or fail together.
+import type { ApiDeps } from '../deps';
+import { HttpProblem } from '../problem';
+import { route, type RouteDef } from '../route';
+import { officialBody } from '../schemas';
+import { runUpdate } from '../updates';
+import { startRevisionUpdate } from '../../workflows/messages';
+import { appendAuditRow } from '../../activities/audit';
+import { randomUUID } from 'node:crypto';
+
+export function positionRoutes(deps: ApiDeps): RouteDef[] {
+  const { db, temporal } = deps;
+  return [
+    route({
+      method: 'put', path: '/api/positions/:cycleId/:positionId/official', tag: 'positions',
+      summary: 'Replace the official holding a position (administrator); a running signed PK is revised',
+      access: { kind: 'roles', roles: ['admin'] }, body: officialBody,
+      async handler(req, res, ctx) {
+        const cycleId = String(req.params.cycleId);
+        const positionId = String(req.params.positionId);
+        const { nip, name, email, note } = ctx.body;
+        const client = await db.connect();
+        try {
+          await client.query('BEGIN');
+          const position = (await client.query('SELECT * FROM positions WHERE cycle_id = $1 AND id = $2 FOR UPDATE', [cycleId, positionId])).rows[0];
+          if (!position) throw new HttpProblem(404, 'not_found', `No position ${positionId} in ${cycleId}.`);
+          const holder = (await client.query('SELECT id FROM positions WHERE cycle_id = $1 AND nip = $2 AND id <> $3', [cycleId, nip, positionId])).rows[0];
+          if (holder) throw new HttpProblem(409, 'nip_in_use', `NIP ${nip} already holds ${holder.id} in this cycle.`, { positionId: holder.id });
+          const agreement = (await client.query('SELECT id, phase FROM agreements WHERE cycle_id = $1 AND position_id = $2', [cycleId, positionId])).rows[0];
+          if (agreement?.phase === 'closed') throw new HttpProblem(409, 'wrong_phase', 'The PK of this position is closed.');
+          if (position.nip === nip && position.official_name === name && position.email === email) {
+            await client.query('ROLLBACK');
+            res.json({ cycleId, positionId, official: { nip, name, email }, changed: false, revision: null });
+            return;
+          }
+          await client.query('UPDATE positions SET nip = $3, official_name = $4, email = $5 WHERE cycle_id = $1 AND id = $2', [cycleId, positionId, nip, name, email]);
+          let revision = null;
+          const actor = { role: 'admin' as const, id: ctx.principal.id, positionIds: [] };
+          if (agreement?.phase === 'reporting') {
+            // Signed by the previous official: the new one must sign a PK Perubahan.
+            const noteText = note?.trim() || `Pergantian pejabat: ${position.official_name} digantikan oleh ${name}`;
+            revision = await runUpdate(temporal, agreement.id, startRevisionUpdate, { actor, reason: 'official', note: noteText });
+          }
+          await client.query('COMMIT');
+          if (agreement) {
+            // after COMMIT: the audit append runs its own transaction under the agreement's lock
+            await appendAuditRow(db, {
+              agreementId: agreement.id, key: `api:${agreement.id}:official:${randomUUID()}`, action: 'official.changed',
+              actorId: `admin:${ctx.principal.id}`, data: { positionId, previousNip: position.nip, nip, name }, at: new Date().toISOString(),
+            });
+          }
+          res.json({ cycleId, positionId, official: { nip, name, email }, changed: true, revision: revision && { version: revision.version, phase: revision.phase } });
+        } catch (err) {
+          await client.query('ROLLBACK').catch(() => {});
+          throw err;
+        } finally {
+          client.release();
+        }
+      },
+    }),
+  ];
+}

@@ -1,0 +1,66 @@
+// Request bodies of the write endpoints. Shapes only: whether an action is allowed now, and the
+// domain rules of a draft, are the workflow's to decide.
+import { z } from 'zod';
+import { agreementContentSchema } from '../domain/agreement-content';
+import { LEVELS } from '../domain/organisation';
+
+const text = (what: string, max = 2000) => z.string().trim().min(1, `${what} must not be empty`).max(max, `${what} is too long`);
+const isoDateTime = z.string().refine((s) => /^\d{4}-\d{2}-\d{2}T/.test(s) && Number.isFinite(Date.parse(s)), 'must be an ISO 8601 date-time');
+const nonNegative = z.number().min(0, 'must be a number ≥ 0');
+
+export const draftBody = agreementContentSchema;
+
+export const returnBody = z.strictObject({ reason: text('reason') });
+
+export const signBody = z.strictObject({ passphrase: z.string().min(1, 'passphrase must not be empty').max(1024) });
+
+export const reportBody = z.strictObject({
+  realizations: z.array(z.strictObject({ indicatorId: text('indicatorId', 200), value: nonNegative.nullable() })).max(500),
+  budgetSpent: z.array(nonNegative).max(500),
+  note: z.string().max(4000).optional(),
+});
+
+export const evaluationBody = z.strictObject({
+  adjustments: z
+    .array(z.strictObject({ indicatorId: z.string().min(1).max(200).nullable(), value: z.number().min(0).max(1000), reason: text('reason') }))
+    .max(500)
+    .default([]),
+  close: z.boolean().default(false),
+});
+
+export const revisionBody = z.strictObject({ reason: z.enum(['official', 'budget', 'strategy']), note: text('note') });
+
+export const deadlineBody = z.strictObject({ dueAt: isoDateTime, reason: text('reason') });
+
+export const officialBody = z.strictObject({
+  nip: z.string().regex(/^\d{18}$/, 'NIP must be exactly 18 digits'),
+  name: text('name', 200),
+  email: z.email('must be an e-mail address'),
+  note: z.string().trim().max(2000).optional(),
+});
+
+const mmdd = z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be MM-DD');
+const days = z.number().int().min(0).max(366);
+const ITEM = /^(draft|review|sign|evaluation|(report|verify):Q[1-4])$/;
+
+/** A partial calendar: what is given replaces the stored value; signBy, ladder and overrides merge key by key. */
+export const calendarBody = z.strictObject({
+  utcOffsetHours: z.number().int().min(-12).max(14).optional(),
+  signBy: z.partialRecord(z.enum(LEVELS), mmdd).optional(),
+  draftDaysBeforeSign: days.optional(),
+  reviewDaysBeforeSign: days.optional(),
+  reportDaysAfterQuarter: days.optional(),
+  verifyDaysAfterReport: days.optional(),
+  evaluationBy: mmdd.optional(),
+  ladder: z
+    .strictObject({
+      reminderDaysBefore: z.array(days).max(10).optional(),
+      escalationEveryDays: z.number().int().min(1).max(90).optional(),
+      maxLevels: z.number().int().min(0).max(10).optional(),
+    })
+    .optional(),
+  overrides: z
+    .record(z.string().regex(ITEM, 'item must be draft, review, sign, report:Q1…Q4, verify:Q1…Q4 or evaluation'), isoDateTime.nullable())
+    .optional(),
+});
+export type CalendarPatch = z.infer<typeof calendarBody>;

@@ -1,0 +1,27 @@
+// Sending a human action into an agreement workflow: build the Actor from the caller (positions
+// resolved in the agreement's cycle), execute the Update, and turn a rejection into its problem.
+import type { UpdateDefinition } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
+import type { Pool } from 'pg';
+import type { Actor } from '../workflows/messages';
+import { positionsHeld } from './access';
+import type { Principal } from './principal';
+import { toHttpProblem } from './workflow-errors';
+
+export async function actorFor(db: Pool, principal: Principal, cycleId: string): Promise<Actor> {
+  const positionIds = principal.role === 'official' ? await positionsHeld(db, cycleId, principal.nip!) : [];
+  return { role: principal.role, id: principal.id, positionIds };
+}
+
+export async function runUpdate<Ret, Arg>(
+  temporal: Client,
+  agreementId: string,
+  update: UpdateDefinition<Ret, [Arg]>,
+  arg: Arg,
+): Promise<Ret> {
+  try {
+    return await temporal.workflow.getHandle(agreementId).executeUpdate(update, { args: [arg] });
+  } catch (err) {
+    throw toHttpProblem(err, agreementId);
+  }
+}

@@ -1,0 +1,56 @@
+// Maps what a Workflow Update or query throws to one problem-details response. Validators and
+// handlers reject with an ApplicationFailure whose `type` is a RejectionCode; it may sit deeper in
+// the cause chain (an activity's failure inside the update's failure).
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import type { Problem } from '../domain/problem';
+import type { RejectionCode } from '../workflows/messages';
+import { HttpProblem } from './problem';
+
+const MAPPING: Record<RejectionCode, { status: number; code: string }> = {
+  WrongPhase: { status: 409, code: 'wrong_phase' },
+  WrongQuarter: { status: 409, code: 'wrong_quarter' },
+  WrongPerson: { status: 403, code: 'wrong_person' },
+  InvalidData: { status: 422, code: 'invalid_data' },
+  WrongPassphrase: { status: 422, code: 'wrong_passphrase' },
+  SigningLocked: { status: 423, code: 'signing_locked' },
+  NotFound: { status: 404, code: 'not_found' },
+};
+
+function findRejection(err: unknown): ApplicationFailure | null {
+  for (let e: unknown = err, depth = 0; e && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof ApplicationFailure && e.type && Object.hasOwn(MAPPING, e.type)) return e;
+  }
+  return null;
+}
+
+function isProblemList(value: unknown): value is Problem[] {
+  return Array.isArray(value) && value.every((p) => p && typeof p === 'object' && typeof p.path === 'string' && typeof p.code === 'string');
+}
+
+/** Problem details for a workflow rejection, or the error itself when it is not one. */
+export function toHttpProblem(err: unknown, agreementId: string): unknown {
+  if (err instanceof WorkflowNotFoundError) return new HttpProblem(404, 'not_found', `No running workflow for ${agreementId}.`);
+  const rejection = findRejection(err);
+  if (rejection) {
+    const { status, code } = MAPPING[rejection.type as RejectionCode];
+    const extra: Record<string, unknown> = {};
+    const first = rejection.details?.[0];
+    if (rejection.type === 'InvalidData') {
+      extra.problems = isProblemList(first) ? first : [{ path: '', code: 'invalid_data', message: rejection.message }];
+    } else if (first && typeof first === 'object' && !Array.isArray(first)) {
+      // e.g. { attemptsLeft, lockedUntil } for passphrase failures: safe, useful to the caller
+      for (const [k, v] of Object.entries(first)) if (['attemptsLeft', 'lockedUntil'].includes(k)) extra[k] = v;
+    }
+    return new HttpProblem(status, code, rejection.message, extra);
+  }
+  if (err instanceof WorkflowUpdateFailedError) {
+    // an update that failed for another reason (e.g. an activity error): nothing was accepted as done
+    return new HttpProblem(409, 'action_failed', `The action could not be completed: ${err.cause?.message ?? err.message}`);
+  }
+  const message = String((err as Error)?.message ?? '');
+  if (/workflow execution already completed/i.test(message)) {
+    return new HttpProblem(409, 'agreement_closed', 'This agreement has finished its year; nothing more can be done to it.');
+  }
+  return err;
+}

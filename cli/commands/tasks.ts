@@ -1,0 +1,29 @@
+// `kinerja tasks --nip NIP`: an official's inbox, oldest due first.
+import { apiClient } from '../../api/client';
+import { parseOptions, UsageError, type Command } from '../command';
+
+export const tasksCommand: Command = {
+  path: ['tasks'],
+  summary: "an official's inbox: what they must do now, with due dates",
+  usage: 'kinerja tasks --nip NIP [--api URL] [--token T]',
+  async run(args) {
+    const { options } = parseOptions(args);
+    if (typeof options.nip !== 'string' || !/^\d{18}$/.test(options.nip)) throw new UsageError('--nip must be an 18-digit NIP');
+    const api = apiClient({
+      url: typeof options.api === 'string' ? options.api : undefined,
+      token: typeof options.token === 'string' ? options.token : undefined,
+      mint: { role: 'official', nip: options.nip },
+    });
+    const { items } = await api.request('GET', '/api/me/tasks');
+    if (items.length === 0) {
+      console.log('Nothing to do.');
+      return 0;
+    }
+    for (const t of items) {
+      const due = t.dueAt ? new Date(t.dueAt).toISOString().slice(0, 16).replace('T', ' ') : '—';
+      const flag = t.overdue ? `  OVERDUE (level ${t.escalationLevel})` : '';
+      console.log(`${due}  ${t.task.padEnd(12)} ${t.agreementOf.title} — ${t.agreementOf.official}  [${t.agreementId}]${flag}`);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,119 @@
+// The authorization matrix, generated from the route table: every endpoint × every kind of caller.
+// A route added to the table is checked here automatically; a route whose access rule or path
+// parameter this test does not know fails it.
+import { startStack, type Stack } from '../support/stack';
+import { client, enc, nipOf, sampleOrganisation, tokens, waitFor } from '../support/api-client';
+import { apiRoutes } from '../../api/routes';
+import type { RouteDef } from '../../api/route';
+import type { Role } from '../../workflows/messages';
+
+const ORG = 'kab-authz';
+const org = sampleOrganisation(ORG);
+const cycleId = `cycle:${ORG}:${org.year}`;
+const agreementId = `pk:${ORG}:${org.year}:kepala-dinkes`;
+const docId = `${agreementId}:v1:first`;
+let stack: Stack;
+let call: ReturnType<typeof client>;
+
+type Caller = 'none' | 'admin' | 'evaluator' | 'owner' | 'superior' | 'unrelated';
+const CALLERS: Caller[] = ['none', 'admin', 'evaluator', 'owner', 'superior', 'unrelated'];
+let tokenOf: Record<Caller, string | undefined>;
+
+beforeAll(async () => {
+  stack = await startStack();
+  call = client(stack.baseUrl);
+  const t = tokens(stack.config.KINERJA_SECRET);
+  tokenOf = {
+    none: undefined,
+    admin: t.admin,
+    evaluator: t.evaluator,
+    owner: t.official(nipOf(org, 'kepala-dinkes')),
+    superior: t.official(nipOf(org, 'bupati')),
+    unrelated: t.official(nipOf(org, 'kepala-pupr')),
+  };
+  const started = await call('POST', '/api/cycles', { token: t.admin, body: org });
+  expect(started.status).toBe(201);
+  await waitFor(() => call('GET', `/api/cycles/${enc(cycleId)}`, { token: t.admin }), (r) => r.body.status === 'running');
+  // a stored document of the owner's PK, so the document routes have something to guard
+  await stack.db.query(
+    `INSERT INTO documents (id, agreement_id, version, party, sha256, bytes, signer_nip, signed_at, verification)
+     VALUES ($1, $2, 1, 'first', $3, $4, $5, now(), '{"valid": true}')`,
+    [docId, agreementId, 'a'.repeat(64), Buffer.from('%PDF-1.7\n%test\n'), nipOf(org, 'kepala-dinkes')],
+  );
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const PARAMS: Record<string, () => string> = {
+  cycleId: () => cycleId,
+  agreementId: () => agreementId,
+  docId: () => docId,
+  quarter: () => '1',
+  positionId: () => 'kepala-dinkes',
+  key: () => 'no-such-notification',
+  nip: () => nipOf(org, 'kepala-dinkes'),
+};
+
+function pathFor(def: RouteDef): string {
+  return def.path.replace(/:(\w+)/g, (_, name: string) => {
+    const value = PARAMS[name];
+    if (!value) throw new Error(`the matrix has no value for path parameter :${name} of ${def.method.toUpperCase()} ${def.path}`);
+    return enc(value());
+  });
+}
+
+/** What the API's own gate must answer; 'pass' means the request got past it (any status but 401/forbidden). */
+function expected(def: RouteDef, caller: Caller): 401 | 403 | 'pass' {
+  const { access } = def;
+  if (access.kind === 'public') return 'pass';
+  if (!['roles', 'agreement', 'document'].includes(access.kind)) throw new Error(`unknown access rule ${(access as any).kind} on ${def.path}`);
+  if (caller === 'none') return 401;
+  const role: Role = caller === 'admin' || caller === 'evaluator' ? caller : 'official';
+  if (!access.roles.includes(role)) return 403;
+  if (access.kind !== 'roles' && caller === 'unrelated') return 403; // sees only own and subordinates' PKs
+  return 'pass';
+}
+
+const routes = apiRoutes({ config: { API_IMPORT_BODY_LIMIT: '20mb' } } as any);
+
+test('every route of the table has an access rule and known path parameters', () => {
+  expect(routes.length).toBeGreaterThanOrEqual(25);
+  for (const def of routes) {
+    expect(['public', 'roles', 'agreement', 'document']).toContain(def.access.kind);
+    expect(() => pathFor(def)).not.toThrow();
+    if (def.access.kind !== 'public') expect(def.access.roles.length).toBeGreaterThan(0);
+  }
+  // nothing but /health and the documentation is public
+  expect(routes.filter((r) => r.access.kind === 'public')).toEqual([]);
+});
+
+describe.each(routes.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))('%s', (_name, def) => {
+  test.each(CALLERS)('as %s', async (caller) => {
+    const want = expected(def, caller);
+    const res = await call(def.method.toUpperCase(), pathFor(def), { token: tokenOf[caller], body: def.method === 'get' ? undefined : {} });
+    const seen = `${res.status} ${res.body?.code}`;
+    if (want === 401) expect(seen).toMatch(/^401 (unauthorized|invalid_token)$/);
+    else if (want === 403) expect(seen).toBe('403 forbidden');
+    else {
+      expect(res.status).not.toBe(401);
+      expect(seen).not.toBe('403 forbidden');
+      expect(res.status).toBeLessThan(500);
+    }
+    if (res.status >= 400) expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+  });
+});
+
+test('an official sees only their own and their subordinates\' PKs in lists', async () => {
+  const mine = await call('GET', `/api/agreements?cycle=${enc(cycleId)}&limit=200`, { token: tokenOf.owner });
+  expect(mine.status).toBe(200);
+  const positions = mine.body.items.map((a: any) => a.positionId);
+  const dinkes = org.positions.filter((p: any) => p.unit === 'dinkes').map((p: any) => p.id);
+  expect(positions.sort()).toEqual(dinkes.sort());
+  const all = await call('GET', `/api/agreements?cycle=${enc(cycleId)}&limit=200`, { token: tokenOf.superior });
+  expect(all.body.items).toHaveLength(org.positions.length);
+  const deep = org.positions.find((p: any) => p.unit === 'dinkes' && p.level === 'PENGAWAS');
+  const sub = await call('GET', `/api/agreements/${enc(`pk:${ORG}:${org.year}:${deep.id}`)}`, { token: tokenOf.owner });
+  expect(sub.status).toBe(200);
+  expect(sub.body.relation).toBe('superior');
+});

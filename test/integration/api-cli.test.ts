@@ -1,0 +1,66 @@
+// The CLI against a running stack: cycle start with progress, cycle status, an official's tasks, doctor.
+import { startStack, type Stack } from '../support/stack';
+import { nipOf, sampleOrganisation, SAMPLE_PATH } from '../support/api-client';
+import { cycleStartCommand, cycleStatusCommand } from '../../cli/commands/cycle';
+import { tasksCommand } from '../../cli/commands/tasks';
+import { doctorCommand } from '../../cli/commands/doctor';
+import { tokenCommand } from '../../cli/commands/token';
+import { verifyToken } from '../../security/jwt';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+
+let stack: Stack;
+let out: string[];
+const ORG = 'kab-cli';
+const org = sampleOrganisation(ORG);
+
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+beforeEach(() => {
+  out = [];
+  jest.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+});
+afterEach(() => jest.restoreAllMocks());
+
+test('token, cycle start, cycle status, tasks and doctor', async () => {
+  expect(await tokenCommand.run(['--role', 'admin', '--ttl', '5m'])).toBe(0);
+  expect(verifyToken(out[0], stack.config.KINERJA_SECRET).role).toBe('admin');
+  expect(SAMPLE_PATH).toBeTruthy();
+
+  const file = join(tmpdir(), `kinerja-cli-${process.pid}.json`);
+  writeFileSync(file, JSON.stringify({ ...org, year: 2000 }));
+  const started = await cycleStartCommand.run(['--org', file, '--year', String(org.year), '--api', stack.baseUrl]);
+  expect(started).toBe(0);
+  expect(out.join('\n')).toContain(`All ${org.positions.length} agreements are running.`);
+
+  out = [];
+  expect(await cycleStatusCommand.run([`cycle:${ORG}:${org.year}`, '--api', stack.baseUrl])).toBe(0);
+  expect(out.join('\n')).toMatch(/unit\s+waiting_superior\s+drafting/);
+  expect(out.join('\n')).toMatch(/TOTAL\s+\d+\s+\d+/);
+
+  out = [];
+  const nip = nipOf(org, 'kepala-dinkes');
+  for (let i = 0; i < 100 && !out.join('').includes(`pk:${ORG}:${org.year}:kepala-dinkes`); i++) {
+    out = [];
+    expect(await tasksCommand.run(['--nip', nip, '--api', stack.baseUrl])).toBe(0);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  expect(out.join('\n')).toContain(`pk:${ORG}:${org.year}:kepala-dinkes`);
+
+  out = [];
+  const queue = process.env.TEMPORAL_TASK_QUEUE;
+  process.env.TEMPORAL_TASK_QUEUE = stack.config.TEMPORAL_TASK_QUEUE;
+  try {
+    expect(await doctorCommand.run(['--api', stack.baseUrl])).toBe(0);
+  } finally {
+    if (queue === undefined) delete process.env.TEMPORAL_TASK_QUEUE;
+    else process.env.TEMPORAL_TASK_QUEUE = queue;
+  }
+  expect(out.join('\n')).toMatch(/ok\s+worker\s+\d+ poller/);
+  expect(out.join('\n')).toContain('Everything looks right.');
+});

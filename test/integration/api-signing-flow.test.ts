@@ -1,0 +1,109 @@
+// The rest of the year through the API, on a past year so every quarter is open at once: both
+// parties sign (passphrases sealed by the API), the documents can be fetched and verified, four
+// quarters are reported and verified, and the evaluation team closes the PK with its predicate.
+import { startStack, type Stack } from '../support/stack';
+import { client, enc, nipOf, sampleOrganisation, tokens, waitFor } from '../support/api-client';
+
+const ORG = 'kab-signflow';
+const org = sampleOrganisation(ORG, new Date().getFullYear() - 1);
+const cycleId = `cycle:${ORG}:${org.year}`;
+const dinkes = `pk:${ORG}:${org.year}:kepala-dinkes`;
+let stack: Stack;
+let call: ReturnType<typeof client>;
+let t: ReturnType<typeof tokens>;
+let owner: string;
+let superior: string;
+
+jest.setTimeout(120_000);
+
+beforeAll(async () => {
+  stack = await startStack();
+  call = client(stack.baseUrl);
+  t = tokens(stack.config.KINERJA_SECRET);
+  owner = t.official(nipOf(org, 'kepala-dinkes'));
+  superior = t.official(nipOf(org, 'bupati'));
+  expect((await call('POST', '/api/cycles', { token: t.admin, body: org })).status).toBe(201);
+  await waitFor(() => call('GET', `/api/cycles/${enc(cycleId)}`, { token: t.admin }), (r) => r.body.status === 'running');
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const phaseIs = (phase: string) => waitFor(() => call('GET', `/api/agreements/${enc(dinkes)}`, { token: t.evaluator }), (r) => r.body.phase === phase, 60_000);
+
+test('sign, report four quarters, verify, evaluate and close', async () => {
+  const content = org.drafts['kepala-dinkes'];
+  await waitFor(() => call('GET', `/api/agreements/${enc(dinkes)}`, { token: owner }), (r) => r.body.state?.deadline?.item === 'draft');
+  expect((await call('PUT', `/api/agreements/${enc(dinkes)}/draft`, { token: owner, body: content })).status).toBe(200);
+  expect((await call('POST', `/api/agreements/${enc(dinkes)}/submit`, { token: owner })).status).toBe(200);
+  await phaseIs('review');
+  expect((await call('POST', `/api/agreements/${enc(dinkes)}/review/approve`, { token: superior })).status).toBe(200);
+  await phaseIs('signing');
+
+  // the second party cannot sign first
+  const early = await call('POST', `/api/agreements/${enc(dinkes)}/sign`, { token: superior, body: { passphrase: 'rahasia-bupati' } });
+  expect([early.status, early.body.code]).toEqual([403, 'wrong_person']);
+  const first = await call('POST', `/api/agreements/${enc(dinkes)}/sign`, { token: owner, body: { passphrase: `frasa-rahasia-${nipOf(org, 'kepala-dinkes')}` } });
+  expect(first.status).toBe(200);
+  expect(first.body).toMatchObject({ party: 'first', signerNip: nipOf(org, 'kepala-dinkes') });
+  expect(first.body.sha256).toMatch(/^[0-9a-f]{64}$/);
+  const second = await call('POST', `/api/agreements/${enc(dinkes)}/sign`, { token: superior, body: { passphrase: `frasa-rahasia-${nipOf(org, 'bupati')}` } });
+  expect(second.status).toBe(200);
+  await phaseIs('reporting');
+
+  // the passphrase never reached Temporal history in clear
+  const history = await stack.client.workflow.getHandle(dinkes).fetchHistory();
+  expect(JSON.stringify(history)).not.toContain(`frasa-rahasia-${nipOf(org, 'kepala-dinkes')}`);
+
+  const docs = await call('GET', `/api/agreements/${enc(dinkes)}/documents`, { token: owner });
+  expect(docs.body.items.map((d: any) => d.party)).toEqual(['first', 'second']);
+  const pdf = await fetch(`${stack.baseUrl}${docs.body.items[1].href}`, { headers: { authorization: `Bearer ${owner}` } });
+  expect(pdf.headers.get('content-type')).toBe('application/pdf');
+  const bytes = Buffer.from(await pdf.arrayBuffer());
+  expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+  expect(pdf.headers.get('x-content-sha256')).toBe(docs.body.items[1].sha256);
+  const verification = await call('GET', docs.body.items[1].verification, { token: t.evaluator });
+  expect(verification.status).toBe(200);
+  expect(verification.body.report).toBeTruthy();
+  const unrelated = await call('GET', docs.body.items[1].href, { token: t.official(nipOf(org, 'kepala-pupr')) });
+  expect(unrelated.status).toBe(403);
+
+  const indicators = content.objectives.flatMap((o: any) => o.indicators);
+  const budgetSpent = content.budget.map((b: any) => Math.round(b.amount / 5));
+  for (const quarter of [1, 2, 3, 4]) {
+    await waitFor(() => call('GET', `/api/agreements/${enc(dinkes)}`, { token: owner }), (r) => r.body.state?.quarters?.[quarter - 1]?.status === 'open');
+    const realizations = indicators.map((i: any) => ({ indicatorId: i.id, value: i.target }));
+    const reported = await call('POST', `/api/agreements/${enc(dinkes)}/realizations/${quarter}`, { token: owner, body: { realizations, budgetSpent } });
+    expect(reported.status).toBe(200);
+    if (quarter === 1) {
+      // returned once with a reason, then reported again
+      expect((await call('POST', `/api/agreements/${enc(dinkes)}/realizations/1/return`, { token: superior, body: { reason: 'Lampirkan bukti' } })).status).toBe(200);
+      const again = await call('POST', `/api/agreements/${enc(dinkes)}/realizations/1`, { token: owner, body: { realizations, budgetSpent } });
+      expect(again.status).toBe(200);
+      const wrongQuarter = await call('POST', `/api/agreements/${enc(dinkes)}/realizations/1`, { token: owner, body: { realizations, budgetSpent } });
+      expect([wrongQuarter.status, wrongQuarter.body.code]).toEqual([409, 'wrong_quarter']);
+    }
+    expect((await call('POST', `/api/agreements/${enc(dinkes)}/realizations/${quarter}/verify`, { token: superior })).status).toBe(200);
+  }
+  await phaseIs('evaluation');
+  const inbox = await call('GET', '/api/me/tasks', { token: t.evaluator });
+  expect(inbox.body.items.find((i: any) => i.agreementId === dinkes)?.task).toBe('evaluate');
+  const byOfficial = await call('POST', `/api/agreements/${enc(dinkes)}/evaluation`, { token: owner, body: { adjustments: [], close: true } });
+  expect(byOfficial.status).toBe(403);
+  const evaluated = await call('POST', `/api/agreements/${enc(dinkes)}/evaluation`, {
+    token: t.evaluator, body: { adjustments: [{ indicatorId: indicators[0].id, value: 95, reason: 'Data BPS terbaru' }], close: true },
+  });
+  expect(evaluated.status).toBe(200);
+  expect(evaluated.body.predicate).toBeTruthy();
+  const closed = await phaseIs('closed');
+  expect(closed.body.score).not.toBeNull();
+
+  const report = await call('GET', `/api/cycles/${enc(cycleId)}/report`, { token: t.admin });
+  const unit = report.body.units.find((u: any) => u.unitId === 'dinkes');
+  expect(unit.scored).toBe(1);
+  expect(unit.absorption).toBeGreaterThan(0);
+  const chain = await call('GET', `/api/agreements/${enc(dinkes)}/audit/verify`, { token: t.evaluator });
+  expect(chain.body.ok).toBe(true);
+  const timeline = await call('GET', `/api/agreements/${enc(dinkes)}/history`, { token: t.evaluator });
+  expect(timeline.body.entries.some((e: any) => e.kind === 'document.signed' && /SHA-256/.test(e.summary))).toBe(true);
+});

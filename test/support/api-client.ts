@@ -1,0 +1,63 @@
+// Helpers for the API tests: tokens for each kind of caller, JSON requests, and the sample
+// organisation under a per-file id and year (so files never collide and deadlines are in the future).
+import { readFileSync } from 'node:fs';
+import { signToken } from '../../security/jwt';
+
+export const SAMPLE_PATH = `${__dirname}/../../../shared/data/kabupaten-bengkayang-2025.json`;
+/** The sample's Bupati has no NIP (not a civil servant); tests give one so the superior can log in. */
+export const BUPATI_NIP = '196501011990011001';
+
+export function sampleOrganisation(orgId: string, year = new Date().getFullYear() + 1) {
+  const org = JSON.parse(readFileSync(SAMPLE_PATH, 'utf8'));
+  org.organisation.id = orgId;
+  org.year = year;
+  org.positions.find((p: any) => p.id === 'bupati').official.nip = BUPATI_NIP;
+  return org;
+}
+
+export const nipOf = (org: any, positionId: string): string => org.positions.find((p: any) => p.id === positionId).official.nip;
+
+export function tokens(secret: string) {
+  return {
+    admin: signToken({ sub: 'admin-test', role: 'admin' }, secret, 3600),
+    evaluator: signToken({ sub: 'evaluator-test', role: 'evaluator' }, secret, 3600),
+    official: (nip: string) => signToken({ sub: nip, role: 'official', nip }, secret, 3600),
+  };
+}
+
+export interface Reply {
+  status: number;
+  body: any;
+  headers: Headers;
+}
+
+export function client(baseUrl: string) {
+  return async function call(method: string, path: string, opts: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
+    const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    let payload: string | undefined;
+    if (opts.raw !== undefined) payload = opts.raw;
+    else if (opts.body !== undefined) payload = JSON.stringify(opts.body);
+    if (payload !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
+    const res = await fetch(`${baseUrl}${path}`, { method, headers, body: payload });
+    const text = await res.text();
+    let body: any = text;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      /* not JSON */
+    }
+    return { status: res.status, body, headers: res.headers };
+  };
+}
+
+export async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 60_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (ok(value) || Date.now() > until) return value;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export const enc = encodeURIComponent;

@@ -1,20 +1,10 @@
 // Due dates of one PK, read from its cycle's calendar (data, configurable per cycle).
 import type { ActivityDeps } from './deps';
-import { dueDatesFor, type CycleCalendar } from '../domain/schedule';
-import type { LadderPolicy } from '../domain/ladder';
+import { dueDatesFor, type CycleCalendar, type DueDates } from '../domain/schedule';
 import type { Level } from '../domain/types';
 
-export interface Schedule {
-  draftDue: string;
-  reviewDue: string;
-  signDue: string;
-  /** When each quarter ends and its reporting opens. */
-  quarterEnds: string[];
-  reportDue: string[];
-  verifyDue: string[];
-  evaluationDue: string;
-  policy: LadderPolicy;
-}
+/** The due dates of one PK (domain/schedule.ts computes them). */
+export type Schedule = DueDates;
 
 export function createScheduleActivities({ db }: ActivityDeps) {
   return {

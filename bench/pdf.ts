@@ -1,5 +1,6 @@
 // PDF benchmark: render, first and second PAdES signature, verification, measured against one raw
 // RSA-2048 signature from `openssl speed` in the same run. Run: npx tsx bench/pdf.ts
+import { SAMPLE_ORGANISATION_PATH } from '../data/sample';
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,7 @@ import type { OrganisationImport } from '../domain/types';
 import { createLocalCa, issueOfficialCertificate, MemorySigningStore, signPdf, TEST_SCRYPT, verifyDocument } from '../signing';
 import { DEFAULT_SCRYPT, openPrivateKey, sealPrivateKey } from '../signing/key-encryption';
 
-const SAMPLE = '/work/shared/data/kabupaten-bengkayang-2025.json';
+const SAMPLE = SAMPLE_ORGANISATION_PATH;
 
 interface Figure {
   medianMs: number;

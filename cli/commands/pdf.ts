@@ -1,4 +1,5 @@
 // `kinerja pdf verify` and `kinerja pdf sample`: check a signed PK, or make one from the sample data.
+import { SAMPLE_ORGANISATION_PATH } from '../../data/sample';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { documentIdOf, renderAgreementPdf } from '../../documents';
 import { agreementInputFromImport } from '../../documents/sample-input';
@@ -6,7 +7,7 @@ import type { OrganisationImport } from '../../domain/types';
 import { createLocalCa, createLocalSigner, issueOfficialCertificate, MemorySigningStore, TEST_SCRYPT, verifyDocument } from '../../signing';
 import { parseOptions, UsageError, type Command } from '../command';
 
-const DEFAULT_SAMPLE = '/work/shared/data/kabupaten-bengkayang-2025.json';
+const DEFAULT_SAMPLE = SAMPLE_ORGANISATION_PATH;
 
 export const pdfVerifyCommand: Command = {
   path: ['pdf', 'verify'],

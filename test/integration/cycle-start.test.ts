@@ -1,10 +1,11 @@
 // The walking skeleton over HTTP on the real dev server and PostgreSQL: posting an organisation
 // starts one agreement workflow per position, top down, visible in Temporal with search attributes.
+import { SAMPLE_ORGANISATION_PATH } from '../../data/sample';
 import { readFileSync } from 'node:fs';
 import { startStack, type Stack } from '../support/stack';
 import { tokens } from '../support/api-client';
 
-const sample = JSON.parse(readFileSync(`${__dirname}/../../../shared/data/kabupaten-bengkayang-2025.json`, 'utf8'));
+const sample = JSON.parse(readFileSync(SAMPLE_ORGANISATION_PATH, 'utf8'));
 let stack: Stack;
 
 beforeAll(async () => {

@@ -1,9 +1,10 @@
 // Helpers for the API tests: tokens for each kind of caller, JSON requests, and the sample
 // organisation under a per-file id and year (so files never collide and deadlines are in the future).
+import { SAMPLE_ORGANISATION_PATH } from '../../data/sample';
 import { readFileSync } from 'node:fs';
 import { signToken } from '../../security/jwt';
 
-export const SAMPLE_PATH = `${__dirname}/../../../shared/data/kabupaten-bengkayang-2025.json`;
+export const SAMPLE_PATH = SAMPLE_ORGANISATION_PATH;
 /** The sample's Bupati has no NIP (not a civil servant); tests give one so the superior can log in. */
 export const BUPATI_NIP = '196501011990011001';
 

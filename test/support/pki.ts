@@ -1,5 +1,6 @@
 // Test helpers: an in-memory CA with officials, a sample PK, and the external verifiers
 // (poppler's pdfsig with an NSS database, openssl cms, qpdf).
+import { SAMPLE_ORGANISATION_PATH } from '../../data/sample';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import { createLocalCa, issueOfficialCertificate, type LocalCa } from '../../sig
 import { TEST_SCRYPT } from '../../signing/key-encryption';
 import { MemorySigningStore } from '../../signing/memory-store';
 
-export const SAMPLE_PATH = '/work/shared/data/kabupaten-bengkayang-2025.json';
+export const SAMPLE_PATH = SAMPLE_ORGANISATION_PATH;
 
 export function loadSample(): OrganisationImport {
   return JSON.parse(readFileSync(SAMPLE_PATH, 'utf8')) as OrganisationImport;

@@ -1,5 +1,6 @@
 // A worker with the real activities (real PostgreSQL) on the official Java time-skipping test
 // server, for lifecycle tests that carry PKs through a whole year in seconds.
+import { SAMPLE_ORGANISATION_PATH } from '../../data/sample';
 import { readFileSync } from 'node:fs';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -19,7 +20,7 @@ import { quietTemporalRuntime } from './stack';
 import { ensureSearchAttributes } from '../../scripts/dev-server';
 
 export const SAMPLE: OrganisationImport = JSON.parse(
-  readFileSync(`${__dirname}/../../../shared/data/kabupaten-bengkayang-2025.json`, 'utf8'),
+  readFileSync(SAMPLE_ORGANISATION_PATH, 'utf8'),
 );
 
 /** The sample organisation under another id and year, optionally cut down to some positions (and their ancestors). */

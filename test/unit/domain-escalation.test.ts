@@ -1,8 +1,9 @@
+import { SAMPLE_ORGANISATION_PATH } from '../../data/sample';
 import { readFileSync } from 'fs';
 import { escalationChain, escalationTree } from '../../domain/escalation';
 import type { OrganisationImport, Position } from '../../domain/types';
 
-const org: OrganisationImport = JSON.parse(readFileSync('/work/shared/data/kabupaten-bengkayang-2025.json', 'utf8'));
+const org: OrganisationImport = JSON.parse(readFileSync(SAMPLE_ORGANISATION_PATH, 'utf8'));
 const tree = escalationTree(org.positions);
 
 describe('escalation chain on the sample organisation', () => {

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { SAMPLE_ORGANISATION_PATH } from '../../data/sample';
 import { readFileSync } from 'fs';
 import { execFileSync } from 'child_process';
 import {
@@ -11,7 +13,7 @@ import {
 import type { Problem } from '../../domain/problem';
 import type { OrganisationImport } from '../../domain/types';
 
-const SAMPLE_PATH = '/work/shared/data/kabupaten-bengkayang-2025.json';
+const SAMPLE_PATH = SAMPLE_ORGANISATION_PATH;
 const loadSample = (): OrganisationImport => JSON.parse(readFileSync(SAMPLE_PATH, 'utf8'));
 
 /** A fresh sample with one defect applied. */
@@ -153,7 +155,7 @@ describe('validateOrganisationImport at scale', () => {
   // Plain Node validates this in ~35 ms once warm; Jest's module sandbox makes zod ~3× slower, so
   // the bound here is looser than the production budget of 100 ms (it still catches O(n²)).
   it('validates 10,000 positions fast (linear time)', () => {
-    const json = execFileSync('node', ['/work/shared/tools/make-organisation.mjs', '--positions', '10000', '--seed', '3'], {
+    const json = execFileSync('node', [join(__dirname, '../../../shared/tools/make-organisation.mjs'), '--positions', '10000', '--seed', '3'], {
       maxBuffer: 1 << 30,
     }).toString();
     const big = JSON.parse(json);

@@ -15,7 +15,12 @@ async function main() {
   await migrate(db);
   const temporal = await connectClient(config);
   const app = createApp({ db, temporal, config, logger });
-  const server = app.listen(config.PORT, '0.0.0.0', () => {
+  // express 5 hands a listen failure (port in use) to this callback instead of throwing
+  const server = app.listen(config.PORT, '0.0.0.0', (err?: Error) => {
+    if (err) {
+      logger.fatal({ err, port: config.PORT }, `cannot listen on port ${config.PORT}: ${err.message}`);
+      process.exit(1);
+    }
     logger.info({ port: config.PORT }, `API listening on ${config.publicUrl}`);
   });
   const stop = () => server.close(() => db.end().then(() => process.exit(0)));

@@ -21,20 +21,22 @@ function devSecret(): string {
   return readFileSync(file, 'utf8').trim();
 }
 
+// Everything started so far, stopped in reverse order on Ctrl-C, on a crash, or when start-up fails.
+const stops: Array<() => Promise<void>> = [];
+const children: ChildProcess[] = [];
+let stopping = false;
+async function stopAll(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log('stopping...');
+  await Promise.all(children.map((c) => stopProcess(c)));
+  for (const stop of stops.reverse()) await stop().catch(() => {});
+  process.exit(code);
+}
+
 async function main() {
   mkdirSync(dataDir, { recursive: true });
   const port = Number(process.env.PORT ?? 3000);
-  const stops: Array<() => Promise<void>> = [];
-  const children: ChildProcess[] = [];
-  let stopping = false;
-  const stopAll = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    log('stopping...');
-    await Promise.all(children.map((c) => stopProcess(c)));
-    for (const stop of stops.reverse()) await stop().catch(() => {});
-    process.exit(code);
-  };
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
 
@@ -103,5 +105,5 @@ async function waitForHealth(url: string): Promise<void> {
 
 main().catch((err) => {
   console.error(`[kinerja] ${err instanceof Error ? err.message : err}`);
-  process.exit(1);
+  void stopAll(1); // what was already started must not outlive a failed start
 });

@@ -1,8 +1,8 @@
 // Drafting through the API on the sample organisation: the official saves and submits, the
 // superior returns with a reason, the official resubmits, the superior approves → signing. Also the
 // inbox, pagination, history, audit chain, calendar change, deadline extension and change of official.
-import { startStack, type Stack } from '../support/stack';
-import { client, enc, nipOf, sampleOrganisation, tokens, waitFor } from '../support/api-client';
+import type { Stack } from '../support/stack';
+import { client, enc, nipOf, sampleOrganisation, tokens, waitFor, startStackWithCycle } from '../support/api-client';
 
 const ORG = 'kab-drafting';
 const org = sampleOrganisation(ORG);
@@ -16,13 +16,9 @@ let owner: string;
 let superior: string;
 
 beforeAll(async () => {
-  stack = await startStack();
-  call = client(stack.baseUrl);
-  t = tokens(stack.config.KINERJA_SECRET);
+  ({ stack, call, t } = await startStackWithCycle(org, (s) => s.status === 'running' && s.phases.drafting === 12));
   owner = t.official(nipOf(org, 'kepala-dinkes'));
   superior = t.official(nipOf(org, 'bupati'));
-  expect((await call('POST', '/api/cycles', { token: t.admin, body: org })).status).toBe(201);
-  await waitFor(() => call('GET', `/api/cycles/${enc(cycleId)}`, { token: t.admin }), (r) => r.body.status === 'running' && r.body.phases.drafting === 12);
 });
 afterAll(async () => {
   await stack?.stop();

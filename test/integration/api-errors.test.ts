@@ -2,8 +2,8 @@
 // problem with its JSON path, and neither changes stored data. Plus tokens (forged, expired,
 // alg none), body limits, media types and Idempotency-Key replay.
 import { createHmac } from 'node:crypto';
-import { startStack, type Stack } from '../support/stack';
-import { client, enc, nipOf, sampleOrganisation, tokens, waitFor } from '../support/api-client';
+import type { Stack } from '../support/stack';
+import { client, enc, nipOf, sampleOrganisation, tokens, startStackWithCycle } from '../support/api-client';
 import { apiRoutes } from '../../api/routes';
 import type { RouteDef } from '../../api/route';
 import { signToken } from '../../security/jwt';
@@ -18,12 +18,8 @@ let t: ReturnType<typeof tokens>;
 let owner: string;
 
 beforeAll(async () => {
-  stack = await startStack();
-  call = client(stack.baseUrl);
-  t = tokens(stack.config.KINERJA_SECRET);
+  ({ stack, call, t } = await startStackWithCycle(org, (s) => s.status === 'running'));
   owner = t.official(nipOf(org, 'kepala-dinkes'));
-  expect((await call('POST', '/api/cycles', { token: t.admin, body: org })).status).toBe(201);
-  await waitFor(() => call('GET', `/api/cycles/${enc(cycleId)}`, { token: t.admin }), (r) => r.body.status === 'running');
 });
 afterAll(async () => {
   await stack?.stop();

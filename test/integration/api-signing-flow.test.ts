@@ -1,8 +1,8 @@
 // The rest of the year through the API, on a past year so every quarter is open at once: both
 // parties sign (passphrases sealed by the API), the documents can be fetched and verified, four
 // quarters are reported and verified, and the evaluation team closes the PK with its predicate.
-import { startStack, type Stack } from '../support/stack';
-import { client, enc, nipOf, sampleOrganisation, tokens, waitFor } from '../support/api-client';
+import type { Stack } from '../support/stack';
+import { client, enc, nipOf, sampleOrganisation, tokens, waitFor, startStackWithCycle } from '../support/api-client';
 
 const ORG = 'kab-signflow';
 const org = sampleOrganisation(ORG, new Date().getFullYear() - 1);
@@ -17,13 +17,9 @@ let superior: string;
 jest.setTimeout(120_000);
 
 beforeAll(async () => {
-  stack = await startStack();
-  call = client(stack.baseUrl);
-  t = tokens(stack.config.KINERJA_SECRET);
+  ({ stack, call, t } = await startStackWithCycle(org, (s) => s.status === 'running'));
   owner = t.official(nipOf(org, 'kepala-dinkes'));
   superior = t.official(nipOf(org, 'bupati'));
-  expect((await call('POST', '/api/cycles', { token: t.admin, body: org })).status).toBe(201);
-  await waitFor(() => call('GET', `/api/cycles/${enc(cycleId)}`, { token: t.admin }), (r) => r.body.status === 'running');
 });
 afterAll(async () => {
   await stack?.stop();

@@ -62,3 +62,16 @@ export async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ti
 }
 
 export const enc = encodeURIComponent;
+
+/** A stack with the organisation's cycle started by an admin over HTTP; resolves once `ready` holds (default: all started). */
+export async function startStackWithCycle(org: any, ready: (status: any) => boolean = (s) => s.status === 'running') {
+  const { startStack } = await import('./stack');
+  const stack = await startStack();
+  const call = client(stack.baseUrl);
+  const t = tokens(stack.config.KINERJA_SECRET);
+  const cycleId = `cycle:${org.organisation.id}:${org.year}`;
+  const started = await call('POST', '/api/cycles', { token: t.admin, body: org });
+  if (started.status !== 201) throw new Error(`starting the cycle answered ${started.status}: ${JSON.stringify(started.body)}`);
+  await waitFor(() => call('GET', `/api/cycles/${enc(cycleId)}`, { token: t.admin }), (r) => ready(r.body));
+  return { stack, call, t, cycleId };
+}

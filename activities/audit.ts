@@ -16,26 +16,24 @@ export interface AuditEntry {
 
 export const GENESIS = '0'.repeat(64);
 
-export function auditHash(prevHash: string, row: { agreementId: string; action: string; actor: string; data: unknown; at: string }): string {
+/** Covers every column but the row's place (seq) and its own hash; the key too, so no column can be altered unnoticed. */
+export function auditHash(prevHash: string, row: { key: string; agreementId: string; action: string; actor: string; data: unknown; at: string }): string {
   return sha256Hex(prevHash + canonicalJson(row));
 }
 
-export async function appendAuditRow(db: Pool | PoolClient, entry: AuditEntry): Promise<void> {
+/** Append entries in order, each once (a retried write finds its row by key), in one transaction. */
+export async function appendAuditRows(
+  db: Pool | PoolClient,
+  agreementId: string,
+  entries: AuditEntry[],
+  alsoInTransaction?: (client: PoolClient) => Promise<void>,
+): Promise<void> {
   const client = 'release' in db ? db : await (db as Pool).connect();
   try {
     await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [entry.agreementId]);
-    const exists = await client.query('SELECT 1 FROM audit_log WHERE key = $1', [entry.key]);
-    if (exists.rowCount === 0) {
-      const prev = await client.query('SELECT hash FROM audit_log WHERE agreement_id = $1 ORDER BY seq DESC LIMIT 1', [entry.agreementId]);
-      const prevHash: string = prev.rows[0]?.hash ?? GENESIS;
-      const atIso = new Date(entry.at).toISOString();
-      const hash = auditHash(prevHash, { agreementId: entry.agreementId, action: entry.action, actor: entry.actorId, data: entry.data, at: atIso });
-      await client.query(
-        `INSERT INTO audit_log (key, agreement_id, action, actor, data, at, prev_hash, hash) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
-        [entry.key, entry.agreementId, entry.action, entry.actorId, entry.data, atIso, prevHash, hash],
-      );
-    }
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [agreementId]);
+    for (const entry of entries) await insertAuditRow(client as PoolClient, entry);
+    if (alsoInTransaction) await alsoInTransaction(client as PoolClient);
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});
@@ -43,6 +41,24 @@ export async function appendAuditRow(db: Pool | PoolClient, entry: AuditEntry): 
   } finally {
     if (!('release' in db)) (client as PoolClient).release();
   }
+}
+
+export async function appendAuditRow(db: Pool | PoolClient, entry: AuditEntry): Promise<void> {
+  await appendAuditRows(db, entry.agreementId, [entry]);
+}
+
+/** Inside a transaction holding the agreement's advisory lock. */
+async function insertAuditRow(client: PoolClient, entry: AuditEntry): Promise<void> {
+  const exists = await client.query('SELECT 1 FROM audit_log WHERE key = $1', [entry.key]);
+  if (exists.rowCount !== 0) return;
+  const prev = await client.query('SELECT hash FROM audit_log WHERE agreement_id = $1 ORDER BY seq DESC LIMIT 1', [entry.agreementId]);
+  const prevHash: string = prev.rows[0]?.hash ?? GENESIS;
+  const atIso = new Date(entry.at).toISOString();
+  const hash = auditHash(prevHash, { key: entry.key, agreementId: entry.agreementId, action: entry.action, actor: entry.actorId, data: entry.data, at: atIso });
+  await client.query(
+    `INSERT INTO audit_log (key, agreement_id, action, actor, data, at, prev_hash, hash) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
+    [entry.key, entry.agreementId, entry.action, entry.actorId, entry.data, atIso, prevHash, hash],
+  );
 }
 
 export interface ChainCheck {
@@ -54,13 +70,13 @@ export interface ChainCheck {
 
 export async function verifyAuditChain(db: Pool, agreementId: string): Promise<ChainCheck> {
   const { rows } = await db.query(
-    `SELECT seq, agreement_id, action, actor, data, at, prev_hash, hash FROM audit_log WHERE agreement_id = $1 ORDER BY seq`,
+    `SELECT seq, key, agreement_id, action, actor, data, at, prev_hash, hash FROM audit_log WHERE agreement_id = $1 ORDER BY seq`,
     [agreementId],
   );
   let prev = GENESIS;
   for (const r of rows) {
     if (r.prev_hash !== prev) return { ok: false, rows: rows.length, brokenAt: { seq: Number(r.seq), reason: 'link to the previous row does not match' } };
-    const expected = auditHash(prev, { agreementId: r.agreement_id, action: r.action, actor: r.actor, data: r.data, at: new Date(r.at).toISOString() });
+    const expected = auditHash(prev, { key: r.key, agreementId: r.agreement_id, action: r.action, actor: r.actor, data: r.data, at: new Date(r.at).toISOString() });
     if (expected !== r.hash) return { ok: false, rows: rows.length, brokenAt: { seq: Number(r.seq), reason: 'row content does not match its hash' } };
     prev = r.hash;
   }

@@ -1,7 +1,7 @@
-// Records of each PK in PostgreSQL. Short, idempotent writes run as local activities.
+// Records of each PK in PostgreSQL: short, idempotent writes.
 import type { ActivityDeps } from './deps';
 import type { AgreementContent, QuarterReport } from '../domain/types';
-import { appendAuditRow, type AuditEntry } from './audit';
+import { appendAuditRows, type AuditEntry } from './audit';
 import { canonicalJson, sha256Hex } from './hash';
 import type { Phase } from '../workflows/messages';
 
@@ -18,21 +18,29 @@ export interface StateSummary {
 
 export function createStoreActivities({ db }: ActivityDeps) {
   return {
-    async recordState({ agreementId, state }: { agreementId: string; state: StateSummary }): Promise<void> {
-      await db.query(
-        `UPDATE agreements SET phase = $2, version = $3, overdue = $4, escalation_level = $5, due_at = $6,
-                awaiting_position = $7, score = $8, predicate = $9, updated_at = now() WHERE id = $1`,
-        [agreementId, state.phase, state.version, state.overdue, state.escalationLevel, state.dueAt, state.awaiting, state.score, state.predicate],
-      );
+    /** One transition: its audit entries and the read-model row, together (workflows/journal.ts). */
+    async record({ agreementId, audit, state }: { agreementId: string; audit: AuditEntry[]; state: StateSummary | null }): Promise<void> {
+      await appendAuditRows(db, agreementId, audit, async (client) => {
+        if (!state) return;
+        await client.query(
+          `UPDATE agreements SET phase = $2, version = $3, overdue = $4, escalation_level = $5, due_at = $6,
+                  awaiting_position = $7, score = $8, predicate = $9, updated_at = now() WHERE id = $1`,
+          [agreementId, state.phase, state.version, state.overdue, state.escalationLevel, state.dueAt, state.awaiting, state.score, state.predicate],
+        );
+      });
     },
 
-    async storeDraft(args: { agreementId: string; version: number; content: AgreementContent; actorId: string }): Promise<{ contentHash: string }> {
+    /** Saves the draft and its audit entry (which gets the content hash) in one transaction. */
+    async storeDraft(args: { agreementId: string; version: number; content: AgreementContent; actorId: string; audit: AuditEntry }): Promise<{ contentHash: string }> {
       const contentHash = sha256Hex(canonicalJson(args.content));
-      await db.query(
-        `INSERT INTO agreement_versions (agreement_id, version, content, content_hash, saved_by) VALUES ($1,$2,$3,$4,$5)
-         ON CONFLICT (agreement_id, version) DO UPDATE SET content = $3, content_hash = $4, saved_by = $5, saved_at = now()`,
-        [args.agreementId, args.version, JSON.stringify(args.content), contentHash, args.actorId],
-      );
+      const audit = { ...args.audit, data: { ...args.audit.data, contentHash } };
+      await appendAuditRows(db, args.agreementId, [audit], async (client) => {
+        await client.query(
+          `INSERT INTO agreement_versions (agreement_id, version, content, content_hash, saved_by) VALUES ($1,$2,$3,$4,$5)
+           ON CONFLICT (agreement_id, version) DO UPDATE SET content = $3, content_hash = $4, saved_by = $5, saved_at = now()`,
+          [args.agreementId, args.version, JSON.stringify(args.content), contentHash, args.actorId],
+        );
+      });
       return { contentHash };
     },
 
@@ -54,25 +62,20 @@ export function createStoreActivities({ db }: ActivityDeps) {
         [args.agreementId, report.quarter, args.version, JSON.stringify(report.realizations), JSON.stringify(report.budgetSpent), report.note ?? null, args.actorId],
       );
     },
-
-    /** The superior's PK, if already signed: its indicator ids (a subordinate that starts late learns it here). */
-    async superiorSignature({ cycleId, parentPositionId }: { cycleId: string; parentPositionId: string }): Promise<{ indicatorIds: string[] } | null> {
-      const { rows } = await db.query(
-        `SELECT v.content FROM agreements a
-           JOIN documents d ON d.agreement_id = a.id AND d.version = a.version
-           JOIN agreement_versions v ON v.agreement_id = a.id AND v.version = a.version
-          WHERE a.cycle_id = $1 AND a.position_id = $2 AND a.phase IN ('reporting', 'evaluation', 'closed')
-          LIMIT 1`,
-        [cycleId, parentPositionId],
-      );
-      if (rows.length === 0) return null;
-      return { indicatorIds: indicatorIdsOf(rows[0].content) };
-    },
-
-    async appendAudit(entry: AuditEntry): Promise<void> {
-      await appendAuditRow(db, entry);
-    },
   };
+}
+
+export async function superiorSignature(db: ActivityDeps['db'], cycleId: string, parentPositionId: string): Promise<{ indicatorIds: string[] } | null> {
+  const { rows } = await db.query(
+    `SELECT v.content FROM agreements a
+       JOIN documents d ON d.agreement_id = a.id AND d.version = a.version
+       JOIN agreement_versions v ON v.agreement_id = a.id AND v.version = a.version
+      WHERE a.cycle_id = $1 AND a.position_id = $2 AND a.phase IN ('reporting', 'evaluation', 'closed')
+      LIMIT 1`,
+    [cycleId, parentPositionId],
+  );
+  if (rows.length === 0) return null;
+  return { indicatorIds: indicatorIdsOf(rows[0].content) };
 }
 
 export function indicatorIdsOf(content: { objectives?: Array<{ indicators?: Array<{ id: string }> }> }): string[] {

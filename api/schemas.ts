@@ -52,6 +52,7 @@ export const calendarBody = z.strictObject({
   reportDaysAfterQuarter: days.optional(),
   verifyDaysAfterReport: days.optional(),
   evaluationBy: mmdd.optional(),
+  revisionDays: z.strictObject({ draft: days.optional(), review: days.optional(), sign: days.optional() }).optional(),
   ladder: z
     .strictObject({
       reminderDaysBefore: z.array(days).max(10).optional(),

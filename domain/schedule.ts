@@ -17,6 +17,8 @@ export interface CycleCalendar {
   verifyDaysAfterReport: number;
   /** Year-end evaluation by this day of the next year (MM-DD). */
   evaluationBy: string;
+  /** A PK Perubahan is drafted, reviewed and signed within these many days of the day it starts. */
+  revisionDays: RevisionDays;
   ladder: LadderPolicy;
   /** Exact overrides by item ('draft', 'review', 'sign', 'report:Q1', 'verify:Q4', 'evaluation'), ISO date-times. */
   overrides: Record<string, string>;
@@ -37,6 +39,7 @@ export const defaultCalendar: CycleCalendar = {
   reportDaysAfterQuarter: 10,
   verifyDaysAfterReport: 7,
   evaluationBy: '02-28',
+  revisionDays: { draft: 7, review: 10, sign: 14 },
   ladder: defaultLadderPolicy,
   overrides: {},
 };
@@ -61,6 +64,7 @@ export function mergeCalendar(partial: Partial<CycleCalendar> | null | undefined
     ...defaultCalendar,
     ...p,
     signBy: { ...defaultCalendar.signBy, ...(p.signBy ?? {}) },
+    revisionDays: { ...defaultCalendar.revisionDays, ...(p.revisionDays ?? {}) },
     ladder: { ...defaultCalendar.ladder, ...(p.ladder ?? {}) },
     overrides: { ...(p.overrides ?? {}) },
   };
@@ -75,6 +79,21 @@ export interface DueDates {
   verifyDue: string[];
   evaluationDue: string;
   policy: LadderPolicy;
+  revisionDays: RevisionDays;
+  utcOffsetHours: number;
+}
+
+export interface RevisionDays {
+  draft: number;
+  review: number;
+  sign: number;
+}
+
+/** Due dates of a PK Perubahan started at `startedAt`: the end of the local day N days later. */
+export function revisionDueDates(startedAt: string, due: Pick<DueDates, 'revisionDays' | 'utcOffsetHours'>): { draftDue: string; reviewDue: string; signDue: string } {
+  const local = new Date(Date.parse(startedAt) + due.utcOffsetHours * 3_600_000);
+  const at = (days: number) => endOfLocalDay(local.getUTCFullYear(), local.getUTCMonth() + 1, local.getUTCDate() + days, due.utcOffsetHours);
+  return { draftDue: at(due.revisionDays.draft), reviewDue: at(due.revisionDays.review), signDue: at(due.revisionDays.sign) };
 }
 
 export function dueDatesFor(year: number, level: Level, partial?: Partial<CycleCalendar> | null): DueDates {
@@ -93,5 +112,7 @@ export function dueDatesFor(year: number, level: Level, partial?: Partial<CycleC
     verifyDue: reportDue.map((due, i) => o[`verify:Q${i + 1}`] ?? shift(due, c.verifyDaysAfterReport)),
     evaluationDue: o['evaluation'] ?? endOfDay(year + 1, c.evaluationBy, c.utcOffsetHours),
     policy: c.ladder,
+    revisionDays: c.revisionDays,
+    utcOffsetHours: c.utcOffsetHours,
   };
 }

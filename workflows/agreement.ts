@@ -8,12 +8,12 @@ import {
   continueAsNew,
   proxyActivities,
   setHandler,
-  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { validateDraftContent } from '../domain/cascade';
 import type { Quarter } from '../domain/types';
+import { revisionDueDates } from '../domain/schedule';
 import { awaitWithLadder } from './deadline-ladder';
 import {
   approveDraftUpdate,
@@ -38,16 +38,16 @@ import {
   type Phase,
   type RejectionCode,
 } from './messages';
-import { EscalationLevelKey, OverdueKey, PhaseKey } from './search-attributes';
+import { Journal } from './journal';
 import type { Schedule } from '../activities/schedule';
 
 /**
  * Continue-as-new at a quiet point (waiting for a quarter to end: no draft, review, signature or
- * report can be pending) once the history passes QUIET_LIMIT events; anywhere past HARD_LIMIT.
- * Quiet points matter: an Update racing a continue-as-new must not land on the closing run.
+ * report can be pending) once the history passes QUIET_LIMIT events; at any phase boundary past
+ * HARD_LIMIT. Quiet points matter: an Update racing a continue-as-new must wait for the new run.
  */
-const QUIET_LIMIT = 1500;
-const HARD_LIMIT = 5000;
+export const QUIET_LIMIT = 120;
+export const HARD_LIMIT = 250;
 
 // Regular activities, not local ones: a local activity's result is replayed from a marker at a
 // different point than it arrived live, which can reorder an Update's completion against the main
@@ -107,23 +107,16 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
   const requirePhase = (...phases: Phase[]) => {
     if (!phases.includes(s.phase)) reject('WrongPhase', `not possible in phase ${s.phase}`);
   };
+  const journal = new Journal({
+    agreementId: input.agreementId,
+    nextSeq: () => ++s.auditSeq,
+    now: nowIso,
+    summary: () => summary(),
+    record: (args) => store.record(args),
+  });
+  /** Queue an audit entry; the main flow writes it with the next transition. */
   const audit = (action: string, actor: Actor | null, data: Record<string, unknown> = {}) =>
-    store.appendAudit({
-      agreementId: input.agreementId,
-      key: `${input.agreementId}:${++s.auditSeq}`,
-      action,
-      actorId: actor ? `${actor.role}:${actor.id}` : 'system',
-      data: { version: s.version, ...data },
-      at: nowIso(),
-    });
-  const publish = async () => {
-    upsertSearchAttributes([
-      { key: PhaseKey, value: s.phase },
-      { key: OverdueKey, value: s.deadline?.overdue ?? false },
-      { key: EscalationLevelKey, value: s.deadline?.escalationLevel ?? 0 },
-    ] as any);
-    await store.recordState({ agreementId: input.agreementId, state: summary() });
-  };
+    journal.note(action, actor, { version: s.version, ...data });
   const summary = () => ({
     phase: s.phase,
     version: s.version,
@@ -151,10 +144,10 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
   setHandler(
     saveDraftUpdate,
     async ({ actor, content }) => {
-      const stored = await store.storeDraft({ agreementId: input.agreementId, version: s.version, content, actorId: actor.id });
+      const entry = journal.entry('draft.saved', actor, { version: s.version });
+      const stored = await store.storeDraft({ agreementId: input.agreementId, version: s.version, content, actorId: actor.id, audit: entry });
       s.draftHash = stored.contentHash;
       s.returnedReason = null;
-      await audit('draft.saved', actor, { contentHash: stored.contentHash });
       return { version: s.version, contentHash: stored.contentHash };
     },
     {
@@ -172,7 +165,7 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
     submitDraftUpdate,
     async ({ actor }) => {
       s.draftSubmitted = true;
-      await audit('draft.submitted', actor, { contentHash: s.draftHash });
+      audit('draft.submitted', actor, { contentHash: s.draftHash });
       return s;
     },
     {
@@ -189,7 +182,7 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
     approveDraftUpdate,
     async ({ actor }) => {
       s.draftApproved = true;
-      await audit('draft.approved', actor, { contentHash: s.draftHash });
+      audit('draft.approved', actor, { contentHash: s.draftHash });
       return s;
     },
     { validator: ({ actor }) => (requireSecondParty(actor), requirePhase('review')) },
@@ -199,7 +192,7 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
     async ({ actor, reason }) => {
       s.draftSubmitted = false;
       s.returnedReason = reason;
-      await audit('draft.returned', actor, { reason });
+      audit('draft.returned', actor, { reason });
       return s;
     },
     {
@@ -232,7 +225,7 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
           passphrase,
         });
         currentVersion().signatures.push(signature);
-        await audit('document.signed', actor, { party, documentId: signature.documentId, sha256: signature.sha256 });
+        audit('document.signed', actor, { party, documentId: signature.documentId, sha256: signature.sha256 });
         return signature;
       } finally {
         signingBusy = false;
@@ -265,7 +258,7 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
       qs.status = 'reported';
       qs.reportedAt = nowIso();
       qs.returnedReason = undefined;
-      await audit('realization.reported', actor, { quarter });
+      audit('realization.reported', actor, { quarter });
       return qs;
     },
     {
@@ -293,7 +286,7 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
       const qs = quarterState(quarter);
       qs.status = 'verified';
       qs.verifiedAt = nowIso();
-      await audit('realization.verified', actor, { quarter });
+      audit('realization.verified', actor, { quarter });
       return qs;
     },
     { validator: ({ actor, quarter }) => verifierValidator(actor, quarter) },
@@ -304,7 +297,7 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
       const qs = quarterState(quarter);
       qs.status = 'open';
       qs.returnedReason = reason;
-      await audit('realization.returned', actor, { quarter, reason });
+      audit('realization.returned', actor, { quarter, reason });
       return qs;
     },
     {
@@ -326,7 +319,7 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
         actorId: actor.id,
         at: nowIso(),
       });
-      await audit(close ? 'evaluation.closed' : 'evaluation.adjusted', actor, { adjustments, score: s.evaluation.score });
+      audit(close ? 'evaluation.closed' : 'evaluation.adjusted', actor, { adjustments, score: s.evaluation.score });
       return s.evaluation;
     },
     {
@@ -346,13 +339,13 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
     async ({ actor, reason, note }) => {
       s.version += 1;
       s.versions.push({ version: s.version, reason, note, signatures: [] });
-      s.revision = { reason, note, requestedBy: actor.id };
+      s.revision = { reason, note, requestedBy: actor.id, startedAt: nowIso() };
       s.draftSubmitted = false;
       s.returnedReason = null;
       s.draftApproved = false;
       await store.copyDraft({ agreementId: input.agreementId, fromVersion: s.version - 1, toVersion: s.version });
       s.phase = 'drafting';
-      await audit('revision.started', actor, { reason, note });
+      audit('revision.started', actor, { reason, note });
       return s;
     },
     {
@@ -369,8 +362,7 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
     async ({ actor, dueAt, reason }) => {
       s.deadline!.dueAt = new Date(dueAt).toISOString();
       deadlineRevision++;
-      await audit('deadline.extended', actor, { item: s.deadline!.item, dueAt, reason });
-      await publish();
+      audit('deadline.extended', actor, { item: s.deadline!.item, dueAt, reason });
       return s.deadline!;
     },
     {
@@ -387,10 +379,12 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
   function dueFor(item: string): string {
     const [what, which] = item.split(':');
     const q = Number(which?.replace('Q', '')) - 1;
+    // a PK Perubahan gets its own days from the day it started, not January's dates
+    const drafting = s.revision ? revisionDueDates(s.revision.startedAt, schedule) : schedule;
     switch (what) {
-      case 'draft': return schedule.draftDue;
-      case 'review': return schedule.reviewDue;
-      case 'sign': return schedule.signDue;
+      case 'draft': return drafting.draftDue;
+      case 'review': return drafting.reviewDue;
+      case 'sign': return drafting.signDue;
       case 'report': return schedule.reportDue[q];
       case 'verify': return schedule.verifyDue[q];
       default: return schedule.evaluationDue;
@@ -399,10 +393,11 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
   async function awaitAction(item: string, awaiting: string | null, done: () => boolean) {
     if (done()) return;
     const deadline: Deadline = { item, awaiting, dueAt: dueFor(item), overdue: false, escalationLevel: 0 };
+    let escalatedLevel = 0;
     s.deadline = deadline;
-    await publish();
+    await journal.flush();
     await awaitWithLadder(
-      { deadline, policy: schedule.policy, done, revision: () => deadlineRevision, now },
+      { deadline, policy: schedule.policy, done, revision: () => deadlineRevision, dirty: () => journal.dirty(), now },
       {
         notify: async (kind, level) =>
           (
@@ -417,44 +412,41 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
             })
           ).higherLevelExists,
         changed: async () => {
-          if (deadline.overdue) await audit('deadline.escalated', null, { item, level: deadline.escalationLevel });
-          await publish();
+          if (deadline.overdue && deadline.escalationLevel > escalatedLevel) audit('deadline.escalated', null, { item, level: deadline.escalationLevel });
+          escalatedLevel = deadline.overdue ? deadline.escalationLevel : 0;
+          await journal.flush();
         },
       },
     );
     s.deadline = null;
   }
-  const enter = async (phase: Phase) => {
+  /** The next phase function runs next; its first wait writes the journal. */
+  const enter = (phase: Phase) => {
     s.phase = phase;
-    await publish();
   };
 
   // ----- phases -------------------------------------------------------------------------------
   async function waitingForSuperior() {
-    const known = await store.superiorSignature({ cycleId: input.cycleId, parentPositionId: input.parentPositionId! });
-    if (known) {
-      s.superiorSigned = true;
-      s.superiorIndicatorIds = known.indicatorIds;
-    }
+    await journal.flush();
     await condition(() => s.superiorSigned);
-    await audit('drafting.opened', null);
-    await enter('drafting');
+    audit('drafting.opened', null);
+    enter('drafting');
   }
 
   async function drafting() {
     await awaitAction('draft', input.positionId, () => s.draftSubmitted || s.phase !== 'drafting');
     if (s.phase !== 'drafting') return;
     if (isRoot) {
-      await enter('signing'); // the Kepala Daerah's statement has no second party to review it
+      enter('signing'); // the Kepala Daerah's statement has no second party to review it
       return;
     }
     s.draftApproved = false;
-    await enter('review');
+    enter('review');
   }
 
   async function review() {
     await awaitAction('review', input.parentPositionId, () => s.draftApproved || !s.draftSubmitted);
-    await enter(s.draftApproved ? 'signing' : 'drafting');
+    enter(s.draftApproved ? 'signing' : 'drafting');
   }
 
   async function signing() {
@@ -470,17 +462,19 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
     v.sha256 = last.sha256;
     v.signedAt = last.signedAt;
     s.revision = null;
-    await audit('agreement.signed', null, { documentId: v.documentId, sha256: v.sha256 });
+    audit('agreement.signed', null, { documentId: v.documentId, sha256: v.sha256 });
+    enter('reporting');
+    // Written before the release: a subordinate that starts late reads the signed PK from the record.
+    await journal.flush();
     if (input.childPositionIds.length > 0) {
       await slow.releaseSubordinates({ agreementId: input.agreementId, cycleId: input.cycleId, version: s.version });
     }
-    await enter('reporting');
   }
 
   async function reporting() {
     const next = s.quarters.find((q) => q.status !== 'verified');
     if (!next) {
-      await enter('evaluation');
+      enter('evaluation');
       return;
     }
     const q = next.quarter;
@@ -488,10 +482,11 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
     if (next.status === 'not_open') {
       const opensAt = Date.parse(schedule.quarterEnds[q - 1]);
       if (opensAt > now() && workflowInfo().historyLength > QUIET_LIMIT) await carryOn();
+      await journal.flush();
       if (opensAt > now()) await condition(revising, opensAt - now());
       if (revising()) return;
       next.status = 'open';
-      await audit('realization.opened', null, { quarter: q });
+      audit('realization.opened', null, { quarter: q });
     }
     await awaitAction(`report:Q${q}`, input.positionId, () => next.status !== 'open' || revising());
     if (revising()) return;
@@ -506,16 +501,19 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
   async function evaluation() {
     if (!s.evaluation) {
       s.evaluation = await store.computeEvaluation({ agreementId: input.agreementId });
-      await audit('evaluation.computed', null, { score: s.evaluation.score, predicate: s.evaluation.predicate });
+      audit('evaluation.computed', null, { score: s.evaluation.score, predicate: s.evaluation.predicate });
     }
     await awaitAction('evaluation', null, () => Boolean(s.evaluation?.closedAt));
-    await enter('closed');
+    enter('closed');
   }
 
-  /** Continue as new with the state carried over, once in-flight handlers are done. */
+  /** Continue as new with the state carried over, once in-flight handlers are done and all is written. */
   async function carryOn(): Promise<never> {
-    await condition(allHandlersFinished);
-    return continueAsNew<typeof agreementWorkflow>({ ...input, carried: s });
+    while (!allHandlersFinished() || journal.dirty()) {
+      await condition(allHandlersFinished);
+      await journal.flush();
+    }
+    return continueAsNew<typeof agreementWorkflow>({ ...input, carried: s, carriedSchedule: schedule });
   }
 
   // ----- the year ------------------------------------------------------------------------------
@@ -527,12 +525,22 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
     reporting,
     evaluation,
   };
-  schedule = await store.loadSchedule({ agreementId: input.agreementId });
-  if (!input.carried) await publish();
+  if (input.carried && input.carriedSchedule) {
+    schedule = input.carriedSchedule;
+    journal.assumePublished();
+  } else {
+    const context = await store.loadStartContext({ agreementId: input.agreementId, cycleId: input.cycleId, parentPositionId: input.parentPositionId });
+    schedule = context.schedule;
+    if (context.superior && !s.superiorSigned) {
+      s.superiorSigned = true;
+      s.superiorIndicatorIds = context.superior.indicatorIds;
+    }
+  }
   while (s.phase !== 'closed') {
     await phases[s.phase]();
     if (workflowInfo().historyLength > HARD_LIMIT || workflowInfo().continueAsNewSuggested) await carryOn();
   }
   await condition(allHandlersFinished);
+  await journal.flush();
   return s;
 }

@@ -8,7 +8,7 @@ import type { Deadline } from './messages';
 export interface LadderHooks {
   /** Record and deliver a reminder (level 0) or an escalation. Resolves false when no higher level exists. */
   notify(kind: 'reminder' | 'escalation', level: number): Promise<boolean>;
-  /** The deadline's public state (overdue, level) changed: update the read model and search attributes. */
+  /** Something to write (the deadline's overdue or level, a handler's audit entry): write it. */
   changed(deadline: Deadline): Promise<void>;
 }
 
@@ -19,6 +19,8 @@ export interface LadderWait {
   done: () => boolean;
   /** Bumped when an administrator extends the due date: the steps are recomputed. */
   revision: () => number;
+  /** Something not yet written (workflows/journal.ts): wake up and call `changed`. */
+  dirty: () => boolean;
   now: () => number;
 }
 
@@ -41,7 +43,7 @@ export async function awaitWithLadder(wait: LadderWait, hooks: LadderHooks): Pro
     const next = ladderSteps(due, wait.policy).find(
       (s) => s.at > wait.now() && (s.kind === 'reminder' || !topReached),
     );
-    const wakeUp = () => wait.done() || wait.revision() !== seenRevision;
+    const wakeUp = () => wait.done() || wait.revision() !== seenRevision || wait.dirty();
     const woke = next ? await condition(wakeUp, next.at - wait.now()) : (await condition(wakeUp), true);
     if (wait.done()) break;
     if (woke) {
@@ -50,15 +52,13 @@ export async function awaitWithLadder(wait: LadderWait, hooks: LadderHooks): Pro
         d.overdue = false;
         d.escalationLevel = 0;
         topReached = false;
-        await hooks.changed(d);
       }
+      await hooks.changed(d);
       continue;
     }
     if (next?.kind === 'reminder') await hooks.notify('reminder', 0);
     // an escalation step is applied by the catch-up at the top of the loop
   }
-  if (d.overdue) {
-    d.overdue = false;
-    await hooks.changed(d);
-  }
+  // Done: the caller's next transition writes the cleared flag (one write instead of two).
+  d.overdue = false;
 }

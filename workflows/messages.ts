@@ -2,6 +2,7 @@
 // workflows and the API import this module, so a name or payload type cannot drift apart.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AgreementContent, IndicatorRealization, Quarter } from '../domain/types';
+import type { Schedule } from '../activities/schedule';
 
 // ---------------------------------------------------------------------------------------------
 // Who acts. The API authenticates the caller and resolves which positions they hold in the cycle;
@@ -62,6 +63,8 @@ export interface AgreementInput {
   planIndicatorIds?: string[];
   /** Carried across continue-as-new; absent on the first run. */
   carried?: AgreementState;
+  /** The due dates as the previous run knew them (calendar changes included), so a new run needs no read. */
+  carriedSchedule?: Schedule;
 }
 
 export type Party = 'first' | 'second';
@@ -141,7 +144,7 @@ export interface AgreementState {
   quarters: QuarterState[];
   evaluation: EvaluationState | null;
   deadline: Deadline | null;
-  revision: { reason: RevisionReason; note?: string; requestedBy: string } | null;
+  revision: { reason: RevisionReason; note?: string; requestedBy: string; startedAt: string } | null;
   /** Sequence of audit records written by this agreement (their idempotency key). */
   auditSeq: number;
 }

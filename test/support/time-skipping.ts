@@ -2,6 +2,7 @@
 // server, for lifecycle tests that carry PKs through a whole year in seconds.
 import { SAMPLE_ORGANISATION_PATH } from '../../data/sample';
 import { readFileSync } from 'node:fs';
+import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { Pool } from 'pg';
@@ -119,6 +120,17 @@ import {
   verifyRealizationUpdate, type AgreementState,
 } from '../../workflows/messages';
 import type { AgreementContent, Quarter } from '../../domain/types';
+
+/** Every run's history of a workflow, oldest first: continue-as-new splits a year into runs. */
+export async function historiesOf(l: Lifecycle, workflowId: string): Promise<temporal.api.history.v1.IHistory[]> {
+  const runs: temporal.api.history.v1.IHistory[] = [];
+  for (let runId: string | undefined = (await l.env.client.workflow.getHandle(workflowId).describe()).runId; runId; ) {
+    const history = await l.env.client.workflow.getHandle(workflowId, runId).fetchHistory();
+    runs.unshift(history);
+    runId = history.events![0].workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
+  }
+  return runs;
+}
 
 export const passphraseOf = (actor: Actor) => `frasa-rahasia-${actor.id}`;
 

@@ -1,5 +1,5 @@
 // The cycle calendar and the deadline ladder (DOMAIN.md "Calendar", "Escalation"), table-first.
-import { dueDatesFor, endOfLocalDay, mergeCalendar } from '../../domain/schedule';
+import { dueDatesFor, endOfLocalDay, mergeCalendar, revisionDueDates } from '../../domain/schedule';
 import { escalationLevelAt, ladderSteps } from '../../domain/ladder';
 
 const DAY = 86_400_000;
@@ -65,5 +65,26 @@ describe('deadline ladder', () => {
   it('follows a custom policy', () => {
     const steps = ladderSteps(due, { reminderDaysBefore: [7], escalationEveryDays: 1, maxLevels: 2 });
     expect(steps.map((s) => (s.at - due) / DAY)).toEqual([-7, 0, 1]);
+  });
+});
+
+describe('PK Perubahan due dates', () => {
+  const due = dueDatesFor(2025, 'JPT_PRATAMA');
+
+  it('count from the local day the revision starts, not from January', () => {
+    // 2025-07-03 23:30 WIB is still 3 July locally (16:30 UTC)
+    const r = revisionDueDates('2025-07-03T16:30:00.000Z', due);
+    expect(r).toEqual({
+      draftDue: endOfLocalDay(2025, 7, 10, 7),
+      reviewDue: endOfLocalDay(2025, 7, 13, 7),
+      signDue: endOfLocalDay(2025, 7, 17, 7),
+    });
+  });
+
+  it('cross into the next day in the organisation zone, and follow the cycle calendar', () => {
+    const wit = dueDatesFor(2025, 'JPT_PRATAMA', { utcOffsetHours: 9, revisionDays: { draft: 1, review: 2, sign: 3 } });
+    // 20:00 UTC on 3 July is already 4 July in WIT (UTC+9)
+    expect(revisionDueDates('2025-07-03T20:00:00.000Z', wit).draftDue).toBe(endOfLocalDay(2025, 7, 5, 9));
+    expect(revisionDueDates('2025-12-30T00:00:00.000Z', wit).signDue).toBe(endOfLocalDay(2026, 1, 2, 9));
   });
 });

@@ -1,6 +1,7 @@
 // A late signer: reminders before the due date, then escalation one level per step up the chain
 // (direct superior → Asisten → Sekda → Bupati), each on the record with its time and level, and
 // escalation stops the moment they act. An administrator's extension resets the ladder.
+import { waitFor } from '../support/api-client';
 import { extendDeadlineUpdate, saveDraftUpdate, submitDraftUpdate } from '../../workflows/messages';
 import { dueDatesFor } from '../../domain/schedule';
 import { admin, agreementDriver, official, pkId, rejection, sampleOrganisation, startLifecycle, startTestCycle, type Lifecycle } from '../support/time-skipping';
@@ -73,6 +74,10 @@ test('an administrator extends a deadline with a reason: the ladder starts over 
   expect(extended.dueAt).toBe(newDue);
   const s = await d.until(id, (x) => x.deadline?.overdue === false);
   expect(s.deadline).toMatchObject({ dueAt: newDue, escalationLevel: 0 });
-  const audit = await l.db.query(`SELECT data FROM audit_log WHERE agreement_id = $1 AND action = 'deadline.extended'`, [pkId(org, id)]);
+  // the audit row is written with the workflow's next transition, moments after the update returns
+  const audit = await waitFor(
+    () => l.db.query(`SELECT data FROM audit_log WHERE agreement_id = $1 AND action = 'deadline.extended'`, [pkId(org, id)]),
+    (r) => r.rows.length === 1,
+  );
   expect(audit.rows[0].data).toMatchObject({ item: 'draft', reason: 'Pergantian pejabat, diberi tambahan waktu' });
 });

@@ -1,6 +1,7 @@
 // The whole sample organisation (80 positions) through a year on the time-skipping server: drafted
 // and signed top down (a subordinate opens only when its superior's PK is signed), four quarters
 // reported and verified, evaluated and closed, every PK with the score its realizations give.
+import { waitFor } from '../support/api-client';
 import { inferAggregation } from '../../domain/achievement';
 import { orderTopDown, positionDepths } from '../../domain/organisation';
 import type { AgreementContent } from '../../domain/types';
@@ -78,10 +79,14 @@ test('80 PKs: signed top down, four quarters, evaluated and closed with their ex
     await d.until(p.id, (s) => s.phase === 'closed');
   });
 
-  const { rows } = await l.db.query(
-    `SELECT a.position_id, a.phase, a.score::float AS score, a.predicate, e.result FROM agreements a JOIN evaluations e ON e.agreement_id = a.id
-      WHERE a.cycle_id = $1`,
-    [`cycle:${org.organisation.id}:${YEAR}`],
+  // the read model is written with each workflow's last transition, moments after its state says closed
+  const { rows } = await waitFor(
+    () => l.db.query(
+      `SELECT a.position_id, a.phase, a.score::float AS score, a.predicate, e.result FROM agreements a JOIN evaluations e ON e.agreement_id = a.id
+        WHERE a.cycle_id = $1`,
+      [`cycle:${org.organisation.id}:${YEAR}`],
+    ),
+    (r) => r.rows.length === 80 && r.rows.every((x) => x.phase === 'closed'),
   );
   expect(rows).toHaveLength(80);
   for (const r of rows) {

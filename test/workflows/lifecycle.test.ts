@@ -9,7 +9,7 @@ import {
   approveDraftUpdate, evaluateUpdate, reportRealizationUpdate, returnDraftUpdate, saveDraftUpdate, signUpdate,
   stateQuery, submitDraftUpdate, verifyRealizationUpdate, returnRealizationUpdate, type AgreementState,
 } from '../../workflows/messages';
-import { admin, evaluator, official, passphraseOf, pkId, rejection, sampleOrganisation, sealed, startLifecycle, startTestCycle, type Lifecycle } from '../support/time-skipping';
+import { admin, evaluator, historiesOf, official, passphraseOf, pkId, rejection, sampleOrganisation, sealed, startLifecycle, startTestCycle, type Lifecycle } from '../support/time-skipping';
 
 jest.setTimeout(180_000);
 const YEAR = new Date().getFullYear() + 1;
@@ -117,10 +117,13 @@ test('a PK goes through its whole year: drafted, returned, approved, signed twic
   expect(closed.score).toBeCloseTo((70 + 100 * (indicators.length - 1)) / indicators.length, 6);
   const final = await pk.result();
   expect(final.phase).toBe('closed');
-  // The year's history replays against the current workflow code (RECORD_HISTORY=FILE keeps it as a fixture).
-  const history = await pk.fetchHistory();
-  if (process.env.RECORD_HISTORY) writeFileSync(process.env.RECORD_HISTORY, temporal.api.history.v1.History.encode(history).finish());
-  await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history);
+  // Each run of the year replays against the current workflow code (RECORD_HISTORY=PREFIX keeps them
+  // as fixtures PREFIX-run1.pb, PREFIX-run2.pb, ...).
+  const runs = await historiesOf(l, pkId(org, 'kepala-dinkes'));
+  for (const [i, history] of runs.entries()) {
+    if (process.env.RECORD_HISTORY) writeFileSync(`${process.env.RECORD_HISTORY}-run${i + 1}.pb`, temporal.api.history.v1.History.encode(history).finish());
+    await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, `run-${i + 1}`);
+  }
   const row = (await l.db.query('SELECT phase, score, predicate FROM agreements WHERE id = $1', [pkId(org, 'kepala-dinkes')])).rows[0];
   expect(row.phase).toBe('closed');
   expect(Number(row.score)).toBeCloseTo(closed.score!, 6);

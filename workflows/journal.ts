@@ -1,0 +1,75 @@
+// What the outside world sees of one agreement — its audit rows, its read-model row and its search
+// attributes — collected as the workflow goes and written by one activity per transition. Every
+// activity costs six history events, so one write per transition instead of one per fact is what
+// keeps a year's history small. Only the main flow flushes, so writes never race each other.
+import { upsertSearchAttributes } from '@temporalio/workflow';
+import type { AuditEntry } from '../activities/audit';
+import type { StateSummary } from '../activities/store';
+import { EscalationLevelKey, OverdueKey, PhaseKey } from './search-attributes';
+import type { Actor } from './messages';
+
+export interface JournalDeps {
+  agreementId: string;
+  /** Next audit sequence number (kept in the carried state, so keys stay unique across runs). */
+  nextSeq: () => number;
+  now: () => string;
+  summary: () => StateSummary;
+  record: (args: { agreementId: string; audit: AuditEntry[]; state: StateSummary | null }) => Promise<void>;
+}
+
+export class Journal {
+  private pending: AuditEntry[] = [];
+  private publishedState: string | null = null;
+  private publishedAttributes: string | null = null;
+
+  constructor(private readonly deps: JournalDeps) {}
+
+  /** An audit entry with its idempotency key and the workflow's time, not yet queued. */
+  entry(action: string, actor: Actor | null, data: Record<string, unknown>): AuditEntry {
+    return {
+      agreementId: this.deps.agreementId,
+      key: `${this.deps.agreementId}:${this.deps.nextSeq()}`,
+      action,
+      actorId: actor ? `${actor.role}:${actor.id}` : 'system',
+      data,
+      at: this.deps.now(),
+    };
+  }
+
+  /** Queue an audit entry for the next flush. */
+  note(action: string, actor: Actor | null, data: Record<string, unknown>): void {
+    this.pending.push(this.entry(action, actor, data));
+  }
+
+  /** Something is not written yet: an audit entry, or a state the read model does not show. */
+  dirty(): boolean {
+    return this.pending.length > 0 || JSON.stringify(this.deps.summary()) !== this.publishedState;
+  }
+
+  /** After continue-as-new: the previous run flushed everything before it closed. */
+  assumePublished(): void {
+    const state = this.deps.summary();
+    this.publishedState = JSON.stringify(state);
+    this.publishedAttributes = JSON.stringify({ phase: state.phase, overdue: state.overdue, level: state.escalationLevel });
+  }
+
+  async flush(): Promise<void> {
+    if (!this.dirty()) return;
+    const state = this.deps.summary();
+    const stateJson = JSON.stringify(state);
+    const stateChanged = stateJson !== this.publishedState;
+    const attributes = { phase: state.phase, overdue: state.overdue, level: state.escalationLevel };
+    if (JSON.stringify(attributes) !== this.publishedAttributes) {
+      upsertSearchAttributes([
+        { key: PhaseKey, value: attributes.phase },
+        { key: OverdueKey, value: attributes.overdue },
+        { key: EscalationLevelKey, value: attributes.level },
+      ] as any);
+      this.publishedAttributes = JSON.stringify(attributes);
+    }
+    const audit = this.pending;
+    this.pending = [];
+    this.publishedState = stateJson;
+    await this.deps.record({ agreementId: this.deps.agreementId, audit, state: stateChanged ? state : null });
+  }
+}

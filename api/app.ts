@@ -13,6 +13,7 @@ import { isWrite, type RouteDef } from './route';
 import { parseBody } from './validation';
 import { openApiDocument } from './openapi';
 import { docsRoutes } from './docs';
+import { webRoutes } from './web';
 
 /** A write with a body must say it is JSON; anything else is 415 rather than silently ignored. */
 function requireJson(req: Request, _res: Response, next: NextFunction) {
@@ -23,8 +24,27 @@ function requireJson(req: Request, _res: Response, next: NextFunction) {
   next();
 }
 
+/**
+ * Path and query values are data, but some characters can never be part of an id or a filter and
+ * PostgreSQL refuses them (NUL, lone surrogates): 400 before they reach a query.
+ */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function requireCleanParameters(req: Request, _res: Response, next: NextFunction) {
+  const values = [...Object.values(req.params ?? {}), ...Object.values((req.query ?? {}) as Record<string, unknown>)];
+  for (const value of values.flat()) {
+    if (typeof value !== 'string') continue;
+    if (CONTROL.test(value) || LONE_SURROGATE.test(value)) {
+      return next(new HttpProblem(400, 'invalid_parameter', 'A path or query parameter contains characters no id or filter can have.'));
+    }
+    if (value.length > 1000) return next(new HttpProblem(400, 'invalid_parameter', 'A path or query parameter is too long.'));
+  }
+  next();
+}
+
 function mount(app: Express, def: RouteDef, deps: ApiDeps) {
-  const chain: RequestHandler[] = [];
+  const chain: RequestHandler[] = [requireCleanParameters];
   if (def.access.kind !== 'public') chain.push(authenticate(deps.config.KINERJA_SECRET));
   if (def.body) chain.push(requireJson, express.json({ limit: def.bodyLimit ?? deps.config.API_BODY_LIMIT, strict: false }));
   chain.push(accessCheck(def, deps.db));
@@ -49,6 +69,7 @@ export function createApp(deps: ApiDeps): Express {
   const routes = apiRoutes(deps);
   app.use(docsRoutes(() => openApiDocument(routes, deps.config.publicUrl)));
   for (const def of routes) mount(app, def, deps);
+  app.use(webRoutes()); // the page at / (web/); /api stays with the 404 below
   app.use('/api', (_req, res) => sendProblem(res, 404, 'not_found', 'No such endpoint.'));
   app.use(problemHandler((err) => deps.logger.error({ err }, 'unexpected error')));
   return app;

@@ -7,6 +7,7 @@ import { agreementRoutes } from './agreements';
 import { cycleRoutes } from './cycles';
 import { documentRoutes } from './documents';
 import { meRoutes } from './me';
+import { pageRoutes } from './page';
 import { positionRoutes } from './positions';
 
 export function apiRoutes(deps: ApiDeps): RouteDef[] {
@@ -17,5 +18,6 @@ export function apiRoutes(deps: ApiDeps): RouteDef[] {
     ...positionRoutes(deps),
     ...meRoutes(deps),
     ...adminRoutes(deps),
+    ...pageRoutes(deps),
   ];
 }

@@ -1,0 +1,192 @@
+// Reads the page (web/) needs that the other routes do not give: the superior's indicators a draft
+// may link to, a PK's quarterly reports and evaluation record with the cycle's achievement rules,
+// the PDF about to be signed, and achievement per unit per quarter for the evaluation dashboard.
+// Every number here comes from the pure domain modules, the same ones the workflows use.
+import type { Pool } from 'pg';
+import { renderAgreementPdf, type AgreementPdfInput } from '../../documents';
+import { budgetAbsorption } from '../../domain/achievement';
+import { categorize } from '../../domain/predicates';
+import { evaluateAgreement, evaluateUnit } from '../../domain/evaluation';
+import { parseRules, type Rules } from '../../domain/rules';
+import type { AgreementContent, Indicator, QuarterReport } from '../../domain/types';
+import { stateQuery } from '../../workflows/messages';
+import type { ApiDeps } from '../deps';
+import { HttpProblem } from '../problem';
+import { route, type RouteDef } from '../route';
+
+const READ = { kind: 'agreement', roles: ['admin', 'evaluator', 'official'] } as const;
+const OVERSIGHT = { kind: 'roles', roles: ['admin', 'evaluator'] } as const;
+
+async function cycleRules(db: Pool, cycleId: string): Promise<Rules> {
+  const row = (await db.query('SELECT rules FROM cycles WHERE id = $1', [cycleId])).rows[0];
+  if (!row) throw new HttpProblem(404, 'not_found', `No cycle ${cycleId}.`);
+  const rules = parseRules(row.rules);
+  if (!rules.ok) throw new HttpProblem(409, 'invalid_rules', 'The cycle rules are invalid.', { problems: rules.problems });
+  return rules.value;
+}
+
+const reportOf = (r: Record<string, any>): QuarterReport => ({
+  quarter: r.quarter, realizations: r.realizations, budgetSpent: r.budget_spent, note: r.note ?? undefined,
+});
+
+/** The rules the browser needs to compute a capaian exactly as the evaluation does. */
+const achievementRules = (r: Rules) => ({ lowerIsBetter: r.lowerIsBetter, cap: r.cap, quarterAggregation: r.quarterAggregation, indicatorWeighting: r.indicatorWeighting, scale: r.scale });
+
+/** Local calendar date (WIB by default) printed on a PK. */
+const localDate = (at: Date, utcOffsetHours = 7) => new Date(at.getTime() + utcOffsetHours * 3_600_000).toISOString().slice(0, 10);
+
+export function pageRoutes(deps: ApiDeps): RouteDef[] {
+  const { db, temporal } = deps;
+  return [
+    route({
+      method: 'get', path: '/api/agreements/:agreementId/parent-indicators', tag: 'drafting',
+      summary: 'Indicators of the superior (or of the regional plan) a draft may link to',
+      access: READ,
+      async handler(_req, res, ctx) {
+        const a = ctx.agreement!;
+        let allowed: string[] = [];
+        try {
+          allowed = (await temporal.workflow.getHandle(a.id).query(stateQuery)).superiorIndicatorIds;
+        } catch (err) {
+          deps.logger.warn({ err, agreementId: a.id }, 'state query failed');
+        }
+        // Names come from the regional plan and from the superior's stored versions (latest wins).
+        const { rows } = await db.query(
+          `SELECT c.plan, (SELECT v.content FROM agreements pa JOIN agreement_versions v ON v.agreement_id = pa.id AND v.version = pa.version
+                            WHERE pa.cycle_id = a.cycle_id AND pa.position_id = p.parent_id) AS parent_content
+             FROM agreements a JOIN cycles c ON c.id = a.cycle_id
+             JOIN positions p ON p.cycle_id = a.cycle_id AND p.id = a.position_id WHERE a.id = $1`,
+          [a.id],
+        );
+        const sources: Array<{ objectives?: AgreementContent['objectives'] } | null> = [rows[0]?.plan, rows[0]?.parent_content];
+        const byId = new Map<string, { id: string; name: string; unit: string; objective: string }>();
+        for (const source of sources) {
+          for (const o of source?.objectives ?? []) {
+            for (const i of o.indicators as Indicator[]) byId.set(i.id, { id: i.id, name: i.name, unit: i.unit, objective: o.text });
+          }
+        }
+        res.json({ items: allowed.map((id) => byId.get(id) ?? { id, name: id, unit: '', objective: '' }) });
+      },
+    }),
+
+    route({
+      method: 'get', path: '/api/agreements/:agreementId/realizations', tag: 'realization',
+      summary: 'Quarterly reports, the evaluation record and the cycle\'s achievement rules',
+      access: READ,
+      async handler(_req, res, ctx) {
+        const a = ctx.agreement!;
+        const rules = await cycleRules(db, a.cycle_id);
+        const reports = await db.query(
+          'SELECT quarter, version, realizations, budget_spent, note, reported_by, reported_at FROM realizations WHERE agreement_id = $1 ORDER BY quarter',
+          [a.id],
+        );
+        const evaluation = (await db.query('SELECT computed, adjustments, result, closed_at, closed_by FROM evaluations WHERE agreement_id = $1', [a.id])).rows[0];
+        res.json({
+          agreementId: a.id,
+          rules: achievementRules(rules),
+          quarters: reports.rows.map((r) => ({ ...reportOf(r), version: r.version, reportedBy: r.reported_by, reportedAt: r.reported_at })),
+          evaluation: evaluation
+            ? { computed: evaluation.computed, adjustments: evaluation.adjustments, result: evaluation.result, closedAt: evaluation.closed_at, closedBy: evaluation.closed_by }
+            : null,
+        });
+      },
+    }),
+
+    route({
+      method: 'get', path: '/api/agreements/:agreementId/preview.pdf', tag: 'signing',
+      summary: 'The PDF about to be signed: the first party\'s signed file once it exists, else the current content rendered unsigned',
+      access: READ, success: { status: 200, description: 'the PDF', mediaType: 'application/pdf' },
+      async handler(_req, res, ctx) {
+        const a = ctx.agreement!;
+        const first = (await db.query('SELECT bytes FROM documents WHERE agreement_id = $1 AND version = $2 AND party = $3', [a.id, a.version, 'first'])).rows[0];
+        let bytes: Uint8Array;
+        if (first) {
+          bytes = new Uint8Array(first.bytes);
+        } else {
+          // The same input the signing activity builds, dated today: what the first party will sign.
+          const { rows } = await db.query(
+            `SELECT c.year, o.name AS org_name, o.place, u.name AS unit_name, p.title, p.official_name, p.nip, p.level,
+                    sp.title AS s_title, sp.official_name AS s_name, sp.nip AS s_nip, v.content, c.calendar
+               FROM agreements a
+               JOIN cycles c ON c.id = a.cycle_id
+               JOIN organisations o ON o.id = c.organisation_id
+               JOIN positions p ON p.cycle_id = a.cycle_id AND p.id = a.position_id
+               LEFT JOIN positions sp ON sp.cycle_id = a.cycle_id AND sp.id = p.parent_id
+               LEFT JOIN units u ON u.cycle_id = a.cycle_id AND u.id = p.unit_id
+               JOIN agreement_versions v ON v.agreement_id = a.id AND v.version = a.version
+              WHERE a.id = $1`,
+            [a.id],
+          );
+          const c = rows[0];
+          if (!c) throw new HttpProblem(404, 'not_found', 'This PK has no saved content yet.');
+          const input: AgreementPdfInput = {
+            organisation: c.org_name, unitName: c.unit_name, year: c.year, place: c.place,
+            date: localDate(new Date(), Number(c.calendar?.utcOffsetHours ?? 7)),
+            firstParty: { name: c.official_name, title: c.title, nip: c.nip },
+            secondParty: c.level === 'KEPALA_DAERAH' || !c.s_title ? null : { name: c.s_name, title: c.s_title, nip: c.s_nip },
+            content: c.content,
+          };
+          bytes = await renderAgreementPdf(input);
+        }
+        res.setHeader('Cache-Control', 'no-store');
+        res.type('application/pdf').setHeader('Content-Disposition', 'inline; filename="pratinjau.pdf"');
+        res.send(Buffer.from(bytes));
+      },
+    }),
+
+    route({
+      method: 'get', path: '/api/cycles/:cycleId/achievement', tag: 'reports',
+      summary: 'Per unit: capaian up to each quarter, capaian to date with its category, budget absorption (from reported quarters)',
+      access: OVERSIGHT,
+      async handler(req, res) {
+        const cycleId = String(req.params.cycleId);
+        const rules = await cycleRules(db, cycleId);
+        const { rows } = await db.query(
+          `SELECT a.id, a.unit_id, coalesce(u.name, 'Kepala Daerah') AS unit_name, v.content,
+                  coalesce((SELECT json_agg(json_build_object('quarter', r.quarter, 'realizations', r.realizations, 'budget_spent', r.budget_spent) ORDER BY r.quarter)
+                              FROM realizations r WHERE r.agreement_id = a.id), '[]') AS reports
+             FROM agreements a
+             LEFT JOIN units u ON u.cycle_id = a.cycle_id AND u.id = a.unit_id
+             LEFT JOIN agreement_versions v ON v.agreement_id = a.id AND v.version = a.version
+            WHERE a.cycle_id = $1 ORDER BY a.unit_id NULLS FIRST, a.id`,
+          [cycleId],
+        );
+        /** PKs per category of their capaian to date (the predicate distribution while the year runs). */
+        const categories: Record<string, number> = {};
+        const units = new Map<string, { unitId: string | null; unitName: string; agreements: number; reporting: number; quarters: Array<Array<number | null>>; toDate: Array<number | null>; pagu: number; spent: number }>();
+        for (const r of rows) {
+          const key = r.unit_id ?? '';
+          const u = units.get(key) ?? { unitId: r.unit_id, unitName: r.unit_name, agreements: 0, reporting: 0, quarters: [[], [], [], []] as Array<Array<number | null>>, toDate: [] as Array<number | null>, pagu: 0, spent: 0 };
+          units.set(key, u);
+          u.agreements += 1;
+          if (!r.content) continue;
+          const reports = (r.reports as Array<Record<string, any>>).map(reportOf);
+          if (reports.length > 0) u.reporting += 1;
+          for (const q of [1, 2, 3, 4]) {
+            const upTo = reports.filter((x) => x.quarter <= q);
+            if (upTo.some((x) => x.quarter === q)) u.quarters[q - 1].push(evaluateAgreement(r.content, upTo, rules).score);
+          }
+          const whole = evaluateAgreement(r.content, reports, rules);
+          if (reports.length > 0) {
+            u.toDate.push(whole.score);
+            const category = categorize(whole.score, rules.scale);
+            if (category) categories[category] = (categories[category] ?? 0) + 1;
+          }
+          u.pagu += whole.budget.pagu;
+          u.spent += whole.budget.spent;
+        }
+        const items = [...units.values()].map((u) => {
+          const toDate = evaluateUnit(u.toDate, rules);
+          return {
+            unitId: u.unitId, unitName: u.unitName, agreements: u.agreements, reporting: u.reporting,
+            quarters: u.quarters.map((scores) => evaluateUnit(scores, rules).score),
+            achievement: toDate.score, category: toDate.predicate,
+            budget: u.pagu, spent: u.spent,
+            absorption: budgetAbsorption(u.pagu, u.spent),
+          };
+        });
+        res.json({ cycleId, scale: rules.scale, units: items, categories });
+      },
+    }),
+  ];
+}

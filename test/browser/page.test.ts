@@ -1,0 +1,309 @@
+// The page in real headless Chromium against the real stack (worker + API + PostgreSQL + Temporal),
+// on last year's calendar so every deadline has passed (overdue marks) and every quarter is open:
+// an official drafts (a validation message lands next to its field), the superior approves on a
+// phone, a wrong passphrase shows its error and signs nothing, both sign, a quarter is reported
+// with the capaian computed as the official types and verified, and the evaluation team sees it on
+// the dashboard, drills down and exports CSV. Screenshots of each screen go to test-output/screenshots/.
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Stack } from '../support/stack';
+import { BUPATI_NIP, client, enc, nipOf, sampleOrganisation, startStackWithCycle, tokens, waitFor } from '../support/api-client';
+import { createSigningDeps } from '../../activities/signing';
+import { issueOfficialCertificate } from '../../signing';
+
+const ORG = 'kab-page';
+const org = sampleOrganisation(ORG, new Date().getFullYear() - 1);
+const dinkes = `pk:${ORG}:${org.year}:kepala-dinkes`;
+const OWNER_NIP = nipOf(org, 'kepala-dinkes');
+const passphraseOf = (nip: string) => `frasa-rahasia-${nip}`;
+const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'screenshots');
+const LAPTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+
+let stack: Stack;
+let call: ReturnType<typeof client>;
+let t: ReturnType<typeof tokens>;
+let cycleId: string;
+let browser: Browser;
+let owner: Page;
+let superior: Page;
+const contexts: BrowserContext[] = [];
+const pageErrors: string[] = [];
+
+jest.setTimeout(90_000);
+
+async function newPage(viewport: { width: number; height: number }): Promise<Page> {
+  const context = await browser.newContext({ viewport, locale: 'id-ID', acceptDownloads: true });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) pageErrors.push(msg.text());
+  });
+  return page;
+}
+
+async function signIn(page: Page, token: string) {
+  await page.goto(`${stack.baseUrl}/`);
+  await page.locator('[data-testid=login] textarea#token').fill(token);
+  await page.getByRole('button', { name: 'Masuk' }).click();
+  await page.locator('[data-testid=who]').waitFor();
+}
+
+async function go(page: Page, hash: string) {
+  await page.evaluate((h) => { location.hash = h; }, hash);
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+
+const agreement = () => call('GET', `/api/agreements/${enc(dinkes)}`, { token: t.evaluator });
+const until = (ok: (body: any) => boolean) => waitFor(agreement, (r) => ok(r.body), 60_000);
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  ({ stack, call, t, cycleId } = await startStackWithCycle(org));
+  // The local provider enrols an official on their first signature with that passphrase; the
+  // official here must already hold a certificate, so that a wrong passphrase is wrong.
+  const signing = await createSigningDeps(stack.db, stack.config);
+  if (!(await signing.store.getCredential(OWNER_NIP))) {
+    const ca = await signing.ca({ id: ORG, name: org.organisation.name });
+    await issueOfficialCertificate({ store: signing.store, ca, official: { signerId: OWNER_NIP, name: 'Kepala Dinas Kesehatan', nip: OWNER_NIP }, passphrase: passphraseOf(OWNER_NIP) });
+  }
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  owner = await newPage(LAPTOP);
+  superior = await newPage(PHONE);
+});
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+  await stack?.stop();
+});
+
+afterEach(() => {
+  expect(pageErrors).toEqual([]);
+});
+
+test('the page is served at / with its security headers; /api keeps its 404', async () => {
+  const res = await fetch(`${stack.baseUrl}/`);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+  expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  expect(await res.text()).toContain('<html lang="id">');
+  const lib = await fetch(`${stack.baseUrl}/lib/achievement.js`);
+  expect(lib.headers.get('content-type')).toMatch(/javascript/);
+  expect(await lib.text()).toMatch(/function yearAchievement[\s\S]*export \{[^}]*yearAchievement/);
+  const missing = await call('GET', '/api/no-such-thing');
+  expect([missing.status, missing.body.code]).toEqual([404, 'not_found']);
+  expect(missing.headers.get('content-security-policy')).toBeNull();
+});
+
+test('an official signs in and sees the overdue draft task with its escalation level', async () => {
+  await until((a) => a.phase === 'drafting' && a.overdue === true);
+  await signIn(owner, t.official(OWNER_NIP));
+  const task = owner.locator(`li.task[data-agreement="${dinkes}"]`);
+  await task.waitFor();
+  expect(await task.getAttribute('data-task')).toBe('draft');
+  await task.locator('[data-testid=overdue]').waitFor();
+  expect(await task.locator('[data-testid=overdue]').textContent()).toBe('Terlambat');
+  expect(await task.locator('.badge.escalation').textContent()).toMatch(/^Eskalasi tingkat \d+$/);
+  await shot(owner, '01-inbox-laptop');
+});
+
+test('the official drafts: a server validation message shows next to its field, then the draft is submitted', async () => {
+  await go(owner, `#/pk/${enc(dinkes)}/draf`);
+  const target = owner.locator('input[data-path="/objectives/0/indicators/0/target"]');
+  await target.waitFor();
+  expect(await target.inputValue()).toBe('180');
+  // the superior's indicators are offered for the link
+  expect(await owner.locator('select[data-path="/objectives/0/indicators/0/parentIndicatorId"]').inputValue()).toBe('IKU-kesehatan');
+
+  await target.fill('-5');
+  await owner.getByRole('button', { name: 'Simpan draf' }).click();
+  const error = owner.locator('.field-error[data-path="/objectives/0/indicators/0/target"]');
+  await error.waitFor();
+  expect(await target.getAttribute('aria-invalid')).toBe('true');
+  await shot(owner, '02-draft-validation-laptop');
+  expect((await agreement()).body.content.source).toBe('imported'); // nothing was saved
+
+  await target.fill('180');
+  // an additional task (no superior indicator) with its own target
+  await owner.getByRole('button', { name: '+ Tambah indikator' }).click();
+  const added = '/objectives/0/indicators/3';
+  await owner.locator(`input[data-path="${added}/name"]`).fill('Pembinaan posyandu');
+  await owner.locator(`input[data-path="${added}/unit"]`).fill('kegiatan');
+  await owner.locator(`input[data-path="${added}/target"]`).fill('10');
+  await owner.locator(`select[data-path="${added}/parentIndicatorId"]`).selectOption({ label: 'Tugas tambahan (tanpa indikator atasan)' });
+  await owner.getByRole('button', { name: 'Simpan draf' }).click();
+  await owner.locator('[data-testid=draft-status] .notice-success').waitFor();
+  expect(await owner.locator('.field-error').count()).toBe(0);
+  await owner.getByRole('button', { name: 'Simpan dan ajukan ke atasan' }).click();
+  await owner.waitForURL(/#\/pk\/[^/]+$/);
+  const inReview = await until((a) => a.phase === 'review');
+  const indicators = inReview.body.content.content.objectives[0].indicators;
+  expect(indicators).toHaveLength(4);
+  expect(indicators[3]).toMatchObject({ name: 'Pembinaan posyandu', unit: 'kegiatan', target: 10, additionalTask: true, parentIndicatorId: null });
+});
+
+test('the superior reviews and approves on a phone', async () => {
+  await signIn(superior, t.official(BUPATI_NIP));
+  const task = superior.locator(`li.task[data-agreement="${dinkes}"][data-task="review"]`);
+  await task.waitFor();
+  await task.locator('a').click();
+  await superior.getByRole('button', { name: 'Setujui draf' }).waitFor();
+  await superior.locator('[data-testid=indicators]').getByText('Pembinaan posyandu').waitFor();
+  await shot(superior, '03-review-phone');
+  await superior.getByRole('button', { name: 'Setujui draf' }).click();
+  await superior.locator('.pk-head .badge.phase-signing').waitFor();
+  await until((a) => a.phase === 'signing' && a.awaitingPositionId === 'kepala-dinkes');
+});
+
+test('a wrong passphrase shows the error and signs nothing; the right one signs and shows the verification', async () => {
+  await go(owner, `#/pk/${enc(dinkes)}/tanda-tangan`);
+  const preview = owner.locator('iframe[data-testid=pdf-preview]');
+  await preview.waitFor();
+  expect(await preview.getAttribute('data-type')).toBe('application/pdf');
+  expect(Number(await preview.getAttribute('data-bytes'))).toBeGreaterThan(1000);
+  expect(await preview.getAttribute('src')).toMatch(/^blob:/);
+
+  await owner.locator('#passphrase').fill('bukan-frasa-ini');
+  await owner.getByRole('button', { name: 'Tanda tangani' }).click();
+  const error = owner.locator('[data-testid=sign-status] .notice-error');
+  await error.waitFor();
+  expect(await error.textContent()).toContain('Frasa sandi salah');
+  await shot(owner, '04-sign-wrong-passphrase-laptop');
+  const docs = await call('GET', `/api/agreements/${enc(dinkes)}/documents`, { token: t.evaluator });
+  expect(docs.body.items).toEqual([]);
+  const { rows } = await stack.db.query('SELECT count(*)::int AS n FROM documents WHERE agreement_id = $1', [dinkes]);
+  expect(rows[0].n).toBe(0);
+  const still = (await agreement()).body;
+  expect([still.phase, still.awaitingPositionId]).toEqual(['signing', 'kepala-dinkes']);
+  expect(still.state.versions.flatMap((v: any) => v.signatures)).toEqual([]);
+
+  await owner.locator('#passphrase').fill(passphraseOf(OWNER_NIP));
+  await owner.getByRole('button', { name: 'Tanda tangani' }).click();
+  await owner.locator('[data-testid=verification][data-ok=true]').waitFor({ timeout: 30_000 });
+  expect(await owner.locator('[data-testid=sign-result] .hash').textContent()).toMatch(/^[0-9a-f]{64}$/);
+  expect(await owner.locator('[data-testid=verification] .signatures li').count()).toBe(1);
+  await shot(owner, '05-signed-first-party-laptop');
+});
+
+test('the superior signs second on a phone, previewing the first party\'s signed file', async () => {
+  await until((a) => a.phase === 'signing' && a.awaitingPositionId === 'bupati');
+  await go(superior, `#/pk/${enc(dinkes)}/tanda-tangan`);
+  await superior.locator('iframe[data-testid=pdf-preview]').waitFor();
+  await superior.locator('#passphrase').fill(passphraseOf(BUPATI_NIP));
+  await superior.getByRole('button', { name: 'Tanda tangani' }).click();
+  await superior.locator('[data-testid=verification][data-ok=true]').waitFor({ timeout: 30_000 });
+  expect(await superior.locator('[data-testid=verification] .signatures li').count()).toBe(2);
+  await shot(superior, '06-signed-second-party-phone');
+  await until((a) => a.phase === 'reporting' && a.state?.quarters?.[0]?.status === 'open');
+});
+
+test('the official reports a quarter with the capaian computed as they type; the superior verifies it', async () => {
+  await go(owner, `#/pk/${enc(dinkes)}/laporan/1`);
+  const row = (id: string) => owner.locator(`[data-testid=report-table] tr[data-indicator="${id}"]`);
+  const aki = row('kepala-dinkes#1');
+  await aki.waitFor();
+  // Angka Kematian Ibu: lower is better, target 180: (2 × 180 − 198) / 180 × 100 = 90 → Baik
+  await aki.locator('input').fill('198');
+  expect(await aki.locator('[data-testid=capaian-quarter]').textContent()).toBe('90%');
+  expect(await aki.locator('[data-testid=category]').textContent()).toBe('Baik');
+  await aki.locator('input').fill('171'); // (360 − 171) / 180 × 100 = 105 → Sangat Baik
+  expect(await aki.locator('[data-testid=capaian-quarter]').textContent()).toBe('105%');
+  expect(await aki.locator('[data-testid=capaian-year]').textContent()).toBe('105%');
+  expect(await aki.locator('[data-testid=category]').textContent()).toBe('Sangat Baik');
+  await row('kepala-dinkes#2').locator('input').fill('12');
+  await row('kepala-dinkes#3').locator('input').fill('18.5');
+  const additional = owner.locator('[data-testid=report-table] tr[data-indicator]').nth(3);
+  await additional.locator('input').fill('3'); // a count: cumulative 3 of 10 → 30 → Sangat Kurang
+  expect(await additional.locator('[data-testid=capaian-year]').textContent()).toBe('30%');
+  await additional.locator('input').fill('10');
+  const budget = owner.locator('input[data-path^="/budgetSpent/"]');
+  for (let i = 0; i < (await budget.count()); i++) await budget.nth(i).fill(String(1_000_000_000));
+  const pagu = org.drafts['kepala-dinkes'].budget.reduce((sum: number, b: any) => sum + b.amount, 0);
+  const absorption = Math.round(((await budget.count()) * 1e9 * 100 * 100) / pagu) / 100; // serapan = spent / pagu × 100
+  expect(await owner.locator('[data-testid=absorption]').textContent()).toBe(`${String(absorption).replace('.', ',')}%`);
+  await shot(owner, '07-report-laptop');
+  await owner.getByRole('button', { name: 'Kirim laporan Triwulan I' }).click();
+  await owner.locator('tr[data-quarter="1"][data-status="reported"]').waitFor();
+
+  await go(superior, `#/pk/${enc(dinkes)}`);
+  await superior.getByRole('button', { name: 'Verifikasi Triwulan I' }).waitFor();
+  await shot(superior, '08-verify-phone');
+  await superior.getByRole('button', { name: 'Verifikasi Triwulan I' }).click();
+  await superior.locator('tr[data-quarter="1"][data-status="verified"]').waitFor();
+  const stored = await call('GET', `/api/agreements/${enc(dinkes)}/realizations`, { token: t.evaluator });
+  expect(stored.body.quarters[0].realizations.find((r: any) => r.indicatorId === 'kepala-dinkes#3').value).toBe(18.5);
+
+  await go(owner, `#/pk/${enc(dinkes)}/linimasa`);
+  await owner.locator('[data-testid=timeline] li[data-kind="realization.verified"]').waitFor();
+  await shot(owner, '09-timeline-laptop');
+});
+
+test('the evaluation team sees it on the dashboard, drills down to the PK and exports CSV', async () => {
+  for (const [viewport, name] of [[LAPTOP, 'laptop'], [PHONE, 'phone']] as const) {
+    const page = await newPage(viewport);
+    await signIn(page, t.evaluator);
+    await go(page, `#/dasbor/${enc(cycleId)}`);
+    const chart = page.locator('[data-testid=chart-achievement]');
+    await chart.waitFor();
+    // Dinas Kesehatan, Q1: (105 + 100 + 100 + 100) / 4; the other quarters are not reported (no bar, not 0)
+    expect(await chart.locator('rect.bar').evaluateAll((rects) => rects.map((r) => r.getAttribute('data-value')))).toEqual(['101.25', '', '', '']);
+    expect(await page.locator('[data-testid=stat-total]').textContent()).toBe(String(org.positions.length));
+    expect(Number(await page.locator('[data-testid=stat-overdue]').textContent())).toBeGreaterThan(0);
+    await page.locator('[data-testid=overdue-table]').waitFor();
+    expect(await page.locator('[data-testid=chart-absorption] rect.bar').count()).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid=chart-categories] rect.bar[data-value="1"]').count()).toBe(1);
+    await shot(page, `10-dashboard-${name}`);
+    if (name === 'phone') {
+      // nothing wider than the phone but the tables that scroll inside their own box
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+      continue;
+    }
+
+    const download = page.waitForEvent('download');
+    await page.locator('[data-testid=csv]').click();
+    const csv = readFileSync((await (await download).path())!, 'utf8');
+    expect(csv.split('\r\n')[0]).toMatch(/^unit_id,unit_name,agreements/);
+    expect(csv).toContain('dinkes,');
+
+    await page.locator('[data-testid=unit-filter]').selectOption('dinkes');
+    await page.locator(`[data-testid=agreement-list] a[href="#/pk/${enc(dinkes)}"]`).click();
+    const indicatorRow = page.locator('[data-testid=realizations] tr[data-indicator="kepala-dinkes#1"]');
+    await indicatorRow.waitFor();
+    expect(await indicatorRow.locator('td').nth(1).textContent()).toBe('171');
+    expect(await indicatorRow.locator('[data-testid=capaian]').textContent()).toMatch(/^105%/);
+    expect(await page.locator('[data-testid=documents] tbody tr').count()).toBe(2);
+    await page.locator('[data-testid=timeline] li[data-kind="document.signed"]').first().waitFor();
+    await shot(page, '11-drilldown-laptop');
+  }
+});
+
+test('the routes the page added answer what it shows', async () => {
+  const owner = t.official(OWNER_NIP);
+  const achievement = await call('GET', `/api/cycles/${enc(cycleId)}/achievement`, { token: t.evaluator });
+  expect(achievement.status).toBe(200);
+  const unit = achievement.body.units.find((u: any) => u.unitId === 'dinkes');
+  expect(unit).toMatchObject({ reporting: 1, quarters: [101.25, null, null, null], achievement: 101.25, category: 'Sangat Baik', spent: 3e9 });
+  expect(unit.absorption).toBeCloseTo((3e9 / unit.budget) * 100, 6);
+  expect((await call('GET', `/api/cycles/${enc(cycleId)}/achievement`, { token: owner })).status).toBe(403);
+
+  const parents = await call('GET', `/api/agreements/${enc(dinkes)}/parent-indicators`, { token: owner });
+  expect(parents.body.items.map((i: any) => i.id)).toContain('IKU-kesehatan');
+  const realizations = await call('GET', `/api/agreements/${enc(dinkes)}/realizations`, { token: owner });
+  expect(realizations.body.rules).toMatchObject({ lowerIsBetter: 'reflected', cap: 120 });
+  expect(realizations.body.quarters.map((q: any) => q.quarter)).toEqual([1]);
+
+  // once the first party has signed, the preview is that signed file (what the second party signs)
+  const preview = await fetch(`${stack.baseUrl}/api/agreements/${enc(dinkes)}/preview.pdf`, { headers: { authorization: `Bearer ${owner}` } });
+  expect(preview.headers.get('content-type')).toBe('application/pdf');
+  const bytes = Buffer.from(await preview.arrayBuffer());
+  const first = await stack.db.query(`SELECT bytes FROM documents WHERE agreement_id = $1 AND party = 'first'`, [dinkes]);
+  expect(bytes.equals(first.rows[0].bytes)).toBe(true);
+  // a PK with no saved version has nothing to sign yet
+  const bupati = await fetch(`${stack.baseUrl}/api/agreements/${enc(`pk:${ORG}:${org.year}:bupati`)}/preview.pdf`, { headers: { authorization: `Bearer ${t.evaluator}` } });
+  expect([bupati.status, bupati.headers.get('content-type')]).toEqual([404, 'application/problem+json; charset=utf-8']);
+});

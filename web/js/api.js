@@ -1,0 +1,60 @@
+// Calls to the API with the session's bearer token. A non-2xx answer becomes an ApiError carrying
+// the problem details (code, detail, per-field problems with JSON pointers).
+import { session } from './session.js';
+
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem?.detail ?? `HTTP ${status}`);
+    this.status = status;
+    this.code = problem?.code ?? 'http_error';
+    this.problem = problem ?? {};
+    this.problems = Array.isArray(problem?.problems) ? problem.problems : [];
+  }
+}
+
+export const enc = encodeURIComponent;
+
+async function request(method, path, body) {
+  const headers = { accept: 'application/json' };
+  const token = session.token();
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (res.status === 401) {
+    session.signOut();
+    if (!location.hash.startsWith('#/masuk')) location.hash = `#/masuk?lanjut=${enc(location.hash)}`;
+  }
+  return res;
+}
+
+export async function api(method, path, body) {
+  const res = await request(method, path, body);
+  const text = await res.text();
+  let data = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = { detail: text };
+  }
+  if (!res.ok) throw new ApiError(res.status, data);
+  return data;
+}
+
+export const get = (path) => api('GET', path);
+
+/** A binary answer (PDF, CSV) as a Blob. */
+export async function getBlob(path) {
+  const res = await request('GET', path);
+  if (!res.ok) {
+    let problem = null;
+    try {
+      problem = await res.json();
+    } catch {
+      /* not JSON */
+    }
+    throw new ApiError(res.status, problem);
+  }
+  return res.blob();
+}
+
+export const agreementPath = (id) => `/api/agreements/${enc(id)}`;

@@ -1,0 +1,105 @@
+// How values read in Bahasa Indonesia: dates in WIB with Indonesian month names, Rupiah with dot
+// thousands, percentages with a decimal comma, and the names of phases and tasks.
+const dateTime = new Intl.DateTimeFormat('id-ID', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Jakarta' });
+const dateOnly = new Intl.DateTimeFormat('id-ID', { dateStyle: 'long', timeZone: 'Asia/Jakarta' });
+const number = new Intl.NumberFormat('id-ID', { maximumFractionDigits: 2 });
+
+export const fmtDateTime = (iso) => (iso ? `${dateTime.format(new Date(iso))} WIB` : '—');
+export const fmtDate = (iso) => (iso ? dateOnly.format(new Date(iso)) : '—');
+export const fmtNumber = (n) => (n === null || n === undefined || Number.isNaN(n) ? '—' : number.format(n));
+export const fmtPercent = (n) => (n === null || n === undefined ? '—' : `${number.format(n)}%`);
+export const fmtRupiah = (n) => (n === null || n === undefined ? '—' : `Rp ${new Intl.NumberFormat('id-ID', { maximumFractionDigits: 0 }).format(n)}`);
+
+export const PHASE = {
+  waiting_superior: 'Menunggu PK atasan',
+  drafting: 'Penyusunan draf',
+  review: 'Reviu atasan',
+  signing: 'Penandatanganan',
+  reporting: 'Pelaporan triwulan',
+  evaluation: 'Evaluasi',
+  closed: 'Selesai',
+};
+
+export const ROMAN = ['I', 'II', 'III', 'IV'];
+
+export function taskLabel(task) {
+  const report = /^(report|verify):Q([1-4])$/.exec(task);
+  if (report) return `${report[1] === 'report' ? 'Laporkan realisasi' : 'Verifikasi realisasi'} Triwulan ${ROMAN[report[2] - 1]}`;
+  return {
+    draft: 'Susun draf PK',
+    review: 'Reviu draf bawahan',
+    'sign:first': 'Tanda tangani sebagai Pihak Pertama',
+    'sign:second': 'Tanda tangani sebagai Pihak Kedua',
+    sign: 'Tanda tangani PK',
+    report: 'Laporkan realisasi triwulan',
+    verify: 'Verifikasi realisasi bawahan',
+    evaluate: 'Evaluasi PK',
+    evaluation: 'Evaluasi PK',
+  }[task] ?? task;
+}
+
+export const PARTY = { first: 'Pihak Pertama', second: 'Pihak Kedua' };
+export const QUARTER_STATUS = { not_open: 'Belum dibuka', open: 'Terbuka', reported: 'Dilaporkan', verified: 'Terverifikasi' };
+export const DIRECTION = { up: 'Semakin tinggi semakin baik', down: 'Semakin rendah semakin baik' };
+export const NOT_ASSESSED = { no_target: 'Tidak dinilai (tanpa target)', no_realization: 'Tidak dinilai (belum ada realisasi)' };
+
+/** Escalation level 0 is the official; then the superior, the Asisten, the Sekda, the Kepala Daerah. */
+export function escalationLabel(level) {
+  if (!level) return 'Belum dieskalasi';
+  return `Eskalasi tingkat ${level}`;
+}
+
+/** Messages of the problem codes the API sends, in Bahasa Indonesia; unknown codes keep the server's text. */
+const PROBLEM = {
+  no_objectives: 'PK memerlukan minimal satu sasaran dengan indikator.',
+  no_indicators: 'Setiap sasaran memerlukan minimal satu indikator.',
+  duplicate_indicator_id: 'Kode indikator dipakai lebih dari sekali.',
+  missing_parent_indicator: 'Pilih indikator atasan yang didukung, atau tandai sebagai tugas tambahan.',
+  unknown_parent_indicator: 'Indikator atasan ini tidak ada di PK atasan.',
+  empty_name: 'Tidak boleh kosong.',
+  empty_id: 'Kode tidak boleh kosong.',
+  invalid_range: 'Batas bawah rentang tidak boleh melebihi batas atas.',
+  invalid_target: 'Target harus angka ≥ 0.',
+  invalid_amount: 'Anggaran harus rupiah bulat ≥ 0.',
+  invalid_weight: 'Bobot harus angka ≥ 0.',
+  too_small: 'Nilai terlalu kecil (harus ≥ 0).',
+  invalid_type: 'Isian tidak valid.',
+  missing_body: 'Data tidak terkirim.',
+};
+
+export function problemMessage(p) {
+  if (p.code === 'invalid_format' && /must not be empty/.test(p.message)) return PROBLEM.empty_name;
+  if (p.code === 'too_small' && /whole|bulat/i.test(p.message)) return PROBLEM.invalid_amount;
+  if (p.code === 'invalid_type' && /integer|whole/i.test(p.message)) return 'Harus bilangan bulat.';
+  return PROBLEM[p.code] ?? p.message;
+}
+
+/** Whole-request errors by code. */
+export function errorMessage(err) {
+  switch (err.code) {
+    case 'wrong_passphrase':
+      return `Frasa sandi salah; dokumen tidak ditandatangani.${err.problem.attemptsLeft !== undefined ? ` Sisa percobaan: ${err.problem.attemptsLeft}.` : ''}`;
+    case 'signing_locked':
+      return `Penandatanganan dikunci karena frasa sandi salah berulang kali${err.problem.lockedUntil ? ` hingga ${fmtDateTime(err.problem.lockedUntil)}` : ''}.`;
+    case 'wrong_phase':
+      return 'Tindakan ini tidak tersedia pada tahap PK saat ini.';
+    case 'wrong_person':
+      return 'Anda bukan pihak yang berwenang melakukan tindakan ini sekarang.';
+    case 'wrong_quarter':
+      return 'Triwulan ini tidak sedang terbuka untuk tindakan ini.';
+    case 'invalid_data':
+      return 'Ada isian yang perlu diperbaiki (lihat pesan di samping isian).';
+    case 'forbidden':
+      return 'Anda tidak berhak melihat atau mengubah ini.';
+    case 'not_found':
+      return 'Data tidak ditemukan.';
+    case 'unauthorized':
+    case 'invalid_token':
+    case 'token_expired':
+      return 'Token tidak berlaku; silakan masuk lagi.';
+    case 'agreement_closed':
+      return 'PK ini sudah selesai; tidak ada tindakan lagi.';
+    default:
+      return err.status >= 500 ? 'Layanan sedang tidak tersedia; coba lagi sebentar lagi.' : `Permintaan gagal: ${err.message}`;
+  }
+}

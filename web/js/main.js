@@ -1,0 +1,87 @@
+// The page's entry point: a hash router (#/…) over the views, and the navigation for the role.
+import { h, replace } from './dom.js';
+import { get } from './api.js';
+import { session } from './session.js';
+import { errorMessage } from './format.js';
+import { notice } from './ui.js';
+import { renderLogin } from './views/login.js';
+import { renderInbox } from './views/inbox.js';
+import { renderAgreement } from './views/agreement.js';
+import { renderDraft } from './views/draft.js';
+import { renderSign } from './views/sign.js';
+import { renderReport } from './views/report.js';
+import { renderTimeline } from './views/timeline.js';
+import { renderDashboard } from './views/dashboard.js';
+import { renderVerify } from './views/verify.js';
+
+const ROUTES = [
+  [/^\/masuk$/, renderLogin, { public: true }],
+  [/^\/$/, renderInbox],
+  [/^\/pk\/([^/]+)$/, renderAgreement],
+  [/^\/pk\/([^/]+)\/draf$/, renderDraft],
+  [/^\/pk\/([^/]+)\/tanda-tangan$/, renderSign],
+  [/^\/pk\/([^/]+)\/laporan\/([1-4])$/, renderReport],
+  [/^\/pk\/([^/]+)\/linimasa$/, renderTimeline],
+  [/^\/dasbor$/, renderDashboard],
+  [/^\/dasbor\/([^/]+)$/, renderDashboard],
+  [/^\/verify\/([^/]+)$/, renderVerify],
+];
+
+function parseHash() {
+  const raw = location.hash.replace(/^#/, '') || '/';
+  const [path, query = ''] = raw.split('?');
+  return { path, query: new URLSearchParams(query) };
+}
+
+async function whoAmI() {
+  if (!session.token()) return null;
+  session.me ??= await get('/api/me');
+  return session.me;
+}
+
+function renderNav(me) {
+  const nav = document.getElementById('nav');
+  if (!me) return replace(nav);
+  const who = me.role === 'official' ? (me.positions[me.positions.length - 1]?.title ?? `NIP ${me.nip}`) : me.role === 'evaluator' ? 'Tim Evaluasi' : 'Administrator';
+  replace(nav,
+    me.role === 'official' ? h('a', { href: '#/' }, 'Kotak tugas') : null,
+    me.role !== 'official' ? h('a', { href: '#/dasbor' }, 'Dasbor') : null,
+    me.role === 'evaluator' ? h('a', { href: '#/' }, 'Tugas evaluasi') : null,
+    h('span', { class: 'who', 'data-testid': 'who' }, who),
+    h('button', { type: 'button', class: 'link', onclick: () => { session.signOut(); location.hash = '#/masuk'; } }, 'Keluar'));
+}
+
+let renderSeq = 0;
+
+async function route() {
+  const seq = ++renderSeq;
+  const main = document.getElementById('main');
+  const { path, query } = parseHash();
+  const found = ROUTES.map(([re, view, opts]) => [re.exec(path), view, opts ?? {}]).find(([m]) => m);
+  if (!found) return replace(main, notice('error', 'Halaman tidak ditemukan.'), h('a', { href: '#/' }, 'Kembali'));
+  const [match, view, opts] = found;
+  try {
+    const me = await whoAmI();
+    if (seq !== renderSeq) return;
+    renderNav(me);
+    if (!me && !opts.public) {
+      location.hash = `#/masuk?lanjut=${encodeURIComponent(location.hash || '#/')}`;
+      return;
+    }
+    if (me && path === '/' && me.role === 'admin') {
+      location.hash = '#/dasbor';
+      return;
+    }
+    replace(main, h('p', { class: 'muted' }, 'Memuat…'));
+    const params = match.slice(1).map(decodeURIComponent);
+    await view(main, { params, query, me, isCurrent: () => seq === renderSeq });
+    main.dataset.view = view.name;
+  } catch (err) {
+    if (seq !== renderSeq) return;
+    if (err.status === 401) return; // api.js sent the user to sign in
+    replace(main, notice('error', errorMessage(err)));
+  }
+}
+
+window.addEventListener('hashchange', route);
+route();

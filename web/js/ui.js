@@ -1,0 +1,79 @@
+// Small pieces every view uses: notices, badges, a button that shows it is busy, and the server's
+// per-field problems placed next to the field whose data-path is the problem's JSON pointer.
+import { h } from './dom.js';
+import { errorMessage, escalationLabel, fmtDateTime, PHASE, problemMessage } from './format.js';
+
+export const notice = (kind, ...text) => h('div', { class: `notice notice-${kind}`, role: kind === 'error' ? 'alert' : 'status' }, ...text);
+
+export const phaseBadge = (phase) => h('span', { class: `badge phase-${phase}` }, PHASE[phase] ?? phase);
+
+/** Due date with the overdue mark and escalation level. */
+export function dueInfo(item) {
+  if (!item.dueAt) return h('span', { class: 'muted' }, 'Tanpa tenggat');
+  return h('span', { class: 'due' },
+    h('span', null, `Tenggat ${fmtDateTime(item.dueAt)}`),
+    item.overdue ? h('span', { class: 'badge overdue', 'data-testid': 'overdue' }, 'Terlambat') : null,
+    item.overdue || item.escalationLevel ? h('span', { class: 'badge escalation', 'data-level': item.escalationLevel }, escalationLabel(item.escalationLevel)) : null);
+}
+
+/** Runs an async action with the button disabled and a status line under it. */
+export async function busy(button, status, action) {
+  button.disabled = true;
+  status.replaceChildren(h('span', { class: 'muted' }, 'Memproses…'));
+  try {
+    await action();
+  } catch (err) {
+    status.replaceChildren(notice('error', errorMessage(err)));
+    throw err;
+  } finally {
+    button.disabled = false;
+  }
+}
+
+/** Removes earlier messages, then puts each problem by its field; those with no field go in `summary`. */
+export function showProblems(form, problems, summary) {
+  for (const el of form.querySelectorAll('.field-error')) el.remove();
+  for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+  const loose = [];
+  for (const p of problems) {
+    const field = findField(form, p.path);
+    if (!field) {
+      loose.push(p);
+      continue;
+    }
+    const id = `err-${Math.random().toString(36).slice(2)}`;
+    const message = h('div', { class: 'field-error', id, role: 'alert', 'data-path': p.path }, problemMessage(p));
+    if (field.matches('input, select, textarea')) {
+      field.setAttribute('aria-invalid', 'true');
+      field.setAttribute('aria-describedby', id);
+      field.after(message);
+    } else {
+      field.append(message);
+    }
+  }
+  if (summary) {
+    summary.replaceChildren(...(problems.length ? [notice('error', 'Ada isian yang perlu diperbaiki (lihat pesan di samping isian).',
+      loose.length ? h('ul', null, loose.map((p) => h('li', null, `${p.path || 'PK'}: ${problemMessage(p)}`))) : null)] : []));
+  }
+  form.querySelector('[aria-invalid], .field-error')?.scrollIntoView({ block: 'center' });
+}
+
+/** The element for a JSON pointer, or the nearest enclosing path that has one. */
+function findField(form, path) {
+  const parts = String(path ?? '').split('/');
+  while (parts.length > 1) {
+    const el = form.querySelector(`[data-path="${CSS.escape(parts.join('/'))}"]`);
+    if (el) return el;
+    parts.pop();
+  }
+  return null;
+}
+
+export const section = (title, ...children) => h('section', { class: 'card' }, h('h2', null, title), ...children);
+
+export function table(headers, rows, attrs = {}) {
+  return h('div', { class: 'table-wrap' },
+    h('table', attrs,
+      h('thead', null, h('tr', null, headers.map((x) => h('th', { scope: 'col' }, x)))),
+      h('tbody', null, rows)));
+}

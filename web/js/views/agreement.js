@@ -1,0 +1,175 @@
+// One PK: who and where it stands, what the caller can do now (review, verify a quarter, or a link
+// to draft, sign or report), its content, realizations and scores, documents and timeline.
+import { h, replace } from '../dom.js';
+import { agreementPath, api, enc, get, getBlob } from '../api.js';
+import { fmtDateTime, fmtNumber, fmtPercent, fmtRupiah, PARTY, QUARTER_STATUS, ROMAN } from '../format.js';
+import { busy, dueInfo, notice, phaseBadge, section, showProblems, table } from '../ui.js';
+import { contentView } from '../content-view.js';
+import { capaianToDate, categoryOf, indicatorsOf, showAchievement, valuesByIndicator } from '../capaian.js';
+import { timelineList } from './timeline.js';
+
+/** The live phase from the workflow when it answered; the read model can be a moment behind. */
+export const phaseOf = (a) => a.state?.phase ?? a.phase;
+/** Whose action is awaited, live when the workflow answered. */
+export const awaitingOf = (a) => a.state?.deadline?.awaiting ?? a.awaitingPositionId;
+
+export function agreementHeader(a) {
+  return h('header', { class: 'pk-head' },
+    h('h1', null, `PK ${a.position?.title ?? a.positionId}`),
+    h('p', null, a.position?.official?.name ?? '', a.position?.official?.nip ? ` · NIP ${a.position.official.nip}` : ''),
+    a.secondParty ? h('p', { class: 'muted' }, `Pihak Kedua: ${a.secondParty.official.name} (${a.secondParty.title})`) : null,
+    h('div', { class: 'head-meta' }, phaseBadge(phaseOf(a)), h('span', null, `Versi ${a.version}`), a.dueAt ? dueInfo(a) : null));
+}
+
+export const myPositions = (me, cycleId) => (me.positions ?? []).filter((p) => p.cycleId === cycleId).map((p) => p.positionId);
+
+function reasonForm(label, onSubmit) {
+  const reason = h('textarea', { name: 'reason', rows: 2, required: true, 'data-path': '/reason' });
+  const status = h('div', { class: 'status' });
+  const button = h('button', { type: 'submit', class: 'danger' }, label);
+  const form = h('form', { class: 'reason-form' }, h('label', null, 'Alasan', reason), button, status);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (!reason.value.trim()) return showProblems(form, [{ path: '/reason', code: 'empty_name', message: '' }], status);
+    busy(button, status, () => onSubmit(reason.value.trim())).catch((err) => showProblems(form, err.problems ?? [], null));
+  });
+  return form;
+}
+
+function reviewPanel(a, reload) {
+  const status = h('div', { class: 'status' });
+  const approve = h('button', { type: 'button', class: 'primary' }, 'Setujui draf');
+  approve.addEventListener('click', () => busy(approve, status, async () => {
+    await api('POST', `${agreementPath(a.id)}/review/approve`);
+    replace(status, notice('success', 'Draf disetujui; PK lanjut ke penandatanganan.'));
+    await reload();
+  }).catch(() => {}));
+  return section('Reviu draf',
+    h('p', null, 'Periksa isi PK di bawah, lalu setujui atau kembalikan dengan alasan.'),
+    h('div', { class: 'actions' }, approve), status,
+    h('h3', null, 'Kembalikan ke Pihak Pertama'),
+    reasonForm('Kembalikan draf', async (reason) => {
+      await api('POST', `${agreementPath(a.id)}/review/return`, { reason });
+      await reload();
+    }));
+}
+
+function verifyPanel(a, quarter, report, reload) {
+  const status = h('div', { class: 'status' });
+  const verify = h('button', { type: 'button', class: 'primary' }, `Verifikasi Triwulan ${ROMAN[quarter - 1]}`);
+  verify.addEventListener('click', () => busy(verify, status, async () => {
+    await api('POST', `${agreementPath(a.id)}/realizations/${quarter}/verify`);
+    await reload();
+  }).catch(() => {}));
+  return section(`Verifikasi realisasi Triwulan ${ROMAN[quarter - 1]}`,
+    report?.note ? h('p', null, `Catatan pelapor: ${report.note}`) : null,
+    h('div', { class: 'actions' }, verify), status,
+    h('h3', null, 'Kembalikan laporan'),
+    reasonForm('Kembalikan laporan', async (reason) => {
+      await api('POST', `${agreementPath(a.id)}/realizations/${quarter}/return`, { reason });
+      await reload();
+    }));
+}
+
+function quartersTable(a, isOwner) {
+  const quarters = a.state?.quarters ?? [];
+  if (!quarters.length) return null;
+  return table(['Triwulan', 'Status', 'Dilaporkan', 'Diverifikasi', ''], quarters.map((q) =>
+    h('tr', { 'data-quarter': q.quarter, 'data-status': q.status },
+      h('td', null, `Triwulan ${ROMAN[q.quarter - 1]}`),
+      h('td', null, QUARTER_STATUS[q.status] ?? q.status, q.returnedReason ? h('div', { class: 'small warn' }, `Dikembalikan: ${q.returnedReason}`) : null),
+      h('td', null, fmtDateTime(q.reportedAt)),
+      h('td', null, fmtDateTime(q.verifiedAt)),
+      h('td', null, isOwner && q.status === 'open' ? h('a', { href: `#/pk/${enc(a.id)}/laporan/${q.quarter}`, class: 'button' }, 'Laporkan') : ''))));
+}
+
+function realizationSection(a, data) {
+  const indicators = indicatorsOf(a.content?.content);
+  const values = valuesByIndicator(data.quarters);
+  const evaluation = a.state?.evaluation;
+  const scores = new Map((evaluation?.indicators ?? []).map((s) => [s.indicatorId, s]));
+  const rows = indicators.map((i) => {
+    const v = values.get(i.id) ?? [null, null, null, null];
+    const year = capaianToDate(i, v, data.rules);
+    const score = scores.get(i.id);
+    return h('tr', { 'data-indicator': i.id },
+      h('td', null, i.name, h('div', { class: 'muted small' }, `Target ${fmtNumber(i.target)} ${i.unit}`)),
+      v.map((x) => h('td', { class: 'num' }, fmtNumber(x))),
+      h('td', { class: 'num', 'data-testid': 'capaian' }, showAchievement(year.achievement), h('div', { class: 'small muted' }, categoryOf(year.achievement.capaian, data.rules) ?? '')),
+      h('td', null, score
+        ? [fmtPercent(score.adjusted ?? score.computed), score.adjusted !== undefined && score.adjusted !== null
+            ? h('div', { class: 'small warn' }, `Disesuaikan dari ${fmtPercent(score.computed)}: ${score.adjustmentReason ?? ''}`) : null]
+        : '—'));
+  });
+  const pagu = (a.content?.content?.budget ?? []).reduce((sum, b) => sum + b.amount, 0);
+  const spent = (data.quarters ?? []).reduce((sum, q) => sum + q.budgetSpent.reduce((x, y) => x + y, 0), 0);
+  return section('Realisasi dan capaian',
+    table(['Indikator', 'TW I', 'TW II', 'TW III', 'TW IV', 'Capaian s.d. kini', 'Nilai evaluasi'], rows, { 'data-testid': 'realizations' }),
+    h('p', null, `Anggaran ${fmtRupiah(pagu)} · terserap ${fmtRupiah(spent)}${pagu > 0 ? ` (${fmtPercent(Math.round((spent / pagu) * 10000) / 100)})` : ''}`),
+    evaluation ? h('p', { 'data-testid': 'score' }, `Nilai PK: ${fmtPercent(evaluation.score)} · Predikat: ${evaluation.predicate ?? '—'}`) : null,
+    data.evaluation?.adjustments?.length
+      ? h('div', null, h('h3', null, 'Penyesuaian tim evaluasi'), h('ul', null, data.evaluation.adjustments.map((x) =>
+          h('li', null, `${x.indicatorId ?? 'Nilai PK'}: ${fmtPercent(x.value)} — ${x.reason}${x.by ? ` (${x.by})` : ''}`))))
+      : null);
+}
+
+async function openBlob(path, button) {
+  const blob = await getBlob(path);
+  const url = URL.createObjectURL(blob);
+  const link = h('a', { href: url, target: '_blank', rel: 'noopener' });
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  button.blur();
+}
+
+function documentsSection(docs) {
+  if (!docs.items.length) return section('Dokumen', h('p', { class: 'muted' }, 'Belum ada dokumen yang ditandatangani.'));
+  return section('Dokumen',
+    table(['Versi', 'Pihak', 'Penanda tangan', 'Waktu', 'SHA-256', 'Sah', ''], docs.items.map((d) => {
+      const open = h('button', { type: 'button', class: 'link' }, 'Buka PDF');
+      open.addEventListener('click', () => openBlob(d.href, open).catch(() => {}));
+      return h('tr', { 'data-doc': d.id },
+        h('td', null, String(d.version)), h('td', null, PARTY[d.party] ?? d.party), h('td', null, `NIP ${d.signerNip}`),
+        h('td', null, fmtDateTime(d.signedAt)), h('td', { class: 'hash' }, d.sha256),
+        h('td', null, d.valid ? h('span', { class: 'badge ok' }, 'Sah') : h('span', { class: 'badge overdue' }, 'Tidak sah')),
+        h('td', null, open, ' ', h('a', { href: `#/verify/${enc(d.id)}` }, 'Verifikasi')));
+    }), { 'data-testid': 'documents' }));
+}
+
+export async function renderAgreement(main, { params, me, isCurrent }) {
+  const [id] = params;
+  const load = async () => {
+    const [a, data, docs] = await Promise.all([get(agreementPath(id)), get(`${agreementPath(id)}/realizations`), get(`${agreementPath(id)}/documents`)]);
+    return { a, data, docs };
+  };
+  const draw = async () => {
+    const { a, data, docs } = await load();
+    if (!isCurrent()) return;
+    const mine = myPositions(me, a.cycleId);
+    const awaitingMe = awaitingOf(a) !== null && mine.includes(awaitingOf(a));
+    const isOwner = mine.includes(a.positionId);
+    const phase = phaseOf(a);
+    const panels = [];
+    const base = `#/pk/${enc(a.id)}`;
+    if (a.state?.returnedReason && phase === 'drafting') panels.push(notice('warn', `Draf dikembalikan atasan: ${a.state.returnedReason}`));
+    if (phase === 'drafting' && awaitingMe) panels.push(h('a', { class: 'button primary', href: `${base}/draf` }, 'Susun / sunting draf'));
+    if (phase === 'review' && awaitingMe) panels.push(reviewPanel(a, draw));
+    if (phase === 'signing' && awaitingMe) panels.push(h('a', { class: 'button primary', href: `${base}/tanda-tangan` }, 'Tanda tangani PK'));
+    if (phase === 'reporting' && awaitingMe && !isOwner) {
+      const reported = (a.state?.quarters ?? []).find((q) => q.status === 'reported');
+      if (reported) panels.push(verifyPanel(a, reported.quarter, data.quarters.find((q) => q.quarter === reported.quarter), draw));
+    }
+    replace(main,
+      agreementHeader(a),
+      a.live ? null : notice('warn', 'Status langsung tidak tersedia; data dari catatan terakhir.'),
+      panels.length ? h('div', { class: 'panels', 'data-testid': 'actions' }, panels) : null,
+      // once the year runs, the quarters and what was reported come before the signed content
+      a.state?.quarters?.some((q) => q.status !== 'not_open') ? section('Triwulan', quartersTable(a, isOwner)) : null,
+      ['reporting', 'evaluation', 'closed'].includes(phase) || data.quarters.length ? realizationSection(a, data) : null,
+      section('Isi PK', contentView(a.content?.content)),
+      documentsSection(docs),
+      h('p', null, h('a', { href: `${base}/linimasa`, class: 'button' }, 'Lihat linimasa lengkap')),
+      me.role !== 'official' ? section('Linimasa', await timelineList(a.id)) : null);
+  };
+  await draw();
+}

@@ -1,0 +1,122 @@
+// The evaluation team's dashboard for a cycle: progress by phase and unit, overdue items by
+// escalation level, capaian per unit per quarter, the predicate distribution, budget absorption
+// against capaian, the list of PKs to drill into, and the CSV export.
+import { h, replace } from '../dom.js';
+import { enc, get, getBlob } from '../api.js';
+import { errorMessage, escalationLabel, fmtPercent, PHASE } from '../format.js';
+import { dueInfo, notice, phaseBadge, section, table } from '../ui.js';
+import { barGroups, stackedBars } from '../charts.js';
+
+const PHASES = Object.keys(PHASE);
+const QUARTERS = ['TW I', 'TW II', 'TW III', 'TW IV'].map((name, k) => ({ name, cls: k }));
+
+function cyclePicker(cycles, current) {
+  const select = h('select', { id: 'cycle', 'aria-label': 'Siklus PK' }, cycles.map((c) => h('option', { value: c.id }, `${c.organisationId} · ${c.year}`)));
+  select.value = current;
+  select.addEventListener('change', () => { location.hash = `#/dasbor/${enc(select.value)}`; });
+  return h('label', { class: 'field inline' }, h('span', { class: 'label' }, 'Siklus'), select);
+}
+
+function csvButton(cycleId, status) {
+  const button = h('button', { type: 'button', 'data-testid': 'csv' }, 'Unduh laporan CSV');
+  button.addEventListener('click', async () => {
+    try {
+      const blob = await getBlob(`/api/cycles/${enc(cycleId)}/report?format=csv`);
+      const url = URL.createObjectURL(blob);
+      const link = h('a', { href: url, download: `laporan-${cycleId.replace(/[^A-Za-z0-9-]+/g, '-')}.csv` });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (err) {
+      replace(status, notice('error', errorMessage(err)));
+    }
+  });
+  return button;
+}
+
+async function agreementList(cycleId, units) {
+  const unit = h('select', { 'aria-label': 'Unit', 'data-testid': 'unit-filter' }, h('option', { value: '' }, 'Semua unit'), units.map((u) => h('option', { value: u.unitId ?? '' }, u.unitName)));
+  const overdue = h('input', { type: 'checkbox' });
+  const body = h('tbody');
+  const more = h('button', { type: 'button', hidden: true }, 'Muat lagi');
+  let cursor = null;
+  const load = async (reset) => {
+    const q = new URLSearchParams({ cycle: cycleId, limit: '50' });
+    if (unit.value) q.set('unit', unit.value);
+    if (overdue.checked) q.set('overdue', 'true');
+    if (!reset && cursor) q.set('cursor', cursor);
+    const page = await get(`/api/agreements?${q}`);
+    if (reset) body.replaceChildren();
+    body.append(...page.items.map((a) => h('tr', null,
+      h('td', null, h('a', { href: `#/pk/${enc(a.id)}` }, a.position?.title ?? a.positionId)),
+      h('td', null, a.position?.official?.name ?? '—'),
+      h('td', null, phaseBadge(a.phase)),
+      h('td', null, a.dueAt ? dueInfo(a) : '—'),
+      h('td', { class: 'num' }, a.score === null ? '—' : fmtPercent(a.score), a.predicate ? h('div', { class: 'small' }, a.predicate) : null))));
+    cursor = page.nextCursor;
+    more.hidden = !cursor;
+  };
+  unit.addEventListener('change', () => load(true));
+  overdue.addEventListener('change', () => load(true));
+  more.addEventListener('click', () => load(false));
+  await load(true);
+  return h('div', null,
+    h('div', { class: 'row filters' }, unit, h('label', { class: 'inline' }, overdue, ' Hanya yang terlambat')),
+    h('div', { class: 'table-wrap' }, h('table', { 'data-testid': 'agreement-list' },
+      h('thead', null, h('tr', null, ['Jabatan', 'Pejabat', 'Tahap', 'Tenggat', 'Nilai'].map((x) => h('th', { scope: 'col' }, x)))), body)),
+    more);
+}
+
+export async function renderDashboard(main, { params }) {
+  const cycles = (await get('/api/cycles')).items;
+  if (!cycles.length) return replace(main, h('h1', null, 'Dasbor'), notice('info', 'Belum ada siklus PK.'));
+  const cycleId = params[0] ?? cycles[0].id;
+  const [status, report, achievement] = await Promise.all([
+    get(`/api/cycles/${enc(cycleId)}`),
+    get(`/api/cycles/${enc(cycleId)}/report`),
+    get(`/api/cycles/${enc(cycleId)}/achievement`),
+  ]);
+  const unitName = new Map(report.units.map((u) => [u.unitId ?? '-', u.unitName]));
+  const nameOf = (id) => unitName.get(id) ?? id;
+
+  const levels = [...new Set(status.overdue.map((o) => o.level))].sort((a, b) => a - b);
+  const overdueTotal = status.overdue.reduce((sum, o) => sum + o.n, 0);
+  const overdueUnits = [...new Set(status.overdue.map((o) => o.unit))];
+  const overdueTable = overdueUnits.length
+    ? table(['Unit', ...levels.map(escalationLabel)], overdueUnits.map((u) => h('tr', null, h('td', null, nameOf(u)),
+        levels.map((l) => h('td', { class: 'num' }, String(status.overdue.find((o) => o.unit === u && o.level === l)?.n ?? 0))))), { 'data-testid': 'overdue-table' })
+    : h('p', { class: 'muted' }, 'Tidak ada yang terlambat.');
+
+  const closedPredicates = {};
+  for (const u of report.units) for (const [p, n] of Object.entries(u.predicates)) closedPredicates[p] = (closedPredicates[p] ?? 0) + n;
+  const bands = achievement.scale.bands.map((b) => b.label);
+  const statusLine = h('div', { class: 'status' });
+
+  replace(main,
+    h('div', { class: 'dash-head' }, h('h1', null, `Dasbor ${status.organisationId} ${status.year}`), cyclePicker(cycles, cycleId), csvButton(cycleId, statusLine)),
+    statusLine,
+    h('div', { class: 'stats' },
+      h('div', { class: 'stat' }, h('span', { class: 'stat-n', 'data-testid': 'stat-total' }, String(status.agreements)), 'PK'),
+      h('div', { class: 'stat' }, h('span', { class: 'stat-n' }, String(status.phases.reporting + status.phases.evaluation + status.phases.closed)), 'sudah ditandatangani'),
+      h('div', { class: 'stat' }, h('span', { class: 'stat-n warn', 'data-testid': 'stat-overdue' }, String(overdueTotal)), 'terlambat')),
+    h('div', { class: 'grid' },
+      section('Kemajuan per tahap',
+        barGroups({ title: 'Jumlah PK per tahap', groups: PHASES.map((p) => ({ label: PHASE[p], values: [status.phases[p] ?? 0] })), series: [{ name: 'PK' }], testid: 'chart-phases' })),
+      section('Keterlambatan per tingkat eskalasi',
+        barGroups({ title: 'PK terlambat per tingkat eskalasi', groups: levels.map((l) => ({ label: escalationLabel(l), values: [status.overdue.filter((o) => o.level === l).reduce((s, o) => s + o.n, 0)] })), series: [{ name: 'PK', cls: 'late' }], testid: 'chart-overdue' }),
+        overdueTable)),
+    section('Kemajuan per unit',
+      stackedBars({ title: 'Tahap PK per unit', rows: Object.entries(status.units).map(([u, phases]) => ({ label: nameOf(u), parts: PHASES.map((p) => phases[p] ?? 0) })), keys: PHASES.map((p, k) => ({ name: PHASE[p], cls: `p${k}` })), testid: 'chart-units' })),
+    section('Capaian per unit per triwulan',
+      barGroups({ title: 'Rata-rata capaian PK (%) s.d. tiap triwulan', groups: achievement.units.filter((u) => u.reporting > 0).map((u) => ({ label: u.unitName, values: u.quarters })), series: QUARTERS, max: 100, format: fmtPercent, testid: 'chart-achievement' })),
+    h('div', { class: 'grid' },
+      section('Sebaran predikat',
+        barGroups({ title: 'PK per kategori capaian s.d. kini', groups: bands.map((b) => ({ label: b, values: [achievement.categories[b] ?? 0] })), series: [{ name: 'PK' }], testid: 'chart-categories' }),
+        Object.keys(closedPredicates).length
+          ? barGroups({ title: 'Predikat akhir PK yang sudah dievaluasi', groups: Object.entries(closedPredicates).map(([p, n]) => ({ label: p, values: [n] })), series: [{ name: 'PK', cls: 2 }], testid: 'chart-predicates' })
+          : h('p', { class: 'muted' }, 'Belum ada PK yang selesai dievaluasi.')),
+      section('Serapan anggaran dan capaian',
+        barGroups({ title: 'Serapan anggaran (%) dan capaian (%) per unit', groups: achievement.units.filter((u) => u.budget > 0).map((u) => ({ label: u.unitName, values: [u.absorption, u.achievement] })), series: [{ name: 'Serapan anggaran', cls: 'budget' }, { name: 'Capaian', cls: 1 }], max: 100, format: fmtPercent, testid: 'chart-absorption' }))),
+    section('Daftar PK', await agreementList(cycleId, report.units)));
+}

@@ -1,0 +1,185 @@
+// The draft editor: objectives (Sasaran) with their indicators — each serving one of the
+// superior's indicators or marked as an additional task — unit, direction, target and the optional
+// range, weight and quarterly targets; and budget lines. The workflow validates; its problems are
+// shown next to the field they name (data-path = the problem's JSON pointer).
+import { h, replace } from '../dom.js';
+import { agreementPath, api, enc, get } from '../api.js';
+import { DIRECTION, fmtRupiah, ROMAN } from '../format.js';
+import { busy, notice, showProblems } from '../ui.js';
+import { agreementHeader, myPositions, phaseOf } from './agreement.js';
+
+const ADDITIONAL = '__tugas_tambahan__';
+
+/** '' → null; anything else a number (NaN is left for the server to name). */
+const num = (value) => (value.trim() === '' ? null : Number(value.replace(',', '.')));
+
+function emptyIndicator(positionId) {
+  return { id: `${positionId}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`, name: '', unit: '', direction: 'up', target: null, parentIndicatorId: null };
+}
+
+function field(label, control, hint) {
+  return h('label', { class: 'field' }, h('span', { class: 'label' }, label), control, hint ? h('span', { class: 'hint' }, hint) : null);
+}
+
+function numberInput(path, value, onValue, attrs = {}) {
+  const input = h('input', { type: 'number', step: 'any', inputmode: 'decimal', 'data-path': path, value: value ?? '', ...attrs });
+  input.addEventListener('input', () => onValue(num(input.value)));
+  return input;
+}
+
+function indicatorEditor(content, oi, ii, parents, rerender) {
+  const ind = content.objectives[oi].indicators[ii];
+  const at = `/objectives/${oi}/indicators/${ii}`;
+  const text = (key, label, hint) => {
+    const input = h('input', { type: 'text', 'data-path': `${at}/${key}`, value: ind[key] ?? '', required: true });
+    input.addEventListener('input', () => { ind[key] = input.value; });
+    return field(label, input, hint);
+  };
+  const parent = h('select', { 'data-path': `${at}/parentIndicatorId` },
+    h('option', { value: '' }, '— pilih indikator atasan —'),
+    parents.map((p) => h('option', { value: p.id }, `${p.name}${p.unit ? ` (${p.unit})` : ''}`)),
+    // a link the superior's list no longer has still shows, so the server can name it
+    ind.parentIndicatorId && !parents.some((p) => p.id === ind.parentIndicatorId) ? h('option', { value: ind.parentIndicatorId }, ind.parentIndicatorId) : null,
+    h('option', { value: ADDITIONAL }, 'Tugas tambahan (tanpa indikator atasan)'));
+  parent.value = ind.additionalTask ? ADDITIONAL : ind.parentIndicatorId ?? '';
+  parent.addEventListener('change', () => {
+    if (parent.value === ADDITIONAL) {
+      ind.parentIndicatorId = null;
+      ind.additionalTask = true;
+    } else {
+      ind.parentIndicatorId = parent.value || null;
+      delete ind.additionalTask;
+    }
+  });
+  const direction = h('select', { 'data-path': `${at}/direction` }, Object.entries(DIRECTION).map(([v, label]) => h('option', { value: v }, label)));
+  direction.value = ind.direction;
+  direction.addEventListener('change', () => { ind.direction = direction.value; });
+
+  const range = ind.range ?? [null, null];
+  const setRange = (k, v) => {
+    range[k] = v;
+    ind.range = range[0] === null && range[1] === null ? null : [...range];
+  };
+  const quarterly = ind.quarterlyTargets ?? [null, null, null, null];
+  const setQuarter = (k, v) => {
+    quarterly[k] = v;
+    ind.quarterlyTargets = quarterly.every((x) => x === null) ? null : [...quarterly];
+  };
+  const hasAdvanced = ind.range || (ind.weight !== null && ind.weight !== undefined) || ind.quarterlyTargets;
+  const remove = h('button', { type: 'button', class: 'link danger' }, 'Hapus indikator');
+  remove.addEventListener('click', () => {
+    content.objectives[oi].indicators.splice(ii, 1);
+    rerender();
+  });
+  return h('fieldset', { class: 'indicator', 'data-path': at },
+    h('legend', null, `Indikator ${ii + 1}`, h('span', { class: 'muted small', 'data-path': `${at}/id` }, ` · kode ${ind.id}`)),
+    text('name', 'Indikator kinerja'),
+    field('Mendukung indikator atasan', parent),
+    h('div', { class: 'row' },
+      text('unit', 'Satuan', 'mis. %, orang, dokumen'),
+      field('Arah', direction),
+      field('Target tahunan', numberInput(`${at}/target`, ind.target, (v) => { ind.target = v; }, { min: 0 }))),
+    h('details', { open: hasAdvanced ? true : null },
+      h('summary', null, 'Rentang, bobot, target triwulan (opsional)'),
+      h('div', { class: 'row', 'data-path': `${at}/range` },
+        field('Rentang: batas bawah', numberInput(`${at}/range/0`, range[0], (v) => setRange(0, v))),
+        field('Rentang: batas atas', numberInput(`${at}/range/1`, range[1], (v) => setRange(1, v))),
+        field('Bobot', numberInput(`${at}/weight`, ind.weight, (v) => { ind.weight = v; }))),
+      h('div', { class: 'row', 'data-path': `${at}/quarterlyTargets` },
+        [0, 1, 2, 3].map((k) => field(`Target TW ${ROMAN[k]}`, numberInput(`${at}/quarterlyTargets/${k}`, quarterly[k], (v) => setQuarter(k, v)))))),
+    remove);
+}
+
+function objectiveEditor(content, oi, parents, positionId, rerender) {
+  const o = content.objectives[oi];
+  const textArea = h('textarea', { rows: 2, 'data-path': `/objectives/${oi}/text`, required: true }, o.text ?? '');
+  textArea.addEventListener('input', () => { o.text = textArea.value; });
+  const add = h('button', { type: 'button' }, '+ Tambah indikator');
+  add.addEventListener('click', () => {
+    o.indicators.push(emptyIndicator(positionId));
+    rerender();
+  });
+  const remove = h('button', { type: 'button', class: 'link danger' }, 'Hapus sasaran');
+  remove.addEventListener('click', () => {
+    content.objectives.splice(oi, 1);
+    rerender();
+  });
+  return h('section', { class: 'card objective', 'data-path': `/objectives/${oi}` },
+    h('h2', null, `Sasaran ${oi + 1}`),
+    field('Rumusan sasaran', textArea),
+    h('div', { 'data-path': `/objectives/${oi}/indicators` }, o.indicators.map((_, ii) => indicatorEditor(content, oi, ii, parents, rerender))),
+    h('div', { class: 'actions' }, add, remove));
+}
+
+function budgetEditor(content, rerender) {
+  const total = h('strong', null, fmtRupiah(content.budget.reduce((s, b) => s + (Number(b.amount) || 0), 0)));
+  const refreshTotal = () => total.replaceChildren(fmtRupiah(content.budget.reduce((s, b) => s + (Number(b.amount) || 0), 0)));
+  const rows = content.budget.map((b, j) => {
+    const program = h('input', { type: 'text', 'data-path': `/budget/${j}/program`, value: b.program ?? '', required: true });
+    program.addEventListener('input', () => { b.program = program.value; });
+    const amount = numberInput(`/budget/${j}/amount`, b.amount, (v) => { b.amount = v; refreshTotal(); }, { min: 0, step: 1 });
+    const remove = h('button', { type: 'button', class: 'link danger' }, 'Hapus');
+    remove.addEventListener('click', () => {
+      content.budget.splice(j, 1);
+      rerender();
+    });
+    return h('div', { class: 'row budget-line', 'data-path': `/budget/${j}` }, field('Program / kegiatan', program), field('Anggaran (Rp)', amount), remove);
+  });
+  const add = h('button', { type: 'button' }, '+ Tambah program');
+  add.addEventListener('click', () => {
+    content.budget.push({ program: '', amount: 0 });
+    rerender();
+  });
+  return h('section', { class: 'card', 'data-path': '/budget' }, h('h2', null, 'Anggaran'), rows, h('p', null, 'Total: ', total), h('div', { class: 'actions' }, add));
+}
+
+export async function renderDraft(main, { params, me }) {
+  const [id] = params;
+  const [a, parents] = await Promise.all([get(agreementPath(id)), get(`${agreementPath(id)}/parent-indicators`)]);
+  const content = structuredClone(a.content?.content ?? { objectives: [], budget: [] });
+  const canEdit = phaseOf(a) === 'drafting' && myPositions(me, a.cycleId).includes(a.positionId);
+  const summary = h('div', { class: 'status', 'data-testid': 'draft-status' });
+  const body = h('div');
+  const form = h('form', { class: 'draft-form', novalidate: true }, body);
+  const rerender = () => replace(body,
+    h('div', { 'data-path': '/objectives' }, content.objectives.map((_, oi) => objectiveEditor(content, oi, parents.items, a.positionId, rerender))),
+    h('p', null, addObjective),
+    budgetEditor(content, rerender));
+  const addObjective = h('button', { type: 'button' }, '+ Tambah sasaran');
+  addObjective.addEventListener('click', () => {
+    content.objectives.push({ text: '', indicators: [emptyIndicator(a.positionId)] });
+    rerender();
+  });
+  rerender();
+
+  const save = h('button', { type: 'button' }, 'Simpan draf');
+  const submit = h('button', { type: 'button', class: 'primary' }, 'Simpan dan ajukan ke atasan');
+  const put = async () => {
+    try {
+      const saved = await api('PUT', `${agreementPath(id)}/draft`, content);
+      showProblems(form, [], summary);
+      return saved;
+    } catch (err) {
+      if (err.problems.length) showProblems(form, err.problems, null);
+      throw err;
+    }
+  };
+  save.addEventListener('click', () => busy(save, summary, async () => {
+    const saved = await put();
+    replace(summary, notice('success', `Draf tersimpan (versi ${saved.version}).`));
+  }).catch(() => {}));
+  submit.addEventListener('click', () => busy(submit, summary, async () => {
+    await put();
+    await api('POST', `${agreementPath(id)}/submit`);
+    location.hash = `#/pk/${enc(id)}`;
+  }).catch(() => {}));
+
+  replace(main,
+    agreementHeader(a),
+    h('p', null, h('a', { href: `#/pk/${enc(id)}` }, '← Kembali ke PK')),
+    a.state?.returnedReason ? notice('warn', `Dikembalikan atasan: ${a.state.returnedReason}`) : null,
+    canEdit ? null : notice('warn', 'Draf hanya dapat diubah oleh Pihak Pertama pada tahap penyusunan.'),
+    parents.items.length ? null : notice('info', 'Indikator atasan belum tersedia; indikator hanya dapat ditandai sebagai tugas tambahan.'),
+    form,
+    h('div', { class: 'actions sticky' }, save, submit, summary));
+}

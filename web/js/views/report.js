@@ -1,0 +1,91 @@
+// The quarterly report: realization per indicator with the capaian computed as the official types
+// (the quarter's own and the year so far, with the evaluation's formulas), budget spent per line.
+import { h, replace } from '../dom.js';
+import { agreementPath, api, enc, get } from '../api.js';
+import { fmtNumber, fmtPercent, fmtRupiah, ROMAN } from '../format.js';
+import { busy, notice, section, showProblems, table } from '../ui.js';
+import { capaianToDate, categoryOf, indicatorsOf, quarterCapaian, showAchievement, valuesByIndicator } from '../capaian.js';
+import { agreementHeader } from './agreement.js';
+
+const num = (value) => (value.trim() === '' ? null : Number(value.replace(',', '.')));
+
+export async function renderReport(main, { params }) {
+  const [id, qText] = params;
+  const quarter = Number(qText);
+  const [a, data] = await Promise.all([get(agreementPath(id)), get(`${agreementPath(id)}/realizations`)]);
+  const content = a.content?.content ?? { objectives: [], budget: [] };
+  const indicators = indicatorsOf(content);
+  const values = valuesByIndicator(data.quarters.filter((q) => q.quarter < quarter));
+  const stored = data.quarters.find((q) => q.quarter === quarter);
+  const current = new Map((stored?.realizations ?? []).map((r) => [r.indicatorId, r.value]));
+  const previousSpent = data.quarters.filter((q) => q.quarter < quarter).reduce((sum, q) => sum + q.budgetSpent.reduce((x, y) => x + y, 0), 0);
+
+  const rows = indicators.map((ind, k) => {
+    const input = h('input', { type: 'number', step: 'any', min: 0, inputmode: 'decimal', 'data-path': `/realizations/${k}/value`, 'aria-label': `Realisasi ${ind.name}`, value: current.get(ind.id) ?? '' });
+    const own = h('td', { class: 'num', 'data-testid': 'capaian-quarter' });
+    const year = h('td', { class: 'num', 'data-testid': 'capaian-year' });
+    const category = h('td', { 'data-testid': 'category' });
+    const update = () => {
+      const value = num(input.value);
+      const v = Number.isFinite(value) || value === null ? value : null;
+      own.replaceChildren(showAchievement(quarterCapaian(ind, quarter, v, data.rules)));
+      const seq = [...(values.get(ind.id) ?? [null, null, null, null])];
+      seq[quarter - 1] = v;
+      const toDate = capaianToDate(ind, seq, data.rules);
+      year.replaceChildren(showAchievement(toDate.achievement));
+      category.replaceChildren(categoryOf(toDate.achievement.capaian, data.rules) ?? '—');
+    };
+    input.addEventListener('input', update);
+    update();
+    const qt = ind.quarterlyTargets?.[quarter - 1];
+    return { ind, input, row: h('tr', { 'data-indicator': ind.id },
+      h('td', null, ind.name, h('div', { class: 'muted small' }, ind.unit)),
+      h('td', { class: 'num' }, fmtNumber(qt ?? ind.target), qt === null || qt === undefined ? h('div', { class: 'muted small' }, 'tahunan') : null),
+      h('td', null, input), own, year, category) };
+  });
+
+  const absorption = h('strong', { 'data-testid': 'absorption' });
+  const pagu = content.budget.reduce((sum, b) => sum + b.amount, 0);
+  const budgetInputs = content.budget.map((b, j) => h('input', { type: 'number', step: 1, min: 0, 'data-path': `/budgetSpent/${j}`, 'aria-label': `Realisasi anggaran ${b.program}`, value: stored?.budgetSpent?.[j] ?? '' }));
+  const updateAbsorption = () => {
+    const spent = previousSpent + budgetInputs.reduce((sum, input) => sum + (num(input.value) || 0), 0);
+    absorption.replaceChildren(pagu > 0 ? fmtPercent(Math.round((spent / pagu) * 10000) / 100) : '—');
+  };
+  for (const input of budgetInputs) input.addEventListener('input', updateAbsorption);
+  updateAbsorption();
+
+  const note = h('textarea', { rows: 3, 'data-path': '/note', name: 'note' }, stored?.note ?? '');
+  const status = h('div', { class: 'status', 'data-testid': 'report-status' });
+  const send = h('button', { type: 'submit', class: 'primary' }, `Kirim laporan Triwulan ${ROMAN[quarter - 1]}`);
+  const form = h('form', { class: 'report-form', novalidate: true },
+    section(`Realisasi indikator Triwulan ${ROMAN[quarter - 1]}`,
+      table(['Indikator', 'Target', 'Realisasi', `Capaian TW ${ROMAN[quarter - 1]}`, 'Capaian s.d. kini', 'Kategori'], rows.map((r) => r.row), { 'data-testid': 'report-table' })),
+    section('Realisasi anggaran',
+      table(['Program / kegiatan', 'Pagu', `Realisasi TW ${ROMAN[quarter - 1]} (Rp)`], content.budget.map((b, j) =>
+        h('tr', null, h('td', null, b.program), h('td', { class: 'num' }, fmtRupiah(b.amount)), h('td', null, budgetInputs[j])))),
+      h('p', null, 'Serapan anggaran s.d. triwulan ini: ', absorption)),
+    section('Catatan / kendala', note),
+    h('div', { class: 'actions' }, send), status);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    busy(send, status, async () => {
+      const body = {
+        realizations: rows.map((r) => ({ indicatorId: r.ind.id, value: num(r.input.value) })),
+        budgetSpent: budgetInputs.map((input) => num(input.value) ?? 0),
+        ...(note.value.trim() ? { note: note.value.trim() } : {}),
+      };
+      try {
+        await api('POST', `${agreementPath(id)}/realizations/${quarter}`, body);
+      } catch (err) {
+        if (err.problems.length) showProblems(form, err.problems, null);
+        throw err;
+      }
+      location.hash = `#/pk/${enc(id)}`;
+    }).catch(() => {});
+  });
+  replace(main,
+    agreementHeader(a),
+    h('p', null, h('a', { href: `#/pk/${enc(id)}` }, '← Kembali ke PK')),
+    a.state?.quarters?.[quarter - 1]?.returnedReason ? notice('warn', `Laporan dikembalikan: ${a.state.quarters[quarter - 1].returnedReason}`) : null,
+    form);
+}

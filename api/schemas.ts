@@ -41,7 +41,7 @@ export const officialBody = z.strictObject({
 
 const mmdd = z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be MM-DD');
 const days = z.number().int().min(0).max(366);
-const ITEM = /^(draft|review|sign|evaluation|(report|verify):Q[1-4])$/;
+const ITEM = /^(draft|review|sign|evaluation|(quarter|report|verify):Q[1-4])$/;
 
 /** A partial calendar: what is given replaces the stored value; signBy, ladder and overrides merge key by key. */
 export const calendarBody = z.strictObject({
@@ -55,13 +55,14 @@ export const calendarBody = z.strictObject({
   revisionDays: z.strictObject({ draft: days.optional(), review: days.optional(), sign: days.optional() }).optional(),
   ladder: z
     .strictObject({
-      reminderDaysBefore: z.array(days).max(10).optional(),
-      escalationEveryDays: z.number().int().min(1).max(90).optional(),
+      // fractions of a day are allowed (a test or drill calendar with steps minutes or seconds apart)
+      reminderDaysBefore: z.array(z.number().min(0).max(366)).max(10).optional(),
+      escalationEveryDays: z.number().min(1 / 86_400, 'at least one second').max(90).optional(),
       maxLevels: z.number().int().min(0).max(10).optional(),
     })
     .optional(),
   overrides: z
-    .record(z.string().regex(ITEM, 'item must be draft, review, sign, report:Q1…Q4, verify:Q1…Q4 or evaluation'), isoDateTime.nullable())
+    .record(z.string().regex(ITEM, 'item must be draft, review, sign, quarter:Q1…Q4 (the day a quarter ends), report:Q1…Q4, verify:Q1…Q4 or evaluation'), isoDateTime.nullable())
     .optional(),
 });
 export type CalendarPatch = z.infer<typeof calendarBody>;

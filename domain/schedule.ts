@@ -20,7 +20,7 @@ export interface CycleCalendar {
   /** A PK Perubahan is drafted, reviewed and signed within these many days of the day it starts. */
   revisionDays: RevisionDays;
   ladder: LadderPolicy;
-  /** Exact overrides by item ('draft', 'review', 'sign', 'report:Q1', 'verify:Q4', 'evaluation'), ISO date-times. */
+  /** Exact overrides by item ('draft', 'review', 'sign', 'quarter:Q1', 'report:Q1', 'verify:Q4', 'evaluation'), ISO date-times. */
   overrides: Record<string, string>;
 }
 

@@ -46,8 +46,11 @@ test('a late draft is reminded, then escalated level by level, and escalation st
     'escalation:1:asisten-1',
     'escalation:2:sekda',
   ]);
-  const row = (await l.db.query('SELECT overdue, escalation_level FROM agreements WHERE id = $1', [pkId(org, id)])).rows[0];
-  expect(row).toEqual({ overdue: true, escalation_level: 2 });
+  const stored = await waitFor(
+    () => l.db.query('SELECT overdue, escalation_level FROM agreements WHERE id = $1', [pkId(org, id)]),
+    (r) => r.rows[0].escalation_level === 2,
+  );
+  expect(stored.rows[0]).toEqual({ overdue: true, escalation_level: 2 });
   const overdueInTemporal = await l.db.query(`SELECT count(*)::int AS n FROM audit_log WHERE agreement_id = $1 AND action = 'deadline.escalated'`, [pkId(org, id)]);
   expect(overdueInTemporal.rows[0].n).toBe(2);
 

@@ -6,7 +6,8 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import type { Config } from '../config';
 import type { ActivityDeps } from './deps';
-import { renderAgreementPdf, type AgreementPdfInput } from '../documents';
+import { renderAgreementPdf } from '../documents';
+import { loadAgreementPdfSource } from './agreement-pdf';
 import {
   createLocalCa,
   createLocalSigner,
@@ -80,23 +81,9 @@ function businessFailure(err: unknown): never {
 
 export function createSigningActivities({ db, signing, secret, publicUrl }: ActivityDeps) {
   async function context(agreementId: string, version: number) {
-    const { rows } = await db.query(
-      `SELECT a.cycle_id, c.year, o.id AS org_id, o.name AS org_name, o.place, u.name AS unit_name,
-              p.title, p.official_name, p.nip, p.level,
-              sp.title AS s_title, sp.official_name AS s_name, sp.nip AS s_nip,
-              v.content
-         FROM agreements a
-         JOIN cycles c ON c.id = a.cycle_id
-         JOIN organisations o ON o.id = c.organisation_id
-         JOIN positions p ON p.cycle_id = a.cycle_id AND p.id = a.position_id
-         LEFT JOIN positions sp ON sp.cycle_id = a.cycle_id AND sp.id = p.parent_id
-         LEFT JOIN units u ON u.cycle_id = a.cycle_id AND u.id = p.unit_id
-         JOIN agreement_versions v ON v.agreement_id = a.id AND v.version = $2
-        WHERE a.id = $1`,
-      [agreementId, version],
-    );
-    if (rows.length === 0) throw ApplicationFailure.nonRetryable(`no content stored for ${agreementId} v${version}`, 'InvalidData');
-    return rows[0];
+    const source = await loadAgreementPdfSource(db, agreementId, version);
+    if (!source) throw ApplicationFailure.nonRetryable(`no content stored for ${agreementId} v${version}`, 'InvalidData');
+    return source;
   }
 
   async function storedSignature(agreementId: string, version: number, party: Party): Promise<SignatureRecord | null> {
@@ -115,21 +102,11 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
       if (done) return done; // a retry after the signature was stored
 
       const ctx = await context(agreementId, version);
-      const ca = await signing.ca({ id: ctx.org_id, name: ctx.org_name });
+      const ca = await signing.ca({ id: ctx.orgId, name: ctx.orgName });
       const signedAt = new Date();
       let previous: Uint8Array;
       if (party === 'first') {
-        const pdfInput: AgreementPdfInput = {
-          organisation: ctx.org_name,
-          unitName: ctx.unit_name,
-          year: ctx.year,
-          place: ctx.place,
-          date: localDate(signedAt),
-          firstParty: { name: ctx.official_name, title: ctx.title, nip: ctx.nip },
-          secondParty: ctx.level === 'KEPALA_DAERAH' || !ctx.s_title ? null : { name: ctx.s_name, title: ctx.s_title, nip: ctx.s_nip },
-          content: ctx.content,
-        };
-        previous = await renderAgreementPdf(pdfInput);
+        previous = await renderAgreementPdf(ctx.input(signedAt));
       } else {
         const first = await db.query('SELECT bytes FROM documents WHERE agreement_id = $1 AND version = $2 AND party = $3', [agreementId, version, 'first']);
         if (first.rows.length === 0) throw ApplicationFailure.nonRetryable('the first party has not signed yet', 'WrongPhase');
@@ -139,9 +116,8 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
       const passphrase = openPassphrase(input.passphrase, secret);
       // Local provider: an official without a certificate yet enrols with the passphrase of their first signature.
       if (!(await signing.store.getCredential(input.signerNip))) {
-        const name = party === 'first' ? ctx.official_name : ctx.s_name;
-        const nip = party === 'first' ? ctx.nip : ctx.s_nip;
-        await issueOfficialCertificate({ store: signing.store, ca, official: { signerId: input.signerNip, name, nip, organisation: ctx.org_name, unit: ctx.unit_name ?? undefined }, passphrase });
+        const { name, nip } = party === 'first' ? ctx.first : ctx.second!;
+        await issueOfficialCertificate({ store: signing.store, ca, official: { signerId: input.signerNip, name, nip, organisation: ctx.orgName, unit: ctx.unitName ?? undefined }, passphrase });
       }
       Context.current().heartbeat();
       const documentId = `${agreementId}:v${version}:${party}`;
@@ -183,9 +159,4 @@ function openPassphrase(sealed: SealedSecret, secret: string): string {
     if (err instanceof SealedSecretError) throw ApplicationFailure.nonRetryable(err.message, 'InvalidData');
     throw err;
   }
-}
-
-/** The calendar date in WIB printed on the PK. */
-function localDate(at: Date, utcOffsetHours = 7): string {
-  return new Date(at.getTime() + utcOffsetHours * 3_600_000).toISOString().slice(0, 10);
 }

@@ -3,7 +3,8 @@
 // the PDF about to be signed, and achievement per unit per quarter for the evaluation dashboard.
 // Every number here comes from the pure domain modules, the same ones the workflows use.
 import type { Pool } from 'pg';
-import { renderAgreementPdf, type AgreementPdfInput } from '../../documents';
+import { renderAgreementPdf } from '../../documents';
+import { loadAgreementPdfSource } from '../../activities/agreement-pdf';
 import { budgetAbsorption } from '../../domain/achievement';
 import { categorize } from '../../domain/predicates';
 import { evaluateAgreement, evaluateUnit } from '../../domain/evaluation';
@@ -31,9 +32,6 @@ const reportOf = (r: Record<string, any>): QuarterReport => ({
 
 /** The rules the browser needs to compute a capaian exactly as the evaluation does. */
 const achievementRules = (r: Rules) => ({ lowerIsBetter: r.lowerIsBetter, cap: r.cap, quarterAggregation: r.quarterAggregation, indicatorWeighting: r.indicatorWeighting, scale: r.scale });
-
-/** Local calendar date (WIB by default) printed on a PK. */
-const localDate = (at: Date, utcOffsetHours = 7) => new Date(at.getTime() + utcOffsetHours * 3_600_000).toISOString().slice(0, 10);
 
 export function pageRoutes(deps: ApiDeps): RouteDef[] {
   const { db, temporal } = deps;
@@ -103,30 +101,10 @@ export function pageRoutes(deps: ApiDeps): RouteDef[] {
         if (first) {
           bytes = new Uint8Array(first.bytes);
         } else {
-          // The same input the signing activity builds, dated today: what the first party will sign.
-          const { rows } = await db.query(
-            `SELECT c.year, o.name AS org_name, o.place, u.name AS unit_name, p.title, p.official_name, p.nip, p.level,
-                    sp.title AS s_title, sp.official_name AS s_name, sp.nip AS s_nip, v.content, c.calendar
-               FROM agreements a
-               JOIN cycles c ON c.id = a.cycle_id
-               JOIN organisations o ON o.id = c.organisation_id
-               JOIN positions p ON p.cycle_id = a.cycle_id AND p.id = a.position_id
-               LEFT JOIN positions sp ON sp.cycle_id = a.cycle_id AND sp.id = p.parent_id
-               LEFT JOIN units u ON u.cycle_id = a.cycle_id AND u.id = p.unit_id
-               JOIN agreement_versions v ON v.agreement_id = a.id AND v.version = a.version
-              WHERE a.id = $1`,
-            [a.id],
-          );
-          const c = rows[0];
-          if (!c) throw new HttpProblem(404, 'not_found', 'This PK has no saved content yet.');
-          const input: AgreementPdfInput = {
-            organisation: c.org_name, unitName: c.unit_name, year: c.year, place: c.place,
-            date: localDate(new Date(), Number(c.calendar?.utcOffsetHours ?? 7)),
-            firstParty: { name: c.official_name, title: c.title, nip: c.nip },
-            secondParty: c.level === 'KEPALA_DAERAH' || !c.s_title ? null : { name: c.s_name, title: c.s_title, nip: c.s_nip },
-            content: c.content,
-          };
-          bytes = await renderAgreementPdf(input);
+          // What the first party will sign, dated today (activities/agreement-pdf.ts, as signing reads it).
+          const source = await loadAgreementPdfSource(db, a.id, a.version);
+          if (!source) throw new HttpProblem(404, 'not_found', 'This PK has no saved content yet.');
+          bytes = await renderAgreementPdf(source.input(new Date()));
         }
         res.setHeader('Cache-Control', 'no-store');
         res.type('application/pdf').setHeader('Content-Disposition', 'inline; filename="pratinjau.pdf"');

@@ -97,59 +97,70 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
 
   return {
     async signAgreement(input: SignAgreementInput): Promise<SignatureRecord> {
-      const { agreementId, version, party } = input;
-      const done = await storedSignature(agreementId, version, party);
-      if (done) return done; // a retry after the signature was stored
-
-      const ctx = await context(agreementId, version);
-      const ca = await signing.ca({ id: ctx.orgId, name: ctx.orgName });
-      const signedAt = new Date();
-      let previous: Uint8Array;
-      if (party === 'first') {
-        previous = await renderAgreementPdf(ctx.input(signedAt));
-      } else {
-        const first = await db.query('SELECT bytes FROM documents WHERE agreement_id = $1 AND version = $2 AND party = $3', [agreementId, version, 'first']);
-        if (first.rows.length === 0) throw ApplicationFailure.nonRetryable('the first party has not signed yet', 'WrongPhase');
-        previous = new Uint8Array(first.rows[0].bytes);
+      // Beat while we work (a remote provider may take a while): a worker that dies mid-signature
+      // is noticed within the heartbeat timeout, not the whole start-to-close timeout.
+      const activity = Context.current();
+      const beat = setInterval(() => activity.heartbeat(), 5_000);
+      try {
+        return await signOnce(input);
+      } finally {
+        clearInterval(beat);
       }
-
-      const passphrase = openPassphrase(input.passphrase, secret);
-      // Local provider: an official without a certificate yet enrols with the passphrase of their first signature.
-      if (!(await signing.store.getCredential(input.signerNip))) {
-        const { name, nip } = party === 'first' ? ctx.first : ctx.second!;
-        await issueOfficialCertificate({ store: signing.store, ca, official: { signerId: input.signerNip, name, nip, organisation: ctx.orgName, unit: ctx.unitName ?? undefined }, passphrase });
-      }
-      Context.current().heartbeat();
-      const documentId = `${agreementId}:v${version}:${party}`;
-      const signed = await signing.signer
-        .sign({
-          pdf: previous,
-          nip: input.signerNip,
-          passphrase,
-          party,
-          reason: `${PARTY_TEXT[party]} Perjanjian Kinerja Tahun ${ctx.year}`,
-          location: ctx.place,
-          verificationUrl: `${publicUrl}/#/verify/${encodeURIComponent(documentId)}`,
-          signedAt,
-        })
-        .catch(businessFailure);
-
-      // An incremental update: the signed file must start with the exact bytes signed before.
-      if (!Buffer.from(signed.subarray(0, previous.length)).equals(Buffer.from(previous))) {
-        throw new Error('the signed file does not start with the previous revision');
-      }
-      const report: VerificationReport = verifyDocument(signed, { trustedRoots: await signing.trustedRoots(), minSignatures: party === 'first' ? 1 : 2 });
-      if (!report.ok) throw new Error(`the new signature does not verify: ${report.problems.join('; ')}`);
-
-      const sha256 = sha256Hex(signed);
-      await db.query(
-        `INSERT INTO documents (id, agreement_id, version, party, sha256, bytes, signer_nip, signed_at, verification)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (agreement_id, version, party) DO NOTHING`,
-        [documentId, agreementId, version, party, sha256, Buffer.from(signed), input.signerNip, signedAt, JSON.stringify(report)],
-      );
-      return (await storedSignature(agreementId, version, party))!;
     },
   };
+
+  async function signOnce(input: SignAgreementInput): Promise<SignatureRecord> {
+    const { agreementId, version, party } = input;
+    const done = await storedSignature(agreementId, version, party);
+    if (done) return done; // a retry after the signature was stored
+
+    const ctx = await context(agreementId, version);
+    const ca = await signing.ca({ id: ctx.orgId, name: ctx.orgName });
+    const signedAt = new Date();
+    let previous: Uint8Array;
+    if (party === 'first') {
+      previous = await renderAgreementPdf(ctx.input(signedAt));
+    } else {
+      const first = await db.query('SELECT bytes FROM documents WHERE agreement_id = $1 AND version = $2 AND party = $3', [agreementId, version, 'first']);
+      if (first.rows.length === 0) throw ApplicationFailure.nonRetryable('the first party has not signed yet', 'WrongPhase');
+      previous = new Uint8Array(first.rows[0].bytes);
+    }
+
+    const passphrase = openPassphrase(input.passphrase, secret);
+    // Local provider: an official without a certificate yet enrols with the passphrase of their first signature.
+    if (!(await signing.store.getCredential(input.signerNip))) {
+      const { name, nip } = party === 'first' ? ctx.first : ctx.second!;
+      await issueOfficialCertificate({ store: signing.store, ca, official: { signerId: input.signerNip, name, nip, organisation: ctx.orgName, unit: ctx.unitName ?? undefined }, passphrase });
+    }
+    const documentId = `${agreementId}:v${version}:${party}`;
+    const signed = await signing.signer
+      .sign({
+        pdf: previous,
+        nip: input.signerNip,
+        passphrase,
+        party,
+        reason: `${PARTY_TEXT[party]} Perjanjian Kinerja Tahun ${ctx.year}`,
+        location: ctx.place,
+        verificationUrl: `${publicUrl}/#/verify/${encodeURIComponent(documentId)}`,
+        signedAt,
+      })
+      .catch(businessFailure);
+
+    // An incremental update: the signed file must start with the exact bytes signed before.
+    if (!Buffer.from(signed.subarray(0, previous.length)).equals(Buffer.from(previous))) {
+      throw new Error('the signed file does not start with the previous revision');
+    }
+    const report: VerificationReport = verifyDocument(signed, { trustedRoots: await signing.trustedRoots(), minSignatures: party === 'first' ? 1 : 2 });
+    if (!report.ok) throw new Error(`the new signature does not verify: ${report.problems.join('; ')}`);
+
+    const sha256 = sha256Hex(signed);
+    await db.query(
+      `INSERT INTO documents (id, agreement_id, version, party, sha256, bytes, signer_nip, signed_at, verification)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (agreement_id, version, party) DO NOTHING`,
+      [documentId, agreementId, version, party, sha256, Buffer.from(signed), input.signerNip, signedAt, JSON.stringify(report)],
+    );
+    return (await storedSignature(agreementId, version, party))!;
+  }
 }
 
 function openPassphrase(sealed: SealedSecret, secret: string): string {

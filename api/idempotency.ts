@@ -1,6 +1,12 @@
 // Idempotency-Key on writes (POST/PUT/PATCH): the first response to a key is stored with a hash of
 // the request and replayed for a repeat by the same caller, so a client that lost the answer can
 // retry safely. Server errors are not stored: nothing was done, so the retry runs again.
+//
+// A request whose process died (kill -9, crash) leaves its key in flight; after ABANDONED_AFTER_MS
+// a retry runs it again. That is safe because a Workflow Update sent under a key carries an Update
+// ID derived from it (`currentUpdateId`), and Temporal applies an Update ID once per workflow: the
+// re-run attaches to the update the dead process started and gets its result.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { NextFunction, Request, Response } from 'express';
 import type { Pool } from 'pg';
 import { canonicalJson, sha256Hex } from '../activities/hash';
@@ -10,7 +16,14 @@ import { HttpProblem } from './problem';
 
 const KEY = /^[\x21-\x7e]{1,200}$/;
 /** A request in flight longer than this is taken to have died with its process. */
-const ABANDONED_AFTER_MS = 120_000;
+const ABANDONED_AFTER_MS = 30_000;
+
+const updateIds = new AsyncLocalStorage<string>();
+
+/** The Update ID for a workflow update made while handling a request with an Idempotency-Key. */
+export function currentUpdateId(): string | undefined {
+  return updateIds.getStore();
+}
 
 export function idempotency(db: Pool) {
   return async (req: Request, res: Response, next: NextFunction) => {
@@ -64,6 +77,6 @@ export function idempotency(db: Pool) {
       );
       return res;
     }) as Response['send'];
-    next();
+    updateIds.run(`idem-${sha256Hex(`${principal}\n${key}\n${hash}`)}`, next);
   };
 }

@@ -2,6 +2,7 @@
 // what the server accepts.
 import { z } from 'zod';
 import type { RouteDef } from './route';
+import { RESPONSE_SCHEMAS } from './response-schemas';
 
 const problemRef = { $ref: '#/components/responses/Problem' };
 
@@ -10,12 +11,21 @@ function errorResponses(def: RouteDef): Record<string, unknown> {
   const add = (...codes: number[]) => codes.forEach((c) => (out[String(c)] = problemRef));
   if (def.access.kind !== 'public') add(401, 403);
   if (def.path.includes(':')) add(404);
-  if (def.query) add(400);
+  // a path or query value with characters no id or filter can have (NUL, control characters)
+  if (def.query || def.path.includes(':')) add(400);
   if (def.body) add(400, 413, 415, 422);
-  if (def.method !== 'get') add(409);
+  // a write may carry an Idempotency-Key: a malformed one is 400, a reused one 422, one in flight 409
+  if (def.method !== 'get') add(400, 409, 422);
   if (def.path.endsWith('/sign')) add(423);
   add(503);
   return out;
+}
+
+/** JSON answers are objects (never a bare array or string); other media types are opaque bytes. */
+function successResponse(def: RouteDef, success: { description: string; mediaType?: string }) {
+  const mediaType = success.mediaType ?? 'application/json';
+  const schema = RESPONSE_SCHEMAS[`${def.method.toUpperCase()} ${def.path}`] ?? { type: 'object' };
+  return { description: success.description, content: { [mediaType]: mediaType === 'application/json' ? { schema } : {} } };
 }
 
 function bodySchema(def: RouteDef): unknown {
@@ -42,11 +52,11 @@ export function openApiDocument(routes: RouteDef[], serverUrl: string) {
       parameters: [
         ...params,
         ...query,
-        ...(def.method !== 'get' ? [{ name: 'Idempotency-Key', in: 'header', required: false, description: 'replays the stored response of a repeated write', schema: { type: 'string', maxLength: 200 } }] : []),
+        ...(def.method !== 'get' ? [{ name: 'Idempotency-Key', in: 'header', required: false, description: 'replays the stored response of a repeated write', schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,200}$' } }] : []),
       ],
       ...(def.body ? { requestBody: { required: true, content: { 'application/json': { schema: bodySchema(def) } } } } : {}),
       responses: {
-        [String(success.status)]: { description: success.description, content: { [success.mediaType ?? 'application/json']: {} } },
+        [String(success.status)]: successResponse(def, success),
         ...errorResponses(def),
       },
     };

@@ -45,6 +45,7 @@ export function problemHandler(log: (err: unknown) => void): ErrorRequestHandler
     if (type === 'entity.too.large') return sendProblem(res, 413, 'body_too_large', 'The request body is too large.');
     if (type === 'entity.parse.failed') return sendProblem(res, 400, 'malformed_json', 'The request body is not valid JSON.');
     if (type === 'encoding.unsupported' || type === 'charset.unsupported') return sendProblem(res, 415, 'unsupported_encoding', 'Unsupported body encoding.');
+    if (isBadValue(err)) return sendProblem(res, 400, 'invalid_parameter', 'A value in the request cannot be stored or searched for.');
     if (isUnavailable(err)) {
       res.setHeader('Retry-After', '5');
       return sendProblem(res, 503, 'unavailable', 'A backing service is unavailable; retry shortly.');
@@ -55,9 +56,36 @@ export function problemHandler(log: (err: unknown) => void): ErrorRequestHandler
   };
 }
 
-function isUnavailable(err: unknown): boolean {
-  const code = (err as { code?: string })?.code ?? '';
-  const message = String((err as Error)?.message ?? '');
-  return ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', '08006', '08001', '08003'].includes(code) ||
-    /Connection terminated|connect ECONNREFUSED|UNAVAILABLE|DEADLINE_EXCEEDED/.test(message);
+/**
+ * PostgreSQL data exceptions caused by a value the caller sent (a NUL byte, an invalid encoding, a
+ * number or text out of range): the request is wrong, not the server.
+ */
+const PG_BAD_VALUE = new Set(['22021', '22P05', '22P02', '22003', '22001', '22007', '22008', '2200N', '22025']);
+
+function isBadValue(err: unknown): boolean {
+  const e = err as { code?: unknown; severity?: unknown };
+  return typeof e?.code === 'string' && typeof e.severity === 'string' && PG_BAD_VALUE.has(e.code);
+}
+
+/** PostgreSQL error codes of a lost or refused connection (class 08) and of a server shutting down (57P0x). */
+const PG_UNAVAILABLE = new Set(['08000', '08001', '08003', '08004', '08006', '57P01', '57P02', '57P03']);
+/** Node socket errors. */
+const NET_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
+/** gRPC status codes of an unreachable or overloaded Temporal frontend: DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, UNAVAILABLE. */
+const GRPC_UNAVAILABLE = new Set([4, 8, 14]);
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|the database system is (shutting down|starting up)|UNAVAILABLE|DEADLINE_EXCEEDED|No connection established|Failed to connect/;
+
+/** A backing service (PostgreSQL, Temporal) is down or restarting: anywhere in the error's cause chain. */
+export function isUnavailable(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (PG_UNAVAILABLE.has(code) || NET_UNAVAILABLE.has(code))) return true;
+    if (typeof code === 'number' && GRPC_UNAVAILABLE.has(code)) return true;
+    if (UNAVAILABLE_MESSAGE.test(String((e as Error).message ?? ''))) return true;
+    // AggregateError (e.g. a connection refused on both IPv4 and IPv6)
+    const errors = (e as { errors?: unknown[] }).errors;
+    if (Array.isArray(errors) && errors.some((x) => isUnavailable(x))) return true;
+  }
+  return false;
 }

@@ -7,6 +7,7 @@ import type { Actor } from '../workflows/messages';
 import { positionsHeld } from './access';
 import type { Principal } from './principal';
 import { toHttpProblem } from './workflow-errors';
+import { currentUpdateId } from './idempotency';
 
 export async function actorFor(db: Pool, principal: Principal, cycleId: string): Promise<Actor> {
   const positionIds = principal.role === 'official' ? await positionsHeld(db, cycleId, principal.nip!) : [];
@@ -20,7 +21,9 @@ export async function runUpdate<Ret, Arg>(
   arg: Arg,
 ): Promise<Ret> {
   try {
-    return await temporal.workflow.getHandle(agreementId).executeUpdate(update, { args: [arg] });
+    // under an Idempotency-Key the Update ID comes from the key: a retry is the same update, applied once
+    const updateId = currentUpdateId();
+    return await temporal.workflow.getHandle(agreementId).executeUpdate(update, { args: [arg], ...(updateId ? { updateId } : {}) });
   } catch (err) {
     throw toHttpProblem(err, agreementId);
   }

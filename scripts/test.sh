@@ -1,10 +1,25 @@
 #!/usr/bin/env bash
 # `npm test`: everything the suite needs, then type checking and every test (unit, workflow on the
-# time-skipping server, integration on the real dev server + PostgreSQL, browser).
+# time-skipping server, integration on the real dev server + PostgreSQL, browser), then the fault
+# suite (test/faults: kill -9, server restarts, a stopped PostgreSQL, schemathesis fuzzing, secrets
+# searched for), which starts and breaks its own servers.
+#   npm test                     everything
+#   npm test -- PATTERN…         the main suite, only the matching files (no fault suite)
+#   npm run test:faults [-- PATTERN…]   the fault suite alone
+#   KINERJA_SKIP_FAULTS=1 npm test      the main suite alone
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/system-deps.sh
 npx tsx scripts/temporal-binaries.ts all >/dev/null
+if [ "${1:-}" = "--faults-only" ]; then
+  shift
+  exec npx jest --ci -c jest.faults.config.js "$@"
+fi
 echo "[kinerja] type checking..." >&2
 npx tsc --noEmit -p .
-exec npx jest --ci "$@"
+if [ $# -gt 0 ] || [ "${KINERJA_SKIP_FAULTS:-}" = "1" ]; then
+  exec npx jest --ci "$@"
+fi
+npx jest --ci
+echo "[kinerja] fault, fuzz and security suite (test/faults)..." >&2
+exec npx jest --ci -c jest.faults.config.js

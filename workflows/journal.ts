@@ -46,11 +46,15 @@ export class Journal {
     return this.pending.length > 0 || JSON.stringify(this.deps.summary()) !== this.publishedState;
   }
 
-  /** After continue-as-new: the previous run flushed everything before it closed. */
-  assumePublished(): void {
+  /**
+   * The read model already shows the current state: the fan-out stored the first one with the
+   * agreement's row, and a continued run's predecessor flushed before it closed (`withAttributes`:
+   * its search attributes carry over too).
+   */
+  assumeStored({ withAttributes }: { withAttributes: boolean }): void {
     const state = this.deps.summary();
     this.publishedState = JSON.stringify(state);
-    this.publishedAttributes = JSON.stringify({ phase: state.phase, overdue: state.overdue, level: state.escalationLevel });
+    if (withAttributes) this.publishedAttributes = JSON.stringify({ phase: state.phase, overdue: state.overdue, level: state.escalationLevel });
   }
 
   async flush(): Promise<void> {

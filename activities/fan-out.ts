@@ -1,6 +1,9 @@
 // Starts one agreement workflow per position of a cycle, top down, in heartbeated batches: a crashed
 // or retried attempt resumes at the last batch it reported, and deterministic ids with the
-// USE_EXISTING conflict policy make restarting an already started agreement harmless.
+// USE_EXISTING conflict policy make restarting an already started agreement harmless. The starts
+// flow through one window of FAN_OUT_CONCURRENCY requests across batch boundaries (a batch's slow
+// last starts no longer leave the window idle); a batch's records are stored before any of its
+// workflows starts, and progress is reported only up to the first batch not yet wholly started.
 import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { ActivityDeps } from './deps';
@@ -10,7 +13,8 @@ import { indicatorIdsOf } from './store';
 import { OrgKey, PhaseKey, UnitKey, YearKey } from '../workflows/search-attributes';
 
 const BATCH = 200;
-const CONCURRENCY = 64;
+/** Workflow starts in flight at once (the benchmark's ceiling uses the same). */
+export const FAN_OUT_CONCURRENCY = 64;
 
 interface PositionRow {
   id: string;
@@ -21,12 +25,22 @@ interface PositionRow {
   children: string[];
 }
 
-async function mapConcurrently<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]);
+/** Runs fn over items[from..] with at most `limit` in flight, in order of start. */
+async function inWindow<T>(items: T[], from: number, limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = from;
+  let failed = false;
+  const lanes = Array.from({ length: Math.max(0, Math.min(limit, items.length - from)) }, async () => {
+    while (next < items.length && !failed) {
+      const i = next++;
+      try {
+        await fn(items[i], i);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
   });
-  await Promise.all(workers);
+  await Promise.all(lanes);
 }
 
 export function createFanOutActivities({ db, client, taskQueue }: ActivityDeps) {
@@ -45,52 +59,79 @@ export function createFanOutActivities({ db, client, taskQueue }: ActivityDeps) 
       );
       const rootId = rows.find((p) => p.parent_id === null)?.id;
       const planIndicatorIds = indicatorIdsOf(cycle.plan ?? {});
-      for (let offset = resumeAt; offset < rows.length; offset += BATCH) {
-        const batch = rows.slice(offset, offset + BATCH);
-        const ids = batch.map((p) => agreementId(cycle.organisation_id, cycle.year, p.id));
-        await db.query(
-          `INSERT INTO agreements (id, cycle_id, position_id, unit_id, phase)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
-           ON CONFLICT (id) DO NOTHING`,
-          [ids, batch.map(() => cycleId), batch.map((p) => p.id), batch.map((p) => p.unit_id),
-            batch.map((p) => (p.parent_id === null || p.parent_id === rootId ? 'drafting' : 'waiting_superior'))],
-        );
-        await mapConcurrently(batch, CONCURRENCY, async (p) => {
-          const id = agreementId(cycle.organisation_id, cycle.year, p.id);
-          const input: AgreementInput = {
-            agreementId: id,
-            cycleId,
-            organisationId: cycle.organisation_id,
-            year: cycle.year,
-            positionId: p.id,
-            unitId: p.unit_id,
-            parentPositionId: p.parent_id,
-            childPositionIds: p.children,
-            escalationChain: p.escalation_chain,
-            opensAtOnce: p.parent_id === null || p.parent_id === rootId,
-          };
-          if (input.opensAtOnce) input.planIndicatorIds = planIndicatorIds;
-          try {
-            await client.workflow.start('agreementWorkflow', {
-              workflowId: id,
-              taskQueue,
-              args: [input],
-              workflowIdConflictPolicy: 'USE_EXISTING',
-              typedSearchAttributes: [
-                { key: OrgKey, value: cycle.organisation_id },
-                { key: YearKey, value: cycle.year },
-                { key: UnitKey, value: p.unit_id ?? '-' },
-                { key: PhaseKey, value: input.opensAtOnce ? 'drafting' : 'waiting_superior' },
-              ],
-            });
-          } catch (err) {
-            if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err; // closed already: fine
-          }
-        });
-        const done = Math.min(offset + BATCH, rows.length);
-        await db.query('UPDATE cycles SET started_count = GREATEST(started_count, $2) WHERE id = $1', [cycleId, done]);
-        ctx.heartbeat({ offset: done });
-      }
+      const stored = new Map<number, Promise<unknown>>();
+      /** The batch's agreement records, stored once, before any of its workflows starts. */
+      const storeBatch = (offset: number) => {
+        if (!stored.has(offset)) {
+          const batch = rows.slice(offset, offset + BATCH);
+          stored.set(offset, db.query(
+            `INSERT INTO agreements (id, cycle_id, position_id, unit_id, phase)
+             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+             ON CONFLICT (id) DO NOTHING`,
+            [batch.map((p) => agreementId(cycle.organisation_id, cycle.year, p.id)), batch.map(() => cycleId), batch.map((p) => p.id), batch.map((p) => p.unit_id),
+              batch.map((p) => (p.parent_id === null || p.parent_id === rootId ? 'drafting' : 'waiting_superior'))],
+          ));
+        }
+        return stored.get(offset)!;
+      };
+      // Starts still missing per batch; progress advances over batches wholly started, in order.
+      const missing = new Map<number, number>();
+      for (let offset = resumeAt; offset < rows.length; offset += BATCH) missing.set(offset, Math.min(BATCH, rows.length - offset));
+      let reported = resumeAt;
+      let reporting: Promise<void> = Promise.resolve();
+      let reportFailure: unknown = null;
+      const reportProgress = () => {
+        let done = reported;
+        while (done < rows.length && missing.get(done) === 0) done = Math.min(done + BATCH, rows.length);
+        if (done === reported) return;
+        reported = done;
+        reporting = reporting
+          .then(async () => {
+            await db.query('UPDATE cycles SET started_count = GREATEST(started_count, $2) WHERE id = $1', [cycleId, done]);
+            ctx.heartbeat({ offset: done });
+          })
+          .catch((err) => {
+            reportFailure ??= err;
+          });
+      };
+      await inWindow(rows, resumeAt, FAN_OUT_CONCURRENCY, async (p, index) => {
+        const offset = resumeAt + Math.floor((index - resumeAt) / BATCH) * BATCH;
+        await storeBatch(offset);
+        const id = agreementId(cycle.organisation_id, cycle.year, p.id);
+        const input: AgreementInput = {
+          agreementId: id,
+          cycleId,
+          organisationId: cycle.organisation_id,
+          year: cycle.year,
+          positionId: p.id,
+          unitId: p.unit_id,
+          parentPositionId: p.parent_id,
+          childPositionIds: p.children,
+          escalationChain: p.escalation_chain,
+          opensAtOnce: p.parent_id === null || p.parent_id === rootId,
+        };
+        if (input.opensAtOnce) input.planIndicatorIds = planIndicatorIds;
+        try {
+          await client.workflow.start('agreementWorkflow', {
+            workflowId: id,
+            taskQueue,
+            args: [input],
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            typedSearchAttributes: [
+              { key: OrgKey, value: cycle.organisation_id },
+              { key: YearKey, value: cycle.year },
+              { key: UnitKey, value: p.unit_id ?? '-' },
+              { key: PhaseKey, value: input.opensAtOnce ? 'drafting' : 'waiting_superior' },
+            ],
+          });
+        } catch (err) {
+          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err; // closed already: fine
+        }
+        missing.set(offset, missing.get(offset)! - 1);
+        reportProgress();
+      });
+      await reporting;
+      if (reportFailure) throw reportFailure;
       await db.query(`UPDATE cycles SET status = 'running', started_count = $2 WHERE id = $1`, [cycleId, rows.length]);
       return { started: rows.length };
     },

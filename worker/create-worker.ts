@@ -8,12 +8,26 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
 /** Workflows are bundled once per process (about a second). */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietBundlerLogger });
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: require.resolve('../workflows'),
+    logger: quietBundlerLogger,
+    // libraries shared by all workflows of a V8 context instead of evaluated once per workflow
+    preloadModules: [require.resolve('./shared-workflow-modules')],
+  });
   return bundle;
 }
 
 const noop = () => {};
 const quietBundlerLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: (m: string) => console.error(m), log: noop } as any;
+
+/**
+ * Workflows kept in the worker's cache. A cached PK workflow costs the worker about half a MB
+ * (measured; over 1 MB before zod was shared, see shared-workflow-modules.ts), and the SDK's
+ * default scales with the heap, not with that; an evicted PK replays its history (a few hundred
+ * events at most) on its next task. 250 kept a worker with 10,000 open PKs at 0.7 GB
+ * (`npm run bench -- memory`); set WORKER_MAX_CACHED_WORKFLOWS to trade memory for fewer replays.
+ */
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 250;
 
 export interface WorkerOptions {
   connection: NativeConnection;
@@ -30,7 +44,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     taskQueue: options.taskQueue,
     workflowBundle: await workflowBundle(),
     activities: createActivities(options.deps),
-    maxCachedWorkflows: options.maxCachedWorkflows,
+    maxCachedWorkflows: options.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS,
     maxConcurrentActivityTaskExecutions: 100,
     maxConcurrentLocalActivityExecutions: 100,
   });

@@ -1,0 +1,174 @@
+// Human actions through the API on the dev server: 50 officials at once sign (first and second
+// party) and report a quarter, each an HTTP request that runs a Workflow Update (signing renders
+// and signs the PDF in an activity before it answers). An official's first signature also issues
+// their key and certificate (enrolment), so it is reported apart from later signatures. The ceiling: a bare Update (no validator,
+// no activity) on an idle workflow on the same server from the same process, at the same
+// concurrency. The cycle is last year's, so every quarter is open. The officials move through the
+// organisation top down (a PK opens when its superior's is signed), each step taken by whoever it
+// awaits as soon as it is possible. Sizes: BENCH_ACTIONS_POSITIONS (400), BENCH_ACTIONS_CONCURRENCY (50).
+import { performance } from 'node:perf_hooks';
+import { mapConcurrently, quantile, round, sizeFrom, sleep, type BenchResult, type Row } from './support/results';
+import { cleanupAll, makeOrganisation, startApp, startCeilingWorker, startServers, type App } from './support/stack';
+import { bareUpdate, finishUpdate } from './workflows';
+
+const enc = encodeURIComponent;
+
+async function api(app: App, method: string, path: string, token: string, body?: unknown): Promise<{ status: number; ms: number; body: any }> {
+  const t0 = performance.now();
+  const res = await fetch(`${app.baseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  const ms = performance.now() - t0;
+  return { status: res.status, ms, body: text ? JSON.parse(text) : null };
+}
+
+export async function runHumanActions(): Promise<BenchResult> {
+  const positions = sizeFrom('BENCH_ACTIONS_POSITIONS', 400);
+  const concurrency = sizeFrom('BENCH_ACTIONS_CONCURRENCY', 50);
+  const started = new Date();
+  try {
+    const servers = await startServers();
+    const app = await startApp(servers);
+    const ceilingWorker = await startCeilingWorker(servers);
+    const year = new Date().getFullYear() - 1;
+    const org = await makeOrganisation(positions, 'kab-bench-actions', year);
+    const cycleId = `cycle:${org.organisation.id}:${year}`;
+    const post = await api(app, 'POST', '/api/cycles', app.tokens.admin, org);
+    if (post.status !== 201) throw new Error(`POST /api/cycles answered ${post.status}`);
+    while ((await app.db.query('SELECT status FROM cycles WHERE id = $1', [cycleId])).rows[0]?.status !== 'running') await sleep(250);
+
+    const byId = new Map<string, any>(org.positions.map((p: any) => [p.id, p]));
+    const root = org.positions.find((p: any) => !p.parent);
+    const tokenOf = (positionId: string) => app.tokens.official(byId.get(positionId).official.nip);
+    const pkOf = (positionId: string) => `pk:${org.organisation.id}:${year}:${positionId}`;
+    const contentOf = (id: string) => (id === root.id ? { objectives: org.plan.objectives, budget: [] } : org.drafts[id]);
+    const childrenOf = new Map<string, string[]>();
+    for (const p of org.positions) if (p.parent) childrenOf.set(p.parent, [...(childrenOf.get(p.parent) ?? []), p.id]);
+    const samples: Record<string, number[]> = { save: [], submit: [], approve: [], sign: [], 'sign:enrolment': [], report: [], verify: [] };
+    // An official's first signature also issues their certificate and key (enrolment); later ones only sign.
+    const enrolled = new Set<string>();
+    const sign = async (pk: string, positionId: string) => {
+      const nip = byId.get(positionId).official.nip;
+      const kind = enrolled.has(nip) ? 'sign' : 'sign:enrolment';
+      enrolled.add(nip);
+      await act(kind, 'POST', `${pk}/sign`, tokenOf(positionId), { passphrase: `frasa-rahasia-${nip}` });
+    };
+    const failures: string[] = [];
+
+    // Waiting for a phase reads the read model (PostgreSQL), not the workflow: a query per poll would
+    // load the server and the worker the benchmark measures.
+    async function until(id: string, phase: string): Promise<void> {
+      for (let i = 0; i < 6000; i++) {
+        const { rows } = await app.db.query('SELECT phase FROM agreements WHERE id = $1', [pkOf(id)]);
+        if (rows[0]?.phase === phase) return;
+        await sleep(50);
+      }
+      throw new Error(`${id} never reached ${phase}`);
+    }
+    async function act(kind: string, method: string, path: string, token: string, body?: unknown) {
+      let r = await api(app, method, path, token, body);
+      // the quarter opens just after the phase is published: a 409 wrong_quarter is only early
+      for (let i = 0; i < 100 && r.status === 409 && r.body?.code === 'wrong_quarter'; i++) {
+        await sleep(50);
+        r = await api(app, method, path, token, body);
+      }
+      if (r.status !== 200) failures.push(`${kind} ${path}: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
+      else samples[kind].push(r.ms);
+    }
+    /** One PK from drafting to its first quarter verified, each step by the person it awaits. */
+    async function carry(id: string): Promise<void> {
+      const pk = `/api/agreements/${enc(pkOf(id))}`;
+      const p = byId.get(id);
+      const isRoot = !p.parent;
+      const content = contentOf(id);
+      await until(id, 'drafting');
+      await act('save', 'PUT', `${pk}/draft`, tokenOf(id), content);
+      await act('submit', 'POST', `${pk}/submit`, tokenOf(id));
+      if (!isRoot) {
+        await until(id, 'review');
+        await act('approve', 'POST', `${pk}/review/approve`, tokenOf(p.parent));
+      }
+      await until(id, 'signing');
+      await sign(pk, id);
+      if (!isRoot) await sign(pk, p.parent);
+      await until(id, 'reporting');
+      const realizations = content.objectives.flatMap((o: any) => o.indicators).map((i: any) => ({ indicatorId: i.id, value: i.target }));
+      await act('report', 'POST', `${pk}/realizations/1`, tokenOf(id), { realizations, budgetSpent: content.budget.map((b: any) => Math.round(b.amount / 4)) });
+      if (!isRoot) await act('verify', 'POST', `${pk}/realizations/1/verify`, tokenOf(p.parent));
+    }
+
+    // 50 officials: a queue of PKs whose superior has signed; finishing one releases its children.
+    const t0 = performance.now();
+    const ready: string[] = [root.id];
+    let active = 0;
+    let done = 0;
+    await new Promise<void>((resolve, reject) => {
+      const pump = () => {
+        if (done === org.positions.length) return resolve();
+        while (active < concurrency && ready.length > 0) {
+          const id = ready.shift()!;
+          active++;
+          carry(id).then(() => {
+            active--;
+            done++;
+            ready.push(...(childrenOf.get(id) ?? []));
+            pump();
+          }, reject);
+        }
+      };
+      pump();
+    });
+    const actionsSeconds = (performance.now() - t0) / 1000;
+    console.log(`  ${org.positions.length} PKs signed and Q1 reported/verified through the API in ${actionsSeconds.toFixed(1)} s (${failures.length} failures)`);
+
+    // Ceiling: bare Updates on idle workflows, same concurrency, as many as the sign samples and more.
+    const idle = Array.from({ length: concurrency }, (_, i) => `bench-idle-${i}`);
+    await Promise.all(idle.map((workflowId) => app.client.workflow.start('benchIdleWorkflow', { workflowId, taskQueue: ceilingWorker.taskQueue, args: [] })));
+    const bare: number[] = [];
+    const count = Math.max(1000, samples.sign.length);
+    const warm = 100;
+    await mapConcurrently(Array.from({ length: count + warm }, (_, i) => i), concurrency, async (i) => {
+      const handle = app.client.workflow.getHandle(idle[i % concurrency]);
+      const s0 = performance.now();
+      await handle.executeUpdate(bareUpdate, { args: [i] });
+      if (i >= warm) bare.push(performance.now() - s0);
+    });
+    await Promise.all(idle.map((id) => app.client.workflow.getHandle(id).executeUpdate(finishUpdate)));
+
+    const p = (xs: number[], q: number) => round(quantile(xs, q), 1);
+    const bareP50 = p(bare, 0.5);
+    const bareP99 = p(bare, 0.99);
+    const rows: Row[] = [];
+    const label: Record<string, string> = { sign: 'sign (enrolled official)', 'sign:enrolment': "sign (official's first: key + certificate)", report: 'report a quarter' };
+    for (const kind of ['sign', 'sign:enrolment', 'report']) {
+      const xs = samples[kind];
+      rows.push({ figure: `${label[kind]} p50 (${xs.length} requests, ${concurrency} officials at once)`, value: p(xs, 0.5), unit: 'ms', ceiling: bareP50, ceilingLabel: 'bare Update p50', ratio: round(p(xs, 0.5) / bareP50, 2), ratioOf: 'p50 / bare p50' });
+      rows.push({ figure: `${label[kind]} p99`, value: p(xs, 0.99), unit: 'ms', ceiling: bareP99, ceilingLabel: 'bare Update p99', ratio: round(p(xs, 0.99) / bareP99, 2), ratioOf: 'p99 / bare p99' });
+    }
+    return {
+      name: 'human-actions',
+      startedAt: started.toISOString(),
+      seconds: round((Date.now() - started.getTime()) / 1000, 1),
+      params: { positions, concurrency, year },
+      rows,
+      details: {
+        latencyMs: Object.fromEntries(Object.entries({ ...samples, bareUpdate: bare }).map(([k, xs]) => [k, { n: xs.length, p50: p(xs, 0.5), p90: p(xs, 0.9), p99: p(xs, 0.99), max: p(xs, 1) }])),
+        actionsSeconds: round(actionsSeconds, 1),
+        failures: failures.slice(0, 20),
+        failureCount: failures.length,
+      },
+    };
+  } finally {
+    await cleanupAll();
+  }
+}
+
+if (require.main === module) {
+  runHumanActions().then((r) => console.log(JSON.stringify(r, null, 2)), (err) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,291 @@
+// The servers a benchmark runs against, all on 127.0.0.1 with throwaway data: an embedded
+// PostgreSQL and the Temporal CLI dev server (SQLite), then the worker and the API in this process
+// (or the worker as a child process, to measure its memory alone). Everything started is
+// registered for cleanup, which also runs on SIGINT/SIGTERM, so a benchmark leaves no orphans.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import type { Pool } from 'pg';
+import { loadConfig, type Config } from '../../config';
+import { createPool } from '../../db/pool';
+import { migrate } from '../../db/migrate';
+import { createLogger } from '../../logger';
+import { connectClient } from '../../worker/temporal';
+import { createWorker } from '../../worker/create-worker';
+import { createApp } from '../../api/app';
+import { createSigningDeps } from '../../activities/signing';
+import { startDevServer, stopProcess } from '../../scripts/dev-server';
+import { startEmbeddedPostgres } from '../../scripts/embedded-postgres';
+import { quietTemporalRuntime } from '../../test/support/stack';
+import { tokens } from '../../test/support/api-client';
+
+export const REPO_ROOT = resolve(__dirname, '..', '..');
+export const SECRET = 'bench-secret-0123456789abcdef';
+
+// ----- cleanup ------------------------------------------------------------------------------------
+const cleanups: Array<() => Promise<unknown> | unknown> = [];
+/** Registers something to stop; runs last-registered first. Returns a function that runs it now. */
+export function onCleanup(fn: () => Promise<unknown> | unknown): () => Promise<void> {
+  let done = false;
+  const once = async () => {
+    if (done) return;
+    done = true;
+    const i = cleanups.indexOf(once);
+    if (i >= 0) cleanups.splice(i, 1);
+    await fn();
+  };
+  cleanups.push(once);
+  return once;
+}
+export async function cleanupAll(): Promise<void> {
+  while (cleanups.length > 0) {
+    const fn = cleanups[cleanups.length - 1];
+    try {
+      await fn();
+    } catch (err) {
+      console.error('cleanup failed:', (err as Error).message);
+      cleanups.splice(cleanups.indexOf(fn), 1);
+    }
+  }
+}
+// A request the load generator abandoned can still be waiting on a Temporal call when the stack
+// stops; its client retry then finds the connection closed and throws from a timer. That is the
+// benchmark shutting down under it, not a failure of the figures: note it and carry on stopping.
+process.on('uncaughtException', (err) => {
+  if (/Channel has been shut down/.test(err?.message ?? '')) {
+    console.error('  (a request abandoned at shutdown found the Temporal connection closed)');
+    return;
+  }
+  console.error(err);
+  void cleanupAll().finally(() => process.exit(1));
+});
+let signalled = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (signalled) process.exit(130);
+    signalled = true;
+    console.error(`\n${signal}: stopping everything the benchmark started…`);
+    void cleanupAll().finally(() => process.exit(130));
+  });
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createNetServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+// ----- servers ------------------------------------------------------------------------------------
+export interface Servers {
+  dir: string;
+  databaseUrl: string;
+  temporalAddress: string;
+  temporalPid: number;
+  postgresPort: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * PostgreSQL and the Temporal dev server. SQLite runs with WAL and synchronous=OFF (as the tests
+ * do) unless BENCH_SQLITE=durable, which is `npm start`'s setting.
+ */
+export async function startServers(): Promise<Servers> {
+  const dir = mkdtempSync(join(tmpdir(), 'kinerja-bench-'));
+  const removeDir = onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+  const [pgPort, temporalPort] = [await freePort(), await freePort()];
+  const pg = await startEmbeddedPostgres(join(dir, 'postgres'), pgPort);
+  const stopPg = onCleanup(() => pg.stop());
+  const temporal = await startDevServer({ dbFile: join(dir, 'temporal.db'), port: temporalPort, uiPort: null, fast: process.env.BENCH_SQLITE !== 'durable' });
+  const stopTemporal = onCleanup(() => temporal.stop());
+  const pool = createPool(pg.url, 1);
+  await migrate(pool);
+  await pool.end();
+  return {
+    dir, databaseUrl: pg.url, temporalAddress: temporal.address, temporalPid: temporal.process.pid!, postgresPort: pgPort,
+    async stop() {
+      await stopTemporal();
+      await stopPg();
+      await removeDir();
+    },
+  };
+}
+
+export function benchConfig(servers: Servers, taskQueue = 'kinerja-bench'): Config {
+  return loadConfig({
+    DATABASE_URL: servers.databaseUrl,
+    TEMPORAL_ADDRESS: servers.temporalAddress,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    KINERJA_SECRET: SECRET,
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+  });
+}
+
+// ----- worker and API in this process ---------------------------------------------------------------
+export interface App {
+  config: Config;
+  db: Pool;
+  client: Client;
+  baseUrl: string;
+  tokens: ReturnType<typeof tokens>;
+  worker: Worker | null;
+  stop(): Promise<void>;
+}
+
+export async function startApp(servers: Servers, options: { worker?: boolean; maxCachedWorkflows?: number; dbPool?: number } = {}): Promise<App> {
+  quietTemporalRuntime();
+  const config = benchConfig(servers);
+  const logger = createLogger('bench', 'silent');
+  const db = createPool(config.DATABASE_URL, options.dbPool ?? 20);
+  const client = await connectClient(config);
+  let worker: Worker | null = null;
+  let running: Promise<void> | null = null;
+  let connection: NativeConnection | null = null;
+  if (options.worker !== false) {
+    connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+    worker = await createWorker({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      maxCachedWorkflows: options.maxCachedWorkflows ?? (process.env.BENCH_WORKER_CACHE ? Number(process.env.BENCH_WORKER_CACHE) : config.WORKER_MAX_CACHED_WORKFLOWS),
+      deps: {
+        db, client, taskQueue: config.TEMPORAL_TASK_QUEUE, publicUrl: config.publicUrl, secret: config.KINERJA_SECRET,
+        clock: () => new Date(), logger, signing: await createSigningDeps(db, config),
+      },
+    });
+    running = worker.run();
+  }
+  const app = createApp({ db, temporal: client, config, logger });
+  const server: Server = await new Promise((ok) => {
+    const s = app.listen(0, '127.0.0.1', () => ok(s));
+  });
+  server.keepAliveTimeout = 60_000;
+  const { port } = server.address() as { port: number };
+  const stop = onCleanup(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    if (worker && worker.getState() === 'RUNNING') worker.shutdown();
+    await running;
+    await connection?.close();
+    await client.connection.close();
+    await db.end();
+  });
+  return { config, db, client, worker, baseUrl: `http://127.0.0.1:${port}`, tokens: tokens(SECRET), stop };
+}
+
+// ----- the ceiling's own workflows ----------------------------------------------------------------
+/** A worker for bench/workflows.ts (an empty workflow, an idle one with a bare update) on its own queue. */
+export async function startCeilingWorker(servers: Servers, taskQueue = 'bench-ceiling'): Promise<{ taskQueue: string; stop(): Promise<void> }> {
+  quietTemporalRuntime();
+  const connection = await NativeConnection.connect({ address: servers.temporalAddress });
+  const worker = await Worker.create({
+    connection,
+    taskQueue,
+    workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as any }),
+  });
+  const running = worker.run();
+  const stop = onCleanup(async () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await running;
+    await connection.close();
+  });
+  return { taskQueue, stop };
+}
+
+// ----- the worker as a child process (memory) -----------------------------------------------------
+export function spawnWorker(servers: Servers, env: Record<string, string> = {}): { child: ChildProcess; stop(): Promise<void> } {
+  const config = benchConfig(servers);
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'worker', 'main.ts')], {
+    cwd: REPO_ROOT,
+    env: {
+      PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '',
+      DATABASE_URL: config.DATABASE_URL, TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE: config.TEMPORAL_TASK_QUEUE,
+      KINERJA_SECRET: SECRET, LOG_LEVEL: 'warn', KINERJA_SUPERVISOR_PID: String(process.pid), DELIVERY_POLL_MS: '600000', ...env,
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const stop = onCleanup(() => stopProcess(child, 20_000));
+  return { child, stop };
+}
+
+/** Resident set size of a process in bytes (Linux). */
+export async function rssOf(pid: number): Promise<number> {
+  const { readFileSync } = await import('node:fs');
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = /VmRSS:\s+(\d+)\s+kB/.exec(status);
+  return kb ? Number(kb[1]) * 1024 : NaN;
+}
+
+/** An organisation from the shared generator (../shared/tools/make-organisation.mjs next to the repo). */
+export async function makeOrganisation(positions: number, orgId: string, year: number): Promise<any> {
+  const { execFileSync } = await import('node:child_process');
+  const tool = resolve(REPO_ROOT, '..', 'shared', 'tools', 'make-organisation.mjs');
+  const org = JSON.parse(execFileSync(process.execPath, [tool, '--positions', String(positions), '--year', String(year)], { encoding: 'utf8', maxBuffer: 1 << 30 }));
+  org.organisation.id = orgId;
+  const root = org.positions.find((p: any) => !p.parent);
+  // the head of the region is not a civil servant and has no NIP; give one so they can log in
+  if (root && !root.official.nip) root.official.nip = '196501011990011001';
+  // The generator numbers officials modulo 1,000 in the NIP's last three digits, so a large
+  // organisation repeats some NIPs (which the import rightly rejects): give a repeat the next free
+  // number with the same birth and appointment dates.
+  const seen = new Set<string>();
+  for (const p of org.positions) {
+    let nip: string | undefined = p.official.nip;
+    if (!nip) continue;
+    for (let serial = Number(nip.slice(15)); seen.has(nip); serial = (serial + 1) % 1000) nip = `${nip.slice(0, 15)}${String(serial).padStart(3, '0')}`;
+    seen.add(nip);
+    p.official.nip = nip;
+  }
+  return org;
+}
+
+/** CPU seconds (user + system) a process has used so far (Linux, clock ticks of 1/100 s). */
+export function cpuSecondsOf(pid: number): number {
+  const { readFileSync } = require('node:fs') as typeof import('node:fs');
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU seconds used by the Temporal server, this process and PostgreSQL (all its processes) during `fn`. */
+export async function withCpu<T>(servers: Servers, fn: () => Promise<T>): Promise<{ value: T; cpu: { temporal: number; node: number; postgres: number; wall: number } }> {
+  const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
+  const pgrep = (args: string[]) => {
+    try {
+      return execFileSync('pgrep', args, { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+    } catch {
+      return [];
+    }
+  };
+  // the postmaster and its children (backends come and go: those that ended during `fn` are missed)
+  const pgCpu = () => {
+    const master = pgrep(['-f', `postgres -D ${servers.dir}`]);
+    const pids = [...master, ...master.flatMap((m) => pgrep(['-P', String(m)]))];
+    return new Map(pids.map((p) => { try { return [p, cpuSecondsOf(p)] as const; } catch { return [p, 0] as const; } }));
+  };
+  const pg0 = pgCpu();
+  const t0 = { temporal: cpuSecondsOf(servers.temporalPid), node: cpuSecondsOf(process.pid), wall: Date.now() };
+  const value = await fn();
+  let postgres = 0;
+  for (const [pid, cpu] of pgCpu()) postgres += cpu - (pg0.get(pid) ?? 0);
+  return {
+    value,
+    cpu: {
+      temporal: round2(cpuSecondsOf(servers.temporalPid) - t0.temporal),
+      node: round2(cpuSecondsOf(process.pid) - t0.node),
+      postgres: round2(postgres),
+      wall: round2((Date.now() - t0.wall) / 1000),
+    },
+  };
+}
+const round2 = (x: number) => Math.round(x * 100) / 100;

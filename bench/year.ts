@@ -1,0 +1,211 @@
+// A year on the time-skipping server: N PKs (default 1,000) drafted, reviewed and signed top down,
+// one in ten revised (PK Perubahan, re-signed) after the first quarter, four quarters reported and
+// verified, evaluated and closed, with the real activities and PostgreSQL. Reports the wall time
+// and, per PK, its history over every run (events and bytes; goal ≤ 300 events, ≤ 256 KiB). The
+// ceiling: bare Updates on an idle workflow on the same server, as many as the year needed, at the
+// same concurrency. Sizes: BENCH_YEAR_PKS (1,000), BENCH_YEAR_CONCURRENCY (32).
+import { performance } from 'node:perf_hooks';
+import { temporal } from '@temporalio/proto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { mapConcurrently, quantile, round, sizeFrom, sleep, type BenchResult } from './support/results';
+import { cleanupAll, freePort, makeOrganisation, onCleanup, SECRET } from './support/stack';
+import { startEmbeddedPostgres } from '../scripts/embedded-postgres';
+import { resolveTestServer } from '../scripts/temporal-binaries';
+import { createPool } from '../db/pool';
+import { migrate } from '../db/migrate';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  approveDraftUpdate, evaluateUpdate, reportRealizationUpdate, saveDraftUpdate, signUpdate, startRevisionUpdate, stateQuery,
+  submitDraftUpdate, verifyRealizationUpdate, type Actor, type AgreementState,
+} from '../workflows/messages';
+import type { Quarter } from '../domain/types';
+import { bareUpdate, finishUpdate } from './workflows';
+
+export async function runYear(): Promise<BenchResult> {
+  const n = sizeFrom('BENCH_YEAR_PKS', 1_000);
+  const concurrency = sizeFrom('BENCH_YEAR_CONCURRENCY', 32);
+  const started = new Date();
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'kinerja-bench-year-'));
+    onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+    const pg = await startEmbeddedPostgres(join(dir, 'postgres'), await freePort());
+    onCleanup(() => pg.stop());
+    process.env.DATABASE_URL = pg.url;
+    process.env.KINERJA_SECRET = SECRET;
+    process.env.TEMPORAL_TEST_SERVER_PATH = resolveTestServer();
+    const pool = createPool(pg.url, 1);
+    await migrate(pool);
+    await pool.end();
+    // The lifecycle tests' helpers: a worker with the real activities on the Java time-skipping server.
+    const { startLifecycle, startTestCycle, agreementDriver, official, evaluator, sealed, passphraseOf } = await import('../test/support/time-skipping');
+    const l = await startLifecycle();
+    onCleanup(() => l.stop());
+    const ceilingWorker = await Worker.create({
+      connection: l.env.nativeConnection,
+      taskQueue: 'bench-ceiling',
+      workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as any }),
+    });
+    const ceilingRunning = ceilingWorker.run();
+    onCleanup(async () => {
+      if (ceilingWorker.getState() === 'RUNNING') ceilingWorker.shutdown();
+      await ceilingRunning;
+    });
+
+    const year = new Date().getFullYear() + 1;
+    const org = await makeOrganisation(n, 'kab-bench-year', year);
+    const root = org.positions.find((p: any) => !p.parent);
+    const contentOf = (id: string) => (id === root.id ? { objectives: org.plan.objectives, budget: [] } : org.drafts[id]);
+    const t0 = performance.now();
+    await startTestCycle(l, org);
+    const startSeconds = (performance.now() - t0) / 1000;
+    const d = agreementDriver(l, org);
+    let updates = 0;
+    const handle = (id: string) => d.handle(id);
+    const update = async (id: string, def: any, arg: unknown) => {
+      updates++;
+      return handle(id).executeUpdate(def, { args: [arg] });
+    };
+    const state = (id: string): Promise<AgreementState> => d.state(id);
+    async function until(id: string, ok: (s: AgreementState) => boolean): Promise<AgreementState> {
+      for (let i = 0; i < 6000; i++) {
+        const s = await state(id);
+        if (ok(s)) return s;
+        await sleep(25);
+      }
+      throw new Error(`${id} stuck: ${JSON.stringify(await state(id)).slice(0, 300)}`);
+    }
+    const byId = new Map<string, any>(org.positions.map((p: any) => [p.id, p]));
+    async function signOff(id: string, content: any) {
+      const p = byId.get(id);
+      const first: Actor = official(org, id);
+      const second: Actor | null = p.parent ? official(org, p.parent) : null;
+      await until(id, (s) => s.phase === 'drafting');
+      await update(id, saveDraftUpdate, { actor: first, content });
+      await update(id, submitDraftUpdate, { actor: first });
+      if (second) {
+        await until(id, (s) => s.phase === 'review');
+        await update(id, approveDraftUpdate, { actor: second });
+      }
+      await until(id, (s) => s.phase === 'signing');
+      await update(id, signUpdate, { actor: first, passphrase: sealed(l, passphraseOf(first)) });
+      if (second) await update(id, signUpdate, { actor: second, passphrase: sealed(l, passphraseOf(second)) });
+      await until(id, (s) => s.phase === 'reporting' && s.revision === null);
+    }
+    async function reportQuarter(id: string, q: Quarter, content: any) {
+      const p = byId.get(id);
+      await until(id, (s) => s.quarters[q - 1].status === 'open');
+      const realizations = content.objectives.flatMap((o: any) => o.indicators).map((i: any) => ({ indicatorId: i.id, value: i.target }));
+      await update(id, reportRealizationUpdate, { actor: official(org, id), quarter: q, realizations, budgetSpent: content.budget.map((b: any) => Math.round(b.amount / 4)) });
+      if (p.parent) await update(id, verifyRealizationUpdate, { actor: official(org, p.parent), quarter: q });
+      await until(id, (s) => s.quarters[q - 1].status === 'verified');
+    }
+
+    // Signing, top down: a PK opens when its superior's is signed.
+    const depthOf = (id: string): number => (byId.get(id).parent ? 1 + depthOf(byId.get(id).parent) : 0);
+    const ids: string[] = org.positions.map((p: any) => p.id);
+    const maxDepth = Math.max(...ids.map(depthOf));
+    const phaseSeconds: Record<string, number> = {};
+    let mark = performance.now();
+    const lap = (name: string) => {
+      phaseSeconds[name] = round((performance.now() - mark) / 1000, 1);
+      mark = performance.now();
+      console.log(`  ${name}: ${phaseSeconds[name]} s`);
+    };
+    for (let depth = 0; depth <= maxDepth; depth++) {
+      await mapConcurrently(ids.filter((id) => depthOf(id) === depth), concurrency, (id) => signOff(id, contentOf(id)));
+    }
+    lap('drafted, reviewed, signed');
+    const revised = ids.filter((_, i) => i % 10 === 5);
+    const revisedContent = new Map<string, any>();
+    for (const q of [1, 2, 3, 4] as const) {
+      await d.advanceTo(d.afterQuarter(q));
+      await mapConcurrently(ids, concurrency, (id) => reportQuarter(id, q, revisedContent.get(id) ?? contentOf(id)));
+      if (q === 1) {
+        // PK Perubahan (budget) for one PK in ten, drafted again, reviewed and re-signed
+        await mapConcurrently(revised, concurrency, async (id) => {
+          const content = contentOf(id);
+          const next = { ...content, budget: [...content.budget, { program: 'Program Penanganan Stunting Terpadu', amount: 750_000_000 }] };
+          revisedContent.set(id, next);
+          await update(id, startRevisionUpdate, { actor: official(org, id), reason: 'budget', note: 'APBD Perubahan' });
+          await signOff(id, next);
+        });
+      }
+      lap(`quarter ${q}${q === 1 ? ' and revisions' : ''}`);
+    }
+    await mapConcurrently(ids, concurrency, async (id) => {
+      await until(id, (s) => s.phase === 'evaluation' && s.evaluation !== null);
+      await update(id, evaluateUpdate, { actor: evaluator, adjustments: [], close: true });
+      await until(id, (s) => s.phase === 'closed');
+    });
+    lap('evaluated and closed');
+    const yearSeconds = (performance.now() - t0) / 1000;
+
+    // History of every PK, over every run (continue-as-new), as Temporal stores it (protobuf bytes).
+    const perPk: Array<{ id: string; revised: boolean; events: number; bytes: number; runs: number }> = [];
+    const revisedSet = new Set(revised);
+    await mapConcurrently(ids, 16, async (id) => {
+      let events = 0;
+      let bytes = 0;
+      let runs = 0;
+      for (let runId: string | undefined = (await handle(id).describe()).runId; runId; ) {
+        const history = await l.env.client.workflow.getHandle(d.handle(id).workflowId, runId).fetchHistory();
+        events += history.events?.length ?? 0;
+        bytes += temporal.api.history.v1.History.encode(history as any).finish().length;
+        runs++;
+        runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
+      }
+      perPk.push({ id, revised: revisedSet.has(id), events, bytes, runs });
+    });
+    const closed = (await l.db.query(`SELECT count(*)::int AS n FROM agreements WHERE cycle_id = $1 AND phase = 'closed'`, [`cycle:${org.organisation.id}:${year}`])).rows[0].n;
+
+    // Ceiling: as many bare Updates as the year made, on idle workflows, same concurrency.
+    const idle = Array.from({ length: concurrency }, (_, i) => `bench-idle-${i}`);
+    await Promise.all(idle.map((workflowId) => l.env.client.workflow.start('benchIdleWorkflow', { workflowId, taskQueue: 'bench-ceiling', args: [] })));
+    const c0 = performance.now();
+    await mapConcurrently(Array.from({ length: updates }, (_, i) => i), concurrency, async (i) => {
+      await l.env.client.workflow.getHandle(idle[i % concurrency]).executeUpdate(bareUpdate, { args: [i] });
+    });
+    const ceilingSeconds = (performance.now() - c0) / 1000;
+    await Promise.all(idle.map((id) => l.env.client.workflow.getHandle(id).executeUpdate(finishUpdate)));
+
+    const stat = (xs: number[]) => ({ median: quantile(xs, 0.5), p95: quantile(xs, 0.95), max: Math.max(...xs) });
+    const events = stat(perPk.map((x) => x.events));
+    const kib = stat(perPk.map((x) => x.bytes / 1024));
+    const revisedEvents = stat(perPk.filter((x) => x.revised).map((x) => x.events));
+    const revisedKib = stat(perPk.filter((x) => x.revised).map((x) => x.bytes / 1024));
+    console.log(`  ${n} PKs (${closed} closed) in ${yearSeconds.toFixed(0)} s; ${updates} updates; ceiling ${ceilingSeconds.toFixed(1)} s`);
+    return {
+      name: 'year',
+      startedAt: started.toISOString(),
+      seconds: round((Date.now() - started.getTime()) / 1000, 1),
+      params: { pks: n, concurrency, revised: revised.length, server: 'Java time-skipping test server' },
+      rows: [
+        { figure: `wall time, ${n.toLocaleString('en-US')} PKs through a year`, value: round(yearSeconds, 1), unit: 's', ceiling: round(ceilingSeconds, 1), ceilingLabel: `${updates.toLocaleString('en-US')} bare Updates`, ratio: round(yearSeconds / ceilingSeconds, 2), ratioOf: 'time / ceiling time' },
+        { figure: 'history events per PK, median (max)', value: events.median, unit: `events (max ${events.max})`, goal: '≤ 300', met: events.max <= 300 },
+        { figure: 'history events per revised PK, median (max)', value: revisedEvents.median, unit: `events (max ${revisedEvents.max})`, goal: '≤ 300', met: revisedEvents.max <= 300 },
+        { figure: 'history size per PK, median (max)', value: round(kib.median, 1), unit: `KiB (max ${round(kib.max, 1)})`, goal: '≤ 256 KiB', met: kib.max <= 256 },
+        { figure: 'history size per revised PK, median (max)', value: round(revisedKib.median, 1), unit: `KiB (max ${round(revisedKib.max, 1)})`, goal: '≤ 256 KiB', met: revisedKib.max <= 256 },
+      ],
+      details: {
+        yearSeconds: round(yearSeconds, 1), cycleStartSeconds: round(startSeconds, 1), phaseSeconds, updates, closed,
+        ceilingSeconds: round(ceilingSeconds, 1),
+        historyEvents: { all: events, revised: revisedEvents },
+        historyKiB: { all: { median: round(kib.median, 1), p95: round(kib.p95, 1), max: round(kib.max, 1) }, revised: { median: round(revisedKib.median, 1), p95: round(revisedKib.p95, 1), max: round(revisedKib.max, 1) } },
+        runsPerPk: stat(perPk.map((x) => x.runs)),
+        extrapolatedSecondsFor1000: n < 1000 ? round((yearSeconds * 1000) / n, 0) : undefined,
+      },
+    };
+  } finally {
+    await cleanupAll();
+  }
+}
+
+if (require.main === module) {
+  runYear().then((r) => console.log(JSON.stringify(r, null, 2)), (err) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}

@@ -1,7 +1,8 @@
 // The organisation's local certificate authority and the certificates it issues to officials.
 // Certificates are built with node-forge; every RSA operation (key generation, signing the
 // certificate) runs in Node's native crypto.
-import { generateKeyPairSync, privateEncrypt, randomBytes, X509Certificate, constants, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
+import { generateKeyPair, privateEncrypt, randomBytes, X509Certificate, constants, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 import { SigningError } from './errors';
 import { DEFAULT_SCRYPT, openPrivateKey, sealPrivateKey, type ScryptParams } from './key-encryption';
@@ -45,8 +46,11 @@ function nativeSha256Signer(key: KeyObject): { sign(md: forge.md.MessageDigest):
   };
 }
 
-function newKeyPair(): { privateKey: KeyObject; publicKeyPem: string } {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const generateRsaKeyPair = promisify(generateKeyPair);
+
+/** RSA-2048 in libuv's thread pool: the ~100 ms it takes must not stall a worker's other tasks. */
+async function newKeyPair(): Promise<{ privateKey: KeyObject; publicKeyPem: string }> {
+  const { privateKey, publicKey } = await generateRsaKeyPair('rsa', { modulusLength: 2048 });
   return { privateKey, publicKeyPem: publicKey.export({ format: 'pem', type: 'spki' }).toString() };
 }
 
@@ -105,7 +109,7 @@ export async function createLocalCa(options: CreateLocalCaOptions): Promise<Loca
 }
 
 async function newCa(options: CreateLocalCaOptions): Promise<StoredCa> {
-  const { privateKey, publicKeyPem } = newKeyPair();
+  const { privateKey, publicKeyPem } = await newKeyPair();
   const name = nameAttributes({
     commonName: options.commonName ?? `Otoritas Sertifikat ${options.organisation.name}`,
     organisation: options.organisation.name,
@@ -149,7 +153,7 @@ export interface IssueCertificateOptions {
 export async function issueOfficialCertificate(options: IssueCertificateOptions): Promise<StoredCredential> {
   const signerId = options.official.signerId ?? options.official.nip;
   if (!signerId) throw new SigningError('UnknownSigner', 'An official without NIP needs an explicit signerId');
-  const { privateKey, publicKeyPem } = newKeyPair();
+  const { privateKey, publicKeyPem } = await newKeyPair();
   const caCert = forge.pki.certificateFromPem(options.ca.certificatePem);
   const notBefore = new Date((options.now ?? new Date()).getTime() - 60_000);
   const certificatePem = makeCertificate({

@@ -144,20 +144,22 @@ export async function runYear(): Promise<BenchResult> {
     const yearSeconds = (performance.now() - t0) / 1000;
 
     // History of every PK, over every run (continue-as-new), as Temporal stores it (protobuf bytes).
-    const perPk: Array<{ id: string; revised: boolean; events: number; bytes: number; runs: number }> = [];
+    const perPk: Array<{ id: string; revised: boolean; events: number; bytes: number; runs: number; largestRun: number }> = [];
     const revisedSet = new Set(revised);
     await mapConcurrently(ids, 16, async (id) => {
       let events = 0;
       let bytes = 0;
       let runs = 0;
+      let largestRun = 0;
       for (let runId: string | undefined = (await handle(id).describe()).runId; runId; ) {
         const history = await l.env.client.workflow.getHandle(d.handle(id).workflowId, runId).fetchHistory();
         events += history.events?.length ?? 0;
+        largestRun = Math.max(largestRun, history.events?.length ?? 0);
         bytes += temporal.api.history.v1.History.encode(history as any).finish().length;
         runs++;
         runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
       }
-      perPk.push({ id, revised: revisedSet.has(id), events, bytes, runs });
+      perPk.push({ id, revised: revisedSet.has(id), events, bytes, runs, largestRun });
     });
     const closed = (await l.db.query(`SELECT count(*)::int AS n FROM agreements WHERE cycle_id = $1 AND phase = 'closed'`, [`cycle:${org.organisation.id}:${year}`])).rows[0].n;
 
@@ -175,6 +177,7 @@ export async function runYear(): Promise<BenchResult> {
     const events = stat(perPk.map((x) => x.events));
     const kib = stat(perPk.map((x) => x.bytes / 1024));
     const revisedEvents = stat(perPk.filter((x) => x.revised).map((x) => x.events));
+    const largestRun = stat(perPk.map((x) => x.largestRun));
     const revisedKib = stat(perPk.filter((x) => x.revised).map((x) => x.bytes / 1024));
     console.log(`  ${n} PKs (${closed} closed) in ${yearSeconds.toFixed(0)} s; ${updates} updates; ceiling ${ceilingSeconds.toFixed(1)} s`);
     return {
@@ -184,8 +187,10 @@ export async function runYear(): Promise<BenchResult> {
       params: { pks: n, concurrency, revised: revised.length, server: 'Java time-skipping test server' },
       rows: [
         { figure: `wall time, ${n.toLocaleString('en-US')} PKs through a year`, value: round(yearSeconds, 1), unit: 's', ceiling: round(ceilingSeconds, 1), ceilingLabel: `${updates.toLocaleString('en-US')} bare Updates`, ratio: round(yearSeconds / ceilingSeconds, 2), ratioOf: 'time / ceiling time' },
-        { figure: 'history events per PK, median (max)', value: events.median, unit: `events (max ${events.max})`, goal: '≤ 300', met: events.max <= 300 },
-        { figure: 'history events per revised PK, median (max)', value: revisedEvents.median, unit: `events (max ${revisedEvents.max})`, goal: '≤ 300', met: revisedEvents.max <= 300 },
+        // what Temporal replays and keeps per execution: continue-as-new keeps each run under 300
+        { figure: 'history events of one run (continue-as-new), median (max)', value: largestRun.median, unit: `events (max ${largestRun.max})`, goal: '≤ 300', met: largestRun.max <= 300 },
+        { figure: 'history events per PK, all runs, median (max)', value: events.median, unit: `events (max ${events.max})`, goal: '≤ 300', met: events.max <= 300 },
+        { figure: 'history events per revised PK, all runs, median (max)', value: revisedEvents.median, unit: `events (max ${revisedEvents.max})`, goal: '≤ 300', met: revisedEvents.max <= 300 },
         { figure: 'history size per PK, median (max)', value: round(kib.median, 1), unit: `KiB (max ${round(kib.max, 1)})`, goal: '≤ 256 KiB', met: kib.max <= 256 },
         { figure: 'history size per revised PK, median (max)', value: round(revisedKib.median, 1), unit: `KiB (max ${round(revisedKib.max, 1)})`, goal: '≤ 256 KiB', met: revisedKib.max <= 256 },
       ],

@@ -117,6 +117,8 @@ export function createFanOutActivities({ db, client, taskQueue }: ActivityDeps) 
             taskQueue,
             args: [input],
             workflowIdConflictPolicy: 'USE_EXISTING',
+            // a PK that has run its year is never started again by a repeated fan-out
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
             typedSearchAttributes: [
               { key: OrgKey, value: cycle.organisation_id },
               { key: YearKey, value: cycle.year },

@@ -6,6 +6,7 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -120,6 +121,8 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
     summary: () => summary(),
     record: (args) => store.record(args),
   });
+  /** An Update returns once its change is written (histories recorded before this waited for nothing). */
+  const settled = () => (patched('update-returns-after-write') ? journal.settled() : Promise.resolve());
   /** Queue an audit entry; the main flow writes it with the next transition. */
   const audit = (action: string, actor: Actor | null, data: Record<string, unknown> = {}) =>
     journal.note(action, actor, { version: s.version, ...data });
@@ -172,6 +175,7 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
     async ({ actor }) => {
       s.draftSubmitted = true;
       audit('draft.submitted', actor, { contentHash: s.draftHash });
+      await settled();
       return s;
     },
     {
@@ -189,6 +193,7 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
     async ({ actor }) => {
       s.draftApproved = true;
       audit('draft.approved', actor, { contentHash: s.draftHash });
+      await settled();
       return s;
     },
     { validator: ({ actor }) => (requireSecondParty(actor), requirePhase('review')) },
@@ -199,6 +204,7 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
       s.draftSubmitted = false;
       s.returnedReason = reason;
       audit('draft.returned', actor, { reason });
+      await settled();
       return s;
     },
     {
@@ -232,6 +238,7 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
         });
         currentVersion().signatures.push(signature);
         audit('document.signed', actor, { party, documentId: signature.documentId, sha256: signature.sha256 });
+        await settled();
         return signature;
       } finally {
         signingBusy = false;
@@ -265,6 +272,7 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
       qs.reportedAt = nowIso();
       qs.returnedReason = undefined;
       audit('realization.reported', actor, { quarter });
+      await settled();
       return qs;
     },
     {
@@ -293,6 +301,7 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
       qs.status = 'verified';
       qs.verifiedAt = nowIso();
       audit('realization.verified', actor, { quarter });
+      await settled();
       return qs;
     },
     { validator: ({ actor, quarter }) => verifierValidator(actor, quarter) },
@@ -304,6 +313,7 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
       qs.status = 'open';
       qs.returnedReason = reason;
       audit('realization.returned', actor, { quarter, reason });
+      await settled();
       return qs;
     },
     {
@@ -326,6 +336,7 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
         at: nowIso(),
       });
       audit(close ? 'evaluation.closed' : 'evaluation.adjusted', actor, { adjustments, score: s.evaluation.score });
+      await settled();
       return s.evaluation;
     },
     {
@@ -352,6 +363,7 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
       await store.copyDraft({ agreementId: input.agreementId, fromVersion: s.version - 1, toVersion: s.version });
       s.phase = 'drafting';
       audit('revision.started', actor, { reason, note });
+      await settled();
       return s;
     },
     {
@@ -369,6 +381,7 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
       s.deadline!.dueAt = new Date(dueAt).toISOString();
       deadlineRevision++;
       audit('deadline.extended', actor, { item: s.deadline!.item, dueAt, reason });
+      await settled();
       return s.deadline!;
     },
     {
@@ -489,7 +502,11 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
       const opensAt = Date.parse(schedule.quarterEnds[q - 1]);
       if (opensAt > now() && workflowInfo().historyLength > QUIET_LIMIT) await carryOn();
       await journal.flush();
-      if (opensAt > now()) await condition(revising, opensAt - now());
+      while (opensAt > now() && !revising()) {
+        // a handler's change is written at once, even while the quarter runs
+        if (!(await condition(() => revising() || journal.dirty(), opensAt - now()))) break;
+        await journal.flush();
+      }
       if (revising()) return;
       next.status = 'open';
       audit('realization.opened', null, { quarter: q });
@@ -513,12 +530,17 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
     enter('closed');
   }
 
-  /** Continue as new with the state carried over, once in-flight handlers are done and all is written. */
-  async function carryOn(): Promise<never> {
+  /** Until every handler is done and everything is written (handlers wait for the write). */
+  async function drain(): Promise<void> {
     while (!allHandlersFinished() || journal.dirty()) {
-      await condition(allHandlersFinished);
+      await condition(() => allHandlersFinished() || journal.dirty());
       await journal.flush();
     }
+  }
+
+  /** Continue as new with the state carried over, once in-flight handlers are done and all is written. */
+  async function carryOn(): Promise<never> {
+    await drain();
     return continueAsNew<typeof agreementWorkflow>({ ...input, carried: s, carriedSchedule: schedule });
   }
 
@@ -548,7 +570,6 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
     await phases[s.phase]();
     if (workflowInfo().historyLength > HARD_LIMIT || workflowInfo().continueAsNewSuggested) await carryOn();
   }
-  await condition(allHandlersFinished);
-  await journal.flush();
+  await drain();
   return s;
 }

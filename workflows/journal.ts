@@ -2,7 +2,7 @@
 // attributes — collected as the workflow goes and written by one activity per transition. Every
 // activity costs six history events, so one write per transition instead of one per fact is what
 // keeps a year's history small. Only the main flow flushes, so writes never race each other.
-import { upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, upsertSearchAttributes } from '@temporalio/workflow';
 import type { AuditEntry } from '../activities/audit';
 import type { StateSummary } from '../activities/store';
 import { EscalationLevelKey, OverdueKey, PhaseKey } from './search-attributes';
@@ -44,6 +44,15 @@ export class Journal {
   /** Something is not written yet: an audit entry, or a state the read model does not show. */
   dirty(): boolean {
     return this.pending.length > 0 || JSON.stringify(this.deps.summary()) !== this.publishedState;
+  }
+
+  /**
+   * An Update handler waits here after its change, so that when the caller hears back, the audit
+   * log, the read model (lists, inbox) and the search attributes already show it. The main flow
+   * writes at its next wait, which wakes on anything dirty.
+   */
+  settled(): Promise<void> {
+    return condition(() => !this.dirty());
   }
 
   /**

@@ -2,6 +2,7 @@
 // function, every wait goes through the deadline ladder, and `phase` in the state says where to
 // resume, so continue-as-new can carry the state into a fresh history at any phase boundary.
 import {
+  type ActivityOptions,
   allHandlersFinished,
   ApplicationFailure,
   condition,
@@ -57,16 +58,13 @@ const store = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
-const slow = proxyActivities<Activities>({
+const slowOptions: ActivityOptions = {
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['WrongPassphrase', 'SigningLocked', 'InvalidData'] },
-});
+};
+const slow = proxyActivities<Activities>(slowOptions);
 // Signing beats every 5 s, so a signature lost with its worker is retried within 20 s.
-const signer = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: '20 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['WrongPassphrase', 'SigningLocked', 'InvalidData'] },
-});
+const signer = proxyActivities<Activities>({ ...slowOptions, heartbeatTimeout: '20 seconds' });
 
 function reject(code: RejectionCode, message: string): never {
   throw ApplicationFailure.nonRetryable(message, code);

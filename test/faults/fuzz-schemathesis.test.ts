@@ -5,8 +5,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { nipOf, sampleOrganisation, enc } from '../support/api-client';
-import { FaultStack, repoRoot, report, until } from './harness';
+import { nipOf, sampleOrganisation } from '../support/api-client';
+import { FaultStack, repoRoot, report } from './harness';
 
 const NAME = 'fuzz-schemathesis';
 const org = sampleOrganisation('kab-faults-fuzz');
@@ -18,8 +18,7 @@ jest.setTimeout(1_200_000);
 
 beforeAll(async () => {
   stack = await FaultStack.start();
-  expect((await stack.call('POST', '/api/cycles', { token: stack.tokens.admin, body: org })).status).toBe(201);
-  await until('the cycle to run', () => stack.call('GET', `/api/cycles/${enc(cycleId)}`, { token: stack.tokens.admin }), (r) => r.body?.status === 'running', 180_000);
+  await stack.startCycle(org);
 });
 afterAll(async () => {
   await stack?.stop();

@@ -181,6 +181,15 @@ export class FaultStack {
     return { status: res.status, body, headers: res.headers };
   }
 
+  /** Post the organisation as an administrator and wait until its cycle runs; returns the cycle id. */
+  async startCycle(org: { organisation: { id: string }; year: number }): Promise<string> {
+    const cycleId = `cycle:${org.organisation.id}:${org.year}`;
+    const posted = await this.call('POST', '/api/cycles', { token: this.tokens.admin, body: org });
+    if (posted.status !== 201) throw new Error(`posting the cycle answered ${posted.status}: ${JSON.stringify(posted.body)}`);
+    await until('the cycle to run', () => this.call('GET', `/api/cycles/${encodeURIComponent(cycleId)}`, { token: this.tokens.admin }), (r) => r.body?.status === 'running', 180_000);
+    return cycleId;
+  }
+
   async stop(): Promise<void> {
     for (const which of ['api', 'worker'] as const) {
       const child = this[which];

@@ -11,15 +11,13 @@ import { agreementIdOf, partiesOf, passphraseOf, phaseIs, toSigning } from './dr
 
 const NAME = 'passphrase-leak';
 const org = sampleOrganisation('kab-faults-secret', new Date().getFullYear() - 1);
-const cycleId = `cycle:${org.organisation.id}:${org.year}`;
 let stack: FaultStack;
 
 jest.setTimeout(900_000);
 
 beforeAll(async () => {
   stack = await FaultStack.start({ env: { LOG_LEVEL: 'debug' } });
-  expect((await stack.call('POST', '/api/cycles', { token: stack.tokens.admin, body: org })).status).toBe(201);
-  await until('the cycle to run', () => stack.call('GET', `/api/cycles/${enc(cycleId)}`, { token: stack.tokens.admin }), (r) => r.body?.status === 'running', 180_000);
+  await stack.startCycle(org);
 });
 afterAll(async () => {
   await stack?.stop();

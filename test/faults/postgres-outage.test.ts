@@ -16,8 +16,7 @@ jest.setTimeout(900_000);
 
 beforeAll(async () => {
   stack = await FaultStack.start();
-  expect((await stack.call('POST', '/api/cycles', { token: stack.tokens.admin, body: org })).status).toBe(201);
-  await until('the cycle to run', () => stack.call('GET', `/api/cycles/${enc(cycleId)}`, { token: stack.tokens.admin }), (r) => r.body?.status === 'running', 180_000);
+  await stack.startCycle(org);
 });
 afterAll(async () => {
   report(NAME, `faults injected: ${stack?.faultsInjected ?? 0}`);

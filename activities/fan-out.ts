@@ -58,6 +58,10 @@ export function createFanOutActivities({ db, client, taskQueue }: ActivityDeps) 
         [cycleId],
       );
       const rootId = rows.find((p) => p.parent_id === null)?.id;
+      const idOf = (positionId: string) => agreementId(cycle.organisation_id, cycle.year, positionId);
+      // rows come parents first (by depth), so each lineage extends its parent's
+      const lineage = new Map<string, string[]>();
+      for (const p of rows) lineage.set(p.id, [...(p.parent_id ? lineage.get(p.parent_id) ?? [] : []), idOf(p.id)]);
       const planIndicatorIds = indicatorIdsOf(cycle.plan ?? {});
       const stored = new Map<number, Promise<unknown>>();
       /** The batch's agreement records, stored once, before any of its workflows starts. */
@@ -65,11 +69,13 @@ export function createFanOutActivities({ db, client, taskQueue }: ActivityDeps) 
         if (!stored.has(offset)) {
           const batch = rows.slice(offset, offset + BATCH);
           stored.set(offset, db.query(
-            `INSERT INTO agreements (id, cycle_id, position_id, unit_id, phase)
-             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+            `INSERT INTO agreements (id, cycle_id, position_id, unit_id, phase, lineage)
+             SELECT t.id, t.cycle_id, t.position_id, t.unit_id, t.phase, ARRAY(SELECT jsonb_array_elements_text(t.lineage))
+               FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[]) AS t(id, cycle_id, position_id, unit_id, phase, lineage)
              ON CONFLICT (id) DO NOTHING`,
-            [batch.map((p) => agreementId(cycle.organisation_id, cycle.year, p.id)), batch.map(() => cycleId), batch.map((p) => p.id), batch.map((p) => p.unit_id),
-              batch.map((p) => (p.parent_id === null || p.parent_id === rootId ? 'drafting' : 'waiting_superior'))],
+            [batch.map((p) => idOf(p.id)), batch.map(() => cycleId), batch.map((p) => p.id), batch.map((p) => p.unit_id),
+              batch.map((p) => (p.parent_id === null || p.parent_id === rootId ? 'drafting' : 'waiting_superior')),
+              batch.map((p) => JSON.stringify(lineage.get(p.id)))],
           ));
         }
         return stored.get(offset)!;

@@ -55,13 +55,10 @@ export async function positionsHeld(db: Pool, cycleId: string, nip: string): Pro
 
 /**
  * SQL condition limiting agreements (alias `a`) to those an official may see; `$n` is the NIP.
- * Walks down from the positions the NIP holds.
+ * Each agreement carries its lineage (agreement ids from the top down to itself, migration 005),
+ * so this is one index lookup for the positions held and one GIN lookup, whatever the depth.
  */
 export function visibleToOfficialSql(nipParam: string): string {
-  return `(a.cycle_id, a.position_id) IN (
-    WITH RECURSIVE down AS (
-      SELECT cycle_id, id FROM positions WHERE nip = ${nipParam}
-      UNION
-      SELECT p.cycle_id, p.id FROM positions p JOIN down d ON p.cycle_id = d.cycle_id AND p.parent_id = d.id)
-    SELECT cycle_id, id FROM down)`;
+  return `a.lineage && ARRAY(
+    SELECT h.id FROM positions hp JOIN agreements h ON h.cycle_id = hp.cycle_id AND h.position_id = hp.id WHERE hp.nip = ${nipParam})`;
 }

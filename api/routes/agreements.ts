@@ -87,14 +87,15 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
         if (q.unit) add((n) => `a.unit_id = ${n}`, q.unit);
         if (q.phase) add((n) => `a.phase = ${n}`, q.phase);
         if (q.overdue) add((n) => `a.overdue = ${n}`, q.overdue === 'true');
-        if (q.nip) add((n) => `p.nip = ${n}`, q.nip);
+        if (q.nip) add((n) => `(a.cycle_id, a.position_id) IN (SELECT cycle_id, id FROM positions WHERE nip = ${n})`, q.nip);
         if (after) add((n) => `a.id > ${n}`, after);
         if (ctx.principal.role === 'official') add((n) => visibleToOfficialSql(n), ctx.principal.nip);
         params.push(q.limit + 1);
         const { rows } = await db.query(
-          `SELECT a.*, p.title, p.parent_id, p.nip, p.official_name FROM agreements a
-             JOIN positions p ON p.cycle_id = a.cycle_id AND p.id = a.position_id
-            ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.id LIMIT $${params.length}`,
+          // the page is cut from agreements alone; only its rows are joined with their positions
+          `SELECT a.*, p.title, p.parent_id, p.nip, p.official_name
+             FROM (SELECT * FROM agreements a ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.id LIMIT $${params.length}) a
+             JOIN positions p ON p.cycle_id = a.cycle_id AND p.id = a.position_id ORDER BY a.id`,
           params,
         );
         const page = rows.slice(0, q.limit);

@@ -73,6 +73,38 @@ test('posting the sample organisation starts 80 agreement workflows, once', asyn
   expect(count.count).toBe(80);
 });
 
+test('each agreement carries its lineage from the Bupati down to itself; the migration derives the same for older rows', async () => {
+  const cycleId = 'cycle:kab-bengkayang:2025';
+  const byId = new Map<string, any>(sample.positions.map((p: any) => [p.id, p]));
+  const expected = (positionId: string): string[] => {
+    const ids: string[] = [];
+    for (let p = byId.get(positionId); p; p = p.parent ? byId.get(p.parent) : undefined) ids.unshift(`pk:kab-bengkayang:2025:${p.id}`);
+    return ids;
+  };
+  const stored = await waitFor(
+    () => stack.db.query('SELECT position_id, lineage FROM agreements WHERE cycle_id = $1', [cycleId]),
+    (r) => r.rows.length === 80,
+  );
+  for (const row of stored.rows) expect([row.position_id, row.lineage]).toEqual([row.position_id, expected(row.position_id)]);
+  expect(stored.rows.find((r) => r.position_id === 'kepala-dinkes')!.lineage).toHaveLength(2);
+
+  // An installation upgraded from before migration 005: its rows have no lineage until the
+  // migration's backfill walks the tree. Replayed inside a transaction that is rolled back.
+  const client = await stack.db.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('ALTER TABLE agreements ALTER COLUMN lineage DROP NOT NULL');
+    await client.query('UPDATE agreements SET lineage = NULL WHERE cycle_id = $1', [cycleId]);
+    await client.query(readFileSync(`${__dirname}/../../db/migrations/005_visibility.sql`, 'utf8'));
+    const backfilled = await client.query('SELECT position_id, lineage FROM agreements WHERE cycle_id = $1', [cycleId]);
+    expect(backfilled.rows).toHaveLength(80);
+    for (const row of backfilled.rows) expect([row.position_id, row.lineage]).toEqual([row.position_id, expected(row.position_id)]);
+  } finally {
+    await client.query('ROLLBACK');
+    client.release();
+  }
+});
+
 test('an invalid organisation is rejected with 422 listing every problem with its JSON path', async () => {
   const broken = structuredClone(sample);
   broken.organisation.id = 'kab-broken';

@@ -132,11 +132,27 @@ export async function historiesOf(l: Lifecycle, workflowId: string): Promise<tem
   return runs;
 }
 
+/**
+ * The live state of an agreement workflow. The time-skipping test server now and then drops a
+ * query's answer when the workflow's task races it (seen with a small worker cache), and the call
+ * would wait forever: each query gets a deadline and is asked again, a bounded number of times.
+ */
+export async function queryState(l: Lifecycle, workflowId: string, attempts = 4): Promise<AgreementState> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await l.env.client.withDeadline(Date.now() + 15_000, () => l.env.client.workflow.getHandle(workflowId).query(stateQuery));
+    } catch (err) {
+      if (attempt >= attempts) throw err;
+      console.warn(`${workflowId}: state query unanswered (${String(err)}); asking again (${attempt}/${attempts - 1})`);
+    }
+  }
+}
+
 export const passphraseOf = (actor: Actor) => `frasa-rahasia-${actor.id}`;
 
 export function agreementDriver(l: Lifecycle, org: OrganisationImport) {
   const handle = (positionId: string) => l.env.client.workflow.getHandle(pkId(org, positionId));
-  const state = (positionId: string): Promise<AgreementState> => handle(positionId).query(stateQuery);
+  const state = (positionId: string): Promise<AgreementState> => queryState(l, pkId(org, positionId));
   const parentOf = (positionId: string) => org.positions.find((p) => p.id === positionId)!.parent;
   async function until(positionId: string, ok: (s: AgreementState) => boolean, tries = 400): Promise<AgreementState> {
     for (let i = 0; i < tries; i++) {
@@ -146,43 +162,69 @@ export function agreementDriver(l: Lifecycle, org: OrganisationImport) {
     }
     throw new Error(`${positionId} did not reach the expected state: ${JSON.stringify(await state(positionId)).slice(0, 400)}`);
   }
+  /**
+   * A step that does not finish within `ms` fails with what the workflow was doing (its pending
+   * workflow task and last events), instead of hanging until jest's timeout says nothing.
+   */
+  async function step<T>(positionId: string, label: string, work: Promise<T>, ms = 90_000): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const stalled = new Promise<never>((_, reject) => {
+      timer = setTimeout(async () => {
+        let detail = '';
+        try {
+          const h = handle(positionId);
+          const d = await h.describe();
+          const history = await l.env.client.workflow.getHandle(h.workflowId, d.runId).fetchHistory();
+          const last = (history.events ?? []).slice(-12).map((e) => `${e.eventId} ${temporal.api.enums.v1.EventType[e.eventType ?? 0]}`);
+          detail = `status ${d.status.name}, run ${d.runId}, pending workflow task ${JSON.stringify(d.raw.pendingWorkflowTask ?? null)}; last events: ${last.join(', ')}`;
+        } catch (err) {
+          detail = `(describe failed: ${String(err)})`;
+        }
+        reject(new Error(`${positionId}: ${label} did not finish in ${ms / 1000} s; ${detail}`));
+      }, ms);
+    });
+    try {
+      return await Promise.race([work, stalled]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  const update = (positionId: string, label: string, run: (pk: ReturnType<typeof handle>) => Promise<unknown>) => step(positionId, label, run(handle(positionId)));
   async function advanceTo(iso: string) {
     const ms = Date.parse(iso) - (await l.env.currentTimeMs());
-    if (ms > 0) await l.env.sleep(ms);
+    if (ms > 0) await step(org.positions[0].id, `advance to ${iso}`, l.env.sleep(ms));
   }
   /** Draft (the import's draft unless given), submit, approve, sign by both parties. */
   async function signOff(positionId: string, content: AgreementContent = org.drafts![positionId], people?: { first?: Actor; second?: Actor }) {
     const first = people?.first ?? official(org, positionId);
     const parent = parentOf(positionId);
     const second = people?.second ?? (parent ? official(org, parent) : null);
-    const pk = handle(positionId);
     await until(positionId, (s) => s.phase === 'drafting');
-    await pk.executeUpdate(saveDraftUpdate, { args: [{ actor: first, content }] });
-    await pk.executeUpdate(submitDraftUpdate, { args: [{ actor: first }] });
+    await update(positionId, 'save draft', (pk) => pk.executeUpdate(saveDraftUpdate, { args: [{ actor: first, content }] }));
+    await update(positionId, 'submit draft', (pk) => pk.executeUpdate(submitDraftUpdate, { args: [{ actor: first }] }));
     if (second && org.positions.find((p) => p.id === positionId)!.level !== 'KEPALA_DAERAH') {
       await until(positionId, (s) => s.phase === 'review');
-      await pk.executeUpdate(approveDraftUpdate, { args: [{ actor: second }] });
+      await update(positionId, 'approve', (pk) => pk.executeUpdate(approveDraftUpdate, { args: [{ actor: second }] }));
     }
     await until(positionId, (s) => s.phase === 'signing');
-    await pk.executeUpdate(signUpdate, { args: [{ actor: first, passphrase: sealed(l, passphraseOf(first)) }] });
+    await update(positionId, 'first signature', (pk) => pk.executeUpdate(signUpdate, { args: [{ actor: first, passphrase: sealed(l, passphraseOf(first)) }] }));
     if (second && org.positions.find((p) => p.id === positionId)!.level !== 'KEPALA_DAERAH') {
-      await pk.executeUpdate(signUpdate, { args: [{ actor: second, passphrase: sealed(l, passphraseOf(second)) }] });
+      await update(positionId, 'second signature', (pk) => pk.executeUpdate(signUpdate, { args: [{ actor: second, passphrase: sealed(l, passphraseOf(second)) }] }));
     }
     return until(positionId, (s) => s.phase === 'reporting' && s.revision === null);
   }
   /** Report every indicator at `valueOf(indicator)` and have the superior verify it. */
   async function reportQuarter(positionId: string, quarter: Quarter, valueOf: (i: { id: string; target: number | null }) => number | null, content: AgreementContent = org.drafts![positionId]) {
-    const pk = handle(positionId);
     await until(positionId, (s) => s.quarters[quarter - 1].status === 'open');
     const realizations = content.objectives.flatMap((o) => o.indicators).map((i) => ({ indicatorId: i.id, value: valueOf(i) }));
-    await pk.executeUpdate(reportRealizationUpdate, {
+    await update(positionId, `report Q${quarter}`, (pk) => pk.executeUpdate(reportRealizationUpdate, {
       args: [{ actor: official(org, positionId), quarter, realizations, budgetSpent: content.budget.map((b) => Math.round(b.amount / 4)) }],
-    });
+    }));
     const parent = parentOf(positionId);
-    if (parent) await pk.executeUpdate(verifyRealizationUpdate, { args: [{ actor: official(org, parent), quarter }] });
+    if (parent) await update(positionId, `verify Q${quarter}`, (pk) => pk.executeUpdate(verifyRealizationUpdate, { args: [{ actor: official(org, parent), quarter }] }));
     return until(positionId, (s) => s.quarters[quarter - 1].status === 'verified');
   }
   /** A moment inside quarter q+1 (after quarter q ended), in UTC. */
   const afterQuarter = (q: Quarter, day = 2) => new Date(Date.UTC(org.year, q * 3, day)).toISOString();
-  return { handle, state, until, advanceTo, signOff, reportQuarter, afterQuarter };
+  return { handle, state, until, step, update, advanceTo, signOff, reportQuarter, afterQuarter };
 }

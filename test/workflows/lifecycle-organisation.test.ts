@@ -75,7 +75,7 @@ test('80 PKs: signed top down, four quarters, evaluated and closed with their ex
   }
   await inBatches(ordered, 8, async (p) => {
     await d.until(p.id, (s) => s.phase === 'evaluation' && s.evaluation !== null);
-    await d.handle(p.id).executeUpdate(evaluateUpdate, { args: [{ actor: evaluator, adjustments: [], close: true }] });
+    await d.update(p.id, 'evaluate and close', (pk) => pk.executeUpdate(evaluateUpdate, { args: [{ actor: evaluator, adjustments: [], close: true }] }));
     await d.until(p.id, (s) => s.phase === 'closed');
   });
 

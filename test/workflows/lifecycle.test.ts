@@ -7,9 +7,9 @@ import { verifyDocument } from '../../signing';
 import { workflowBundle } from '../../worker/create-worker';
 import {
   approveDraftUpdate, evaluateUpdate, reportRealizationUpdate, returnDraftUpdate, saveDraftUpdate, signUpdate,
-  stateQuery, submitDraftUpdate, verifyRealizationUpdate, returnRealizationUpdate, type AgreementState,
+  submitDraftUpdate, verifyRealizationUpdate, returnRealizationUpdate, type AgreementState,
 } from '../../workflows/messages';
-import { admin, evaluator, historiesOf, official, passphraseOf, pkId, rejection, sampleOrganisation, sealed, startLifecycle, startTestCycle, type Lifecycle } from '../support/time-skipping';
+import { admin, evaluator, historiesOf, official, passphraseOf, pkId, queryState, rejection, sampleOrganisation, sealed, startLifecycle, startTestCycle, type Lifecycle } from '../support/time-skipping';
 
 jest.setTimeout(180_000);
 const YEAR = new Date().getFullYear() + 1;
@@ -23,7 +23,7 @@ beforeAll(async () => {
 afterAll(async () => l?.stop());
 
 const handle = (positionId: string) => l.env.client.workflow.getHandle(pkId(org, positionId));
-const state = (positionId: string): Promise<AgreementState> => handle(positionId).query(stateQuery);
+const state = (positionId: string): Promise<AgreementState> => queryState(l, pkId(org, positionId));
 async function advanceTo(iso: string) {
   const ms = Date.parse(iso) - (await l.env.currentTimeMs());
   if (ms > 0) await l.env.sleep(ms);

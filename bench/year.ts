@@ -1,7 +1,8 @@
 // A year on the time-skipping server: N PKs (default 1,000) drafted, reviewed and signed top down,
 // one in ten revised (PK Perubahan, re-signed) after the first quarter, four quarters reported and
 // verified, evaluated and closed, with the real activities and PostgreSQL. Reports the wall time
-// and, per PK, its history over every run (events and bytes; goal ≤ 300 events, ≤ 256 KiB). The
+// and, per PK, its history: the largest run (goal ≤ 300 events: the workflow continues as new past
+// it) and every run together (events and bytes; ≤ 256 KiB). The
 // ceiling: bare Updates on an idle workflow on the same server, as many as the year needed, at the
 // same concurrency. Sizes: BENCH_YEAR_PKS (1,000), BENCH_YEAR_CONCURRENCY (32).
 import { performance } from 'node:perf_hooks';
@@ -18,7 +19,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  approveDraftUpdate, evaluateUpdate, reportRealizationUpdate, saveDraftUpdate, signUpdate, startRevisionUpdate, stateQuery,
+  approveDraftUpdate, evaluateUpdate, reportRealizationUpdate, saveDraftUpdate, signUpdate, startRevisionUpdate,
   submitDraftUpdate, verifyRealizationUpdate, type Actor, type AgreementState,
 } from '../workflows/messages';
 import type { Quarter } from '../domain/types';
@@ -189,8 +190,9 @@ export async function runYear(): Promise<BenchResult> {
         { figure: `wall time, ${n.toLocaleString('en-US')} PKs through a year`, value: round(yearSeconds, 1), unit: 's', ceiling: round(ceilingSeconds, 1), ceilingLabel: `${updates.toLocaleString('en-US')} bare Updates`, ratio: round(yearSeconds / ceilingSeconds, 2), ratioOf: 'time / ceiling time' },
         // what Temporal replays and keeps per execution: continue-as-new keeps each run under 300
         { figure: 'history events of one run (continue-as-new), median (max)', value: largestRun.median, unit: `events (max ${largestRun.max})`, goal: '≤ 300', met: largestRun.max <= 300 },
-        { figure: 'history events per PK, all runs, median (max)', value: events.median, unit: `events (max ${events.max})`, goal: '≤ 300', met: events.max <= 300 },
-        { figure: 'history events per revised PK, all runs, median (max)', value: revisedEvents.median, unit: `events (max ${revisedEvents.max})`, goal: '≤ 300', met: revisedEvents.max <= 300 },
+        // Totals over a PK's runs, for scale: the 300-event goal is per history, which continues as new past it
+        { figure: 'history events per PK, all runs together, median (max)', value: events.median, unit: `events (max ${events.max})` },
+        { figure: 'history events per revised PK, all runs together, median (max)', value: revisedEvents.median, unit: `events (max ${revisedEvents.max})` },
         { figure: 'history size per PK, median (max)', value: round(kib.median, 1), unit: `KiB (max ${round(kib.max, 1)})`, goal: '≤ 256 KiB', met: kib.max <= 256 },
         { figure: 'history size per revised PK, median (max)', value: round(revisedKib.median, 1), unit: `KiB (max ${round(revisedKib.max, 1)})`, goal: '≤ 256 KiB', met: revisedKib.max <= 256 },
       ],

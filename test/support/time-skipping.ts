@@ -132,13 +132,40 @@ export async function historiesOf(l: Lifecycle, workflowId: string): Promise<tem
   return runs;
 }
 
+const E = temporal.api.enums.v1.EventType;
+
 /**
- * The live state of an agreement workflow. The time-skipping test server now and then drops a
- * query's answer when the workflow's task races it (seen with a small worker cache), and the call
- * would wait forever: each query gets a deadline and is asked again, a bounded number of times.
+ * True when the workflow's latest run has no workflow task and no activity outstanding: it waits
+ * for a person or a timer, and (time skipping being locked between steps) nothing else can happen
+ * to it until the test acts.
+ */
+async function isQuiet(l: Lifecycle, workflowId: string): Promise<boolean> {
+  const history = await l.env.client.workflow.getHandle(workflowId).fetchHistory();
+  let taskOpen = false;
+  const activities = new Set<string>();
+  for (const e of history.events ?? []) {
+    const type = e.eventType;
+    if (type === E.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED) taskOpen = true;
+    else if (type === E.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) taskOpen = false;
+    else if (type === E.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW || type === E.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED) return true;
+    else if (type === E.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) activities.add(String(e.eventId));
+    else {
+      const done = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes ?? e.activityTaskCanceledEventAttributes;
+      if (done) activities.delete(String(done.scheduledEventId));
+    }
+  }
+  return !taskOpen && activities.size === 0;
+}
+
+/**
+ * The live state of an agreement workflow. The time-skipping test server mishandles a query that
+ * races a run's last task (continue-as-new): the answer is lost, and the task it dispatched keeps
+ * time skipping locked, so the next clock advance waits in real time (a CI run hung on this).
+ * So a query is sent only once the workflow is quiet, and with a deadline, asked again if lost.
  */
 export async function queryState(l: Lifecycle, workflowId: string, attempts = 4): Promise<AgreementState> {
   for (let attempt = 1; ; attempt++) {
+    for (let i = 0; i < 250 && !(await isQuiet(l, workflowId)); i++) await new Promise((r) => setTimeout(r, 20));
     try {
       return await l.env.client.withDeadline(Date.now() + 15_000, () => l.env.client.workflow.getHandle(workflowId).query(stateQuery));
     } catch (err) {

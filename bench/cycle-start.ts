@@ -3,7 +3,7 @@
 // starting N empty workflows from one client (as many starts in flight as the fan-out uses),
 // measured before and after in the same run. Sizes: BENCH_CYCLE_POSITIONS.
 import { performance } from 'node:perf_hooks';
-import { writeResult, mapConcurrently, round, sizeFrom, sleep, type BenchResult } from './support/results';
+import { writeResult, mapConcurrently, round, sizeFrom, sleep, type BenchResult, runWhenMain } from './support/results';
 import { cleanupAll, withCpu, makeOrganisation, startApp, startCeilingWorker, startServers, type App } from './support/stack';
 import { FAN_OUT_CONCURRENCY } from '../activities/fan-out';
 
@@ -114,9 +114,4 @@ export async function waitForIdleWorker(app: App, maxMs = 10 * 60_000): Promise<
   }
 }
 
-if (require.main === module) {
-  runCycleStart().then((r) => console.log(writeResult(r), JSON.stringify(r, null, 2)), (err) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
-}
+runWhenMain(module, runCycleStart, (r) => [writeResult(r), JSON.stringify(r, null, 2)]);

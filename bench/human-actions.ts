@@ -7,7 +7,7 @@
 // organisation top down (a PK opens when its superior's is signed), each step taken by whoever it
 // awaits as soon as it is possible. Sizes: BENCH_ACTIONS_POSITIONS (400), BENCH_ACTIONS_CONCURRENCY (50).
 import { performance } from 'node:perf_hooks';
-import { mapConcurrently, quantile, round, sizeFrom, sleep, type BenchResult, type Row } from './support/results';
+import { mapConcurrently, quantile, round, sizeFrom, sleep, type BenchResult, type Row, runWhenMain } from './support/results';
 import { cleanupAll, makeOrganisation, startApp, startCeilingWorker, startServers, type App } from './support/stack';
 import { bareUpdate, finishUpdate } from './workflows';
 
@@ -166,9 +166,4 @@ export async function runHumanActions(): Promise<BenchResult> {
   }
 }
 
-if (require.main === module) {
-  runHumanActions().then((r) => console.log(JSON.stringify(r, null, 2)), (err) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
-}
+runWhenMain(module, runHumanActions);

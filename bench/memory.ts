@@ -4,7 +4,7 @@
 // settled), against the same worker idle before the cycle. Sizes: BENCH_MEMORY_POSITIONS.
 import { performance } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
-import { round, sizeFrom, sleep, type BenchResult } from './support/results';
+import { round, sizeFrom, sleep, type BenchResult, runWhenMain } from './support/results';
 import { cleanupAll, cpuSecondsOf, makeOrganisation, startApp, startServers, spawnWorker } from './support/stack';
 import { loadConfig } from '../config';
 import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../worker/create-worker';
@@ -83,9 +83,4 @@ export async function runMemory(): Promise<BenchResult> {
   }
 }
 
-if (require.main === module) {
-  runMemory().then((r) => console.log(JSON.stringify(r, null, 2)), (err) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
-}
+runWhenMain(module, runMemory);

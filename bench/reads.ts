@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
 import express from 'express';
-import { round, sizeFrom, sleep, type BenchResult, type Row } from './support/results';
+import { round, sizeFrom, sleep, type BenchResult, type Row, runWhenMain } from './support/results';
 import { cleanupAll, makeOrganisation, onCleanup, REPO_ROOT, startApp, startServers, withCpu } from './support/stack';
 import { waitForIdleWorker } from './cycle-start';
 
@@ -125,9 +125,4 @@ export async function runReads(): Promise<BenchResult> {
   }
 }
 
-if (require.main === module) {
-  runReads().then((r) => console.log(JSON.stringify(r.rows, null, 2)), (err) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
-}
+runWhenMain(module, runReads, (r) => [JSON.stringify(r.rows, null, 2)]);

@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, bundleWorkflowCode } from '@temporalio/worker';
-import { mapConcurrently, quantile, round, sizeFrom, sleep, type BenchResult } from './support/results';
+import { mapConcurrently, quantile, round, sizeFrom, sleep, type BenchResult, runWhenMain } from './support/results';
 import { cleanupAll, freePort, makeOrganisation, onCleanup, SECRET } from './support/stack';
 import { startEmbeddedPostgres } from '../scripts/embedded-postgres';
 import { resolveTestServer } from '../scripts/temporal-binaries';
@@ -210,9 +210,4 @@ export async function runYear(): Promise<BenchResult> {
   }
 }
 
-if (require.main === module) {
-  runYear().then((r) => console.log(JSON.stringify(r, null, 2)), (err) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
-}
+runWhenMain(module, runYear);

@@ -90,3 +90,12 @@ export async function mapConcurrently<T>(items: T[], limit: number, fn: (item: T
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Lets a benchmark file also run alone (`npx tsx bench/<name>.ts`), printing what it found. */
+export function runWhenMain<T>(mod: NodeModule, run: () => Promise<T>, show: (result: T) => unknown[] = (r) => [JSON.stringify(r, null, 2)]): void {
+  if (require.main !== mod) return;
+  run().then((r) => console.log(...show(r)), (err) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}

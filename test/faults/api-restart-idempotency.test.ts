@@ -3,7 +3,7 @@
 // applied once, and the client finally gets the answer of that one signature.
 import { sampleOrganisation, enc } from '../support/api-client';
 import { temporal } from '@temporalio/proto';
-import { FaultStack, report, until } from './harness';
+import { type FaultStack, withFaultStack, report, until } from './harness';
 import { agreementIdOf, partiesOf, passphraseOf, toSigning } from './drive';
 
 const NAME = 'api-restart-idempotency';
@@ -12,14 +12,7 @@ let stack: FaultStack;
 
 jest.setTimeout(900_000);
 
-beforeAll(async () => {
-  stack = await FaultStack.start();
-  await stack.startCycle(org);
-});
-afterAll(async () => {
-  report(NAME, `faults injected: ${stack?.faultsInjected ?? 0}`);
-  await stack?.stop();
-});
+withFaultStack(NAME, { org }, (s) => (stack = s));
 
 const STARTED = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
 

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nipOf, sampleOrganisation } from '../support/api-client';
-import { FaultStack, repoRoot, report } from './harness';
+import { type FaultStack, withFaultStack, repoRoot, report } from './harness';
 
 const NAME = 'fuzz-schemathesis';
 const org = sampleOrganisation('kab-faults-fuzz');
@@ -16,13 +16,7 @@ let stack: FaultStack;
 
 jest.setTimeout(1_200_000);
 
-beforeAll(async () => {
-  stack = await FaultStack.start();
-  await stack.startCycle(org);
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+withFaultStack(NAME, { org }, (s) => (stack = s));
 
 function run(args: string[], log: string): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {

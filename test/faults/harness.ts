@@ -12,7 +12,7 @@ import { startDevServer, stopProcess, type DevServer } from '../../scripts/dev-s
 import { createPool } from '../../db/pool';
 import { migrate } from '../../db/migrate';
 import { freePort } from '../support/global-setup';
-import { tokens } from '../support/api-client';
+import { client, tokens } from '../support/api-client';
 
 export const repoRoot = resolve(__dirname, '..', '..');
 export const SECRET = 'faults-secret-0123456789abcdef';
@@ -189,19 +189,8 @@ export class FaultStack {
     return readdirSync(this.dir).filter((f) => f.endsWith('.log')).map((f) => readFileSync(join(this.dir, f), 'utf8')).join('\n');
   }
 
-  async call(method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
-    const headers: Record<string, string> = { ...(opts.headers ?? {}) };
-    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    if (opts.body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${this.baseUrl}${path}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
-    const text = await res.text();
-    let body: any = text;
-    try {
-      body = text ? JSON.parse(text) : null;
-    } catch {
-      /* not JSON */
-    }
-    return { status: res.status, body, headers: res.headers };
+  call(method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+    return client(this.baseUrl)(method, path, opts);
   }
 
   /** Post the organisation as an administrator and wait until its cycle runs; returns the cycle id. */
@@ -225,4 +214,25 @@ export class FaultStack {
     if (this.pg) await stopProcess(this.pg.process, 30_000);
     if (existsSync(this.dir) && !process.env.KINERJA_KEEP_FAULT_DIRS) rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A fault test's stack, started before its tests (with the organisation's cycle running, when one
+ * is given) and stopped after them, reporting the faults it injected under the test's name.
+ */
+export function withFaultStack(
+  name: string,
+  setup: { org?: { organisation: { id: string }; year: number }; start?: Parameters<typeof FaultStack.start>[0] },
+  use: (stack: FaultStack) => void,
+): void {
+  let stack: FaultStack | undefined;
+  beforeAll(async () => {
+    stack = await FaultStack.start(setup.start);
+    use(stack);
+    if (setup.org) await stack.startCycle(setup.org);
+  });
+  afterAll(async () => {
+    report(name, `faults injected: ${stack?.faultsInjected ?? 0}`);
+    await stack?.stop();
+  });
 }

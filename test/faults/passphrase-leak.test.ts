@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { sampleOrganisation, enc } from '../support/api-client';
 import { resolveTemporalCli } from '../../scripts/temporal-binaries';
-import { FaultStack, report, until } from './harness';
+import { type FaultStack, withFaultStack, report, until } from './harness';
 import { agreementIdOf, partiesOf, passphraseOf, phaseIs, toSigning } from './drive';
 
 const NAME = 'passphrase-leak';
@@ -15,13 +15,7 @@ let stack: FaultStack;
 
 jest.setTimeout(900_000);
 
-beforeAll(async () => {
-  stack = await FaultStack.start({ env: { LOG_LEVEL: 'debug' } });
-  await stack.startCycle(org);
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+withFaultStack(NAME, { org, start: { env: { LOG_LEVEL: 'debug' } } }, (s) => (stack = s));
 
 /** The forms a secret takes in text, bytes shown as hex, and base64 at each of the three alignments. */
 function encodings(secret: string): string[] {

@@ -3,7 +3,7 @@
 // stored exactly once.
 import { sampleOrganisation, enc } from '../support/api-client';
 import { reportRealizationUpdate } from '../../workflows/messages';
-import { FaultStack, report, until } from './harness';
+import { type FaultStack, withFaultStack, report, until } from './harness';
 import { agreementIdOf, partiesOf, toReporting } from './drive';
 
 const NAME = 'postgres-outage';
@@ -14,14 +14,7 @@ let stack: FaultStack;
 
 jest.setTimeout(900_000);
 
-beforeAll(async () => {
-  stack = await FaultStack.start();
-  await stack.startCycle(org);
-});
-afterAll(async () => {
-  report(NAME, `faults injected: ${stack?.faultsInjected ?? 0}`);
-  await stack?.stop();
-});
+withFaultStack(NAME, { org }, (s) => (stack = s));
 
 const bodyFor = (positionId: string) => {
   const content = org.drafts[positionId];

@@ -3,7 +3,7 @@
 // is still there afterwards with its history intact, and the cycle carries on (approval, signing,
 // subordinates opening for drafting).
 import { sampleOrganisation, enc } from '../support/api-client';
-import { FaultStack, report, until } from './harness';
+import { type FaultStack, withFaultStack, report, until } from './harness';
 import { agreementIdOf, partiesOf, phaseIs, sign, toSigning } from './drive';
 
 const NAME = 'temporal-restart';
@@ -13,14 +13,7 @@ let stack: FaultStack;
 
 jest.setTimeout(900_000);
 
-beforeAll(async () => {
-  stack = await FaultStack.start();
-  await stack.startCycle(org);
-});
-afterAll(async () => {
-  report(NAME, `faults injected: ${stack?.faultsInjected ?? 0}`);
-  await stack?.stop();
-});
+withFaultStack(NAME, { org }, (s) => (stack = s));
 
 async function histories(ids: string[]) {
   const out = new Map<string, string[]>();

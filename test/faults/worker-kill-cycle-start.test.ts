@@ -3,7 +3,7 @@
 // PostgreSQL, no stray ids.
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { FaultStack, repoRoot, report, until } from './harness';
+import { type FaultStack, withFaultStack, repoRoot, report, until } from './harness';
 
 const NAME = 'worker-kill-cycle-start';
 const POSITIONS = 2000;
@@ -11,13 +11,7 @@ let stack: FaultStack;
 
 jest.setTimeout(900_000);
 
-beforeAll(async () => {
-  stack = await FaultStack.start();
-});
-afterAll(async () => {
-  report(NAME, `faults injected: ${stack?.faultsInjected ?? 0}`);
-  await stack?.stop();
-});
+withFaultStack(NAME, {}, (s) => (stack = s));
 
 test('every agreement of a 2,000-position cycle exists exactly once after a kill -9 mid-start', async () => {
   const tool = resolve(repoRoot, '..', 'shared', 'tools', 'make-organisation.mjs');

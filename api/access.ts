@@ -2,7 +2,6 @@
 // them (any depth); evaluators and admins see everything. Whether someone may *act* is the
 // workflow's decision (WrongPerson), not this module's.
 import type { Pool } from 'pg';
-import type { Principal } from './principal';
 
 export interface AgreementRow {
   id: string;
@@ -18,6 +17,8 @@ export interface AgreementRow {
   score: string | null;
   predicate: string | null;
   updated_at: Date;
+  /** Agreement ids from the top of the tree down to this one (migration 005). */
+  lineage: string[];
 }
 
 export type Relation = 'owner' | 'superior' | 'none';
@@ -27,24 +28,19 @@ export async function loadAgreement(db: Pool, id: string): Promise<AgreementRow 
   return rows[0] ?? null;
 }
 
-/** How a NIP relates to a position: holds it, holds a position above it, or neither. */
-export async function relationTo(db: Pool, cycleId: string, positionId: string, nip: string): Promise<Relation> {
+/**
+ * How a NIP relates to an agreement: holds its position, holds one above it (the agreement's
+ * lineage names it), or neither. The same rule as `visibleToOfficialSql`, for one agreement.
+ */
+export async function relationTo(db: Pool, agreement: Pick<AgreementRow, 'id' | 'cycle_id' | 'lineage'>, nip: string): Promise<Relation> {
   const { rows } = await db.query(
-    `WITH RECURSIVE up AS (
-       SELECT id, parent_id, nip, 0 AS depth FROM positions WHERE cycle_id = $1 AND id = $2
-       UNION ALL
-       SELECT p.id, p.parent_id, p.nip, up.depth + 1 FROM positions p JOIN up ON p.cycle_id = $1 AND p.id = up.parent_id
-        WHERE up.depth < 64)
-     SELECT min(depth) AS depth FROM up WHERE nip = $3`,
-    [cycleId, positionId, nip],
+    `SELECT h.id FROM positions hp JOIN agreements h ON h.cycle_id = hp.cycle_id AND h.position_id = hp.id
+      WHERE hp.cycle_id = $1 AND hp.nip = $2`,
+    [agreement.cycle_id, nip],
   );
-  const depth = rows[0]?.depth;
-  return depth === null || depth === undefined ? 'none' : Number(depth) === 0 ? 'owner' : 'superior';
-}
-
-export async function canSeeAgreement(db: Pool, p: Principal, a: Pick<AgreementRow, 'cycle_id' | 'position_id'>): Promise<boolean> {
-  if (p.role !== 'official') return true;
-  return (await relationTo(db, a.cycle_id, a.position_id, p.nip!)) !== 'none';
+  const held = new Set(rows.map((r) => r.id as string));
+  if (held.has(agreement.id)) return 'owner';
+  return agreement.lineage.some((id) => held.has(id)) ? 'superior' : 'none';
 }
 
 /** Positions a NIP holds in one cycle: what goes into Actor.positionIds. */

@@ -190,8 +190,8 @@ export function agreementDriver(l: Lifecycle, org: OrganisationImport) {
     throw new Error(`${positionId} did not reach the expected state: ${JSON.stringify(await state(positionId)).slice(0, 400)}`);
   }
   /**
-   * A step that does not finish within `ms` fails with what the workflow was doing (its pending
-   * workflow task and last events), instead of hanging until jest's timeout says nothing.
+   * A step that does not finish within `ms` fails with what the workflow was doing (its status
+   * and last events), instead of hanging until jest's timeout says nothing.
    */
   async function step<T>(positionId: string, label: string, work: Promise<T>, ms = 90_000): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
@@ -199,11 +199,10 @@ export function agreementDriver(l: Lifecycle, org: OrganisationImport) {
       timer = setTimeout(async () => {
         let detail = '';
         try {
-          const h = handle(positionId);
-          const d = await h.describe();
-          const history = await l.env.client.workflow.getHandle(h.workflowId, d.runId).fetchHistory();
-          const last = (history.events ?? []).slice(-12).map((e) => `${e.eventId} ${temporal.api.enums.v1.EventType[e.eventType ?? 0]}`);
-          detail = `status ${d.status.name}, run ${d.runId}, pending workflow task ${JSON.stringify(d.raw.pendingWorkflowTask ?? null)}; last events: ${last.join(', ')}`;
+          const d = await handle(positionId).describe();
+          const history = await handle(positionId).fetchHistory();
+          const last = (history.events ?? []).slice(-12).map((e) => `${e.eventId} ${E[e.eventType ?? 0]}`);
+          detail = `status ${d.status.name}, run ${d.runId}; last events: ${last.join(', ')}`;
         } catch (err) {
           detail = `(describe failed: ${String(err)})`;
         }

@@ -42,15 +42,20 @@ export function resolveTemporalCli(): string {
   }
   log(`building the Temporal CLI ${TEMPORAL_CLI_VERSION} with go install (once; about 3 minutes)...`);
   const started = Date.now();
-  const staging = `${dir}.partial`;
+  // Per process: two first runs at once (two terminals, two worktrees) each build, and the first wins.
+  const staging = `${dir}.partial-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   execFileSync('go', ['install', `github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`], {
     stdio: 'inherit',
     env: { ...process.env, CGO_ENABLED: '0', GOBIN: staging, GOFLAGS: '-trimpath' },
   });
-  rmSync(dir, { recursive: true, force: true });
-  renameSync(staging, dir); // atomic: a crashed build never leaves a half binary in the cache
+  if (existsSync(binary)) {
+    rmSync(staging, { recursive: true, force: true }); // another run finished first: keep its build
+  } else {
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(staging, dir); // atomic: a crashed build never leaves a half binary in the cache
+  }
   log(`built the Temporal CLI in ${((Date.now() - started) / 1000).toFixed(1)} s: ${binary}`);
   return binary;
 }

@@ -76,19 +76,19 @@ export function meRoutes({ db }: ApiDeps): RouteDef[] {
         // both lookups at once: the inbox stays one round trip's latency
         const [{ rows }, escalations] = await Promise.all([
           p.role === 'official'
-          ? db.query(
-              `SELECT a.*, p.title, o.title AS owner_title, o.official_name AS owner_name FROM agreements a
-                 JOIN positions p ON p.cycle_id = a.cycle_id AND p.id = a.awaiting_position AND p.nip = $1
-                 JOIN positions o ON o.cycle_id = a.cycle_id AND o.id = a.position_id
-                WHERE a.phase NOT IN ('closed', 'waiting_superior')
-                ORDER BY a.due_at NULLS LAST, a.id`,
-              [p.nip],
-            )
-          : db.query(
-              `SELECT a.*, o.title AS owner_title, o.official_name AS owner_name FROM agreements a
-                 JOIN positions o ON o.cycle_id = a.cycle_id AND o.id = a.position_id
-                WHERE a.phase = 'evaluation' ORDER BY a.due_at NULLS LAST, a.id`,
-            ),
+            ? db.query(
+                `SELECT a.*, p.title, o.title AS owner_title, o.official_name AS owner_name FROM agreements a
+                   JOIN positions p ON p.cycle_id = a.cycle_id AND p.id = a.awaiting_position AND p.nip = $1
+                   JOIN positions o ON o.cycle_id = a.cycle_id AND o.id = a.position_id
+                  WHERE a.phase NOT IN ('closed', 'waiting_superior')
+                  ORDER BY a.due_at NULLS LAST, a.id`,
+                [p.nip],
+              )
+            : db.query(
+                `SELECT a.*, o.title AS owner_title, o.official_name AS owner_name FROM agreements a
+                   JOIN positions o ON o.cycle_id = a.cycle_id AND o.id = a.position_id
+                  WHERE a.phase = 'evaluation' ORDER BY a.due_at NULLS LAST, a.id`,
+              ),
           p.role === 'official' ? escalatedTo(db, p.nip!) : Promise.resolve([]),
         ]);
         res.json({

@@ -38,7 +38,8 @@ async function escalations(positionId: string) {
 async function replayAndRecord(positionId: string, name: string) {
   const runs = await historiesOf(l, pkId(org, positionId));
   for (const [i, history] of runs.entries()) {
-    if (process.env.RECORD_HISTORY) writeFileSync(`${process.env.RECORD_HISTORY}-${name}-run${i + 1}.pb`, temporal.api.history.v1.History.encode(history).finish());
+    // a run just begun by continue-as-new holds a handful of events: nothing of these paths to keep
+    if (process.env.RECORD_HISTORY && history.events!.length > 50) writeFileSync(`${process.env.RECORD_HISTORY}-${name}-run${i + 1}.pb`, temporal.api.history.v1.History.encode(history).finish());
     await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, `${name}-run-${i + 1}`);
   }
 }
@@ -50,9 +51,10 @@ test('a late draft escalates to the top of a one-person chain only; an extension
   const due = dueDatesFor(YEAR, 'JPT_PRATAMA');
   await d.until(id, (s) => s.deadline?.item === 'draft');
 
-  // Late by a week: the calendar's ladder has passed three of its four steps, but the chain of this
-  // Kepala Dinas (in this cut-down region) is the Bupati alone: level 1, once.
-  await d.advanceTo(new Date(Date.parse(due.draftDue) + 7 * DAY).toISOString());
+  // Late by four days: the calendar's ladder has passed two of its four steps, but the chain of this
+  // Kepala Dinas (in this cut-down region) is the Bupati alone: level 1, once. (Still before the
+  // signing date, so the signing step below starts on time.)
+  await d.advanceTo(new Date(Date.parse(due.draftDue) + 4 * DAY).toISOString());
   const late = await d.until(id, (s) => s.deadline?.overdue === true);
   expect(late.deadline).toMatchObject({ item: 'draft', escalationLevel: 1 });
   expect(await escalations(id)).toEqual(['draft:1:bupati']);

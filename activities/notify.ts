@@ -31,7 +31,11 @@ export function describeItem(item: string): string {
 
 export function createNotifyActivities({ db, publicUrl }: ActivityDeps) {
   return {
-    async notify(input: NotifyInput): Promise<{ higherLevelExists: boolean; recipientPositionId: string | null }> {
+    /**
+     * `level` in the result is the level the item now stands at: the requested one, or the top of
+     * the chain when the calendar demands more levels than there are people above (0 for nobody).
+     */
+    async notify(input: NotifyInput): Promise<{ higherLevelExists: boolean; recipientPositionId: string | null; level: number }> {
       const agreement = (await db.query('SELECT cycle_id, position_id FROM agreements WHERE id = $1', [input.agreementId])).rows[0];
       const awaiting = input.awaitingPositionId
         ? (await db.query('SELECT id, title, nip, official_name, email, escalation_chain FROM positions WHERE cycle_id = $1 AND id = $2', [agreement.cycle_id, input.awaitingPositionId])).rows[0]
@@ -39,9 +43,10 @@ export function createNotifyActivities({ db, publicUrl }: ActivityDeps) {
       const chain: string[] = awaiting?.escalation_chain ?? [];
       if (input.kind === 'escalation' && chain.length === 0) {
         // nobody above (the Kepala Daerah, or the evaluation team): the overdue flag is the record
-        return { higherLevelExists: false, recipientPositionId: null };
+        return { higherLevelExists: false, recipientPositionId: null, level: 0 };
       }
-      const recipientId = input.kind === 'reminder' ? input.awaitingPositionId : chain[Math.min(input.level, chain.length) - 1];
+      const level = input.kind === 'reminder' ? 0 : Math.min(input.level, chain.length);
+      const recipientId = input.kind === 'reminder' ? input.awaitingPositionId : chain[level - 1];
       const recipient = recipientId
         ? (await db.query('SELECT id, title, nip, official_name, email FROM positions WHERE cycle_id = $1 AND id = $2', [agreement.cycle_id, recipientId])).rows[0]
         : null;
@@ -51,7 +56,7 @@ export function createNotifyActivities({ db, publicUrl }: ActivityDeps) {
       const subject =
         input.kind === 'reminder'
           ? `Pengingat: batas waktu ${what} (${due})`
-          : `Eskalasi tingkat ${input.level}: ${awaiting?.title ?? 'tim evaluasi'} belum ${what}`;
+          : `Eskalasi tingkat ${level}: ${awaiting?.title ?? 'tim evaluasi'} belum ${what}`;
       const body =
         input.kind === 'reminder'
           ? `Yth. ${recipient?.official_name ?? 'Tim Evaluasi'},\n\nMohon segera ${what} sebelum ${due}.\n\nBuka: ${link}`
@@ -60,10 +65,10 @@ export function createNotifyActivities({ db, publicUrl }: ActivityDeps) {
       await db.query(
         `INSERT INTO notifications (key, agreement_id, item, kind, level, recipient_position, recipient_nip, recipient_email, recipient_name, subject, body, due_at)
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) ON CONFLICT (key) DO NOTHING`,
-        [input.key, input.agreementId, input.item, input.kind, input.level, recipient?.id ?? null, recipient?.nip ?? null,
+        [input.key, input.agreementId, input.item, input.kind, level, recipient?.id ?? null, recipient?.nip ?? null,
           recipient?.email ?? null, recipient?.official_name ?? null, subject, body, input.dueAt],
       );
-      return { higherLevelExists: input.kind === 'reminder' || input.level < chain.length, recipientPositionId: recipient?.id ?? null };
+      return { higherLevelExists: input.kind === 'reminder' || level < chain.length, recipientPositionId: recipient?.id ?? null, level };
     },
   };
 }

@@ -23,8 +23,14 @@ export function createStoreActivities({ db }: ActivityDeps) {
       await appendAuditRows(db, agreementId, audit, async (client) => {
         if (!state) return;
         await client.query(
+          // escalated_to: whom the item has reached, the awaited official's chain up to the level
+          // (the inbox of each of them lists it; migration 006_escalation_inbox.sql)
           `UPDATE agreements SET phase = $2, version = $3, overdue = $4, escalation_level = $5, due_at = $6,
-                  awaiting_position = $7, score = $8, predicate = $9, updated_at = now() WHERE id = $1`,
+                  awaiting_position = $7, score = $8, predicate = $9, updated_at = now(),
+                  escalated_to = CASE WHEN $4 AND $5 > 0 THEN COALESCE(
+                    (SELECT p.escalation_chain[1:$5] FROM positions p WHERE p.cycle_id = agreements.cycle_id AND p.id = $7), '{}')
+                    ELSE '{}' END
+            WHERE id = $1`,
           [agreementId, state.phase, state.version, state.overdue, state.escalationLevel, state.dueAt, state.awaiting, state.score, state.predicate],
         );
       });

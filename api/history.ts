@@ -171,6 +171,7 @@ function auditSummary(action: string, data: Record<string, any>): string {
     case 'realization.returned': return `Quarter ${data.quarter} realization returned: ${data.reason}`;
     case 'deadline.extended': return `Deadline of ${data.item} extended to ${data.dueAt}: ${data.reason}`;
     case 'deadline.escalated': return `${data.item} overdue: escalated to level ${data.level}`;
+    case 'deadline.overdue': return `${data.item} overdue: nobody above to escalate to`;
     case 'revision.started': return `Revision started (${data.reason}): ${data.note}`;
     case 'official.changed': return `Official changed to ${data.name} (${data.nip})`;
     default: return action.replace(/\./g, ' ');

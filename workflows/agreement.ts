@@ -39,6 +39,7 @@ import {
   type Party,
   type Phase,
   type RejectionCode,
+  deadlineStep,
 } from './messages';
 import { Journal } from './journal';
 import type { Schedule } from '../activities/schedule';
@@ -149,6 +150,7 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
   });
   setHandler(calendarChangedSignal, async () => {
     schedule = await store.loadSchedule({ agreementId: input.agreementId });
+    s.extendedDueAt = undefined; // a new calendar sets every due date again, extensions included
     if (s.deadline) s.deadline.dueAt = dueFor(s.deadline.item);
     deadlineRevision++;
   });
@@ -364,6 +366,7 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
       s.draftSubmitted = false;
       s.returnedReason = null;
       s.draftApproved = false;
+      s.extendedDueAt = undefined; // the revision's steps have their own due dates
       await store.copyDraft({ agreementId: input.agreementId, fromVersion: s.version - 1, toVersion: s.version });
       s.phase = 'drafting';
       audit('revision.started', actor, { reason, note });
@@ -383,6 +386,11 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
     extendDeadlineUpdate,
     async ({ actor, dueAt, reason }) => {
       s.deadline!.dueAt = new Date(dueAt).toISOString();
+      // The extension holds for the whole step: after the first party signs, the second party's
+      // signature is due on the extended date too, not on the calendar's (which may have passed).
+      if (patched('deadline-extension-covers-step')) {
+        s.extendedDueAt = { ...s.extendedDueAt, [deadlineStep(s.deadline!.item)]: s.deadline!.dueAt };
+      }
       deadlineRevision++;
       audit('deadline.extended', actor, { item: s.deadline!.item, dueAt, reason });
       await settled();
@@ -400,6 +408,8 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
 
   // ----- the wait every phase uses ------------------------------------------------------------
   function dueFor(item: string): string {
+    const extended = s.extendedDueAt?.[deadlineStep(item)];
+    if (extended) return extended;
     const [what, which] = item.split(':');
     const q = Number(which?.replace('Q', '')) - 1;
     // a PK Perubahan gets its own days from the day it started, not January's dates
@@ -417,25 +427,32 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
     if (done()) return;
     const deadline: Deadline = { item, awaiting, dueAt: dueFor(item), overdue: false, escalationLevel: 0 };
     let escalatedLevel = 0;
+    let overdueNoted = false;
     s.deadline = deadline;
     await journal.flush();
     await awaitWithLadder(
       { deadline, policy: schedule.policy, done, revision: () => deadlineRevision, dirty: () => journal.dirty(), now },
       {
-        notify: async (kind, level) =>
-          (
-            await slow.notify({
-              agreementId: input.agreementId,
-              key: `${input.agreementId}:v${s.version}:${item}:${kind}:${kind === 'reminder' ? now() : level}`,
-              item,
-              kind,
-              level,
-              awaitingPositionId: awaiting,
-              dueAt: deadline.dueAt,
-            })
-          ).higherLevelExists,
+        notify: async (kind, level) => {
+          const sent = await slow.notify({
+            agreementId: input.agreementId,
+            key: `${input.agreementId}:v${s.version}:${item}:${kind}:${kind === 'reminder' ? now() : level}`,
+            item,
+            kind,
+            level,
+            awaitingPositionId: awaiting,
+            dueAt: deadline.dueAt,
+          });
+          // The level stays within the chain: nobody above the Kepala Daerah means level 0, not 4.
+          // Older histories recorded the calendar's level; their notify results carry no `level`.
+          const reached = kind === 'escalation' && patched('escalation-stops-at-top') ? Math.min(level, sent.level) : level;
+          return { higherLevelExists: sent.higherLevelExists, level: reached };
+        },
         changed: async () => {
           if (deadline.overdue && deadline.escalationLevel > escalatedLevel) audit('deadline.escalated', null, { item, level: deadline.escalationLevel });
+          // Late with nobody above to hear of it: the timeline still says so, once.
+          if (deadline.overdue && deadline.escalationLevel === 0 && !overdueNoted) audit('deadline.overdue', null, { item });
+          overdueNoted = deadline.overdue;
           escalatedLevel = deadline.overdue ? deadline.escalationLevel : 0;
           await journal.flush();
         },

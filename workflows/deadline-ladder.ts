@@ -6,8 +6,12 @@ import { escalationLevelAt, ladderSteps, type LadderPolicy } from '../domain/lad
 import type { Deadline } from './messages';
 
 export interface LadderHooks {
-  /** Record and deliver a reminder (level 0) or an escalation. Resolves false when no higher level exists. */
-  notify(kind: 'reminder' | 'escalation', level: number): Promise<boolean>;
+  /**
+   * Record and deliver a reminder (level 0) or an escalation. Resolves with whether a higher level
+   * exists and the level the item now stands at: never above the top of the chain (0 when nobody
+   * is above the one awaited, as for the Kepala Daerah).
+   */
+  notify(kind: 'reminder' | 'escalation', level: number): Promise<{ higherLevelExists: boolean; level: number }>;
   /** Something to write (the deadline's overdue or level, a handler's audit entry): write it. */
   changed(deadline: Deadline): Promise<void>;
 }
@@ -33,10 +37,10 @@ export async function awaitWithLadder(wait: LadderWait, hooks: LadderHooks): Pro
     // Catch up to the level the calendar demands now: a late start escalates once, not once per level.
     const levelNow = escalationLevelAt(wait.now(), due, wait.policy);
     if (levelNow > d.escalationLevel && !topReached) {
-      const higher = await hooks.notify('escalation', levelNow);
-      if (!higher) topReached = true;
+      const reached = await hooks.notify('escalation', levelNow);
+      if (!reached.higherLevelExists) topReached = true;
       d.overdue = true;
-      d.escalationLevel = levelNow;
+      d.escalationLevel = reached.level;
       await hooks.changed(d);
       continue;
     }

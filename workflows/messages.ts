@@ -144,6 +144,11 @@ export interface AgreementState {
   quarters: QuarterState[];
   evaluation: EvaluationState | null;
   deadline: Deadline | null;
+  /**
+   * Due dates an administrator set, by step (`deadlineStep`): they hold for the whole step, e.g.
+   * both parties' signatures, until a calendar change or a revision. Absent in older runs.
+   */
+  extendedDueAt?: Record<string, string>;
   revision: { reason: RevisionReason; note?: string; requestedBy: string; startedAt: string } | null;
   /** Sequence of audit records written by this agreement (their idempotency key). */
   auditSeq: number;
@@ -225,6 +230,13 @@ export interface ExtendDeadlineInput {
   actor: Actor;
   dueAt: string;
   reason: string;
+}
+/**
+ * The step a due date belongs to: both signatures are one step ('sign'), due on one date; every
+ * other item is its own step.
+ */
+export function deadlineStep(item: string): string {
+  return item.startsWith('sign:') ? 'sign' : item;
 }
 export const extendDeadlineUpdate = defineUpdate<Deadline, [ExtendDeadlineInput]>('extendDeadline');
 

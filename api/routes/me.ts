@@ -14,6 +14,45 @@ function taskOf(phase: string, awaiting: string, positionId: string): string {
   }
 }
 
+/** At most this many escalated items in one inbox, the oldest due first (the rest follow as those are done). */
+export const ESCALATIONS_SHOWN = 100;
+
+/**
+ * Overdue items escalated to one of the caller's positions: the read model's `escalated_to` holds
+ * the chain up to the level reached (activities/store.ts), GIN-indexed, so this is one lookup.
+ * An item stays in the inbox of every level it has reached until it is done or its due date moves.
+ */
+async function escalatedTo(db: ApiDeps['db'], nip: string) {
+  const { rows } = await db.query(
+    `SELECT a.id, a.cycle_id, a.phase, a.position_id, a.awaiting_position, a.due_at, a.escalation_level,
+            me.id AS as_position, array_position(a.escalated_to, me.id) AS reached_at_level,
+            late.title AS late_title, late.official_name AS late_name, o.title AS owner_title, o.official_name AS owner_name,
+            greatest(0, floor(extract(epoch FROM now() - a.due_at)))::bigint AS late_seconds
+       FROM positions me
+       JOIN agreements a ON a.escalated_to @> ARRAY[me.id] AND a.cycle_id = me.cycle_id AND a.overdue
+       JOIN positions late ON late.cycle_id = a.cycle_id AND late.id = a.awaiting_position
+       JOIN positions o ON o.cycle_id = a.cycle_id AND o.id = a.position_id
+      WHERE me.nip = $1
+      ORDER BY a.due_at, a.id
+      LIMIT ${ESCALATIONS_SHOWN}`,
+    [nip],
+  );
+  return rows.map((a) => ({
+    agreementId: a.id,
+    cycleId: a.cycle_id,
+    task: taskOf(a.phase, a.awaiting_position, a.position_id),
+    phase: a.phase,
+    asPositionId: a.as_position,
+    lateOfficial: { positionId: a.awaiting_position, title: a.late_title, official: a.late_name },
+    agreementOf: { positionId: a.position_id, title: a.owner_title, official: a.owner_name },
+    dueAt: a.due_at,
+    lateSeconds: Number(a.late_seconds),
+    escalationLevel: a.escalation_level,
+    reachedYouAtLevel: a.reached_at_level,
+    href: `/api/agreements/${encodeURIComponent(a.id)}`,
+  }));
+}
+
 export function meRoutes({ db }: ApiDeps): RouteDef[] {
   return [
     route({
@@ -29,24 +68,29 @@ export function meRoutes({ db }: ApiDeps): RouteDef[] {
       },
     }),
     route({
-      method: 'get', path: '/api/me/tasks', tag: 'me', summary: 'What the caller must do now, with due dates, oldest first',
+      method: 'get', path: '/api/me/tasks', tag: 'me',
+      summary: 'What the caller must do now, with due dates, oldest first; and the overdue items escalated to the caller (`escalations`)',
       access: { kind: 'roles', roles: ['official', 'evaluator'] },
       async handler(_req, res, ctx) {
         const p = ctx.principal;
-        const { rows } = p.role === 'official'
-          ? await db.query(
-              `SELECT a.*, p.title, o.title AS owner_title, o.official_name AS owner_name FROM agreements a
-                 JOIN positions p ON p.cycle_id = a.cycle_id AND p.id = a.awaiting_position AND p.nip = $1
-                 JOIN positions o ON o.cycle_id = a.cycle_id AND o.id = a.position_id
-                WHERE a.phase NOT IN ('closed', 'waiting_superior')
-                ORDER BY a.due_at NULLS LAST, a.id`,
-              [p.nip],
-            )
-          : await db.query(
-              `SELECT a.*, o.title AS owner_title, o.official_name AS owner_name FROM agreements a
-                 JOIN positions o ON o.cycle_id = a.cycle_id AND o.id = a.position_id
-                WHERE a.phase = 'evaluation' ORDER BY a.due_at NULLS LAST, a.id`,
-            );
+        // both lookups at once: the inbox stays one round trip's latency
+        const [{ rows }, escalations] = await Promise.all([
+          p.role === 'official'
+            ? db.query(
+                `SELECT a.*, p.title, o.title AS owner_title, o.official_name AS owner_name FROM agreements a
+                   JOIN positions p ON p.cycle_id = a.cycle_id AND p.id = a.awaiting_position AND p.nip = $1
+                   JOIN positions o ON o.cycle_id = a.cycle_id AND o.id = a.position_id
+                  WHERE a.phase NOT IN ('closed', 'waiting_superior')
+                  ORDER BY a.due_at NULLS LAST, a.id`,
+                [p.nip],
+              )
+            : db.query(
+                `SELECT a.*, o.title AS owner_title, o.official_name AS owner_name FROM agreements a
+                   JOIN positions o ON o.cycle_id = a.cycle_id AND o.id = a.position_id
+                  WHERE a.phase = 'evaluation' ORDER BY a.due_at NULLS LAST, a.id`,
+              ),
+          p.role === 'official' ? escalatedTo(db, p.nip!) : Promise.resolve([]),
+        ]);
         res.json({
           items: rows.map((a) => ({
             agreementId: a.id,
@@ -60,6 +104,7 @@ export function meRoutes({ db }: ApiDeps): RouteDef[] {
             escalationLevel: a.escalation_level,
             href: `/api/agreements/${encodeURIComponent(a.id)}`,
           })),
+          escalations,
         });
       },
     }),

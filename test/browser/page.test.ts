@@ -146,8 +146,27 @@ test('the official drafts: a server validation message shows next to its field, 
   expect(indicators[3]).toMatchObject({ name: 'Pembinaan posyandu', unit: 'kegiatan', target: 10, additionalTask: true, parentIndicatorId: null });
 });
 
-test('the superior reviews and approves on a phone', async () => {
+test('the superior sees the late items escalated to them, with who is late, with what and by how much', async () => {
+  // Kepala Dinas Pendidikan has not drafted (last year's calendar): escalated up to the Bupati at
+  // the top of their chain (Asisten, Sekda, Bupati: level 3, never 4).
+  const dikbud = `pk:${ORG}:${org.year}:kepala-dikbud`;
+  await waitFor(
+    () => call('GET', '/api/me/tasks', { token: t.official(BUPATI_NIP) }),
+    (r) => r.body.escalations?.some((e: any) => e.agreementId === dikbud),
+  );
   await signIn(superior, t.official(BUPATI_NIP));
+  const escalated = superior.locator(`[data-testid=escalations] li.task[data-agreement="${dikbud}"]`);
+  await escalated.waitFor();
+  expect(await superior.locator('section', { has: superior.locator('[data-testid=escalations]') }).locator('h2').textContent()).toBe('Eskalasi kepada Anda');
+  const dikbudHead = org.positions.find((p: any) => p.id === 'kepala-dikbud');
+  expect(await escalated.locator('.task-title').textContent()).toBe(`${dikbudHead.official.name} — ${dikbudHead.title}`);
+  expect(await escalated.textContent()).toContain('Belum: Susun draf PK');
+  expect(await escalated.locator('[data-testid=lateness]').textContent()).toMatch(/^Terlambat \d+ hari/);
+  expect(await escalated.locator('.badge.escalation').textContent()).toBe('Eskalasi tingkat 3');
+  await shot(superior, '03-escalations-phone');
+});
+
+test('the superior reviews and approves on a phone', async () => {
   const task = superior.locator(`li.task[data-agreement="${dinkes}"][data-task="review"]`);
   await task.waitFor();
   await task.locator('a').click();

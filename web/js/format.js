@@ -49,6 +49,21 @@ export function escalationLabel(level) {
   return `Eskalasi tingkat ${level}`;
 }
 
+/** How late an item is, in its two largest units: "3 hari 4 jam", "12 detik". */
+export function fmtLateness(seconds) {
+  const units = [['hari', 86400], ['jam', 3600], ['menit', 60], ['detik', 1]];
+  let rest = Math.max(0, Math.floor(seconds));
+  const parts = [];
+  for (const [name, size] of units) {
+    const n = Math.floor(rest / size);
+    rest -= n * size;
+    if (n > 0 || parts.length > 0) parts.push(n > 0 ? `${n} ${name}` : null);
+    if (parts.length === 2) break;
+  }
+  const shown = parts.filter(Boolean);
+  return shown.length ? shown.join(' ') : 'kurang dari 1 detik';
+}
+
 /** Messages of the problem codes the API sends, in Bahasa Indonesia; unknown codes keep the server's text. */
 const PROBLEM = {
   no_objectives: 'PK memerlukan minimal satu sasaran dengan indikator.',

@@ -1,8 +1,9 @@
 // The inbox: what the caller must do now, oldest due date first, with overdue marks and the
-// escalation level; below it, the PKs the caller may open (their own and their subordinates').
+// escalation level; then the late items escalated to the caller (who is late, with what, by how
+// much); below them, the PKs the caller may open (their own and their subordinates').
 import { h, replace } from '../dom.js';
 import { enc, get } from '../api.js';
-import { taskLabel } from '../format.js';
+import { escalationLabel, fmtDateTime, fmtLateness, taskLabel } from '../format.js';
 import { dueInfo, notice, phaseBadge, section, table } from '../ui.js';
 
 const TASK_VIEW = { draft: 'draf', 'sign:first': 'tanda-tangan', 'sign:second': 'tanda-tangan' };
@@ -22,6 +23,16 @@ export async function renderInbox(main, { me }) {
           h('a', { href: taskHref(item), class: 'task-title' }, taskLabel(item.task)),
           h('div', null, `PK ${item.agreementOf.title}`, item.agreementOf.official ? ` — ${item.agreementOf.official}` : ''),
           dueInfo(item))));
+  const escalations = tasks.escalations ?? [];
+  const escalated = h('ul', { class: 'tasks', 'data-testid': 'escalations' }, escalations.map((item) =>
+    h('li', { class: 'task is-overdue', 'data-agreement': item.agreementId, 'data-task': item.task },
+      h('a', { href: `#/pk/${enc(item.agreementId)}`, class: 'task-title' },
+        `${item.lateOfficial.official} — ${item.lateOfficial.title}`),
+      h('div', null, `Belum: ${taskLabel(item.task)}`, ` (PK ${item.agreementOf.title})`),
+      h('div', { class: 'due' },
+        h('span', null, `Tenggat ${fmtDateTime(item.dueAt)}`),
+        h('span', { class: 'badge overdue', 'data-testid': 'lateness' }, `Terlambat ${fmtLateness(item.lateSeconds)}`),
+        h('span', { class: 'badge escalation', 'data-level': item.escalationLevel }, escalationLabel(item.escalationLevel))))));
   const rows = list.items.map((a) =>
     h('tr', null,
       h('td', null, h('a', { href: `#/pk/${enc(a.id)}` }, a.position?.title ?? a.positionId)),
@@ -31,6 +42,7 @@ export async function renderInbox(main, { me }) {
   replace(main,
     h('h1', null, me.role === 'evaluator' ? 'Tugas evaluasi' : 'Kotak tugas'),
     section('Yang perlu dikerjakan sekarang', inbox),
+    escalations.length ? section('Eskalasi kepada Anda', escalated) : null,
     me.role === 'official'
       ? section('PK saya dan bawahan', rows.length ? table(['Jabatan', 'Pejabat', 'Tahap', 'Status'], rows) : notice('info', 'Belum ada PK.'))
       : null);

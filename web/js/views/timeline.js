@@ -25,6 +25,7 @@ function describe(e) {
     case 'realization.returned': return `Realisasi ${tw(d)} dikembalikan: ${d.reason ?? ''}`;
     case 'deadline.extended': return `Tenggat ${d.item} diperpanjang hingga ${fmtDateTime(d.dueAt)}: ${d.reason ?? ''}`;
     case 'deadline.escalated': return `${d.item} terlambat: dieskalasi ke tingkat ${d.level}`;
+    case 'deadline.overdue': return `${d.item} terlambat: tidak ada atasan untuk eskalasi`;
     case 'revision.started': return `PK Perubahan dimulai (${d.reason}): ${d.note ?? ''}`;
     case 'official.changed': return `Pergantian pejabat: ${d.name ?? ''} (${d.nip ?? ''})`;
     case 'workflow.started': return 'Proses PK dimulai';

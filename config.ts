@@ -59,3 +59,52 @@ export function loadSecret(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   }
   throw new Error(`KINERJA_SECRET is not set and no ${file} exists (start the stack with npm start, or set KINERJA_SECRET)`);
 }
+
+/** What `npm start` chose for the stack it runs, written to `<data dir>/stack.json` while it runs. */
+export interface StackSettings {
+  apiUrl: string;
+  databaseUrl: string;
+  temporalAddress: string;
+  temporalUiUrl: string;
+  pid: number;
+}
+
+export const STACK_SETTINGS_FILE = 'stack.json';
+
+/** The data directory `npm start` uses (KINERJA_DATA_DIR, else `.data` beside this file), then `./.data`. */
+function dataDirCandidates(env: NodeJS.ProcessEnv, cwd: string): string[] {
+  return [resolve(env.KINERJA_DATA_DIR ?? join(__dirname, '.data')), join(cwd, '.data')];
+}
+
+/** The settings of a stack started by `npm start` from this clone (or the current directory), if one runs. */
+export function readStackSettings(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): StackSettings | null {
+  for (const dir of dataDirCandidates(env, cwd)) {
+    const file = join(dir, STACK_SETTINGS_FILE);
+    if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as StackSettings;
+  }
+  return null;
+}
+
+/**
+ * The environment a command-line tool works with: what is set, completed by the settings of the
+ * stack `npm start` runs (database, Temporal, secret), so `kinerja doctor` or `kinerja ca export`
+ * need nothing set by hand next to `npm start`.
+ */
+export function cliEnvironment(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): NodeJS.ProcessEnv {
+  const stack = readStackSettings(env, cwd);
+  if (!stack) return env;
+  let secret = env.KINERJA_SECRET;
+  try {
+    secret ??= loadSecret(env, cwd);
+  } catch {
+    /* left unset: loadConfig says so */
+  }
+  return {
+    ...env,
+    DATABASE_URL: env.DATABASE_URL ?? stack.databaseUrl,
+    TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS ?? stack.temporalAddress,
+    TEMPORAL_UI_URL: env.TEMPORAL_UI_URL ?? stack.temporalUiUrl,
+    PORT: env.PORT ?? new URL(stack.apiUrl).port,
+    KINERJA_SECRET: secret,
+  };
+}

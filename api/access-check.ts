@@ -2,7 +2,7 @@
 // route, and an official must be able to see the agreement (or document) the path names.
 import type { NextFunction, Request, Response } from 'express';
 import type { Pool } from 'pg';
-import { loadAgreement, relationTo } from './access';
+import { loadAgreement, relationTo, versionsSignedBy } from './access';
 import { principalOf } from './auth';
 import { HttpProblem } from './problem';
 import type { RouteDef } from './route';
@@ -18,18 +18,28 @@ export function accessCheck(def: RouteDef, db: Pool) {
     if (access.kind === 'roles') return next();
 
     let agreementId: string;
+    let documentVersion: number | null = null;
     if (access.kind === 'document') {
-      const doc = (await db.query('SELECT agreement_id FROM documents WHERE id = $1', [req.params.docId])).rows[0];
+      const doc = (await db.query('SELECT agreement_id, version FROM documents WHERE id = $1', [req.params.docId])).rows[0];
       if (!doc) throw new HttpProblem(404, 'not_found', 'No such document.');
       agreementId = doc.agreement_id;
+      documentVersion = Number(doc.version);
     } else {
       agreementId = String(req.params.agreementId);
     }
     const agreement = await loadAgreement(db, agreementId);
     if (!agreement) throw new HttpProblem(404, 'not_found', `No agreement ${agreementId}.`);
     if (principal.role === 'official') {
-      const relation = await relationTo(db, agreement, principal.nip!);
-      if (relation === 'none') throw forbidden('Officials see only their own PKs and those of positions below them.');
+      let relation = await relationTo(db, agreement, principal.nip!);
+      if (relation === 'none' && access.formerSigners) {
+        // a replaced official keeps what they put their signature to, and only that
+        const signed = await versionsSignedBy(db, agreement.id, principal.nip!);
+        if (signed.length > 0 && (documentVersion === null || signed.includes(documentVersion))) {
+          relation = 'signer';
+          res.locals.signedVersions = signed;
+        }
+      }
+      if (relation === 'none') throw forbidden('Officials see only their own PKs, those of positions below them, and the versions they signed.');
       res.locals.relation = relation;
     }
     res.locals.agreement = agreement;

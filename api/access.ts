@@ -21,7 +21,8 @@ export interface AgreementRow {
   lineage: string[];
 }
 
-export type Relation = 'owner' | 'superior' | 'none';
+/** `signer`: signed a version of it but holds no position at or above it now (a replaced official). */
+export type Relation = 'owner' | 'superior' | 'signer' | 'none';
 
 export async function loadAgreement(db: Pool, id: string): Promise<AgreementRow | null> {
   const { rows } = await db.query('SELECT * FROM agreements WHERE id = $1', [id]);
@@ -41,6 +42,12 @@ export async function relationTo(db: Pool, agreement: Pick<AgreementRow, 'id' | 
   const held = new Set(rows.map((r) => r.id as string));
   if (held.has(agreement.id)) return 'owner';
   return agreement.lineage.some((id) => held.has(id)) ? 'superior' : 'none';
+}
+
+/** The versions of an agreement a NIP signed (as either party), oldest first. */
+export async function versionsSignedBy(db: Pool, agreementId: string, nip: string): Promise<number[]> {
+  const { rows } = await db.query('SELECT DISTINCT version FROM documents WHERE agreement_id = $1 AND signer_nip = $2 ORDER BY version', [agreementId, nip]);
+  return rows.map((r) => Number(r.version));
 }
 
 /** Positions a NIP holds in one cycle: what goes into Actor.positionIds. */

@@ -1,6 +1,6 @@
 // A small client for the Kinerja API, used by the CLI: base URL, bearer token (given, or minted
 // locally from the server secret), JSON in and out, problem details turned into readable errors.
-import { loadSecret } from '../config';
+import { loadSecret, readStackSettings } from '../config';
 import { signToken } from '../security/jwt';
 
 export const DEFAULT_API_URL = 'http://127.0.0.1:3000';
@@ -21,7 +21,7 @@ export interface ApiClientOptions {
 }
 
 export function apiClient(options: ApiClientOptions) {
-  const base = (options.url ?? DEFAULT_API_URL).replace(/\/$/, '');
+  const base = (options.url ?? readStackSettings()?.apiUrl ?? DEFAULT_API_URL).replace(/\/$/, '');
   let token = options.token;
   const bearer = () => {
     if (token) return token;

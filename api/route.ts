@@ -12,12 +12,14 @@ import type { Principal } from './principal';
  * - roles: any caller with one of the roles.
  * - agreement: one of the roles, and an official must be able to see `:agreementId` (owner or above).
  * - document: the same, through the document's agreement (`:docId`).
+ * `formerSigners`: an official who signed a version of the agreement and no longer holds a position
+ * at or above it (replaced) may still read it, limited to the versions they signed.
  */
 export type Access =
   | { kind: 'public' }
   | { kind: 'roles'; roles: readonly Role[] }
-  | { kind: 'agreement'; roles: readonly Role[] }
-  | { kind: 'document'; roles: readonly Role[] };
+  | { kind: 'agreement'; roles: readonly Role[]; formerSigners?: true }
+  | { kind: 'document'; roles: readonly Role[]; formerSigners?: true };
 
 export interface Ctx<B = unknown> {
   principal: Principal;

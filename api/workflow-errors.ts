@@ -17,6 +17,9 @@ const MAPPING: Record<RejectionCode, { status: number; code: string }> = {
   NotFound: { status: 404, code: 'not_found' },
 };
 
+/** How long a caller waits for an agreement workflow that is being started (the fan-out's gap is 1–4 s). */
+export const WORKFLOW_STARTING_RETRY_SECONDS = 2;
+
 function findRejection(err: unknown): ApplicationFailure | null {
   for (let e: unknown = err, depth = 0; e && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
     if (e instanceof ApplicationFailure && e.type && Object.hasOwn(MAPPING, e.type)) return e;
@@ -30,7 +33,12 @@ function isProblemList(value: unknown): value is Problem[] {
 
 /** Problem details for a workflow rejection, or the error itself when it is not one. */
 export function toHttpProblem(err: unknown, agreementId: string): unknown {
-  if (err instanceof WorkflowNotFoundError) return new HttpProblem(404, 'not_found', `No running workflow for ${agreementId}.`);
+  if (err instanceof WorkflowNotFoundError) {
+    // Actions reach here only for an agreement whose row exists (the access check loaded it), and
+    // the cycle's fan-out stores a batch's rows just before it starts their workflows: the PK is
+    // listed a moment before its workflow runs. That is a wait, not a missing resource.
+    return new HttpProblem(503, 'workflow_starting', `The workflow of ${agreementId} is being started; retry in a moment.`, {}, { 'Retry-After': String(WORKFLOW_STARTING_RETRY_SECONDS) });
+  }
   const rejection = findRejection(err);
   if (rejection) {
     const { status, code } = MAPPING[rejection.type as RejectionCode];

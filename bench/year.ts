@@ -11,12 +11,11 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { mapConcurrently, quantile, round, sizeFrom, sleep, type BenchResult, runWhenMain } from './support/results';
 import { cleanupAll, freePort, makeOrganisation, onCleanup, SECRET } from './support/stack';
-import { startEmbeddedPostgres } from '../scripts/embedded-postgres';
+import { scratchDir, startEmbeddedPostgres } from '../scripts/embedded-postgres';
 import { resolveTestServer } from '../scripts/temporal-binaries';
 import { createPool } from '../db/pool';
 import { migrate } from '../db/migrate';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   approveDraftUpdate, evaluateUpdate, reportRealizationUpdate, saveDraftUpdate, signUpdate, startRevisionUpdate,
@@ -30,7 +29,7 @@ export async function runYear(): Promise<BenchResult> {
   const concurrency = sizeFrom('BENCH_YEAR_CONCURRENCY', 32);
   const started = new Date();
   try {
-    const dir = mkdtempSync(join(tmpdir(), 'kinerja-bench-year-'));
+    const dir = scratchDir('kinerja-bench-year-');
     onCleanup(() => rmSync(dir, { recursive: true, force: true }));
     const pg = await startEmbeddedPostgres(join(dir, 'postgres'), await freePort());
     onCleanup(() => pg.stop());

@@ -1,14 +1,16 @@
 // `npm start`: the whole system on embedded defaults — Temporal dev server (SQLite under .data/,
 // Web UI), PostgreSQL (embedded unless DATABASE_URL is set), migrations, worker and API — with
-// data kept across restarts, and everything stopped on Ctrl-C.
+// data kept across restarts, and everything stopped on Ctrl-C, SIGINT or SIGTERM (to the group or
+// to this process alone). The addresses it chose are written to .data/stack.json for the CLI.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createPool } from '../db/pool';
 import { migrate } from '../db/migrate';
 import { startDevServer, stopProcess, type DevServer } from './dev-server';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
+import { STACK_SETTINGS_FILE, type StackSettings } from '../config';
 
 const root = resolve(__dirname, '..');
 const dataDir = resolve(process.env.KINERJA_DATA_DIR ?? join(root, '.data'));
@@ -29,6 +31,7 @@ async function stopAll(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   log('stopping...');
+  rmSync(join(dataDir, STACK_SETTINGS_FILE), { force: true });
   await Promise.all(children.map((c) => stopProcess(c)));
   for (const stop of stops.reverse()) await stop().catch(() => {});
   process.exit(code);
@@ -74,13 +77,16 @@ async function main() {
     KINERJA_SECRET: process.env.KINERJA_SECRET ?? devSecret(),
     KINERJA_SUPERVISOR_PID: String(process.pid),
   };
-  const tsx = join(root, 'node_modules', '.bin', 'tsx');
   for (const [name, entry] of [['worker', 'worker/main.ts'], ['api', 'api/main.ts']] as const) {
-    const child = spawn(tsx, [join(root, entry)], { env, stdio: 'inherit' });
+    // node itself with tsx's loader: one process per child, which receives the signal it is sent
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, entry)], { cwd: root, env, stdio: 'inherit' });
     child.on('exit', (code) => !stopping && (log(`${name} exited (${code})`), void stopAll(1)));
     children.push(child);
   }
   await waitForHealth(`http://127.0.0.1:${port}/health`);
+  const settings: StackSettings = { apiUrl: `http://127.0.0.1:${port}`, databaseUrl, temporalAddress, temporalUiUrl: uiUrl, pid: process.pid };
+  // holds the database password: readable by this user only
+  writeFileSync(join(dataDir, STACK_SETTINGS_FILE), JSON.stringify(settings, null, 2) + '\n', { mode: 0o600 });
   log('');
   log(`API and page   http://127.0.0.1:${port}/`);
   log(`Health         http://127.0.0.1:${port}/health`);

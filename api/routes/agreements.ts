@@ -31,6 +31,8 @@ import { buildTimeline } from '../history';
 
 const READ = { kind: 'agreement', roles: ['admin', 'evaluator', 'official'] } as const;
 const ACT = { kind: 'agreement', roles: ['official'] } as const;
+/** Also open to a replaced official who signed a version: the read model and the versions they signed. */
+const READ_SIGNED = { ...READ, formerSigners: true } as const;
 
 const listQuery = z.strictObject({
   cycle: z.string().min(1).optional(),
@@ -105,10 +107,11 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
     }),
 
     route({
-      method: 'get', path: '/api/agreements/:agreementId', tag: 'agreements', summary: 'Read model, live workflow state and current content',
-      access: READ,
+      method: 'get', path: '/api/agreements/:agreementId', tag: 'agreements', summary: 'Read model, live workflow state and current content (for a replaced official who signed: the last version they signed)',
+      access: READ_SIGNED,
       async handler(_req, res, ctx) {
         const a = ctx.agreement!;
+        const signedVersions = signedVersionsOf(res);
         const position = (await db.query('SELECT * FROM positions WHERE cycle_id = $1 AND id = $2', [a.cycle_id, a.position_id])).rows[0];
         const parent = position?.parent_id
           ? (await db.query('SELECT id, title, nip, official_name FROM positions WHERE cycle_id = $1 AND id = $2', [a.cycle_id, position.parent_id])).rows[0]
@@ -116,7 +119,8 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
         let state: AgreementState | null = null;
         let live = true;
         try {
-          state = await temporal.workflow.getHandle(a.id).query(stateQuery);
+          // a former signer sees what they signed, not where the PK is now
+          if (!signedVersions) state = await temporal.workflow.getHandle(a.id).query(stateQuery);
         } catch (err) {
           live = false; // the read model still answers while the worker is down
           deps.logger.warn({ err, agreementId: a.id }, 'state query failed');
@@ -125,7 +129,7 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
           await db.query(
             `SELECT version, content, content_hash, saved_by, saved_at FROM agreement_versions WHERE agreement_id = $1 AND version <= $2
               ORDER BY version DESC LIMIT 1`,
-            [a.id, state?.version ?? a.version],
+            [a.id, signedVersions ? Math.max(...signedVersions) : (state?.version ?? a.version)],
           )
         ).rows[0];
         const content: { source: string; version?: number; content: AgreementContent; contentHash?: string; savedAt?: string } | null = version
@@ -232,14 +236,14 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
     }),
 
     route({
-      method: 'get', path: '/api/agreements/:agreementId/documents', tag: 'documents', summary: 'Every signed document of the agreement, all versions',
-      access: READ,
+      method: 'get', path: '/api/agreements/:agreementId/documents', tag: 'documents', summary: 'Every signed document of the agreement, all versions (for a replaced official: the versions they signed)',
+      access: READ_SIGNED,
       async handler(_req, res, ctx) {
         const { rows } = await db.query(
           `SELECT id, version, party, sha256, signer_nip, signed_at, octet_length(bytes)::int AS size,
                   coalesce((verification->>'valid')::boolean, (verification->>'ok')::boolean) AS valid
-             FROM documents WHERE agreement_id = $1 ORDER BY version, signed_at`,
-          [id(ctx)],
+             FROM documents WHERE agreement_id = $1 AND ($2::int[] IS NULL OR version = ANY($2::int[])) ORDER BY version, signed_at`,
+          [id(ctx), signedVersionsOf(res) ?? null],
         );
         res.json({
           items: rows.map((d) => ({
@@ -264,6 +268,11 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
       },
     }),
   ];
+}
+
+/** Set by the access check when the caller reads as a replaced official who signed these versions. */
+function signedVersionsOf(res: { locals: Record<string, unknown> }): number[] | undefined {
+  return res.locals.relation === 'signer' ? (res.locals.signedVersions as number[]) : undefined;
 }
 
 function relationOf(res: { locals: Record<string, unknown> }): string | null {

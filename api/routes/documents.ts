@@ -2,7 +2,7 @@
 import type { ApiDeps } from '../deps';
 import { route, type RouteDef } from '../route';
 
-const READ = { kind: 'document', roles: ['admin', 'evaluator', 'official'] } as const;
+const READ = { kind: 'document', roles: ['admin', 'evaluator', 'official'], formerSigners: true } as const;
 
 export function documentRoutes({ db }: ApiDeps): RouteDef[] {
   return [

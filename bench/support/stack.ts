@@ -3,10 +3,9 @@
 // (or the worker as a child process, to measure its memory alone). Everything started is
 // registered for cleanup, which also runs on SIGINT/SIGTERM, so a benchmark leaves no orphans.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
@@ -20,7 +19,7 @@ import { createWorker } from '../../worker/create-worker';
 import { createApp } from '../../api/app';
 import { createSigningDeps } from '../../activities/signing';
 import { startDevServer, stopProcess } from '../../scripts/dev-server';
-import { startEmbeddedPostgres } from '../../scripts/embedded-postgres';
+import { scratchDir, startEmbeddedPostgres } from '../../scripts/embedded-postgres';
 import { quietTemporalRuntime } from '../../test/support/stack';
 import { tokens } from '../../test/support/api-client';
 
@@ -100,7 +99,7 @@ export interface Servers {
  * do) unless BENCH_SQLITE=durable, which is `npm start`'s setting.
  */
 export async function startServers(): Promise<Servers> {
-  const dir = mkdtempSync(join(tmpdir(), 'kinerja-bench-'));
+  const dir = scratchDir('kinerja-bench-');
   const removeDir = onCleanup(() => rmSync(dir, { recursive: true, force: true }));
   const [pgPort, temporalPort] = [await freePort(), await freePort()];
   const pg = await startEmbeddedPostgres(join(dir, 'postgres'), pgPort);

@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { Pool } from 'pg';
 import { PgSigningStore } from '../../signing/pg-store';
+import { cliEnvironment } from '../../config';
 import { parseOptions, UsageError, type Command } from '../command';
 
 export interface SigningCliConfig {
@@ -10,11 +11,11 @@ export interface SigningCliConfig {
   secret?: string;
 }
 
-/** Until the lead wires the validated config, the command reads the environment here only. */
-export const signingConfigFromEnv = (): SigningCliConfig => ({
-  databaseUrl: process.env.DATABASE_URL,
-  secret: process.env.KINERJA_SECRET,
-});
+/** The environment, completed by the settings of a stack `npm start` runs. */
+export const signingConfigFromEnv = (): SigningCliConfig => {
+  const env = cliEnvironment();
+  return { databaseUrl: env.DATABASE_URL, secret: env.KINERJA_SECRET };
+};
 
 export function caExportCommand(readConfig: () => SigningCliConfig = signingConfigFromEnv): Command {
   return {
@@ -25,14 +26,14 @@ export function caExportCommand(readConfig: () => SigningCliConfig = signingConf
       const { options } = parseOptions(args);
       if (typeof options.out !== 'string') throw new UsageError('--out FILE is required');
       const { databaseUrl } = readConfig();
-      if (!databaseUrl) throw new Error('DATABASE_URL is not set');
+      if (!databaseUrl) throw new Error('DATABASE_URL is not set and no stack started by `npm start` runs from here');
       const pool = new Pool({ connectionString: databaseUrl });
       try {
         const store = new PgSigningStore(pool);
         let id = typeof options.org === 'string' ? options.org : undefined;
         if (!id) {
           const ids = await store.listCaIds();
-          if (ids.length !== 1) throw new Error(ids.length ? `Several CAs (${ids.join(', ')}): choose one with --org` : 'No CA yet: it is created on first start');
+          if (ids.length !== 1) throw new Error(ids.length ? `Several CAs (${ids.join(', ')}): choose one with --org` : 'No CA yet: an organisation\'s CA is created at its first signature');
           id = ids[0];
         }
         const ca = await store.getCa(id);

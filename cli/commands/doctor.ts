@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { Pool } from 'pg';
-import { loadConfig } from '../../config';
+import { cliEnvironment, loadConfig, readStackSettings } from '../../config';
 import { DEFAULT_API_URL } from '../../api/client';
 import { parseOptions, type Command } from '../command';
 
@@ -19,7 +19,7 @@ export const doctorCommand: Command = {
   usage: 'kinerja doctor [--api URL]',
   async run(args) {
     const { options } = parseOptions(args);
-    const apiUrl = (typeof options.api === 'string' ? options.api : DEFAULT_API_URL).replace(/\/$/, '');
+    const apiUrl = (typeof options.api === 'string' ? options.api : readStackSettings()?.apiUrl ?? DEFAULT_API_URL).replace(/\/$/, '');
     const checks: Check[] = [];
     const add = (name: string, ok: boolean, detail: string) => checks.push({ name, ok, detail });
 
@@ -33,7 +33,7 @@ export const doctorCommand: Command = {
 
     let config;
     try {
-      config = loadConfig();
+      config = loadConfig(cliEnvironment());
     } catch (err) {
       add('configuration', false, (err as Error).message);
     }

@@ -3,12 +3,12 @@
 // tsx, each logging to a file. Everything can be killed (SIGKILL) or stopped and started again on
 // the same data directory, database file and port.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, existsSync, openSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { startDevServer, stopProcess, type DevServer } from '../../scripts/dev-server';
+import { scratchDir } from '../../scripts/embedded-postgres';
 import { createPool } from '../../db/pool';
 import { migrate } from '../../db/migrate';
 import { freePort } from '../support/global-setup';
@@ -46,7 +46,7 @@ interface Child {
 }
 
 export class FaultStack {
-  readonly dir = mkdtempSync(join(tmpdir(), 'kinerja-faults-'));
+  readonly dir = scratchDir('kinerja-faults-');
   readonly taskQueue = `faults-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   readonly tokens = tokens(SECRET);
   pg!: Child & { url: string };

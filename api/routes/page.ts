@@ -6,7 +6,7 @@ import type { Pool } from 'pg';
 import { renderAgreementPdf } from '../../documents';
 import { loadAgreementPdfSource } from '../../activities/agreement-pdf';
 import { budgetAbsorption } from '../../domain/achievement';
-import { categorize } from '../../domain/predicates';
+import { bandsDescending, categorize } from '../../domain/predicates';
 import { evaluateAgreement, evaluateUnit } from '../../domain/evaluation';
 import { parseRules, type Rules } from '../../domain/rules';
 import type { AgreementContent, Indicator, QuarterReport } from '../../domain/types';
@@ -163,7 +163,7 @@ export function pageRoutes(deps: ApiDeps): RouteDef[] {
             absorption: budgetAbsorption(u.pagu, u.spent),
           };
         });
-        res.json({ cycleId, scale: rules.scale, units: items, categories });
+        res.json({ cycleId, scale: { ...rules.scale, bands: bandsDescending(rules.scale) }, units: items, categories });
       },
     }),
   ];

@@ -38,9 +38,9 @@ const BOUND_KEYS = ['atLeast', 'above', 'min'] as const;
 const bandSchema = z
   .strictObject({
     label: z.string().trim().min(1, 'a band needs a label').max(100),
-    atLeast: z.number().optional(),
-    above: z.number().optional(),
-    min: z.number().optional(),
+    atLeast: z.number().optional().describe('"≥ n": a capaian of n or more is in this band (up to the next band)'),
+    above: z.number().optional().describe('"> n": a capaian over n is in this band (up to the next band)'),
+    min: z.number().optional().describe('older name of atLeast, still read'),
   })
   .superRefine((band, ctx) => {
     const given = BOUND_KEYS.filter((key) => band[key] !== undefined);
@@ -56,7 +56,11 @@ const bandSchema = z
 const scaleSchema = z
   .strictObject({
     name: z.string().trim().min(1, 'a scale needs a name').max(100),
-    bands: z.array(bandSchema).min(1, 'a scale needs at least one band').max(20),
+    bands: z
+      .array(bandSchema)
+      .min(1, 'a scale needs at least one band')
+      .max(20)
+      .describe('Any order; each band has one lower bound (atLeast or above); below every bound is the lowest band'),
   })
   .superRefine((scale, ctx) => {
     const labels = new Set<string>();
@@ -79,11 +83,10 @@ const scaleSchema = z
  * silently ignored default.
  */
 export const rulesOverridesSchema = z.strictObject({
-  lowerIsBetter: z.enum(['reflected', 'inverse']).optional(),
-  /** Capaian cap in percent; null = uncapped. */
-  cap: z.number().positive().max(1000).nullable().optional(),
+  lowerIsBetter: z.enum(['reflected', 'inverse']).optional().describe('lower is better: reflected (2 × target − realisasi) / target × 100 (default) or inverse target / realisasi × 100'),
+  cap: z.number().positive().max(1000).nullable().optional().describe('capaian cap in percent (default 120); null = uncapped'),
   scale: scaleSchema.optional(),
-  quarterAggregation: z.enum(['cumulative', 'last', 'by_unit']).optional(),
+  quarterAggregation: z.enum(['cumulative', 'last', 'by_unit']).optional().describe('how an indicator without its own aggregation combines quarters (default by_unit: from its Satuan)'),
   indicatorWeighting: z.enum(['when_given', 'never']).optional(),
   staffDistribution: z
     .array(

@@ -128,6 +128,16 @@ test('invalid rules are 422 with the path of each problem, and nothing is stored
   expect(await stored()).toEqual({ organisations: 0, cycles: 0 });
 });
 
+test('the OpenAPI document shows the import body with calendar and rules, and the rules change', async () => {
+  const doc = ok(await call('GET', '/api/openapi.json'));
+  const shapes = doc.paths['/api/cycles'].post.requestBody.content['application/json'].schema.anyOf;
+  for (const shape of shapes) expect(Object.keys(shape.properties)).toEqual(expect.arrayContaining(['calendar', 'rules']));
+  expect(Object.keys(shapes[0].properties.rules.properties.scale.properties.bands.items.properties)).toEqual(expect.arrayContaining(['label', 'atLeast', 'above']));
+  const change = doc.paths['/api/cycles/{cycleId}/rules'].patch;
+  expect(change['x-kinerja-access']).toEqual({ kind: 'roles', roles: ['admin'] });
+  expect(change.requestBody.content['application/json'].schema.properties.cap).toBeDefined();
+});
+
 test('a region’s rules: posted, read back, corrected (audited), then every score uses them; frozen after the first evaluation', async () => {
   // Posted with the cycle; GET shows them complete (what was left out has DOMAIN.md's default).
   const posted = await call('POST', '/api/cycles', { token: t.admin, body: { import: org, calendar, rules: POSTED_RULES } });

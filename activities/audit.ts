@@ -47,8 +47,8 @@ export async function appendAuditRow(db: Pool | PoolClient, entry: AuditEntry): 
   await appendAuditRows(db, entry.agreementId, [entry]);
 }
 
-/** Inside a transaction holding the agreement's advisory lock. */
-async function insertAuditRow(client: PoolClient, entry: AuditEntry): Promise<void> {
+/** Inside a transaction holding the advisory lock of the chain (hashtext of entry.agreementId: an agreement id, or a cycle id for cycle-wide changes). */
+export async function insertAuditRow(client: PoolClient, entry: AuditEntry): Promise<void> {
   const exists = await client.query('SELECT 1 FROM audit_log WHERE key = $1', [entry.key]);
   if (exists.rowCount !== 0) return;
   const prev = await client.query('SELECT hash FROM audit_log WHERE agreement_id = $1 ORDER BY seq DESC LIMIT 1', [entry.agreementId]);

@@ -1,6 +1,7 @@
 // Year-end evaluation: the formulas of domain/evaluation.ts over the stored content and reports;
 // the evaluation team's adjustments are stored beside the computed values, never over them.
 import { ApplicationFailure } from '@temporalio/activity';
+import type { Pool, PoolClient } from 'pg';
 import type { ActivityDeps } from './deps';
 import { applyAdjustments, evaluateAgreement, type AdjustedEvaluation, type AgreementEvaluation } from '../domain/evaluation';
 import { parseRules } from '../domain/rules';
@@ -24,15 +25,16 @@ function toState(e: AdjustedEvaluation, closed?: { at: string; by: string }): Ev
 }
 
 export function createEvaluationActivities({ db }: ActivityDeps) {
-  async function load(agreementId: string) {
-    const { rows } = await db.query(
+  /** `lockRules`: hold the cycle's rules (FOR SHARE) until the caller's transaction ends (see api/rules-change.ts). */
+  async function load(agreementId: string, q: Pool | PoolClient = db, lockRules = false) {
+    const { rows } = await q.query(
       `SELECT v.content, c.rules FROM agreements a
          JOIN agreement_versions v ON v.agreement_id = a.id AND v.version = a.version
-         JOIN cycles c ON c.id = a.cycle_id WHERE a.id = $1`,
+         JOIN cycles c ON c.id = a.cycle_id WHERE a.id = $1${lockRules ? ' FOR SHARE OF c' : ''}`,
       [agreementId],
     );
     if (rows.length === 0) throw new Error(`agreement ${agreementId} has no content`);
-    const reports = await db.query(
+    const reports = await q.query(
       `SELECT quarter, realizations, budget_spent, note FROM realizations WHERE agreement_id = $1 ORDER BY quarter`,
       [agreementId],
     );
@@ -46,17 +48,31 @@ export function createEvaluationActivities({ db }: ActivityDeps) {
   }
 
   return {
+    // The rules are read and the evaluation stored in one transaction holding the cycle row FOR
+    // SHARE: a concurrent rules change either commits first (and this evaluation uses the new
+    // rules) or waits and then finds this evaluation (409 rules_frozen). Never a score computed with
+    // rules that were replaced after it.
     async computeEvaluation({ agreementId }: { agreementId: string }): Promise<EvaluationState> {
-      const { content, reports, rules } = await load(agreementId);
-      const computed: AgreementEvaluation = evaluateAgreement(content, reports, rules);
-      const result = applyAdjustments(computed, [], rules);
-      if (!result.ok) throw new Error('unreachable: no adjustments');
-      await db.query(
-        `INSERT INTO evaluations (agreement_id, computed, result) VALUES ($1, $2, $3)
-         ON CONFLICT (agreement_id) DO UPDATE SET computed = $2, result = $3`,
-        [agreementId, JSON.stringify(computed), JSON.stringify(result.value)],
-      );
-      return toState(result.value);
+      const client = await db.connect();
+      try {
+        await client.query('BEGIN');
+        const { content, reports, rules } = await load(agreementId, client, true);
+        const computed: AgreementEvaluation = evaluateAgreement(content, reports, rules);
+        const result = applyAdjustments(computed, [], rules);
+        if (!result.ok) throw new Error('unreachable: no adjustments');
+        await client.query(
+          `INSERT INTO evaluations (agreement_id, computed, result) VALUES ($1, $2, $3)
+           ON CONFLICT (agreement_id) DO UPDATE SET computed = $2, result = $3`,
+          [agreementId, JSON.stringify(computed), JSON.stringify(result.value)],
+        );
+        await client.query('COMMIT');
+        return toState(result.value);
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
     },
 
     async storeEvaluation(args: { agreementId: string; adjustments: Adjustment[]; close: boolean; actorId: string; at: string }): Promise<EvaluationState> {

@@ -7,6 +7,7 @@ import type { Client } from '@temporalio/client';
 import { validateOrganisationImport, positionDepths } from '../domain/organisation';
 import { escalationChain, escalationTree } from '../domain/escalation';
 import { mergeCalendar, type CycleCalendar } from '../domain/schedule';
+import { DEFAULT_RULES, parseRules, problemsUnder, type Rules } from '../domain/rules';
 import type { OrganisationImport } from '../domain/types';
 import { canonicalJson, sha256Hex } from '../activities/hash';
 import { cycleId as cycleIdOf } from '../workflows/ids';
@@ -22,13 +23,17 @@ export async function startCycle(
   deps: { db: Pool; temporal: Client; taskQueue: string },
   body: unknown,
   calendarOverrides?: Partial<CycleCalendar>,
+  /** The body's `rules` (every field optional; what is left out keeps DOMAIN.md's default). */
+  rulesInput?: unknown,
 ): Promise<StartCycleResult> {
   const validated = validateOrganisationImport(body);
-  if (!validated.ok) throw invalid(validated.problems, 'The organisation has problems; nothing was stored.');
+  const rules = parseRules(rulesInput ?? {});
+  const problems = [...(validated.ok ? [] : validated.problems), ...(rules.ok ? [] : problemsUnder('/rules', rules.problems))];
+  if (!validated.ok || !rules.ok) throw invalid(problems, 'The organisation has problems; nothing was stored.');
   const org = validated.value;
   const id = cycleIdOf(org.organisation.id, org.year);
-  const sourceHash = sha256Hex(canonicalJson({ org, calendarOverrides: calendarOverrides ?? {} }));
-  const created = await storeCycle(deps.db, id, org, sourceHash, calendarOverrides ?? {});
+  const sourceHash = sha256Hex(canonicalJson({ org, calendarOverrides: calendarOverrides ?? {}, ...rulesInHash(rules.value) }));
+  const created = await storeCycle(deps.db, id, org, sourceHash, calendarOverrides ?? {}, rules.value);
   try {
     await deps.temporal.workflow.start('cycleWorkflow', {
       workflowId: id,
@@ -42,7 +47,17 @@ export async function startCycle(
   return { cycleId: id, created, positions: org.positions.length };
 }
 
-async function storeCycle(db: Pool, id: string, org: OrganisationImport, sourceHash: string, calendar: Partial<CycleCalendar>): Promise<boolean> {
+/**
+ * The complete rules are stored, so a later change of a default in code does not change a running
+ * cycle's scores. They count in the source hash only when they differ from the defaults: a body
+ * without rules and one that spells out the defaults are the same cycle, and cycles posted before
+ * rules were accepted keep their hash.
+ */
+function rulesInHash(rules: Rules): { rules?: Rules } {
+  return canonicalJson(rules) === canonicalJson(DEFAULT_RULES) ? {} : { rules };
+}
+
+async function storeCycle(db: Pool, id: string, org: OrganisationImport, sourceHash: string, calendar: Partial<CycleCalendar>, rules: Rules): Promise<boolean> {
   const client = await db.connect();
   try {
     await client.query('BEGIN');
@@ -51,7 +66,7 @@ async function storeCycle(db: Pool, id: string, org: OrganisationImport, sourceH
     if (existing.rows.length > 0) {
       await client.query('ROLLBACK');
       if (existing.rows[0].source_hash !== sourceHash) {
-        throw new HttpProblem(409, 'cycle_exists', `A different ${org.year} cycle of ${org.organisation.id} was already started; change it with a revision or a calendar change, not a new import.`, { cycleId: id });
+        throw new HttpProblem(409, 'cycle_exists', `A different ${org.year} cycle of ${org.organisation.id} was already started; change it with a revision, a calendar or rules change, not a new import.`, { cycleId: id });
       }
       return false;
     }
@@ -63,7 +78,7 @@ async function storeCycle(db: Pool, id: string, org: OrganisationImport, sourceH
     );
     await client.query(
       `INSERT INTO cycles (id, organisation_id, year, source_hash, calendar, rules, plan, position_count) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
-      [id, o.id, org.year, sourceHash, JSON.stringify(mergeCalendar(calendar)), JSON.stringify({}), JSON.stringify(org.plan ?? { objectives: [] }), org.positions.length],
+      [id, o.id, org.year, sourceHash, JSON.stringify(mergeCalendar(calendar)), JSON.stringify(rules), JSON.stringify(org.plan ?? { objectives: [] }), org.positions.length],
     );
     await client.query(
       `INSERT INTO units (cycle_id, id, name) SELECT $1, * FROM unnest($2::text[], $3::text[])`,

@@ -30,7 +30,7 @@ function successResponse(def: RouteDef, success: { description: string; mediaTyp
 
 function bodySchema(def: RouteDef): unknown {
   try {
-    return z.toJSONSchema(def.body!, { io: 'input', unrepresentable: 'any' });
+    return z.toJSONSchema(def.documentedBody ?? def.body!, { io: 'input', unrepresentable: 'any' });
   } catch {
     return {};
   }

@@ -1,6 +1,10 @@
 // The cycle report per unit: agreements, average score, predicate counts and budget absorption
-// (serapan = realised budget / pagu × 100), as JSON or CSV.
+// (serapan = realised budget / pagu × 100), as JSON or CSV. PK scores and predicates are the ones
+// the evaluation stored (computed with the cycle's rules); the unit's predicate is its average on
+// the cycle's scale.
 import type { Pool } from 'pg';
+import { evaluateUnit } from '../domain/evaluation';
+import type { Rules } from '../domain/rules';
 
 export interface UnitReport {
   unitId: string | null;
@@ -8,13 +12,15 @@ export interface UnitReport {
   agreements: number;
   scored: number;
   averageScore: number | null;
+  /** The unit's predicate: its average score on the cycle's scale; null when no PK has a score. */
+  predicate: string | null;
   predicates: Record<string, number>;
   budget: number;
   spent: number;
   absorption: number | null;
 }
 
-export async function cycleReport(db: Pool, cycleId: string): Promise<UnitReport[]> {
+export async function cycleReport(db: Pool, cycleId: string, rules: Rules): Promise<UnitReport[]> {
   const { rows } = await db.query(
     `WITH current AS (
        SELECT a.id, a.unit_id, a.score, a.predicate,
@@ -25,6 +31,7 @@ export async function cycleReport(db: Pool, cycleId: string): Promise<UnitReport
          FROM agreements a WHERE a.cycle_id = $1)
      SELECT c.unit_id, coalesce(u.name, 'Kepala Daerah') AS unit_name, count(*)::int AS agreements,
             count(c.score)::int AS scored, avg(c.score)::float8 AS average_score,
+            array_remove(array_agg(c.score::float8), NULL) AS scores,
             coalesce(sum(c.budget), 0)::float8 AS budget, coalesce(sum(c.spent), 0)::float8 AS spent,
             array_remove(array_agg(c.predicate), NULL) AS predicate_list
        FROM current c LEFT JOIN units u ON u.cycle_id = $1 AND u.id = c.unit_id
@@ -40,6 +47,7 @@ export async function cycleReport(db: Pool, cycleId: string): Promise<UnitReport
       agreements: r.agreements,
       scored: r.scored,
       averageScore: r.average_score === null ? null : round2(r.average_score),
+      predicate: evaluateUnit(r.scores as number[], rules).predicate,
       predicates,
       budget: r.budget,
       spent: r.spent,
@@ -59,9 +67,9 @@ function csvCell(value: unknown): string {
 
 export function reportCsv(units: UnitReport[]): string {
   const predicateNames = [...new Set(units.flatMap((u) => Object.keys(u.predicates)))].sort();
-  const header = ['unit_id', 'unit_name', 'agreements', 'scored', 'average_score', ...predicateNames.map((p) => `predicate_${p}`), 'budget_rp', 'spent_rp', 'absorption_percent'];
+  const header = ['unit_id', 'unit_name', 'agreements', 'scored', 'average_score', 'predicate', ...predicateNames.map((p) => `predicate_${p}`), 'budget_rp', 'spent_rp', 'absorption_percent'];
   const lines = units.map((u) =>
-    [u.unitId ?? '', u.unitName, u.agreements, u.scored, u.averageScore, ...predicateNames.map((p) => u.predicates[p] ?? 0), u.budget, u.spent, u.absorption]
+    [u.unitId ?? '', u.unitName, u.agreements, u.scored, u.averageScore, u.predicate, ...predicateNames.map((p) => u.predicates[p] ?? 0), u.budget, u.spent, u.absorption]
       .map(csvCell)
       .join(','),
   );

@@ -27,8 +27,14 @@ const agreementView = object(
 export const RESPONSE_SCHEMAS: Record<string, Record<string, unknown>> = {
   'GET /api/cycles': list(object(cycleSummary)),
   'GET /api/cycles/:cycleId': object(
-    { ...cycleSummary, agreements: int, phases: { type: 'object', additionalProperties: int }, units: { type: 'object' }, overdue: { type: 'array' }, calendar: { type: 'object' } },
+    { ...cycleSummary, agreements: int, phases: { type: 'object', additionalProperties: int }, units: { type: 'object' }, overdue: { type: 'array' }, calendar: { type: 'object' }, rules: { type: 'object' } },
   ),
+  'PATCH /api/cycles/:cycleId/rules': object({ cycleId: str, rules: { type: 'object' }, changed: bool }),
+  'GET /api/cycles/:cycleId/audit': object({
+    cycleId: str,
+    chain: object({ ok: bool, rows: int, brokenAt: object({ seq: int, reason: str }) }, ['ok', 'rows']),
+    items: { type: 'array', items: object({ seq: int, action: str, actor: str, at: str, data: { type: 'object' }, hash: str }) },
+  }),
   'GET /api/agreements': list(agreementView, { nextCursor: nullable(str) }),
   'GET /api/agreements/:agreementId/audit/verify': object(
     { agreementId: str, ok: bool, rows: int, brokenAt: object({ seq: int, reason: str }) },

@@ -39,6 +39,11 @@ export interface RouteDef<B = any> {
   access: Access;
   /** Writes take a JSON body checked by this schema (every problem at once, with JSON paths). */
   body?: z.ZodType<B>;
+  /**
+   * For a body the handler validates itself (the organisation import: bare or wrapped, with the
+   * domain validator's problem list): the shape the OpenAPI document shows instead of `body`.
+   */
+  documentedBody?: z.ZodType;
   /** Body size limit; defaults to config.API_BODY_LIMIT. */
   bodyLimit?: string;
   /** Query parameters, documented in OpenAPI and checked by the handler. */

@@ -2,7 +2,8 @@
 // domain rules of a draft, are the workflow's to decide.
 import { z } from 'zod';
 import { agreementContentSchema } from '../domain/agreement-content';
-import { LEVELS } from '../domain/organisation';
+import { LEVELS, organisationImportSchema } from '../domain/organisation';
+import { rulesOverridesSchema } from '../domain/rules';
 
 const text = (what: string, max = 2000) => z.string().trim().min(1, `${what} must not be empty`).max(max, `${what} is too long`);
 const isoDateTime = z.string().refine((s) => /^\d{4}-\d{2}-\d{2}T/.test(s) && Number.isFinite(Date.parse(s)), 'must be an ISO 8601 date-time');
@@ -66,3 +67,16 @@ export const calendarBody = z.strictObject({
     .optional(),
 });
 export type CalendarPatch = z.infer<typeof calendarBody>;
+
+/** A rules change: the fields given replace the stored ones (a given `scale` replaces the whole scale). */
+export const rulesBody = rulesOverridesSchema;
+
+/**
+ * What `POST /api/cycles` takes, for the OpenAPI document: the organisation bare (the shape of the
+ * sample data) or wrapped as `import`, with an optional calendar and optional rules beside it. The
+ * handler validates it with the organisation's own validator, which lists every problem at once.
+ */
+export const cycleImportDocumentedBody = z.union([
+  organisationImportSchema.extend({ calendar: calendarBody.optional(), rules: rulesOverridesSchema.optional() }),
+  z.strictObject({ import: organisationImportSchema, calendar: calendarBody.optional(), rules: rulesOverridesSchema.optional() }),
+]);

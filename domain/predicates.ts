@@ -1,19 +1,41 @@
 // Category scales and predicates as data (DOMAIN.md "Predicates"): regions differ, so a scale is
 // a value an administrator can replace, never a chain of ifs.
 
-/** One band of a scale: a capaian at or above `min` (and below the next band up) gets `label`. */
-export interface ScaleBand {
-  label: string;
-  min: number;
-}
+/**
+ * One band of a scale, bounded below the way regions publish it: `atLeast: 85` is "≥ 85", `above: 85`
+ * is "> 85". A band reaches up to the next band's bound (the top band is open: a capaian over 100
+ * that the cap allows stays in it). `min` is the shape stored before bands had two kinds and means
+ * `atLeast`; it is still read, never written.
+ */
+export type ScaleBand =
+  | { label: string; atLeast: number }
+  | { label: string; above: number }
+  | { label: string; min: number };
 
 /**
- * Bands in any order. A value below every band's `min` falls into the lowest band, so the lowest
- * band's min only documents the scale (finite, so rules survive JSON).
+ * Bands in any order. A value below every band's bound falls into the lowest band, so the lowest
+ * band's bound only documents the scale (finite, so rules survive JSON).
  */
 export interface CategoryScale {
   name: string;
   bands: ScaleBand[];
+}
+
+/** A band's lower bound: the number and whether the number itself belongs to the band. */
+export function bandBound(band: ScaleBand): { value: number; inclusive: boolean } {
+  if ('above' in band) return { value: band.above, inclusive: false };
+  if ('atLeast' in band) return { value: band.atLeast, inclusive: true };
+  return { value: band.min, inclusive: true };
+}
+
+/** Highest band first; at the same number "> n" is above "≥ n" (it starts just after n). */
+export function bandsDescending(scale: CategoryScale): ScaleBand[] {
+  return [...scale.bands].sort((a, b) => {
+    const x = bandBound(a);
+    const y = bandBound(b);
+    if (x.value !== y.value) return y.value - x.value;
+    return Number(x.inclusive) - Number(y.inclusive);
+  });
 }
 
 /**
@@ -24,32 +46,39 @@ export interface CategoryScale {
 export const DEFAULT_CAPAIAN_SCALE: CategoryScale = {
   name: 'lima-tingkat',
   bands: [
-    { label: 'Sangat Baik', min: 91 },
-    { label: 'Baik', min: 76 },
-    { label: 'Cukup', min: 66 },
-    { label: 'Kurang', min: 51 },
-    { label: 'Sangat Kurang', min: 0 },
+    { label: 'Sangat Baik', atLeast: 91 },
+    { label: 'Baik', atLeast: 76 },
+    { label: 'Cukup', atLeast: 66 },
+    { label: 'Kurang', atLeast: 51 },
+    { label: 'Sangat Kurang', atLeast: 0 },
   ],
 };
 
-/** An example 6-level scale as some regions use; given to show that a scale is only data. */
+/**
+ * A 6-level scale as some regions publish it, with bounds that exclude their number:
+ * ">85–100 Memuaskan; >75–85 Sangat Baik; >65–75 Baik; >50–65 Cukup Baik; >30–50 Agak Kurang; 0–30 Kurang".
+ * Given to show that a scale is only data (README "Rules per cycle").
+ */
 export const SIX_LEVEL_CAPAIAN_SCALE_EXAMPLE: CategoryScale = {
   name: 'enam-tingkat',
   bands: [
-    { label: 'Sangat Baik', min: 90 },
-    { label: 'Baik', min: 80 },
-    { label: 'Cukup', min: 70 },
-    { label: 'Sedang', min: 60 },
-    { label: 'Kurang', min: 50 },
-    { label: 'Sangat Kurang', min: 0 },
+    { label: 'Memuaskan', above: 85 },
+    { label: 'Sangat Baik', above: 75 },
+    { label: 'Baik', above: 65 },
+    { label: 'Cukup Baik', above: 50 },
+    { label: 'Agak Kurang', above: 30 },
+    { label: 'Kurang', atLeast: 0 },
   ],
 };
 
 /** The category of a capaian on a scale; null for "tidak dinilai" (no capaian). */
 export function categorize(capaian: number | null, scale: CategoryScale = DEFAULT_CAPAIAN_SCALE): string | null {
   if (capaian === null) return null;
-  const bands = [...scale.bands].sort((a, b) => b.min - a.min);
-  const band = bands.find((candidate) => capaian >= candidate.min);
+  const bands = bandsDescending(scale);
+  const band = bands.find((candidate) => {
+    const bound = bandBound(candidate);
+    return bound.inclusive ? capaian >= bound.value : capaian > bound.value;
+  });
   return band ? band.label : bands[bands.length - 1]?.label ?? null;
 }
 

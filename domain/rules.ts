@@ -3,9 +3,9 @@
 // (Deadlines and the reminder ladder are part of the cycle calendar: domain/schedule.ts.)
 import { z } from 'zod';
 import type { LowerIsBetterFormula, QuarterAggregation, Weighting } from './achievement';
-import { DEFAULT_CAPAIAN_SCALE, DEFAULT_STAFF_DISTRIBUTION, type CategoryScale, type StaffDistributionRule } from './predicates';
-import type { Validated } from './problem';
-import { problemsFromZodIssues } from './schema-problems';
+import { bandBound, DEFAULT_CAPAIAN_SCALE, DEFAULT_STAFF_DISTRIBUTION, type CategoryScale, type ScaleBand, type StaffDistributionRule } from './predicates';
+import type { Problem, Validated } from './problem';
+import { coded, problemsFromZodIssues } from './schema-problems';
 
 export interface Rules {
   lowerIsBetter: LowerIsBetterFormula;
@@ -29,36 +29,90 @@ export const DEFAULT_RULES: Rules = {
 
 const predikat = z.enum(['Sangat Baik', 'Baik', 'Butuh Perbaikan', 'Kurang', 'Sangat Kurang']);
 const share = z.number().min(0).max(1);
+const BOUND_KEYS = ['atLeast', 'above', 'min'] as const;
 
-/** Every field optional: what an administrator leaves out keeps its default. */
-export const rulesSchema = z.object({
-  lowerIsBetter: z.enum(['reflected', 'inverse']).default(DEFAULT_RULES.lowerIsBetter),
-  cap: z.number().positive().nullable().default(DEFAULT_RULES.cap),
-  scale: z
-    .object({
-      name: z.string().min(1),
-      // The lowest band catches everything below it, so its min may be any number.
-      bands: z.array(z.object({ label: z.string().min(1), min: z.number() })).min(1),
-    })
-    .default(DEFAULT_RULES.scale),
-  quarterAggregation: z.enum(['cumulative', 'last', 'by_unit']).default(DEFAULT_RULES.quarterAggregation),
-  indicatorWeighting: z.enum(['when_given', 'never']).default(DEFAULT_RULES.indicatorWeighting),
+/**
+ * A band with exactly one lower bound: `atLeast` ("≥ n") or `above` ("> n"); `min` (the older
+ * shape) is read as `atLeast`. Parsed bands are written back as atLeast/above only.
+ */
+const bandSchema = z
+  .strictObject({
+    label: z.string().trim().min(1, 'a band needs a label').max(100),
+    atLeast: z.number().optional().describe('"≥ n": a capaian of n or more is in this band (up to the next band)'),
+    above: z.number().optional().describe('"> n": a capaian over n is in this band (up to the next band)'),
+    min: z.number().optional().describe('older name of atLeast, still read'),
+  })
+  .superRefine((band, ctx) => {
+    const given = BOUND_KEYS.filter((key) => band[key] !== undefined);
+    if (given.length === 1) return;
+    ctx.addIssue({
+      code: 'custom',
+      path: given.length === 0 ? [] : [given[1]],
+      ...coded('invalid_band_bound', 'A band has exactly one lower bound: "atLeast" (≥) or "above" (>)'),
+    });
+  })
+  .transform((band): ScaleBand => (band.above !== undefined ? { label: band.label, above: band.above } : { label: band.label, atLeast: (band.atLeast ?? band.min) as number }));
+
+const scaleSchema = z
+  .strictObject({
+    name: z.string().trim().min(1, 'a scale needs a name').max(100),
+    bands: z
+      .array(bandSchema)
+      .min(1, 'a scale needs at least one band')
+      .max(20)
+      .describe('Any order; each band has one lower bound (atLeast or above); below every bound is the lowest band'),
+  })
+  .superRefine((scale, ctx) => {
+    const labels = new Set<string>();
+    const bounds = new Set<string>();
+    scale.bands.forEach((band, i) => {
+      if (labels.has(band.label)) ctx.addIssue({ code: 'custom', path: ['bands', i, 'label'], ...coded('duplicate_band_label', `Label "${band.label}" is used by two bands`) });
+      labels.add(band.label);
+      const { value, inclusive } = bandBound(band);
+      const key = `${inclusive ? '≥' : '>'} ${value}`;
+      if (bounds.has(key)) {
+        ctx.addIssue({ code: 'custom', path: ['bands', i, inclusive ? 'atLeast' : 'above'], ...coded('duplicate_band_bound', `Two bands start at ${key}`) });
+      }
+      bounds.add(key);
+    });
+  });
+
+/**
+ * What an administrator may set, every field optional: what is left out keeps its default (at
+ * import) or its stored value (a rules change). Strict, so a misspelt field is a problem, not a
+ * silently ignored default.
+ */
+export const rulesOverridesSchema = z.strictObject({
+  lowerIsBetter: z.enum(['reflected', 'inverse']).optional().describe('lower is better: reflected (2 × target − realisasi) / target × 100 (default) or inverse target / realisasi × 100'),
+  cap: z.number().positive().max(1000).nullable().optional().describe('capaian cap in percent (default 120); null = uncapped'),
+  scale: scaleSchema.optional(),
+  quarterAggregation: z.enum(['cumulative', 'last', 'by_unit']).optional().describe('how an indicator without its own aggregation combines quarters (default by_unit: from its Satuan)'),
+  indicatorWeighting: z.enum(['when_given', 'never']).optional(),
   staffDistribution: z
     .array(
-      z.object({
+      z.strictObject({
         unitPredicates: z.array(z.string().min(1)).min(1),
         bounds: z.array(
-          z.object({ predikats: z.array(predikat).min(1), max: share.optional(), min: share.optional(), minCount: z.number().int().min(0).optional() }),
+          z.strictObject({ predikats: z.array(predikat).min(1), max: share.optional(), min: share.optional(), minCount: z.number().int().min(0).optional() }),
         ),
       }),
     )
-    .default(DEFAULT_RULES.staffDistribution),
+    .optional(),
 });
+export type RulesOverrides = z.input<typeof rulesOverridesSchema>;
 
-/** Reads an administrator's overrides (a partial rules object) into complete rules, or lists the problems. */
-export function parseRules(input: unknown = {}): Validated<Rules> {
-  const parsed = rulesSchema.safeParse(input ?? {});
+/** `base` with the given overrides (each given field replaces the whole field), or the problems. */
+export function applyRules(base: Rules, input: unknown = {}): Validated<Rules> {
+  const parsed = rulesOverridesSchema.safeParse(input ?? {});
   if (!parsed.success) return { ok: false, problems: problemsFromZodIssues(parsed.error.issues) };
-  const value: Rules = parsed.data;
-  return { ok: true, value };
+  const given = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)) as Partial<Rules>;
+  return { ok: true, value: { ...base, ...given } };
 }
+
+/** Reads an administrator's overrides, or stored rules (older shapes too), into complete rules, or lists the problems. */
+export function parseRules(input: unknown = {}): Validated<Rules> {
+  return applyRules(DEFAULT_RULES, input);
+}
+
+/** Problems of a nested rules object, addressed from the enclosing document (e.g. "/rules"). */
+export const problemsUnder = (prefix: string, problems: Problem[]): Problem[] => problems.map((p) => ({ ...p, path: prefix + p.path }));

@@ -5,7 +5,10 @@ import { startCycle } from '../cycle-import';
 import { HttpProblem } from '../problem';
 import { PHASES } from '../../workflows/messages';
 import { route, type RouteDef } from '../route';
-import { calendarBody } from '../schemas';
+import { calendarBody, cycleImportDocumentedBody, rulesBody } from '../schemas';
+import { changeRules, storedRules } from '../rules-change';
+import { verifyAuditChain } from '../../activities/audit';
+import { principalKey } from '../principal';
 import { applyCalendarPatch, changeCalendar } from '../calendar-change';
 import { cycleReport, reportCsv } from '../report';
 import { parseQuery } from '../validation';
@@ -24,15 +27,19 @@ export function cycleRoutes(deps: ApiDeps): RouteDef[] {
   return [
     route({
       method: 'post', path: '/api/cycles', tag: 'cycles', summary: 'Start a cycle from an organisation import (same body twice finds the same cycle)',
-      access: ADMIN, body: z.unknown(), bodyLimit: deps.config.API_IMPORT_BODY_LIMIT,
+      access: ADMIN, body: z.unknown(), documentedBody: cycleImportDocumentedBody, bodyLimit: deps.config.API_IMPORT_BODY_LIMIT,
       success: { status: 201, description: 'cycle created (200 when it already existed)' },
       async handler(_req, res, ctx) {
         const body = ctx.body as Record<string, unknown> | undefined;
-        // The organisation may come bare (the shape of shared/data) or wrapped with a calendar.
+        // The organisation may come bare (the shape of shared/data) or wrapped as `import`; either
+        // way `calendar` and `rules` sit beside it.
         const isObject = body !== null && typeof body === 'object' && !Array.isArray(body);
-        const organisation = isObject && 'organisation' in body && 'positions' in body ? body : isObject ? body.import : body;
+        const bare = isObject && 'organisation' in body && 'positions' in body;
+        if (isObject && !bare && 'import' in body) rejectUnknownWrapperKeys(body);
+        const organisation = bare ? body : isObject ? body.import : body;
         const calendar = isObject && body.calendar !== undefined ? parseCalendar(body.calendar) : undefined;
-        const result = await startCycle({ db, temporal: deps.temporal, taskQueue: deps.config.TEMPORAL_TASK_QUEUE }, organisation, calendar);
+        const rules = isObject ? body.rules : undefined;
+        const result = await startCycle({ db, temporal: deps.temporal, taskQueue: deps.config.TEMPORAL_TASK_QUEUE }, organisation, calendar, rules);
         res.status(result.created ? 201 : 200).location(`/api/cycles/${encodeURIComponent(result.cycleId)}`).json(result);
       },
     }),
@@ -74,6 +81,31 @@ export function cycleRoutes(deps: ApiDeps): RouteDef[] {
           units,
           overdue: overdue.rows,
           calendar: cycle.calendar,
+          rules: storedRules(cycle.rules),
+        });
+      },
+    }),
+
+    route({
+      method: 'patch', path: '/api/cycles/:cycleId/rules', tag: 'cycles',
+      summary: 'Change the cycle rules (formula, cap, scale, aggregation; audited) until its first evaluation is computed, then 409 rules_frozen',
+      access: ADMIN, body: rulesBody,
+      async handler(req, res, ctx) {
+        res.json(await changeRules(db, String(req.params.cycleId), ctx.body, principalKey(ctx.principal)));
+      },
+    }),
+
+    route({
+      method: 'get', path: '/api/cycles/:cycleId/audit', tag: 'history', summary: 'The cycle-wide audit log (rules changes: who, old, new) and whether its hash chain verifies',
+      access: OVERSIGHT,
+      async handler(req, res) {
+        const cycle = await loadCycle(String(req.params.cycleId));
+        const { rows } = await db.query('SELECT seq, action, actor, data, at, hash FROM audit_log WHERE agreement_id = $1 ORDER BY seq', [cycle.id]);
+        const chain = await verifyAuditChain(db, cycle.id);
+        res.json({
+          cycleId: cycle.id,
+          chain,
+          items: rows.map((r) => ({ seq: Number(r.seq), action: r.action, actor: r.actor, at: new Date(r.at).toISOString(), data: r.data, hash: r.hash })),
         });
       },
     }),
@@ -92,7 +124,7 @@ export function cycleRoutes(deps: ApiDeps): RouteDef[] {
       async handler(req, res) {
         const { format } = parseQuery(z.strictObject({ format: z.enum(['json', 'csv']).default('json') }), req.query);
         const cycle = await loadCycle(String(req.params.cycleId));
-        const units = await cycleReport(db, cycle.id);
+        const units = await cycleReport(db, cycle.id, storedRules(cycle.rules));
         if (format === 'csv') {
           res.type('text/csv; charset=utf-8')
             .setHeader('Content-Disposition', `attachment; filename="laporan-${cycle.organisation_id}-${cycle.year}.csv"`);
@@ -103,6 +135,17 @@ export function cycleRoutes(deps: ApiDeps): RouteDef[] {
       },
     }),
   ];
+}
+
+const WRAPPER_KEYS = new Set(['import', 'calendar', 'rules']);
+
+/** A misspelt `rules` or `calendar` must not be dropped silently: the wrapper has exactly these keys. */
+function rejectUnknownWrapperKeys(body: Record<string, unknown>) {
+  const unknown = Object.keys(body).filter((key) => !WRAPPER_KEYS.has(key));
+  if (unknown.length === 0) return;
+  throw new HttpProblem(422, 'invalid_data', 'The request has keys that are not import, calendar or rules; nothing was stored.', {
+    problems: unknown.map((key) => ({ path: `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, code: 'unrecognized_keys', message: `Unrecognized key "${key}"` })),
+  });
 }
 
 function parseCalendar(value: unknown) {

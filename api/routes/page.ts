@@ -6,9 +6,10 @@ import type { Pool } from 'pg';
 import { renderAgreementPdf } from '../../documents';
 import { loadAgreementPdfSource } from '../../activities/agreement-pdf';
 import { budgetAbsorption } from '../../domain/achievement';
-import { categorize } from '../../domain/predicates';
+import { bandsDescending, categorize } from '../../domain/predicates';
 import { evaluateAgreement, evaluateUnit } from '../../domain/evaluation';
-import { parseRules, type Rules } from '../../domain/rules';
+import type { Rules } from '../../domain/rules';
+import { storedRules } from '../rules-change';
 import type { AgreementContent, Indicator, QuarterReport } from '../../domain/types';
 import { stateQuery } from '../../workflows/messages';
 import type { ApiDeps } from '../deps';
@@ -21,9 +22,7 @@ const OVERSIGHT = { kind: 'roles', roles: ['admin', 'evaluator'] } as const;
 async function cycleRules(db: Pool, cycleId: string): Promise<Rules> {
   const row = (await db.query('SELECT rules FROM cycles WHERE id = $1', [cycleId])).rows[0];
   if (!row) throw new HttpProblem(404, 'not_found', `No cycle ${cycleId}.`);
-  const rules = parseRules(row.rules);
-  if (!rules.ok) throw new HttpProblem(409, 'invalid_rules', 'The cycle rules are invalid.', { problems: rules.problems });
-  return rules.value;
+  return storedRules(row.rules);
 }
 
 const reportOf = (r: Record<string, any>): QuarterReport => ({
@@ -163,7 +162,7 @@ export function pageRoutes(deps: ApiDeps): RouteDef[] {
             absorption: budgetAbsorption(u.pagu, u.spent),
           };
         });
-        res.json({ cycleId, scale: rules.scale, units: items, categories });
+        res.json({ cycleId, scale: { ...rules.scale, bands: bandsDescending(rules.scale) }, units: items, categories });
       },
     }),
   ];

@@ -150,8 +150,29 @@ describe('rules', () => {
     [{ lowerIsBetter: 'guess' }, '/lowerIsBetter'],
     [{ quarterAggregation: 'sum' }, '/quarterAggregation'],
     [{ scale: { name: 'x', bands: [] } }, '/scale/bands'],
+    [{ scale: { name: 'x', bands: [{ label: 'A', atLeast: 0 }, { label: 'B', above: '85' }] } }, '/scale/bands/1/above'],
+    [{ scale: { name: 'x', bands: [{ label: 'A', atLeast: 0 }, { label: 'B', above: 85, atLeast: 85 }] } }, '/scale/bands/1/above'],
+    [{ scale: { name: 'x', bands: [{ label: 'A', atLeast: 0 }, { label: 'B' }] } }, '/scale/bands/1'],
+    [{ scale: { name: 'x', bands: [{ label: 'A', atLeast: 0 }, { label: 'A', above: 50 }] } }, '/scale/bands/1/label'],
+    [{ scale: { name: 'x', bands: [{ label: 'A', above: 50 }, { label: 'B', above: 50 }] } }, '/scale/bands/1/above'],
+    [{ lowerIsbetter: 'inverse' }, ''],
   ])('rejects %o at %s', (input, path) => {
     const parsed = parseRules(input);
     expect(parsed.ok ? [] : parsed.problems.map((p) => p.path)).toEqual([path]);
+  });
+
+  it('names a band with two bounds, or none, and a repeated label or bound, with its own code', () => {
+    const parsed = parseRules({ scale: { name: 'x', bands: [{ label: 'A', atLeast: 0 }, { label: 'B', above: 85, atLeast: 85 }, { label: 'A', atLeast: 0 }] } });
+    expect(parsed.ok ? [] : parsed.problems.map((p) => [p.code, p.path])).toEqual([
+      ['invalid_band_bound', '/scale/bands/1/above'],
+      ['duplicate_band_label', '/scale/bands/2/label'],
+      ['duplicate_band_bound', '/scale/bands/2/atLeast'],
+    ]);
+  });
+
+  it('reads the older band shape { label, min } as atLeast and writes bands back as atLeast/above only', () => {
+    const parsed = parseRules({ scale: { name: 'lama', bands: [{ label: 'Baik', min: 80 }, { label: 'Sangat Baik', above: 90 }] } });
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    expect(parsed.value.scale.bands).toEqual([{ label: 'Baik', atLeast: 80 }, { label: 'Sangat Baik', above: 90 }]);
   });
 });

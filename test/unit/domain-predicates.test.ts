@@ -3,6 +3,9 @@ import {
   checkStaffDistribution,
   employeePredikat,
   SIX_LEVEL_CAPAIAN_SCALE_EXAMPLE,
+  bandBound,
+  bandsDescending,
+  type CategoryScale,
   type EmployeePredikat,
   type Expectation,
 } from '../../domain/predicates';
@@ -30,9 +33,43 @@ describe('capaian category, default 5-level scale', () => {
     expect(categorize(null)).toBeNull();
   });
 
-  it('a 6-level scale is only data', () => {
-    expect(categorize(65, SIX_LEVEL_CAPAIAN_SCALE_EXAMPLE)).toBe('Sedang');
-    expect(categorize(49, SIX_LEVEL_CAPAIAN_SCALE_EXAMPLE)).toBe('Sangat Kurang');
+});
+
+describe('band bounds as regions publish them: "> n" (above) and "≥ n" (atLeast)', () => {
+  // ">85–100 Memuaskan; >75–85 Sangat Baik; >65–75 Baik; >50–65 Cukup Baik; >30–50 Agak Kurang; 0–30 Kurang"
+  it.each([
+    [110, 'Memuaskan'], // over 100 (a cap of 110 allows it): the top band is open upwards
+    [85.01, 'Memuaskan'],
+    [85, 'Sangat Baik'], // exactly on "> 85": not in it
+    [75.5, 'Sangat Baik'],
+    [75, 'Baik'],
+    [65.01, 'Baik'],
+    [65, 'Cukup Baik'],
+    [50, 'Agak Kurang'],
+    [30.01, 'Agak Kurang'],
+    [30, 'Kurang'],
+    [0, 'Kurang'],
+  ])('six levels: %p → %s', (capaian, label) => {
+    expect(categorize(capaian, SIX_LEVEL_CAPAIAN_SCALE_EXAMPLE)).toBe(label);
+  });
+
+  it('"> 85" and "≥ 85" on one scale: 85 itself is in the ≥ band, anything over it in the > band, whatever the order given', () => {
+    const scale: CategoryScale = { name: 'x', bands: [{ label: 'Cukup', atLeast: 0 }, { label: 'Baik', atLeast: 85 }, { label: 'Sangat Baik', above: 85 }] };
+    expect(categorize(85, scale)).toBe('Baik');
+    expect(categorize(85.01, scale)).toBe('Sangat Baik');
+    expect(categorize(84.99, scale)).toBe('Cukup');
+    expect(bandsDescending(scale).map((b) => b.label)).toEqual(['Sangat Baik', 'Baik', 'Cukup']);
+  });
+
+  it('a stored scale of the older shape ({ label, min }) still means "≥ min"', () => {
+    const old: CategoryScale = { name: 'lama', bands: [{ label: 'Baik', min: 80 }, { label: 'Kurang', min: 0 }] };
+    expect(categorize(80, old)).toBe('Baik');
+    expect(categorize(79.99, old)).toBe('Kurang');
+    expect(bandBound({ label: 'Baik', min: 80 })).toEqual({ value: 80, inclusive: true });
+  });
+
+  it('below the lowest bound is still the lowest band', () => {
+    expect(categorize(-5, SIX_LEVEL_CAPAIAN_SCALE_EXAMPLE)).toBe('Kurang');
   });
 });
 

@@ -8,6 +8,8 @@ export class HttpProblem extends Error {
     readonly code: string,
     message: string,
     readonly extra: Record<string, unknown> = {},
+    /** Response headers that go with the problem (e.g. Retry-After on 423 signing_locked). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -40,7 +42,10 @@ export const invalid = (problems: FieldProblem[], detail = 'The request has inva
 /** Last middleware: maps known errors to their problem; anything unexpected is logged and never leaks details. */
 export function problemHandler(log: (err: unknown) => void): ErrorRequestHandler {
   return (err, _req, res, _next) => {
-    if (err instanceof HttpProblem) return sendProblem(res, err.status, err.code, err.message, err.extra);
+    if (err instanceof HttpProblem) {
+      for (const [name, value] of Object.entries(err.headers)) res.setHeader(name, value);
+      return sendProblem(res, err.status, err.code, err.message, err.extra);
+    }
     const type = (err as { type?: string })?.type;
     if (type === 'entity.too.large') return sendProblem(res, 413, 'body_too_large', 'The request body is too large.');
     if (type === 'entity.parse.failed') return sendProblem(res, 400, 'malformed_json', 'The request body is not valid JSON.');

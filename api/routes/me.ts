@@ -14,6 +14,8 @@ function taskOf(phase: string, awaiting: string, positionId: string): string {
   }
 }
 
+import { MIN_PASSPHRASE_LENGTH } from '../../signing/passphrase-policy';
+
 export function meRoutes({ db }: ApiDeps): RouteDef[] {
   return [
     route({
@@ -25,7 +27,14 @@ export function meRoutes({ db }: ApiDeps): RouteDef[] {
           ? (await db.query('SELECT cycle_id, id, title, unit_id FROM positions WHERE nip = $1 ORDER BY cycle_id, id', [p.nip])).rows
               .map((r) => ({ cycleId: r.cycle_id, positionId: r.id, title: r.title, unitId: r.unit_id }))
           : [];
-        res.json({ role: p.role, id: p.id, nip: p.nip, positions });
+        // Officials: whether they have enrolled (hold a signing key) and any passphrase lock, so the page can explain enrolment.
+        let signing;
+        if (p.role === 'official') {
+          const enrolled = (await db.query('SELECT 1 FROM signing_credential WHERE signer_id = $1', [p.id])).rowCount !== 0;
+          const lock = (await db.query('SELECT locked_until FROM signing_lockout WHERE signer_id = $1 AND locked_until > now()', [p.id])).rows[0];
+          signing = { enrolled, lockedUntil: lock ? new Date(lock.locked_until).toISOString() : null, minPassphraseLength: MIN_PASSPHRASE_LENGTH };
+        }
+        res.json({ role: p.role, id: p.id, nip: p.nip, positions, ...(signing ? { signing } : {}) });
       },
     }),
     route({

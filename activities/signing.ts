@@ -12,6 +12,7 @@ import {
   createLocalCa,
   createLocalSigner,
   issueOfficialCertificate,
+  passphrasePolicyProblem,
   PgSigningStore,
   SigningError,
   verifyDocument,
@@ -20,7 +21,8 @@ import {
   type SigningStore,
   type VerificationReport,
 } from '../signing';
-import { SealedSecretError, unsealSecret } from '../security/sealed-secret';
+import { SealedSecretError, unsealSecret, type OpenedSecret, type SealBinding } from '../security/sealed-secret';
+import { appendAuditRows, type AuditEntry } from './audit';
 import { sha256Hex } from './hash';
 import type { Party, SealedSecret, SignatureRecord } from '../workflows/messages';
 
@@ -95,6 +97,37 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
     return r ? { party, signerNip: r.signer_nip, documentId: r.id, sha256: r.sha256, signedAt: new Date(r.signed_at).toISOString() } : null;
   }
 
+  /**
+   * A seal opens for one signing attempt: the first activity to open it records its id; another
+   * activity (a replay of the same seal) is refused, while the same activity's retry may go on.
+   */
+  async function useSealOnce(sealId: string): Promise<void> {
+    const { workflowExecution, activityId } = Context.current().info;
+    const user = `${workflowExecution?.workflowId}/${workflowExecution?.runId}/${activityId}`;
+    const { rows } = await db.query(
+      `WITH claimed AS (INSERT INTO signing_used_seal (seal_id, used_by) VALUES ($1, $2) ON CONFLICT (seal_id) DO NOTHING RETURNING used_by)
+       SELECT used_by FROM claimed UNION ALL SELECT used_by FROM signing_used_seal WHERE seal_id = $1`,
+      [sealId, user],
+    );
+    if (rows[0]?.used_by !== user) throw ApplicationFailure.nonRetryable('this sealed passphrase was already used; send the passphrase again', 'InvalidData');
+  }
+
+  /** Each wrong passphrase, and the lock it brings, on the PK's audit log (never the passphrase itself). */
+  async function auditWrongPassphrase(input: SignAgreementInput, sealId: string, err: SigningError): Promise<void> {
+    const { agreementId, version, party, signerNip } = input;
+    const at = new Date().toISOString();
+    const lockedUntil = (err.details?.lockedUntil as string | null | undefined) ?? null;
+    const base = { agreementId, actorId: `official:${signerNip}`, at };
+    const entries: AuditEntry[] = [{
+      ...base, key: `signing:${agreementId}:${sealId}:wrong_passphrase`, action: 'signing.wrong_passphrase',
+      data: { version, party, signerId: signerNip, attemptsLeft: err.details?.attemptsLeft ?? null },
+    }];
+    if (lockedUntil) {
+      entries.push({ ...base, key: `signing:${agreementId}:${sealId}:locked`, action: 'signing.locked', data: { version, party, signerId: signerNip, lockedUntil } });
+    }
+    await appendAuditRows(db, agreementId, entries);
+  }
+
   return {
     async signAgreement(input: SignAgreementInput): Promise<SignatureRecord> {
       // Beat while we work (a remote provider may take a while): a worker that dies mid-signature
@@ -126,10 +159,15 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
       previous = new Uint8Array(first.rows[0].bytes);
     }
 
-    const passphrase = openPassphrase(input.passphrase, secret);
+    const { plain: passphrase, sealId } = openPassphrase(input.passphrase, secret, {
+      agreementId, version, party, signerId: input.signerNip,
+    });
+    await useSealOnce(sealId);
     // Local provider: an official without a certificate yet enrols with the passphrase of their first signature.
     if (!(await signing.store.getCredential(input.signerNip))) {
       const { name, nip } = party === 'first' ? ctx.first : ctx.second!;
+      const weak = passphrasePolicyProblem(passphrase, { nip, signerId: input.signerNip });
+      if (weak) throw ApplicationFailure.nonRetryable(weak.message, 'WeakPassphrase', { problem: weak.code });
       await issueOfficialCertificate({ store: signing.store, ca, official: { signerId: input.signerNip, name, nip, organisation: ctx.orgName, unit: ctx.unitName ?? undefined }, passphrase });
     }
     const documentId = `${agreementId}:v${version}:${party}`;
@@ -144,7 +182,10 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
         verificationUrl: `${publicUrl}/#/verify/${encodeURIComponent(documentId)}`,
         signedAt,
       })
-      .catch(businessFailure);
+      .catch(async (err) => {
+        if (err instanceof SigningError && err.code === 'WrongPassphrase') await auditWrongPassphrase(input, sealId, err);
+        return businessFailure(err);
+      });
 
     // An incremental update: the signed file must start with the exact bytes signed before.
     if (!Buffer.from(signed.subarray(0, previous.length)).equals(Buffer.from(previous))) {
@@ -163,9 +204,9 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
   }
 }
 
-function openPassphrase(sealed: SealedSecret, secret: string): string {
+function openPassphrase(sealed: SealedSecret, secret: string, binding: SealBinding): OpenedSecret {
   try {
-    return unsealSecret(sealed, secret);
+    return unsealSecret(sealed, secret, binding);
   } catch (err) {
     if (err instanceof SealedSecretError) throw ApplicationFailure.nonRetryable(err.message, 'InvalidData');
     throw err;

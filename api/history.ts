@@ -173,6 +173,9 @@ function auditSummary(action: string, data: Record<string, any>): string {
     case 'deadline.escalated': return `${data.item} overdue: escalated to level ${data.level}`;
     case 'deadline.overdue': return `${data.item} overdue: nobody above to escalate to`;
     case 'revision.started': return `Revision started (${data.reason}): ${data.note}`;
+    case 'signing.wrong_passphrase': return `Wrong passphrase for the ${data.party} party's signature (${data.attemptsLeft ?? 0} attempt(s) left)`;
+    case 'signing.locked': return `Signing locked until ${data.lockedUntil} after repeated wrong passphrases`;
+    case 'signing.unlocked': return `Signing unlocked by an administrator`;
     case 'official.changed': return `Official changed to ${data.name} (${data.nip})`;
     default: return action.replace(/\./g, ' ');
   }

@@ -1,5 +1,5 @@
 // Idempotency-Key on writes (POST/PUT/PATCH): the first response to a key is stored with a hash of
-// the request and replayed for a repeat by the same caller, so a client that lost the answer can
+// the request (secret fields left out) and replayed for a repeat by the same caller, so a client that lost the answer can
 // retry safely. Server errors are not stored: nothing was done, so the retry runs again.
 //
 // A request whose process died (kill -9, crash) leaves its key in flight; after ABANDONED_AFTER_MS
@@ -20,6 +20,18 @@ const ABANDONED_AFTER_MS = 30_000;
 
 const updateIds = new AsyncLocalStorage<string>();
 
+/**
+ * Body fields that carry a secret: left out of the stored request hash, so the database never
+ * holds a fast hash of a passphrase (an unsalted SHA-256 of a sign body is reversed by guessing).
+ * A retry under the same key with another passphrase therefore replays the first answer.
+ */
+const SECRET_FIELDS = new Set(['passphrase']);
+
+export function withoutSecrets(body: unknown): unknown {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
+  return Object.fromEntries(Object.entries(body).filter(([k]) => !SECRET_FIELDS.has(k)));
+}
+
 /** The Update ID for a workflow update made while handling a request with an Idempotency-Key. */
 export function currentUpdateId(): string | undefined {
   return updateIds.getStore();
@@ -31,7 +43,7 @@ export function idempotency(db: Pool) {
     if (key === undefined) return next();
     if (!KEY.test(key)) throw new HttpProblem(400, 'invalid_idempotency_key', 'Idempotency-Key must be 1–200 visible ASCII characters.');
     const principal = principalKey(principalOf(res));
-    const hash = sha256Hex(`${req.method} ${req.path}\n${req.body === undefined ? '' : canonicalJson(req.body)}`);
+    const hash = sha256Hex(`${req.method} ${req.path}\n${req.body === undefined ? '' : canonicalJson(withoutSecrets(req.body))}`);
 
     const claimed = await db.query(
       `INSERT INTO api_idempotency (principal, key, method, path, request_hash) VALUES ($1,$2,$3,$4,$5)

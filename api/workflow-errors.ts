@@ -14,6 +14,7 @@ const MAPPING: Record<RejectionCode, { status: number; code: string }> = {
   InvalidData: { status: 422, code: 'invalid_data' },
   WrongPassphrase: { status: 422, code: 'wrong_passphrase' },
   SigningLocked: { status: 423, code: 'signing_locked' },
+  WeakPassphrase: { status: 422, code: 'weak_passphrase' },
   NotFound: { status: 404, code: 'not_found' },
 };
 
@@ -29,6 +30,11 @@ function findRejection(err: unknown): ApplicationFailure | null {
 
 function isProblemList(value: unknown): value is Problem[] {
   return Array.isArray(value) && value.every((p) => p && typeof p === 'object' && typeof p.path === 'string' && typeof p.code === 'string');
+}
+
+/** Whole seconds until `iso` (at least 1), for a Retry-After header. */
+export function retryAfterSeconds(iso: string, now = Date.now()): string {
+  return String(Math.max(1, Math.ceil((Date.parse(iso) - now) / 1000)));
 }
 
 /** Problem details for a workflow rejection, or the error itself when it is not one. */
@@ -50,7 +56,13 @@ export function toHttpProblem(err: unknown, agreementId: string): unknown {
       // e.g. { attemptsLeft, lockedUntil } for passphrase failures: safe, useful to the caller
       for (const [k, v] of Object.entries(first)) if (['attemptsLeft', 'lockedUntil'].includes(k)) extra[k] = v;
     }
-    return new HttpProblem(status, code, rejection.message, extra);
+    if (rejection.type === 'WeakPassphrase') {
+      const problem = typeof (first as { problem?: unknown })?.problem === 'string' ? (first as { problem: string }).problem : 'weak_passphrase';
+      extra.problems = [{ path: 'passphrase', code: problem, message: rejection.message }];
+    }
+    const headers: Record<string, string> = {};
+    if (rejection.type === 'SigningLocked' && typeof extra.lockedUntil === 'string') headers['Retry-After'] = retryAfterSeconds(extra.lockedUntil);
+    return new HttpProblem(status, code, rejection.message, extra, headers);
   }
   if (err instanceof WorkflowUpdateFailedError) {
     // an update that failed for another reason (e.g. an activity error): nothing was accepted as done

@@ -40,7 +40,7 @@ export async function runYear(): Promise<BenchResult> {
     await migrate(pool);
     await pool.end();
     // The lifecycle tests' helpers: a worker with the real activities on the Java time-skipping server.
-    const { startLifecycle, startTestCycle, agreementDriver, official, evaluator, sealed, passphraseOf } = await import('../test/support/time-skipping');
+    const { startLifecycle, startTestCycle, agreementDriver, official, evaluator, sealed, passphraseOf, pkId } = await import('../test/support/time-skipping');
     const l = await startLifecycle();
     onCleanup(() => l.stop());
     const ceilingWorker = await Worker.create({
@@ -89,9 +89,10 @@ export async function runYear(): Promise<BenchResult> {
         await until(id, (s) => s.phase === 'review');
         await update(id, approveDraftUpdate, { actor: second });
       }
-      await until(id, (s) => s.phase === 'signing');
-      await update(id, signUpdate, { actor: first, passphrase: sealed(l, passphraseOf(first)) });
-      if (second) await update(id, signUpdate, { actor: second, passphrase: sealed(l, passphraseOf(second)) });
+      const { version } = await until(id, (s) => s.phase === 'signing');
+      const binding = { agreementId: pkId(org, id), version };
+      await update(id, signUpdate, { actor: first, passphrase: sealed(l, passphraseOf(first), { ...binding, party: 'first', signerId: first.id }) });
+      if (second) await update(id, signUpdate, { actor: second, passphrase: sealed(l, passphraseOf(second), { ...binding, party: 'second', signerId: second.id }) });
       await until(id, (s) => s.phase === 'reporting' && s.revision === null);
     }
     async function reportQuarter(id: string, q: Quarter, content: any) {

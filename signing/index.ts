@@ -13,3 +13,4 @@ export { PgSigningStore } from './pg-store';
 export { signPdf, signatureFields, SIGNATURE_CAPACITY, type PadesSignOptions, type VisibleSignature } from './pades';
 export { verifyDocument, type VerificationReport, type SignatureReport, type VerifyOptions } from './verify';
 export { signatureNote } from './certificate-names';
+export { passphrasePolicyProblem, MIN_PASSPHRASE_LENGTH, type PassphrasePolicyProblem, type PassphrasePolicyCode } from './passphrase-policy';

@@ -27,12 +27,13 @@ export class LocalSigner implements Signer {
 
   async sign(request: SignRequest): Promise<Uint8Array> {
     const now = this.clock();
-    await this.lockout.assertUnlocked(request.nip, now);
     const credential = await this.options.store.getCredential(request.nip);
     if (!credential) throw new SigningError('UnknownSigner', `No signing certificate issued for ${request.nip}`);
+    // counted before the key derivation, so parallel attempts cannot outrun the limit
+    const attempt = await this.lockout.begin(request.nip, now);
     const privateKey = await openPrivateKey(credential.sealedKey, request.passphrase);
-    if (!privateKey) return this.lockout.failed(request.nip, now);
-    await this.lockout.succeeded(request.nip);
+    if (!privateKey) return this.lockout.failed(attempt);
+    await this.lockout.succeeded(attempt);
     return signPdf({
       pdf: request.pdf,
       fieldName: SIGNATURE_FIELD_NAMES[request.party],

@@ -1,7 +1,13 @@
-// Passphrase attempts: after `maxFailures` consecutive wrong passphrases an official's signing is
-// locked for `lockMs`, unless an administrator unlocks it earlier.
+// Passphrase attempts: after `maxFailures` wrong passphrases an official's signing is locked for
+// `lockMs`, unless an administrator unlocks it earlier.
+//
+// An attempt is counted *before* the (slow, deliberately) key derivation, in one atomic step of
+// the store: ten requests at once for the same official across ten PKs take numbered slots, only
+// the first `maxFailures` are evaluated and the rest are refused as locked. The slot that reaches
+// the limit sets the lock already; if its passphrase turns out right, the success gives back the
+// slots up to its own and lifts the lock, while slots taken after it stay counted.
 import { SigningError } from './errors';
-import type { SigningStore } from './store';
+import type { LockoutState, SigningStore } from './store';
 
 export interface LockoutPolicy {
   maxFailures: number;
@@ -10,43 +16,52 @@ export interface LockoutPolicy {
 
 export const DEFAULT_LOCKOUT: LockoutPolicy = { maxFailures: 5, lockMs: 15 * 60_000 };
 
+/** A counted attempt: its place among the attempts since the last success, and the lock it set, if any. */
+export interface PassphraseAttempt {
+  signerId: string;
+  seq: number;
+  lockedUntil: Date | null;
+}
+
 export class PassphraseLockout {
   constructor(
     private readonly store: SigningStore,
     private readonly policy: LockoutPolicy = DEFAULT_LOCKOUT,
   ) {}
 
-  /** Throws SigningLocked while a lock is in force; forgets an expired lock. */
-  async assertUnlocked(signerId: string, now: Date): Promise<void> {
-    const state = await this.store.getLockout(signerId);
-    if (!state.lockedUntil) return;
-    if (state.lockedUntil > now) {
-      throw new SigningError('SigningLocked', `Signing is locked until ${state.lockedUntil.toISOString()} after repeated wrong passphrases`, {
-        lockedUntil: state.lockedUntil.toISOString(),
-      });
+  /** Counts an attempt before its passphrase is tried; throws SigningLocked while a lock is in force. */
+  async begin(signerId: string, now: Date): Promise<PassphraseAttempt> {
+    const state = await this.store.reserveAttempt(signerId, now, this.policy.maxFailures, this.policy.lockMs);
+    if (!state) {
+      const current = await this.store.getLockout(signerId);
+      throw lockedError(current);
     }
-    await this.store.clearLockout(signerId);
+    return { signerId, seq: state.failures, lockedUntil: state.lockedUntil };
   }
 
-  /** Counts a wrong passphrase and throws WrongPassphrase (saying whether it is now locked). */
-  async failed(signerId: string, now: Date): Promise<never> {
-    const state = await this.store.recordFailure(signerId, now, this.policy.maxFailures, this.policy.lockMs);
-    const attemptsLeft = Math.max(0, this.policy.maxFailures - state.failures);
-    throw new SigningError('WrongPassphrase', attemptsLeft > 0
+  /** The attempt's passphrase was wrong (already counted): throws WrongPassphrase, saying whether signing is now locked. */
+  failed(attempt: PassphraseAttempt): never {
+    const attemptsLeft = Math.max(0, this.policy.maxFailures - attempt.seq);
+    throw new SigningError('WrongPassphrase', attemptsLeft > 0 && !attempt.lockedUntil
       ? `Wrong passphrase (${attemptsLeft} attempt(s) left before signing is locked)`
-      : `Wrong passphrase; signing is locked until ${state.lockedUntil?.toISOString()}`, {
+      : `Wrong passphrase; signing is locked until ${attempt.lockedUntil?.toISOString()}`, {
       attemptsLeft,
-      lockedUntil: state.lockedUntil?.toISOString() ?? null,
+      lockedUntil: attempt.lockedUntil?.toISOString() ?? null,
     });
   }
 
-  async succeeded(signerId: string): Promise<void> {
-    const state = await this.store.getLockout(signerId);
-    if (state.failures > 0 || state.lockedUntil) await this.store.clearLockout(signerId);
+  /** The attempt's passphrase was right: its slot and those before it are given back. */
+  succeeded(attempt: PassphraseAttempt): Promise<void> {
+    return this.store.settleSuccess(attempt.signerId, attempt.seq, this.policy.maxFailures);
   }
 
   /** Administrator action: lifts a lock before it expires. */
   unlock(signerId: string): Promise<void> {
     return this.store.clearLockout(signerId);
   }
+}
+
+function lockedError(state: LockoutState): SigningError {
+  const until = state.lockedUntil?.toISOString() ?? null;
+  return new SigningError('SigningLocked', `Signing is locked until ${until} after repeated wrong passphrases`, { lockedUntil: until });
 }

@@ -33,15 +33,20 @@ export class MemorySigningStore implements SigningStore {
     return { ...(this.lockouts.get(signerId) ?? { failures: 0, lockedUntil: null }) };
   }
 
-  async recordFailure(signerId: string, now: Date, maxFailures: number, lockMs: number): Promise<LockoutState> {
+  async reserveAttempt(signerId: string, now: Date, maxFailures: number, lockMs: number): Promise<LockoutState | null> {
     const current = this.lockouts.get(signerId) ?? { failures: 0, lockedUntil: null };
-    const failures = current.failures + 1;
-    const next: LockoutState = {
-      failures,
-      lockedUntil: failures >= maxFailures ? new Date(now.getTime() + lockMs) : current.lockedUntil,
-    };
+    if (current.lockedUntil && current.lockedUntil > now) return null;
+    const failures = current.lockedUntil ? 1 : current.failures + 1;
+    const next: LockoutState = { failures, lockedUntil: failures >= maxFailures ? new Date(now.getTime() + lockMs) : null };
     this.lockouts.set(signerId, next);
     return { ...next };
+  }
+
+  async settleSuccess(signerId: string, seq: number, maxFailures: number): Promise<void> {
+    const current = this.lockouts.get(signerId);
+    if (!current) return;
+    const failures = Math.max(current.failures - seq, 0);
+    this.lockouts.set(signerId, { failures, lockedUntil: failures >= maxFailures ? current.lockedUntil : null });
   }
 
   async clearLockout(signerId: string): Promise<void> {

@@ -50,18 +50,30 @@ export class PgSigningStore implements SigningStore {
     return rows[0] ? { failures: rows[0].failures, lockedUntil: rows[0].locked_until } : { failures: 0, lockedUntil: null };
   }
 
-  async recordFailure(signerId: string, now: Date, maxFailures: number, lockMs: number): Promise<LockoutState> {
-    // One statement, so concurrent wrong attempts are all counted.
+  async reserveAttempt(signerId: string, now: Date, maxFailures: number, lockMs: number): Promise<LockoutState | null> {
+    // One statement: the row is locked while the count goes up, so concurrent attempts each get
+    // their own number; while a lock is in force the WHERE leaves the row alone and nothing returns.
     const { rows } = await this.pool.query(
       `INSERT INTO signing_lockout AS l (signer_id, failures, locked_until)
        VALUES ($1, 1, CASE WHEN 1 >= $3 THEN $2::timestamptz + make_interval(secs => $4 / 1000.0) END)
        ON CONFLICT (signer_id) DO UPDATE SET
-         failures = l.failures + 1,
-         locked_until = CASE WHEN l.failures + 1 >= $3 THEN $2::timestamptz + make_interval(secs => $4 / 1000.0) ELSE l.locked_until END
+         failures = CASE WHEN l.locked_until IS NULL THEN l.failures + 1 ELSE 1 END,
+         locked_until = CASE WHEN (CASE WHEN l.locked_until IS NULL THEN l.failures + 1 ELSE 1 END) >= $3
+                             THEN $2::timestamptz + make_interval(secs => $4 / 1000.0) END
+         WHERE l.locked_until IS NULL OR l.locked_until <= $2::timestamptz
        RETURNING failures, locked_until`,
       [signerId, now, maxFailures, lockMs],
     );
-    return { failures: rows[0].failures, lockedUntil: rows[0].locked_until };
+    return rows[0] ? { failures: rows[0].failures, lockedUntil: rows[0].locked_until } : null;
+  }
+
+  async settleSuccess(signerId: string, seq: number, maxFailures: number): Promise<void> {
+    await this.pool.query(
+      `UPDATE signing_lockout SET failures = GREATEST(failures - $2, 0),
+         locked_until = CASE WHEN GREATEST(failures - $2, 0) >= $3 THEN locked_until END
+       WHERE signer_id = $1`,
+      [signerId, seq, maxFailures],
+    );
   }
 
   async clearLockout(signerId: string): Promise<void> {

@@ -36,8 +36,14 @@ export interface SigningStore {
   /** Inserts or replaces (re-issuing a certificate replaces the old one). */
   putCredential(credential: StoredCredential): Promise<void>;
   getLockout(signerId: string): Promise<LockoutState>;
-  /** Counts one failure atomically; locks until `now + lockMs` when it reaches `maxFailures`. */
-  recordFailure(signerId: string, now: Date, maxFailures: number, lockMs: number): Promise<LockoutState>;
+  /**
+   * Counts one attempt atomically, before its passphrase is tried: null when a lock is in force
+   * (nothing counted); otherwise the count including this attempt, and the lock it set on reaching
+   * `maxFailures` (until `now + lockMs`). An expired lock starts the count again.
+   */
+  reserveAttempt(signerId: string, now: Date, maxFailures: number, lockMs: number): Promise<LockoutState | null>;
+  /** A right passphrase in attempt `seq`: gives back that many counted attempts and lifts the lock if fewer than `maxFailures` remain. */
+  settleSuccess(signerId: string, seq: number, maxFailures: number): Promise<void>;
   /** Clears failures and any lock (after a success, or by an administrator). */
   clearLockout(signerId: string): Promise<void>;
 }

@@ -1,5 +1,6 @@
 // Builds the worker: bundled workflows plus activities made from their dependencies. Used by
 // worker/main.ts and by the tests, which run it against a real or time-skipping server.
+import { createPayloadCodec } from '../security/payload-codec';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { ActivityDeps } from '../activities';
 import { createActivities } from '../activities';
@@ -44,6 +45,8 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     taskQueue: options.taskQueue,
     workflowBundle: await workflowBundle(),
     activities: createActivities(options.deps),
+    // opens the Update and activity inputs the API encrypted (sealed passphrases)
+    dataConverter: { payloadCodecs: [createPayloadCodec(options.deps.secret)] },
     maxCachedWorkflows: options.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS,
     maxConcurrentActivityTaskExecutions: 100,
     maxConcurrentLocalActivityExecutions: 100,

@@ -110,6 +110,16 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
   const requireSecondParty = (actor: Actor) => {
     if (!holds(actor, input.parentPositionId)) reject('WrongPerson', 'only the second party (Pihak Kedua) may do this');
   };
+  /**
+   * One person is never both parties, whatever the positions say (a NIP holding both, or moved
+   * between them): the first party's official (who submitted the draft, or made the first
+   * signature) may not approve it or sign as the second party.
+   */
+  const refuseFirstPartyOfficial = (actor: Actor, firstPartyIds: Array<string | undefined>) => {
+    if (holds(actor, input.positionId) || firstPartyIds.includes(actor.id)) {
+      reject('WrongPerson', 'the first party (Pihak Pertama) cannot also act as the second party (Pihak Kedua)');
+    }
+  };
   const requirePhase = (...phases: Phase[]) => {
     if (!phases.includes(s.phase)) reject('WrongPhase', `not possible in phase ${s.phase}`);
   };
@@ -180,6 +190,7 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
     submitDraftUpdate,
     async ({ actor }) => {
       s.draftSubmitted = true;
+      s.draftSubmittedBy = actor.id;
       audit('draft.submitted', actor, { contentHash: s.draftHash });
       await settled();
       return s;
@@ -202,7 +213,13 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
       await settled();
       return s;
     },
-    { validator: ({ actor }) => (requireSecondParty(actor), requirePhase('review')) },
+    {
+      validator: ({ actor }) => {
+        requireSecondParty(actor);
+        refuseFirstPartyOfficial(actor, [s.draftSubmittedBy]);
+        requirePhase('review');
+      },
+    },
   );
   setHandler(
     returnDraftUpdate,
@@ -256,8 +273,10 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
         if (signingBusy) reject('WrongPhase', 'a signature is being made; try again in a moment');
         const party = partyToSign();
         if (party === 'first') requireFirstParty(actor);
-        else if (party === 'second') requireSecondParty(actor);
-        else reject('WrongPhase', 'this version is already signed');
+        else if (party === 'second') {
+          requireSecondParty(actor);
+          refuseFirstPartyOfficial(actor, [s.draftSubmittedBy, ...currentVersion().signatures.filter((x) => x.party === 'first').map((x) => x.signerNip)]);
+        } else reject('WrongPhase', 'this version is already signed');
       },
     },
   );

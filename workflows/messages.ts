@@ -40,6 +40,7 @@ export type RejectionCode =
   | 'WrongQuarter'
   | 'WrongPassphrase'
   | 'SigningLocked'
+  | 'WeakPassphrase'
   | 'NotFound';
 
 // ---------------------------------------------------------------------------------------------
@@ -135,6 +136,8 @@ export interface AgreementState {
   /** Hash of the latest saved draft content (content itself lives in PostgreSQL). */
   draftHash: string | null;
   draftSubmitted: boolean;
+  /** Who submitted the draft (the first party's official): they may not approve it themselves. */
+  draftSubmittedBy?: string;
   /** The second party approved the submitted draft (carried across continue-as-new). */
   draftApproved: boolean;
   returnedReason: string | null;

@@ -19,6 +19,7 @@ import {
 import type { AgreementContent, Quarter } from '../../domain/types';
 import { verifyAuditChain } from '../../activities/audit';
 import { sealSecret } from '../../security/sealed-secret';
+import { passphrasePolicyProblem } from '../../signing/passphrase-policy';
 import type { ApiDeps } from '../deps';
 import { visibleToOfficialSql, type AgreementRow } from '../access';
 import { decodeCursor, encodeCursor } from '../cursor';
@@ -184,8 +185,18 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
       method: 'post', path: '/api/agreements/:agreementId/sign', tag: 'signing', summary: 'Sign with the personal passphrase (sealed before it reaches the workflow)',
       access: ACT, body: schemas.signBody,
       async handler(_req, res, ctx) {
-        const passphrase = sealSecret(ctx.body.passphrase, config.KINERJA_SECRET, config.SEALED_SECRET_TTL_SECONDS * 1000);
-        res.json(await runUpdate(temporal, id(ctx), signUpdate, { actor: await actor(ctx), passphrase }));
+        const who = await actor(ctx);
+        const agreement = ctx.agreement!;
+        // Enrolment (the first signature creates the official's key under this passphrase): the policy first.
+        const enrolled = (await db.query('SELECT 1 FROM signing_credential WHERE signer_id = $1', [who.id])).rowCount !== 0;
+        const weak = enrolled ? null : passphrasePolicyProblem(ctx.body.passphrase, { nip: ctx.principal.nip, signerId: who.id });
+        if (weak) {
+          throw new HttpProblem(422, 'weak_passphrase', `${weak.message} Nothing was signed.`, { problems: [{ path: 'passphrase', code: weak.code, message: weak.message }] });
+        }
+        // The seal opens only for this agreement, version, party and signer (one position per person per cycle).
+        const party = who.positionIds.includes(agreement.position_id) ? 'first' : 'second';
+        const passphrase = sealSecret(ctx.body.passphrase, config.KINERJA_SECRET, { agreementId: agreement.id, version: agreement.version, party, signerId: who.id }, config.SEALED_SECRET_TTL_SECONDS * 1000);
+        res.json(await runUpdate(temporal, id(ctx), signUpdate, { actor: who, passphrase }));
       },
     }),
     route({

@@ -1,6 +1,7 @@
 // The caller: who they are, what they hold, and their inbox (what they must do now, oldest first).
 import type { ApiDeps } from '../deps';
 import { route, type RouteDef } from '../route';
+import { MIN_PASSPHRASE_LENGTH } from '../../signing/passphrase-policy';
 
 /** What the awaited action is, from the phase and whether the awaited position is the first party. */
 function taskOf(phase: string, awaiting: string, positionId: string): string {
@@ -64,7 +65,14 @@ export function meRoutes({ db }: ApiDeps): RouteDef[] {
           ? (await db.query('SELECT cycle_id, id, title, unit_id FROM positions WHERE nip = $1 ORDER BY cycle_id, id', [p.nip])).rows
               .map((r) => ({ cycleId: r.cycle_id, positionId: r.id, title: r.title, unitId: r.unit_id }))
           : [];
-        res.json({ role: p.role, id: p.id, nip: p.nip, positions });
+        // Officials: whether they have enrolled (hold a signing key) and any passphrase lock, so the page can explain enrolment.
+        let signing;
+        if (p.role === 'official') {
+          const enrolled = (await db.query('SELECT 1 FROM signing_credential WHERE signer_id = $1', [p.id])).rowCount !== 0;
+          const lock = (await db.query('SELECT locked_until FROM signing_lockout WHERE signer_id = $1 AND locked_until > now()', [p.id])).rows[0];
+          signing = { enrolled, lockedUntil: lock ? new Date(lock.locked_until).toISOString() : null, minPassphraseLength: MIN_PASSPHRASE_LENGTH };
+        }
+        res.json({ role: p.role, id: p.id, nip: p.nip, positions, ...(signing ? { signing } : {}) });
       },
     }),
     route({

@@ -35,7 +35,13 @@ export function positionRoutes(deps: ApiDeps): RouteDef[] {
             res.json({ cycleId, positionId, official: { nip, name, email }, changed: false, revision: null });
             return;
           }
-          await client.query('UPDATE positions SET nip = $3, official_name = $4, email = $5 WHERE cycle_id = $1 AND id = $2', [cycleId, positionId, nip, name, email]);
+          // The unique index (one position per NIP per cycle) decides a race the check above cannot see.
+          await client
+            .query('UPDATE positions SET nip = $3, official_name = $4, email = $5 WHERE cycle_id = $1 AND id = $2', [cycleId, positionId, nip, name, email])
+            .catch((err) => {
+              if (err?.code === '23505') throw new HttpProblem(409, 'nip_in_use', `NIP ${nip} already holds another position in this cycle.`);
+              throw err;
+            });
           let revision = null;
           const actor = { role: 'admin' as const, id: ctx.principal.id, positionIds: [] };
           if (agreement?.phase === 'reporting') {

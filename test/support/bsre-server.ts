@@ -52,22 +52,23 @@ export async function startBsreServer(users: BsreUser[]): Promise<BsreServer> {
   async function sign(body: SignPdfRequest): Promise<SignOutcome> {
     const fail = (code: string, message: string, details?: Record<string, unknown>): SignOutcome => ({ requestId: body.requestId, status: 'FAILED', error: { code, message, details } });
     const now = new Date();
+    const credential = await store.getCredential(body.nik);
+    if (!credential) return fail('UnknownSigner', 'Unknown NIK');
+    let attempt;
     try {
-      await lockout.assertUnlocked(body.nik, now);
+      attempt = await lockout.begin(body.nik, now);
     } catch (err) {
       return fail('SigningLocked', (err as Error).message, (err as { details?: Record<string, unknown> }).details);
     }
-    const credential = await store.getCredential(body.nik);
-    if (!credential) return fail('UnknownSigner', 'Unknown NIK');
     const key = await openPrivateKey(credential.sealedKey, body.passphrase);
     if (!key) {
       try {
-        await lockout.failed(body.nik, now);
+        lockout.failed(attempt);
       } catch (err) {
         return fail('WrongPassphrase', (err as Error).message, (err as { details?: Record<string, unknown> }).details);
       }
     }
-    await lockout.succeeded(body.nik);
+    await lockout.succeeded(attempt);
     const props = body.signatureProperties;
     if (!props.fieldName) return fail('BadRequest', 'This server signs named signature fields only');
     const signed = await signPdf({

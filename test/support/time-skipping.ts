@@ -16,7 +16,7 @@ import { loadConfig } from '../../config';
 import type { OrganisationImport } from '../../domain/types';
 import type { Actor } from '../../workflows/messages';
 import { agreementId } from '../../workflows/ids';
-import { sealSecret } from '../../security/sealed-secret';
+import { sealSecret, type SealBinding } from '../../security/sealed-secret';
 import { quietTemporalRuntime } from './stack';
 import { ensureSearchAttributes } from '../../scripts/dev-server';
 
@@ -101,7 +101,8 @@ export const evaluator: Actor = { role: 'evaluator', id: 'tim-evaluasi', positio
 export const admin: Actor = { role: 'admin', id: 'admin', positionIds: [] };
 
 export const pkId = (org: OrganisationImport, positionId: string) => agreementId(org.organisation.id, org.year, positionId);
-export const sealed = (l: Lifecycle, passphrase: string) => sealSecret(passphrase, l.secret, 10 * 60_000);
+/** A passphrase sealed as the API seals it: for one agreement, version, party and signer. */
+export const sealed = (l: Lifecycle, passphrase: string, binding: SealBinding) => sealSecret(passphrase, l.secret, binding, 10 * 60_000);
 
 /** The rejection code (ApplicationFailure type) and message of a failed update. */
 export async function rejection(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
@@ -232,10 +233,11 @@ export function agreementDriver(l: Lifecycle, org: OrganisationImport) {
       await until(positionId, (s) => s.phase === 'review');
       await update(positionId, 'approve', (pk) => pk.executeUpdate(approveDraftUpdate, { args: [{ actor: second }] }));
     }
-    await until(positionId, (s) => s.phase === 'signing');
-    await update(positionId, 'first signature', (pk) => pk.executeUpdate(signUpdate, { args: [{ actor: first, passphrase: sealed(l, passphraseOf(first)) }] }));
+    const { version } = await until(positionId, (s) => s.phase === 'signing');
+    const agreementId = pkId(org, positionId);
+    await update(positionId, 'first signature', (pk) => pk.executeUpdate(signUpdate, { args: [{ actor: first, passphrase: sealed(l, passphraseOf(first), { agreementId, version, party: 'first', signerId: first.id }) }] }));
     if (second && org.positions.find((p) => p.id === positionId)!.level !== 'KEPALA_DAERAH') {
-      await update(positionId, 'second signature', (pk) => pk.executeUpdate(signUpdate, { args: [{ actor: second, passphrase: sealed(l, passphraseOf(second)) }] }));
+      await update(positionId, 'second signature', (pk) => pk.executeUpdate(signUpdate, { args: [{ actor: second, passphrase: sealed(l, passphraseOf(second), { agreementId, version, party: 'second', signerId: second.id }) }] }));
     }
     return until(positionId, (s) => s.phase === 'reporting' && s.revision === null);
   }

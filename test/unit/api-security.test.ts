@@ -1,6 +1,6 @@
 // Tokens and sealed passphrases: table of what must be accepted and refused.
 import { parseTtl, signToken, verifyToken, TokenError } from '../../security/jwt';
-import { sealSecret, unsealSecret, SealedSecretError } from '../../security/sealed-secret';
+import { sealSecret, unsealSecret, SealedSecretError, type SealBinding } from '../../security/sealed-secret';
 
 const SECRET = 'unit-secret-0123456789abcdef';
 
@@ -18,12 +18,18 @@ test.each([
 ])('ttl %s = %d s', (text, seconds) => expect(parseTtl(text)).toBe(seconds));
 test.each(['', '0', '-1h', '8x', 'h'])('ttl %p is refused', (text) => expect(() => parseTtl(text)).toThrow());
 
-test('a sealed secret opens only with the same server secret, unaltered, before it expires', () => {
+const BINDING: SealBinding = { agreementId: 'pk:kab:2026:kepala-dinkes', version: 1, party: 'first', signerId: '197010011994011006' };
+
+test('a sealed secret opens only with the same server secret and binding, unaltered, before it expires', () => {
   const now = 1_000_000;
-  const sealed = sealSecret('rahasia', SECRET, 10_000, now);
+  const sealed = sealSecret('rahasia-panjang', SECRET, BINDING, 10_000, now);
   expect(sealed.sealed).not.toContain('rahasia');
-  expect(unsealSecret(sealed, SECRET, now + 9_999)).toBe('rahasia');
-  expect(sealSecret('rahasia', SECRET, 10_000, now).sealed).not.toBe(sealed.sealed); // fresh IV each time
+  const opened = unsealSecret(sealed, SECRET, BINDING, now + 9_999);
+  expect(opened.plain).toBe('rahasia-panjang');
+  expect(opened.sealId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  const again = sealSecret('rahasia-panjang', SECRET, BINDING, 10_000, now);
+  expect(again.sealed).not.toBe(sealed.sealed); // fresh IV each time
+  expect(unsealSecret(again, SECRET, BINDING, now).sealId).not.toBe(opened.sealId); // and a fresh id
   const fail = (fn: () => unknown) => {
     try {
       fn();
@@ -32,10 +38,19 @@ test('a sealed secret opens only with the same server secret, unaltered, before 
     }
     return 'opened';
   };
-  expect(fail(() => unsealSecret(sealed, SECRET, now + 10_000))).toBe('expired');
-  expect(fail(() => unsealSecret(sealed, 'another-secret-0123456789', now))).toBe('tampered');
+  expect(fail(() => unsealSecret(sealed, SECRET, BINDING, now + 10_000))).toBe('expired');
+  expect(fail(() => unsealSecret(sealed, 'another-secret-0123456789', BINDING, now))).toBe('tampered');
+  // replayed for another agreement, version, party or signer
+  for (const other of [{ agreementId: 'pk:kab:2026:kepala-pupr' }, { version: 2 }, { party: 'second' as const }, { signerId: '196501011990011001' }]) {
+    expect(fail(() => unsealSecret(sealed, SECRET, { ...BINDING, ...other }, now))).toBe('tampered');
+  }
   const bytes = Buffer.from(sealed.sealed.slice(3), 'base64url');
   bytes[bytes.length - 1] ^= 1;
-  expect(fail(() => unsealSecret(`v1.${bytes.toString('base64url')}`, SECRET, now))).toBe('tampered');
-  expect(fail(() => unsealSecret({ sealed: 'plain' }, SECRET, now))).toBe('malformed');
+  expect(fail(() => unsealSecret(`v2.${bytes.toString('base64url')}`, SECRET, BINDING, now))).toBe('tampered');
+  expect(fail(() => unsealSecret({ sealed: 'plain' }, SECRET, BINDING, now))).toBe('malformed');
+});
+
+test('a seal is as long for a 10-character passphrase as for a 900-character one', () => {
+  const short = sealSecret('a'.repeat(10), SECRET, BINDING, 10_000).sealed.length;
+  for (const n of [11, 64, 300, 900]) expect(sealSecret('a'.repeat(n), SECRET, BINDING, 10_000).sealed.length).toBe(short);
 });

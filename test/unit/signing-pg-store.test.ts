@@ -34,12 +34,19 @@ describe('PgSigningStore', () => {
     expect(await store.getCredential(credential.signerId)).toMatchObject({ certificatePem: credential.certificatePem, chainPem: [ca.certificatePem] });
   });
 
-  test('counts failures atomically and locks at the limit', async () => {
+  test('counts attempts atomically, grants at most the limit at once, and locks at the limit', async () => {
     const id = `lock-${suffix}`;
     const now = new Date('2025-01-20T00:00:00Z');
-    const states = await Promise.all(Array.from({ length: 5 }, () => store.recordFailure(id, now, 5, 60_000)));
-    expect(states.map((s) => s.failures).sort()).toEqual([1, 2, 3, 4, 5]);
+    const states = await Promise.all(Array.from({ length: 10 }, () => store.reserveAttempt(id, now, 5, 60_000)));
+    expect(states.filter((s) => s === null)).toHaveLength(5);
+    expect(states.flatMap((s) => (s ? [s.failures] : [])).sort()).toEqual([1, 2, 3, 4, 5]);
     expect((await store.getLockout(id)).lockedUntil?.toISOString()).toBe('2025-01-20T00:01:00.000Z');
+    // after the lock expires the count starts again
+    expect(await store.reserveAttempt(id, new Date('2025-01-20T00:01:00.001Z'), 5, 60_000)).toMatchObject({ failures: 1, lockedUntil: null });
+    // a success gives back its own attempt and those before it
+    await store.reserveAttempt(id, now, 5, 60_000);
+    await store.settleSuccess(id, 1, 5);
+    expect(await store.getLockout(id)).toEqual({ failures: 1, lockedUntil: null });
     await store.clearLockout(id);
     expect(await store.getLockout(id)).toEqual({ failures: 0, lockedUntil: null });
   });

@@ -69,7 +69,7 @@ test('a late draft escalates to the top of a one-person chain only; an extension
   const extended = new Date(Date.parse(due.signDue) + 10 * DAY).toISOString();
   await d.update(id, 'extend', (pk) => pk.executeUpdate(extendDeadlineUpdate, { args: [{ actor: admin, dueAt: extended, reason: 'Sertifikat diterbitkan ulang' }] }));
   await d.advanceTo(new Date(Date.parse(due.signDue) + 2 * DAY).toISOString());
-  await d.update(id, 'first signature', (pk) => pk.executeUpdate(signUpdate, { args: [{ actor: head, passphrase: sealed(l, passphraseOf(head)) }] }));
+  await d.update(id, 'first signature', (pk) => pk.executeUpdate(signUpdate, { args: [{ actor: head, passphrase: sealed(l, passphraseOf(head), { agreementId: pkId(org, id), version: 1, party: 'first', signerId: head.id }) }] }));
   const second = await d.until(id, (s) => s.deadline?.item === 'sign:second');
   expect(second.deadline).toMatchObject({ dueAt: extended, overdue: false, escalationLevel: 0 });
 
@@ -78,7 +78,7 @@ test('a late draft escalates to the top of a one-person chain only; an extension
   expect((await d.until(id, (s) => s.deadline?.item === 'sign:second')).deadline).toMatchObject({ dueAt: extended, overdue: false, escalationLevel: 0 });
   expect((await escalations(id)).filter((e) => e.startsWith('sign:'))).toEqual([]);
 
-  await d.update(id, 'second signature', (pk) => pk.executeUpdate(signUpdate, { args: [{ actor: bupati, passphrase: sealed(l, passphraseOf(bupati)) }] }));
+  await d.update(id, 'second signature', (pk) => pk.executeUpdate(signUpdate, { args: [{ actor: bupati, passphrase: sealed(l, passphraseOf(bupati), { agreementId: pkId(org, id), version: 1, party: 'second', signerId: bupati.id }) }] }));
   await d.until(id, (s) => s.phase === 'reporting');
   await replayAndRecord(id, 'extension-covers-signing');
 });

@@ -64,10 +64,12 @@ test('a PK goes through its whole year: drafted, returned, approved, signed twic
   await until('kepala-dinkes', (s) => s.phase === 'signing');
 
   // The second party cannot sign before the first.
-  expect(await rejection(pk.executeUpdate(signUpdate, { args: [{ actor: bupati, passphrase: sealed(l, passphraseOf(bupati)) }] }))).toMatchObject({ code: 'WrongPerson', message: expect.stringMatching(/first party/) });
-  const first = await pk.executeUpdate(signUpdate, { args: [{ actor: head, passphrase: sealed(l, passphraseOf(head)) }] });
+  const seal = (who: typeof head, party: 'first' | 'second') =>
+    sealed(l, passphraseOf(who), { agreementId: pkId(org, 'kepala-dinkes'), version: 1, party, signerId: who.id });
+  expect(await rejection(pk.executeUpdate(signUpdate, { args: [{ actor: bupati, passphrase: seal(bupati, 'second') }] }))).toMatchObject({ code: 'WrongPerson', message: expect.stringMatching(/first party/) });
+  const first = await pk.executeUpdate(signUpdate, { args: [{ actor: head, passphrase: seal(head, 'first') }] });
   expect(first.party).toBe('first');
-  const second = await pk.executeUpdate(signUpdate, { args: [{ actor: bupati, passphrase: sealed(l, passphraseOf(bupati)) }] });
+  const second = await pk.executeUpdate(signUpdate, { args: [{ actor: bupati, passphrase: seal(bupati, 'second') }] });
   expect(second.party).toBe('second');
   const signed = await until('kepala-dinkes', (s) => s.phase === 'reporting');
   expect(signed.versions[0].sha256).toBe(second.sha256);

@@ -96,6 +96,14 @@ export function errorMessage(err) {
       return `Frasa sandi salah; dokumen tidak ditandatangani.${err.problem.attemptsLeft !== undefined ? ` Sisa percobaan: ${err.problem.attemptsLeft}.` : ''}`;
     case 'signing_locked':
       return `Penandatanganan dikunci karena frasa sandi salah berulang kali${err.problem.lockedUntil ? ` hingga ${fmtDateTime(err.problem.lockedUntil)}` : ''}.`;
+    case 'weak_passphrase': {
+      const why = {
+        passphrase_too_short: 'terlalu pendek',
+        passphrase_is_nip: 'sama dengan NIP Anda',
+        passphrase_too_common: 'terlalu umum',
+      }[err.problem.problems?.[0]?.code];
+      return `Frasa sandi ${why ?? 'tidak memenuhi syarat'}; pilih frasa lain. Dokumen tidak ditandatangani.`;
+    }
     case 'wrong_phase':
       return 'Tindakan ini tidak tersedia pada tahap PK saat ini.';
     case 'wrong_person':

@@ -25,17 +25,36 @@ export async function renderSign(main, { params, me }) {
   const preview = h('div', null, h('p', { class: 'muted' }, 'Memuat pratinjau PDF…'));
   const result = h('div', { 'data-testid': 'sign-result' });
   const status = h('div', { class: 'status', 'data-testid': 'sign-status' });
-  const passphrase = h('input', { type: 'password', id: 'passphrase', name: 'passphrase', autocomplete: 'current-password', required: true });
-  const button = h('button', { type: 'submit', class: 'primary' }, 'Tanda tangani');
+  // Enrolment: an official without a signing key yet creates it with this first signature, under the
+  // passphrase chosen here; the page says so, asks for it twice and states the rules the API enforces.
+  const enrolling = me.signing && !me.signing.enrolled;
+  const minLength = me.signing?.minPassphraseLength ?? 10;
+  const passphrase = h('input', { type: 'password', id: 'passphrase', name: 'passphrase', autocomplete: enrolling ? 'new-password' : 'current-password', required: true, ...(enrolling ? { minlength: String(minLength) } : {}) });
+  const confirm = enrolling ? h('input', { type: 'password', id: 'passphrase-confirm', name: 'passphrase-confirm', autocomplete: 'new-password', required: true }) : null;
+  const button = h('button', { type: 'submit', class: 'primary' }, enrolling ? 'Daftarkan kunci dan tanda tangani' : 'Tanda tangani');
   const form = h('form', { class: 'sign-form' },
+    enrolling
+      ? h('div', { 'data-testid': 'enrolment' },
+          h('h3', null, 'Langkah pertama: pendaftaran kunci tanda tangan'),
+          h('p', null, 'Anda belum memiliki sertifikat tanda tangan elektronik. Tanda tangan ini sekaligus membuat kunci pribadi dan sertifikat Anda, '
+            + 'yang dikunci dengan frasa sandi yang Anda pilih sekarang. Frasa sandi ini dipakai untuk setiap tanda tangan berikutnya dan tidak dapat dipulihkan: simpan baik-baik.'),
+          h('ul', null,
+            h('li', null, `Paling sedikit ${minLength} karakter; kalimat pendek yang hanya Anda ketahui lebih baik daripada satu kata.`),
+            h('li', null, 'Bukan NIP Anda, dan bukan frasa yang umum (misalnya 1234567890 atau indonesia123).'),
+            h('li', null, 'Lima kali salah memasukkan frasa sandi mengunci penandatanganan selama 15 menit.')))
+      : null,
     h('p', null, `Anda menandatangani sebagai ${PARTY[party]}. Frasa sandi tidak disimpan.`),
-    h('label', { for: 'passphrase' }, 'Frasa sandi tanda tangan elektronik'), passphrase, button, status);
+    h('label', { for: 'passphrase' }, enrolling ? 'Frasa sandi baru' : 'Frasa sandi tanda tangan elektronik'), passphrase,
+    confirm ? h('label', { for: 'passphrase-confirm' }, 'Ulangi frasa sandi baru') : null, confirm,
+    button, status);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     if (!passphrase.value) return replace(status, notice('error', 'Frasa sandi wajib diisi.'));
+    if (confirm && confirm.value !== passphrase.value) return replace(status, notice('error', 'Kedua frasa sandi tidak sama.'));
     busy(button, status, async () => {
       const signature = await api('POST', `${agreementPath(id)}/sign`, { passphrase: passphrase.value });
       passphrase.value = '';
+      if (confirm) confirm.value = '';
       form.remove();
       const report = await get(`/api/documents/${enc(signature.documentId)}/verification`);
       replace(result,
@@ -48,7 +67,8 @@ export async function renderSign(main, { params, me }) {
         h('p', null, h('a', { href: `#/pk/${enc(id)}`, class: 'button' }, 'Kembali ke PK')));
     }).catch((err) => {
       passphrase.value = '';
-      if (err.code === 'wrong_passphrase' || err.code === 'signing_locked') passphrase.focus();
+      if (confirm) confirm.value = '';
+      if (err.code === 'wrong_passphrase' || err.code === 'weak_passphrase' || err.code === 'signing_locked') passphrase.focus();
       replace(status, notice('error', errorMessage(err)));
     });
   });

@@ -28,7 +28,7 @@ export function accessCheck(def: RouteDef, db: Pool) {
     const agreement = await loadAgreement(db, agreementId);
     if (!agreement) throw new HttpProblem(404, 'not_found', `No agreement ${agreementId}.`);
     if (principal.role === 'official') {
-      const relation = await relationTo(db, agreement, principal.nip!);
+      const relation = await relationTo(db, agreement, principal.id);
       if (relation === 'none') throw forbidden('Officials see only their own PKs and those of positions below them.');
       res.locals.relation = relation;
     }

@@ -89,7 +89,7 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
         if (q.overdue) add((n) => `a.overdue = ${n}`, q.overdue === 'true');
         if (q.nip) add((n) => `(a.cycle_id, a.position_id) IN (SELECT cycle_id, id FROM positions WHERE nip = ${n})`, q.nip);
         if (after) add((n) => `a.id > ${n}`, after);
-        if (ctx.principal.role === 'official') add((n) => visibleToOfficialSql(n), ctx.principal.nip);
+        if (ctx.principal.role === 'official') add((n) => visibleToOfficialSql(n), ctx.principal.id);
         params.push(q.limit + 1);
         const { rows } = await db.query(
           // the page is cut from agreements alone; only its rows are joined with their positions

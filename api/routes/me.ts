@@ -22,7 +22,7 @@ export function meRoutes({ db }: ApiDeps): RouteDef[] {
       async handler(_req, res, ctx) {
         const p = ctx.principal;
         const positions = p.role === 'official'
-          ? (await db.query('SELECT cycle_id, id, title, unit_id FROM positions WHERE nip = $1 ORDER BY cycle_id, id', [p.nip])).rows
+          ? (await db.query('SELECT cycle_id, id, title, unit_id FROM positions WHERE official_id = $1 ORDER BY cycle_id, id', [p.id])).rows
               .map((r) => ({ cycleId: r.cycle_id, positionId: r.id, title: r.title, unitId: r.unit_id }))
           : [];
         res.json({ role: p.role, id: p.id, nip: p.nip, positions });
@@ -36,11 +36,11 @@ export function meRoutes({ db }: ApiDeps): RouteDef[] {
         const { rows } = p.role === 'official'
           ? await db.query(
               `SELECT a.*, p.title, o.title AS owner_title, o.official_name AS owner_name FROM agreements a
-                 JOIN positions p ON p.cycle_id = a.cycle_id AND p.id = a.awaiting_position AND p.nip = $1
+                 JOIN positions p ON p.cycle_id = a.cycle_id AND p.id = a.awaiting_position AND p.official_id = $1
                  JOIN positions o ON o.cycle_id = a.cycle_id AND o.id = a.position_id
                 WHERE a.phase NOT IN ('closed', 'waiting_superior')
                 ORDER BY a.due_at NULLS LAST, a.id`,
-              [p.nip],
+              [p.id],
             )
           : await db.query(
               `SELECT a.*, o.title AS owner_title, o.official_name AS owner_name FROM agreements a

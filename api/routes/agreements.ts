@@ -57,7 +57,7 @@ export function agreementView(a: AgreementRow & Record<string, any>) {
     score: a.score === null ? null : Number(a.score),
     predicate: a.predicate,
     updatedAt: a.updated_at,
-    ...(a.title !== undefined ? { position: { title: a.title, parentId: a.parent_id, official: { nip: a.nip, name: a.official_name } } } : {}),
+    ...(a.title !== undefined ? { position: { title: a.title, parentId: a.parent_id, official: { id: a.official_id, nip: a.nip, name: a.official_name } } } : {}),
   };
 }
 
@@ -93,7 +93,7 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
         params.push(q.limit + 1);
         const { rows } = await db.query(
           // the page is cut from agreements alone; only its rows are joined with their positions
-          `SELECT a.*, p.title, p.parent_id, p.nip, p.official_name
+          `SELECT a.*, p.title, p.parent_id, p.official_id, p.nip, p.official_name
              FROM (SELECT * FROM agreements a ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.id LIMIT $${params.length}) a
              JOIN positions p ON p.cycle_id = a.cycle_id AND p.id = a.position_id ORDER BY a.id`,
           params,
@@ -111,7 +111,7 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
         const a = ctx.agreement!;
         const position = (await db.query('SELECT * FROM positions WHERE cycle_id = $1 AND id = $2', [a.cycle_id, a.position_id])).rows[0];
         const parent = position?.parent_id
-          ? (await db.query('SELECT id, title, nip, official_name FROM positions WHERE cycle_id = $1 AND id = $2', [a.cycle_id, position.parent_id])).rows[0]
+          ? (await db.query('SELECT id, title, official_id, nip, official_name FROM positions WHERE cycle_id = $1 AND id = $2', [a.cycle_id, position.parent_id])).rows[0]
           : null;
         let state: AgreementState | null = null;
         let live = true;
@@ -137,9 +137,9 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
           ...agreementView(a),
           position: position && {
             id: position.id, title: position.title, level: position.level, unitId: position.unit_id,
-            official: { nip: position.nip, name: position.official_name },
+            official: { id: position.official_id, nip: position.nip, name: position.official_name },
           },
-          secondParty: parent && { positionId: parent.id, title: parent.title, official: { nip: parent.nip, name: parent.official_name } },
+          secondParty: parent && { positionId: parent.id, title: parent.title, official: { id: parent.official_id, nip: parent.nip, name: parent.official_name } },
           relation: ctx.principal.role === 'official' ? relationOf(res) : null,
           live,
           state,

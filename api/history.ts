@@ -172,7 +172,7 @@ function auditSummary(action: string, data: Record<string, any>): string {
     case 'deadline.extended': return `Deadline of ${data.item} extended to ${data.dueAt}: ${data.reason}`;
     case 'deadline.escalated': return `${data.item} overdue: escalated to level ${data.level}`;
     case 'revision.started': return `Revision started (${data.reason}): ${data.note}`;
-    case 'official.changed': return `Official changed to ${data.name} (${data.nip})`;
+    case 'official.changed': return `Official changed to ${data.name} (${data.nip ?? data.officialId})`;
     default: return action.replace(/\./g, ' ');
   }
 }

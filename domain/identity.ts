@@ -30,6 +30,14 @@ export function officialIdOf(official: { id?: string | null; nip: string | null 
   return official.id ?? official.nip ?? `${organisationId}.${positionId}`;
 }
 
+/**
+ * How the API shows who signed: the signer's official id, and the NIP only when they have one.
+ * (Signature records and `documents.signer_nip` hold the official id, which is the NIP for ASN.)
+ */
+export function signerView(signerId: string): { signerId: string; signerNip: string | null } {
+  return { signerId, signerNip: isNip(signerId) ? signerId : null };
+}
+
 /** The longest a bearer token may live: a service token is re-issued at least monthly. */
 export const MAX_TOKEN_TTL_SECONDS = 30 * 86_400;
 

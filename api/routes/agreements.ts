@@ -1,4 +1,5 @@
 // The PK itself: listing, detail, and every human action as a Workflow Update.
+import { signerView } from '../../domain/identity';
 import { z } from 'zod';
 import {
   approveDraftUpdate,
@@ -181,7 +182,8 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
       access: ACT, body: schemas.signBody,
       async handler(_req, res, ctx) {
         const passphrase = sealSecret(ctx.body.passphrase, config.KINERJA_SECRET, config.SEALED_SECRET_TTL_SECONDS * 1000);
-        res.json(await runUpdate(temporal, id(ctx), signUpdate, { actor: await actor(ctx), passphrase }));
+        const signature = await runUpdate(temporal, id(ctx), signUpdate, { actor: await actor(ctx), passphrase });
+        res.json({ ...signature, ...signerView(signature.signerNip) });
       },
     }),
     route({
@@ -243,7 +245,7 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
         );
         res.json({
           items: rows.map((d) => ({
-            id: d.id, version: d.version, party: d.party, sha256: d.sha256, signerNip: d.signer_nip, signedAt: d.signed_at, size: d.size,
+            id: d.id, version: d.version, party: d.party, sha256: d.sha256, ...signerView(d.signer_nip), signedAt: d.signed_at, size: d.size,
             valid: d.valid, href: `/api/documents/${encodeURIComponent(d.id)}`, verification: `/api/documents/${encodeURIComponent(d.id)}/verification`,
           })),
         });

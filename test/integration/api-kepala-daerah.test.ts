@@ -80,7 +80,7 @@ test('the Kepala Daerah without NIP signs in, reviews and countersigns a Kepala 
   await waitFor(() => call('GET', '/api/me/tasks', { token: bupati }), (r) => r.body.items.some((i: any) => i.agreementId === dinkes && i.task === 'sign:second'));
   const second = await call('POST', `/api/agreements/${enc(dinkes)}/sign`, { token: bupati, body: { passphrase: BUPATI_PASSPHRASE } });
   expect(second.status).toBe(200);
-  expect(second.body).toMatchObject({ party: 'second', signerNip: BUPATI_ID });
+  expect(second.body).toMatchObject({ party: 'second', signerId: BUPATI_ID, signerNip: null });
   await phaseOf(dinkes, 'reporting');
 
   // the certificate the Bupati enrolled names them, with no NIP serial
@@ -92,6 +92,7 @@ test('the Kepala Daerah without NIP signs in, reviews and countersigns a Kepala 
   // the countersigned PDF verifies; its Bupati signature carries no NIP; every NIP printed is the Kepala Dinas'
   const docs = await call('GET', `/api/agreements/${enc(dinkes)}/documents`, { token: bupati });
   const countersigned = docs.body.items.find((d: any) => d.party === 'second');
+  expect(countersigned).toMatchObject({ signerId: BUPATI_ID, signerNip: null });
   const verification = await call('GET', `/api/documents/${enc(countersigned.id)}/verification`, { token: bupati });
   expect(verification.body.report.ok).toBe(true);
   expect(verification.body.report.signatures.map((s: any) => [s.signerName, s.nip, s.valid])).toEqual([

@@ -1,5 +1,5 @@
 // The PK itself: listing, detail, and every human action as a Workflow Update.
-import { signerView } from '../../domain/identity';
+import { PERSON_ID_PATTERN, signerView } from '../../domain/identity';
 import { z } from 'zod';
 import {
   approveDraftUpdate,
@@ -39,6 +39,7 @@ const listQuery = z.strictObject({
   phase: z.enum(PHASES).optional(),
   overdue: z.enum(['true', 'false']).optional(),
   nip: z.string().regex(/^\d{18}$/, 'NIP must be 18 digits').optional(),
+  official: z.string().regex(PERSON_ID_PATTERN, 'official id: letters, digits and . _ - @').optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(500).optional(),
 });
@@ -76,10 +77,10 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
     route({
       method: 'get', path: '/api/agreements', tag: 'agreements', summary: 'List agreements the caller may see (cursor pagination, stable order by id)',
       access: { kind: 'roles', roles: ['admin', 'evaluator', 'official'] },
-      query: { cycle: 'cycle id', unit: 'unit id', phase: PHASES.join('|'), overdue: 'true|false', nip: 'official NIP', limit: '1–200 (50)', cursor: 'opaque cursor from nextCursor' },
+      query: { cycle: 'cycle id', unit: 'unit id', phase: PHASES.join('|'), overdue: 'true|false', nip: 'official NIP', official: 'official id (the NIP for ASN)', limit: '1–200 (50)', cursor: 'opaque cursor from nextCursor' },
       async handler(req, res, ctx) {
         const q = parseQuery(listQuery, req.query);
-        const filters = { cycle: q.cycle, unit: q.unit, phase: q.phase, overdue: q.overdue, nip: q.nip, limit: q.limit };
+        const filters = { cycle: q.cycle, unit: q.unit, phase: q.phase, overdue: q.overdue, nip: q.nip, official: q.official, limit: q.limit };
         const after = decodeCursor(q.cursor, filters);
         const where: string[] = [];
         const params: unknown[] = [];
@@ -89,6 +90,7 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
         if (q.phase) add((n) => `a.phase = ${n}`, q.phase);
         if (q.overdue) add((n) => `a.overdue = ${n}`, q.overdue === 'true');
         if (q.nip) add((n) => `(a.cycle_id, a.position_id) IN (SELECT cycle_id, id FROM positions WHERE nip = ${n})`, q.nip);
+        if (q.official) add((n) => `(a.cycle_id, a.position_id) IN (SELECT cycle_id, id FROM positions WHERE official_id = ${n})`, q.official);
         if (after) add((n) => `a.id > ${n}`, after);
         if (ctx.principal.role === 'official') add((n) => visibleToOfficialSql(n), ctx.principal.id);
         params.push(q.limit + 1);

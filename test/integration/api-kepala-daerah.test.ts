@@ -56,6 +56,8 @@ test('the Kepala Daerah without NIP signs in, reviews and countersigns a Kepala 
   // the administrator finds the Bupati's official id on the agreement
   const bupatiPk = await call('GET', `/api/agreements/${enc(pk('bupati'))}`, { token: t.admin });
   expect(bupatiPk.body.position.official).toEqual({ id: BUPATI_ID, nip: null, name: BUPATI_NAME });
+  const byOfficial = await call('GET', `/api/agreements?official=${enc(BUPATI_ID)}`, { token: t.admin });
+  expect(byOfficial.body.items.map((a: any) => a.id)).toEqual([pk('bupati')]);
 
   const bupati = await cliToken('--official', BUPATI_ID, '--ttl', '1h');
   const owner = await cliToken('--nip', nipOf('kepala-dinkes')); // ASN tokens by NIP keep working

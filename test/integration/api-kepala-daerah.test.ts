@@ -184,4 +184,21 @@ test('tokens live at most 30 days, and an administrator acts under their own nam
   const history = await call('GET', `/api/agreements/${enc(pk('dlh-e3-1'))}/history`, { token: t.evaluator });
   const row = history.body.entries.find((e: any) => e.source === 'audit' && e.kind === 'official.changed');
   expect(row.actor).toBe('admin:sri.wahyuni@bengkayang.example');
+
+  // a new Bupati takes office under an official id of their own; the position, its tasks and its PK follow them
+  const cycle = `cycle:${ORG}:${org.year}`;
+  const taken = await call('PUT', `/api/positions/${enc(cycle)}/sekda/official`, { token: admin, body: { nip: null, id: BUPATI_ID, name: 'X', email: 'x@bengkayang.example' } });
+  expect(taken.status).toBe(422); // only the Kepala Daerah may have no NIP
+  const elected = await call('PUT', `/api/positions/${enc(cycle)}/bupati/official`, {
+    token: admin, body: { nip: null, id: 'agus.pratama', name: 'Agus Pratama', email: 'agus@bengkayang.example', note: 'Pelantikan Bupati hasil Pilkada' },
+  });
+  expect(elected.status).toBe(200);
+  expect(elected.body).toMatchObject({ official: { id: 'agus.pratama', nip: null }, changed: true });
+  const newBupati = await cliToken('--official', 'agus.pratama');
+  expect((await call('GET', '/api/me', { token: newBupati })).body.positions.map((p: any) => p.positionId)).toEqual(['bupati']);
+  expect((await call('GET', '/api/me', { token: await cliToken('--official', BUPATI_ID) })).body.positions).toEqual([]);
+  const bupatiHistory = await call('GET', `/api/agreements/${enc(pk('bupati'))}/history`, { token: t.evaluator });
+  const handover = bupatiHistory.body.entries.find((e: any) => e.source === 'audit' && e.kind === 'official.changed');
+  expect(handover).toMatchObject({ actor: 'admin:sri.wahyuni@bengkayang.example' });
+  expect(handover.summary).toContain('Agus Pratama (agus.pratama)');
 });

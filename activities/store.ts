@@ -1,4 +1,5 @@
 // Records of each PK in PostgreSQL: short, idempotent writes.
+import { indicatorIdsOfferedBelow } from '../domain/cascade';
 import type { ActivityDeps } from './deps';
 import type { AgreementContent, QuarterReport } from '../domain/types';
 import { appendAuditRows, type AuditEntry } from './audit';
@@ -73,15 +74,22 @@ export function createStoreActivities({ db }: ActivityDeps) {
 
 export async function superiorSignature(db: ActivityDeps['db'], cycleId: string, parentPositionId: string): Promise<{ indicatorIds: string[] } | null> {
   const { rows } = await db.query(
-    `SELECT v.content FROM agreements a
+    `SELECT v.content, CASE WHEN p.parent_id IS NULL THEN c.plan END AS plan FROM agreements a
        JOIN documents d ON d.agreement_id = a.id AND d.version = a.version
        JOIN agreement_versions v ON v.agreement_id = a.id AND v.version = a.version
+       JOIN positions p ON p.cycle_id = a.cycle_id AND p.id = a.position_id
+       JOIN cycles c ON c.id = a.cycle_id
       WHERE a.cycle_id = $1 AND a.position_id = $2 AND a.phase IN ('reporting', 'evaluation', 'closed')
       LIMIT 1`,
     [cycleId, parentPositionId],
   );
   if (rows.length === 0) return null;
-  return { indicatorIds: indicatorIdsOf(rows[0].content) };
+  return { indicatorIds: offeredBelow(rows[0].content, rows[0].plan) };
+}
+
+/** What a signed PK offers its subordinates: its own indicator ids, and the plan's below the Kepala Daerah (`plan` set only for them). */
+export function offeredBelow(content: Parameters<typeof indicatorIdsOf>[0] | null, plan: Parameters<typeof indicatorIdsOf>[0] | null): string[] {
+  return indicatorIdsOfferedBelow(indicatorIdsOf(content ?? {}), plan ? indicatorIdsOf(plan) : null);
 }
 
 export function indicatorIdsOf(content: { objectives?: Array<{ indicators?: Array<{ id: string }> }> }): string[] {

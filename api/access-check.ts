@@ -30,10 +30,10 @@ export function accessCheck(def: RouteDef, db: Pool) {
     const agreement = await loadAgreement(db, agreementId);
     if (!agreement) throw new HttpProblem(404, 'not_found', `No agreement ${agreementId}.`);
     if (principal.role === 'official') {
-      let relation = await relationTo(db, agreement, principal.nip!);
+      let relation = await relationTo(db, agreement, principal.id);
       if (relation === 'none' && access.formerSigners) {
         // a replaced official keeps what they put their signature to, and only that
-        const signed = await versionsSignedBy(db, agreement.id, principal.nip!);
+        const signed = await versionsSignedBy(db, agreement.id, principal.id);
         if (signed.length > 0 && (documentVersion === null || signed.includes(documentVersion))) {
           relation = 'signer';
           res.locals.signedVersions = signed;

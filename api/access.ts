@@ -30,38 +30,39 @@ export async function loadAgreement(db: Pool, id: string): Promise<AgreementRow 
 }
 
 /**
- * How a NIP relates to an agreement: holds its position, holds one above it (the agreement's
- * lineage names it), or neither. The same rule as `visibleToOfficialSql`, for one agreement.
+ * How an official (by official id: an ASN's NIP, the Kepala Daerah's id) relates to an agreement:
+ * holds its position, holds one above it (the agreement's lineage names it), or neither. The same
+ * rule as `visibleToOfficialSql`, for one agreement.
  */
-export async function relationTo(db: Pool, agreement: Pick<AgreementRow, 'id' | 'cycle_id' | 'lineage'>, nip: string): Promise<Relation> {
+export async function relationTo(db: Pool, agreement: Pick<AgreementRow, 'id' | 'cycle_id' | 'lineage'>, officialId: string): Promise<Relation> {
   const { rows } = await db.query(
     `SELECT h.id FROM positions hp JOIN agreements h ON h.cycle_id = hp.cycle_id AND h.position_id = hp.id
-      WHERE hp.cycle_id = $1 AND hp.nip = $2`,
-    [agreement.cycle_id, nip],
+      WHERE hp.cycle_id = $1 AND hp.official_id = $2`,
+    [agreement.cycle_id, officialId],
   );
   const held = new Set(rows.map((r) => r.id as string));
   if (held.has(agreement.id)) return 'owner';
   return agreement.lineage.some((id) => held.has(id)) ? 'superior' : 'none';
 }
 
-/** The versions of an agreement a NIP signed (as either party), oldest first. */
-export async function versionsSignedBy(db: Pool, agreementId: string, nip: string): Promise<number[]> {
-  const { rows } = await db.query('SELECT DISTINCT version FROM documents WHERE agreement_id = $1 AND signer_nip = $2 ORDER BY version', [agreementId, nip]);
+/** The versions of an agreement an official signed (as either party), oldest first. */
+export async function versionsSignedBy(db: Pool, agreementId: string, officialId: string): Promise<number[]> {
+  const { rows } = await db.query('SELECT DISTINCT version FROM documents WHERE agreement_id = $1 AND signer_nip = $2 ORDER BY version', [agreementId, officialId]);
   return rows.map((r) => Number(r.version));
 }
 
-/** Positions a NIP holds in one cycle: what goes into Actor.positionIds. */
-export async function positionsHeld(db: Pool, cycleId: string, nip: string): Promise<string[]> {
-  const { rows } = await db.query('SELECT id FROM positions WHERE cycle_id = $1 AND nip = $2 ORDER BY id', [cycleId, nip]);
+/** Positions an official holds in one cycle: what goes into Actor.positionIds. */
+export async function positionsHeld(db: Pool, cycleId: string, officialId: string): Promise<string[]> {
+  const { rows } = await db.query('SELECT id FROM positions WHERE cycle_id = $1 AND official_id = $2 ORDER BY id', [cycleId, officialId]);
   return rows.map((r) => r.id as string);
 }
 
 /**
- * SQL condition limiting agreements (alias `a`) to those an official may see; `$n` is the NIP.
+ * SQL condition limiting agreements (alias `a`) to those an official may see; `$n` is the official id.
  * Each agreement carries its lineage (agreement ids from the top down to itself, migration 005),
  * so this is one index lookup for the positions held and one GIN lookup, whatever the depth.
  */
-export function visibleToOfficialSql(nipParam: string): string {
+export function visibleToOfficialSql(officialIdParam: string): string {
   return `a.lineage && ARRAY(
-    SELECT h.id FROM positions hp JOIN agreements h ON h.cycle_id = hp.cycle_id AND h.position_id = hp.id WHERE hp.nip = ${nipParam})`;
+    SELECT h.id FROM positions hp JOIN agreements h ON h.cycle_id = hp.cycle_id AND h.position_id = hp.id WHERE hp.official_id = ${officialIdParam})`;
 }

@@ -16,7 +16,7 @@ export function authenticate(secret: string) {
     try {
       if (!match) throw new TokenError('malformed', 'the Authorization header must be "Bearer <token>"');
       const claims = verifyToken(match[1], secret);
-      const principal: Principal = { role: claims.role, id: claims.nip ?? claims.sub, nip: claims.nip ?? null };
+      const principal: Principal = { role: claims.role, id: claims.sub, nip: claims.nip ?? null };
       res.locals.principal = principal;
       next();
     } catch (err) {

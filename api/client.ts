@@ -1,7 +1,8 @@
 // A small client for the Kinerja API, used by the CLI: base URL, bearer token (given, or minted
 // locally from the server secret), JSON in and out, problem details turned into readable errors.
+import { userInfo } from 'node:os';
 import { loadSecret, readStackSettings } from '../config';
-import { signToken } from '../security/jwt';
+import { signToken, type TokenClaims } from '../security/jwt';
 
 export const DEFAULT_API_URL = 'http://127.0.0.1:3000';
 
@@ -16,8 +17,8 @@ export class ApiError extends Error {
 export interface ApiClientOptions {
   url?: string;
   token?: string;
-  /** Who the minted token is for when none is given. */
-  mint?: { role: 'admin' | 'evaluator' } | { role: 'official'; nip: string };
+  /** Who the minted token is for when none is given (claims as `kinerja token` makes them). */
+  mint?: Pick<TokenClaims, 'sub' | 'role' | 'nip' | 'official'>;
 }
 
 export function apiClient(options: ApiClientOptions) {
@@ -25,8 +26,9 @@ export function apiClient(options: ApiClientOptions) {
   let token = options.token;
   const bearer = () => {
     if (token) return token;
-    const who = options.mint ?? { role: 'admin' as const };
-    token = signToken(who.role === 'official' ? { sub: who.nip, role: 'official', nip: who.nip } : { sub: `cli-${who.role}`, role: who.role }, loadSecret(), 3600);
+    // Without a given identity the CLI acts as the administrator running it: audit rows name that login.
+    const who = options.mint ?? { sub: `cli.${userInfo().username.replace(/[^A-Za-z0-9._@-]/g, '_')}`, role: 'admin' as const };
+    token = signToken(who, loadSecret(), 3600);
     return token;
   };
   return {

@@ -1,6 +1,7 @@
 // Starting a cycle: validate the organisation (every problem at once, with JSON paths), store it in
 // one transaction, then start the cycle workflow with only the cycle id (an organisation of 10,000
 // positions is far over Temporal's payload limit). The same body twice finds the same cycle.
+import { officialIdOf } from '../domain/identity';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { Client } from '@temporalio/client';
@@ -88,17 +89,18 @@ async function storeCycle(db: Pool, id: string, org: OrganisationImport, sourceH
     const tree = escalationTree(org.positions);
     const ps = org.positions;
     await client.query(
-      `INSERT INTO positions (cycle_id, id, title, unit_id, parent_id, level, depth, nip, official_name, email, oversees, escalation_chain, draft)
+      `INSERT INTO positions (cycle_id, id, title, unit_id, parent_id, level, depth, nip, official_name, email, oversees, escalation_chain, draft, official_id)
        SELECT $1, t.id, t.title, t.unit_id, t.parent_id, t.level, t.depth, t.nip, t.official_name, t.email,
-              ARRAY(SELECT jsonb_array_elements_text(t.oversees)), ARRAY(SELECT jsonb_array_elements_text(t.chain)), t.draft
-         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[], $10::text[], $11::jsonb[], $12::jsonb[], $13::jsonb[])
-           AS t(id, title, unit_id, parent_id, level, depth, nip, official_name, email, oversees, chain, draft)`,
+              ARRAY(SELECT jsonb_array_elements_text(t.oversees)), ARRAY(SELECT jsonb_array_elements_text(t.chain)), t.draft, t.official_id
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[], $10::text[], $11::jsonb[], $12::jsonb[], $13::jsonb[], $14::text[])
+           AS t(id, title, unit_id, parent_id, level, depth, nip, official_name, email, oversees, chain, draft, official_id)`,
       [
         id,
         ps.map((p) => p.id), ps.map((p) => p.title), ps.map((p) => p.unit), ps.map((p) => p.parent), ps.map((p) => p.level),
         ps.map((p) => depths.get(p.id) ?? 0), ps.map((p) => p.official.nip), ps.map((p) => p.official.name), ps.map((p) => p.official.email),
         ps.map((p) => JSON.stringify(p.oversees ?? [])), ps.map((p) => JSON.stringify(escalationChain(p.id, tree))),
         ps.map((p) => (org.drafts?.[p.id] ? JSON.stringify(org.drafts[p.id]) : null)),
+        ps.map((p) => officialIdOf(p.official, o.id, p.id)),
       ],
     );
     await client.query('COMMIT');

@@ -176,7 +176,7 @@ function auditSummary(action: string, data: Record<string, any>): string {
     case 'signing.wrong_passphrase': return `Wrong passphrase for the ${data.party} party's signature (${data.attemptsLeft ?? 0} attempt(s) left)`;
     case 'signing.locked': return `Signing locked until ${data.lockedUntil} after repeated wrong passphrases`;
     case 'signing.unlocked': return `Signing unlocked by an administrator`;
-    case 'official.changed': return `Official changed to ${data.name} (${data.nip})`;
+    case 'official.changed': return `Official changed to ${data.name} (${data.nip ?? data.officialId})`;
     default: return action.replace(/\./g, ' ');
   }
 }

@@ -1,11 +1,13 @@
-// Who is calling, as the bearer token says. Officials are identified by NIP; which positions they
-// hold is resolved per cycle (see access.ts), because a change of official moves positions.
+// Who is calling, as the bearer token says. Officials are identified by their official id (an
+// ASN's NIP, the Kepala Daerah's id from the import); which positions they hold is resolved per
+// cycle (see access.ts), because a change of official moves positions.
 import type { Role } from '../workflows/messages';
 
 export interface Principal {
   role: Role;
-  /** NIP for officials, the token subject for admins and evaluators. */
+  /** The official id for officials (an ASN's NIP), the person's user id for admins and evaluators. */
   id: string;
+  /** ASN officials only. */
   nip: string | null;
 }
 

@@ -19,7 +19,7 @@ const agreementView = object(
     id: str, cycleId: str, positionId: str, unitId: nullable(str), phase: PHASE, version: int, overdue: bool,
     escalationLevel: int, dueAt: nullable(str), awaitingPositionId: nullable(str), score: nullable({ type: 'number' }),
     predicate: nullable(str), updatedAt: str,
-    position: object({ title: str, parentId: nullable(str), official: object({ nip: nullable(str), name: str }) }),
+    position: object({ title: str, parentId: nullable(str), official: object({ id: str, nip: nullable(str), name: str }) }),
   },
   ['id', 'cycleId', 'positionId', 'phase', 'version', 'overdue', 'escalationLevel', 'updatedAt'],
 );

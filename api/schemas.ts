@@ -1,5 +1,6 @@
 // Request bodies of the write endpoints. Shapes only: whether an action is allowed now, and the
 // domain rules of a draft, are the workflow's to decide.
+import { PERSON_ID_PATTERN } from '../domain/identity';
 import { z } from 'zod';
 import { agreementContentSchema } from '../domain/agreement-content';
 import { LEVELS, organisationImportSchema } from '../domain/organisation';
@@ -34,7 +35,10 @@ export const revisionBody = z.strictObject({ reason: z.enum(['official', 'budget
 export const deadlineBody = z.strictObject({ dueAt: isoDateTime, reason: text('reason') });
 
 export const officialBody = z.strictObject({
-  nip: z.string().regex(/^\d{18}$/, 'NIP must be exactly 18 digits'),
+  /** Null only for the Kepala Daerah, who then needs an `id`. */
+  nip: z.string().regex(/^\d{18}$/, 'NIP must be exactly 18 digits').nullable(),
+  /** The official id; the NIP when there is one (domain/identity.ts). */
+  id: z.string().regex(PERSON_ID_PATTERN, 'Official id: letters, digits and . _ - @ (at most 128)').optional(),
   name: text('name', 200),
   email: z.email('must be an e-mail address'),
   note: z.string().trim().max(2000).optional(),

@@ -10,7 +10,7 @@ import { toHttpProblem } from './workflow-errors';
 import { currentUpdateId } from './idempotency';
 
 export async function actorFor(db: Pool, principal: Principal, cycleId: string): Promise<Actor> {
-  const positionIds = principal.role === 'official' ? await positionsHeld(db, cycleId, principal.nip!) : [];
+  const positionIds = principal.role === 'official' ? await positionsHeld(db, cycleId, principal.id) : [];
   return { role: principal.role, id: principal.id, positionIds };
 }
 

@@ -75,3 +75,15 @@ export function cascadeGaps<T extends Pick<Indicator, 'id'>>(
   }
   return superiorIndicators.filter((indicator) => !served.has(indicator.id));
 }
+
+/**
+ * The indicator ids a signed PK offers its direct subordinates to link to. The Kepala Daerah's PK
+ * carries the IKU Pemda: below it the plan's ids stay valid (drafts made against the plan before the
+ * Kepala Daerah signed keep their links) beside the Kepala Daerah's own indicator ids.
+ */
+export function indicatorIdsOfferedBelow(
+  ownIndicatorIds: ReadonlyArray<string>,
+  planIndicatorIds: ReadonlyArray<string> | null,
+): string[] {
+  return [...new Set([...(planIndicatorIds ?? []), ...ownIndicatorIds])];
+}

@@ -6,7 +6,8 @@ import { z } from 'zod';
 import type { OrganisationImport, Position } from './types';
 import { agreementContentSchema, nonEmptyId, nonEmptyText, planSchema } from './agreement-content';
 import { problem, type Problem, type Validated } from './problem';
-import { problemsFromZodIssues } from './schema-problems';
+import { coded, problemsFromZodIssues } from './schema-problems';
+import { checkOfficialIds, isPersonId } from './identity';
 
 export const LEVELS = ['KEPALA_DAERAH', 'JPT_MADYA', 'JPT_PRATAMA', 'ADMINISTRATOR', 'PENGAWAS', 'PELAKSANA'] as const;
 
@@ -14,6 +15,7 @@ export const LEVELS = ['KEPALA_DAERAH', 'JPT_MADYA', 'JPT_PRATAMA', 'ADMINISTRAT
 const nipSchema = z.string().regex(/^\d{18}$/, 'NIP must be exactly 18 digits').nullable();
 
 export const officialSchema = z.object({
+  id: z.string().refine(isPersonId, coded('malformed_official_id', 'Official id: letters, digits and . _ - @ (at most 128), starting and ending with a letter or digit')).optional(),
   nip: nipSchema,
   name: nonEmptyText('Official name'),
   email: z.string(),
@@ -90,6 +92,7 @@ function semanticProblems(input: unknown, options: ValidationOptions): Problem[]
   });
   const firstIndexById = checkPositionIds(positions, problems);
   checkOfficialsAndUnits(input.positions, unitIds, options.allowSharedNip === true, problems);
+  checkOfficialIds(input, options.allowSharedNip === true, problems);
   const rootIndexes = checkParents(positions, firstIndexById, problems);
   const onCycle = checkCycles(positions, firstIndexById, problems);
   const rootId = rootIndexes.length === 1 ? positions[rootIndexes[0]].id : undefined;

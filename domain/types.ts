@@ -3,6 +3,11 @@
 export type Level = 'KEPALA_DAERAH' | 'JPT_MADYA' | 'JPT_PRATAMA' | 'ADMINISTRATOR' | 'PENGAWAS' | 'PELAKSANA';
 
 export interface Official {
+  /**
+   * The person's stable official id (tokens, inbox, signing key). Defaults to the NIP; an official
+   * without NIP gets `{organisation}.{position}` unless one is given (domain/identity.ts).
+   */
+  id?: string;
   /** 18-digit NIP; null only for a Kepala Daerah (not a civil servant). */
   nip: string | null;
   name: string;

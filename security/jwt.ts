@@ -1,15 +1,18 @@
 // Bearer tokens: compact JWS with HS256 only, built on node:crypto. The header is checked exactly
 // (alg confusion and `none` are the classic JWT holes), and `exp` is mandatory.
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { isNip, isPersonId, MAX_TOKEN_TTL_SECONDS, SHARED_SUBJECTS } from '../domain/identity';
 
 export type TokenRole = 'admin' | 'official' | 'evaluator';
 
 export interface TokenClaims {
-  /** Subject: the NIP for officials, a user id for admins and evaluators. */
+  /** Subject: the official id for officials (their NIP for ASN), a person's user id for admins and evaluators. */
   sub: string;
   role: TokenRole;
-  /** Officials only: their 18-digit NIP. */
+  /** ASN officials: their 18-digit NIP (equal to `sub`). */
   nip?: string;
+  /** Officials without NIP (the Kepala Daerah): their official id (equal to `sub`). */
+  official?: string;
   iat: number;
   exp: number;
 }
@@ -31,7 +34,7 @@ function hmac(secret: string, input: string): Buffer {
 }
 
 export function signToken(
-  claims: { sub: string; role: TokenRole; nip?: string },
+  claims: { sub: string; role: TokenRole; nip?: string; official?: string },
   secret: string,
   ttlSeconds: number,
   now: number = Date.now(),
@@ -78,24 +81,31 @@ export function verifyToken(token: string, secret: string, now: number = Date.no
   if (typeof claims.nbf === 'number' && claims.nbf > nowSec + 30) throw new TokenError('bad_claims', 'token not yet valid');
   if (typeof claims.sub !== 'string' || claims.sub.length === 0) throw new TokenError('bad_claims', 'sub is required');
   if (!ROLES.includes(claims.role as TokenRole)) throw new TokenError('bad_claims', 'role must be admin, official or evaluator');
-  if (claims.role === 'official' && (typeof claims.nip !== 'string' || !/^\d{18}$/.test(claims.nip))) {
-    throw new TokenError('bad_claims', 'an official token carries an 18-digit nip');
+  // A lifetime over the cap is refused whoever minted it: a forgotten token must not open the API for years.
+  const issuedAt = typeof claims.iat === 'number' && Number.isFinite(claims.iat) ? claims.iat : nowSec;
+  if (claims.exp - issuedAt > MAX_TOKEN_TTL_SECONDS) throw new TokenError('bad_claims', 'token lifetime exceeds 30 days');
+  if (claims.role !== 'official') {
+    if (!isPersonId(claims.sub)) throw new TokenError('bad_claims', 'sub must be a user id (letters, digits, . _ - @)');
+    if (SHARED_SUBJECTS.has(claims.sub)) throw new TokenError('bad_claims', `sub "${claims.sub}" is a role, not a person`);
+    return { sub: claims.sub, role: claims.role as TokenRole, iat: issuedAt, exp: claims.exp };
   }
-  return {
-    sub: claims.sub,
-    role: claims.role as TokenRole,
-    nip: claims.role === 'official' ? (claims.nip as string) : undefined,
-    iat: typeof claims.iat === 'number' ? claims.iat : 0,
-    exp: claims.exp,
-  };
+  // An official is named by their NIP (ASN) or by their official id (no NIP), and `sub` repeats it.
+  const nip = typeof claims.nip === 'string' && isNip(claims.nip) ? claims.nip : undefined;
+  const official = nip === undefined && typeof claims.official === 'string' && isPersonId(claims.official) ? claims.official : undefined;
+  if (nip === undefined && official === undefined) {
+    throw new TokenError('bad_claims', 'an official token carries an 18-digit nip or an official id');
+  }
+  if (claims.sub !== (nip ?? official)) throw new TokenError('bad_claims', 'sub must be the official\'s nip or official id');
+  return { sub: claims.sub, role: 'official', ...(nip ? { nip } : { official }), iat: issuedAt, exp: claims.exp };
 }
 
-/** "8h", "30m", "7d", "90s" or bare seconds → seconds. */
+/** "8h", "30m", "7d", "90s" or bare seconds → seconds; at most 30 days. */
 export function parseTtl(text: string): number {
-  const m = /^(\d+)\s*([smhd]?)$/.exec(text.trim());
+  const m = /^(\d{1,9})\s*([smhd]?)$/.exec(text.trim());
   if (!m) throw new Error(`invalid ttl "${text}" (use e.g. 30m, 8h, 7d)`);
   const n = Number(m[1]);
   const unit = { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2] as '' | 's' | 'm' | 'h' | 'd'];
   if (n <= 0) throw new Error('ttl must be positive');
+  if (n * unit > MAX_TOKEN_TTL_SECONDS) throw new Error(`ttl "${text}" is over the 30-day maximum (30d): issue a new token instead`);
   return n * unit;
 }

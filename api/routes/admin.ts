@@ -1,4 +1,5 @@
 // Administrator tools: notification dead letters (list, requeue) and lifting a passphrase lock.
+import { isPersonId } from '../../domain/identity';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps';
 import { HttpProblem } from '../problem';
@@ -52,8 +53,9 @@ export function adminRoutes({ db, logger }: ApiDeps): RouteDef[] {
       method: 'post', path: '/api/admin/signing/:nip/unlock', tag: 'admin', summary: 'Lift a passphrase lock on an official\'s signing before it expires',
       access: ADMIN,
       async handler(req, res, ctx) {
+        // The path names the signer by NIP or, for an official without one (the Kepala Daerah), by official id.
         const nip = String(req.params.nip);
-        if (!/^\d{18}$/.test(nip)) throw new HttpProblem(404, 'not_found', 'NIP must be 18 digits.');
+        if (!isPersonId(nip)) throw new HttpProblem(404, 'not_found', 'Give the official\'s NIP or official id.');
         // The PKs on whose audit log this official's lock stands (a lock more recent than any unlock) get the unlock too.
         const { rows } = await db.query(
           `SELECT agreement_id FROM (

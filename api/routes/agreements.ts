@@ -1,4 +1,5 @@
 // The PK itself: listing, detail, and every human action as a Workflow Update.
+import { PERSON_ID_PATTERN, signerView } from '../../domain/identity';
 import { z } from 'zod';
 import {
   approveDraftUpdate,
@@ -41,6 +42,7 @@ const listQuery = z.strictObject({
   phase: z.enum(PHASES).optional(),
   overdue: z.enum(['true', 'false']).optional(),
   nip: z.string().regex(/^\d{18}$/, 'NIP must be 18 digits').optional(),
+  official: z.string().regex(PERSON_ID_PATTERN, 'official id: letters, digits and . _ - @').optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(500).optional(),
 });
@@ -60,7 +62,7 @@ export function agreementView(a: AgreementRow & Record<string, any>) {
     score: a.score === null ? null : Number(a.score),
     predicate: a.predicate,
     updatedAt: a.updated_at,
-    ...(a.title !== undefined ? { position: { title: a.title, parentId: a.parent_id, official: { nip: a.nip, name: a.official_name } } } : {}),
+    ...(a.title !== undefined ? { position: { title: a.title, parentId: a.parent_id, official: { id: a.official_id, nip: a.nip, name: a.official_name } } } : {}),
   };
 }
 
@@ -78,10 +80,10 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
     route({
       method: 'get', path: '/api/agreements', tag: 'agreements', summary: 'List agreements the caller may see (cursor pagination, stable order by id)',
       access: { kind: 'roles', roles: ['admin', 'evaluator', 'official'] },
-      query: { cycle: 'cycle id', unit: 'unit id', phase: PHASES.join('|'), overdue: 'true|false', nip: 'official NIP', limit: '1–200 (50)', cursor: 'opaque cursor from nextCursor' },
+      query: { cycle: 'cycle id', unit: 'unit id', phase: PHASES.join('|'), overdue: 'true|false', nip: 'official NIP', official: 'official id (the NIP for ASN)', limit: '1–200 (50)', cursor: 'opaque cursor from nextCursor' },
       async handler(req, res, ctx) {
         const q = parseQuery(listQuery, req.query);
-        const filters = { cycle: q.cycle, unit: q.unit, phase: q.phase, overdue: q.overdue, nip: q.nip, limit: q.limit };
+        const filters = { cycle: q.cycle, unit: q.unit, phase: q.phase, overdue: q.overdue, nip: q.nip, official: q.official, limit: q.limit };
         const after = decodeCursor(q.cursor, filters);
         const where: string[] = [];
         const params: unknown[] = [];
@@ -91,12 +93,13 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
         if (q.phase) add((n) => `a.phase = ${n}`, q.phase);
         if (q.overdue) add((n) => `a.overdue = ${n}`, q.overdue === 'true');
         if (q.nip) add((n) => `(a.cycle_id, a.position_id) IN (SELECT cycle_id, id FROM positions WHERE nip = ${n})`, q.nip);
+        if (q.official) add((n) => `(a.cycle_id, a.position_id) IN (SELECT cycle_id, id FROM positions WHERE official_id = ${n})`, q.official);
         if (after) add((n) => `a.id > ${n}`, after);
-        if (ctx.principal.role === 'official') add((n) => visibleToOfficialSql(n), ctx.principal.nip);
+        if (ctx.principal.role === 'official') add((n) => visibleToOfficialSql(n), ctx.principal.id);
         params.push(q.limit + 1);
         const { rows } = await db.query(
           // the page is cut from agreements alone; only its rows are joined with their positions
-          `SELECT a.*, p.title, p.parent_id, p.nip, p.official_name
+          `SELECT a.*, p.title, p.parent_id, p.official_id, p.nip, p.official_name
              FROM (SELECT * FROM agreements a ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.id LIMIT $${params.length}) a
              JOIN positions p ON p.cycle_id = a.cycle_id AND p.id = a.position_id ORDER BY a.id`,
           params,
@@ -115,7 +118,7 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
         const signedVersions = signedVersionsOf(res);
         const position = (await db.query('SELECT * FROM positions WHERE cycle_id = $1 AND id = $2', [a.cycle_id, a.position_id])).rows[0];
         const parent = position?.parent_id
-          ? (await db.query('SELECT id, title, nip, official_name FROM positions WHERE cycle_id = $1 AND id = $2', [a.cycle_id, position.parent_id])).rows[0]
+          ? (await db.query('SELECT id, title, official_id, nip, official_name FROM positions WHERE cycle_id = $1 AND id = $2', [a.cycle_id, position.parent_id])).rows[0]
           : null;
         let state: AgreementState | null = null;
         let live = true;
@@ -142,9 +145,9 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
           ...agreementView(a),
           position: position && {
             id: position.id, title: position.title, level: position.level, unitId: position.unit_id,
-            official: { nip: position.nip, name: position.official_name },
+            official: { id: position.official_id, nip: position.nip, name: position.official_name },
           },
-          secondParty: parent && { positionId: parent.id, title: parent.title, official: { nip: parent.nip, name: parent.official_name } },
+          secondParty: parent && { positionId: parent.id, title: parent.title, official: { id: parent.official_id, nip: parent.nip, name: parent.official_name } },
           relation: ctx.principal.role === 'official' ? relationOf(res) : null,
           live,
           state,
@@ -196,7 +199,8 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
         // The seal opens only for this agreement, version, party and signer (one position per person per cycle).
         const party = who.positionIds.includes(agreement.position_id) ? 'first' : 'second';
         const passphrase = sealSecret(ctx.body.passphrase, config.KINERJA_SECRET, { agreementId: agreement.id, version: agreement.version, party, signerId: who.id }, config.SEALED_SECRET_TTL_SECONDS * 1000);
-        res.json(await runUpdate(temporal, id(ctx), signUpdate, { actor: who, passphrase }));
+        const signature = await runUpdate(temporal, id(ctx), signUpdate, { actor: who, passphrase });
+        res.json({ ...signature, ...signerView(signature.signerNip) });
       },
     }),
     route({
@@ -258,7 +262,7 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
         );
         res.json({
           items: rows.map((d) => ({
-            id: d.id, version: d.version, party: d.party, sha256: d.sha256, signerNip: d.signer_nip, signedAt: d.signed_at, size: d.size,
+            id: d.id, version: d.version, party: d.party, sha256: d.sha256, ...signerView(d.signer_nip), signedAt: d.signed_at, size: d.size,
             valid: d.valid, href: `/api/documents/${encodeURIComponent(d.id)}`, verification: `/api/documents/${encodeURIComponent(d.id)}/verification`,
           })),
         });

@@ -1,4 +1,5 @@
 // Signed PDFs, addressed by document id, and their stored verification reports.
+import { signerView } from '../../domain/identity';
 import type { ApiDeps } from '../deps';
 import { route, type RouteDef } from '../route';
 
@@ -31,7 +32,7 @@ export function documentRoutes({ db }: ApiDeps): RouteDef[] {
         const d = (await db.query('SELECT id, agreement_id, version, party, sha256, signer_nip, signed_at, verification FROM documents WHERE id = $1', [req.params.docId])).rows[0];
         res.json({
           documentId: d.id, agreementId: d.agreement_id, version: d.version, party: d.party, sha256: d.sha256,
-          signerNip: d.signer_nip, signedAt: d.signed_at, report: d.verification,
+          ...signerView(d.signer_nip), signedAt: d.signed_at, report: d.verification,
         });
       },
     }),

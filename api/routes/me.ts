@@ -23,7 +23,7 @@ export const ESCALATIONS_SHOWN = 100;
  * the chain up to the level reached (activities/store.ts), GIN-indexed, so this is one lookup.
  * An item stays in the inbox of every level it has reached until it is done or its due date moves.
  */
-async function escalatedTo(db: ApiDeps['db'], nip: string) {
+async function escalatedTo(db: ApiDeps['db'], officialId: string) {
   const { rows } = await db.query(
     `SELECT a.id, a.cycle_id, a.phase, a.position_id, a.awaiting_position, a.due_at, a.escalation_level,
             me.id AS as_position, array_position(a.escalated_to, me.id) AS reached_at_level,
@@ -33,10 +33,10 @@ async function escalatedTo(db: ApiDeps['db'], nip: string) {
        JOIN agreements a ON a.escalated_to @> ARRAY[me.id] AND a.cycle_id = me.cycle_id AND a.overdue
        JOIN positions late ON late.cycle_id = a.cycle_id AND late.id = a.awaiting_position
        JOIN positions o ON o.cycle_id = a.cycle_id AND o.id = a.position_id
-      WHERE me.nip = $1
+      WHERE me.official_id = $1
       ORDER BY a.due_at, a.id
       LIMIT ${ESCALATIONS_SHOWN}`,
-    [nip],
+    [officialId],
   );
   return rows.map((a) => ({
     agreementId: a.id,
@@ -62,7 +62,7 @@ export function meRoutes({ db }: ApiDeps): RouteDef[] {
       async handler(_req, res, ctx) {
         const p = ctx.principal;
         const positions = p.role === 'official'
-          ? (await db.query('SELECT cycle_id, id, title, unit_id FROM positions WHERE nip = $1 ORDER BY cycle_id, id', [p.nip])).rows
+          ? (await db.query('SELECT cycle_id, id, title, unit_id FROM positions WHERE official_id = $1 ORDER BY cycle_id, id', [p.id])).rows
               .map((r) => ({ cycleId: r.cycle_id, positionId: r.id, title: r.title, unitId: r.unit_id }))
           : [];
         // Officials: whether they have enrolled (hold a signing key) and any passphrase lock, so the page can explain enrolment.
@@ -86,18 +86,18 @@ export function meRoutes({ db }: ApiDeps): RouteDef[] {
           p.role === 'official'
             ? db.query(
                 `SELECT a.*, p.title, o.title AS owner_title, o.official_name AS owner_name FROM agreements a
-                   JOIN positions p ON p.cycle_id = a.cycle_id AND p.id = a.awaiting_position AND p.nip = $1
+                   JOIN positions p ON p.cycle_id = a.cycle_id AND p.id = a.awaiting_position AND p.official_id = $1
                    JOIN positions o ON o.cycle_id = a.cycle_id AND o.id = a.position_id
                   WHERE a.phase NOT IN ('closed', 'waiting_superior')
                   ORDER BY a.due_at NULLS LAST, a.id`,
-                [p.nip],
+                [p.id],
               )
             : db.query(
                 `SELECT a.*, o.title AS owner_title, o.official_name AS owner_name FROM agreements a
                    JOIN positions o ON o.cycle_id = a.cycle_id AND o.id = a.position_id
                   WHERE a.phase = 'evaluation' ORDER BY a.due_at NULLS LAST, a.id`,
               ),
-          p.role === 'official' ? escalatedTo(db, p.nip!) : Promise.resolve([]),
+          p.role === 'official' ? escalatedTo(db, p.id) : Promise.resolve([]),
         ]);
         res.json({
           items: rows.map((a) => ({

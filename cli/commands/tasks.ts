@@ -1,18 +1,19 @@
-// `kinerja tasks --nip NIP`: an official's inbox, oldest due first.
+// `kinerja tasks --nip NIP` (or `--official ID`): an official's inbox, oldest due first.
 import { apiClient } from '../../api/client';
 import { parseOptions, UsageError, type Command } from '../command';
+import { tokenClaims } from './token';
 
 export const tasksCommand: Command = {
   path: ['tasks'],
   summary: "an official's inbox: what they must do now, with due dates",
-  usage: 'kinerja tasks --nip NIP [--api URL] [--token T]',
+  usage: 'kinerja tasks (--nip NIP | --official ID) [--api URL] [--token T]',
   async run(args) {
     const { options } = parseOptions(args);
-    if (typeof options.nip !== 'string' || !/^\d{18}$/.test(options.nip)) throw new UsageError('--nip must be an 18-digit NIP');
+    if (typeof options.nip !== 'string' && typeof options.official !== 'string') throw new UsageError('give --nip NIP or --official ID');
     const api = apiClient({
       url: typeof options.api === 'string' ? options.api : undefined,
       token: typeof options.token === 'string' ? options.token : undefined,
-      mint: { role: 'official', nip: options.nip },
+      mint: tokenClaims({ nip: options.nip, official: options.official }),
     });
     const { items } = await api.request('GET', '/api/me/tasks');
     if (items.length === 0) {

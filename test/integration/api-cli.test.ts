@@ -28,8 +28,8 @@ beforeEach(() => {
 afterEach(() => jest.restoreAllMocks());
 
 test('token, cycle start, cycle status, tasks and doctor', async () => {
-  expect(await tokenCommand.run(['--role', 'admin', '--ttl', '5m'])).toBe(0);
-  expect(verifyToken(out[0], stack.config.KINERJA_SECRET).role).toBe('admin');
+  expect(await tokenCommand.run(['--role', 'admin', '--user', 'budi.admin', '--ttl', '5m'])).toBe(0);
+  expect(verifyToken(out[0], stack.config.KINERJA_SECRET)).toMatchObject({ role: 'admin', sub: 'budi.admin' });
   expect(SAMPLE_PATH).toBeTruthy();
 
   const file = join(tmpdir(), `kinerja-cli-${process.pid}.json`);

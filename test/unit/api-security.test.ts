@@ -17,6 +17,34 @@ test.each([
   ['8h', 28_800], ['30m', 1_800], ['7d', 604_800], ['90', 90], ['45s', 45],
 ])('ttl %s = %d s', (text, seconds) => expect(parseTtl(text)).toBe(seconds));
 test.each(['', '0', '-1h', '8x', 'h'])('ttl %p is refused', (text) => expect(() => parseTtl(text)).toThrow());
+test.each(['30d', '720h'])('ttl %s is the 30-day maximum', (text) => expect(parseTtl(text)).toBe(30 * 86_400));
+test.each(['31d', '36500d', '2592001', '99999999999999999999d'])('ttl %s is over the cap and refused with the reason', (text) =>
+  expect(() => parseTtl(text)).toThrow(/30-day maximum|invalid ttl/));
+
+test('a token minted elsewhere with a lifetime over 30 days is refused', () => {
+  const now = Date.UTC(2026, 0, 1);
+  const long = signToken({ sub: 'budi@bengkayang.example', role: 'admin' }, SECRET, 36_500 * 86_400, now);
+  expect(() => verifyToken(long, SECRET, now)).toThrow(expect.objectContaining({ reason: 'bad_claims', message: 'token lifetime exceeds 30 days' }));
+  expect(verifyToken(signToken({ sub: 'budi@bengkayang.example', role: 'admin' }, SECRET, 30 * 86_400, now), SECRET, now).sub).toBe('budi@bengkayang.example');
+});
+
+test('an official token names the official by NIP or, without NIP, by official id', () => {
+  const now = Date.UTC(2026, 0, 1);
+  const bupati = signToken({ sub: 'kab-bengkayang.bupati', role: 'official', official: 'kab-bengkayang.bupati' }, SECRET, 60, now);
+  expect(verifyToken(bupati, SECRET, now)).toMatchObject({ sub: 'kab-bengkayang.bupati', role: 'official', official: 'kab-bengkayang.bupati' });
+  expect(verifyToken(bupati, SECRET, now).nip).toBeUndefined();
+  const refused = (claims: Parameters<typeof signToken>[0]) => () => verifyToken(signToken(claims, SECRET, 60, now), SECRET, now);
+  expect(refused({ sub: 'x', role: 'official' })).toThrow(expect.objectContaining({ reason: 'bad_claims' }));
+  expect(refused({ sub: 'someone-else', role: 'official', official: 'kab-bengkayang.bupati' })).toThrow(/sub must be/);
+  expect(refused({ sub: '197010011994011006', role: 'official', nip: '196807201991052001' })).toThrow(/sub must be/);
+  expect(refused({ sub: '__proto__ x', role: 'official', official: '__proto__ x' })).toThrow(expect.objectContaining({ reason: 'bad_claims' }));
+});
+
+test.each(['admin', 'evaluator'] as const)('a %s token names a person, not the role', (role) => {
+  const now = Date.UTC(2026, 0, 1);
+  expect(() => verifyToken(signToken({ sub: role, role }, SECRET, 60, now), SECRET, now)).toThrow(/is a role, not a person/);
+  expect(verifyToken(signToken({ sub: 'sri.wahyuni', role }, SECRET, 60, now), SECRET, now).sub).toBe('sri.wahyuni');
+});
 
 const BINDING: SealBinding = { agreementId: 'pk:kab:2026:kepala-dinkes', version: 1, party: 'first', signerId: '197010011994011006' };
 

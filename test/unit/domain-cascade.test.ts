@@ -1,4 +1,4 @@
-import { cascadeGaps, validateDraft, validateDraftContent } from '../../domain/cascade';
+import { cascadeGaps, indicatorIdsOfferedBelow, validateDraft, validateDraftContent } from '../../domain/cascade';
 import type { AgreementContent, Indicator } from '../../domain/types';
 
 const superior: Indicator[] = [
@@ -67,5 +67,14 @@ describe('validateDraftContent (the list form the agreement workflow uses)', () 
     ['the Kepala Daerah’s PK still needs an indicator', { objectives: [], budget: [] }, null, ['no_objectives']],
   ])('%s', (_name, input, ids, codes) => {
     expect(validateDraftContent(input, ids).map((p) => p.code)).toEqual(codes);
+  });
+});
+
+describe('indicatorIdsOfferedBelow', () => {
+  it("keeps the plan's IKU ids valid below the Kepala Daerah, beside their own indicators", () => {
+    expect(indicatorIdsOfferedBelow(['bupati#1', 'IKU-kesehatan'], ['IKU-pendidikan', 'IKU-kesehatan'])).toEqual(['IKU-pendidikan', 'IKU-kesehatan', 'bupati#1']);
+  });
+  it('offers only the own indicators below any other position', () => {
+    expect(indicatorIdsOfferedBelow(['kadis#1'], null)).toEqual(['kadis#1']);
   });
 });

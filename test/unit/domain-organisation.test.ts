@@ -1,3 +1,4 @@
+import { officialIdOf } from '../../domain/identity';
 import { SAMPLE_ORGANISATION_PATH } from '../../data/sample';
 import { readFileSync } from 'fs';
 import {
@@ -79,6 +80,9 @@ const defects: Array<[string, (org: any) => void, string, string]> = [
   ['parent indicator not in the plan', (org) => (org.drafts['kepala-dinkes'].objectives[0].indicators[0].parentIndicatorId = 'IKU-hantu'), 'unknown_parent_indicator', '/drafts/kepala-dinkes/objectives/0/indicators/0/parentIndicatorId'],
   ['no parent indicator, not an additional task', (org) => (org.drafts['dinkes-e3-1'].objectives[0].indicators[0].parentIndicatorId = null), 'missing_parent_indicator', '/drafts/dinkes-e3-1/objectives/0/indicators/0/parentIndicatorId'],
   ['duplicate indicator id', (org) => (org.drafts['dinkes-e3-2'].objectives[0].indicators[0].id = 'dinkes-e3-1#1'), 'duplicate_indicator_id', '/drafts/dinkes-e3-2/objectives/0/indicators/0/id'],
+  ['official id that is not the NIP of an ASN', (org) => (org.positions[kasi].official.id = 'someone'), 'official_id_not_nip', `/positions/${kasi}/official/id`],
+  ['official id of 18 digits without NIP', (org) => (org.positions[bupati].official.id = '196807201991052001'), 'official_id_is_nip', `/positions/${bupati}/official/id`],
+  ['official id outside the alphabet', (org) => (org.positions[bupati].official.id = 'bupati bengkayang'), 'malformed_official_id', `/positions/${bupati}/official/id`],
   ['JSON Pointer escapes "/" in a draft key', (org) => (org.drafts['a/b~c'] = org.drafts['sekda']), 'unknown_position', '/drafts/a~1b~0c'],
 ];
 
@@ -87,6 +91,14 @@ describe('validateOrganisationImport: each defect is reported where it is', () =
     const problems = problemsOf(withDefect(defect));
     expect(problems).toContainEqual(expect.objectContaining({ code, path }));
     for (const found of problems) expect(found.message.length).toBeGreaterThan(0);
+  });
+
+  it('gives the Kepala Daerah without NIP an official id of their own, given or {organisation}.{position}', () => {
+    const org = withDefect(() => {}) as any;
+    expect(officialIdOf(org.positions[bupati].official, org.organisation.id, 'bupati')).toBe(`${org.organisation.id}.bupati`);
+    expect(officialIdOf(org.positions[sekda].official, org.organisation.id, 'sekda')).toBe(org.positions[sekda].official.nip);
+    const named = withDefect((o) => (o.positions[bupati].official.id = 'hendra.lestari'));
+    expect(validateOrganisationImport(named).ok).toBe(true);
   });
 
   it('accepts a shared NIP (an acting official, Plt.) only when allowed', () => {

@@ -42,7 +42,7 @@ async function whoAmI() {
 function renderNav(me) {
   const nav = document.getElementById('nav');
   if (!me) return replace(nav);
-  const who = me.role === 'official' ? (me.positions[me.positions.length - 1]?.title ?? `NIP ${me.nip}`) : me.role === 'evaluator' ? 'Tim Evaluasi' : 'Administrator';
+  const who = me.role === 'official' ? (me.positions[me.positions.length - 1]?.title ?? (me.nip ? `NIP ${me.nip}` : me.id)) : me.role === 'evaluator' ? 'Tim Evaluasi' : 'Administrator';
   replace(nav,
     me.role === 'official' ? h('a', { href: '#/' }, 'Kotak tugas') : null,
     me.role !== 'official' ? h('a', { href: '#/dasbor' }, 'Dasbor') : null,

@@ -129,7 +129,7 @@ function documentsSection(docs) {
       const open = h('button', { type: 'button', class: 'link' }, 'Buka PDF');
       open.addEventListener('click', () => openBlob(d.href, open).catch(() => {}));
       return h('tr', { 'data-doc': d.id },
-        h('td', null, String(d.version)), h('td', null, PARTY[d.party] ?? d.party), h('td', null, `NIP ${d.signerNip}`),
+        h('td', null, String(d.version)), h('td', null, PARTY[d.party] ?? d.party), h('td', null, d.signerNip ? `NIP ${d.signerNip}` : d.signerId),
         h('td', null, fmtDateTime(d.signedAt)), h('td', { class: 'hash' }, d.sha256),
         h('td', null, d.valid ? h('span', { class: 'badge ok' }, 'Sah') : h('span', { class: 'badge overdue' }, 'Tidak sah')),
         h('td', null, open, ' ', h('a', { href: `#/verify/${enc(d.id)}` }, 'Verifikasi')));

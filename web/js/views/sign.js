@@ -62,7 +62,7 @@ export async function renderSign(main, { params, me }) {
         h('dl', { class: 'facts' },
           h('dt', null, 'Dokumen'), h('dd', null, signature.documentId),
           h('dt', null, 'SHA-256'), h('dd', { class: 'hash' }, signature.sha256),
-          h('dt', null, 'Penanda tangan'), h('dd', null, `NIP ${signature.signerNip}`)),
+          h('dt', null, 'Penanda tangan'), h('dd', null, signature.signerNip ? `NIP ${signature.signerNip}` : signature.signerId)),
         verificationView(report),
         h('p', null, h('a', { href: `#/pk/${enc(id)}`, class: 'button' }, 'Kembali ke PK')));
     }).catch((err) => {

@@ -27,7 +27,7 @@ function describe(e) {
     case 'deadline.escalated': return `${d.item} terlambat: dieskalasi ke tingkat ${d.level}`;
     case 'deadline.overdue': return `${d.item} terlambat: tidak ada atasan untuk eskalasi`;
     case 'revision.started': return `PK Perubahan dimulai (${d.reason}): ${d.note ?? ''}`;
-    case 'official.changed': return `Pergantian pejabat: ${d.name ?? ''} (${d.nip ?? ''})`;
+    case 'official.changed': return `Pergantian pejabat: ${d.name ?? ''} (${d.nip ?? d.officialId ?? ''})`;
     case 'workflow.started': return 'Proses PK dimulai';
     case 'workflow.completed': return 'Proses PK selesai';
     case 'workflow.continued': return 'Riwayat proses dilanjutkan (status dibawa)';

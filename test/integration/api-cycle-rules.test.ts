@@ -7,7 +7,7 @@
 // the rules are frozen (409).
 import type { Stack } from '../support/stack';
 import { startStack } from '../support/stack';
-import { BUPATI_NIP, client, enc, nipOf, tokens, waitFor, type Reply } from '../support/api-client';
+import { BUPATI_NIP, client, enc, nipOf, tokens, waitFor, type Reply, passphraseFor } from '../support/api-client';
 import { sampleOrganisation } from '../support/time-skipping';
 import { yearAchievement } from '../../domain/achievement';
 import { categorize } from '../../domain/predicates';
@@ -172,9 +172,9 @@ test('a region’s rules: posted, read back, corrected (audited), then every sco
   await prompted(bupati, 'review');
   ok(await call('POST', `/api/agreements/${enc(dinkes)}/review/approve`, { token: bupati }));
   await prompted(head, 'sign:first');
-  ok(await call('POST', `/api/agreements/${enc(dinkes)}/sign`, { token: head, body: { passphrase: 'frasa-rahasia-kadinkes' } }));
+  ok(await call('POST', `/api/agreements/${enc(dinkes)}/sign`, { token: head, body: { passphrase: passphraseFor(nipOf(org, 'kepala-dinkes')) } }));
   await prompted(bupati, 'sign:second');
-  ok(await call('POST', `/api/agreements/${enc(dinkes)}/sign`, { token: bupati, body: { passphrase: 'frasa-rahasia-bupati' } }));
+  ok(await call('POST', `/api/agreements/${enc(dinkes)}/sign`, { token: bupati, body: { passphrase: passphraseFor(BUPATI_NIP) } }));
   const realizations = Object.entries(REALISASI).map(([indicatorId, value]) => ({ indicatorId, value }));
   for (const quarter of [1, 2, 3, 4]) {
     await prompted(head, 'report');

@@ -16,6 +16,8 @@ export function sampleOrganisation(orgId: string, year = new Date().getFullYear(
   return org;
 }
 
+/** Every test signs with this passphrase per official: a signing key is per person, shared by every cycle in one database. */
+export const passphraseFor = (nip: string): string => `frasa-rahasia-${nip}`;
 export const nipOf = (org: any, positionId: string): string => org.positions.find((p: any) => p.id === positionId).official.nip;
 
 export function tokens(secret: string) {

@@ -179,6 +179,7 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
     route({
       method: 'post', path: '/api/agreements/:agreementId/sign', tag: 'signing', summary: 'Sign with the personal passphrase (sealed before it reaches the workflow)',
       access: ACT, body: schemas.signBody,
+      rateLimit: 'signing',
       async handler(_req, res, ctx) {
         const passphrase = sealSecret(ctx.body.passphrase, config.KINERJA_SECRET, config.SEALED_SECRET_TTL_SECONDS * 1000);
         res.json(await runUpdate(temporal, id(ctx), signUpdate, { actor: await actor(ctx), passphrase }));
@@ -259,6 +260,7 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
     route({
       method: 'get', path: '/api/agreements/:agreementId/audit/verify', tag: 'history', summary: 'Check the hash chain of the agreement\'s audit log',
       access: READ,
+      rateLimit: 'verification',
       async handler(_req, res, ctx) {
         res.json({ agreementId: id(ctx), ...(await verifyAuditChain(db, id(ctx))) });
       },

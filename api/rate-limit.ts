@@ -63,6 +63,10 @@ export function createRateLimits(config: Config): RateLimits {
       standardHeaders: 'draft-8',
       legacyHeaders: false,
       identifier: `${kind}-per-${per}`,
+      // a retry with the same Idempotency-Key only waits for or replays the first answer: it is
+      // not another attempt (a client retrying a slow signature every second must not lock itself out)
+      skipFailedRequests: true,
+      requestWasSuccessful: (_req, res) => res.locals.idempotentRepeat !== true,
       keyGenerator: per === 'client'
         ? clientKey
         : (_req, res) => {

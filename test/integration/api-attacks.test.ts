@@ -281,6 +281,22 @@ describe('rate limits', () => {
     expect(stored.rows[0].n).toBe(0);
   });
 
+  test('retrying one request with its Idempotency-Key only replays the answer and spends nothing; a new attempt does', async () => {
+    const { from } = await appWith({ RATE_LIMIT_SIGNING_PER_PRINCIPAL: '3' });
+    const nip = nipOf(org, 'kepala-pertanian');
+    const sign = (key: string, passphrase = 'frasa-coba-123456') =>
+      from('203.0.113.40')('POST', `/api/agreements/${enc(`pk:${ORG}:${org.year}:kepala-pertanian`)}/sign`, { token: t.official(nip), body: { passphrase }, headers: { 'idempotency-key': key } });
+    const first = await sign('retry-me');
+    const retries: Reply[] = [];
+    for (let i = 0; i < 6; i++) retries.push(await sign('retry-me'));
+    const fresh: Reply[] = [];
+    for (let i = 0; i < 4; i++) fresh.push(await sign(`new-${i}`, `frasa-baru-${i}-123456`));
+    say(`one sign request and 6 retries with its key (limit 3/min): ${first.status}, ${retries.map((r) => `${r.status}${r.headers.get('idempotent-replayed') ? ' replayed' : ''}`).join(', ')}; then 4 new attempts: ${fresh.map((r) => r.status).join(' ')}`);
+    expect(first.status).not.toBe(429);
+    for (const r of retries) expect([r.status, r.headers.get('idempotent-replayed')]).toEqual([first.status, 'true']);
+    expect(fresh.map((r) => r.status === 429)).toEqual([false, false, true, true]);
+  });
+
   test('per client too: many officials signing from one address are limited together; verification has its own limits', async () => {
     const { from } = await appWith({ RATE_LIMIT_SIGNING_PER_CLIENT: '4', RATE_LIMIT_VERIFICATION_PER_PRINCIPAL: '3' });
     const office = from('203.0.113.30');

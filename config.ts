@@ -10,6 +10,11 @@ const schema = z.object({
   TEMPORAL_UI_URL: z.string().default('http://127.0.0.1:8233'),
   DATABASE_URL: z.string().min(1, 'DATABASE_URL is required (npm start sets it for the embedded PostgreSQL)'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  // Loopback unless opened on purpose (a container sets 0.0.0.0; see docker-compose.yml).
+  LISTEN_HOST: z.string().min(1).default('127.0.0.1'),
+  // Behind a reverse proxy: express's "trust proxy" (hop count, or addresses/subnets), so rate
+  // limits key on the client's address rather than the proxy's. Unset: X-Forwarded-For is ignored.
+  TRUST_PROXY: z.string().optional(),
   PUBLIC_URL: z.string().optional(),
   KINERJA_SECRET: z.string().min(16, 'KINERJA_SECRET must be at least 16 characters'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -19,6 +24,16 @@ const schema = z.object({
   WEBHOOK_SECRET: z.string().optional(),
   SIGNING_LOCK_MINUTES: z.coerce.number().positive().default(15),
   SIGNING_MAX_FAILURES: z.coerce.number().int().positive().default(5),
+  // Rate limits per minute, per client address and per caller (see api/rate-limit.ts), and
+  // failed token presentations per client address per window before every token from it is 429.
+  RATE_LIMIT_SIGN_IN_PER_CLIENT: z.coerce.number().int().positive().default(300),
+  RATE_LIMIT_SIGN_IN_PER_PRINCIPAL: z.coerce.number().int().positive().default(30),
+  RATE_LIMIT_SIGNING_PER_CLIENT: z.coerce.number().int().positive().default(300),
+  RATE_LIMIT_SIGNING_PER_PRINCIPAL: z.coerce.number().int().positive().default(20),
+  RATE_LIMIT_VERIFICATION_PER_CLIENT: z.coerce.number().int().positive().default(1200),
+  RATE_LIMIT_VERIFICATION_PER_PRINCIPAL: z.coerce.number().int().positive().default(120),
+  RATE_LIMIT_AUTH_FAILURES_PER_CLIENT: z.coerce.number().int().positive().default(100),
+  RATE_LIMIT_AUTH_FAILURE_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().optional(),
   // API: body limit of ordinary writes (cycle imports have their own, larger one) and how long a
   // sealed passphrase stays usable by the signing activity.

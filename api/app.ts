@@ -1,7 +1,8 @@
-// The express app factory: public routes (health, OpenAPI, docs), then every route of the table
-// behind the same chain — authenticate, parse the JSON body (size-limited), check access, honour
-// Idempotency-Key, validate the body — and one problem-details error handler.
-import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+// The express app factory: security headers on every response, public routes (health, OpenAPI,
+// docs), then every route of the table behind the same chain — authenticate (failures counted per
+// client), rate limits, parse the JSON body (size-limited), check access, honour Idempotency-Key,
+// validate the body — and one problem-details error handler.
+import express, { type ErrorRequestHandler, type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { ApiDeps } from './deps';
 import { healthRoutes } from './routes/health';
 import { apiRoutes } from './routes';
@@ -14,6 +15,8 @@ import { parseBody } from './validation';
 import { openApiDocument } from './openapi';
 import { docsRoutes } from './docs';
 import { webRoutes } from './web';
+import { createRateLimits, type RateLimits } from './rate-limit';
+import { securityHeaders } from './security-headers';
 
 /** A write with a body must say it is JSON; anything else is 415 rather than silently ignored. */
 function requireJson(req: Request, _res: Response, next: NextFunction) {
@@ -43,13 +46,20 @@ function requireCleanParameters(req: Request, _res: Response, next: NextFunction
   next();
 }
 
-function mount(app: Express, def: RouteDef, deps: ApiDeps) {
-  const chain: RequestHandler[] = [requireCleanParameters];
-  if (def.access.kind !== 'public') chain.push(authenticate(deps.config.KINERJA_SECRET));
+function mount(app: Express, def: RouteDef, deps: ApiDeps, limits: RateLimits) {
+  const chain: Array<RequestHandler | ErrorRequestHandler> = [requireCleanParameters];
+  if (def.access.kind !== 'public') {
+    const countFailure: ErrorRequestHandler = (err, req, _res, next) => {
+      if (err instanceof HttpProblem && err.status === 401) limits.recordAuthFailure(req);
+      next(err);
+    };
+    chain.push(limits.authFailureGate, authenticate(deps.config.KINERJA_SECRET), countFailure);
+  }
+  if (def.rateLimit) chain.push(...limits.forKind(def.rateLimit));
   if (def.body) chain.push(requireJson, express.json({ limit: def.bodyLimit ?? deps.config.API_BODY_LIMIT, strict: false }));
   chain.push(accessCheck(def, deps.db));
   if (isWrite(def.method)) chain.push(idempotency(deps.db));
-  chain.push(async (req, res) => {
+  chain.push(async (req: Request, res: Response) => {
     const body = def.body ? parseBody(def.body, req.body) : undefined;
     await def.handler(req, res, {
       principal: def.access.kind === 'public' ? (undefined as never) : principalOf(res),
@@ -60,15 +70,25 @@ function mount(app: Express, def: RouteDef, deps: ApiDeps) {
   app[def.method](def.path, ...chain);
 }
 
+/** TRUST_PROXY as express takes it: a hop count, true/false, or addresses and subnets. */
+function trustProxy(value: string): number | boolean | string {
+  if (/^\d+$/.test(value)) return Number(value);
+  if (value === 'true' || value === 'false') return value === 'true';
+  return value;
+}
+
 export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple'); // no nested objects from ?a[b]=c: every query value is a string
+  if (deps.config.TRUST_PROXY !== undefined) app.set('trust proxy', trustProxy(deps.config.TRUST_PROXY));
+  app.use(securityHeaders);
   app.use(healthRoutes(deps));
   const routes = apiRoutes(deps);
   app.use(docsRoutes(() => openApiDocument(routes, deps.config.publicUrl)));
-  for (const def of routes) mount(app, def, deps);
+  const limits = createRateLimits(deps.config);
+  for (const def of routes) mount(app, def, deps, limits);
   app.use(webRoutes()); // the page at / (web/); /api stays with the 404 below
   app.use('/api', (_req, res) => sendProblem(res, 404, 'not_found', 'No such endpoint.'));
   app.use(problemHandler((err) => deps.logger.error({ err }, 'unexpected error')));

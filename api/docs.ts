@@ -1,4 +1,5 @@
-// The OpenAPI document and a Swagger UI page served from swagger-ui-dist (no CDN).
+// The OpenAPI document and a Swagger UI page served from swagger-ui-dist (no CDN), under their own
+// Content-Security-Policy (api/security-headers.ts).
 import express, { Router } from 'express';
 
 // swagger-ui-dist ships no types; this is all we use of it.
@@ -12,7 +13,13 @@ const PAGE = `<!doctype html>
 <script src="/api/docs/assets/swagger-ui-bundle.js"></script>
 <script src="/api/docs/init.js"></script></body></html>`;
 
-const INIT = `window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#swagger-ui', persistAuthorization: true });`;
+/**
+ * The docs share the page's origin, so Swagger UI must not keep a bearer token in localStorage
+ * (where any script of the origin could read it long after): an authorization lasts for the tab.
+ */
+export const SWAGGER_UI_OPTIONS = { url: '/api/openapi.json', dom_id: '#swagger-ui', persistAuthorization: false } as const;
+
+const INIT = `window.ui = SwaggerUIBundle(${JSON.stringify(SWAGGER_UI_OPTIONS)});`;
 
 export function docsRoutes(document: () => unknown): Router {
   const router = Router();

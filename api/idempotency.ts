@@ -57,6 +57,7 @@ export function idempotency(db: Pool) {
       if (!row || row.request_hash !== hash) {
         throw new HttpProblem(422, 'idempotency_key_reused', 'This Idempotency-Key was used for a different request.');
       }
+      res.locals.idempotentRepeat = true; // waits for or replays an earlier answer: no new attempt (rate-limit.ts)
       if (row.status === null) {
         res.setHeader('Retry-After', '1');
         throw new HttpProblem(409, 'idempotency_in_progress', 'A request with this Idempotency-Key is still being processed.');

@@ -16,12 +16,13 @@ async function main() {
   const temporal = await connectClient(config);
   const app = createApp({ db, temporal, config, logger });
   // express 5 hands a listen failure (port in use) to this callback instead of throwing
-  const server = app.listen(config.PORT, '0.0.0.0', (err?: Error) => {
+  // loopback unless LISTEN_HOST opens it (a container's 0.0.0.0, behind its published port)
+  const server = app.listen(config.PORT, config.LISTEN_HOST, (err?: Error) => {
     if (err) {
-      logger.fatal({ err, port: config.PORT }, `cannot listen on port ${config.PORT}: ${err.message}`);
+      logger.fatal({ err, host: config.LISTEN_HOST, port: config.PORT }, `cannot listen on ${config.LISTEN_HOST}:${config.PORT}: ${err.message}`);
       process.exit(1);
     }
-    logger.info({ port: config.PORT }, `API listening on ${config.publicUrl}`);
+    logger.info({ host: config.LISTEN_HOST, port: config.PORT }, `API listening on ${config.LISTEN_HOST}:${config.PORT} (${config.publicUrl})`);
   });
   const stop = () => server.close(() => db.end().then(() => process.exit(0)));
   process.on('SIGTERM', stop);

@@ -9,7 +9,8 @@ const problemRef = { $ref: '#/components/responses/Problem' };
 function errorResponses(def: RouteDef): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const add = (...codes: number[]) => codes.forEach((c) => (out[String(c)] = problemRef));
-  if (def.access.kind !== 'public') add(401, 403);
+  // 429: a client that presented too many invalid tokens, or past a route's rate limit
+  if (def.access.kind !== 'public') add(401, 403, 429);
   if (def.path.includes(':')) add(404);
   // a path or query value with characters no id or filter can have (NUL, control characters)
   if (def.query || def.path.includes(':')) add(400);

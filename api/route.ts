@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { Role } from '../workflows/messages';
 import type { AgreementRow } from './access';
 import type { Principal } from './principal';
+import type { RateLimitKind } from './rate-limit';
 
 /**
  * - public: no token.
@@ -46,6 +47,8 @@ export interface RouteDef<B = any> {
   documentedBody?: z.ZodType;
   /** Body size limit; defaults to config.API_BODY_LIMIT. */
   bodyLimit?: string;
+  /** A per-minute limit per client address and per caller (api/rate-limit.ts); 429 beyond it. */
+  rateLimit?: RateLimitKind;
   /** Query parameters, documented in OpenAPI and checked by the handler. */
   query?: Record<string, string>;
   /** Successful status and media type, for OpenAPI. */

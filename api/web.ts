@@ -1,42 +1,18 @@
 // The page officials and evaluators use (web/): static files with no build step, served at `/`
-// with strict security headers. The page computes capaian as officials type with the very module
+// with strict security headers (api/security-headers.ts). The page computes capaian as officials type with the very module
 // the evaluation uses: domain/achievement.ts and domain/predicates.ts are pure (no imports but
 // types), so they are transpiled once at start-up (esbuild, already installed with tsx; types are
 // only stripped) and served as ES modules under /lib/. One source of the rules, no browser fork,
 // and no round trip per keystroke, which a preview endpoint would need.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import express, { Router } from 'express';
 import { transformSync } from 'esbuild';
 
 const WEB_DIR = path.join(__dirname, '..', 'web');
 const DOMAIN_DIR = path.join(__dirname, '..', 'domain');
 /** Domain modules the browser may import; each must be pure (only `import type`). */
 const SHARED_MODULES = ['achievement', 'predicates'] as const;
-
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  // the PDF preview and signed documents are shown from blob: URLs of authenticated fetches
-  "frame-src 'self' blob:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-function securityHeaders(_req: Request, res: Response, next: NextFunction) {
-  res.setHeader('Content-Security-Policy', CSP);
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('X-Frame-Options', 'DENY');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-  res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
-  next();
-}
 
 function sharedModules(): Map<string, string> {
   const out = new Map<string, string>();
@@ -53,7 +29,7 @@ export function webRoutes(): Router {
   const router = Router();
   const modules = sharedModules();
   // /api (and its 404) is not the page's business
-  router.use((req, res, next) => (req.path === '/api' || req.path.startsWith('/api/') ? next('router') : securityHeaders(req, res, next)));
+  router.use((req, _res, next) => (req.path === '/api' || req.path.startsWith('/api/') ? next('router') : next()));
   router.get('/lib/:file', (req, res, next) => {
     const code = modules.get(req.path);
     if (code === undefined) return next();

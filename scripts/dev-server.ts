@@ -1,7 +1,7 @@
 // Runs the Temporal CLI dev server (SQLite file on disk, Web UI) as a child process and makes sure
 // the search attributes exist (given at the command line they apply only to a new database file).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { resolveTemporalCli } from './temporal-binaries';
@@ -26,7 +26,8 @@ export interface DevServerOptions {
 
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const cli = resolveTemporalCli();
-  mkdirSync(dirname(options.dbFile), { recursive: true });
+  mkdirSync(dirname(options.dbFile), { recursive: true, mode: 0o700 });
+  keepPrivate(options.dbFile);
   const args = [
     'server', 'start-dev', '--db-filename', options.dbFile, '--ip', '127.0.0.1', '--port', String(options.port),
     '--log-level', 'warn',
@@ -36,7 +37,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     // Updates and the history sizes the engine relies on.
     '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true',
   ];
-  const child = spawn(cli, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawnPrivate(cli, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
   const address = `127.0.0.1:${options.port}`;
@@ -48,6 +49,27 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     process: child,
     stop: () => stopProcess(child),
   };
+}
+
+/**
+ * Temporal's database holds every workflow's history (names, NIPs, sealed passphrases): readable by
+ * its owner only. The server creates its files under a 077 umask (see spawnPrivate), so a new file
+ * is 0600 from its first byte; files an older start left world-readable are tightened.
+ */
+export function keepPrivate(dbFile: string): void {
+  for (const file of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`, `${dbFile}-journal`]) {
+    if (existsSync(file)) chmodSync(file, 0o600);
+  }
+}
+
+/** Spawns with umask 077, which the child inherits (the Temporal CLI has no option for its files' mode). */
+function spawnPrivate(command: string, args: string[], options: SpawnOptions): ChildProcess {
+  const previous = process.umask(0o077);
+  try {
+    return spawn(command, args, options);
+  } finally {
+    process.umask(previous);
+  }
 }
 
 async function waitUntilServing(address: string, child: ChildProcess, stderr: () => string): Promise<void> {

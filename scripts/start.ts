@@ -38,7 +38,7 @@ async function stopAll(code: number): Promise<void> {
 }
 
 async function main() {
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 }); // the secret, Temporal's and PostgreSQL's data: the owner's only
   const port = Number(process.env.PORT ?? 3000);
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));

@@ -187,6 +187,7 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
     route({
       method: 'post', path: '/api/agreements/:agreementId/sign', tag: 'signing', summary: 'Sign with the personal passphrase (sealed before it reaches the workflow)',
       access: ACT, body: schemas.signBody,
+      rateLimit: 'signing',
       async handler(_req, res, ctx) {
         const who = await actor(ctx);
         const agreement = ctx.agreement!;
@@ -278,6 +279,7 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
     route({
       method: 'get', path: '/api/agreements/:agreementId/audit/verify', tag: 'history', summary: 'Check the hash chain of the agreement\'s audit log',
       access: READ,
+      rateLimit: 'verification',
       async handler(_req, res, ctx) {
         res.json({ agreementId: id(ctx), ...(await verifyAuditChain(db, id(ctx))) });
       },

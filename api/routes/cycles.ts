@@ -45,11 +45,17 @@ export function cycleRoutes(deps: ApiDeps): RouteDef[] {
     }),
 
     route({
-      method: 'get', path: '/api/cycles', tag: 'cycles', summary: 'List cycles',
+      method: 'get', path: '/api/cycles', tag: 'cycles', summary: 'List cycles (an official: the cycles they hold a position in)',
       access: { kind: 'roles', roles: ['admin', 'evaluator', 'official'] },
-      async handler(_req, res) {
+      async handler(_req, res, ctx) {
+        // Administrators and evaluators oversee every organisation; an official sees only the
+        // cycles where their NIP holds a position (other organisations' cycles are not theirs).
+        const official = ctx.principal.role === 'official';
         const { rows } = await db.query(
-          `SELECT id, organisation_id, year, status, position_count, started_count, created_at, calendar_version FROM cycles ORDER BY year DESC, organisation_id`,
+          `SELECT id, organisation_id, year, status, position_count, started_count, created_at, calendar_version FROM cycles
+            WHERE NOT $1::boolean OR id IN (SELECT cycle_id FROM positions WHERE nip = $2)
+            ORDER BY year DESC, organisation_id`,
+          [official, official ? ctx.principal.nip : null],
         );
         res.json({ items: rows.map(cycleSummary) });
       },

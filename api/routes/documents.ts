@@ -28,6 +28,7 @@ export function documentRoutes({ db }: ApiDeps): RouteDef[] {
     route({
       method: 'get', path: '/api/documents/:docId/verification', tag: 'documents', summary: 'The verification report stored when the document was signed',
       access: READ,
+      rateLimit: 'verification',
       async handler(req, res) {
         const d = (await db.query('SELECT id, agreement_id, version, party, sha256, signer_nip, signed_at, verification FROM documents WHERE id = $1', [req.params.docId])).rows[0];
         res.json({

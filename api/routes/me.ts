@@ -59,6 +59,7 @@ export function meRoutes({ db }: ApiDeps): RouteDef[] {
     route({
       method: 'get', path: '/api/me', tag: 'me', summary: 'The caller and the positions they hold',
       access: { kind: 'roles', roles: ['admin', 'evaluator', 'official'] },
+      rateLimit: 'sign-in', // the page's sign-in: a pasted token is checked here
       async handler(_req, res, ctx) {
         const p = ctx.principal;
         const positions = p.role === 'official'

@@ -127,6 +127,13 @@ export function benchConfig(servers: Servers, taskQueue = 'kinerja-bench'): Conf
     KINERJA_SECRET: SECRET,
     PORT: '0',
     LOG_LEVEL: 'silent',
+    // every simulated official's requests come from this one address, and a Kepala Daerah signs
+    // for each of their subordinates at once: the production limits would throttle the benchmark
+    RATE_LIMIT_SIGNING_PER_CLIENT: '1000000',
+    RATE_LIMIT_SIGNING_PER_PRINCIPAL: '1000000',
+    RATE_LIMIT_VERIFICATION_PER_CLIENT: '1000000',
+    RATE_LIMIT_VERIFICATION_PER_PRINCIPAL: '1000000',
+    RATE_LIMIT_SIGN_IN_PER_CLIENT: '1000000',
   });
 }
 

@@ -1,8 +1,14 @@
 // Security through the API: five wrong passphrases lock signing (423) until an administrator
-// unlocks it; filters and ids carrying SQL or path fragments are rejected or treated as data; and
-// altering any column of any audit row is caught by the audit-chain check.
+// unlocks it; filters and ids carrying SQL or path fragments are rejected or treated as data;
+// altering any column of any audit row is caught by the audit-chain check; and bursts of bad
+// tokens, signing attempts and verifications are cut off with 429.
+import type { Server } from 'node:http';
 import type { Stack } from '../support/stack';
-import { client, enc, nipOf, sampleOrganisation, tokens, startStackWithCycle, waitFor } from '../support/api-client';
+import { client, enc, nipOf, sampleOrganisation, tokens, startStackWithCycle, waitFor, type Reply } from '../support/api-client';
+import { loadConfig } from '../../config';
+import { createApp } from '../../api/app';
+import { createLogger } from '../../logger';
+import { signToken } from '../../security/jwt';
 import { createSigningDeps } from '../../activities/signing';
 import { issueOfficialCertificate } from '../../signing';
 
@@ -195,5 +201,116 @@ describe('audit chain', () => {
     expect((await verify()).ok).toBe(true);
     say(`${alterations} alterations of ${rows.length} audit rows (${COLUMNS.length} columns at first/middle/last, reorderings, a deletion): ${results.join(' ')}`);
     expect(results.filter((r) => r.endsWith('MISSED'))).toEqual([]);
+  });
+});
+
+describe('rate limits', () => {
+  // A second app on the same stack, each with its own counters; it trusts the loopback proxy, so
+  // X-Forwarded-For stands for the clients an attacker and a colleague would be.
+  const servers: Server[] = [];
+  async function appWith(overrides: Record<string, string> = {}) {
+    const config = loadConfig({ ...process.env, TEMPORAL_TASK_QUEUE: stack.config.TEMPORAL_TASK_QUEUE, TRUST_PROXY: 'loopback', ...overrides });
+    const app = createApp({ db: stack.db, temporal: stack.client, config, logger: createLogger('test', 'silent') });
+    const server: Server = await new Promise((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    servers.push(server);
+    const limited = client(`http://127.0.0.1:${(server.address() as { port: number }).port}`);
+    return {
+      config,
+      from: (ip: string) => (method: string, path: string, opts: Parameters<typeof limited>[2] = {}) =>
+        limited(method, path, { ...opts, headers: { ...(opts.headers ?? {}), 'x-forwarded-for': ip } }),
+    };
+  }
+  afterAll(async () => {
+    for (const s of servers) await new Promise((r) => s.close(r));
+  });
+
+  const tally = (replies: Reply[]) => replies.reduce<Record<number, number>>((n, r) => ({ ...n, [r.status]: (n[r.status] ?? 0) + 1 }), {});
+  function expectTooMany(r: Reply) {
+    expect([r.status, r.body.code]).toEqual([429, 'rate_limited']);
+    expect(r.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(r.body.retryAfter).toBe(Number(r.headers.get('retry-after')));
+  }
+
+  test('a burst of bad tokens from one client: 429 with Retry-After once its failures are spent, for every token it presents; other clients are unaffected', async () => {
+    const { config, from } = await appWith();
+    const limit = config.RATE_LIMIT_AUTH_FAILURES_PER_CLIENT;
+    const attacker = from('203.0.113.7');
+    const forged = (i: number) => [
+      signToken({ sub: 'admin', role: 'admin' }, `guessed-secret-${i}-0123456789`, 3600),
+      `${t.admin.slice(0, -4)}${String(i).padStart(4, '0')}`,
+      'eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZG1pbiIsInJvbGUiOiJhZG1pbiJ9.',
+    ][i % 3];
+    const burst = await Promise.all(Array.from({ length: limit + 30 }, (_, i) => attacker('GET', i % 2 ? '/api/me' : '/api/cycles', { token: forged(i) })));
+    const seen = tally(burst);
+    const blocked = burst.filter((r) => r.status === 429);
+    expect(seen[401] ?? 0).toBeLessThanOrEqual(limit);
+    expect(blocked.length).toBeGreaterThanOrEqual(30);
+    expect(blocked.length + (seen[401] ?? 0)).toBe(burst.length);
+    expectTooMany(blocked[0]);
+    // a valid token from the same client is refused too, so guessing cannot go on between valid ones
+    const valid = await attacker('GET', '/api/me', { token: t.admin });
+    expectTooMany(valid);
+    // another client (and the same token) are served; valid tokens never spend an allowance
+    const colleague = from('203.0.113.8');
+    const reads = await Promise.all(Array.from({ length: limit + 30 }, () => colleague('GET', '/api/me/tasks', { token: t.evaluator })));
+    say(`${burst.length} bad tokens from one client (limit ${limit} per ${config.RATE_LIMIT_AUTH_FAILURE_WINDOW_SECONDS} s): ${JSON.stringify(seen)}, Retry-After ${blocked[0].headers.get('retry-after')} s; then its valid token: ${valid.status}; ${reads.length} valid reads from another client: ${JSON.stringify(tally(reads))}`);
+    expect(tally(reads)).toEqual({ 200: reads.length });
+  });
+
+  test('a burst of signing attempts by one official: 429 past the per-caller limit, nothing signed; another official is still served', async () => {
+    const { config, from } = await appWith();
+    const limit = config.RATE_LIMIT_SIGNING_PER_PRINCIPAL;
+    const pupr = `pk:${ORG}:${org.year}:kepala-pupr`;
+    const nip = nipOf(org, 'kepala-pupr');
+    const signer = from('203.0.113.20');
+    const burst = await Promise.all(Array.from({ length: limit + 10 }, (_, i) =>
+      signer('POST', `/api/agreements/${enc(pupr)}/sign`, { token: t.official(nip), body: { passphrase: `tebakan-${i}-${nip}` } })));
+    const seen = tally(burst);
+    const blocked = burst.filter((r) => r.status === 429);
+    expect(blocked.length).toBeGreaterThanOrEqual(10);
+    expect(burst.length - blocked.length).toBeLessThanOrEqual(limit);
+    expectTooMany(blocked[0]);
+    const dikbud = `pk:${ORG}:${org.year}:kepala-dikbud`;
+    const other = await signer('POST', `/api/agreements/${enc(dikbud)}/sign`, { token: t.official(nipOf(org, 'kepala-dikbud')), body: { passphrase: 'frasa-lain-123456' } });
+    say(`${burst.length} sign attempts by one official at once (limit ${limit}/min): ${JSON.stringify(seen)}, Retry-After ${blocked[0].headers.get('retry-after')} s; another official from the same client: ${other.status} ${other.body.code}`);
+    expect(other.status).not.toBe(429);
+    const stored = await stack.db.query('SELECT count(*)::int AS n FROM documents WHERE agreement_id = ANY($1)', [[pupr, dikbud]]);
+    expect(stored.rows[0].n).toBe(0);
+  });
+
+  test('retrying one request with its Idempotency-Key only replays the answer and spends nothing; a new attempt does', async () => {
+    const { from } = await appWith({ RATE_LIMIT_SIGNING_PER_PRINCIPAL: '3' });
+    const nip = nipOf(org, 'kepala-pertanian');
+    const sign = (key: string, passphrase = 'frasa-coba-123456') =>
+      from('203.0.113.40')('POST', `/api/agreements/${enc(`pk:${ORG}:${org.year}:kepala-pertanian`)}/sign`, { token: t.official(nip), body: { passphrase }, headers: { 'idempotency-key': key } });
+    const first = await sign('retry-me');
+    const retries: Reply[] = [];
+    for (let i = 0; i < 6; i++) retries.push(await sign('retry-me'));
+    const fresh: Reply[] = [];
+    for (let i = 0; i < 4; i++) fresh.push(await sign(`new-${i}`, `frasa-baru-${i}-123456`));
+    say(`one sign request and 6 retries with its key (limit 3/min): ${first.status}, ${retries.map((r) => `${r.status}${r.headers.get('idempotent-replayed') ? ' replayed' : ''}`).join(', ')}; then 4 new attempts: ${fresh.map((r) => r.status).join(' ')}`);
+    expect(first.status).not.toBe(429);
+    for (const r of retries) expect([r.status, r.headers.get('idempotent-replayed')]).toEqual([first.status, 'true']);
+    expect(fresh.map((r) => r.status === 429)).toEqual([false, false, true, true]);
+  });
+
+  test('per client too: many officials signing from one address are limited together; verification has its own limits', async () => {
+    const { from } = await appWith({ RATE_LIMIT_SIGNING_PER_CLIENT: '4', RATE_LIMIT_VERIFICATION_PER_PRINCIPAL: '3' });
+    const office = from('203.0.113.30');
+    const officials = ['kepala-dikbud', 'kepala-pupr', 'sekda', 'asisten-1', 'asisten-2', 'asisten-3'];
+    const signs = [];
+    for (const id of officials) {
+      signs.push(await office('POST', `/api/agreements/${enc(`pk:${ORG}:${org.year}:${id}`)}/sign`, { token: t.official(nipOf(org, id)), body: { passphrase: 'frasa-kantor-123456' } }));
+    }
+    expect(signs.slice(0, 4).map((r) => r.status)).not.toContain(429);
+    signs.slice(4).forEach(expectTooMany);
+    const verify = [];
+    for (let i = 0; i < 5; i++) verify.push(await office('GET', `/api/agreements/${enc(dinkes)}/audit/verify`, { token: t.evaluator }));
+    say(`6 officials signing from one client (limit 4/min per client): ${signs.map((r) => r.status).join(' ')}; 5 audit verifications by one caller (limit 3/min): ${verify.map((r) => r.status).join(' ')}`);
+    expect(verify.slice(0, 3).map((r) => r.status)).toEqual([200, 200, 200]);
+    verify.slice(3).forEach(expectTooMany);
   });
 });

@@ -101,7 +101,54 @@ describe.each(routes.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as co
       expect(res.status).toBeLessThan(500);
     }
     if (res.status >= 400) expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expectSecurityHeaders(res.headers);
   });
+});
+
+/** The page's headers, on JSON, CSV, PDFs and problems alike; an API answer may load or run nothing. */
+function expectSecurityHeaders(headers: Headers) {
+  expect(headers.get('content-security-policy')).toBe("default-src 'none'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'");
+  expect(headers.get('x-content-type-options')).toBe('nosniff');
+  expect(headers.get('x-frame-options')).toBe('DENY');
+  expect(headers.get('referrer-policy')).toBe('no-referrer');
+}
+
+test('a signed PDF carries the security headers, and is not kept by a shared cache', async () => {
+  const pdf = await call('GET', `/api/documents/${enc(docId)}`, { token: tokenOf.owner });
+  expect([pdf.status, pdf.headers.get('content-type')]).toEqual([200, 'application/pdf']);
+  expectSecurityHeaders(pdf.headers);
+  expect(pdf.headers.get('cache-control')).toMatch(/private/);
+  for (const path of ['/health', '/api/openapi.json', '/api/no-such-endpoint']) expectSecurityHeaders((await call('GET', path)).headers);
+});
+
+test("an official lists only the cycles they hold a position in; administrators and evaluators list every organisation's", async () => {
+  // another organisation, whose officials are nobody in kab-authz
+  const other = sampleOrganisation('kab-authz-other');
+  const otherNip = `19991231${String(Date.now() % 10_000_000_000).padStart(10, '0')}`;
+  other.positions = other.positions.filter((p: any) => p.id === 'bupati' || p.id === 'kepala-dinkes');
+  other.positions.find((p: any) => p.id === 'bupati').official.nip = null;
+  other.positions.find((p: any) => p.id === 'kepala-dinkes').official.nip = otherNip;
+  other.units = other.units.filter((u: any) => u.id === 'dinkes');
+  other.drafts = { 'kepala-dinkes': other.drafts['kepala-dinkes'] };
+  const otherCycle = `cycle:kab-authz-other:${other.year}`;
+  const t = tokens(stack.config.KINERJA_SECRET);
+  const posted = await call('POST', '/api/cycles', { token: t.admin, body: other });
+  expect([posted.status, posted.body.code]).toEqual([201, undefined]);
+
+  const listed = async (token: string | undefined) => {
+    const r = await call('GET', '/api/cycles', { token });
+    expect(r.status).toBe(200);
+    return r.body.items.map((c: any) => c.id) as string[];
+  };
+  const owner = await listed(tokenOf.owner);
+  const stranger = await listed(t.official(otherNip));
+  const nobody = await listed(t.official('199001012020121001')); // holds no position anywhere
+  console.log(`[security:authz] GET /api/cycles: kab-authz official sees ${owner.length} cycles (other org's: ${owner.includes(otherCycle)}); the other org's official sees ${JSON.stringify(stranger)}; an official without a position sees ${nobody.length}`);
+  expect(owner).toContain(cycleId);
+  expect(owner).not.toContain(otherCycle);
+  expect(stranger).toEqual([otherCycle]);
+  expect(nobody).toEqual([]);
+  for (const token of [t.admin, t.evaluator]) expect(await listed(token)).toEqual(expect.arrayContaining([cycleId, otherCycle]));
 });
 
 test('an official sees only their own and their subordinates\' PKs in lists', async () => {

@@ -106,6 +106,8 @@ export function errorMessage(err) {
     }
     case 'wrong_phase':
       return 'Tindakan ini tidak tersedia pada tahap PK saat ini.';
+    case 'rate_limited':
+      return `Terlalu banyak permintaan dalam waktu singkat; coba lagi${err.problem.retryAfter ? ` dalam ${err.problem.retryAfter} detik` : ' sebentar lagi'}.`;
     case 'wrong_person':
       return 'Anda bukan pihak yang berwenang melakukan tindakan ini sekarang.';
     case 'wrong_quarter':

@@ -53,9 +53,9 @@ export function cycleRoutes(deps: ApiDeps): RouteDef[] {
         const official = ctx.principal.role === 'official';
         const { rows } = await db.query(
           `SELECT id, organisation_id, year, status, position_count, started_count, created_at, calendar_version FROM cycles
-            WHERE NOT $1::boolean OR id IN (SELECT cycle_id FROM positions WHERE nip = $2)
+            WHERE NOT $1::boolean OR id IN (SELECT cycle_id FROM positions WHERE official_id = $2)
             ORDER BY year DESC, organisation_id`,
-          [official, official ? ctx.principal.nip : null],
+          [official, official ? ctx.principal.id : null],
         );
         res.json({ items: rows.map(cycleSummary) });
       },

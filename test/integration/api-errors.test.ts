@@ -31,6 +31,7 @@ const pathOf = (def: RouteDef) => def.path.replace(/:(\w+)/g, (_, n: string) => 
 /** An invalid body per write endpoint, and the JSON paths its problems must name. */
 const INVALID: Record<string, { body: unknown; paths: string[] }> = {
   'POST /api/cycles': { body: { organisation: { id: 'x' }, year: 'soon', units: [], positions: [] }, paths: ['/year'] },
+  'PATCH /api/cycles/:cycleId/rules': { body: { cap: -5, lowerIsBetter: 'x', extra: 1 }, paths: ['/lowerIsBetter', '/cap', ''] },
   'PATCH /api/cycles/:cycleId/calendar': { body: { utcOffsetHours: 'WIB', signBy: { JPT_PRATAMA: '13-45' }, extra: 1 }, paths: ['/utcOffsetHours', '/signBy/JPT_PRATAMA', ''] },
   'PUT /api/agreements/:agreementId/draft': {
     body: { objectives: [{ text: '', indicators: [{ id: 'a', unit: '%', direction: 'sideways', target: -5 }] }], budget: [{ program: 'P', amount: 1.5 }] },
@@ -68,6 +69,7 @@ async function snapshot() {
     audit: await q('SELECT count(*)::int AS n FROM audit_log WHERE agreement_id = $1'),
     position: (await stack.db.query(`SELECT nip, email FROM positions WHERE cycle_id = $1 AND id = 'kepala-dinkes'`, [cycleId])).rows[0],
     calendar: (await stack.db.query('SELECT calendar_version FROM cycles WHERE id = $1', [cycleId])).rows[0],
+    rules: (await stack.db.query('SELECT rules FROM cycles WHERE id = $1', [cycleId])).rows[0],
     cycles: (await stack.db.query(`SELECT count(*)::int AS n FROM cycles WHERE organisation_id = 'x'`)).rows[0].n,
   };
 }

@@ -9,6 +9,7 @@ import { HttpProblem, problemHandler, sendProblem } from './problem';
 import { authenticate, principalOf } from './auth';
 import { accessCheck } from './access-check';
 import { idempotency } from './idempotency';
+import { requireShallowJson } from './json-depth';
 import { isWrite, type RouteDef } from './route';
 import { parseBody } from './validation';
 import { openApiDocument } from './openapi';
@@ -46,7 +47,7 @@ function requireCleanParameters(req: Request, _res: Response, next: NextFunction
 function mount(app: Express, def: RouteDef, deps: ApiDeps) {
   const chain: RequestHandler[] = [requireCleanParameters];
   if (def.access.kind !== 'public') chain.push(authenticate(deps.config.KINERJA_SECRET));
-  if (def.body) chain.push(requireJson, express.json({ limit: def.bodyLimit ?? deps.config.API_BODY_LIMIT, strict: false }));
+  if (def.body) chain.push(requireJson, express.json({ limit: def.bodyLimit ?? deps.config.API_BODY_LIMIT, strict: false }), requireShallowJson);
   chain.push(accessCheck(def, deps.db));
   if (isWrite(def.method)) chain.push(idempotency(deps.db));
   chain.push(async (req, res) => {

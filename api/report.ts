@@ -1,6 +1,7 @@
 // The cycle report per unit: agreements, average score, predicate counts and budget absorption
 // (serapan = realised budget / pagu × 100), as JSON or CSV.
 import type { Pool } from 'pg';
+import { jsonObject } from './json-object';
 
 export interface UnitReport {
   unitId: string | null;
@@ -8,6 +9,7 @@ export interface UnitReport {
   agreements: number;
   scored: number;
   averageScore: number | null;
+  /** Predicate label → count; a null-prototype object (labels are data). */
   predicates: Record<string, number>;
   budget: number;
   spent: number;
@@ -32,15 +34,15 @@ export async function cycleReport(db: Pool, cycleId: string): Promise<UnitReport
     [cycleId],
   );
   return rows.map((r) => {
-    const predicates: Record<string, number> = {};
-    for (const p of r.predicate_list as string[]) predicates[p] = (predicates[p] ?? 0) + 1;
+    const predicates = new Map<string, number>();
+    for (const p of r.predicate_list as string[]) predicates.set(p, (predicates.get(p) ?? 0) + 1);
     return {
       unitId: r.unit_id,
       unitName: r.unit_name,
       agreements: r.agreements,
       scored: r.scored,
       averageScore: r.average_score === null ? null : round2(r.average_score),
-      predicates,
+      predicates: jsonObject(predicates),
       budget: r.budget,
       spent: r.spent,
       absorption: r.budget > 0 ? round2((r.spent / r.budget) * 100) : null,
@@ -50,20 +52,29 @@ export async function cycleReport(db: Pool, cycleId: string): Promise<UnitReport
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-function csvCell(value: unknown): string {
-  const s = value === null || value === undefined ? '' : String(value);
-  // quote when needed; a leading =,+,-,@ is neutralised so spreadsheets do not run it as a formula
-  const safe = /^[=+\-@]/.test(s) && !/^-?\d/.test(s) ? `'${s}` : s;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+/**
+ * One CSV cell. Text that a spreadsheet would read as a formula (OWASP's CSV injection rule: a
+ * leading =, +, -, @, tab or carriage return, and their full-width forms) gets a leading ' so it
+ * stays text; every cell with a quote, comma or line break is quoted. Numbers are ours, never a
+ * user's text, and stay numbers (a negative one included).
+ */
+export function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  const text = String(value);
+  const safe = FORMULA_START.test(text) ? `'${text}` : text;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
+
+const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
 
 export function reportCsv(units: UnitReport[]): string {
   const predicateNames = [...new Set(units.flatMap((u) => Object.keys(u.predicates)))].sort();
   const header = ['unit_id', 'unit_name', 'agreements', 'scored', 'average_score', ...predicateNames.map((p) => `predicate_${p}`), 'budget_rp', 'spent_rp', 'absorption_percent'];
   const lines = units.map((u) =>
-    [u.unitId ?? '', u.unitName, u.agreements, u.scored, u.averageScore, ...predicateNames.map((p) => u.predicates[p] ?? 0), u.budget, u.spent, u.absorption]
+    [u.unitId ?? '', u.unitName, u.agreements, u.scored, u.averageScore, ...predicateNames.map((p) => (Object.hasOwn(u.predicates, p) ? u.predicates[p] : 0)), u.budget, u.spent, u.absorption]
       .map(csvCell)
       .join(','),
   );
-  return [header.join(','), ...lines].join('\r\n') + '\r\n';
+  return [header.map(csvCell).join(','), ...lines].join('\r\n') + '\r\n';
 }

@@ -9,6 +9,7 @@ import { calendarBody } from '../schemas';
 import { applyCalendarPatch, changeCalendar } from '../calendar-change';
 import { cycleReport, reportCsv } from '../report';
 import { parseQuery } from '../validation';
+import { jsonObject } from '../json-object';
 
 const ADMIN = { kind: 'roles', roles: ['admin'] } as const;
 const OVERSIGHT = { kind: 'roles', roles: ['admin', 'evaluator'] } as const;
@@ -63,15 +64,19 @@ export function cycleRoutes(deps: ApiDeps): RouteDef[] {
             WHERE cycle_id = $1 AND overdue GROUP BY 1, 2 ORDER BY 1, 2`,
           [cycle.id],
         );
-        const byPhase = Object.fromEntries(PHASES.map((p) => [p, 0]));
-        for (const r of phases.rows) byPhase[r.phase] = r.n;
-        const units: Record<string, Record<string, number>> = {};
-        for (const r of perUnit.rows) (units[r.unit] ??= Object.fromEntries(PHASES.map((p) => [p, 0])))[r.phase] = r.n;
+        // Keyed by stored data (unit ids, phases): a Map, never a plain object's properties.
+        const byPhase = countsByPhase();
+        for (const r of phases.rows) byPhase.set(r.phase, r.n);
+        const units = new Map<string, Map<string, number>>();
+        for (const r of perUnit.rows) {
+          const counts = units.get(r.unit) ?? countsByPhase();
+          units.set(r.unit, counts.set(r.phase, r.n));
+        }
         res.json({
           ...cycleSummary(cycle),
           agreements: phases.rows.reduce((sum, r) => sum + r.n, 0),
-          phases: byPhase,
-          units,
+          phases: jsonObject(byPhase),
+          units: jsonObject(new Map([...units].map(([unit, counts]) => [unit, jsonObject(counts)]))),
           overdue: overdue.rows,
           calendar: cycle.calendar,
         });
@@ -112,6 +117,8 @@ function parseCalendar(value: unknown) {
     problems: parsed.error.issues.map((i) => ({ path: '/calendar' + i.path.map((s) => `/${String(s)}`).join(''), code: i.code, message: i.message })),
   });
 }
+
+const countsByPhase = () => new Map<string, number>(PHASES.map((p) => [p, 0]));
 
 function cycleSummary(c: Record<string, any>) {
   return {

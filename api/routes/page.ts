@@ -14,6 +14,7 @@ import { stateQuery } from '../../workflows/messages';
 import type { ApiDeps } from '../deps';
 import { HttpProblem } from '../problem';
 import { route, type RouteDef } from '../route';
+import { jsonObject } from '../json-object';
 
 const READ = { kind: 'agreement', roles: ['admin', 'evaluator', 'official'] } as const;
 const OVERSIGHT = { kind: 'roles', roles: ['admin', 'evaluator'] } as const;
@@ -130,7 +131,7 @@ export function pageRoutes(deps: ApiDeps): RouteDef[] {
           [cycleId],
         );
         /** PKs per category of their capaian to date (the predicate distribution while the year runs). */
-        const categories: Record<string, number> = {};
+        const categories = new Map<string, number>();
         const units = new Map<string, { unitId: string | null; unitName: string; agreements: number; reporting: number; quarters: Array<Array<number | null>>; toDate: Array<number | null>; pagu: number; spent: number }>();
         for (const r of rows) {
           const key = r.unit_id ?? '';
@@ -148,7 +149,7 @@ export function pageRoutes(deps: ApiDeps): RouteDef[] {
           if (reports.length > 0) {
             u.toDate.push(whole.score);
             const category = categorize(whole.score, rules.scale);
-            if (category) categories[category] = (categories[category] ?? 0) + 1;
+            if (category) categories.set(category, (categories.get(category) ?? 0) + 1);
           }
           u.pagu += whole.budget.pagu;
           u.spent += whole.budget.spent;
@@ -163,7 +164,7 @@ export function pageRoutes(deps: ApiDeps): RouteDef[] {
             absorption: budgetAbsorption(u.pagu, u.spent),
           };
         });
-        res.json({ cycleId, scale: rules.scale, units: items, categories });
+        res.json({ cycleId, scale: rules.scale, units: items, categories: jsonObject(categories) });
       },
     }),
   ];

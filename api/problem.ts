@@ -40,7 +40,10 @@ export const invalid = (problems: FieldProblem[], detail = 'The request has inva
 /** Last middleware: maps known errors to their problem; anything unexpected is logged and never leaks details. */
 export function problemHandler(log: (err: unknown) => void): ErrorRequestHandler {
   return (err, _req, res, _next) => {
-    if (err instanceof HttpProblem) return sendProblem(res, err.status, err.code, err.message, err.extra);
+    if (err instanceof HttpProblem) {
+      if (err.status === 503 && !res.getHeader('Retry-After')) res.setHeader('Retry-After', '5');
+      return sendProblem(res, err.status, err.code, err.message, err.extra);
+    }
     const type = (err as { type?: string })?.type;
     if (type === 'entity.too.large') return sendProblem(res, 413, 'body_too_large', 'The request body is too large.');
     if (type === 'entity.parse.failed') return sendProblem(res, 400, 'malformed_json', 'The request body is not valid JSON.');

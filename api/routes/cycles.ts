@@ -64,19 +64,13 @@ export function cycleRoutes(deps: ApiDeps): RouteDef[] {
             WHERE cycle_id = $1 AND overdue GROUP BY 1, 2 ORDER BY 1, 2`,
           [cycle.id],
         );
-        // Keyed by stored data (unit ids, phases): a Map, never a plain object's properties.
         const byPhase = countsByPhase();
         for (const r of phases.rows) byPhase.set(r.phase, r.n);
-        const units = new Map<string, Map<string, number>>();
-        for (const r of perUnit.rows) {
-          const counts = units.get(r.unit) ?? countsByPhase();
-          units.set(r.unit, counts.set(r.phase, r.n));
-        }
         res.json({
           ...cycleSummary(cycle),
           agreements: phases.rows.reduce((sum, r) => sum + r.n, 0),
           phases: jsonObject(byPhase),
-          units: jsonObject(new Map([...units].map(([unit, counts]) => [unit, jsonObject(counts)]))),
+          units: phaseCountsPerUnit(perUnit.rows),
           overdue: overdue.rows,
           calendar: cycle.calendar,
         });
@@ -119,6 +113,16 @@ function parseCalendar(value: unknown) {
 }
 
 const countsByPhase = () => new Map<string, number>(PHASES.map((p) => [p, 0]));
+
+/**
+ * Agreements per phase per unit, as JSON. Unit ids are data: counted in Maps and returned as
+ * null-prototype objects, so a unit named "__proto__" is a unit, not Object.prototype.
+ */
+export function phaseCountsPerUnit(rows: ReadonlyArray<{ unit: string; phase: string; n: number }>): Record<string, Record<string, number>> {
+  const units = new Map<string, Map<string, number>>();
+  for (const r of rows) units.set(r.unit, (units.get(r.unit) ?? countsByPhase()).set(r.phase, r.n));
+  return jsonObject(new Map([...units].map(([unit, counts]) => [unit, jsonObject(counts)])));
+}
 
 function cycleSummary(c: Record<string, any>) {
   return {

@@ -3,7 +3,8 @@
 // the PDF about to be signed, and achievement per unit per quarter for the evaluation dashboard.
 // Every number here comes from the pure domain modules, the same ones the workflows use.
 import type { Pool } from 'pg';
-import { renderAgreementPdf } from '../../documents';
+import { PdfRenderThread, RenderTimeout } from '../../documents/render-thread';
+import type { AgreementPdfInput } from '../../documents';
 import { loadAgreementPdfSource } from '../../activities/agreement-pdf';
 import { budgetAbsorption } from '../../domain/achievement';
 import { categorize } from '../../domain/predicates';
@@ -36,6 +37,8 @@ const achievementRules = (r: Rules) => ({ lowerIsBetter: r.lowerIsBetter, cap: r
 
 export function pageRoutes(deps: ApiDeps): RouteDef[] {
   const { db, temporal } = deps;
+  // Previews are laid out on a worker thread: a large PK never holds this process's event loop.
+  const renderThread = new PdfRenderThread();
   return [
     route({
       method: 'get', path: '/api/agreements/:agreementId/parent-indicators', tag: 'drafting',
@@ -105,7 +108,7 @@ export function pageRoutes(deps: ApiDeps): RouteDef[] {
           // What the first party will sign, dated today (activities/agreement-pdf.ts, as signing reads it).
           const source = await loadAgreementPdfSource(db, a.id, a.version);
           if (!source) throw new HttpProblem(404, 'not_found', 'This PK has no saved content yet.');
-          bytes = await renderAgreementPdf(source.input(new Date()));
+          bytes = await renderOffLoop(renderThread, source.input(new Date()));
         }
         res.setHeader('Cache-Control', 'no-store');
         res.type('application/pdf').setHeader('Content-Disposition', 'inline; filename="pratinjau.pdf"');
@@ -168,4 +171,15 @@ export function pageRoutes(deps: ApiDeps): RouteDef[] {
       },
     }),
   ];
+}
+
+async function renderOffLoop(thread: PdfRenderThread, input: AgreementPdfInput): Promise<Uint8Array> {
+  try {
+    return await thread.render(input);
+  } catch (err) {
+    if (err instanceof RenderTimeout) {
+      throw new HttpProblem(503, 'render_timeout', 'The preview took too long to render; retry shortly.');
+    }
+    throw err;
+  }
 }

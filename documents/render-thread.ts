@@ -15,11 +15,13 @@ export class RenderTimeout extends Error {
 interface Pending {
   resolve: (bytes: Uint8Array) => void;
   reject: (err: Error) => void;
-  timer: NodeJS.Timeout;
+  /** Started once the thread has loaded its modules: the budget is for rendering, not for start-up. */
+  timer?: NodeJS.Timeout;
 }
 
 export class PdfRenderThread {
   private worker: Worker | undefined;
+  private ready = false;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
 
@@ -29,19 +31,23 @@ export class PdfRenderThread {
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
     return new Promise<Uint8Array>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        // The thread may be stuck in this render: end it, and with it every render it held.
-        this.stop(new RenderTimeout(this.budgetMs));
-      }, this.budgetMs);
-      this.pending.set(id, { resolve, reject, timer });
+      const pending: Pending = { resolve, reject };
+      this.pending.set(id, pending);
+      if (this.ready) this.arm(pending);
       worker.postMessage({ id, input });
     });
+  }
+
+  private arm(pending: Pending): void {
+    // The thread may be stuck in this render: end it, and with it every render it held.
+    pending.timer ??= setTimeout(() => this.stop(new RenderTimeout(this.budgetMs)), this.budgetMs);
   }
 
   /** Ends the thread; renders in flight fail with `reason`. */
   stop(reason: Error = new Error('The PDF render thread was stopped')): void {
     const worker = this.worker;
     this.worker = undefined;
+    this.ready = false;
     for (const [id, p] of this.pending) {
       clearTimeout(p.timer);
       p.reject(reason);
@@ -57,7 +63,12 @@ export class PdfRenderThread {
     const code = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(entry)});`;
     const worker = new Worker(code, { eval: true, execArgv: [] });
     worker.unref();
-    worker.on('message', ({ id, bytes, error }: { id: number; bytes?: Uint8Array; error?: string }) => {
+    worker.on('message', ({ id, bytes, error, ready }: { id: number; bytes?: Uint8Array; error?: string; ready?: true }) => {
+      if (ready) {
+        this.ready = true;
+        for (const p of this.pending.values()) this.arm(p);
+        return;
+      }
       const p = this.pending.get(id);
       if (!p) return;
       this.pending.delete(id);

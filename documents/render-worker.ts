@@ -12,3 +12,6 @@ parentPort!.on('message', async ({ id, input }: { id: number; input: AgreementPd
     parentPort!.postMessage({ id, error: err instanceof Error ? err.message : String(err) });
   }
 });
+
+// Modules are loaded: from now on the caller's time budget counts.
+parentPort!.postMessage({ ready: true });

@@ -14,7 +14,7 @@ import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../../api/json-depth';
 import { wrapText } from '../../documents/wrap';
 import { baseFont, glyphUnits } from '../../documents/fonts';
 import { renderAgreementPdf } from '../../documents';
-import { PdfRenderThread } from '../../documents/render-thread';
+import { PdfRenderThread, RenderTimeout } from '../../documents/render-thread';
 import { qpdfCheck, sampleInput } from '../support/pki';
 
 const SAMPLE = JSON.parse(readFileSync(join(__dirname, '../../../shared/data/kabupaten-bengkayang-2025.json'), 'utf8'));
@@ -199,6 +199,24 @@ describe('word wrap', () => {
       expect(Buffer.from(await thread.render(input)).equals(Buffer.from(pdf))).toBe(true);
     } finally {
       thread.stop();
+    }
+  });
+
+  test('a render past its budget fails with RenderTimeout and ends its thread; a thread with a normal budget renders', async () => {
+    const input = sampleInput();
+    input.content.objectives[0].indicators[0].name = 'x'.repeat(100_000);
+    // a millisecond is far below what laying out 100,000 characters takes
+    const thread = new PdfRenderThread(1);
+    try {
+      await expect(thread.render(input)).rejects.toBeInstanceOf(RenderTimeout);
+    } finally {
+      thread.stop();
+    }
+    const next = new PdfRenderThread();
+    try {
+      expect(Buffer.from(await next.render(sampleInput())).subarray(0, 5).toString()).toBe('%PDF-');
+    } finally {
+      next.stop();
     }
   });
 });

@@ -10,6 +10,7 @@ import { HttpProblem, problemHandler, sendProblem } from './problem';
 import { authenticate, principalOf } from './auth';
 import { accessCheck } from './access-check';
 import { idempotency } from './idempotency';
+import { requireShallowJson } from './json-depth';
 import { isWrite, type RouteDef } from './route';
 import { parseBody } from './validation';
 import { openApiDocument } from './openapi';
@@ -56,7 +57,7 @@ function mount(app: Express, def: RouteDef, deps: ApiDeps, limits: RateLimits) {
     chain.push(limits.authFailureGate, authenticate(deps.config.KINERJA_SECRET), countFailure);
   }
   if (def.rateLimit) chain.push(...limits.forKind(def.rateLimit));
-  if (def.body) chain.push(requireJson, express.json({ limit: def.bodyLimit ?? deps.config.API_BODY_LIMIT, strict: false }));
+  if (def.body) chain.push(requireJson, express.json({ limit: def.bodyLimit ?? deps.config.API_BODY_LIMIT, strict: false }), requireShallowJson);
   chain.push(accessCheck(def, deps.db));
   if (isWrite(def.method)) chain.push(idempotency(deps.db));
   chain.push(async (req: Request, res: Response) => {

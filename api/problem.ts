@@ -44,12 +44,16 @@ export function problemHandler(log: (err: unknown) => void): ErrorRequestHandler
   return (err, _req, res, _next) => {
     if (err instanceof HttpProblem) {
       for (const [name, value] of Object.entries(err.headers)) res.setHeader(name, value);
+      if (err.status === 503 && !res.getHeader('Retry-After')) res.setHeader('Retry-After', '5');
       return sendProblem(res, err.status, err.code, err.message, err.extra);
     }
     const type = (err as { type?: string })?.type;
     if (type === 'entity.too.large') return sendProblem(res, 413, 'body_too_large', 'The request body is too large.');
     if (type === 'entity.parse.failed') return sendProblem(res, 400, 'malformed_json', 'The request body is not valid JSON.');
     if (type === 'encoding.unsupported' || type === 'charset.unsupported') return sendProblem(res, 415, 'unsupported_encoding', 'Unsupported body encoding.');
+    if (isBadBodyEncoding(err)) {
+      return sendProblem(res, 400, 'malformed_body_encoding', 'The request body cannot be decoded with its Content-Encoding (gzip, deflate or br).');
+    }
     if (isBadValue(err)) return sendProblem(res, 400, 'invalid_parameter', 'A value in the request cannot be stored or searched for.');
     if (isUnavailable(err)) {
       res.setHeader('Retry-After', '5');
@@ -59,6 +63,12 @@ export function problemHandler(log: (err: unknown) => void): ErrorRequestHandler
     res.setHeader('Retry-After', '5');
     return sendProblem(res, 503, 'internal', 'The request could not be completed; nothing was changed. Retry shortly.');
   };
+}
+
+/** A zlib error from inflating a request body (body-parser passes it on with status 400 and no type). */
+function isBadBodyEncoding(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && /^Z_[A-Z_]+$/.test(code) && (err as { status?: unknown }).status === 400;
 }
 
 /**

@@ -5,6 +5,7 @@
 import type { Pool } from 'pg';
 import { evaluateUnit } from '../domain/evaluation';
 import type { Rules } from '../domain/rules';
+import { jsonObject } from './json-object';
 
 export interface UnitReport {
   unitId: string | null;
@@ -14,6 +15,7 @@ export interface UnitReport {
   averageScore: number | null;
   /** The unit's predicate: its average score on the cycle's scale; null when no PK has a score. */
   predicate: string | null;
+  /** Predicate label → count; a null-prototype object (labels are data). */
   predicates: Record<string, number>;
   budget: number;
   spent: number;
@@ -39,8 +41,8 @@ export async function cycleReport(db: Pool, cycleId: string, rules: Rules): Prom
     [cycleId],
   );
   return rows.map((r) => {
-    const predicates: Record<string, number> = {};
-    for (const p of r.predicate_list as string[]) predicates[p] = (predicates[p] ?? 0) + 1;
+    const predicates = new Map<string, number>();
+    for (const p of r.predicate_list as string[]) predicates.set(p, (predicates.get(p) ?? 0) + 1);
     return {
       unitId: r.unit_id,
       unitName: r.unit_name,
@@ -48,7 +50,7 @@ export async function cycleReport(db: Pool, cycleId: string, rules: Rules): Prom
       scored: r.scored,
       averageScore: r.average_score === null ? null : round2(r.average_score),
       predicate: evaluateUnit(r.scores as number[], rules).predicate,
-      predicates,
+      predicates: jsonObject(predicates),
       budget: r.budget,
       spent: r.spent,
       absorption: r.budget > 0 ? round2((r.spent / r.budget) * 100) : null,
@@ -58,20 +60,29 @@ export async function cycleReport(db: Pool, cycleId: string, rules: Rules): Prom
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-function csvCell(value: unknown): string {
-  const s = value === null || value === undefined ? '' : String(value);
-  // quote when needed; a leading =,+,-,@ is neutralised so spreadsheets do not run it as a formula
-  const safe = /^[=+\-@]/.test(s) && !/^-?\d/.test(s) ? `'${s}` : s;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+/**
+ * One CSV cell. Text that a spreadsheet would read as a formula (OWASP's CSV injection rule: a
+ * leading =, +, -, @, tab or carriage return, and their full-width forms) gets a leading ' so it
+ * stays text; every cell with a quote, comma or line break is quoted. Numbers are ours, never a
+ * user's text, and stay numbers (a negative one included).
+ */
+export function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  const text = String(value);
+  const safe = FORMULA_START.test(text) ? `'${text}` : text;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
+
+const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
 
 export function reportCsv(units: UnitReport[]): string {
   const predicateNames = [...new Set(units.flatMap((u) => Object.keys(u.predicates)))].sort();
   const header = ['unit_id', 'unit_name', 'agreements', 'scored', 'average_score', 'predicate', ...predicateNames.map((p) => `predicate_${p}`), 'budget_rp', 'spent_rp', 'absorption_percent'];
   const lines = units.map((u) =>
-    [u.unitId ?? '', u.unitName, u.agreements, u.scored, u.averageScore, u.predicate, ...predicateNames.map((p) => u.predicates[p] ?? 0), u.budget, u.spent, u.absorption]
+    [u.unitId ?? '', u.unitName, u.agreements, u.scored, u.averageScore, u.predicate, ...predicateNames.map((p) => (Object.hasOwn(u.predicates, p) ? u.predicates[p] : 0)), u.budget, u.spent, u.absorption]
       .map(csvCell)
       .join(','),
   );
-  return [header.join(','), ...lines].join('\r\n') + '\r\n';
+  return [header.map(csvCell).join(','), ...lines].join('\r\n') + '\r\n';
 }

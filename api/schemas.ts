@@ -5,10 +5,15 @@ import { z } from 'zod';
 import { agreementContentSchema } from '../domain/agreement-content';
 import { LEVELS, organisationImportSchema } from '../domain/organisation';
 import { rulesOverridesSchema } from '../domain/rules';
+import { MAX_ADJUSTED_PERCENT, MAX_QUANTITY, MAX_RUPIAH, TEXT_LIMITS } from '../domain/limits';
 
-const text = (what: string, max = 2000) => z.string().trim().min(1, `${what} must not be empty`).max(max, `${what} is too long`);
+const text = (what: string, max: number = TEXT_LIMITS.reason) =>
+  z.string().trim().min(1, `${what} must not be empty`).max(max, `${what} must be at most ${max} characters`);
 const isoDateTime = z.string().refine((s) => /^\d{4}-\d{2}-\d{2}T/.test(s) && Number.isFinite(Date.parse(s)), 'must be an ISO 8601 date-time');
-const nonNegative = z.number().min(0, 'must be a number ≥ 0');
+/** A realization: finite (zod rejects NaN and Infinity), ≥ 0 and at most 10^15, like a target. */
+const quantity = z.number().min(0, 'must be a number ≥ 0').max(MAX_QUANTITY, `must be at most ${MAX_QUANTITY}`);
+/** Rupiah spent in a quarter on one budget line. */
+const rupiah = z.number().min(0, 'must be a number ≥ 0').max(MAX_RUPIAH, `must be at most Rp ${MAX_RUPIAH}`);
 
 export const draftBody = agreementContentSchema;
 
@@ -17,20 +22,20 @@ export const returnBody = z.strictObject({ reason: text('reason') });
 export const signBody = z.strictObject({ passphrase: z.string().min(1, 'passphrase must not be empty').max(1024) });
 
 export const reportBody = z.strictObject({
-  realizations: z.array(z.strictObject({ indicatorId: text('indicatorId', 200), value: nonNegative.nullable() })).max(500),
-  budgetSpent: z.array(nonNegative).max(500),
-  note: z.string().max(4000).optional(),
+  realizations: z.array(z.strictObject({ indicatorId: text('indicatorId', TEXT_LIMITS.id), value: quantity.nullable() })).max(500),
+  budgetSpent: z.array(rupiah).max(500),
+  note: z.string().max(TEXT_LIMITS.note, `note must be at most ${TEXT_LIMITS.note} characters`).optional(),
 });
 
 export const evaluationBody = z.strictObject({
   adjustments: z
-    .array(z.strictObject({ indicatorId: z.string().min(1).max(200).nullable(), value: z.number().min(0).max(1000), reason: text('reason') }))
+    .array(z.strictObject({ indicatorId: z.string().min(1).max(TEXT_LIMITS.id).nullable(), value: z.number().min(0).max(MAX_ADJUSTED_PERCENT), reason: text('reason') }))
     .max(500)
     .default([]),
   close: z.boolean().default(false),
 });
 
-export const revisionBody = z.strictObject({ reason: z.enum(['official', 'budget', 'strategy']), note: text('note') });
+export const revisionBody = z.strictObject({ reason: z.enum(['official', 'budget', 'strategy']), note: text('note', TEXT_LIMITS.note) });
 
 export const deadlineBody = z.strictObject({ dueAt: isoDateTime, reason: text('reason') });
 
@@ -39,9 +44,9 @@ export const officialBody = z.strictObject({
   nip: z.string().regex(/^\d{18}$/, 'NIP must be exactly 18 digits').nullable(),
   /** The official id; the NIP when there is one (domain/identity.ts). */
   id: z.string().regex(PERSON_ID_PATTERN, 'Official id: letters, digits and . _ - @ (at most 128)').optional(),
-  name: text('name', 200),
-  email: z.email('must be an e-mail address'),
-  note: z.string().trim().max(2000).optional(),
+  name: text('name', TEXT_LIMITS.officialName),
+  email: z.email('must be an e-mail address').max(TEXT_LIMITS.email),
+  note: z.string().trim().max(TEXT_LIMITS.note, `note must be at most ${TEXT_LIMITS.note} characters`).optional(),
 });
 
 const mmdd = z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be MM-DD');

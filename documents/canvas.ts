@@ -1,7 +1,8 @@
 // A page's content stream as text: positioned text in the embedded fonts, lines and rectangles.
 // Content is written directly as PDF operators (cheaper than pdf-lib's operator objects, and
 // every number is printed with fixed precision so output is reproducible).
-import { encodeText, textWidth, type SubsetFont } from './fonts';
+import { encodeText, glyphUnits, textWidth, type SubsetFont } from './fonts';
+import { wrapText } from './wrap';
 
 export interface Fonts {
   regular: SubsetFont;
@@ -52,31 +53,11 @@ export class Canvas {
     return textWidth(this.fonts[bold ? 'bold' : 'regular'], text, size);
   }
 
-  /** Greedy word wrap; a word longer than the width is broken between characters. */
+  /** Greedy word wrap in linear time; a word longer than the width is broken between characters. */
   wrap(text: string, size: number, maxWidth: number, bold = false): string[] {
-    const lines: string[] = [];
-    for (const paragraph of text.split('\n')) {
-      let current = '';
-      for (const word of paragraph.split(/\s+/).filter(Boolean)) {
-        const candidate = current ? `${current} ${word}` : word;
-        if (this.width(candidate, size, bold) <= maxWidth) {
-          current = candidate;
-          continue;
-        }
-        if (current) lines.push(current);
-        current = '';
-        let rest = word;
-        while (this.width(rest, size, bold) > maxWidth) {
-          let cut = rest.length - 1;
-          while (cut > 1 && this.width(rest.slice(0, cut), size, bold) > maxWidth) cut--;
-          lines.push(rest.slice(0, cut));
-          rest = rest.slice(cut);
-        }
-        current = rest;
-      }
-      lines.push(current);
-    }
-    return lines;
+    const font = this.fonts[bold ? 'bold' : 'regular'];
+    // the same arithmetic as width(), so a line fits exactly when width(line) <= maxWidth
+    return wrapText(text, (units) => (units * size) / 1000 <= maxWidth, (codePoint) => glyphUnits(font, codePoint));
   }
 
   toString(): string {

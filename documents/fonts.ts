@@ -189,6 +189,11 @@ const HEX4 = Array.from({ length: 4096 }, (_, i) => i.toString(16).padStart(4, '
 /** Width of the text in points at the given size. */
 export function textWidth(font: SubsetFont, text: string, size: number): number {
   let units = 0;
-  for (const ch of text) units += font.widths[font.glyphIds.get(ch.codePointAt(0)!) ?? 0];
+  for (const ch of text) units += glyphUnits(font, ch.codePointAt(0)!);
   return (units * size) / 1000;
+}
+
+/** Advance of one code point in font units (1000 per em); widths add up (no kerning). */
+export function glyphUnits(font: SubsetFont, codePoint: number): number {
+  return font.widths[font.glyphIds.get(codePoint) ?? 0];
 }

@@ -4,7 +4,9 @@
 // milliseconds.
 import { z } from 'zod';
 import type { OrganisationImport, Position } from './types';
-import { agreementContentSchema, nonEmptyId, nonEmptyText, planSchema } from './agreement-content';
+import { agreementContentSchema, nonEmptyText, planSchema } from './agreement-content';
+import { recordId } from './identifiers';
+import { TEXT_LIMITS } from './limits';
 import { problem, type Problem, type Validated } from './problem';
 import { coded, problemsFromZodIssues } from './schema-problems';
 import { checkOfficialIds, isPersonId } from './identity';
@@ -14,34 +16,37 @@ export const LEVELS = ['KEPALA_DAERAH', 'JPT_MADYA', 'JPT_PRATAMA', 'ADMINISTRAT
 /** NIP: 18 digits (birth date, appointment month, gender, serial). Null is checked against the level below. */
 const nipSchema = z.string().regex(/^\d{18}$/, 'NIP must be exactly 18 digits').nullable();
 
+/** A reference to a unit or position id: whether it exists is a semantic check; its length is bounded here. */
+const reference = z.string().max(TEXT_LIMITS.id, `An id has at most ${TEXT_LIMITS.id} characters`);
+
 export const officialSchema = z.object({
   id: z.string().refine(isPersonId, coded('malformed_official_id', 'Official id: letters, digits and . _ - @ (at most 128), starting and ending with a letter or digit')).optional(),
   nip: nipSchema,
-  name: nonEmptyText('Official name'),
-  email: z.string(),
+  name: nonEmptyText('Official name', TEXT_LIMITS.officialName),
+  email: z.string().max(TEXT_LIMITS.email, `E-mail must be at most ${TEXT_LIMITS.email} characters`),
 });
 
 export const positionSchema = z.object({
-  id: nonEmptyId('Position id'),
-  title: nonEmptyText('Position title'),
-  unit: z.string().nullable(),
-  parent: z.string().nullable(),
+  id: recordId('Position id'),
+  title: nonEmptyText('Position title', TEXT_LIMITS.positionTitle),
+  unit: reference.nullable(),
+  parent: reference.nullable(),
   level: z.enum(LEVELS),
   official: officialSchema,
-  oversees: z.array(z.string()).optional(),
+  oversees: z.array(reference).optional(),
 });
 
 export const organisationImportSchema = z.object({
   organisation: z.object({
-    id: nonEmptyId('Organisation id'),
-    name: nonEmptyText('Organisation name'),
-    place: nonEmptyText('Organisation place'),
+    id: recordId('Organisation id'),
+    name: nonEmptyText('Organisation name', TEXT_LIMITS.organisationName),
+    place: nonEmptyText('Organisation place', TEXT_LIMITS.place),
   }),
   year: z.number().int().min(2000).max(2100),
-  units: z.array(z.object({ id: nonEmptyId('Unit id'), name: nonEmptyText('Unit name') })),
+  units: z.array(z.object({ id: recordId('Unit id'), name: nonEmptyText('Unit name', TEXT_LIMITS.unitName) })),
   positions: z.array(positionSchema),
   plan: planSchema.optional(),
-  drafts: z.record(z.string(), agreementContentSchema).optional(),
+  drafts: z.record(reference, agreementContentSchema).optional(),
 });
 
 export interface ValidationOptions {

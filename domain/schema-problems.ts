@@ -1,6 +1,10 @@
 // Turns zod issues into our Problem shape, so schema problems and semantic problems read alike.
 import type { z } from 'zod';
 import { jsonPointer, type Problem } from './problem';
+import { INDICATOR_ID, RECORD_ID } from './identifiers';
+
+/** Ids outside their safe alphabet (domain/identifiers.ts), recognised by the pattern they failed. */
+const ID_PATTERNS = new Set([String(RECORD_ID), String(INDICATOR_ID)]);
 
 /** Fields whose every failure (wrong type included) has a domain name of its own. */
 const FIELD_CODES: Record<string, string> = {
@@ -42,6 +46,9 @@ function codeOf(issue: z.core.$ZodIssue, segments: ReadonlyArray<string | number
     const segment = segments[i];
     if (typeof segment === 'string' && Object.hasOwn(FIELD_CODES, segment)) return FIELD_CODES[segment];
   }
+  if (issue.code === 'invalid_format' && issue.format === 'regex' && ID_PATTERNS.has(String(issue.pattern))) return 'invalid_id';
+  if (issue.code === 'too_big' && issue.origin === 'string') return 'too_long';
+  if (issue.code === 'too_big' && issue.origin === 'array') return 'too_many';
   const field = segments[segments.length - 1];
   if (issue.code === 'invalid_format' && typeof field === 'string' && Object.hasOwn(TEXT_FIELD_CODES, field)) {
     return TEXT_FIELD_CODES[field];

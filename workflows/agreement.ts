@@ -16,6 +16,7 @@ import type { Activities } from '../activities';
 import { validateDraftContent } from '../domain/cascade';
 import type { Quarter } from '../domain/types';
 import { revisionDueDates } from '../domain/schedule';
+import { MAX_ADJUSTED_PERCENT, MAX_QUANTITY, MAX_RUPIAH } from '../domain/limits';
 import { awaitWithLadder } from './deadline-ladder';
 import {
   approveDraftUpdate,
@@ -306,10 +307,12 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
         requirePhase('reporting');
         if (![1, 2, 3, 4].includes(quarter)) reject('InvalidData', 'quarter must be 1, 2, 3 or 4');
         if (quarterState(quarter).status !== 'open') reject('WrongQuarter', `quarter ${quarter} is not open for reporting`);
-        const bad = (realizations ?? []).filter((r: { value: unknown }) => r.value !== null && (typeof r.value !== 'number' || !Number.isFinite(r.value) || r.value < 0));
-        if (!Array.isArray(realizations) || bad.length > 0) reject('InvalidData', 'each realization value must be a number ≥ 0 or null');
-        if (!Array.isArray(budgetSpent) || budgetSpent.some((v) => typeof v !== 'number' || !Number.isFinite(v) || v < 0)) {
-          reject('InvalidData', 'budget spent must be numbers ≥ 0');
+        // Bounded like the API's schema, so no caller can store a number that breaks the cycle's sums
+        // (a validator only rejects; it is not run on replay, so recorded histories are unaffected).
+        const bad = (realizations ?? []).filter((r: { value: unknown }) => r.value !== null && !withinBounds(r.value, MAX_QUANTITY));
+        if (!Array.isArray(realizations) || bad.length > 0) reject('InvalidData', `each realization value must be a number from 0 to ${MAX_QUANTITY}, or null`);
+        if (!Array.isArray(budgetSpent) || budgetSpent.some((v) => !withinBounds(v, MAX_RUPIAH))) {
+          reject('InvalidData', `budget spent must be numbers from 0 to ${MAX_RUPIAH}`);
         }
       },
     },
@@ -369,6 +372,7 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
         if (actor.role !== 'evaluator') reject('WrongPerson', 'only the evaluation team evaluates');
         requirePhase('evaluation');
         for (const a of adjustments ?? []) {
+          if (!withinBounds(a.value, MAX_ADJUSTED_PERCENT)) reject('InvalidData', `an adjusted value must be a number from 0 to ${MAX_ADJUSTED_PERCENT}`);
           if (!a.reason?.trim()) reject('InvalidData', `adjusting ${a.indicatorId} needs a written reason`);
         }
       },
@@ -612,4 +616,9 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
   }
   await drain();
   return s;
+}
+
+/** Finite, ≥ 0 and at most `max` (NaN, Infinity and 1e308 are not quantities of this domain). */
+function withinBounds(value: unknown, max: number): boolean {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= max;
 }

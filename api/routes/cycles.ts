@@ -12,6 +12,7 @@ import { principalKey } from '../principal';
 import { applyCalendarPatch, changeCalendar } from '../calendar-change';
 import { cycleReport, reportCsv } from '../report';
 import { parseQuery } from '../validation';
+import { jsonObject } from '../json-object';
 
 const ADMIN = { kind: 'roles', roles: ['admin'] } as const;
 const OVERSIGHT = { kind: 'roles', roles: ['admin', 'evaluator'] } as const;
@@ -76,15 +77,13 @@ export function cycleRoutes(deps: ApiDeps): RouteDef[] {
             WHERE cycle_id = $1 AND overdue GROUP BY 1, 2 ORDER BY 1, 2`,
           [cycle.id],
         );
-        const byPhase = Object.fromEntries(PHASES.map((p) => [p, 0]));
-        for (const r of phases.rows) byPhase[r.phase] = r.n;
-        const units: Record<string, Record<string, number>> = {};
-        for (const r of perUnit.rows) (units[r.unit] ??= Object.fromEntries(PHASES.map((p) => [p, 0])))[r.phase] = r.n;
+        const byPhase = countsByPhase();
+        for (const r of phases.rows) byPhase.set(r.phase, r.n);
         res.json({
           ...cycleSummary(cycle),
           agreements: phases.rows.reduce((sum, r) => sum + r.n, 0),
-          phases: byPhase,
-          units,
+          phases: jsonObject(byPhase),
+          units: phaseCountsPerUnit(perUnit.rows),
           overdue: overdue.rows,
           calendar: cycle.calendar,
           rules: storedRules(cycle.rules),
@@ -160,6 +159,18 @@ function parseCalendar(value: unknown) {
   throw new HttpProblem(422, 'invalid_data', 'The calendar has problems; nothing was stored.', {
     problems: parsed.error.issues.map((i) => ({ path: '/calendar' + i.path.map((s) => `/${String(s)}`).join(''), code: i.code, message: i.message })),
   });
+}
+
+const countsByPhase = () => new Map<string, number>(PHASES.map((p) => [p, 0]));
+
+/**
+ * Agreements per phase per unit, as JSON. Unit ids are data: counted in Maps and returned as
+ * null-prototype objects, so a unit named "__proto__" is a unit, not Object.prototype.
+ */
+export function phaseCountsPerUnit(rows: ReadonlyArray<{ unit: string; phase: string; n: number }>): Record<string, Record<string, number>> {
+  const units = new Map<string, Map<string, number>>();
+  for (const r of rows) units.set(r.unit, (units.get(r.unit) ?? countsByPhase()).set(r.phase, r.n));
+  return jsonObject(new Map([...units].map(([unit, counts]) => [unit, jsonObject(counts)])));
 }
 
 function cycleSummary(c: Record<string, any>) {

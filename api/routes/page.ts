@@ -3,7 +3,8 @@
 // the PDF about to be signed, and achievement per unit per quarter for the evaluation dashboard.
 // Every number here comes from the pure domain modules, the same ones the workflows use.
 import type { Pool } from 'pg';
-import { renderAgreementPdf } from '../../documents';
+import { PdfRenderThread, RenderTimeout } from '../../documents/render-thread';
+import type { AgreementPdfInput } from '../../documents';
 import { loadAgreementPdfSource } from '../../activities/agreement-pdf';
 import { budgetAbsorption } from '../../domain/achievement';
 import { bandsDescending, categorize } from '../../domain/predicates';
@@ -15,6 +16,7 @@ import { stateQuery } from '../../workflows/messages';
 import type { ApiDeps } from '../deps';
 import { HttpProblem } from '../problem';
 import { route, type RouteDef } from '../route';
+import { jsonObject } from '../json-object';
 
 const READ = { kind: 'agreement', roles: ['admin', 'evaluator', 'official'] } as const;
 const OVERSIGHT = { kind: 'roles', roles: ['admin', 'evaluator'] } as const;
@@ -34,6 +36,8 @@ const achievementRules = (r: Rules) => ({ lowerIsBetter: r.lowerIsBetter, cap: r
 
 export function pageRoutes(deps: ApiDeps): RouteDef[] {
   const { db, temporal } = deps;
+  // Previews are laid out on a worker thread: a large PK never holds this process's event loop.
+  const renderThread = new PdfRenderThread();
   return [
     route({
       method: 'get', path: '/api/agreements/:agreementId/parent-indicators', tag: 'drafting',
@@ -103,7 +107,7 @@ export function pageRoutes(deps: ApiDeps): RouteDef[] {
           // What the first party will sign, dated today (activities/agreement-pdf.ts, as signing reads it).
           const source = await loadAgreementPdfSource(db, a.id, a.version);
           if (!source) throw new HttpProblem(404, 'not_found', 'This PK has no saved content yet.');
-          bytes = await renderAgreementPdf(source.input(new Date()));
+          bytes = await renderOffLoop(renderThread, source.input(new Date()));
         }
         res.setHeader('Cache-Control', 'no-store');
         res.type('application/pdf').setHeader('Content-Disposition', 'inline; filename="pratinjau.pdf"');
@@ -129,7 +133,7 @@ export function pageRoutes(deps: ApiDeps): RouteDef[] {
           [cycleId],
         );
         /** PKs per category of their capaian to date (the predicate distribution while the year runs). */
-        const categories: Record<string, number> = {};
+        const categories = new Map<string, number>();
         const units = new Map<string, { unitId: string | null; unitName: string; agreements: number; reporting: number; quarters: Array<Array<number | null>>; toDate: Array<number | null>; pagu: number; spent: number }>();
         for (const r of rows) {
           const key = r.unit_id ?? '';
@@ -147,7 +151,7 @@ export function pageRoutes(deps: ApiDeps): RouteDef[] {
           if (reports.length > 0) {
             u.toDate.push(whole.score);
             const category = categorize(whole.score, rules.scale);
-            if (category) categories[category] = (categories[category] ?? 0) + 1;
+            if (category) categories.set(category, (categories.get(category) ?? 0) + 1);
           }
           u.pagu += whole.budget.pagu;
           u.spent += whole.budget.spent;
@@ -162,8 +166,19 @@ export function pageRoutes(deps: ApiDeps): RouteDef[] {
             absorption: budgetAbsorption(u.pagu, u.spent),
           };
         });
-        res.json({ cycleId, scale: { ...rules.scale, bands: bandsDescending(rules.scale) }, units: items, categories });
+        res.json({ cycleId, scale: { ...rules.scale, bands: bandsDescending(rules.scale) }, units: items, categories: jsonObject(categories) });
       },
     }),
   ];
+}
+
+async function renderOffLoop(thread: PdfRenderThread, input: AgreementPdfInput): Promise<Uint8Array> {
+  try {
+    return await thread.render(input);
+  } catch (err) {
+    if (err instanceof RenderTimeout) {
+      throw new HttpProblem(503, 'render_timeout', 'The preview took too long to render; retry shortly.');
+    }
+    throw err;
+  }
 }

@@ -94,6 +94,12 @@ test('a PK goes through its whole year: drafted, returned, approved, signed twic
     await advanceTo(new Date(Date.UTC(YEAR, quarter * 3, 2)).toISOString());
     await until('kepala-dinkes', (s) => s.quarters[quarter - 1].status === 'open');
     const realizations = indicators.map((i) => ({ indicatorId: i.id, value: i.target }));
+    if (quarter === 1) {
+      // Numbers past the domain's bounds are refused by the validator too, not only by the API's schema.
+      for (const wrong of [{ realizations, budgetSpent: [1e308] }, { realizations: [{ indicatorId: indicators[0].id, value: 1e300 }], budgetSpent: [] }]) {
+        expect((await rejection(pk.executeUpdate(reportRealizationUpdate, { args: [{ actor: head, quarter, ...wrong }] }))).code).toBe('InvalidData');
+      }
+    }
     await pk.executeUpdate(reportRealizationUpdate, { args: [{ actor: head, quarter, realizations, budgetSpent: content.budget.map((b) => b.amount / 4) }] });
     if (quarter === 2) {
       await pk.executeUpdate(returnRealizationUpdate, { args: [{ actor: bupati, quarter, reason: 'Lampirkan bukti dukung' }] });

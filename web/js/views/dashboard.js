@@ -68,6 +68,9 @@ async function agreementList(cycleId, units) {
     more);
 }
 
+/** An own property of a parsed JSON object, never one inherited from Object.prototype. */
+const own = (object, key) => (Object.hasOwn(object, key) ? object[key] : undefined);
+
 export async function renderDashboard(main, { params }) {
   const cycles = (await get('/api/cycles')).items;
   if (!cycles.length) return replace(main, h('h1', null, 'Dasbor'), notice('info', 'Belum ada siklus PK.'));
@@ -88,8 +91,9 @@ export async function renderDashboard(main, { params }) {
         levels.map((l) => h('td', { class: 'num' }, String(status.overdue.find((o) => o.unit === u && o.level === l)?.n ?? 0))))), { 'data-testid': 'overdue-table' })
     : h('p', { class: 'muted' }, 'Tidak ada yang terlambat.');
 
-  const closedPredicates = {};
-  for (const u of report.units) for (const [p, n] of Object.entries(u.predicates)) closedPredicates[p] = (closedPredicates[p] ?? 0) + n;
+  // Labels are data: counted in a Map, read with own() (a label like "constructor" is just a label).
+  const closedPredicates = new Map();
+  for (const u of report.units) for (const [p, n] of Object.entries(u.predicates)) closedPredicates.set(p, (closedPredicates.get(p) ?? 0) + n);
   const bands = achievement.scale.bands.map((b) => b.label);
   const statusLine = h('div', { class: 'status' });
 
@@ -102,19 +106,19 @@ export async function renderDashboard(main, { params }) {
       h('div', { class: 'stat' }, h('span', { class: 'stat-n warn', 'data-testid': 'stat-overdue' }, String(overdueTotal)), 'terlambat')),
     h('div', { class: 'grid' },
       section('Kemajuan per tahap',
-        barGroups({ title: 'Jumlah PK per tahap', groups: PHASES.map((p) => ({ label: PHASE[p], values: [status.phases[p] ?? 0] })), series: [{ name: 'PK' }], testid: 'chart-phases' })),
+        barGroups({ title: 'Jumlah PK per tahap', groups: PHASES.map((p) => ({ label: PHASE[p], values: [own(status.phases, p) ?? 0] })), series: [{ name: 'PK' }], testid: 'chart-phases' })),
       section('Keterlambatan per tingkat eskalasi',
         barGroups({ title: 'PK terlambat per tingkat eskalasi', groups: levels.map((l) => ({ label: escalationLabel(l), values: [status.overdue.filter((o) => o.level === l).reduce((s, o) => s + o.n, 0)] })), series: [{ name: 'PK', cls: 'late' }], testid: 'chart-overdue' }),
         overdueTable)),
     section('Kemajuan per unit',
-      stackedBars({ title: 'Tahap PK per unit', rows: Object.entries(status.units).map(([u, phases]) => ({ label: nameOf(u), parts: PHASES.map((p) => phases[p] ?? 0) })), keys: PHASES.map((p, k) => ({ name: PHASE[p], cls: `p${k}` })), testid: 'chart-units' })),
+      stackedBars({ title: 'Tahap PK per unit', rows: Object.entries(status.units).map(([u, phases]) => ({ label: nameOf(u), parts: PHASES.map((p) => own(phases, p) ?? 0) })), keys: PHASES.map((p, k) => ({ name: PHASE[p], cls: `p${k}` })), testid: 'chart-units' })),
     section('Capaian per unit per triwulan',
       barGroups({ title: 'Rata-rata capaian PK (%) s.d. tiap triwulan', groups: achievement.units.filter((u) => u.reporting > 0).map((u) => ({ label: u.unitName, values: u.quarters })), series: QUARTERS, max: 100, format: fmtPercent, testid: 'chart-achievement' })),
     h('div', { class: 'grid' },
       section('Sebaran predikat',
-        barGroups({ title: 'PK per kategori capaian s.d. kini', groups: bands.map((b) => ({ label: b, values: [achievement.categories[b] ?? 0] })), series: [{ name: 'PK' }], testid: 'chart-categories' }),
-        Object.keys(closedPredicates).length
-          ? barGroups({ title: 'Predikat akhir PK yang sudah dievaluasi', groups: Object.entries(closedPredicates).map(([p, n]) => ({ label: p, values: [n] })), series: [{ name: 'PK', cls: 2 }], testid: 'chart-predicates' })
+        barGroups({ title: 'PK per kategori capaian s.d. kini', groups: bands.map((b) => ({ label: b, values: [own(achievement.categories, b) ?? 0] })), series: [{ name: 'PK' }], testid: 'chart-categories' }),
+        closedPredicates.size
+          ? barGroups({ title: 'Predikat akhir PK yang sudah dievaluasi', groups: [...closedPredicates].map(([p, n]) => ({ label: p, values: [n] })), series: [{ name: 'PK', cls: 2 }], testid: 'chart-predicates' })
           : h('p', { class: 'muted' }, 'Belum ada PK yang selesai dievaluasi.')),
       section('Serapan anggaran dan capaian',
         barGroups({ title: 'Serapan anggaran (%) dan capaian (%) per unit', groups: achievement.units.filter((u) => u.budget > 0).map((u) => ({ label: u.unitName, values: [u.absorption, u.achievement] })), series: [{ name: 'Serapan anggaran', cls: 'budget' }, { name: 'Capaian', cls: 1 }], max: 100, format: fmtPercent, testid: 'chart-absorption' }))),

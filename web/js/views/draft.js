@@ -3,6 +3,7 @@
 // range, weight and quarterly targets; and budget lines. The workflow validates; its problems are
 // shown next to the field they name (data-path = the problem's JSON pointer).
 import { h, replace } from '../dom.js';
+import { MAX_QUANTITY, MAX_RUPIAH, MAX_WEIGHT, TEXT_LIMITS } from '/lib/limits.js';
 import { agreementPath, api, enc, get } from '../api.js';
 import { DIRECTION, fmtRupiah, ROMAN } from '../format.js';
 import { busy, notice, showProblems } from '../ui.js';
@@ -30,8 +31,8 @@ function numberInput(path, value, onValue, attrs = {}) {
 function indicatorEditor(content, oi, ii, parents, rerender) {
   const ind = content.objectives[oi].indicators[ii];
   const at = `/objectives/${oi}/indicators/${ii}`;
-  const text = (key, label, hint) => {
-    const input = h('input', { type: 'text', 'data-path': `${at}/${key}`, value: ind[key] ?? '', required: true });
+  const text = (key, label, hint, maxlength) => {
+    const input = h('input', { type: 'text', 'data-path': `${at}/${key}`, value: ind[key] ?? '', required: true, maxlength });
     input.addEventListener('input', () => { ind[key] = input.value; });
     return field(label, input, hint);
   };
@@ -73,26 +74,26 @@ function indicatorEditor(content, oi, ii, parents, rerender) {
   });
   return h('fieldset', { class: 'indicator', 'data-path': at },
     h('legend', null, `Indikator ${ii + 1}`, h('span', { class: 'muted small', 'data-path': `${at}/id` }, ` · kode ${ind.id}`)),
-    text('name', 'Indikator kinerja'),
+    text('name', 'Indikator kinerja', null, TEXT_LIMITS.indicatorName),
     field('Mendukung indikator atasan', parent),
     h('div', { class: 'row' },
-      text('unit', 'Satuan', 'mis. %, orang, dokumen'),
+      text('unit', 'Satuan', 'mis. %, orang, dokumen', TEXT_LIMITS.indicatorUnit),
       field('Arah', direction),
-      field('Target tahunan', numberInput(`${at}/target`, ind.target, (v) => { ind.target = v; }, { min: 0 }))),
+      field('Target tahunan', numberInput(`${at}/target`, ind.target, (v) => { ind.target = v; }, { min: 0, max: MAX_QUANTITY }))),
     h('details', { open: hasAdvanced ? true : null },
       h('summary', null, 'Rentang, bobot, target triwulan (opsional)'),
       h('div', { class: 'row', 'data-path': `${at}/range` },
-        field('Rentang: batas bawah', numberInput(`${at}/range/0`, range[0], (v) => setRange(0, v))),
-        field('Rentang: batas atas', numberInput(`${at}/range/1`, range[1], (v) => setRange(1, v))),
-        field('Bobot', numberInput(`${at}/weight`, ind.weight, (v) => { ind.weight = v; }))),
+        field('Rentang: batas bawah', numberInput(`${at}/range/0`, range[0], (v) => setRange(0, v), { min: 0, max: MAX_QUANTITY })),
+        field('Rentang: batas atas', numberInput(`${at}/range/1`, range[1], (v) => setRange(1, v), { min: 0, max: MAX_QUANTITY })),
+        field('Bobot', numberInput(`${at}/weight`, ind.weight, (v) => { ind.weight = v; }, { min: 0, max: MAX_WEIGHT }))),
       h('div', { class: 'row', 'data-path': `${at}/quarterlyTargets` },
-        [0, 1, 2, 3].map((k) => field(`Target TW ${ROMAN[k]}`, numberInput(`${at}/quarterlyTargets/${k}`, quarterly[k], (v) => setQuarter(k, v)))))),
+        [0, 1, 2, 3].map((k) => field(`Target TW ${ROMAN[k]}`, numberInput(`${at}/quarterlyTargets/${k}`, quarterly[k], (v) => setQuarter(k, v), { min: 0, max: MAX_QUANTITY }))))),
     remove);
 }
 
 function objectiveEditor(content, oi, parents, positionId, rerender) {
   const o = content.objectives[oi];
-  const textArea = h('textarea', { rows: 2, 'data-path': `/objectives/${oi}/text`, required: true }, o.text ?? '');
+  const textArea = h('textarea', { rows: 2, 'data-path': `/objectives/${oi}/text`, required: true, maxlength: TEXT_LIMITS.objectiveText }, o.text ?? '');
   textArea.addEventListener('input', () => { o.text = textArea.value; });
   const add = h('button', { type: 'button' }, '+ Tambah indikator');
   add.addEventListener('click', () => {
@@ -115,9 +116,9 @@ function budgetEditor(content, rerender) {
   const total = h('strong', null, fmtRupiah(content.budget.reduce((s, b) => s + (Number(b.amount) || 0), 0)));
   const refreshTotal = () => total.replaceChildren(fmtRupiah(content.budget.reduce((s, b) => s + (Number(b.amount) || 0), 0)));
   const rows = content.budget.map((b, j) => {
-    const program = h('input', { type: 'text', 'data-path': `/budget/${j}/program`, value: b.program ?? '', required: true });
+    const program = h('input', { type: 'text', 'data-path': `/budget/${j}/program`, value: b.program ?? '', required: true, maxlength: TEXT_LIMITS.programName });
     program.addEventListener('input', () => { b.program = program.value; });
-    const amount = numberInput(`/budget/${j}/amount`, b.amount, (v) => { b.amount = v; refreshTotal(); }, { min: 0, step: 1 });
+    const amount = numberInput(`/budget/${j}/amount`, b.amount, (v) => { b.amount = v; refreshTotal(); }, { min: 0, max: MAX_RUPIAH, step: 1 });
     const remove = h('button', { type: 'button', class: 'link danger' }, 'Hapus');
     remove.addEventListener('click', () => {
       content.budget.splice(j, 1);

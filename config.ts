@@ -24,6 +24,9 @@ const schema = z.object({
   // sealed passphrase stays usable by the signing activity.
   API_BODY_LIMIT: z.string().default('256kb'),
   API_IMPORT_BODY_LIMIT: z.string().default('20mb'),
+  // Public verification: largest PDF accepted, and uploads per client (IP) per minute.
+  VERIFY_BODY_LIMIT: z.string().default('10mb'),
+  VERIFY_RATE_PER_MINUTE: z.coerce.number().int().positive().default(30),
   SEALED_SECRET_TTL_SECONDS: z.coerce.number().int().positive().default(600),
   // Notification outbox delivery: attempts before a record is dead, first retry delay (doubling), poll interval.
   DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().positive().default(8),

@@ -14,6 +14,18 @@ import { parseBody } from './validation';
 import { openApiDocument } from './openapi';
 import { docsRoutes } from './docs';
 import { webRoutes } from './web';
+import { rateLimit } from './rate-limit';
+
+/** An upload must be of the route's media type; its bytes arrive as a Buffer, size-limited. */
+function rawBody(def: NonNullable<RouteDef['rawBody']>): RequestHandler[] {
+  return [
+    (req, _res, next) => {
+      if (!req.is(def.mediaType)) return next(new HttpProblem(415, 'unsupported_media_type', `Send the file as ${def.mediaType}.`));
+      next();
+    },
+    express.raw({ type: () => true, limit: def.limit }),
+  ];
+}
 
 /** A write with a body must say it is JSON; anything else is 415 rather than silently ignored. */
 function requireJson(req: Request, _res: Response, next: NextFunction) {
@@ -45,10 +57,12 @@ function requireCleanParameters(req: Request, _res: Response, next: NextFunction
 
 function mount(app: Express, def: RouteDef, deps: ApiDeps) {
   const chain: RequestHandler[] = [requireCleanParameters];
+  if (def.ratePerMinute) chain.push(rateLimit(def.ratePerMinute));
   if (def.access.kind !== 'public') chain.push(authenticate(deps.config.KINERJA_SECRET));
   if (def.body) chain.push(requireJson, express.json({ limit: def.bodyLimit ?? deps.config.API_BODY_LIMIT, strict: false }));
+  if (def.rawBody) chain.push(...rawBody(def.rawBody));
   chain.push(accessCheck(def, deps.db));
-  if (isWrite(def.method)) chain.push(idempotency(deps.db));
+  if (isWrite(def.method) && !def.readOnly) chain.push(idempotency(deps.db));
   chain.push(async (req, res) => {
     const body = def.body ? parseBody(def.body, req.body) : undefined;
     await def.handler(req, res, {

@@ -39,6 +39,12 @@ export interface RouteDef<B = any> {
   body?: z.ZodType<B>;
   /** Body size limit; defaults to config.API_BODY_LIMIT. */
   bodyLimit?: string;
+  /** Takes raw bytes of this media type instead of JSON (an uploaded file), up to `limit`. */
+  rawBody?: { mediaType: string; limit: string; description: string };
+  /** A POST that changes nothing (it only computes an answer): no Idempotency-Key handling. */
+  readOnly?: boolean;
+  /** Requests per client (IP) per minute, for public routes that do real work. */
+  ratePerMinute?: number;
   /** Query parameters, documented in OpenAPI and checked by the handler. */
   query?: Record<string, string>;
   /** Successful status and media type, for OpenAPI. */

@@ -7,8 +7,38 @@ import { certificateParty } from './certificate-names';
 import { OID, fromDer, set, toDer } from './cms';
 import { PdfRef, PdfString, type PdfDict } from './pdf-objects';
 import { PdfReader, nameOf, textOf } from './pdf-reader';
+import { worstSignatureProblem, type PadesLevel, type SignatureProblemCode, type VerdictCode } from './verdict';
 
 type Asn1 = forge.asn1.Asn1;
+
+/** One certificate of a signer's chain, as a person checking it wants to see it. */
+export interface ChainCertificate {
+  subject: string;
+  issuer: string;
+  serialNumber: string;
+  validFrom: string;
+  validTo: string;
+  sha256: string;
+}
+
+/** The signature timestamp (RFC 3161) over a signature, when it carries one. */
+export interface TimestampReport {
+  /** genTime of the token. */
+  time: string;
+  /** Subject of the time-stamping authority's certificate. */
+  authority: string;
+  valid: boolean;
+}
+
+/** Whether the signer's certificate was revoked, as far as this verifier knows. */
+export interface RevocationReport {
+  /** unknown: no revocation data for it, in the document or given to the verifier. */
+  status: 'good' | 'revoked' | 'unknown';
+  /** Where the answer comes from. */
+  source: 'document' | 'issuer' | null;
+  revokedAt?: string;
+  reason?: string;
+}
 
 export interface SignatureReport {
   fieldName: string;
@@ -17,6 +47,14 @@ export interface SignatureReport {
   issuer: string | null;
   /** Subjects from the signer up to the root. */
   chain: string[];
+  /** The same chain with serial numbers, validity and fingerprints. */
+  certificates: ChainCertificate[];
+  /** Whether the chain ends at a CA this verifier trusts. */
+  trusted: boolean;
+  /** The PAdES baseline level this signature reaches. */
+  level: PadesLevel;
+  timestamp: TimestampReport | null;
+  revocation: RevocationReport;
   signingTime: string | null;
   reason: string | null;
   location: string | null;
@@ -27,13 +65,29 @@ export interface SignatureReport {
   /** Why the signature is invalid, when it is. */
   invalidReason?: string;
   problems: string[];
+  /** The problems as stable codes (same order, possibly fewer: one code per kind). */
+  codes: SignatureProblemCode[];
 }
 
 export interface VerificationReport {
   ok: boolean;
+  /** The verdict on the whole document: 'valid' or the most severe problem. */
+  verdict: VerdictCode;
+  /** The lowest level among the signatures (null when there is none). */
+  level: PadesLevel | null;
   signatures: SignatureReport[];
   /** Problems with the document as a whole (unsigned additions, unreadable file…). */
   problems: string[];
+}
+
+/** Collects problems with their codes. */
+class Findings {
+  readonly messages: string[] = [];
+  readonly codes: SignatureProblemCode[] = [];
+  add(code: SignatureProblemCode, message: string): void {
+    this.messages.push(message);
+    if (!this.codes.includes(code)) this.codes.push(code);
+  }
 }
 
 export interface VerifyOptions {
@@ -63,11 +117,11 @@ function parseDate(value: string | null): Date | null {
 }
 
 /** Checks the CMS of one signature; returns its signer certificate and the problems found. */
-function checkCms(cmsBytes: Buffer, digest: Buffer): { signer: X509Certificate | null; certificates: X509Certificate[]; problems: string[] } {
-  const problems: string[] = [];
+function checkCms(cmsBytes: Buffer, digest: Buffer, problems: Findings): { signer: X509Certificate | null; certificates: X509Certificate[] } {
+  const bad = (message: string) => problems.add('signature_invalid', message);
   const contentInfo = fromDer(cmsBytes);
   const [type, wrapped] = asn1Children(contentInfo);
-  if (!type || oidOf(type) !== OID.signedData || !wrapped) return { signer: null, certificates: [], problems: ['CMS is not SignedData'] };
+  if (!type || oidOf(type) !== OID.signedData || !wrapped) { bad('CMS is not SignedData'); return { signer: null, certificates: [] }; }
   const signedData = asn1Children(asn1Children(wrapped)[0]);
   const certificates: X509Certificate[] = [];
   let signerInfos: Asn1 | undefined;
@@ -77,14 +131,15 @@ function checkCms(cmsBytes: Buffer, digest: Buffer): { signer: X509Certificate |
     } else if (part.tagClass === forge.asn1.Class.UNIVERSAL && part.type === forge.asn1.Type.SET) signerInfos = part;
   }
   const infos = signerInfos ? asn1Children(signerInfos) : [];
-  if (infos.length !== 1) return { signer: null, certificates, problems: [`Expected one SignerInfo, found ${infos.length}`] };
+  if (infos.length !== 1) { bad(`Expected one SignerInfo, found ${infos.length}`); return { signer: null, certificates }; }
   const info = asn1Children(infos[0]);
   const sid = info[1];
   const digestAlgorithm = oidOf(asn1Children(info[2])[0]);
-  if (digestAlgorithm !== OID.sha256) problems.push(`Unsupported digest algorithm ${digestAlgorithm}`);
+  if (digestAlgorithm !== OID.sha256) bad(`Unsupported digest algorithm ${digestAlgorithm}`);
   const signedAttrs = info[3];
   if (!signedAttrs || signedAttrs.tagClass !== forge.asn1.Class.CONTEXT_SPECIFIC || signedAttrs.type !== 0) {
-    return { signer: null, certificates, problems: ['No signed attributes'] };
+    bad('No signed attributes');
+    return { signer: null, certificates };
   }
   const signatureAlgorithm = oidOf(asn1Children(info[4])[0]);
   const signature = Buffer.from(info[5].value as string, 'binary');
@@ -98,7 +153,7 @@ function checkCms(cmsBytes: Buffer, digest: Buffer): { signer: X509Certificate |
     const shift = tbs[0].tagClass === forge.asn1.Class.CONTEXT_SPECIFIC ? 1 : 0;
     return c.serialNumber.replace(/^0+/, '').toUpperCase() === sidSerialHex && toDer(tbs[shift + 2]).equals(sidIssuerDer);
   }) ?? null;
-  if (!signer) return { signer: null, certificates, problems: [...problems, 'Signer certificate not included'] };
+  if (!signer) { bad('Signer certificate not included'); return { signer: null, certificates }; }
 
   const attrs = new Map<string, Asn1>();
   for (const attr of asn1Children(signedAttrs)) {
@@ -106,47 +161,48 @@ function checkCms(cmsBytes: Buffer, digest: Buffer): { signer: X509Certificate |
     attrs.set(oidOf(attrType), asn1Children(values)[0]);
   }
   const contentType = attrs.get(OID.contentType);
-  if (!contentType || oidOf(contentType) !== OID.data) problems.push('content-type attribute missing or not id-data');
+  if (!contentType || oidOf(contentType) !== OID.data) bad('content-type attribute missing or not id-data');
   const messageDigest = attrs.get(OID.messageDigest);
-  if (!messageDigest) problems.push('message-digest attribute missing');
-  else if (!Buffer.from(messageDigest.value as string, 'binary').equals(digest)) problems.push('Document digest does not match: the signed bytes were changed');
-  if (attrs.has(OID.signingTime)) problems.push('signing-time attribute present (not allowed in PAdES)');
+  if (!messageDigest) bad('message-digest attribute missing');
+  else if (!Buffer.from(messageDigest.value as string, 'binary').equals(digest)) problems.add('document_modified', 'Document digest does not match: the signed bytes were changed');
+  if (attrs.has(OID.signingTime)) bad('signing-time attribute present (not allowed in PAdES)');
   const signingCertificate = attrs.get(OID.signingCertificateV2);
-  if (!signingCertificate) problems.push('signing-certificate-v2 attribute missing');
+  if (!signingCertificate) bad('signing-certificate-v2 attribute missing');
   else {
     const firstId = asn1Children(asn1Children(asn1Children(signingCertificate)[0])[0]);
     const hashNode = firstId[0].type === forge.asn1.Type.OCTETSTRING ? firstId[0] : firstId[1];
     const expected = createHash('sha256').update(signer.raw).digest();
-    if (!hashNode || !Buffer.from(hashNode.value as string, 'binary').equals(expected)) problems.push('signing-certificate-v2 does not match the signer certificate');
+    if (!hashNode || !Buffer.from(hashNode.value as string, 'binary').equals(expected)) bad('signing-certificate-v2 does not match the signer certificate');
   }
-  if (signatureAlgorithm !== OID.rsaEncryption && signatureAlgorithm !== OID.sha256WithRSA) problems.push(`Unsupported signature algorithm ${signatureAlgorithm}`);
+  if (signatureAlgorithm !== OID.rsaEncryption && signatureAlgorithm !== OID.sha256WithRSA) bad(`Unsupported signature algorithm ${signatureAlgorithm}`);
   // The signature covers the attributes re-tagged as a SET OF, exactly as encoded.
   const signedBytes = toDer(set(...asn1Children(signedAttrs)));
-  if (!nativeVerify('sha256', signedBytes, signer.publicKey, signature)) problems.push('RSA signature does not verify');
-  return { signer, certificates, problems };
+  // A changed document fails the digest; the RSA check over unchanged attributes still tells
+  // whether the signature itself is intact, so only report it when it is not.
+  if (!nativeVerify('sha256', signedBytes, signer.publicKey, signature)) bad('RSA signature does not verify');
+  return { signer, certificates };
 }
 
 /** Builds the chain from the signer to a trusted root; problems when it cannot. */
-function checkChain(signer: X509Certificate, pool: X509Certificate[], roots: X509Certificate[], at: Date): { chain: X509Certificate[]; problems: string[] } {
+function checkChain(signer: X509Certificate, pool: X509Certificate[], roots: X509Certificate[], at: Date, problems: Findings): { chain: X509Certificate[]; trusted: boolean } {
   const chain = [signer];
-  const problems: string[] = [];
   const within = (c: X509Certificate) => new Date(c.validFrom) <= at && at <= new Date(c.validTo);
   for (let depth = 0; depth < 8; depth++) {
     const current = chain[chain.length - 1];
-    if (!within(current)) problems.push(`Certificate "${current.subject.replace(/\n/g, ', ')}" was not valid at the signing time`);
+    if (!within(current)) problems.add('certificate_expired', `Certificate "${current.subject.replace(/\n/g, ', ')}" was not valid at the signing time`);
     const trusted = roots.find((root) => root.fingerprint256 === current.fingerprint256)
       ?? roots.find((root) => current.checkIssued(root) && current.verify(root.publicKey));
     if (trusted) {
       if (trusted !== current) chain.push(trusted);
-      if (!within(trusted)) problems.push('Trusted root was not valid at the signing time');
-      return { chain, problems };
+      if (!within(trusted)) problems.add('certificate_expired', 'Trusted root was not valid at the signing time');
+      return { chain, trusted: true };
     }
     const issuer = pool.find((c) => c !== current && current.checkIssued(c) && current.verify(c.publicKey) && c.ca);
     if (!issuer) break;
     chain.push(issuer);
   }
-  problems.push('Certificate chain does not reach a trusted CA');
-  return { chain, problems };
+  problems.add('untrusted_certificate', 'Certificate chain does not reach a trusted CA');
+  return { chain, trusted: false };
 }
 
 /** Ends (exclusive) of each revision: just after each "%%EOF" and its end-of-line. */
@@ -167,6 +223,7 @@ function revisionEnds(bytes: Buffer): number[] {
 export function verifyDocument(pdf: Uint8Array, options: VerifyOptions): VerificationReport {
   const problems: string[] = [];
   let signatures: SignatureReport[] = [];
+  let verdict: VerdictCode | null = null;
   try {
     const bytes = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength);
     const roots = options.trustedRoots.map(certificate);
@@ -181,10 +238,17 @@ export function verifyDocument(pdf: Uint8Array, options: VerifyOptions): Verific
     signatures = fieldSignatures.map(({ fieldName, sig }) => verifySignature(bytes, fieldName, sig, roots));
     signatures.sort((a, b) => (a.byteRange[2] + a.byteRange[3]) - (b.byteRange[2] + b.byteRange[3]));
 
-    if (signatures.length < (options.minSignatures ?? 1)) problems.push(`Expected at least ${options.minSignatures ?? 1} signature(s), found ${signatures.length}`);
+    if (signatures.length < (options.minSignatures ?? 1)) {
+      problems.push(`Expected at least ${options.minSignatures ?? 1} signature(s), found ${signatures.length}`);
+      if (signatures.length === 0) verdict = 'not_signed';
+    }
     if (signatures.length) {
       const last = signatures[signatures.length - 1];
-      if (!last.coversWholeFile) problems.push('Bytes were added after the last signature (unsigned incremental update)');
+      let unsigned = false;
+      if (last.byteRange.length === 4 && !last.coversWholeFile) {
+        problems.push('Bytes were added after the last signature (unsigned incremental update)');
+        unsigned = true;
+      }
       // Every revision after the first signed one must be exactly one further signature.
       const ends = revisionEnds(bytes);
       const signedEnds = signatures.map((s) => s.byteRange[2] + s.byteRange[3]);
@@ -192,13 +256,35 @@ export function verifyDocument(pdf: Uint8Array, options: VerifyOptions): Verific
       const later = ends.filter((end) => end > firstSigned);
       const unsignedRevisions = later.filter((end) => !signedEnds.includes(end));
       if (!ends.includes(firstSigned)) problems.push('The first signature does not end at a revision boundary');
-      if (unsignedRevisions.length) problems.push(`${unsignedRevisions.length} revision(s) after the first signature are not signatures`);
+      if (unsignedRevisions.length) {
+        problems.push(`${unsignedRevisions.length} revision(s) after the first signature are not signatures`);
+        unsigned = true;
+      }
+      const worst = worstSignatureProblem(signatures.flatMap((s) => s.codes));
+      // A changed or broken signature outweighs appended bytes; appended bytes outweigh trust.
+      verdict = worst === 'document_modified' || worst === 'signature_invalid' || worst === 'malformed_signature'
+        ? worst
+        : unsigned ? 'unsigned_changes' : worst ?? (problems.length ? 'malformed_signature' : null);
     }
   } catch (err) {
     problems.push(`Unreadable document: ${err instanceof Error ? err.message : String(err)}`);
+    verdict = 'unreadable';
   }
   const ok = problems.length === 0 && signatures.length > 0 && signatures.every((s) => s.valid);
-  return { ok, signatures, problems };
+  const levels: PadesLevel[] = ['B-B', 'B-T', 'B-LT', 'B-LTA'];
+  const level = signatures.length ? levels[Math.min(...signatures.map((s) => levels.indexOf(s.level)))] : null;
+  return { ok, verdict: ok ? 'valid' : verdict ?? 'signature_invalid', level, signatures, problems };
+}
+
+function describe(cert: X509Certificate): ChainCertificate {
+  return {
+    subject: cert.subject.replace(/\n/g, ', '),
+    issuer: cert.issuer.replace(/\n/g, ', '),
+    serialNumber: cert.serialNumber,
+    validFrom: new Date(cert.validFrom).toISOString(),
+    validTo: new Date(cert.validTo).toISOString(),
+    sha256: cert.fingerprint256.replace(/:/g, '').toLowerCase(),
+  };
 }
 
 function verifySignature(bytes: Buffer, fieldName: string, sig: PdfDict, roots: X509Certificate[]): SignatureReport {
@@ -208,6 +294,11 @@ function verifySignature(bytes: Buffer, fieldName: string, sig: PdfDict, roots: 
     nip: null,
     issuer: null,
     chain: [],
+    certificates: [],
+    trusted: false,
+    level: 'B-B',
+    timestamp: null,
+    revocation: { status: 'unknown', source: null },
     signingTime: null,
     reason: textOf(sig.get('Reason')),
     location: textOf(sig.get('Location')),
@@ -216,7 +307,9 @@ function verifySignature(bytes: Buffer, fieldName: string, sig: PdfDict, roots: 
     coversWholeFile: false,
     valid: false,
     problems: [],
+    codes: [],
   };
+  const findings = new Findings();
   try {
     const signedAt = parseDate(textOf(sig.get('M')));
     report.signingTime = signedAt?.toISOString() ?? null;
@@ -233,23 +326,25 @@ function verifySignature(bytes: Buffer, fieldName: string, sig: PdfDict, roots: 
     if (bytes[b] !== 0x3c || bytes[c - 1] !== 0x3e || !(contents instanceof PdfString)) throw new Error('/ByteRange gap is not the /Contents string');
     const hex = bytes.toString('latin1', b + 1, c - 1);
     if (!/^[0-9a-fA-F]*$/.test(hex)) throw new Error('/ByteRange gap is not the /Contents string');
-    if (report.subFilter !== 'ETSI.CAdES.detached') report.problems.push(`SubFilter ${report.subFilter} is not ETSI.CAdES.detached`);
+    if (report.subFilter !== 'ETSI.CAdES.detached') findings.add('malformed_signature', `SubFilter ${report.subFilter} is not ETSI.CAdES.detached`);
     const digest = createHash('sha256').update(bytes.subarray(a, a + b)).update(bytes.subarray(c, c + d)).digest();
-    const cms = checkCms(Buffer.from(hex, 'hex'), digest);
-    report.problems.push(...cms.problems);
+    const cms = checkCms(Buffer.from(hex, 'hex'), digest, findings);
     if (cms.signer) {
       const party = certificateParty(cms.signer.raw);
       report.signerName = party.name;
       report.nip = party.nip;
       report.issuer = party.issuer;
-      const chain = checkChain(cms.signer, cms.certificates, roots, signedAt ?? new Date());
+      const chain = checkChain(cms.signer, cms.certificates, roots, signedAt ?? new Date(), findings);
       report.chain = chain.chain.map((cert) => cert.subject.replace(/\n/g, ', '));
-      report.problems.push(...chain.problems);
+      report.certificates = chain.chain.map(describe);
+      report.trusted = chain.trusted;
     }
-    if (!signedAt) report.problems.push('No signing time (/M)');
+    if (!signedAt) findings.add('malformed_signature', 'No signing time (/M)');
   } catch (err) {
-    report.problems.push(err instanceof Error ? err.message : String(err));
+    findings.add('malformed_signature', err instanceof Error ? err.message : String(err));
   }
+  report.problems = findings.messages;
+  report.codes = findings.codes;
   report.valid = report.problems.length === 0;
   if (!report.valid) report.invalidReason = report.problems[0];
   return report;

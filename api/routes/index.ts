@@ -9,6 +9,7 @@ import { documentRoutes } from './documents';
 import { meRoutes } from './me';
 import { pageRoutes } from './page';
 import { positionRoutes } from './positions';
+import { verificationRoutes } from './verification';
 
 export function apiRoutes(deps: ApiDeps): RouteDef[] {
   return [
@@ -19,5 +20,6 @@ export function apiRoutes(deps: ApiDeps): RouteDef[] {
     ...meRoutes(deps),
     ...adminRoutes(deps),
     ...pageRoutes(deps),
+    ...verificationRoutes(deps),
   ];
 }

@@ -1,0 +1,105 @@
+// Public verification through HTTP, without a token: a PK signed by the stack is valid and
+// recognised as issued here (its PK and version); a flipped byte, an appended unsigned update and
+// a PK signed under an unknown CA each get their own verdict; the QR code's document report needs
+// no login and carries none of the PK's content; bad uploads are clear 4xx problems.
+import type { Stack } from '../support/stack';
+import { client, enc, sampleOrganisation, startStackWithCycle, tokens } from '../support/api-client';
+import { signThroughApi } from '../support/sign-through-api';
+import { appendUnsignedUpdate, flipByte, signedByUnknownCa } from '../support/tampering';
+
+const ORG = 'kab-verify';
+const org = sampleOrganisation(ORG, new Date().getFullYear() - 1);
+let stack: Stack;
+let call: ReturnType<typeof client>;
+let t: ReturnType<typeof tokens>;
+let signed: Buffer;
+let docId: string;
+let agreementId: string;
+
+jest.setTimeout(180_000);
+
+const upload = async (bytes: Buffer, contentType = 'application/pdf') => {
+  const res = await fetch(`${stack.baseUrl}/api/verify`, { method: 'POST', headers: { 'content-type': contentType }, body: new Uint8Array(bytes) });
+  return { status: res.status, headers: res.headers, body: await res.json() };
+};
+
+beforeAll(async () => {
+  ({ stack, call, t } = await startStackWithCycle(org));
+  const result = await signThroughApi(call, t, org, 'kepala-dinkes', 'bupati');
+  agreementId = result.agreementId;
+  const second = result.documents.find((d) => d.party === 'second')!;
+  docId = second.id;
+  const pdf = await fetch(`${stack.baseUrl}${second.href}`, { headers: { authorization: `Bearer ${result.owner}` } });
+  signed = Buffer.from(await pdf.arrayBuffer());
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+test('a PK signed by the stack is valid, names both signers with their chain, and is recognised as issued here', async () => {
+  const res = await upload(signed);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('cache-control')).toBe('no-store');
+  expect(res.body).toMatchObject({ verdict: 'valid', ok: true, size: signed.length });
+  expect(res.body.issued).toMatchObject({ documentId: docId, agreementId, version: 1, party: 'second' });
+  expect(res.body.signatures).toHaveLength(2);
+  const [first, second] = res.body.signatures;
+  expect(first).toMatchObject({ valid: true, trusted: true, coversWholeFile: false, codes: [] });
+  expect(second).toMatchObject({ valid: true, trusted: true, coversWholeFile: true, codes: [] });
+  expect(first.nip).toBe(org.positions.find((p: any) => p.id === 'kepala-dinkes').official.nip);
+  expect(first.signerName).toBeTruthy();
+  expect(first.certificates).toHaveLength(2); // the official's certificate, then the organisation's CA
+  expect(first.certificates[1].subject).toContain('Otoritas Sertifikat');
+  expect(Date.parse(first.signingTime)).toBeLessThanOrEqual(Date.parse(second.signingTime));
+  expect(['B-B', 'B-T', 'B-LT', 'B-LTA']).toContain(res.body.level);
+});
+
+test('a flipped byte: document_modified, and not one this installation issued', async () => {
+  const res = await upload(flipByte(signed));
+  expect(res.status).toBe(200);
+  expect(res.body).toMatchObject({ verdict: 'document_modified', ok: false, issued: null });
+  expect(res.body.signatures.every((s: any) => s.codes.includes('document_modified'))).toBe(true);
+});
+
+test('an unsigned incremental update appended after the last signature: unsigned_changes', async () => {
+  const res = await upload(appendUnsignedUpdate(signed));
+  expect(res.body).toMatchObject({ verdict: 'unsigned_changes', ok: false, issued: null });
+  // the signatures themselves are intact; what they do not cover is the problem
+  expect(res.body.signatures.map((s: any) => s.valid)).toEqual([true, true]);
+  expect(res.body.signatures[1].coversWholeFile).toBe(false);
+});
+
+test('a PK signed under a CA this installation does not hold: untrusted_certificate', async () => {
+  const res = await upload(await signedByUnknownCa());
+  expect(res.body).toMatchObject({ verdict: 'untrusted_certificate', ok: false, issued: null });
+  expect(res.body.signatures.every((s: any) => s.trusted === false && s.codes.includes('untrusted_certificate'))).toBe(true);
+});
+
+test('the QR code\'s document report needs no login and shows no PK content', async () => {
+  const res = await call('GET', `/api/verify/documents/${enc(docId)}`);
+  expect(res.status).toBe(200);
+  expect(res.body).toMatchObject({ verdict: 'valid', issued: { documentId: docId, agreementId, version: 1 } });
+  const text = JSON.stringify(res.body);
+  for (const objective of org.drafts['kepala-dinkes'].objectives) {
+    expect(text).not.toContain(objective.text);
+    for (const indicator of objective.indicators) expect(text).not.toContain(indicator.name);
+  }
+  // the authenticated PDF stays authenticated
+  expect((await call('GET', `/api/documents/${enc(docId)}`)).status).toBe(401);
+  const missing = await call('GET', `/api/verify/documents/${enc('pk:tidak:ada:v1:first')}`);
+  expect([missing.status, missing.body.code]).toEqual([404, 'not_found']);
+});
+
+test('bad uploads are clear 4xx problems and nothing is stored', async () => {
+  const before = (await stack.db.query('SELECT count(*)::int AS n FROM documents')).rows[0].n;
+  const json = await upload(Buffer.from('{}'), 'application/json');
+  expect([json.status, json.body.code]).toEqual([415, 'unsupported_media_type']);
+  const empty = await upload(Buffer.alloc(0));
+  expect([empty.status, empty.body.code]).toEqual([400, 'empty_body']);
+  const huge = await upload(Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(11 * 1024 * 1024, 0x20)]));
+  expect([huge.status, huge.body.code]).toEqual([413, 'body_too_large']);
+  const notPdf = await upload(Buffer.from('bukan sebuah PDF'));
+  expect([notPdf.status, notPdf.body.verdict]).toEqual([200, 'unreadable']);
+  const after = (await stack.db.query('SELECT count(*)::int AS n FROM documents')).rows[0].n;
+  expect(after).toBe(before);
+});

@@ -19,6 +19,9 @@ const schema = z.object({
   WEBHOOK_SECRET: z.string().optional(),
   SIGNING_LOCK_MINUTES: z.coerce.number().positive().default(15),
   SIGNING_MAX_FAILURES: z.coerce.number().int().positive().default(5),
+  // RFC 3161 time-stamping authority for signature and document timestamps; the organisation's own
+  // (embedded, issued by its CA) when unset.
+  TSA_URL: z.string().url().optional(),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().optional(),
   // API: body limit of ordinary writes (cycle imports have their own, larger one) and how long a
   // sealed passphrase stays usable by the signing activity.

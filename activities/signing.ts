@@ -9,6 +9,11 @@ import type { ActivityDeps } from './deps';
 import { renderAgreementPdf } from '../documents';
 import { loadAgreementPdfSource } from './agreement-pdf';
 import {
+  LocalTimeStampAuthority,
+  RemoteTimeStampAuthority,
+  loadTsaCredential,
+  timestampLastSignature,
+  type TimeStampAuthority,
   createLocalCa,
   createLocalSigner,
   issueOfficialCertificate,
@@ -31,18 +36,34 @@ export interface SigningDeps {
   ca(organisation: { id: string; name: string }): Promise<LocalCa>;
   /** Every organisation CA this deployment holds: an official keeps one certificate across organisations. */
   trustedRoots(): Promise<string[]>;
+  /** The time-stamping authority for the organisation's documents: `TSA_URL`, or its own. */
+  tsa(organisation: { id: string; name: string }): Promise<TimeStampAuthority>;
 }
 
-export async function createSigningDeps(db: Pool, config: Pick<Config, 'KINERJA_SECRET' | 'SIGNING_MAX_FAILURES' | 'SIGNING_LOCK_MINUTES'>): Promise<SigningDeps> {
+export async function createSigningDeps(db: Pool, config: Pick<Config, 'KINERJA_SECRET' | 'SIGNING_MAX_FAILURES' | 'SIGNING_LOCK_MINUTES'> & Partial<Pick<Config, 'TSA_URL'>>): Promise<SigningDeps> {
   const store = new PgSigningStore(db);
   const signer = createLocalSigner({
     store,
     lockout: { maxFailures: config.SIGNING_MAX_FAILURES, lockMs: config.SIGNING_LOCK_MINUTES * 60_000 },
   });
   const cas = new Map<string, Promise<LocalCa>>();
-  return {
+  const tsas = new Map<string, Promise<TimeStampAuthority>>();
+  const remoteTsa = config.TSA_URL ? new RemoteTimeStampAuthority(config.TSA_URL) : null;
+  const deps: SigningDeps = {
     store,
     signer,
+    tsa(organisation) {
+      if (remoteTsa) return Promise.resolve(remoteTsa);
+      let tsa = tsas.get(organisation.id);
+      if (!tsa) {
+        tsa = deps.ca(organisation)
+          .then((ca) => loadTsaCredential({ store, ca, secret: config.KINERJA_SECRET }))
+          .then((credential) => new LocalTimeStampAuthority(credential));
+        tsa.catch(() => tsas.delete(organisation.id));
+        tsas.set(organisation.id, tsa);
+      }
+      return tsa;
+    },
     ca(organisation) {
       let ca = cas.get(organisation.id);
       if (!ca) {
@@ -58,6 +79,7 @@ export async function createSigningDeps(db: Pool, config: Pick<Config, 'KINERJA_
       return cas.flatMap((ca) => (ca ? [ca.certificatePem] : []));
     },
   };
+  return deps;
 }
 
 export interface SignAgreementInput {
@@ -133,7 +155,7 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
       await issueOfficialCertificate({ store: signing.store, ca, official: { signerId: input.signerNip, name, nip, organisation: ctx.orgName, unit: ctx.unitName ?? undefined }, passphrase });
     }
     const documentId = `${agreementId}:v${version}:${party}`;
-    const signed = await signing.signer
+    const bare = await signing.signer
       .sign({
         pdf: previous,
         nip: input.signerNip,
@@ -145,6 +167,8 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
         signedAt,
       })
       .catch(businessFailure);
+    // PAdES-B-T: a signature timestamp from the TSA (kept if the provider already added one).
+    const signed = await timestampLastSignature(bare, await signing.tsa({ id: ctx.orgId, name: ctx.orgName }));
 
     // An incremental update: the signed file must start with the exact bytes signed before.
     if (!Buffer.from(signed.subarray(0, previous.length)).equals(Buffer.from(previous))) {

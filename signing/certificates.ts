@@ -191,3 +191,58 @@ export function pemToDer(pem: string): Buffer {
   return new X509Certificate(pem).raw;
 }
 
+
+/** The store key of an organisation's time-stamping authority credential. */
+export const tsaSignerId = (caId: string) => `tsa:${caId}`;
+
+export interface IssueTsaCertificateOptions {
+  store: SigningStore;
+  ca: LocalCa;
+  /** Seals the TSA's key (the server secret: the TSA stamps without a person present). */
+  secret: string;
+  now?: Date;
+  scrypt?: ScryptParams;
+}
+
+/**
+ * The organisation's time-stamping authority: a key and a certificate from its CA whose only
+ * extended key usage is id-kp-timeStamping, critical (RFC 3161 §2.3). Issued on first use.
+ */
+export async function issueTsaCertificate(options: IssueTsaCertificateOptions): Promise<StoredCredential> {
+  const { privateKey, publicKeyPem } = await newKeyPair();
+  const caCert = forge.pki.certificateFromPem(options.ca.certificatePem);
+  const organisation = caCert.subject.getField('O')?.value as string | undefined;
+  const certificatePem = makeCertificate({
+    subject: nameAttributes({ commonName: `Otoritas Penanda Waktu ${organisation ? forge.util.decodeUtf8(organisation) : options.ca.id}`, organisation: organisation ? forge.util.decodeUtf8(organisation) : undefined }),
+    issuer: caCert.subject.attributes as unknown as Attribute[],
+    publicKeyPem,
+    signingKey: options.ca.privateKey,
+    notBefore: new Date((options.now ?? new Date()).getTime() - 60_000),
+    years: 10,
+    extensions: [
+      { name: 'basicConstraints', cA: false, critical: true },
+      { name: 'keyUsage', digitalSignature: true, nonRepudiation: true, critical: true },
+      { name: 'extKeyUsage', timeStamping: true, critical: true },
+      { name: 'subjectKeyIdentifier' },
+      { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
+    ],
+  });
+  const credential: StoredCredential = {
+    signerId: tsaSignerId(options.ca.id),
+    caId: options.ca.id,
+    certificatePem,
+    chainPem: [options.ca.certificatePem],
+    sealedKey: await sealPrivateKey(privateKey, options.secret, options.scrypt ?? DEFAULT_SCRYPT),
+    createdAt: options.now ?? new Date(),
+  };
+  await options.store.putCredential(credential);
+  return credential;
+}
+
+/** The organisation's local TSA key and certificate chain, issued on first use. */
+export async function loadTsaCredential(options: IssueTsaCertificateOptions): Promise<{ privateKey: KeyObject; certificates: Buffer[] }> {
+  const stored = (await options.store.getCredential(tsaSignerId(options.ca.id))) ?? (await issueTsaCertificate(options));
+  const privateKey = await openPrivateKey(stored.sealedKey, options.secret);
+  if (!privateKey) throw new SigningError('CaNotInitialised', 'The TSA key cannot be opened with the configured server secret');
+  return { privateKey, certificates: [stored.certificatePem, ...stored.chainPem].map(pemToDer) };
+}

@@ -131,7 +131,7 @@ export function buildCmsSignature(options: CmsSignOptions): Buffer {
 export function addUnsignedAttribute(cms: Buffer, type: string, value: Asn1): Buffer {
   const contentInfo = fromDer(cms);
   const signedData = ((contentInfo.value as Asn1[])[1].value as Asn1[])[0];
-  const signerInfos = (signedData.value as Asn1[]).find((n) => n.tagClass === U && n.type === T.SET)!;
+  const signerInfos = (signedData.value as Asn1[]).filter((n) => n.tagClass === U && n.type === T.SET).at(-1)!; // the last SET: the first is digestAlgorithms
   const signerInfo = (signerInfos.value as Asn1[])[0];
   const parts = signerInfo.value as Asn1[];
   let unsigned = parts.find((n) => n.tagClass === asn1.Class.CONTEXT_SPECIFIC && n.type === 1);

@@ -17,6 +17,38 @@ type Asn1 = forge.asn1.Asn1;
  */
 export const LOCAL_TSA_POLICY = '2.25.40824065517336431113844172673084328492';
 
+/** OID DER content with arcs of any size (forge's stops at 32 bits; a 2.25 arc is 128). */
+function oidBytes(value: string): string {
+  const arcs = value.split('.').map(BigInt);
+  const out: number[] = [];
+  for (const arc of [arcs[0] * 40n + arcs[1], ...arcs.slice(2)]) {
+    const septets: number[] = [];
+    let rest = arc;
+    do {
+      septets.unshift(Number(rest & 0x7fn));
+      rest >>= 7n;
+    } while (rest > 0n);
+    out.push(...septets.map((b, i) => (i < septets.length - 1 ? b | 0x80 : b)));
+  }
+  return Buffer.from(out).toString('binary');
+}
+
+function oidText(der: string): string {
+  const arcs: bigint[] = [];
+  let value = 0n;
+  for (const byte of Buffer.from(der, 'binary')) {
+    value = (value << 7n) | BigInt(byte & 0x7f);
+    if (!(byte & 0x80)) {
+      arcs.push(value);
+      value = 0n;
+    }
+  }
+  const first = arcs[0] < 80n ? arcs[0] / 40n : 2n;
+  return [first, arcs[0] - first * 40n, ...arcs.slice(1)].join('.');
+}
+
+const bigOid = (value: string): Asn1 => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, oidBytes(value));
+
 export interface TimeStampAuthority {
   /** A DER TimeStampToken (ContentInfo) over the SHA-256 `imprint`. */
   stamp(imprint: Buffer): Promise<Buffer>;
@@ -49,7 +81,7 @@ export class LocalTimeStampAuthority implements TimeStampAuthority {
   async stamp(imprint: Buffer): Promise<Buffer> {
     const tstInfo = toDer(seq(
       integer(1),
-      oid(LOCAL_TSA_POLICY),
+      bigOid(LOCAL_TSA_POLICY),
       messageImprint(imprint),
       bigInteger(randomBytes(16)),
       generalizedTime((this.options.clock ?? (() => new Date()))()),
@@ -100,7 +132,7 @@ export function readTstInfo(der: Buffer): TstInfo {
   const [, policy, imprint, , genTime] = fromDer(der).value as Asn1[];
   const [algorithm, hashed] = imprint.value as Asn1[];
   return {
-    policy: asn1.derToOid(policy.value as string),
+    policy: oidText(policy.value as string),
     imprintAlgorithm: asn1.derToOid((algorithm.value as Asn1[])[0].value as string),
     imprint: Buffer.from(hashed.value as string, 'binary'),
     genTime: asn1.generalizedTimeToDate(genTime.value as string),

@@ -7,6 +7,7 @@ import { certificateParty } from './certificate-names';
 import { OID, fromDer, set, toDer } from './cms';
 import { PdfRef, PdfString, type PdfDict } from './pdf-objects';
 import { PdfReader, nameOf, textOf } from './pdf-reader';
+import { readTstInfo } from './timestamp-authority';
 import { worstSignatureProblem, type PadesLevel, type SignatureProblemCode, type VerdictCode } from './verdict';
 
 type Asn1 = forge.asn1.Asn1;
@@ -116,14 +117,40 @@ function parseDate(value: string | null): Date | null {
   return new Date(base - offset * 60_000);
 }
 
-/** Checks the CMS of one signature; returns its signer certificate and the problems found. */
-function checkCms(cmsBytes: Buffer, digest: Buffer, problems: Findings): { signer: X509Certificate | null; certificates: X509Certificate[] } {
-  const bad = (message: string) => problems.add('signature_invalid', message);
+interface CmsExpectation {
+  /** Detached: SHA-256 of the signed bytes. Omitted: the digest of the encapsulated content. */
+  digest?: Buffer;
+  contentType: string;
+  /** PAdES rules: signing-certificate-v2 required, no signing-time. */
+  pades: boolean;
+  /** Codes for a broken signature and a digest mismatch (a signature, or its timestamp token). */
+  invalid: SignatureProblemCode;
+  changed: SignatureProblemCode;
+}
+
+interface CmsResult {
+  signer: X509Certificate | null;
+  certificates: X509Certificate[];
+  /** The SignerInfo's signature value (what a signature timestamp covers). */
+  signature: Buffer | null;
+  /** Unsigned attributes by type. */
+  unsigned: Map<string, Asn1[]>;
+  /** Encapsulated content, when there is some. */
+  content: Buffer | null;
+}
+
+/** Checks one CMS SignedData; returns its signer certificate and adds the problems found. */
+function checkCms(cmsBytes: Buffer, expect: CmsExpectation, problems: Findings): CmsResult {
+  const bad = (message: string) => problems.add(expect.invalid, message);
+  const result: CmsResult = { signer: null, certificates: [], signature: null, unsigned: new Map(), content: null };
   const contentInfo = fromDer(cmsBytes);
   const [type, wrapped] = asn1Children(contentInfo);
-  if (!type || oidOf(type) !== OID.signedData || !wrapped) { bad('CMS is not SignedData'); return { signer: null, certificates: [] }; }
+  if (!type || oidOf(type) !== OID.signedData || !wrapped) { bad('CMS is not SignedData'); return result; }
   const signedData = asn1Children(asn1Children(wrapped)[0]);
-  const certificates: X509Certificate[] = [];
+  const [eContentType, eContent] = asn1Children(signedData[2]);
+  if (!eContentType || oidOf(eContentType) !== expect.contentType) bad(`Encapsulated content is not ${expect.contentType}`);
+  if (eContent) result.content = Buffer.from(asn1Children(eContent)[0]?.value as string ?? '', 'binary');
+  const certificates = result.certificates;
   let signerInfos: Asn1 | undefined;
   for (const part of signedData.slice(3)) {
     if (part.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC && part.type === 0) {
@@ -131,7 +158,7 @@ function checkCms(cmsBytes: Buffer, digest: Buffer, problems: Findings): { signe
     } else if (part.tagClass === forge.asn1.Class.UNIVERSAL && part.type === forge.asn1.Type.SET) signerInfos = part;
   }
   const infos = signerInfos ? asn1Children(signerInfos) : [];
-  if (infos.length !== 1) { bad(`Expected one SignerInfo, found ${infos.length}`); return { signer: null, certificates }; }
+  if (infos.length !== 1) { bad(`Expected one SignerInfo, found ${infos.length}`); return result; }
   const info = asn1Children(infos[0]);
   const sid = info[1];
   const digestAlgorithm = oidOf(asn1Children(info[2])[0]);
@@ -139,10 +166,18 @@ function checkCms(cmsBytes: Buffer, digest: Buffer, problems: Findings): { signe
   const signedAttrs = info[3];
   if (!signedAttrs || signedAttrs.tagClass !== forge.asn1.Class.CONTEXT_SPECIFIC || signedAttrs.type !== 0) {
     bad('No signed attributes');
-    return { signer: null, certificates };
+    return result;
   }
   const signatureAlgorithm = oidOf(asn1Children(info[4])[0]);
   const signature = Buffer.from(info[5].value as string, 'binary');
+  result.signature = signature;
+  const unsignedAttrs = info[6];
+  if (unsignedAttrs && unsignedAttrs.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC && unsignedAttrs.type === 1) {
+    for (const attr of asn1Children(unsignedAttrs)) {
+      const [attrType, values] = asn1Children(attr);
+      result.unsigned.set(oidOf(attrType), asn1Children(values));
+    }
+  }
 
   const [sidIssuer, sidSerial] = asn1Children(sid);
   const sidIssuerDer = toDer(sidIssuer);
@@ -153,7 +188,8 @@ function checkCms(cmsBytes: Buffer, digest: Buffer, problems: Findings): { signe
     const shift = tbs[0].tagClass === forge.asn1.Class.CONTEXT_SPECIFIC ? 1 : 0;
     return c.serialNumber.replace(/^0+/, '').toUpperCase() === sidSerialHex && toDer(tbs[shift + 2]).equals(sidIssuerDer);
   }) ?? null;
-  if (!signer) { bad('Signer certificate not included'); return { signer: null, certificates }; }
+  if (!signer) { bad('Signer certificate not included'); return result; }
+  result.signer = signer;
 
   const attrs = new Map<string, Asn1>();
   for (const attr of asn1Children(signedAttrs)) {
@@ -161,14 +197,18 @@ function checkCms(cmsBytes: Buffer, digest: Buffer, problems: Findings): { signe
     attrs.set(oidOf(attrType), asn1Children(values)[0]);
   }
   const contentType = attrs.get(OID.contentType);
-  if (!contentType || oidOf(contentType) !== OID.data) bad('content-type attribute missing or not id-data');
+  if (!contentType || oidOf(contentType) !== expect.contentType) bad(`content-type attribute missing or not ${expect.contentType}`);
+  const digest = expect.digest ?? (result.content ? createHash('sha256').update(result.content).digest() : null);
   const messageDigest = attrs.get(OID.messageDigest);
-  if (!messageDigest) bad('message-digest attribute missing');
-  else if (!Buffer.from(messageDigest.value as string, 'binary').equals(digest)) problems.add('document_modified', 'Document digest does not match: the signed bytes were changed');
-  if (attrs.has(OID.signingTime)) bad('signing-time attribute present (not allowed in PAdES)');
+  if (!messageDigest || !digest) bad('message-digest attribute or content missing');
+  else if (!Buffer.from(messageDigest.value as string, 'binary').equals(digest)) {
+    problems.add(expect.changed, expect.pades ? 'Document digest does not match: the signed bytes were changed' : 'Timestamp token digest does not match its content');
+  }
+  if (expect.pades && attrs.has(OID.signingTime)) bad('signing-time attribute present (not allowed in PAdES)');
   const signingCertificate = attrs.get(OID.signingCertificateV2);
-  if (!signingCertificate) bad('signing-certificate-v2 attribute missing');
-  else {
+  if (!signingCertificate) {
+    if (expect.pades) bad('signing-certificate-v2 attribute missing');
+  } else {
     const firstId = asn1Children(asn1Children(asn1Children(signingCertificate)[0])[0]);
     const hashNode = firstId[0].type === forge.asn1.Type.OCTETSTRING ? firstId[0] : firstId[1];
     const expected = createHash('sha256').update(signer.raw).digest();
@@ -180,7 +220,29 @@ function checkCms(cmsBytes: Buffer, digest: Buffer, problems: Findings): { signe
   // A changed document fails the digest; the RSA check over unchanged attributes still tells
   // whether the signature itself is intact, so only report it when it is not.
   if (!nativeVerify('sha256', signedBytes, signer.publicKey, signature)) bad('RSA signature does not verify');
-  return { signer, certificates };
+  return result;
+}
+
+/** Checks a signature timestamp token over `signatureValue`: its CMS, imprint, and TSA chain. */
+function checkTimestamp(token: Asn1, signatureValue: Buffer, roots: X509Certificate[], problems: Findings): TimestampReport | null {
+  const local = new Findings();
+  const cms = checkCms(toDer(token), { contentType: OID.tstInfo, pades: false, invalid: 'timestamp_invalid', changed: 'timestamp_invalid' }, local);
+  if (!cms.content || !cms.signer) {
+    for (const message of local.messages) problems.add('timestamp_invalid', `Timestamp: ${message}`);
+    return null;
+  }
+  const info = readTstInfo(cms.content);
+  if (info.imprintAlgorithm !== OID.sha256 || !info.imprint.equals(createHash('sha256').update(signatureValue).digest())) {
+    local.add('timestamp_invalid', 'The timestamp is not over this signature');
+  }
+  if (!(cms.signer.keyUsage ?? []).includes(OID.timeStamping)) local.add('timestamp_invalid', 'The timestamp certificate is not for time-stamping');
+  const chain = checkChain(cms.signer, cms.certificates, roots, info.genTime, local);
+  for (const message of local.messages) problems.add('timestamp_invalid', `Timestamp: ${message}`);
+  return {
+    time: info.genTime.toISOString(),
+    authority: chain.chain[0].subject.replace(/\n/g, ', '),
+    valid: local.messages.length === 0,
+  };
 }
 
 /** Builds the chain from the signer to a trusted root; problems when it cannot. */
@@ -328,13 +390,20 @@ function verifySignature(bytes: Buffer, fieldName: string, sig: PdfDict, roots: 
     if (!/^[0-9a-fA-F]*$/.test(hex)) throw new Error('/ByteRange gap is not the /Contents string');
     if (report.subFilter !== 'ETSI.CAdES.detached') findings.add('malformed_signature', `SubFilter ${report.subFilter} is not ETSI.CAdES.detached`);
     const digest = createHash('sha256').update(bytes.subarray(a, a + b)).update(bytes.subarray(c, c + d)).digest();
-    const cms = checkCms(Buffer.from(hex, 'hex'), digest, findings);
+    const cms = checkCms(Buffer.from(hex, 'hex'), { digest, contentType: OID.data, pades: true, invalid: 'signature_invalid', changed: 'document_modified' }, findings);
+    const token = cms.unsigned.get(OID.timeStampToken)?.[0];
+    if (token && cms.signature) {
+      report.timestamp = checkTimestamp(token, cms.signature, roots, findings);
+      if (report.timestamp?.valid) report.level = 'B-T';
+    }
+    // A valid timestamp proves when the signature existed; the claimed /M only what the signer said.
+    const provenTime = report.timestamp?.valid ? new Date(report.timestamp.time) : null;
     if (cms.signer) {
       const party = certificateParty(cms.signer.raw);
       report.signerName = party.name;
       report.nip = party.nip;
       report.issuer = party.issuer;
-      const chain = checkChain(cms.signer, cms.certificates, roots, signedAt ?? new Date(), findings);
+      const chain = checkChain(cms.signer, cms.certificates, roots, provenTime ?? signedAt ?? new Date(), findings);
       report.chain = chain.chain.map((cert) => cert.subject.replace(/\n/g, ', '));
       report.certificates = chain.chain.map(describe);
       report.trusted = chain.trusted;

@@ -51,7 +51,9 @@ test('a PK signed by the stack is valid, names both signers with their chain, an
   expect(first.certificates).toHaveLength(2); // the official's certificate, then the organisation's CA
   expect(first.certificates[1].subject).toContain('Otoritas Sertifikat');
   expect(Date.parse(first.signingTime)).toBeLessThanOrEqual(Date.parse(second.signingTime));
-  expect(['B-B', 'B-T', 'B-LT', 'B-LTA']).toContain(res.body.level);
+  expect(res.body.level).toBe('B-T');
+  expect(first.timestamp).toMatchObject({ valid: true });
+  expect(first.timestamp.authority).toContain('Otoritas Penanda Waktu');
 });
 
 test('a flipped byte: document_modified, and not one this installation issued', async () => {

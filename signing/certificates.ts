@@ -131,6 +131,36 @@ async function newCa(options: CreateLocalCaOptions): Promise<StoredCa> {
   };
 }
 
+/** Where relying parties find the CA's CRL and certificate: CRLDistributionPoints and AIA. */
+export interface CertificateDistribution {
+  crlUrl: string;
+  caIssuersUrl: string;
+}
+
+/** The public endpoints of a CA of this installation (api/routes/ca.ts serves them). */
+export function distributionFor(publicUrl: string, caId: string): CertificateDistribution {
+  const base = `${publicUrl.replace(/\/$/, '')}/api/ca/${encodeURIComponent(caId)}`;
+  return { crlUrl: `${base}/crl`, caIssuersUrl: `${base}/certificate` };
+}
+
+const OID_AUTHORITY_INFO_ACCESS = '1.3.6.1.5.5.7.1.1';
+const OID_CA_ISSUERS = '1.3.6.1.5.5.7.48.2';
+
+function distributionExtensions(distribution: CertificateDistribution | undefined): object[] {
+  if (!distribution) return [];
+  const { asn1 } = forge;
+  const aia = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
+    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
+      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(OID_CA_ISSUERS).getBytes()),
+      asn1.create(asn1.Class.CONTEXT_SPECIFIC, 6, false, distribution.caIssuersUrl),
+    ]),
+  ]);
+  return [
+    { name: 'cRLDistributionPoints', altNames: [{ type: 6, value: distribution.crlUrl }] },
+    { id: OID_AUTHORITY_INFO_ACCESS, critical: false, value: aia },
+  ];
+}
+
 export interface IssueCertificateOptions {
   store: SigningStore;
   ca: LocalCa;
@@ -147,6 +177,8 @@ export interface IssueCertificateOptions {
   now?: Date;
   years?: number;
   scrypt?: ScryptParams;
+  /** CRL and CA certificate URLs to write into the certificate (PAdES-LT validators follow them). */
+  distribution?: CertificateDistribution;
 }
 
 /** Issues (or re-issues) an official's signing certificate and stores the sealed key. */
@@ -173,6 +205,7 @@ export async function issueOfficialCertificate(options: IssueCertificateOptions)
       { name: 'keyUsage', digitalSignature: true, nonRepudiation: true, critical: true },
       { name: 'subjectKeyIdentifier' },
       { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
+      ...distributionExtensions(options.distribution),
     ],
   });
   const credential: StoredCredential = {
@@ -202,6 +235,7 @@ export interface IssueTsaCertificateOptions {
   secret: string;
   now?: Date;
   scrypt?: ScryptParams;
+  distribution?: CertificateDistribution;
 }
 
 /**
@@ -225,6 +259,7 @@ export async function issueTsaCertificate(options: IssueTsaCertificateOptions): 
       { name: 'extKeyUsage', timeStamping: true, critical: true },
       { name: 'subjectKeyIdentifier' },
       { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
+      ...distributionExtensions(options.distribution),
     ],
   });
   const credential: StoredCredential = {

@@ -15,3 +15,8 @@ export { PgSigningStore } from './pg-store';
 export { signPdf, signatureFields, SIGNATURE_CAPACITY, type PadesSignOptions, type VisibleSignature } from './pades';
 export { verifyDocument, type VerificationReport, type SignatureReport, type VerifyOptions } from './verify';
 export { signatureNote } from './certificate-names';
+export { addDss, addDocumentTimestamp, extendToLta, type ValidationData } from './long-term';
+export { buildCrl, readCrl, CRL_VALIDITY_MS, type ParsedCrl } from './crl';
+export { PgRevocationStore, MemoryRevocationStore, REVOCATION_REASONS, serialOf, normaliseSerial, type Revocation, type RevocationReason, type RevocationStore } from './revocations';
+export { distributionFor, type CertificateDistribution } from './certificates';
+export type { DocumentTimestampReport, RevocationReport, TimestampReport } from './verify';

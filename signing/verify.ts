@@ -8,6 +8,9 @@ import { OID, fromDer, set, toDer } from './cms';
 import { PdfRef, PdfString, type PdfDict } from './pdf-objects';
 import { PdfReader, nameOf, textOf } from './pdf-reader';
 import { readTstInfo } from './timestamp-authority';
+import { readCrl, type ParsedCrl } from './crl';
+import { normaliseSerial } from './revocations';
+import { validationOnlyRevision } from './revision-check';
 import { worstSignatureProblem, type PadesLevel, type SignatureProblemCode, type VerdictCode } from './verdict';
 
 type Asn1 = forge.asn1.Asn1;
@@ -76,6 +79,9 @@ export interface VerificationReport {
   verdict: VerdictCode;
   /** The lowest level among the signatures (null when there is none). */
   level: PadesLevel | null;
+  documentTimestamps: DocumentTimestampReport[];
+  /** What the document's DSS holds (PAdES-LT), when it has one. */
+  validationData: { certificates: number; crls: number } | null;
   signatures: SignatureReport[];
   /** Problems with the document as a whole (unsigned additions, unreadable file…). */
   problems: string[];
@@ -96,6 +102,19 @@ export interface VerifyOptions {
   trustedRoots: Array<string | Buffer>;
   /** Require at least this many signatures (default 1). */
   minSignatures?: number;
+  /** What the issuing CA itself knows about a certificate (this installation's revocations). */
+  revocations?: (issuer: X509Certificate, serialNumber: string) => { revokedAt: Date; reason: string | null } | null;
+}
+
+/** A document timestamp (PAdES-LTA): an RFC 3161 token over the whole file up to it. */
+export interface DocumentTimestampReport {
+  fieldName: string;
+  time: string | null;
+  authority: string | null;
+  byteRange: number[];
+  coversWholeFile: boolean;
+  valid: boolean;
+  problems: string[];
 }
 
 const certificate = (input: string | Buffer): X509Certificate => new X509Certificate(input);
@@ -281,48 +300,157 @@ function revisionEnds(bytes: Buffer): number[] {
   return ends;
 }
 
+interface Dss {
+  certificates: X509Certificate[];
+  crls: Buffer[];
+}
+
+function readDss(reader: PdfReader): Dss | null {
+  const dss = reader.dict(reader.catalog().get('DSS'));
+  if (!dss) return null;
+  const streams = (key: string) => {
+    const list = reader.resolve(dss.get(key));
+    return Array.isArray(list) ? list.map((ref) => reader.streamData(ref)).filter((b): b is Buffer => b !== null) : [];
+  };
+  const certificates: X509Certificate[] = [];
+  for (const der of streams('Certs')) {
+    try {
+      certificates.push(certificate(der));
+    } catch {
+      /* not a certificate: ignored, as a validator would */
+    }
+  }
+  return { certificates, crls: streams('CRLs') };
+}
+
+/** The signer certificate's revocation status: the issuing CA's own word first, else the DSS's CRLs. */
+function revocationOf(chain: X509Certificate[], dss: Dss | null, options: VerifyOptions): RevocationReport {
+  const [signer, issuer] = chain;
+  if (!signer || !issuer) return { status: 'unknown', source: null };
+  const serial = normaliseSerial(signer.serialNumber);
+  const known = options.revocations?.(issuer, serial);
+  if (known) return { status: 'revoked', source: 'issuer', revokedAt: known.revokedAt.toISOString(), reason: known.reason ?? undefined };
+  for (const der of dss?.crls ?? []) {
+    let crl: ParsedCrl | null = null;
+    try {
+      crl = readCrl(der, issuer);
+    } catch {
+      continue;
+    }
+    if (!crl) continue;
+    const entry = crl.revoked.get(serial);
+    if (entry) return { status: 'revoked', source: 'document', revokedAt: entry.revokedAt.toISOString(), reason: entry.reason ?? undefined };
+    return { status: 'good', source: 'document' };
+  }
+  return { status: 'unknown', source: null };
+}
+
+function verifyDocumentTimestamp(bytes: Buffer, fieldName: string, sig: PdfDict, roots: X509Certificate[]): DocumentTimestampReport {
+  const report: DocumentTimestampReport = { fieldName, time: null, authority: null, byteRange: [], coversWholeFile: false, valid: false, problems: [] };
+  const findings = new Findings();
+  try {
+    const range = sig.get('ByteRange');
+    if (!Array.isArray(range) || range.length !== 4 || !range.every((n) => typeof n === 'number' && Number.isInteger(n) && n >= 0)) throw new Error('Bad /ByteRange');
+    const [a, b, c, d] = range as number[];
+    report.byteRange = [a, b, c, d];
+    if (a !== 0 || b >= c || c + d > bytes.length || bytes[b] !== 0x3c || bytes[c - 1] !== 0x3e) throw new Error('/ByteRange does not describe this file');
+    report.coversWholeFile = c + d === bytes.length;
+    const hex = bytes.toString('latin1', b + 1, c - 1);
+    if (!/^[0-9a-fA-F]*$/.test(hex)) throw new Error('/ByteRange gap is not the /Contents string');
+    const cms = checkCms(Buffer.from(hex, 'hex'), { contentType: OID.tstInfo, pades: false, invalid: 'timestamp_invalid', changed: 'timestamp_invalid' }, findings);
+    if (cms.content && cms.signer) {
+      const info = readTstInfo(cms.content);
+      report.time = info.genTime.toISOString();
+      const digest = createHash('sha256').update(bytes.subarray(a, a + b)).update(bytes.subarray(c, c + d)).digest();
+      if (info.imprintAlgorithm !== OID.sha256 || !info.imprint.equals(digest)) findings.add('document_modified', 'Document timestamp: the timestamped bytes were changed');
+      if (!(cms.signer.keyUsage ?? []).includes(OID.timeStamping)) findings.add('timestamp_invalid', 'Document timestamp: the certificate is not for time-stamping');
+      const chain = checkChain(cms.signer, cms.certificates, roots, info.genTime, findings);
+      report.authority = chain.chain[0].subject.replace(/\n/g, ', ');
+    }
+  } catch (err) {
+    findings.add('malformed_signature', `Document timestamp: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  report.problems = findings.messages;
+  report.valid = findings.messages.length === 0;
+  (report as DocumentTimestampReport & { codes?: SignatureProblemCode[] }).codes = findings.codes;
+  return report;
+}
+
+const end = (range: number[]) => range[2] + range[3];
+
 /** A report of every signature in the PDF; never throws. */
 export function verifyDocument(pdf: Uint8Array, options: VerifyOptions): VerificationReport {
   const problems: string[] = [];
   let signatures: SignatureReport[] = [];
+  let documentTimestamps: DocumentTimestampReport[] = [];
+  let validationData: VerificationReport['validationData'] = null;
   let verdict: VerdictCode | null = null;
+  const extraCodes: SignatureProblemCode[] = [];
   try {
     const bytes = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength);
     const roots = options.trustedRoots.map(certificate);
     const reader = new PdfReader(bytes);
-    const fieldSignatures: Array<{ fieldName: string; sig: PdfDict; sigRef: PdfRef | null }> = [];
+    const dss = readDss(reader);
+    if (dss) validationData = { certificates: dss.certificates.length, crls: dss.crls.length };
+    const checked: Array<{ report: SignatureReport; chain: X509Certificate[]; provenTime: Date | null }> = [];
     for (const { field } of reader.fields()) {
       if (nameOf(field.get('FT')) !== 'Sig' || !field.has('V')) continue;
       const sig = reader.dict(field.get('V'));
-      const value = field.get('V');
-      if (sig) fieldSignatures.push({ fieldName: textOf(field.get('T')) ?? '', sig, sigRef: value instanceof PdfRef ? value : null });
+      if (!sig) continue;
+      const fieldName = textOf(field.get('T')) ?? '';
+      if (nameOf(sig.get('SubFilter')) === 'ETSI.RFC3161') documentTimestamps.push(verifyDocumentTimestamp(bytes, fieldName, sig, roots));
+      else checked.push(verifySignature(bytes, fieldName, sig, roots, dss?.certificates ?? []));
     }
-    signatures = fieldSignatures.map(({ fieldName, sig }) => verifySignature(bytes, fieldName, sig, roots));
-    signatures.sort((a, b) => (a.byteRange[2] + a.byteRange[3]) - (b.byteRange[2] + b.byteRange[3]));
+    for (const { report, chain, provenTime } of checked) {
+      report.revocation = revocationOf(chain, dss, options);
+      const at = provenTime ?? (report.signingTime ? new Date(report.signingTime) : null);
+      if (report.revocation.status === 'revoked' && (!at || new Date(report.revocation.revokedAt!) <= at)) {
+        report.problems.push('The signer certificate was revoked before the signature was made');
+        if (!report.codes.includes('certificate_revoked')) report.codes.push('certificate_revoked');
+        report.valid = false;
+        report.invalidReason ??= report.problems[0];
+      }
+    }
+    signatures = checked.map((c) => c.report);
+    signatures.sort((a, b) => end(a.byteRange) - end(b.byteRange));
+    documentTimestamps.sort((a, b) => end(a.byteRange) - end(b.byteRange));
+    for (const ts of documentTimestamps) {
+      problems.push(...ts.problems);
+      extraCodes.push(...((ts as { codes?: SignatureProblemCode[] }).codes ?? []));
+    }
 
     if (signatures.length < (options.minSignatures ?? 1)) {
       problems.push(`Expected at least ${options.minSignatures ?? 1} signature(s), found ${signatures.length}`);
       if (signatures.length === 0) verdict = 'not_signed';
     }
     if (signatures.length) {
-      const last = signatures[signatures.length - 1];
       let unsigned = false;
-      if (last.byteRange.length === 4 && !last.coversWholeFile) {
+      // Every revision after the first signature is a signature, a document timestamp, or adds
+      // validation data only; and nothing follows the last revision.
+      const ends = revisionEnds(bytes);
+      const signedEnds = [...signatures, ...documentTimestamps].filter((s) => s.byteRange.length === 4).map((s) => end(s.byteRange));
+      const firstSigned = Math.min(...signatures.filter((s) => s.byteRange.length === 4).map((s) => end(s.byteRange)));
+      if (Number.isFinite(firstSigned) && !ends.includes(firstSigned)) problems.push('The first signature does not end at a revision boundary');
+      ends.forEach((revisionEnd, i) => {
+        if (revisionEnd <= firstSigned || signedEnds.includes(revisionEnd)) return;
+        const why = validationOnlyRevision(bytes, ends[i - 1], revisionEnd);
+        if (why) {
+          problems.push(`A revision after the signatures is not signed and changes the document: ${why}`);
+          unsigned = true;
+        }
+      });
+      if ((ends.at(-1) ?? 0) < bytes.length) {
         problems.push('Bytes were added after the last signature (unsigned incremental update)');
         unsigned = true;
       }
-      // Every revision after the first signed one must be exactly one further signature.
-      const ends = revisionEnds(bytes);
-      const signedEnds = signatures.map((s) => s.byteRange[2] + s.byteRange[3]);
-      const firstSigned = signedEnds[0];
-      const later = ends.filter((end) => end > firstSigned);
-      const unsignedRevisions = later.filter((end) => !signedEnds.includes(end));
-      if (!ends.includes(firstSigned)) problems.push('The first signature does not end at a revision boundary');
-      if (unsignedRevisions.length) {
-        problems.push(`${unsignedRevisions.length} revision(s) after the first signature are not signatures`);
-        unsigned = true;
+      // Levels: B-LT when the DSS holds revocation data for the signer, B-LTA when a valid
+      // document timestamp covers that DSS.
+      const dssEnd = dss ? ends.find((e) => e > Math.max(...signatures.map((s) => end(s.byteRange)))) ?? null : null;
+      const sealed = documentTimestamps.some((ts) => ts.valid && dssEnd !== null && ts.byteRange[1] >= dssEnd);
+      for (const s of signatures) {
+        if (s.level === 'B-T' && s.revocation.source === 'document') s.level = sealed ? 'B-LTA' : 'B-LT';
       }
-      const worst = worstSignatureProblem(signatures.flatMap((s) => s.codes));
+      const worst = worstSignatureProblem([...signatures.flatMap((s) => s.codes), ...extraCodes]);
       // A changed or broken signature outweighs appended bytes; appended bytes outweigh trust.
       verdict = worst === 'document_modified' || worst === 'signature_invalid' || worst === 'malformed_signature'
         ? worst
@@ -335,7 +463,7 @@ export function verifyDocument(pdf: Uint8Array, options: VerifyOptions): Verific
   const ok = problems.length === 0 && signatures.length > 0 && signatures.every((s) => s.valid);
   const levels: PadesLevel[] = ['B-B', 'B-T', 'B-LT', 'B-LTA'];
   const level = signatures.length ? levels[Math.min(...signatures.map((s) => levels.indexOf(s.level)))] : null;
-  return { ok, verdict: ok ? 'valid' : verdict ?? 'signature_invalid', level, signatures, problems };
+  return { ok, verdict: ok ? 'valid' : verdict ?? 'signature_invalid', level, documentTimestamps, validationData, signatures, problems };
 }
 
 function describe(cert: X509Certificate): ChainCertificate {
@@ -349,7 +477,9 @@ function describe(cert: X509Certificate): ChainCertificate {
   };
 }
 
-function verifySignature(bytes: Buffer, fieldName: string, sig: PdfDict, roots: X509Certificate[]): SignatureReport {
+function verifySignature(bytes: Buffer, fieldName: string, sig: PdfDict, roots: X509Certificate[], extraPool: X509Certificate[]): { report: SignatureReport; chain: X509Certificate[]; provenTime: Date | null } {
+  let chainCerts: X509Certificate[] = [];
+  let provenTime: Date | null = null;
   const report: SignatureReport = {
     fieldName,
     signerName: null,
@@ -397,13 +527,14 @@ function verifySignature(bytes: Buffer, fieldName: string, sig: PdfDict, roots: 
       if (report.timestamp?.valid) report.level = 'B-T';
     }
     // A valid timestamp proves when the signature existed; the claimed /M only what the signer said.
-    const provenTime = report.timestamp?.valid ? new Date(report.timestamp.time) : null;
+    provenTime = report.timestamp?.valid ? new Date(report.timestamp.time) : null;
     if (cms.signer) {
       const party = certificateParty(cms.signer.raw);
       report.signerName = party.name;
       report.nip = party.nip;
       report.issuer = party.issuer;
-      const chain = checkChain(cms.signer, cms.certificates, roots, provenTime ?? signedAt ?? new Date(), findings);
+      const chain = checkChain(cms.signer, [...cms.certificates, ...extraPool], roots, provenTime ?? signedAt ?? new Date(), findings);
+      chainCerts = chain.chain;
       report.chain = chain.chain.map((cert) => cert.subject.replace(/\n/g, ', '));
       report.certificates = chain.chain.map(describe);
       report.trusted = chain.trusted;
@@ -416,5 +547,5 @@ function verifySignature(bytes: Buffer, fieldName: string, sig: PdfDict, roots: 
   report.codes = findings.codes;
   report.valid = report.problems.length === 0;
   if (!report.valid) report.invalidReason = report.problems[0];
-  return report;
+  return { report, chain: chainCerts, provenTime };
 }

@@ -13,6 +13,12 @@ import {
   RemoteTimeStampAuthority,
   loadTsaCredential,
   timestampLastSignature,
+  buildCrl,
+  distributionFor,
+  extendToLta,
+  PgRevocationStore,
+  serialOf,
+  type RevocationStore,
   type TimeStampAuthority,
   createLocalCa,
   createLocalSigner,
@@ -38,9 +44,12 @@ export interface SigningDeps {
   trustedRoots(): Promise<string[]>;
   /** The time-stamping authority for the organisation's documents: `TSA_URL`, or its own. */
   tsa(organisation: { id: string; name: string }): Promise<TimeStampAuthority>;
+  revocations: RevocationStore;
+  /** Where certificates point relying parties for the CA's CRL and certificate. */
+  publicUrl: string;
 }
 
-export async function createSigningDeps(db: Pool, config: Pick<Config, 'KINERJA_SECRET' | 'SIGNING_MAX_FAILURES' | 'SIGNING_LOCK_MINUTES'> & Partial<Pick<Config, 'TSA_URL'>>): Promise<SigningDeps> {
+export async function createSigningDeps(db: Pool, config: Pick<Config, 'KINERJA_SECRET' | 'SIGNING_MAX_FAILURES' | 'SIGNING_LOCK_MINUTES'> & Partial<Pick<Config, 'TSA_URL' | 'publicUrl'>>): Promise<SigningDeps> {
   const store = new PgSigningStore(db);
   const signer = createLocalSigner({
     store,
@@ -49,15 +58,18 @@ export async function createSigningDeps(db: Pool, config: Pick<Config, 'KINERJA_
   const cas = new Map<string, Promise<LocalCa>>();
   const tsas = new Map<string, Promise<TimeStampAuthority>>();
   const remoteTsa = config.TSA_URL ? new RemoteTimeStampAuthority(config.TSA_URL) : null;
+  const publicUrl = config.publicUrl ?? 'http://127.0.0.1:3000';
   const deps: SigningDeps = {
     store,
     signer,
+    publicUrl,
+    revocations: new PgRevocationStore(db),
     tsa(organisation) {
       if (remoteTsa) return Promise.resolve(remoteTsa);
       let tsa = tsas.get(organisation.id);
       if (!tsa) {
         tsa = deps.ca(organisation)
-          .then((ca) => loadTsaCredential({ store, ca, secret: config.KINERJA_SECRET }))
+          .then((ca) => loadTsaCredential({ store, ca, secret: config.KINERJA_SECRET, distribution: distributionFor(publicUrl, ca.id) }))
           .then((credential) => new LocalTimeStampAuthority(credential));
         tsa.catch(() => tsas.delete(organisation.id));
         tsas.set(organisation.id, tsa);
@@ -131,6 +143,16 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
     },
   };
 
+  async function currentCrls(agreementId: string, version: number, signerNip: string, ca: LocalCa): Promise<Buffer[]> {
+    const first = await db.query('SELECT signer_nip FROM documents WHERE agreement_id = $1 AND version = $2 AND party = $3', [agreementId, version, 'first']);
+    const caIds = new Set([ca.id]);
+    for (const nip of [signerNip, first.rows[0]?.signer_nip].filter(Boolean)) {
+      const credential = await signing.store.getCredential(nip);
+      if (credential) caIds.add(credential.caId);
+    }
+    return crlsFor(signing, caIds);
+  }
+
   async function signOnce(input: SignAgreementInput): Promise<SignatureRecord> {
     const { agreementId, version, party } = input;
     const done = await storedSignature(agreementId, version, party);
@@ -149,10 +171,16 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
     }
 
     const passphrase = openPassphrase(input.passphrase, secret);
-    // Local provider: an official without a certificate yet enrols with the passphrase of their first signature.
-    if (!(await signing.store.getCredential(input.signerNip))) {
+    // Local provider: an official without a certificate yet enrols with the passphrase of their first
+    // signature. A revoked certificate never signs: an official who holds a position again (the
+    // workflow checked that) enrols anew the same way.
+    const credential = await signing.store.getCredential(input.signerNip);
+    if (!credential || (await signing.revocations.find(credential.caId, serialOf(credential.certificatePem)))) {
       const { name, nip } = party === 'first' ? ctx.first : ctx.second!;
-      await issueOfficialCertificate({ store: signing.store, ca, official: { signerId: input.signerNip, name, nip, organisation: ctx.orgName, unit: ctx.unitName ?? undefined }, passphrase });
+      await issueOfficialCertificate({
+        store: signing.store, ca, passphrase, distribution: distributionFor(signing.publicUrl, ca.id),
+        official: { signerId: input.signerNip, name, nip, organisation: ctx.orgName, unit: ctx.unitName ?? undefined },
+      });
     }
     const documentId = `${agreementId}:v${version}:${party}`;
     const bare = await signing.signer
@@ -168,7 +196,13 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
       })
       .catch(businessFailure);
     // PAdES-B-T: a signature timestamp from the TSA (kept if the provider already added one).
-    const signed = await timestampLastSignature(bare, await signing.tsa({ id: ctx.orgId, name: ctx.orgName }));
+    const tsa = await signing.tsa({ id: ctx.orgId, name: ctx.orgName });
+    const stamped = await timestampLastSignature(bare, tsa);
+    // After the last signature, PAdES-B-LTA: the CA's current CRL and every certificate in the DSS,
+    // then a document timestamp. The CRL's thisUpdate (whole seconds) must not precede the
+    // signature timestamp, or validators find the revocation data older than the signature.
+    const last = party === 'second' || !ctx.second;
+    const signed = last ? await extendToLta(stamped, { crls: await currentCrls(agreementId, version, input.signerNip, ca), tsa }) : stamped;
 
     // An incremental update: the signed file must start with the exact bytes signed before.
     if (!Buffer.from(signed.subarray(0, previous.length)).equals(Buffer.from(previous))) {
@@ -185,6 +219,17 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
     );
     return (await storedSignature(agreementId, version, party))!;
   }
+}
+
+/** The current CRL of every CA that issued a certificate in the document (officials keep theirs across organisations). */
+async function crlsFor(signing: SigningDeps, caIds: Set<string>): Promise<Buffer[]> {
+  const now = new Date(Math.ceil(Date.now() / 1000) * 1000);
+  const out: Buffer[] = [];
+  for (const id of caIds) {
+    const ca = await signing.ca({ id, name: id }); // exists already: the name is used only on creation
+    out.push(buildCrl({ ca, revoked: await signing.revocations.list(id), now }));
+  }
+  return out;
 }
 
 function openPassphrase(sealed: SealedSecret, secret: string): string {

@@ -2,9 +2,9 @@
 // installation holds, plus whether the exact file is one this installation issued (matched by
 // SHA-256 to a stored signed version). Nothing of the PK's content is in it: only who signed,
 // when, with which certificates, and the PK's id and version.
-import { createHash } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import type { Pool } from 'pg';
-import { PgSigningStore, verifyDocument, type SignatureReport } from '../signing';
+import { normaliseSerial, PgSigningStore, verifyDocument, type DocumentTimestampReport, type SignatureReport, type VerifyOptions } from '../signing';
 import { VERDICT_SUMMARY, type PadesLevel, type VerdictCode } from '../signing/verdict';
 
 export interface IssuedDocument {
@@ -27,6 +27,10 @@ export interface PublicVerification {
   /** The stored signed version this exact file is, when this installation issued it. */
   issued: IssuedDocument | null;
   signatures: SignatureReport[];
+  /** Document timestamps (PAdES-LTA) sealing the validation data. */
+  documentTimestamps: DocumentTimestampReport[];
+  /** What the document's DSS holds (PAdES-LT). */
+  validationData: { certificates: number; crls: number } | null;
   problems: string[];
 }
 
@@ -34,6 +38,15 @@ export async function trustedRoots(db: Pool): Promise<string[]> {
   const store = new PgSigningStore(db);
   const cas = await Promise.all((await store.listCaIds()).map((id) => store.getCa(id)));
   return cas.flatMap((ca) => (ca ? [ca.certificatePem] : []));
+}
+
+/** What this installation's CAs have revoked, looked up by issuing CA certificate and serial. */
+async function revocationLookup(db: Pool): Promise<NonNullable<VerifyOptions['revocations']>> {
+  const { rows: cas } = await db.query('SELECT id, certificate_pem FROM signing_ca');
+  const caByFingerprint = new Map(cas.map((r) => [new X509Certificate(r.certificate_pem).fingerprint256, r.id as string]));
+  const { rows } = await db.query('SELECT ca_id, serial_number, reason, revoked_at FROM certificate_revocation');
+  const revoked = new Map(rows.map((r) => [`${r.ca_id}|${r.serial_number}`, { revokedAt: new Date(r.revoked_at), reason: r.reason as string }]));
+  return (issuer, serial) => revoked.get(`${caByFingerprint.get(issuer.fingerprint256)}|${normaliseSerial(serial)}`) ?? null;
 }
 
 async function issuedDocument(db: Pool, sha256: string): Promise<IssuedDocument | null> {
@@ -48,8 +61,8 @@ async function issuedDocument(db: Pool, sha256: string): Promise<IssuedDocument 
 
 export async function verifyPublicly(db: Pool, pdf: Buffer): Promise<PublicVerification> {
   const sha256 = createHash('sha256').update(pdf).digest('hex');
-  const [roots, issued] = await Promise.all([trustedRoots(db), issuedDocument(db, sha256)]);
-  const report = verifyDocument(pdf, { trustedRoots: roots });
+  const [roots, issued, revocations] = await Promise.all([trustedRoots(db), issuedDocument(db, sha256), revocationLookup(db)]);
+  const report = verifyDocument(pdf, { trustedRoots: roots, revocations });
   return {
     verdict: report.verdict,
     summary: VERDICT_SUMMARY[report.verdict],
@@ -59,6 +72,8 @@ export async function verifyPublicly(db: Pool, pdf: Buffer): Promise<PublicVerif
     size: pdf.length,
     issued,
     signatures: report.signatures,
+    documentTimestamps: report.documentTimestamps,
+    validationData: report.validationData,
     problems: report.problems,
   };
 }

@@ -10,6 +10,7 @@ import { meRoutes } from './me';
 import { pageRoutes } from './page';
 import { positionRoutes } from './positions';
 import { verificationRoutes } from './verification';
+import { caRoutes } from './ca';
 
 export function apiRoutes(deps: ApiDeps): RouteDef[] {
   return [
@@ -21,5 +22,6 @@ export function apiRoutes(deps: ApiDeps): RouteDef[] {
     ...adminRoutes(deps),
     ...pageRoutes(deps),
     ...verificationRoutes(deps),
+    ...caRoutes(deps),
   ];
 }

@@ -9,9 +9,12 @@ import { runUpdate } from '../updates';
 import { startRevisionUpdate } from '../../workflows/messages';
 import { appendAuditRow } from '../../activities/audit';
 import { randomUUID } from 'node:crypto';
+import { PgRevocationStore, PgSigningStore, serialOf, type Revocation } from '../../signing';
 
 export function positionRoutes(deps: ApiDeps): RouteDef[] {
   const { db, temporal } = deps;
+  const credentials = new PgSigningStore(db);
+  const revocations = new PgRevocationStore(db);
   return [
     route({
       method: 'put', path: '/api/positions/:cycleId/:positionId/official', tag: 'positions',
@@ -36,6 +39,20 @@ export function positionRoutes(deps: ApiDeps): RouteDef[] {
             return;
           }
           await client.query('UPDATE positions SET nip = $3, official_name = $4, email = $5 WHERE cycle_id = $1 AND id = $2', [cycleId, positionId, nip, name, email]);
+          // The replaced official's signing certificate is revoked once they hold no position at all
+          // (reason affiliationChanged); what they signed before stays valid at its signing time.
+          let revoked: Revocation | null = null;
+          if (position.nip && position.nip !== nip) {
+            const stillHolds = (await client.query('SELECT 1 FROM positions WHERE nip = $1 LIMIT 1', [position.nip])).rows.length > 0;
+            const credential = stillHolds ? null : await credentials.getCredential(position.nip);
+            if (credential) {
+              revoked = {
+                caId: credential.caId, serialNumber: serialOf(credential.certificatePem), signerId: position.nip, reason: 'affiliationChanged',
+                note: `Pergantian pejabat ${positionId}: ${position.official_name} digantikan oleh ${name}`, revokedAt: new Date(),
+              };
+              await revocations.revoke(revoked, client);
+            }
+          }
           let revision = null;
           const actor = { role: 'admin' as const, id: ctx.principal.id, positionIds: [] };
           if (agreement?.phase === 'reporting') {
@@ -48,10 +65,14 @@ export function positionRoutes(deps: ApiDeps): RouteDef[] {
             // after COMMIT: the audit append runs its own transaction under the agreement's lock
             await appendAuditRow(db, {
               agreementId: agreement.id, key: `api:${agreement.id}:official:${randomUUID()}`, action: 'official.changed',
-              actorId: `admin:${ctx.principal.id}`, data: { positionId, previousNip: position.nip, nip, name }, at: new Date().toISOString(),
+              actorId: `admin:${ctx.principal.id}`, at: new Date().toISOString(),
+              data: { positionId, previousNip: position.nip, nip, name, revokedCertificate: revoked && { caId: revoked.caId, serialNumber: revoked.serialNumber, reason: revoked.reason } },
             });
           }
-          res.json({ cycleId, positionId, official: { nip, name, email }, changed: true, revision: revision && { version: revision.version, phase: revision.phase } });
+          res.json({
+            cycleId, positionId, official: { nip, name, email }, changed: true, revision: revision && { version: revision.version, phase: revision.phase },
+            revokedCertificate: revoked && { caId: revoked.caId, serialNumber: revoked.serialNumber, reason: revoked.reason, revokedAt: revoked.revokedAt.toISOString() },
+          });
         } catch (err) {
           await client.query('ROLLBACK').catch(() => {});
           throw err;

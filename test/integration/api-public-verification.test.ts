@@ -3,7 +3,11 @@
 // a PK signed under an unknown CA each get their own verdict; the QR code's document report needs
 // no login and carries none of the PK's content; bad uploads are clear 4xx problems.
 import type { Stack } from '../support/stack';
-import { client, enc, sampleOrganisation, startStackWithCycle, tokens } from '../support/api-client';
+import { X509Certificate } from 'node:crypto';
+import { client, enc, nipOf, sampleOrganisation, startStackWithCycle, tokens } from '../support/api-client';
+import { readCrl } from '../../signing';
+import { extractSignatures } from '../support/pki';
+import { certificatesOf } from '../support/cms-certificates';
 import { signThroughApi } from '../support/sign-through-api';
 import { appendUnsignedUpdate, flipByte, signedByUnknownCa } from '../support/tampering';
 
@@ -51,7 +55,10 @@ test('a PK signed by the stack is valid, names both signers with their chain, an
   expect(first.certificates).toHaveLength(2); // the official's certificate, then the organisation's CA
   expect(first.certificates[1].subject).toContain('Otoritas Sertifikat');
   expect(Date.parse(first.signingTime)).toBeLessThanOrEqual(Date.parse(second.signingTime));
-  expect(res.body.level).toBe('B-T');
+  expect(res.body.level).toBe('B-LTA');
+  expect(res.body.validationData.crls).toBeGreaterThanOrEqual(1);
+  expect(res.body.documentTimestamps).toMatchObject([{ valid: true, coversWholeFile: true }]);
+  expect(first.revocation).toEqual({ status: 'good', source: 'document' });
   expect(first.timestamp).toMatchObject({ valid: true });
   expect(first.timestamp.authority).toContain('Otoritas Penanda Waktu');
 });
@@ -104,4 +111,39 @@ test('bad uploads are clear 4xx problems and nothing is stored', async () => {
   expect([notPdf.status, notPdf.body.verdict]).toEqual([200, 'unreadable']);
   const after = (await stack.db.query('SELECT count(*)::int AS n FROM documents')).rows[0].n;
   expect(after).toBe(before);
+});
+
+test('the CA publishes its CRL and certificate where its certificates point; replacing an official revokes theirs, and what they signed stays valid', async () => {
+  const cycleId = `cycle:${ORG}:${org.year}`;
+  // the official's certificate in the signed PK names the CRL and the CA certificate
+  const [officialCert] = certificatesOf(extractSignatures(signed)[0].cms);
+  expect(officialCert.infoAccess).toContain(`CA Issuers - URI:${stack.baseUrl}/api/ca/${ORG}/certificate`);
+  const caRes = await fetch(`${stack.baseUrl}/api/ca/${ORG}/certificate`);
+  expect([caRes.status, caRes.headers.get('content-type')]).toEqual([200, 'application/pkix-cert']);
+  const caCert = new X509Certificate(Buffer.from(await caRes.arrayBuffer()));
+  expect(officialCert.checkIssued(caCert)).toBe(true);
+  const crlOf = async () => {
+    const res = await fetch(`${stack.baseUrl}/api/ca/${ORG}/crl`);
+    expect([res.status, res.headers.get('content-type')]).toEqual([200, 'application/pkix-crl']);
+    return readCrl(Buffer.from(await res.arrayBuffer()), caCert)!;
+  };
+  const serial = officialCert.serialNumber.replace(/^0+/, '').toUpperCase();
+  expect((await crlOf()).revoked.has(serial)).toBe(false);
+
+  // pergantian pejabat: the Kepala Dinas is replaced and holds no other position
+  const replaced = await call('PUT', `/api/positions/${enc(cycleId)}/kepala-dinkes/official`, {
+    token: t.admin, body: { nip: '198001012005011999', name: 'Pejabat Pengganti, S.KM.', email: 'pengganti@example.go.id' },
+  });
+  expect(replaced.status).toBe(200);
+  expect(replaced.body.revokedCertificate).toMatchObject({ caId: ORG, serialNumber: serial, reason: 'affiliationChanged' });
+  expect((await crlOf()).revoked.get(serial)).toMatchObject({ reason: 'affiliationChanged' });
+
+  // the PK signed before the revocation still verifies, and says the certificate is now revoked
+  const res = await upload(signed);
+  expect(res.body).toMatchObject({ verdict: 'valid', ok: true });
+  const first = res.body.signatures[0];
+  expect(first.nip).toBe(nipOf(org, 'kepala-dinkes'));
+  expect(first.revocation).toMatchObject({ status: 'revoked', source: 'issuer', reason: 'affiliationChanged' });
+  expect(Date.parse(first.revocation.revokedAt)).toBeGreaterThan(Date.parse(first.timestamp.time));
+  expect(res.body.signatures[1].revocation.status).toBe('good');
 });

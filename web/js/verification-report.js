@@ -37,10 +37,17 @@ const PROBLEM = {
   malformed_signature: 'struktur tanda tangan tidak sesuai',
 };
 
+const REASON = {
+  keyCompromise: 'kunci bocor',
+  affiliationChanged: 'pergantian pejabat',
+  superseded: 'diganti sertifikat baru',
+  cessationOfOperation: 'tidak lagi menjabat',
+};
+
 function revocationText(r) {
   if (!r || r.status === 'unknown') return 'Tidak diketahui (tidak ada data pencabutan sertifikat)';
-  if (r.status === 'good') return 'Tidak dicabut';
-  return `Dicabut${r.revokedAt ? ` pada ${fmtDateTime(r.revokedAt)}` : ''}${r.reason ? ` (alasan: ${r.reason})` : ''}`;
+  if (r.status === 'good') return 'Tidak dicabut (menurut daftar pencabutan di dokumen)';
+  return `Dicabut${r.revokedAt ? ` pada ${fmtDateTime(r.revokedAt)}` : ''}${r.reason ? ` (alasan: ${REASON[r.reason] ?? r.reason})` : ''}`;
 }
 
 function signatureItem(sig, index) {
@@ -53,7 +60,8 @@ function signatureItem(sig, index) {
       h('dt', null, 'Penanda waktu'), h('dd', null, sig.timestamp
         ? `${fmtDateTime(sig.timestamp.time)} oleh ${sig.timestamp.authority}${sig.timestamp.valid ? '' : ' (tidak valid)'}`
         : 'Tidak ada (waktu dinyatakan oleh penanda tangan)'),
-      h('dt', null, 'Status pencabutan'), h('dd', null, revocationText(sig.revocation)),
+      h('dt', null, 'Status pencabutan'), h('dd', { 'data-testid': 'revocation' }, revocationText(sig.revocation),
+        sig.revocation?.status === 'revoked' && sig.valid ? ' — setelah penandatanganan, sehingga tanda tangan tetap sah' : ''),
       h('dt', null, 'Cakupan'), h('dd', null, sig.coversWholeFile ? 'Mencakup seluruh berkas' : 'Mencakup revisi dokumen saat ditandatangani'),
       h('dt', null, 'Tingkat'), h('dd', null, LEVEL[sig.level] ?? sig.level),
       sig.reason ? [h('dt', null, 'Alasan'), h('dd', null, `${sig.reason}${sig.location ? ` · ${sig.location}` : ''}`)] : null),
@@ -76,6 +84,9 @@ export function publicReport(v) {
         ? `Ya: PK ${v.issued.agreementId}, versi ${v.issued.version}, ${PARTY[v.issued.party] ?? v.issued.party} (${fmtDateTime(v.issued.signedAt)})`
         : 'Tidak: berkas ini tidak sama persis dengan dokumen yang diterbitkan sistem ini'),
       v.level ? [h('dt', null, 'Tingkat PAdES'), h('dd', { 'data-testid': 'level' }, LEVEL[v.level] ?? v.level)] : null,
+      v.validationData ? [h('dt', null, 'Data validasi'), h('dd', null, `${v.validationData.certificates} sertifikat dan ${v.validationData.crls} daftar pencabutan (CRL) tersimpan di dokumen`)] : null,
+      (v.documentTimestamps ?? []).map((ts) => [h('dt', null, 'Penanda waktu dokumen'),
+        h('dd', null, `${fmtDateTime(ts.time)} oleh ${ts.authority ?? '—'}${ts.valid ? '' : ' (tidak valid)'}`)]),
       h('dt', null, 'SHA-256 berkas'), h('dd', { class: 'hash' }, v.sha256)),
     v.signatures.length ? h('ol', { class: 'signatures' }, v.signatures.map(signatureItem)) : null,
     v.problems.length ? h('details', null, h('summary', null, 'Rincian teknis dokumen'), h('ul', null, v.problems.map((p) => h('li', null, p)))) : null);

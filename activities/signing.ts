@@ -21,23 +21,24 @@ import {
   type RevocationStore,
   type TimeStampAuthority,
   createLocalCa,
-  createLocalSigner,
   issueOfficialCertificate,
   PgSigningStore,
   SigningError,
   verifyDocument,
   type LocalCa,
-  type LocalSigner,
+  type Signer,
   type SigningStore,
   type VerificationReport,
 } from '../signing';
+import { createSigner, providerRoots, type ProviderConfig } from '../signing/provider';
 import { SealedSecretError, unsealSecret } from '../security/sealed-secret';
 import { sha256Hex } from './hash';
 import type { Party, SealedSecret, SignatureRecord } from '../workflows/messages';
 
 export interface SigningDeps {
   store: SigningStore;
-  signer: LocalSigner;
+  /** The configured provider (SIGNING_PROVIDER): local, or BSrE-style remote. */
+  signer: Signer;
   /** The organisation's CA (created on first use), sealed under the server secret. */
   ca(organisation: { id: string; name: string }): Promise<LocalCa>;
   /** Every organisation CA this deployment holds: an official keeps one certificate across organisations. */
@@ -49,12 +50,16 @@ export interface SigningDeps {
   publicUrl: string;
 }
 
-export async function createSigningDeps(db: Pool, config: Pick<Config, 'KINERJA_SECRET' | 'SIGNING_MAX_FAILURES' | 'SIGNING_LOCK_MINUTES'> & Partial<Pick<Config, 'TSA_URL' | 'publicUrl'>>): Promise<SigningDeps> {
+export async function createSigningDeps(
+  db: Pool,
+  config: Pick<Config, 'KINERJA_SECRET' | 'SIGNING_MAX_FAILURES' | 'SIGNING_LOCK_MINUTES'> & Partial<Pick<Config, 'TSA_URL' | 'publicUrl'>> & ProviderConfig,
+): Promise<SigningDeps> {
   const store = new PgSigningStore(db);
-  const signer = createLocalSigner({
+  const signer = createSigner(config, {
     store,
     lockout: { maxFailures: config.SIGNING_MAX_FAILURES, lockMs: config.SIGNING_LOCK_MINUTES * 60_000 },
   });
+  const extraRoots = providerRoots(config);
   const cas = new Map<string, Promise<LocalCa>>();
   const tsas = new Map<string, Promise<TimeStampAuthority>>();
   const remoteTsa = config.TSA_URL ? new RemoteTimeStampAuthority(config.TSA_URL) : null;
@@ -88,7 +93,7 @@ export async function createSigningDeps(db: Pool, config: Pick<Config, 'KINERJA_
     async trustedRoots() {
       const ids = await store.listCaIds();
       const cas = await Promise.all(ids.map((id) => store.getCa(id)));
-      return cas.flatMap((ca) => (ca ? [ca.certificatePem] : []));
+      return [...cas.flatMap((ca) => (ca ? [ca.certificatePem] : [])), ...extraRoots];
     },
   };
   return deps;
@@ -174,13 +179,16 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
     // Local provider: an official without a certificate yet enrols with the passphrase of their first
     // signature. A revoked certificate never signs: an official who holds a position again (the
     // workflow checked that) enrols anew the same way.
-    const credential = await signing.store.getCredential(input.signerNip);
-    if (!credential || (await signing.revocations.find(credential.caId, serialOf(credential.certificatePem)))) {
-      const { name, nip } = party === 'first' ? ctx.first : ctx.second!;
-      await issueOfficialCertificate({
-        store: signing.store, ca, passphrase, distribution: distributionFor(signing.publicUrl, ca.id),
-        official: { signerId: input.signerNip, name, nip, organisation: ctx.orgName, unit: ctx.unitName ?? undefined },
-      });
+    if (signing.signer.provider === 'local') {
+      const credential = await signing.store.getCredential(input.signerNip);
+      const revoked = credential && (await signing.revocations.find(credential.caId, serialOf(credential.certificatePem)));
+      if (!credential || revoked) {
+        const { name, nip } = party === 'first' ? ctx.first : ctx.second!;
+        await issueOfficialCertificate({
+          store: signing.store, ca, passphrase, distribution: distributionFor(signing.publicUrl, ca.id),
+          official: { signerId: input.signerNip, name, nip, organisation: ctx.orgName, unit: ctx.unitName ?? undefined },
+        });
+      }
     }
     const documentId = `${agreementId}:v${version}:${party}`;
     const bare = await signing.signer
@@ -201,7 +209,8 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
     // After the last signature, PAdES-B-LTA: the CA's current CRL and every certificate in the DSS,
     // then a document timestamp. The CRL's thisUpdate (whole seconds) must not precede the
     // signature timestamp, or validators find the revocation data older than the signature.
-    const last = party === 'second' || !ctx.second;
+    // A remote provider's output carries its own validation data (its CA's CRL), which we cannot add.
+    const last = (party === 'second' || !ctx.second) && signing.signer.provider === 'local';
     const signed = last ? await extendToLta(stamped, { crls: await currentCrls(agreementId, version, input.signerNip, ca), tsa }) : stamped;
 
     // An incremental update: the signed file must start with the exact bytes signed before.

@@ -59,10 +59,11 @@ async function issuedDocument(db: Pool, sha256: string): Promise<IssuedDocument 
     : null;
 }
 
-export async function verifyPublicly(db: Pool, pdf: Buffer): Promise<PublicVerification> {
+/** `extraRoots`: the remote signing provider's roots (SIGNING_PROVIDER=bsre), trusted besides our CAs. */
+export async function verifyPublicly(db: Pool, pdf: Buffer, extraRoots: string[] = []): Promise<PublicVerification> {
   const sha256 = createHash('sha256').update(pdf).digest('hex');
   const [roots, issued, revocations] = await Promise.all([trustedRoots(db), issuedDocument(db, sha256), revocationLookup(db)]);
-  const report = verifyDocument(pdf, { trustedRoots: roots, revocations });
+  const report = verifyDocument(pdf, { trustedRoots: [...roots, ...extraRoots], revocations });
   return {
     verdict: report.verdict,
     summary: VERDICT_SUMMARY[report.verdict],

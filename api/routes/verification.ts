@@ -5,10 +5,12 @@ import type { ApiDeps } from '../deps';
 import { HttpProblem } from '../problem';
 import { verifyPublicly } from '../public-verification';
 import { route, type RouteDef } from '../route';
+import { providerRoots } from '../../signing/provider';
 
 const PUBLIC = { kind: 'public' } as const;
 
 export function verificationRoutes({ db, config }: ApiDeps): RouteDef[] {
+  const extraRoots = config.SIGNING_PROVIDER ? providerRoots(config) : [];
   return [
     route({
       method: 'post', path: '/api/verify', tag: 'verification', summary: 'Verify an uploaded signed PDF (public; the file is not stored)',
@@ -18,7 +20,7 @@ export function verificationRoutes({ db, config }: ApiDeps): RouteDef[] {
         const bytes = req.body;
         if (!Buffer.isBuffer(bytes) || bytes.length === 0) throw new HttpProblem(400, 'empty_body', 'Send the PDF as the request body.');
         res.setHeader('Cache-Control', 'no-store');
-        res.json(await verifyPublicly(db, bytes));
+        res.json(await verifyPublicly(db, bytes, extraRoots));
       },
     }),
     route({
@@ -28,7 +30,7 @@ export function verificationRoutes({ db, config }: ApiDeps): RouteDef[] {
         const row = (await db.query('SELECT bytes FROM documents WHERE id = $1', [req.params.docId])).rows[0];
         if (!row) throw new HttpProblem(404, 'not_found', 'No document with this id was issued here.');
         res.setHeader('Cache-Control', 'no-store');
-        res.json(await verifyPublicly(db, row.bytes));
+        res.json(await verifyPublicly(db, row.bytes, extraRoots));
       },
     }),
   ];

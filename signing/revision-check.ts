@@ -1,8 +1,9 @@
 // What a revision after the first signature may change without a signature of its own: only
-// validation data (PAdES-LT/LTA). It may add objects, add /DSS (and /AcroForm) to the catalog,
-// add signature fields to the form, and add those fields' widgets to a page's /Annots; nothing
-// else. Anything more (a changed page, an annotation drawn over the text, new metadata) is an
-// unsigned change.
+// validation data (PAdES-LT). It must put a new /DSS in the catalog, and may add only the objects
+// that DSS reaches (certificates, CRLs, OCSP responses, VRI). Anything more (a changed page, a
+// new content stream, new metadata) is an unsigned change. (A document timestamp's revision is
+// covered by its own timestamp and checked as a signature; its form and page changes are allowed
+// here too, for a DSS added after one.)
 import { PdfRef, serialize, type PdfDict, type PdfValue } from './pdf-objects';
 import { PdfReader, nameOf } from './pdf-reader';
 
@@ -20,6 +21,22 @@ function withoutKeys(d: PdfDict, keys: string[]): string {
 
 const refNums = (value: PdfValue): number[] => (Array.isArray(value) ? value.filter((v): v is PdfRef => v instanceof PdfRef).map((r) => r.num) : []);
 
+/** Object numbers reachable from `root` (bounded: a DSS is a few levels deep). */
+function reachable(reader: PdfReader, root: PdfValue | undefined): Set<number> {
+  const seen = new Set<number>();
+  const walk = (value: PdfValue | undefined, depth: number): void => {
+    if (value === undefined || value === null || depth > 8 || seen.size > 10_000) return;
+    if (value instanceof PdfRef) {
+      if (seen.has(value.num)) return;
+      seen.add(value.num);
+      walk(reader.object(value.num), depth + 1);
+    } else if (Array.isArray(value)) value.forEach((v) => walk(v, depth + 1));
+    else if (value instanceof Map) for (const v of value.values()) walk(v, depth + 1);
+  };
+  walk(root, 0);
+  return seen;
+}
+
 /** Null when the revision (bytes[0, before) → bytes[0, after)) only adds validation data; else why not. */
 export function validationOnlyRevision(bytes: Buffer, before: number, after: number): string | null {
   const old = new PdfReader(bytes.subarray(0, before));
@@ -27,6 +44,9 @@ export function validationOnlyRevision(bytes: Buffer, before: number, after: num
   const rootNum = (cur.trailer.get('Root') as PdfRef | undefined)?.num;
   const formRef = cur.catalog().get('AcroForm');
   const pages = new Set(cur.pageRefs().map((p) => p.num));
+  const dss = cur.catalog().get('DSS');
+  if (!dss || serialize(dss) === serialize(old.catalog().get('DSS') ?? null)) return 'it adds no validation data';
+  const validationData = reachable(cur, dss);
   const isSigField = (num: number) => {
     const field = cur.dict(new PdfRef(num));
     if (!field || nameOf(field.get('FT')) !== 'Sig') return false;
@@ -36,7 +56,10 @@ export function validationOnlyRevision(bytes: Buffer, before: number, after: num
   for (const [num, entry] of cur.xref) {
     const previous = old.xref.get(num);
     if (previous && previous.offset === entry.offset) continue; // unchanged
-    if (!previous) continue; // new objects are harmless unless a changed object uses them (checked below)
+    if (!previous) {
+      if (!validationData.has(num)) return `object ${num} was added outside the validation data`;
+      continue;
+    }
     const role = num === rootNum ? 'Catalog' : formRef instanceof PdfRef && formRef.num === num ? 'AcroForm' : pages.has(num) ? 'Page' : null;
     if (!role) return `object ${num} was changed`;
     const a = old.dict(new PdfRef(num));

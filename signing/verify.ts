@@ -435,7 +435,8 @@ export function verifyDocument(pdf: Uint8Array, options: VerifyOptions): Verific
         if (revisionEnd <= firstSigned || signedEnds.includes(revisionEnd)) return;
         const why = validationOnlyRevision(bytes, ends[i - 1], revisionEnd);
         if (why) {
-          problems.push(`A revision after the signatures is not signed and changes the document: ${why}`);
+          const afterLast = revisionEnd > Math.max(...signatures.map((s) => end(s.byteRange)));
+          problems.push(`${afterLast ? 'Bytes were added after the last signature (unsigned incremental update)' : 'A revision between signatures is not signed'}: ${why}`);
           unsigned = true;
         }
       });

@@ -13,6 +13,9 @@ import { appendUnsignedUpdate, flipByte, signedByUnknownCa } from '../support/ta
 
 const ORG = 'kab-verify';
 const org = sampleOrganisation(ORG, new Date().getFullYear() - 1);
+// NIPs of its own: the suite's stacks share one database, where an official keeps one certificate
+// across organisations; this one must be enrolled here, and revoking it must not touch other tests.
+org.positions.find((p: any) => p.id === 'kepala-dinkes').official.nip = '197505052000031701';
 let stack: Stack;
 let call: ReturnType<typeof client>;
 let t: ReturnType<typeof tokens>;
@@ -116,15 +119,19 @@ test('bad uploads are clear 4xx problems and nothing is stored', async () => {
 
 test('the CA publishes its CRL and certificate where its certificates point; replacing an official revokes theirs, and what they signed stays valid', async () => {
   const cycleId = `cycle:${ORG}:${org.year}`;
-  // the official's certificate in the signed PK names the CRL and the CA certificate
+  // the official's certificate in the signed PK names the CA certificate (AIA) of the CA that issued
+  // it (an official keeps one certificate across organisations: not necessarily this one's)
   const [officialCert] = certificatesOf(extractSignatures(signed)[0].cms);
-  expect(officialCert.infoAccess).toContain(`CA Issuers - URI:${stack.baseUrl}/api/ca/${ORG}/certificate`);
-  const caRes = await fetch(`${stack.baseUrl}/api/ca/${ORG}/certificate`);
+  const aia = /CA Issuers - URI:(\S+)/.exec(officialCert.infoAccess ?? '')?.[1];
+  const caPath = new URL(aia!).pathname;
+  const caId = decodeURIComponent(/^\/api\/ca\/([^/]+)\/certificate$/.exec(caPath)![1]);
+  expect([new URL(aia!).origin, caId]).toEqual([stack.baseUrl, ORG]);
+  const caRes = await fetch(`${stack.baseUrl}${caPath}`);
   expect([caRes.status, caRes.headers.get('content-type')]).toEqual([200, 'application/pkix-cert']);
   const caCert = new X509Certificate(Buffer.from(await caRes.arrayBuffer()));
   expect(officialCert.checkIssued(caCert)).toBe(true);
   const crlOf = async () => {
-    const res = await fetch(`${stack.baseUrl}/api/ca/${ORG}/crl`);
+    const res = await fetch(`${stack.baseUrl}${caPath.replace(/certificate$/, 'crl')}`);
     expect([res.status, res.headers.get('content-type')]).toEqual([200, 'application/pkix-crl']);
     return readCrl(Buffer.from(await res.arrayBuffer()), caCert)!;
   };
@@ -136,7 +143,7 @@ test('the CA publishes its CRL and certificate where its certificates point; rep
     token: t.admin, body: { nip: '198001012005011999', name: 'Pejabat Pengganti, S.KM.', email: 'pengganti@example.go.id' },
   });
   expect(replaced.status).toBe(200);
-  expect(replaced.body.revokedCertificate).toMatchObject({ caId: ORG, serialNumber: serial, reason: 'affiliationChanged' });
+  expect(replaced.body.revokedCertificate).toMatchObject({ caId, serialNumber: serial, reason: 'affiliationChanged' });
   expect((await crlOf()).revoked.get(serial)).toMatchObject({ reason: 'affiliationChanged' });
 
   // the PK signed before the revocation still verifies, and says the certificate is now revoked

@@ -15,6 +15,10 @@ import { tempDir } from '../support/pki';
 
 const ORG = 'kab-dss';
 const org = sampleOrganisation(ORG, new Date().getFullYear() - 1);
+// NIPs of its own: the suite's stacks share one database, where an official keeps one certificate
+// across organisations; these must be enrolled under this organisation's CA, the trust anchor.
+org.positions.find((p: any) => p.id === 'kepala-dinkes').official.nip = '197505052000031702';
+org.positions.find((p: any) => p.id === 'bupati').official.nip = '196505052000031703';
 let stack: Stack;
 let jar: string;
 let pdf: Buffer;

@@ -1,12 +1,15 @@
-// Public verification through HTTP, without a token: a PK signed by the stack is valid and
-// recognised as issued here (its PK and version); a flipped byte, an appended unsigned update and
-// a PK signed under an unknown CA each get their own verdict; the QR code's document report needs
-// no login and carries none of the PK's content; bad uploads are clear 4xx problems.
+// Public verification through HTTP, without a token: a PK signed by the stack is valid (B-LTA) and
+// recognised as issued here (its PK and version); a flipped byte, an appended unsigned update, a
+// PK signed under an unknown CA and one signed with a revoked certificate each get their own
+// verdict; the QR code's document report needs no login and carries none of the PK's content; bad
+// uploads are clear 4xx problems; the CA's CRL records an official's replacement.
 import type { Stack } from '../support/stack';
 import { X509Certificate } from 'node:crypto';
 import { client, enc, nipOf, sampleOrganisation, startStackWithCycle, tokens } from '../support/api-client';
-import { readCrl } from '../../signing';
-import { extractSignatures } from '../support/pki';
+import { createLocalSigner, issueOfficialCertificate, MemorySigningStore, PgRevocationStore, readCrl, serialOf, TEST_SCRYPT } from '../../signing';
+import { createSigningDeps } from '../../activities/signing';
+import { renderAgreementPdf } from '../../documents';
+import { extractSignatures, sampleInput } from '../support/pki';
 import { certificatesOf } from '../support/cms-certificates';
 import { signThroughApi } from '../support/sign-through-api';
 import { appendUnsignedUpdate, flipByte, signedByUnknownCa } from '../support/tampering';
@@ -154,4 +157,23 @@ test('the CA publishes its CRL and certificate where its certificates point; rep
   expect(first.revocation).toMatchObject({ status: 'revoked', source: 'issuer', reason: 'affiliationChanged' });
   expect(Date.parse(first.revocation.revokedAt)).toBeGreaterThan(Date.parse(first.timestamp.time));
   expect(res.body.signatures[1].revocation.status).toBe('good');
+});
+
+test('a PK signed with a certificate the CA had already revoked: certificate_revoked', async () => {
+  // A certificate from this installation's CA, revoked, then used anyway (as a stolen key would be).
+  const signing = await createSigningDeps(stack.db, stack.config);
+  const ca = await signing.ca({ id: ORG, name: org.organisation.name });
+  const store = new MemorySigningStore();
+  const input = sampleInput();
+  const credential = await issueOfficialCertificate({ store, ca, scrypt: TEST_SCRYPT, passphrase: 'curian', official: { signerId: 'stolen', name: input.firstParty.name, nip: input.firstParty.nip } });
+  await new PgRevocationStore(stack.db).revoke({
+    caId: ORG, serialNumber: serialOf(credential.certificatePem), signerId: 'stolen', reason: 'keyCompromise', note: 'kunci dicuri', revokedAt: new Date(Date.now() - 60_000),
+  });
+  const pdf = await createLocalSigner({ store }).sign({
+    pdf: await renderAgreementPdf(input), nip: 'stolen', passphrase: 'curian', party: 'first',
+    reason: 'Perjanjian Kinerja', location: 'Bengkayang', verificationUrl: 'https://example.invalid/verify', signedAt: new Date(),
+  });
+  const res = await upload(Buffer.from(pdf));
+  expect(res.body).toMatchObject({ verdict: 'certificate_revoked', ok: false });
+  expect(res.body.signatures[0]).toMatchObject({ valid: false, codes: ['certificate_revoked'], revocation: { status: 'revoked', source: 'issuer', reason: 'keyCompromise' } });
 });

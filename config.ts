@@ -34,11 +34,23 @@ const schema = z.object({
   RATE_LIMIT_VERIFICATION_PER_PRINCIPAL: z.coerce.number().int().positive().default(120),
   RATE_LIMIT_AUTH_FAILURES_PER_CLIENT: z.coerce.number().int().positive().default(100),
   RATE_LIMIT_AUTH_FAILURE_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
+  // RFC 3161 time-stamping authority for signature and document timestamps; the organisation's own
+  // (embedded, issued by its CA) when unset.
+  TSA_URL: z.string().url().optional(),
+  // Who signs: the organisation's own CA (local) or a BSrE-style remote service (bsre: BSRE_URL,
+  // and the provider's root CA certificate as PEM, which verification trusts besides ours).
+  SIGNING_PROVIDER: z.enum(['local', 'bsre']).default('local'),
+  BSRE_URL: z.string().url().optional(),
+  BSRE_CA_FILE: z.string().optional(),
+  BSRE_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().optional(),
   // API: body limit of ordinary writes (cycle imports have their own, larger one) and how long a
   // sealed passphrase stays usable by the signing activity.
   API_BODY_LIMIT: z.string().default('256kb'),
   API_IMPORT_BODY_LIMIT: z.string().default('20mb'),
+  // Public verification: largest PDF accepted, and uploads per client (IP) per minute.
+  VERIFY_BODY_LIMIT: z.string().default('10mb'),
+  VERIFY_RATE_PER_MINUTE: z.coerce.number().int().positive().default(30),
   SEALED_SECRET_TTL_SECONDS: z.coerce.number().int().positive().default(600),
   // Notification outbox delivery: attempts before a record is dead, first retry delay (doubling), poll interval.
   DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().positive().default(8),
@@ -58,6 +70,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const c = parsed.data;
+  if (c.SIGNING_PROVIDER === 'bsre' && (!c.BSRE_URL || !c.BSRE_CA_FILE)) {
+    throw new Error('Invalid configuration:\n  SIGNING_PROVIDER=bsre needs BSRE_URL and BSRE_CA_FILE (the provider\'s root CA certificate, PEM)');
+  }
   return { ...c, publicUrl: c.PUBLIC_URL ?? `http://127.0.0.1:${c.PORT}` };
 }
 

@@ -9,18 +9,29 @@ import type { ActivityDeps } from './deps';
 import { renderAgreementPdf } from '../documents';
 import { loadAgreementPdfSource } from './agreement-pdf';
 import {
+  LocalTimeStampAuthority,
+  RemoteTimeStampAuthority,
+  loadTsaCredential,
+  timestampLastSignature,
+  buildCrl,
+  distributionFor,
+  extendToLta,
+  PgRevocationStore,
+  serialOf,
+  type RevocationStore,
+  type TimeStampAuthority,
   createLocalCa,
-  createLocalSigner,
   issueOfficialCertificate,
   passphrasePolicyProblem,
   PgSigningStore,
   SigningError,
   verifyDocument,
   type LocalCa,
-  type LocalSigner,
+  type Signer,
   type SigningStore,
   type VerificationReport,
 } from '../signing';
+import { createSigner, providerRoots, type ProviderConfig } from '../signing/provider';
 import { SealedSecretError, unsealSecret, type OpenedSecret, type SealBinding } from '../security/sealed-secret';
 import { appendAuditRows, type AuditEntry } from './audit';
 import { sha256Hex } from './hash';
@@ -28,23 +39,50 @@ import type { Party, SealedSecret, SignatureRecord } from '../workflows/messages
 
 export interface SigningDeps {
   store: SigningStore;
-  signer: LocalSigner;
+  /** The configured provider (SIGNING_PROVIDER): local, or BSrE-style remote. */
+  signer: Signer;
   /** The organisation's CA (created on first use), sealed under the server secret. */
   ca(organisation: { id: string; name: string }): Promise<LocalCa>;
   /** Every organisation CA this deployment holds: an official keeps one certificate across organisations. */
   trustedRoots(): Promise<string[]>;
+  /** The time-stamping authority for the organisation's documents: `TSA_URL`, or its own. */
+  tsa(organisation: { id: string; name: string }): Promise<TimeStampAuthority>;
+  revocations: RevocationStore;
+  /** Where certificates point relying parties for the CA's CRL and certificate. */
+  publicUrl: string;
 }
 
-export async function createSigningDeps(db: Pool, config: Pick<Config, 'KINERJA_SECRET' | 'SIGNING_MAX_FAILURES' | 'SIGNING_LOCK_MINUTES'>): Promise<SigningDeps> {
+export async function createSigningDeps(
+  db: Pool,
+  config: Pick<Config, 'KINERJA_SECRET' | 'SIGNING_MAX_FAILURES' | 'SIGNING_LOCK_MINUTES'> & Partial<Pick<Config, 'TSA_URL' | 'publicUrl'>> & ProviderConfig,
+): Promise<SigningDeps> {
   const store = new PgSigningStore(db);
-  const signer = createLocalSigner({
+  const signer = createSigner(config, {
     store,
     lockout: { maxFailures: config.SIGNING_MAX_FAILURES, lockMs: config.SIGNING_LOCK_MINUTES * 60_000 },
   });
+  const extraRoots = providerRoots(config);
   const cas = new Map<string, Promise<LocalCa>>();
-  return {
+  const tsas = new Map<string, Promise<TimeStampAuthority>>();
+  const remoteTsa = config.TSA_URL ? new RemoteTimeStampAuthority(config.TSA_URL) : null;
+  const publicUrl = config.publicUrl ?? 'http://127.0.0.1:3000';
+  const deps: SigningDeps = {
     store,
     signer,
+    publicUrl,
+    revocations: new PgRevocationStore(db),
+    tsa(organisation) {
+      if (remoteTsa) return Promise.resolve(remoteTsa);
+      let tsa = tsas.get(organisation.id);
+      if (!tsa) {
+        tsa = deps.ca(organisation)
+          .then((ca) => loadTsaCredential({ store, ca, secret: config.KINERJA_SECRET, distribution: distributionFor(publicUrl, ca.id) }))
+          .then((credential) => new LocalTimeStampAuthority(credential));
+        tsa.catch(() => tsas.delete(organisation.id));
+        tsas.set(organisation.id, tsa);
+      }
+      return tsa;
+    },
     ca(organisation) {
       let ca = cas.get(organisation.id);
       if (!ca) {
@@ -57,9 +95,10 @@ export async function createSigningDeps(db: Pool, config: Pick<Config, 'KINERJA_
     async trustedRoots() {
       const ids = await store.listCaIds();
       const cas = await Promise.all(ids.map((id) => store.getCa(id)));
-      return cas.flatMap((ca) => (ca ? [ca.certificatePem] : []));
+      return [...cas.flatMap((ca) => (ca ? [ca.certificatePem] : [])), ...extraRoots];
     },
   };
+  return deps;
 }
 
 export interface SignAgreementInput {
@@ -142,6 +181,16 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
     },
   };
 
+  async function currentCrls(agreementId: string, version: number, signerNip: string, ca: LocalCa): Promise<Buffer[]> {
+    const first = await db.query('SELECT signer_nip FROM documents WHERE agreement_id = $1 AND version = $2 AND party = $3', [agreementId, version, 'first']);
+    const caIds = new Set([ca.id]);
+    for (const nip of [signerNip, first.rows[0]?.signer_nip].filter(Boolean)) {
+      const credential = await signing.store.getCredential(nip);
+      if (credential) caIds.add(credential.caId);
+    }
+    return crlsFor(signing, caIds);
+  }
+
   async function signOnce(input: SignAgreementInput): Promise<SignatureRecord> {
     const { agreementId, version, party } = input;
     const done = await storedSignature(agreementId, version, party);
@@ -163,15 +212,24 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
       agreementId, version, party, signerId: input.signerNip,
     });
     await useSealOnce(sealId);
-    // Local provider: an official without a certificate yet enrols with the passphrase of their first signature.
-    if (!(await signing.store.getCredential(input.signerNip))) {
-      const { name, nip } = party === 'first' ? ctx.first : ctx.second!;
-      const weak = passphrasePolicyProblem(passphrase, { nip, signerId: input.signerNip });
-      if (weak) throw ApplicationFailure.nonRetryable(weak.message, 'WeakPassphrase', { problem: weak.code });
-      await issueOfficialCertificate({ store: signing.store, ca, official: { signerId: input.signerNip, name, nip, organisation: ctx.orgName, unit: ctx.unitName ?? undefined }, passphrase });
+    // Local provider: an official without a certificate yet enrols with the passphrase of their first
+    // signature (under the passphrase policy). A revoked certificate never signs: an official who holds
+    // a position again (the workflow checked that) enrols anew the same way.
+    if (signing.signer.provider === 'local') {
+      const credential = await signing.store.getCredential(input.signerNip);
+      const revoked = credential && (await signing.revocations.find(credential.caId, serialOf(credential.certificatePem)));
+      if (!credential || revoked) {
+        const { name, nip } = party === 'first' ? ctx.first : ctx.second!;
+        const weak = passphrasePolicyProblem(passphrase, { nip, signerId: input.signerNip });
+        if (weak) throw ApplicationFailure.nonRetryable(weak.message, 'WeakPassphrase', { problem: weak.code });
+        await issueOfficialCertificate({
+          store: signing.store, ca, passphrase, distribution: distributionFor(signing.publicUrl, ca.id),
+          official: { signerId: input.signerNip, name, nip, organisation: ctx.orgName, unit: ctx.unitName ?? undefined },
+        });
+      }
     }
     const documentId = `${agreementId}:v${version}:${party}`;
-    const signed = await signing.signer
+    const bare = await signing.signer
       .sign({
         pdf: previous,
         nip: input.signerNip,
@@ -186,6 +244,15 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
         if (err instanceof SigningError && err.code === 'WrongPassphrase') await auditWrongPassphrase(input, sealId, err);
         return businessFailure(err);
       });
+    // PAdES-B-T: a signature timestamp from the TSA (kept if the provider already added one).
+    const tsa = await signing.tsa({ id: ctx.orgId, name: ctx.orgName });
+    const stamped = await timestampLastSignature(bare, tsa);
+    // After the last signature, PAdES-B-LTA: the CA's current CRL and every certificate in the DSS,
+    // then a document timestamp. The CRL's thisUpdate (whole seconds) must not precede the
+    // signature timestamp, or validators find the revocation data older than the signature.
+    // A remote provider's output carries its own validation data (its CA's CRL), which we cannot add.
+    const last = (party === 'second' || !ctx.second) && signing.signer.provider === 'local';
+    const signed = last ? await extendToLta(stamped, { crls: await currentCrls(agreementId, version, input.signerNip, ca), tsa }) : stamped;
 
     // An incremental update: the signed file must start with the exact bytes signed before.
     if (!Buffer.from(signed.subarray(0, previous.length)).equals(Buffer.from(previous))) {
@@ -202,6 +269,17 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
     );
     return (await storedSignature(agreementId, version, party))!;
   }
+}
+
+/** The current CRL of every CA that issued a certificate in the document (officials keep theirs across organisations). */
+async function crlsFor(signing: SigningDeps, caIds: Set<string>): Promise<Buffer[]> {
+  const now = new Date(Math.ceil(Date.now() / 1000) * 1000);
+  const out: Buffer[] = [];
+  for (const id of caIds) {
+    const ca = await signing.ca({ id, name: id }); // exists already: the name is used only on creation
+    out.push(buildCrl({ ca, revoked: await signing.revocations.list(id), now }));
+  }
+  return out;
 }
 
 function openPassphrase(sealed: SealedSecret, secret: string, binding: SealBinding): OpenedSecret {

@@ -19,6 +19,17 @@ import { webRoutes } from './web';
 import { createRateLimits, type RateLimits } from './rate-limit';
 import { securityHeaders } from './security-headers';
 
+/** An upload must be of the route's media type; its bytes arrive as a Buffer, size-limited. */
+function rawBody(def: NonNullable<RouteDef['rawBody']>): RequestHandler[] {
+  return [
+    (req, _res, next) => {
+      if (!req.is(def.mediaType)) return next(new HttpProblem(415, 'unsupported_media_type', `Send the file as ${def.mediaType}.`));
+      next();
+    },
+    express.raw({ type: () => true, limit: def.limit }),
+  ];
+}
+
 /** A write with a body must say it is JSON; anything else is 415 rather than silently ignored. */
 function requireJson(req: Request, _res: Response, next: NextFunction) {
   const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
@@ -58,8 +69,9 @@ function mount(app: Express, def: RouteDef, deps: ApiDeps, limits: RateLimits) {
   }
   if (def.rateLimit) chain.push(...limits.forKind(def.rateLimit));
   if (def.body) chain.push(requireJson, express.json({ limit: def.bodyLimit ?? deps.config.API_BODY_LIMIT, strict: false }), requireShallowJson);
+  if (def.rawBody) chain.push(...rawBody(def.rawBody));
   chain.push(accessCheck(def, deps.db));
-  if (isWrite(def.method)) chain.push(idempotency(deps.db));
+  if (isWrite(def.method) && !def.readOnly) chain.push(idempotency(deps.db));
   chain.push(async (req: Request, res: Response) => {
     const body = def.body ? parseBody(def.body, req.body) : undefined;
     await def.handler(req, res, {

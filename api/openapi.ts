@@ -15,8 +15,10 @@ function errorResponses(def: RouteDef): Record<string, unknown> {
   // a path or query value with characters no id or filter can have (NUL, control characters)
   if (def.query || def.path.includes(':')) add(400);
   if (def.body) add(400, 413, 415, 422);
+  if (def.rawBody) add(413, 415);
+  if (def.rateLimit) add(429);
   // a write may carry an Idempotency-Key: a malformed one is 400, a reused one 422, one in flight 409
-  if (def.method !== 'get') add(400, 409, 422);
+  if (def.method !== 'get' && !def.readOnly) add(400, 409, 422);
   if (def.path.endsWith('/sign')) add(423);
   add(503);
   return out;
@@ -53,9 +55,10 @@ export function openApiDocument(routes: RouteDef[], serverUrl: string) {
       parameters: [
         ...params,
         ...query,
-        ...(def.method !== 'get' ? [{ name: 'Idempotency-Key', in: 'header', required: false, description: 'replays the stored response of a repeated write', schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,200}$' } }] : []),
+        ...(def.method !== 'get' && !def.readOnly ? [{ name: 'Idempotency-Key', in: 'header', required: false, description: 'replays the stored response of a repeated write', schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,200}$' } }] : []),
       ],
       ...(def.body ? { requestBody: { required: true, content: { 'application/json': { schema: bodySchema(def) } } } } : {}),
+      ...(def.rawBody ? { requestBody: { required: true, description: def.rawBody.description, content: { [def.rawBody.mediaType]: { schema: { type: 'string', format: 'binary' } } } } } : {}),
       responses: {
         [String(success.status)]: successResponse(def, success),
         ...errorResponses(def),

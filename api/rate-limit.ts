@@ -1,5 +1,5 @@
-// Rate limits on what a guesser or a flood would use: presenting tokens (sign-in), signing and
-// verification. express-rate-limit with its in-memory store, so each API process counts on its own:
+// Rate limits on what a guesser or a flood would use: presenting tokens (sign-in), signing,
+// verification, and the public verification of uploaded PDFs (per client only: it has no caller). express-rate-limit with its in-memory store, so each API process counts on its own:
 // with N replicas a client gets at most N times the limit, which still bounds guessing and the
 // expensive work (a signature's key derivation and PDF), and a limit needs no database round trip
 // on the hot path. The passphrase lockout, which must hold across replicas, lives in PostgreSQL.
@@ -10,15 +10,16 @@ import { sendProblem } from './problem';
 import type { Principal } from './principal';
 
 /** Which routes carry a per-minute limit (RouteDef.rateLimit). */
-export const RATE_LIMITED = ['sign-in', 'signing', 'verification'] as const;
+export const RATE_LIMITED = ['sign-in', 'signing', 'verification', 'public-verification'] as const;
 export type RateLimitKind = (typeof RATE_LIMITED)[number];
 
 const MINUTE_MS = 60_000;
 
-const LIMITS: Record<RateLimitKind, (c: Config) => { perClient: number; perPrincipal: number }> = {
+const LIMITS: Record<RateLimitKind, (c: Config) => { perClient: number; perPrincipal: number | null }> = {
   'sign-in': (c) => ({ perClient: c.RATE_LIMIT_SIGN_IN_PER_CLIENT, perPrincipal: c.RATE_LIMIT_SIGN_IN_PER_PRINCIPAL }),
   signing: (c) => ({ perClient: c.RATE_LIMIT_SIGNING_PER_CLIENT, perPrincipal: c.RATE_LIMIT_SIGNING_PER_PRINCIPAL }),
   verification: (c) => ({ perClient: c.RATE_LIMIT_VERIFICATION_PER_CLIENT, perPrincipal: c.RATE_LIMIT_VERIFICATION_PER_PRINCIPAL }),
+  'public-verification': (c) => ({ perClient: c.VERIFY_RATE_PER_MINUTE, perPrincipal: null }),
 };
 
 /** The client's address (an IPv6 client by its /56, as one host usually holds a whole prefix). */
@@ -89,7 +90,7 @@ export function createRateLimits(config: Config): RateLimits {
       let chain = byKind.get(kind);
       if (!chain) {
         const { perClient, perPrincipal } = LIMITS[kind](config);
-        chain = [limiter(kind, 'client', perClient), limiter(kind, 'principal', perPrincipal)];
+        chain = [limiter(kind, 'client', perClient), ...(perPrincipal === null ? [] : [limiter(kind, 'principal', perPrincipal)])];
         byKind.set(kind, chain);
       }
       return chain;

@@ -24,6 +24,20 @@ const agreementView = object(
   ['id', 'cycleId', 'positionId', 'phase', 'version', 'overdue', 'escalationLevel', 'updatedAt'],
 );
 
+const VERDICT = { type: 'string', enum: ['valid', 'unreadable', 'not_signed', 'document_modified', 'signature_invalid', 'unsigned_changes', 'untrusted_certificate', 'certificate_revoked', 'certificate_expired', 'timestamp_invalid', 'malformed_signature'] };
+const LEVEL = { type: 'string', enum: ['B-B', 'B-T', 'B-LT', 'B-LTA'] };
+const publicVerification = object({
+  verdict: VERDICT, summary: str, ok: bool, level: nullable(LEVEL), sha256: str, size: int,
+  issued: nullable(object({ documentId: str, agreementId: str, version: int, party: str, signedAt: str })),
+  signatures: {
+    type: 'array',
+    items: object(
+      { signerName: nullable(str), nip: nullable(str), signingTime: nullable(str), level: LEVEL, trusted: bool, coversWholeFile: bool, valid: bool, codes: { type: 'array', items: str }, certificates: { type: 'array' }, timestamp: nullable({ type: 'object' }), revocation: object({ status: { type: 'string', enum: ['good', 'revoked', 'unknown'] } }) },
+    ),
+  },
+  problems: { type: 'array', items: str },
+});
+
 export const RESPONSE_SCHEMAS: Record<string, Record<string, unknown>> = {
   'GET /api/cycles': list(object(cycleSummary)),
   'GET /api/cycles/:cycleId': object(
@@ -56,5 +70,7 @@ export const RESPONSE_SCHEMAS: Record<string, Record<string, unknown>> = {
     },
   ),
   'GET /api/admin/notifications/dead': list(object({ key: str, agreementId: str, attempts: int, lastError: nullable(str), createdAt: str }, ['key', 'agreementId', 'attempts', 'createdAt'])),
+  'POST /api/verify': publicVerification,
+  'GET /api/verify/documents/:docId': publicVerification,
   'POST /api/admin/signing/:nip/unlock': object({ nip: str, unlocked: { const: true } }),
 };

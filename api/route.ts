@@ -49,6 +49,10 @@ export interface RouteDef<B = any> {
   bodyLimit?: string;
   /** A per-minute limit per client address and per caller (api/rate-limit.ts); 429 beyond it. */
   rateLimit?: RateLimitKind;
+  /** Takes raw bytes of this media type instead of JSON (an uploaded file), up to `limit`. */
+  rawBody?: { mediaType: string; limit: string; description: string };
+  /** A POST that changes nothing (it only computes an answer): no Idempotency-Key handling. */
+  readOnly?: boolean;
   /** Query parameters, documented in OpenAPI and checked by the handler. */
   query?: Record<string, string>;
   /** Successful status and media type, for OpenAPI. */

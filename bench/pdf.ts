@@ -8,7 +8,10 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { agreementInputFromImport, renderAgreementPdf, SIGNATURE_FIELD_NAMES } from '../documents';
 import type { OrganisationImport } from '../domain/types';
-import { createLocalCa, issueOfficialCertificate, MemorySigningStore, signPdf, TEST_SCRYPT, verifyDocument } from '../signing';
+import {
+  buildCrl, createLocalCa, extendToLta, issueOfficialCertificate, loadTsaCredential, LocalTimeStampAuthority, MemorySigningStore, signPdf,
+  TEST_SCRYPT, timestampLastSignature, verifyDocument,
+} from '../signing';
 import { DEFAULT_SCRYPT, openPrivateKey, sealPrivateKey } from '../signing/key-encryption';
 
 const SAMPLE = SAMPLE_ORGANISATION_PATH;
@@ -48,12 +51,15 @@ function opensslRsaSignMs(): number {
 export interface PdfBenchResult {
   iterations: number;
   pages: number;
-  bytes: { rendered: number; signedOnce: number; signedTwice: number };
+  bytes: { rendered: number; signedOnce: number; signedTwice: number; signedTwiceLta: number };
   render: Figure;
   firstSignature: Figure;
   secondSignature: Figure;
   renderPlusBothSignatures: Figure;
   verify: Figure;
+  /** What the signing activity does since PAdES-LTA: both signatures each with an RFC 3161 timestamp from the local TSA, then DSS (certificates, a CRL) and a document timestamp. */
+  renderPlusBothSignaturesLta: Figure;
+  verifyLta: Figure;
   /** Opening a sealed key with the default scrypt cost: once per signature in the local provider. */
   keyUnlockDefaultScrypt: Figure;
   opensslRsa2048SignMs: number;
@@ -84,6 +90,12 @@ export async function runPdfBench(iterations = 300): Promise<PdfBenchResult> {
     appearance: { verificationUrl: 'https://kinerja.example/verifikasi/0123456789abcdef' },
   });
   const roots = [ca.certificatePem];
+  const tsa = new LocalTimeStampAuthority(await loadTsaCredential({ store, ca, secret: 'bench', scrypt: TEST_SCRYPT }));
+  const signLta = async () => {
+    const once = await timestampLastSignature(await sign(await renderAgreementPdf(input), 0), tsa);
+    const twice = await timestampLastSignature(await sign(once, 1), tsa);
+    return extendToLta(twice, { crls: [buildCrl({ ca, revoked: [] })], tsa });
+  };
 
   // Warm-up: font subsets, JIT, certificate caches.
   for (let i = 0; i < 30; i++) verifyDocument(await sign(await sign(await renderAgreementPdf(input), 0), 1), { trustedRoots: roots });
@@ -96,6 +108,10 @@ export async function runPdfBench(iterations = 300): Promise<PdfBenchResult> {
   const second = await measure(iterations, () => sign(once, 1));
   const total = await measure(iterations, async () => sign(await sign(await renderAgreementPdf(input), 0), 1));
   const verify = await measure(iterations, () => verifyDocument(twice, { trustedRoots: roots }));
+  for (let i = 0; i < 10; i++) await signLta();
+  const lta = await signLta();
+  const totalLta = await measure(iterations, signLta);
+  const verifyLta = await measure(iterations, () => verifyDocument(lta, { trustedRoots: roots }));
   const sealed = await sealPrivateKey(keys[0].privateKey, 'unlock', DEFAULT_SCRYPT);
   const unlock = await measure(10, () => openPrivateKey(sealed, 'unlock'));
   const rsaMs = opensslRsaSignMs();
@@ -103,12 +119,14 @@ export async function runPdfBench(iterations = 300): Promise<PdfBenchResult> {
   const result: PdfBenchResult = {
     iterations,
     pages: (Buffer.from(rendered).toString("latin1").match(/\/Type \/Page\b/g) ?? []).length,
-    bytes: { rendered: rendered.length, signedOnce: once.length, signedTwice: twice.length },
+    bytes: { rendered: rendered.length, signedOnce: once.length, signedTwice: twice.length, signedTwiceLta: lta.length },
     render: stats(render),
     firstSignature: stats(first),
     secondSignature: stats(second),
     renderPlusBothSignatures: stats(total),
     verify: stats(verify),
+    renderPlusBothSignaturesLta: stats(totalLta),
+    verifyLta: stats(verifyLta),
     keyUnlockDefaultScrypt: stats(unlock),
     opensslRsa2048SignMs: round(rsaMs),
     ratios: {
@@ -134,6 +152,9 @@ if (require.main === module) {
     row('second signature', r.secondSignature);
     row('render + both signatures', r.renderPlusBothSignatures);
     row('verify (2 signatures)', r.verify);
+    row('render + both, B-LTA', r.renderPlusBothSignaturesLta);
+    row('verify B-LTA', r.verifyLta);
+    console.log(`bytes: rendered ${r.bytes.rendered}, signed twice ${r.bytes.signedTwice}, signed twice B-LTA ${r.bytes.signedTwiceLta}`);
     row('key unlock (scrypt default)', r.keyUnlockDefaultScrypt);
     console.log(`openssl speed rsa2048 sign    ${r.opensslRsa2048SignMs.toFixed(3)} ms`);
     console.log(`goal render + both ≤ ${r.goal.renderPlusBothSignaturesMedianMs} ms median: ${r.goal.met ? 'met' : 'NOT met'}`);

@@ -11,6 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/system-deps.sh
 npx tsx scripts/temporal-binaries.ts all >/dev/null
+npx tsx scripts/dss-validator.ts >/dev/null
 if [ "${1:-}" = "--faults-only" ]; then
   shift
   exec npx jest --ci -c jest.faults.config.js "$@"

@@ -131,6 +131,36 @@ async function newCa(options: CreateLocalCaOptions): Promise<StoredCa> {
   };
 }
 
+/** Where relying parties find the CA's CRL and certificate: CRLDistributionPoints and AIA. */
+export interface CertificateDistribution {
+  crlUrl: string;
+  caIssuersUrl: string;
+}
+
+/** The public endpoints of a CA of this installation (api/routes/ca.ts serves them). */
+export function distributionFor(publicUrl: string, caId: string): CertificateDistribution {
+  const base = `${publicUrl.replace(/\/$/, '')}/api/ca/${encodeURIComponent(caId)}`;
+  return { crlUrl: `${base}/crl`, caIssuersUrl: `${base}/certificate` };
+}
+
+const OID_AUTHORITY_INFO_ACCESS = '1.3.6.1.5.5.7.1.1';
+const OID_CA_ISSUERS = '1.3.6.1.5.5.7.48.2';
+
+function distributionExtensions(distribution: CertificateDistribution | undefined): object[] {
+  if (!distribution) return [];
+  const { asn1 } = forge;
+  const aia = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
+    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
+      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(OID_CA_ISSUERS).getBytes()),
+      asn1.create(asn1.Class.CONTEXT_SPECIFIC, 6, false, distribution.caIssuersUrl),
+    ]),
+  ]);
+  return [
+    { name: 'cRLDistributionPoints', altNames: [{ type: 6, value: distribution.crlUrl }] },
+    { id: OID_AUTHORITY_INFO_ACCESS, critical: false, value: aia },
+  ];
+}
+
 export interface IssueCertificateOptions {
   store: SigningStore;
   ca: LocalCa;
@@ -147,6 +177,8 @@ export interface IssueCertificateOptions {
   now?: Date;
   years?: number;
   scrypt?: ScryptParams;
+  /** CRL and CA certificate URLs to write into the certificate (PAdES-LT validators follow them). */
+  distribution?: CertificateDistribution;
 }
 
 /** Issues (or re-issues) an official's signing certificate and stores the sealed key. */
@@ -173,6 +205,7 @@ export async function issueOfficialCertificate(options: IssueCertificateOptions)
       { name: 'keyUsage', digitalSignature: true, nonRepudiation: true, critical: true },
       { name: 'subjectKeyIdentifier' },
       { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
+      ...distributionExtensions(options.distribution),
     ],
   });
   const credential: StoredCredential = {
@@ -191,3 +224,60 @@ export function pemToDer(pem: string): Buffer {
   return new X509Certificate(pem).raw;
 }
 
+
+/** The store key of an organisation's time-stamping authority credential. */
+export const tsaSignerId = (caId: string) => `tsa:${caId}`;
+
+export interface IssueTsaCertificateOptions {
+  store: SigningStore;
+  ca: LocalCa;
+  /** Seals the TSA's key (the server secret: the TSA stamps without a person present). */
+  secret: string;
+  now?: Date;
+  scrypt?: ScryptParams;
+  distribution?: CertificateDistribution;
+}
+
+/**
+ * The organisation's time-stamping authority: a key and a certificate from its CA whose only
+ * extended key usage is id-kp-timeStamping, critical (RFC 3161 §2.3). Issued on first use.
+ */
+export async function issueTsaCertificate(options: IssueTsaCertificateOptions): Promise<StoredCredential> {
+  const { privateKey, publicKeyPem } = await newKeyPair();
+  const caCert = forge.pki.certificateFromPem(options.ca.certificatePem);
+  const organisation = caCert.subject.getField('O')?.value as string | undefined;
+  const certificatePem = makeCertificate({
+    subject: nameAttributes({ commonName: `Otoritas Penanda Waktu ${organisation ? forge.util.decodeUtf8(organisation) : options.ca.id}`, organisation: organisation ? forge.util.decodeUtf8(organisation) : undefined }),
+    issuer: caCert.subject.attributes as unknown as Attribute[],
+    publicKeyPem,
+    signingKey: options.ca.privateKey,
+    notBefore: new Date((options.now ?? new Date()).getTime() - 60_000),
+    years: 10,
+    extensions: [
+      { name: 'basicConstraints', cA: false, critical: true },
+      { name: 'keyUsage', digitalSignature: true, nonRepudiation: true, critical: true },
+      { name: 'extKeyUsage', timeStamping: true, critical: true },
+      { name: 'subjectKeyIdentifier' },
+      { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
+      ...distributionExtensions(options.distribution),
+    ],
+  });
+  const credential: StoredCredential = {
+    signerId: tsaSignerId(options.ca.id),
+    caId: options.ca.id,
+    certificatePem,
+    chainPem: [options.ca.certificatePem],
+    sealedKey: await sealPrivateKey(privateKey, options.secret, options.scrypt ?? DEFAULT_SCRYPT),
+    createdAt: options.now ?? new Date(),
+  };
+  await options.store.putCredential(credential);
+  return credential;
+}
+
+/** The organisation's local TSA key and certificate chain, issued on first use. */
+export async function loadTsaCredential(options: IssueTsaCertificateOptions): Promise<{ privateKey: KeyObject; certificates: Buffer[] }> {
+  const stored = (await options.store.getCredential(tsaSignerId(options.ca.id))) ?? (await issueTsaCertificate(options));
+  const privateKey = await openPrivateKey(stored.sealedKey, options.secret);
+  if (!privateKey) throw new SigningError('CaNotInitialised', 'The TSA key cannot be opened with the configured server secret');
+  return { privateKey, certificates: [stored.certificatePem, ...stored.chainPem].map(pemToDer) };
+}

@@ -18,6 +18,12 @@ export const OID = {
   sha256: '2.16.840.1.101.3.4.2.1',
   rsaEncryption: '1.2.840.113549.1.1.1',
   sha256WithRSA: '1.2.840.113549.1.1.11',
+  /** RFC 3161: the encapsulated content of a time-stamp token. */
+  tstInfo: '1.2.840.113549.1.9.16.1.4',
+  /** RFC 3161 / ETSI: unsigned attribute carrying a signature time-stamp token. */
+  timeStampToken: '1.2.840.113549.1.9.16.2.14',
+  /** Extended key usage of a time-stamping authority's certificate. */
+  timeStamping: '1.3.6.1.5.5.7.3.8',
 } as const;
 
 type Asn1 = forge.asn1.Asn1;
@@ -26,9 +32,9 @@ export const seq = (...items: Asn1[]): Asn1 => asn1.create(U, T.SEQUENCE, true, 
 export const set = (...items: Asn1[]): Asn1 => asn1.create(U, T.SET, true, items);
 export const oid = (value: string): Asn1 => asn1.create(U, T.OID, false, asn1.oidToDer(value).getBytes());
 export const octets = (bytes: Buffer): Asn1 => asn1.create(U, T.OCTETSTRING, false, bytes.toString('binary'));
-const integer = (n: number): Asn1 => asn1.create(U, T.INTEGER, false, asn1.integerToDer(n).getBytes());
+export const integer = (n: number): Asn1 => asn1.create(U, T.INTEGER, false, asn1.integerToDer(n).getBytes());
 const nullValue = (): Asn1 => asn1.create(U, T.NULL, false, '');
-const explicit = (tag: number, ...items: Asn1[]): Asn1 => asn1.create(asn1.Class.CONTEXT_SPECIFIC, tag, true, items);
+export const explicit = (tag: number, ...items: Asn1[]): Asn1 => asn1.create(asn1.Class.CONTEXT_SPECIFIC, tag, true, items);
 
 export const toDer = (node: Asn1): Buffer => Buffer.from(asn1.toDer(node).getBytes(), 'binary');
 export const fromDer = (bytes: Buffer): Asn1 => (asn1.fromDer as unknown as (der: string, options: object) => Asn1)(bytes.toString('binary'), { parseAllBytes: false, strict: true, decodeBitStrings: false });
@@ -64,14 +70,14 @@ function attribute(type: string, value: Asn1): Asn1 {
 }
 
 /** The DER SET OF signed attributes, sorted by their encodings as DER requires. */
-function signedAttributes(digest: Buffer, signer: CertificateInfo): Asn1[] {
+function signedAttributes(digest: Buffer, signer: CertificateInfo, contentType: string = OID.data): Asn1[] {
   const essCertIdV2 = seq(
     // hashAlgorithm is omitted: SHA-256 is its DEFAULT, and DER leaves defaults out.
     octets(signer.sha256),
     seq(seq(explicit(4, signer.issuer)), signer.serial),
   );
   const attributes = [
-    attribute(OID.contentType, oid(OID.data)),
+    attribute(OID.contentType, oid(contentType)),
     attribute(OID.messageDigest, octets(digest)),
     attribute(OID.signingCertificateV2, seq(seq(essCertIdV2))),
   ];
@@ -87,13 +93,16 @@ export interface CmsSignOptions {
   /** Signer certificate first, then the rest of its chain (DER). */
   certificates: Buffer[];
   privateKey: KeyObject;
+  /** Encapsulated content (a time-stamp token's TSTInfo) and its type; detached id-data when omitted. */
+  encapsulated?: { contentType: string; content: Buffer };
 }
 
-/** A detached CMS SignedData (DER) over a precomputed SHA-256 digest. */
+/** A CMS SignedData (DER): detached over a precomputed SHA-256 digest, or encapsulating content. */
 export function buildCmsSignature(options: CmsSignOptions): Buffer {
   const certs = options.certificates.map(certificateInfo);
   const signer = certs[0];
-  const attrs = signedAttributes(options.digest, signer);
+  const contentType = options.encapsulated?.contentType ?? OID.data;
+  const attrs = signedAttributes(options.digest, signer, contentType);
   const signature = nativeSign('sha256', toDer(set(...attrs)), options.privateKey);
   const sha256Algorithm = seq(oid(OID.sha256));
   const signerInfo = seq(
@@ -104,12 +113,32 @@ export function buildCmsSignature(options: CmsSignOptions): Buffer {
     seq(oid(OID.rsaEncryption), nullValue()),
     octets(signature),
   );
+  const encapContentInfo = options.encapsulated
+    ? seq(oid(contentType), explicit(0, octets(options.encapsulated.content)))
+    : seq(oid(OID.data));
   const signedData = seq(
-    integer(1),
+    // RFC 5652: version 3 when the encapsulated content is not id-data
+    integer(options.encapsulated ? 3 : 1),
     set(sha256Algorithm),
-    seq(oid(OID.data)),
+    encapContentInfo,
     asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, certs.map((c) => c.node)),
     set(signerInfo),
   );
   return toDer(seq(oid(OID.signedData), explicit(0, signedData)));
+}
+
+/** The CMS with one more unsigned attribute on its (single) SignerInfo; signed parts unchanged. */
+export function addUnsignedAttribute(cms: Buffer, type: string, value: Asn1): Buffer {
+  const contentInfo = fromDer(cms);
+  const signedData = ((contentInfo.value as Asn1[])[1].value as Asn1[])[0];
+  const signerInfos = (signedData.value as Asn1[]).filter((n) => n.tagClass === U && n.type === T.SET).at(-1)!; // the last SET: the first is digestAlgorithms
+  const signerInfo = (signerInfos.value as Asn1[])[0];
+  const parts = signerInfo.value as Asn1[];
+  let unsigned = parts.find((n) => n.tagClass === asn1.Class.CONTEXT_SPECIFIC && n.type === 1);
+  if (!unsigned) {
+    unsigned = asn1.create(asn1.Class.CONTEXT_SPECIFIC, 1, true, []);
+    parts.push(unsigned);
+  }
+  (unsigned.value as Asn1[]).push(attribute(type, value));
+  return toDer(contentInfo);
 }

@@ -7,7 +7,9 @@ export type SigningErrorCode =
   | 'AlreadySigned'
   | 'RemoteSigningFailed'
   | 'SigningOutcomeUnknown'
-  | 'CaNotInitialised';
+  | 'CaNotInitialised'
+  | 'TimestampFailed'
+  | 'CertificateRevoked';
 
 /** A typed signing failure. Messages never contain passphrases. */
 export class SigningError extends Error {

@@ -4,7 +4,9 @@ export { LocalSigner, createLocalSigner, type LocalSignerOptions } from './local
 export { RemoteSigner, createRemoteSigner, type RemoteSignerOptions } from './remote-signer';
 export * from './bsre-api';
 export { SigningError, type SigningErrorCode } from './errors';
-export { createLocalCa, issueOfficialCertificate, pemToDer, type LocalCa, type CreateLocalCaOptions, type IssueCertificateOptions } from './certificates';
+export { LocalTimeStampAuthority, RemoteTimeStampAuthority, LOCAL_TSA_POLICY, readTstInfo, type TimeStampAuthority } from './timestamp-authority';
+export { timestampLastSignature } from './signature-timestamp';
+export { createLocalCa, issueOfficialCertificate, issueTsaCertificate, loadTsaCredential, tsaSignerId, pemToDer, type LocalCa, type CreateLocalCaOptions, type IssueCertificateOptions } from './certificates';
 export { DEFAULT_SCRYPT, TEST_SCRYPT, type ScryptParams, type SealedKey } from './key-encryption';
 export { DEFAULT_LOCKOUT, PassphraseLockout, type LockoutPolicy } from './lockout';
 export type { SigningStore, StoredCa, StoredCredential, LockoutState } from './store';
@@ -14,3 +16,8 @@ export { signPdf, signatureFields, SIGNATURE_CAPACITY, type PadesSignOptions, ty
 export { verifyDocument, type VerificationReport, type SignatureReport, type VerifyOptions } from './verify';
 export { signatureNote } from './certificate-names';
 export { passphrasePolicyProblem, MIN_PASSPHRASE_LENGTH, type PassphrasePolicyProblem, type PassphrasePolicyCode } from './passphrase-policy';
+export { addDss, addDocumentTimestamp, extendToLta, type ValidationData } from './long-term';
+export { buildCrl, readCrl, CRL_VALIDITY_MS, type ParsedCrl } from './crl';
+export { PgRevocationStore, MemoryRevocationStore, REVOCATION_REASONS, serialOf, normaliseSerial, type Revocation, type RevocationReason, type RevocationStore } from './revocations';
+export { distributionFor, type CertificateDistribution } from './certificates';
+export type { DocumentTimestampReport, RevocationReport, TimestampReport } from './verify';

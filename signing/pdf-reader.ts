@@ -1,6 +1,7 @@
 // A small PDF reader: enough to find the trailer, cross-reference tables (with their /Prev chain)
 // and the dictionaries the signer and verifier need. It reads classic xref tables, which is what
 // the renderer and the signer write; anything else is reported as unsupported, never guessed.
+import { inflateSync } from 'node:zlib';
 import { PdfName, PdfRef, PdfString, isDict, type PdfDict, type PdfValue } from './pdf-objects';
 
 export class PdfFormatError extends Error {
@@ -226,6 +227,22 @@ export class PdfReader {
     const parsed = this.objectAt(entry.offset, num);
     this.cache.set(num, parsed);
     return parsed.value;
+  }
+
+  /** A stream's bytes (FlateDecode undone); null when `ref` is not a stream. */
+  streamData(ref: PdfValue | undefined): Buffer | null {
+    if (!(ref instanceof PdfRef)) return null;
+    const entry = this.xref.get(ref.num);
+    if (!entry || entry.offset < 0) return null;
+    const { value, streamStart } = this.objectAt(entry.offset, ref.num);
+    if (streamStart === undefined || !isDict(value)) return null;
+    const length = this.resolve(value.get('Length'));
+    if (typeof length !== 'number' || length < 0 || streamStart + length > this.bytes.length) return null;
+    const raw = this.bytes.subarray(streamStart, streamStart + length);
+    const filter = value.get('Filter');
+    if (filter === undefined) return Buffer.from(raw);
+    if (filter instanceof PdfName && filter.value === 'FlateDecode') return inflateSync(raw);
+    return null;
   }
 
   resolve(value: PdfValue | undefined): PdfValue {

@@ -7,8 +7,42 @@ import { certificateParty } from './certificate-names';
 import { OID, fromDer, set, toDer } from './cms';
 import { PdfRef, PdfString, type PdfDict } from './pdf-objects';
 import { PdfReader, nameOf, textOf } from './pdf-reader';
+import { readTstInfo } from './timestamp-authority';
+import { readCrl, type ParsedCrl } from './crl';
+import { normaliseSerial } from './revocations';
+import { validationOnlyRevision } from './revision-check';
+import { worstSignatureProblem, type PadesLevel, type SignatureProblemCode, type VerdictCode } from './verdict';
 
 type Asn1 = forge.asn1.Asn1;
+
+/** One certificate of a signer's chain, as a person checking it wants to see it. */
+export interface ChainCertificate {
+  subject: string;
+  issuer: string;
+  serialNumber: string;
+  validFrom: string;
+  validTo: string;
+  sha256: string;
+}
+
+/** The signature timestamp (RFC 3161) over a signature, when it carries one. */
+export interface TimestampReport {
+  /** genTime of the token. */
+  time: string;
+  /** Subject of the time-stamping authority's certificate. */
+  authority: string;
+  valid: boolean;
+}
+
+/** Whether the signer's certificate was revoked, as far as this verifier knows. */
+export interface RevocationReport {
+  /** unknown: no revocation data for it, in the document or given to the verifier. */
+  status: 'good' | 'revoked' | 'unknown';
+  /** Where the answer comes from. */
+  source: 'document' | 'issuer' | null;
+  revokedAt?: string;
+  reason?: string;
+}
 
 export interface SignatureReport {
   fieldName: string;
@@ -17,6 +51,14 @@ export interface SignatureReport {
   issuer: string | null;
   /** Subjects from the signer up to the root. */
   chain: string[];
+  /** The same chain with serial numbers, validity and fingerprints. */
+  certificates: ChainCertificate[];
+  /** Whether the chain ends at a CA this verifier trusts. */
+  trusted: boolean;
+  /** The PAdES baseline level this signature reaches. */
+  level: PadesLevel;
+  timestamp: TimestampReport | null;
+  revocation: RevocationReport;
   signingTime: string | null;
   reason: string | null;
   location: string | null;
@@ -27,13 +69,32 @@ export interface SignatureReport {
   /** Why the signature is invalid, when it is. */
   invalidReason?: string;
   problems: string[];
+  /** The problems as stable codes (same order, possibly fewer: one code per kind). */
+  codes: SignatureProblemCode[];
 }
 
 export interface VerificationReport {
   ok: boolean;
+  /** The verdict on the whole document: 'valid' or the most severe problem. */
+  verdict: VerdictCode;
+  /** The lowest level among the signatures (null when there is none). */
+  level: PadesLevel | null;
+  documentTimestamps: DocumentTimestampReport[];
+  /** What the document's DSS holds (PAdES-LT), when it has one. */
+  validationData: { certificates: number; crls: number } | null;
   signatures: SignatureReport[];
   /** Problems with the document as a whole (unsigned additions, unreadable file…). */
   problems: string[];
+}
+
+/** Collects problems with their codes. */
+class Findings {
+  readonly messages: string[] = [];
+  readonly codes: SignatureProblemCode[] = [];
+  add(code: SignatureProblemCode, message: string): void {
+    this.messages.push(message);
+    if (!this.codes.includes(code)) this.codes.push(code);
+  }
 }
 
 export interface VerifyOptions {
@@ -41,6 +102,19 @@ export interface VerifyOptions {
   trustedRoots: Array<string | Buffer>;
   /** Require at least this many signatures (default 1). */
   minSignatures?: number;
+  /** What the issuing CA itself knows about a certificate (this installation's revocations). */
+  revocations?: (issuer: X509Certificate, serialNumber: string) => { revokedAt: Date; reason: string | null } | null;
+}
+
+/** A document timestamp (PAdES-LTA): an RFC 3161 token over the whole file up to it. */
+export interface DocumentTimestampReport {
+  fieldName: string;
+  time: string | null;
+  authority: string | null;
+  byteRange: number[];
+  coversWholeFile: boolean;
+  valid: boolean;
+  problems: string[];
 }
 
 const certificate = (input: string | Buffer): X509Certificate => new X509Certificate(input);
@@ -62,14 +136,40 @@ function parseDate(value: string | null): Date | null {
   return new Date(base - offset * 60_000);
 }
 
-/** Checks the CMS of one signature; returns its signer certificate and the problems found. */
-function checkCms(cmsBytes: Buffer, digest: Buffer): { signer: X509Certificate | null; certificates: X509Certificate[]; problems: string[] } {
-  const problems: string[] = [];
+interface CmsExpectation {
+  /** Detached: SHA-256 of the signed bytes. Omitted: the digest of the encapsulated content. */
+  digest?: Buffer;
+  contentType: string;
+  /** PAdES rules: signing-certificate-v2 required, no signing-time. */
+  pades: boolean;
+  /** Codes for a broken signature and a digest mismatch (a signature, or its timestamp token). */
+  invalid: SignatureProblemCode;
+  changed: SignatureProblemCode;
+}
+
+interface CmsResult {
+  signer: X509Certificate | null;
+  certificates: X509Certificate[];
+  /** The SignerInfo's signature value (what a signature timestamp covers). */
+  signature: Buffer | null;
+  /** Unsigned attributes by type. */
+  unsigned: Map<string, Asn1[]>;
+  /** Encapsulated content, when there is some. */
+  content: Buffer | null;
+}
+
+/** Checks one CMS SignedData; returns its signer certificate and adds the problems found. */
+function checkCms(cmsBytes: Buffer, expect: CmsExpectation, problems: Findings): CmsResult {
+  const bad = (message: string) => problems.add(expect.invalid, message);
+  const result: CmsResult = { signer: null, certificates: [], signature: null, unsigned: new Map(), content: null };
   const contentInfo = fromDer(cmsBytes);
   const [type, wrapped] = asn1Children(contentInfo);
-  if (!type || oidOf(type) !== OID.signedData || !wrapped) return { signer: null, certificates: [], problems: ['CMS is not SignedData'] };
+  if (!type || oidOf(type) !== OID.signedData || !wrapped) { bad('CMS is not SignedData'); return result; }
   const signedData = asn1Children(asn1Children(wrapped)[0]);
-  const certificates: X509Certificate[] = [];
+  const [eContentType, eContent] = asn1Children(signedData[2]);
+  if (!eContentType || oidOf(eContentType) !== expect.contentType) bad(`Encapsulated content is not ${expect.contentType}`);
+  if (eContent) result.content = Buffer.from(asn1Children(eContent)[0]?.value as string ?? '', 'binary');
+  const certificates = result.certificates;
   let signerInfos: Asn1 | undefined;
   for (const part of signedData.slice(3)) {
     if (part.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC && part.type === 0) {
@@ -77,17 +177,26 @@ function checkCms(cmsBytes: Buffer, digest: Buffer): { signer: X509Certificate |
     } else if (part.tagClass === forge.asn1.Class.UNIVERSAL && part.type === forge.asn1.Type.SET) signerInfos = part;
   }
   const infos = signerInfos ? asn1Children(signerInfos) : [];
-  if (infos.length !== 1) return { signer: null, certificates, problems: [`Expected one SignerInfo, found ${infos.length}`] };
+  if (infos.length !== 1) { bad(`Expected one SignerInfo, found ${infos.length}`); return result; }
   const info = asn1Children(infos[0]);
   const sid = info[1];
   const digestAlgorithm = oidOf(asn1Children(info[2])[0]);
-  if (digestAlgorithm !== OID.sha256) problems.push(`Unsupported digest algorithm ${digestAlgorithm}`);
+  if (digestAlgorithm !== OID.sha256) bad(`Unsupported digest algorithm ${digestAlgorithm}`);
   const signedAttrs = info[3];
   if (!signedAttrs || signedAttrs.tagClass !== forge.asn1.Class.CONTEXT_SPECIFIC || signedAttrs.type !== 0) {
-    return { signer: null, certificates, problems: ['No signed attributes'] };
+    bad('No signed attributes');
+    return result;
   }
   const signatureAlgorithm = oidOf(asn1Children(info[4])[0]);
   const signature = Buffer.from(info[5].value as string, 'binary');
+  result.signature = signature;
+  const unsignedAttrs = info[6];
+  if (unsignedAttrs && unsignedAttrs.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC && unsignedAttrs.type === 1) {
+    for (const attr of asn1Children(unsignedAttrs)) {
+      const [attrType, values] = asn1Children(attr);
+      result.unsigned.set(oidOf(attrType), asn1Children(values));
+    }
+  }
 
   const [sidIssuer, sidSerial] = asn1Children(sid);
   const sidIssuerDer = toDer(sidIssuer);
@@ -98,7 +207,8 @@ function checkCms(cmsBytes: Buffer, digest: Buffer): { signer: X509Certificate |
     const shift = tbs[0].tagClass === forge.asn1.Class.CONTEXT_SPECIFIC ? 1 : 0;
     return c.serialNumber.replace(/^0+/, '').toUpperCase() === sidSerialHex && toDer(tbs[shift + 2]).equals(sidIssuerDer);
   }) ?? null;
-  if (!signer) return { signer: null, certificates, problems: [...problems, 'Signer certificate not included'] };
+  if (!signer) { bad('Signer certificate not included'); return result; }
+  result.signer = signer;
 
   const attrs = new Map<string, Asn1>();
   for (const attr of asn1Children(signedAttrs)) {
@@ -106,47 +216,74 @@ function checkCms(cmsBytes: Buffer, digest: Buffer): { signer: X509Certificate |
     attrs.set(oidOf(attrType), asn1Children(values)[0]);
   }
   const contentType = attrs.get(OID.contentType);
-  if (!contentType || oidOf(contentType) !== OID.data) problems.push('content-type attribute missing or not id-data');
+  if (!contentType || oidOf(contentType) !== expect.contentType) bad(`content-type attribute missing or not ${expect.contentType}`);
+  const digest = expect.digest ?? (result.content ? createHash('sha256').update(result.content).digest() : null);
   const messageDigest = attrs.get(OID.messageDigest);
-  if (!messageDigest) problems.push('message-digest attribute missing');
-  else if (!Buffer.from(messageDigest.value as string, 'binary').equals(digest)) problems.push('Document digest does not match: the signed bytes were changed');
-  if (attrs.has(OID.signingTime)) problems.push('signing-time attribute present (not allowed in PAdES)');
+  if (!messageDigest || !digest) bad('message-digest attribute or content missing');
+  else if (!Buffer.from(messageDigest.value as string, 'binary').equals(digest)) {
+    problems.add(expect.changed, expect.pades ? 'Document digest does not match: the signed bytes were changed' : 'Timestamp token digest does not match its content');
+  }
+  if (expect.pades && attrs.has(OID.signingTime)) bad('signing-time attribute present (not allowed in PAdES)');
   const signingCertificate = attrs.get(OID.signingCertificateV2);
-  if (!signingCertificate) problems.push('signing-certificate-v2 attribute missing');
-  else {
+  if (!signingCertificate) {
+    if (expect.pades) bad('signing-certificate-v2 attribute missing');
+  } else {
     const firstId = asn1Children(asn1Children(asn1Children(signingCertificate)[0])[0]);
     const hashNode = firstId[0].type === forge.asn1.Type.OCTETSTRING ? firstId[0] : firstId[1];
     const expected = createHash('sha256').update(signer.raw).digest();
-    if (!hashNode || !Buffer.from(hashNode.value as string, 'binary').equals(expected)) problems.push('signing-certificate-v2 does not match the signer certificate');
+    if (!hashNode || !Buffer.from(hashNode.value as string, 'binary').equals(expected)) bad('signing-certificate-v2 does not match the signer certificate');
   }
-  if (signatureAlgorithm !== OID.rsaEncryption && signatureAlgorithm !== OID.sha256WithRSA) problems.push(`Unsupported signature algorithm ${signatureAlgorithm}`);
+  if (signatureAlgorithm !== OID.rsaEncryption && signatureAlgorithm !== OID.sha256WithRSA) bad(`Unsupported signature algorithm ${signatureAlgorithm}`);
   // The signature covers the attributes re-tagged as a SET OF, exactly as encoded.
   const signedBytes = toDer(set(...asn1Children(signedAttrs)));
-  if (!nativeVerify('sha256', signedBytes, signer.publicKey, signature)) problems.push('RSA signature does not verify');
-  return { signer, certificates, problems };
+  // A changed document fails the digest; the RSA check over unchanged attributes still tells
+  // whether the signature itself is intact, so only report it when it is not.
+  if (!nativeVerify('sha256', signedBytes, signer.publicKey, signature)) bad('RSA signature does not verify');
+  return result;
+}
+
+/** Checks a signature timestamp token over `signatureValue`: its CMS, imprint, and TSA chain. */
+function checkTimestamp(token: Asn1, signatureValue: Buffer, roots: X509Certificate[], problems: Findings): TimestampReport | null {
+  const local = new Findings();
+  const cms = checkCms(toDer(token), { contentType: OID.tstInfo, pades: false, invalid: 'timestamp_invalid', changed: 'timestamp_invalid' }, local);
+  if (!cms.content || !cms.signer) {
+    for (const message of local.messages) problems.add('timestamp_invalid', `Timestamp: ${message}`);
+    return null;
+  }
+  const info = readTstInfo(cms.content);
+  if (info.imprintAlgorithm !== OID.sha256 || !info.imprint.equals(createHash('sha256').update(signatureValue).digest())) {
+    local.add('timestamp_invalid', 'The timestamp is not over this signature');
+  }
+  if (!(cms.signer.keyUsage ?? []).includes(OID.timeStamping)) local.add('timestamp_invalid', 'The timestamp certificate is not for time-stamping');
+  const chain = checkChain(cms.signer, cms.certificates, roots, info.genTime, local);
+  for (const message of local.messages) problems.add('timestamp_invalid', `Timestamp: ${message}`);
+  return {
+    time: info.genTime.toISOString(),
+    authority: chain.chain[0].subject.replace(/\n/g, ', '),
+    valid: local.messages.length === 0,
+  };
 }
 
 /** Builds the chain from the signer to a trusted root; problems when it cannot. */
-function checkChain(signer: X509Certificate, pool: X509Certificate[], roots: X509Certificate[], at: Date): { chain: X509Certificate[]; problems: string[] } {
+function checkChain(signer: X509Certificate, pool: X509Certificate[], roots: X509Certificate[], at: Date, problems: Findings): { chain: X509Certificate[]; trusted: boolean } {
   const chain = [signer];
-  const problems: string[] = [];
   const within = (c: X509Certificate) => new Date(c.validFrom) <= at && at <= new Date(c.validTo);
   for (let depth = 0; depth < 8; depth++) {
     const current = chain[chain.length - 1];
-    if (!within(current)) problems.push(`Certificate "${current.subject.replace(/\n/g, ', ')}" was not valid at the signing time`);
+    if (!within(current)) problems.add('certificate_expired', `Certificate "${current.subject.replace(/\n/g, ', ')}" was not valid at the signing time`);
     const trusted = roots.find((root) => root.fingerprint256 === current.fingerprint256)
       ?? roots.find((root) => current.checkIssued(root) && current.verify(root.publicKey));
     if (trusted) {
       if (trusted !== current) chain.push(trusted);
-      if (!within(trusted)) problems.push('Trusted root was not valid at the signing time');
-      return { chain, problems };
+      if (!within(trusted)) problems.add('certificate_expired', 'Trusted root was not valid at the signing time');
+      return { chain, trusted: true };
     }
     const issuer = pool.find((c) => c !== current && current.checkIssued(c) && current.verify(c.publicKey) && c.ca);
     if (!issuer) break;
     chain.push(issuer);
   }
-  problems.push('Certificate chain does not reach a trusted CA');
-  return { chain, problems };
+  problems.add('untrusted_certificate', 'Certificate chain does not reach a trusted CA');
+  return { chain, trusted: false };
 }
 
 /** Ends (exclusive) of each revision: just after each "%%EOF" and its end-of-line. */
@@ -163,51 +300,198 @@ function revisionEnds(bytes: Buffer): number[] {
   return ends;
 }
 
+interface Dss {
+  certificates: X509Certificate[];
+  crls: Buffer[];
+}
+
+function readDss(reader: PdfReader): Dss | null {
+  const dss = reader.dict(reader.catalog().get('DSS'));
+  if (!dss) return null;
+  const streams = (key: string) => {
+    const list = reader.resolve(dss.get(key));
+    return Array.isArray(list) ? list.map((ref) => reader.streamData(ref)).filter((b): b is Buffer => b !== null) : [];
+  };
+  const certificates: X509Certificate[] = [];
+  for (const der of streams('Certs')) {
+    try {
+      certificates.push(certificate(der));
+    } catch {
+      /* not a certificate: ignored, as a validator would */
+    }
+  }
+  return { certificates, crls: streams('CRLs') };
+}
+
+/** The signer certificate's revocation status: the issuing CA's own word first, else the DSS's CRLs. */
+function revocationOf(chain: X509Certificate[], dss: Dss | null, options: VerifyOptions): RevocationReport {
+  const [signer, issuer] = chain;
+  if (!signer || !issuer) return { status: 'unknown', source: null };
+  const serial = normaliseSerial(signer.serialNumber);
+  const known = options.revocations?.(issuer, serial);
+  if (known) return { status: 'revoked', source: 'issuer', revokedAt: known.revokedAt.toISOString(), reason: known.reason ?? undefined };
+  for (const der of dss?.crls ?? []) {
+    let crl: ParsedCrl | null = null;
+    try {
+      crl = readCrl(der, issuer);
+    } catch {
+      continue;
+    }
+    if (!crl) continue;
+    const entry = crl.revoked.get(serial);
+    if (entry) return { status: 'revoked', source: 'document', revokedAt: entry.revokedAt.toISOString(), reason: entry.reason ?? undefined };
+    return { status: 'good', source: 'document' };
+  }
+  return { status: 'unknown', source: null };
+}
+
+function verifyDocumentTimestamp(bytes: Buffer, fieldName: string, sig: PdfDict, roots: X509Certificate[]): DocumentTimestampReport {
+  const report: DocumentTimestampReport = { fieldName, time: null, authority: null, byteRange: [], coversWholeFile: false, valid: false, problems: [] };
+  const findings = new Findings();
+  try {
+    const range = sig.get('ByteRange');
+    if (!Array.isArray(range) || range.length !== 4 || !range.every((n) => typeof n === 'number' && Number.isInteger(n) && n >= 0)) throw new Error('Bad /ByteRange');
+    const [a, b, c, d] = range as number[];
+    report.byteRange = [a, b, c, d];
+    if (a !== 0 || b >= c || c + d > bytes.length || bytes[b] !== 0x3c || bytes[c - 1] !== 0x3e) throw new Error('/ByteRange does not describe this file');
+    report.coversWholeFile = c + d === bytes.length;
+    const hex = bytes.toString('latin1', b + 1, c - 1);
+    if (!/^[0-9a-fA-F]*$/.test(hex)) throw new Error('/ByteRange gap is not the /Contents string');
+    const cms = checkCms(Buffer.from(hex, 'hex'), { contentType: OID.tstInfo, pades: false, invalid: 'timestamp_invalid', changed: 'timestamp_invalid' }, findings);
+    if (cms.content && cms.signer) {
+      const info = readTstInfo(cms.content);
+      report.time = info.genTime.toISOString();
+      const digest = createHash('sha256').update(bytes.subarray(a, a + b)).update(bytes.subarray(c, c + d)).digest();
+      if (info.imprintAlgorithm !== OID.sha256 || !info.imprint.equals(digest)) findings.add('document_modified', 'Document timestamp: the timestamped bytes were changed');
+      if (!(cms.signer.keyUsage ?? []).includes(OID.timeStamping)) findings.add('timestamp_invalid', 'Document timestamp: the certificate is not for time-stamping');
+      const chain = checkChain(cms.signer, cms.certificates, roots, info.genTime, findings);
+      report.authority = chain.chain[0].subject.replace(/\n/g, ', ');
+    }
+  } catch (err) {
+    findings.add('malformed_signature', `Document timestamp: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  report.problems = findings.messages;
+  report.valid = findings.messages.length === 0;
+  (report as DocumentTimestampReport & { codes?: SignatureProblemCode[] }).codes = findings.codes;
+  return report;
+}
+
+const end = (range: number[]) => range[2] + range[3];
+
 /** A report of every signature in the PDF; never throws. */
 export function verifyDocument(pdf: Uint8Array, options: VerifyOptions): VerificationReport {
   const problems: string[] = [];
   let signatures: SignatureReport[] = [];
+  let documentTimestamps: DocumentTimestampReport[] = [];
+  let validationData: VerificationReport['validationData'] = null;
+  let verdict: VerdictCode | null = null;
+  const extraCodes: SignatureProblemCode[] = [];
   try {
     const bytes = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength);
     const roots = options.trustedRoots.map(certificate);
     const reader = new PdfReader(bytes);
-    const fieldSignatures: Array<{ fieldName: string; sig: PdfDict; sigRef: PdfRef | null }> = [];
+    const dss = readDss(reader);
+    if (dss) validationData = { certificates: dss.certificates.length, crls: dss.crls.length };
+    const checked: Array<{ report: SignatureReport; chain: X509Certificate[]; provenTime: Date | null }> = [];
     for (const { field } of reader.fields()) {
       if (nameOf(field.get('FT')) !== 'Sig' || !field.has('V')) continue;
       const sig = reader.dict(field.get('V'));
-      const value = field.get('V');
-      if (sig) fieldSignatures.push({ fieldName: textOf(field.get('T')) ?? '', sig, sigRef: value instanceof PdfRef ? value : null });
+      if (!sig) continue;
+      const fieldName = textOf(field.get('T')) ?? '';
+      if (nameOf(sig.get('SubFilter')) === 'ETSI.RFC3161') documentTimestamps.push(verifyDocumentTimestamp(bytes, fieldName, sig, roots));
+      else checked.push(verifySignature(bytes, fieldName, sig, roots, dss?.certificates ?? []));
     }
-    signatures = fieldSignatures.map(({ fieldName, sig }) => verifySignature(bytes, fieldName, sig, roots));
-    signatures.sort((a, b) => (a.byteRange[2] + a.byteRange[3]) - (b.byteRange[2] + b.byteRange[3]));
+    for (const { report, chain, provenTime } of checked) {
+      report.revocation = revocationOf(chain, dss, options);
+      const at = provenTime ?? (report.signingTime ? new Date(report.signingTime) : null);
+      if (report.revocation.status === 'revoked' && (!at || new Date(report.revocation.revokedAt!) <= at)) {
+        report.problems.push('The signer certificate was revoked before the signature was made');
+        if (!report.codes.includes('certificate_revoked')) report.codes.push('certificate_revoked');
+        report.valid = false;
+        report.invalidReason ??= report.problems[0];
+      }
+    }
+    signatures = checked.map((c) => c.report);
+    signatures.sort((a, b) => end(a.byteRange) - end(b.byteRange));
+    documentTimestamps.sort((a, b) => end(a.byteRange) - end(b.byteRange));
+    for (const ts of documentTimestamps) {
+      problems.push(...ts.problems);
+      extraCodes.push(...((ts as { codes?: SignatureProblemCode[] }).codes ?? []));
+    }
 
-    if (signatures.length < (options.minSignatures ?? 1)) problems.push(`Expected at least ${options.minSignatures ?? 1} signature(s), found ${signatures.length}`);
+    if (signatures.length < (options.minSignatures ?? 1)) {
+      problems.push(`Expected at least ${options.minSignatures ?? 1} signature(s), found ${signatures.length}`);
+      if (signatures.length === 0) verdict = 'not_signed';
+    }
     if (signatures.length) {
-      const last = signatures[signatures.length - 1];
-      if (!last.coversWholeFile) problems.push('Bytes were added after the last signature (unsigned incremental update)');
-      // Every revision after the first signed one must be exactly one further signature.
+      let unsigned = false;
+      // Every revision after the first signature is a signature, a document timestamp, or adds
+      // validation data only; and nothing follows the last revision.
       const ends = revisionEnds(bytes);
-      const signedEnds = signatures.map((s) => s.byteRange[2] + s.byteRange[3]);
-      const firstSigned = signedEnds[0];
-      const later = ends.filter((end) => end > firstSigned);
-      const unsignedRevisions = later.filter((end) => !signedEnds.includes(end));
-      if (!ends.includes(firstSigned)) problems.push('The first signature does not end at a revision boundary');
-      if (unsignedRevisions.length) problems.push(`${unsignedRevisions.length} revision(s) after the first signature are not signatures`);
+      const signedEnds = [...signatures, ...documentTimestamps].filter((s) => s.byteRange.length === 4).map((s) => end(s.byteRange));
+      const firstSigned = Math.min(...signatures.filter((s) => s.byteRange.length === 4).map((s) => end(s.byteRange)));
+      if (Number.isFinite(firstSigned) && !ends.includes(firstSigned)) problems.push('The first signature does not end at a revision boundary');
+      ends.forEach((revisionEnd, i) => {
+        if (revisionEnd <= firstSigned || signedEnds.includes(revisionEnd)) return;
+        const why = validationOnlyRevision(bytes, ends[i - 1], revisionEnd);
+        if (why) {
+          const afterLast = revisionEnd > Math.max(...signatures.map((s) => end(s.byteRange)));
+          problems.push(`${afterLast ? 'Bytes were added after the last signature (unsigned incremental update)' : 'A revision between signatures is not signed'}: ${why}`);
+          unsigned = true;
+        }
+      });
+      if ((ends.at(-1) ?? 0) < bytes.length) {
+        problems.push('Bytes were added after the last signature (unsigned incremental update)');
+        unsigned = true;
+      }
+      // Levels: B-LT when the DSS holds revocation data for the signer, B-LTA when a valid
+      // document timestamp covers that DSS.
+      const dssEnd = dss ? ends.find((e) => e > Math.max(...signatures.map((s) => end(s.byteRange)))) ?? null : null;
+      const sealed = documentTimestamps.some((ts) => ts.valid && dssEnd !== null && ts.byteRange[1] >= dssEnd);
+      for (const s of signatures) {
+        if (s.level === 'B-T' && s.revocation.source === 'document') s.level = sealed ? 'B-LTA' : 'B-LT';
+      }
+      const worst = worstSignatureProblem([...signatures.flatMap((s) => s.codes), ...extraCodes]);
+      // A changed or broken signature outweighs appended bytes; appended bytes outweigh trust.
+      verdict = worst === 'document_modified' || worst === 'signature_invalid' || worst === 'malformed_signature'
+        ? worst
+        : unsigned ? 'unsigned_changes' : worst ?? (problems.length ? 'malformed_signature' : null);
     }
   } catch (err) {
     problems.push(`Unreadable document: ${err instanceof Error ? err.message : String(err)}`);
+    verdict = 'unreadable';
   }
   const ok = problems.length === 0 && signatures.length > 0 && signatures.every((s) => s.valid);
-  return { ok, signatures, problems };
+  const levels: PadesLevel[] = ['B-B', 'B-T', 'B-LT', 'B-LTA'];
+  const level = signatures.length ? levels[Math.min(...signatures.map((s) => levels.indexOf(s.level)))] : null;
+  return { ok, verdict: ok ? 'valid' : verdict ?? 'signature_invalid', level, documentTimestamps, validationData, signatures, problems };
 }
 
-function verifySignature(bytes: Buffer, fieldName: string, sig: PdfDict, roots: X509Certificate[]): SignatureReport {
+function describe(cert: X509Certificate): ChainCertificate {
+  return {
+    subject: cert.subject.replace(/\n/g, ', '),
+    issuer: cert.issuer.replace(/\n/g, ', '),
+    serialNumber: cert.serialNumber,
+    validFrom: new Date(cert.validFrom).toISOString(),
+    validTo: new Date(cert.validTo).toISOString(),
+    sha256: cert.fingerprint256.replace(/:/g, '').toLowerCase(),
+  };
+}
+
+function verifySignature(bytes: Buffer, fieldName: string, sig: PdfDict, roots: X509Certificate[], extraPool: X509Certificate[]): { report: SignatureReport; chain: X509Certificate[]; provenTime: Date | null } {
+  let chainCerts: X509Certificate[] = [];
+  let provenTime: Date | null = null;
   const report: SignatureReport = {
     fieldName,
     signerName: null,
     nip: null,
     issuer: null,
     chain: [],
+    certificates: [],
+    trusted: false,
+    level: 'B-B',
+    timestamp: null,
+    revocation: { status: 'unknown', source: null },
     signingTime: null,
     reason: textOf(sig.get('Reason')),
     location: textOf(sig.get('Location')),
@@ -216,7 +500,9 @@ function verifySignature(bytes: Buffer, fieldName: string, sig: PdfDict, roots: 
     coversWholeFile: false,
     valid: false,
     problems: [],
+    codes: [],
   };
+  const findings = new Findings();
   try {
     const signedAt = parseDate(textOf(sig.get('M')));
     report.signingTime = signedAt?.toISOString() ?? null;
@@ -233,24 +519,34 @@ function verifySignature(bytes: Buffer, fieldName: string, sig: PdfDict, roots: 
     if (bytes[b] !== 0x3c || bytes[c - 1] !== 0x3e || !(contents instanceof PdfString)) throw new Error('/ByteRange gap is not the /Contents string');
     const hex = bytes.toString('latin1', b + 1, c - 1);
     if (!/^[0-9a-fA-F]*$/.test(hex)) throw new Error('/ByteRange gap is not the /Contents string');
-    if (report.subFilter !== 'ETSI.CAdES.detached') report.problems.push(`SubFilter ${report.subFilter} is not ETSI.CAdES.detached`);
+    if (report.subFilter !== 'ETSI.CAdES.detached') findings.add('malformed_signature', `SubFilter ${report.subFilter} is not ETSI.CAdES.detached`);
     const digest = createHash('sha256').update(bytes.subarray(a, a + b)).update(bytes.subarray(c, c + d)).digest();
-    const cms = checkCms(Buffer.from(hex, 'hex'), digest);
-    report.problems.push(...cms.problems);
+    const cms = checkCms(Buffer.from(hex, 'hex'), { digest, contentType: OID.data, pades: true, invalid: 'signature_invalid', changed: 'document_modified' }, findings);
+    const token = cms.unsigned.get(OID.timeStampToken)?.[0];
+    if (token && cms.signature) {
+      report.timestamp = checkTimestamp(token, cms.signature, roots, findings);
+      if (report.timestamp?.valid) report.level = 'B-T';
+    }
+    // A valid timestamp proves when the signature existed; the claimed /M only what the signer said.
+    provenTime = report.timestamp?.valid ? new Date(report.timestamp.time) : null;
     if (cms.signer) {
       const party = certificateParty(cms.signer.raw);
       report.signerName = party.name;
       report.nip = party.nip;
       report.issuer = party.issuer;
-      const chain = checkChain(cms.signer, cms.certificates, roots, signedAt ?? new Date());
+      const chain = checkChain(cms.signer, [...cms.certificates, ...extraPool], roots, provenTime ?? signedAt ?? new Date(), findings);
+      chainCerts = chain.chain;
       report.chain = chain.chain.map((cert) => cert.subject.replace(/\n/g, ', '));
-      report.problems.push(...chain.problems);
+      report.certificates = chain.chain.map(describe);
+      report.trusted = chain.trusted;
     }
-    if (!signedAt) report.problems.push('No signing time (/M)');
+    if (!signedAt) findings.add('malformed_signature', 'No signing time (/M)');
   } catch (err) {
-    report.problems.push(err instanceof Error ? err.message : String(err));
+    findings.add('malformed_signature', err instanceof Error ? err.message : String(err));
   }
+  report.problems = findings.messages;
+  report.codes = findings.codes;
   report.valid = report.problems.length === 0;
   if (!report.valid) report.invalidReason = report.problems[0];
-  return report;
+  return { report, chain: chainCerts, provenTime };
 }

@@ -9,6 +9,8 @@ import { documentRoutes } from './documents';
 import { meRoutes } from './me';
 import { pageRoutes } from './page';
 import { positionRoutes } from './positions';
+import { verificationRoutes } from './verification';
+import { caRoutes } from './ca';
 
 export function apiRoutes(deps: ApiDeps): RouteDef[] {
   return [
@@ -19,5 +21,7 @@ export function apiRoutes(deps: ApiDeps): RouteDef[] {
     ...meRoutes(deps),
     ...adminRoutes(deps),
     ...pageRoutes(deps),
+    ...verificationRoutes(deps),
+    ...caRoutes(deps),
   ];
 }

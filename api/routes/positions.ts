@@ -24,9 +24,12 @@ function newOfficialId(body: { nip: string | null; id?: string }): string {
   if (isNip(body.id)) throw invalid([{ path: '/id', code: 'official_id_is_nip', message: 'An official without NIP needs an id that is not an 18-digit number' }]);
   return body.id;
 }
+import { PgRevocationStore, PgSigningStore, serialOf, type Revocation } from '../../signing';
 
 export function positionRoutes(deps: ApiDeps): RouteDef[] {
   const { db, temporal } = deps;
+  const credentials = new PgSigningStore(db);
+  const revocations = new PgRevocationStore(db);
   return [
     route({
       method: 'put', path: '/api/positions/:cycleId/:positionId/official', tag: 'positions',
@@ -65,6 +68,20 @@ export function positionRoutes(deps: ApiDeps): RouteDef[] {
               if (err?.code === '23505') throw new HttpProblem(409, 'nip_in_use', `${nip === null ? `Official id ${officialId}` : `NIP ${nip}`} already holds another position in this cycle.`);
               throw err;
             });
+          // The replaced official's signing certificate is revoked once they hold no position at all
+          // (reason affiliationChanged); what they signed before stays valid at its signing time.
+          let revoked: Revocation | null = null;
+          if (position.official_id !== officialId) {
+            const stillHolds = (await client.query('SELECT 1 FROM positions WHERE official_id = $1 LIMIT 1', [position.official_id])).rows.length > 0;
+            const credential = stillHolds ? null : await credentials.getCredential(position.official_id);
+            if (credential) {
+              revoked = {
+                caId: credential.caId, serialNumber: serialOf(credential.certificatePem), signerId: position.official_id, reason: 'affiliationChanged',
+                note: `Pergantian pejabat ${positionId}: ${position.official_name} digantikan oleh ${name}`, revokedAt: new Date(),
+              };
+              await revocations.revoke(revoked, client);
+            }
+          }
           let revision = null;
           const actor = { role: 'admin' as const, id: ctx.principal.id, positionIds: [] };
           if (agreement?.phase === 'reporting') {
@@ -77,10 +94,17 @@ export function positionRoutes(deps: ApiDeps): RouteDef[] {
             // after COMMIT: the audit append runs its own transaction under the agreement's lock
             await appendAuditRow(db, {
               agreementId: agreement.id, key: `api:${agreement.id}:official:${randomUUID()}`, action: 'official.changed',
-              actorId: `admin:${ctx.principal.id}`, data: { positionId, previousNip: position.nip, previousOfficialId: position.official_id, nip, officialId, name }, at: new Date().toISOString(),
+              actorId: `admin:${ctx.principal.id}`, at: new Date().toISOString(),
+              data: {
+                positionId, previousNip: position.nip, previousOfficialId: position.official_id, nip, officialId, name,
+                revokedCertificate: revoked && { caId: revoked.caId, serialNumber: revoked.serialNumber, reason: revoked.reason },
+              },
             });
           }
-          res.json({ cycleId, positionId, official: { id: officialId, nip, name, email }, changed: true, revision: revision && { version: revision.version, phase: revision.phase } });
+          res.json({
+            cycleId, positionId, official: { id: officialId, nip, name, email }, changed: true, revision: revision && { version: revision.version, phase: revision.phase },
+            revokedCertificate: revoked && { caId: revoked.caId, serialNumber: revoked.serialNumber, reason: revoked.reason, revokedAt: revoked.revokedAt.toISOString() },
+          });
         } catch (err) {
           await client.query('ROLLBACK').catch(() => {});
           throw err;

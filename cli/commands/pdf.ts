@@ -4,7 +4,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { documentIdOf, renderAgreementPdf } from '../../documents';
 import { agreementInputFromImport } from '../../documents/sample-input';
 import type { OrganisationImport } from '../../domain/types';
-import { createLocalCa, createLocalSigner, issueOfficialCertificate, MemorySigningStore, TEST_SCRYPT, verifyDocument } from '../../signing';
+import {
+  buildCrl, createLocalCa, createLocalSigner, extendToLta, issueOfficialCertificate, loadTsaCredential, LocalTimeStampAuthority, MemorySigningStore,
+  TEST_SCRYPT, timestampLastSignature, verifyDocument,
+} from '../../signing';
 import { parseOptions, UsageError, type Command } from '../command';
 
 const DEFAULT_SAMPLE = SAMPLE_ORGANISATION_PATH;
@@ -41,6 +44,7 @@ export const pdfSampleCommand: Command = {
     const store = new MemorySigningStore();
     const ca = await createLocalCa({ store, organisation: data.organisation, secret: 'sample', scrypt: TEST_SCRYPT });
     const signer = createLocalSigner({ store });
+    const tsa = new LocalTimeStampAuthority(await loadTsaCredential({ store, ca, secret: 'sample', scrypt: TEST_SCRYPT }));
     const parties: Array<{ party: 'first' | 'second'; person: { name: string; nip: string | null } }> = [{ party: 'first', person: input.firstParty }];
     if (input.secondParty) parties.push({ party: 'second', person: input.secondParty });
     let pdf = await renderAgreementPdf(input);
@@ -50,11 +54,14 @@ export const pdfSampleCommand: Command = {
       const signerId = person.nip ?? `${data.organisation.id}:kepala-daerah`;
       await issueOfficialCertificate({ store, ca, scrypt: TEST_SCRYPT, passphrase: 'sample', official: { signerId, name: person.name, nip: person.nip, organisation: data.organisation.name } });
       pdf = await signer.sign({ pdf, nip: signerId, passphrase: 'sample', party, reason: `Perjanjian Kinerja Tahun ${input.year}`, location: input.place, verificationUrl, signedAt: new Date(signedAt) });
+      pdf = await timestampLastSignature(pdf, tsa);
       signedAt += 1000;
     }
+    // as the signing activity does after the last signature: DSS with the CA's CRL, then a document timestamp
+    pdf = await extendToLta(pdf, { crls: [buildCrl({ ca, revoked: [], now: new Date(Math.ceil(Date.now() / 1000) * 1000) })], tsa });
     writeFileSync(options.out, pdf);
     writeFileSync(`${options.out}.ca.pem`, ca.certificatePem);
-    console.log(`${options.out}: PK of ${positionId}, ${parties.length} signature(s); CA certificate in ${options.out}.ca.pem`);
+    console.log(`${options.out}: PK of ${positionId}, ${parties.length} signature(s), PAdES-B-LTA; CA certificate in ${options.out}.ca.pem`);
     return 0;
   },
 };

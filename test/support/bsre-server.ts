@@ -9,6 +9,11 @@ import { openPrivateKey, TEST_SCRYPT } from '../../signing/key-encryption';
 import { PassphraseLockout } from '../../signing/lockout';
 import { MemorySigningStore } from '../../signing/memory-store';
 import { signPdf } from '../../signing/pades';
+import { loadTsaCredential } from '../../signing/certificates';
+import { LocalTimeStampAuthority } from '../../signing/timestamp-authority';
+import { timestampLastSignature } from '../../signing/signature-timestamp';
+import { buildCrl } from '../../signing/crl';
+import { addDss } from '../../signing/long-term';
 
 export const BSRE_ISSUER = 'Balai Besar Sertifikasi Elektronik (BSrE), BSSN';
 
@@ -44,6 +49,8 @@ export async function startBsreServer(users: BsreUser[]): Promise<BsreServer> {
       official: { signerId: user.nik, name: user.name, nip: user.nip, organisation: 'Badan Siber dan Sandi Negara' },
     });
   }
+  // Like BSrE: its own TSA, and its CA's CRL with every certificate in the DSS (PAdES-B-LT output).
+  const tsa = new LocalTimeStampAuthority(await loadTsaCredential({ store, ca, secret: 'bsre-test-secret', scrypt: TEST_SCRYPT }));
   const lockout = new PassphraseLockout(store);
   const outcomes = new Map<string, SignOutcome>();
   const signCount = new Map<string, number>();
@@ -81,8 +88,11 @@ export async function startBsreServer(users: BsreUser[]): Promise<BsreServer> {
       location: props.location,
       appearance: { verificationUrl: props.verificationUrl ?? 'https://tte.example/verify' },
     });
+    const stamped = await timestampLastSignature(signed, tsa);
+    await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000))); // CRL time (whole seconds) after the timestamp
+    const lt = addDss(stamped, { crls: [buildCrl({ ca, revoked: [] })] });
     signCount.set(body.requestId, (signCount.get(body.requestId) ?? 0) + 1);
-    return { requestId: body.requestId, status: 'SIGNED', file: signed.toString('base64') };
+    return { requestId: body.requestId, status: 'SIGNED', file: lt.toString('base64') };
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,6 +1,6 @@
 // The real stack for integration tests, in this process: a worker on the dev server and the API
 // app on an ephemeral port, both with the real PostgreSQL. Each call gets its own task queue.
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
@@ -35,7 +35,11 @@ export function quietTemporalRuntime(): void {
 export async function startStack(overrides: Record<string, string> = {}): Promise<Stack> {
   quietTemporalRuntime();
   const taskQueue = `test-${process.pid}-${++queueSeq}`;
-  const config = loadConfig({ ...process.env, TEMPORAL_TASK_QUEUE: taskQueue, PORT: '0', ...overrides });
+  // Listen first, so PUBLIC_URL (the QR codes on signed PKs, links in e-mails) is the real address.
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  const config = loadConfig({ ...process.env, TEMPORAL_TASK_QUEUE: taskQueue, PORT: '0', PUBLIC_URL: `http://127.0.0.1:${port}`, ...overrides });
   const logger = createLogger('test', 'silent');
   const db = createPool(config.DATABASE_URL, 10);
   const client = await connectClient(config);
@@ -51,10 +55,7 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
   });
   const running = worker.run();
   const app = createApp({ db, temporal: client, config, logger });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const { port } = server.address() as { port: number };
+  server.on('request', app);
   return {
     config, db, client, worker, baseUrl: `http://127.0.0.1:${port}`,
     async stop() {

@@ -70,6 +70,9 @@ describe('PAdES signatures', () => {
 
   test('verifyDocument reports both signers with NIP, chain and time', () => {
     const report = verifyDocument(twice, { trustedRoots: [pki.ca.certificatePem] });
+    // signed as before timestamps existed: still valid, and honestly PAdES-B-B without timestamp or DSS
+    expect(report).toMatchObject({ ok: true, verdict: 'valid', level: 'B-B', validationData: null, documentTimestamps: [] });
+    expect(report.signatures.map((s) => [s.level, s.timestamp, s.revocation.status])).toEqual([['B-B', null, 'unknown'], ['B-B', null, 'unknown']]);
     expect(report.problems).toEqual([]);
     expect(report.ok).toBe(true);
     const input = sampleInput();

@@ -79,7 +79,10 @@ test('a PK goes through its whole year: drafted, returned, approved, signed twic
   const cas = (await l.db.query(`SELECT certificate_pem FROM signing_ca`)).rows.map((r) => r.certificate_pem);
   const report = verifyDocument(new Uint8Array(doc.bytes), { trustedRoots: cas });
   expect(report.ok).toBe(true);
-  expect(report.signatures.map((s) => s.coversWholeFile)).toEqual([false, true]);
+  // after the last signature: the DSS and a document timestamp, which covers the whole file (PAdES-B-LTA)
+  expect(report.signatures.map((s) => s.coversWholeFile)).toEqual([false, false]);
+  expect(report.documentTimestamps.map((t) => t.coversWholeFile)).toEqual([true]);
+  expect(report.level).toBe('B-LTA');
   const firstDoc = (await l.db.query('SELECT bytes FROM documents WHERE id = $1', [first.documentId])).rows[0];
   expect(Buffer.from(doc.bytes).subarray(0, firstDoc.bytes.length).equals(firstDoc.bytes)).toBe(true);
 

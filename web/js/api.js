@@ -14,12 +14,13 @@ export class ApiError extends Error {
 
 export const enc = encodeURIComponent;
 
-async function request(method, path, body) {
+async function request(method, path, body, contentType = 'application/json') {
   const headers = { accept: 'application/json' };
   const token = session.token();
   if (token) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (body !== undefined) headers['content-type'] = contentType;
+  const raw = body instanceof Blob;
+  const res = await fetch(path, { method, headers, body: body === undefined || raw ? body : JSON.stringify(body) });
   if (res.status === 401) {
     session.signOut();
     if (!location.hash.startsWith('#/masuk')) location.hash = `#/masuk?lanjut=${enc(location.hash)}`;
@@ -27,8 +28,8 @@ async function request(method, path, body) {
   return res;
 }
 
-export async function api(method, path, body) {
-  const res = await request(method, path, body);
+export async function api(method, path, body, contentType) {
+  const res = await request(method, path, body, contentType);
   const text = await res.text();
   let data = null;
   try {
@@ -41,6 +42,9 @@ export async function api(method, path, body) {
 }
 
 export const get = (path) => api('GET', path);
+
+/** Uploads a file as the raw request body (the public verification). */
+export const postFile = (path, file, contentType) => api('POST', path, file, contentType);
 
 /** A binary answer (PDF, CSV) as a Blob. */
 export async function getBlob(path) {

@@ -13,6 +13,7 @@ import { renderReport } from './views/report.js';
 import { renderTimeline } from './views/timeline.js';
 import { renderDashboard } from './views/dashboard.js';
 import { renderVerify } from './views/verify.js';
+import { renderVerifyUpload } from './views/verify-upload.js';
 
 const ROUTES = [
   [/^\/masuk$/, renderLogin, { public: true }],
@@ -24,7 +25,9 @@ const ROUTES = [
   [/^\/pk\/([^/]+)\/linimasa$/, renderTimeline],
   [/^\/dasbor$/, renderDashboard],
   [/^\/dasbor\/([^/]+)$/, renderDashboard],
-  [/^\/verify\/([^/]+)$/, renderVerify],
+  // public: the QR code on a PK, and the upload of a received PDF
+  [/^\/verify\/([^/]+)$/, renderVerify, { public: true }],
+  [/^\/verifikasi$/, renderVerifyUpload, { public: true }],
 ];
 
 function parseHash() {
@@ -41,12 +44,13 @@ async function whoAmI() {
 
 function renderNav(me) {
   const nav = document.getElementById('nav');
-  if (!me) return replace(nav);
+  if (!me) return replace(nav, h('a', { href: '#/verifikasi' }, 'Verifikasi dokumen'), h('a', { href: '#/masuk' }, 'Masuk'));
   const who = me.role === 'official' ? (me.positions[me.positions.length - 1]?.title ?? (me.nip ? `NIP ${me.nip}` : me.id)) : me.role === 'evaluator' ? 'Tim Evaluasi' : 'Administrator';
   replace(nav,
     me.role === 'official' ? h('a', { href: '#/' }, 'Kotak tugas') : null,
     me.role !== 'official' ? h('a', { href: '#/dasbor' }, 'Dasbor') : null,
     me.role === 'evaluator' ? h('a', { href: '#/' }, 'Tugas evaluasi') : null,
+    h('a', { href: '#/verifikasi' }, 'Verifikasi dokumen'),
     h('span', { class: 'who', 'data-testid': 'who' }, who),
     h('button', { type: 'button', class: 'link', onclick: () => { session.signOut(); location.hash = '#/masuk'; } }, 'Keluar'));
 }

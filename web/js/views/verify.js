@@ -1,9 +1,13 @@
-// A signed document's verification report (the QR code on the PDF leads here: #/verify/{docId}).
+// A document this installation issued, verified again from its stored bytes: the QR code on a
+// signed PK leads here (#/verify/{docId}). Public, so whoever scans the code sees the verdict
+// without signing in; the PK's content is not shown, only who signed it and its id and version.
 import { h, replace } from '../dom.js';
 import { enc, get } from '../api.js';
 import { fmtDateTime, PARTY } from '../format.js';
 import { notice, section } from '../ui.js';
+import { publicReport } from '../verification-report.js';
 
+/** The report stored at signing time (the signing page shows it right after a signature). */
 export function verificationView(v) {
   const report = v.report ?? {};
   const ok = report.ok ?? report.valid;
@@ -19,18 +23,14 @@ export function verificationView(v) {
     (report.problems ?? []).length ? h('ul', { class: 'warn' }, report.problems.map((p) => h('li', null, p))) : null);
 }
 
-export async function renderVerify(main, { params }) {
+export async function renderVerify(main, { params, me }) {
   const [docId] = params;
-  const v = await get(`/api/documents/${enc(docId)}/verification`);
+  const v = await get(`/api/verify/documents/${enc(docId)}`);
   replace(main,
     h('h1', null, 'Verifikasi dokumen'),
-    section(`PK ${v.agreementId}`,
-      h('dl', { class: 'facts' },
-        h('dt', null, 'Dokumen'), h('dd', null, v.documentId),
-        h('dt', null, 'Versi'), h('dd', null, String(v.version)),
-        h('dt', null, 'Pihak'), h('dd', null, PARTY[v.party] ?? v.party),
-        h('dt', null, 'Ditandatangani'), h('dd', null, fmtDateTime(v.signedAt)),
-        h('dt', null, 'SHA-256'), h('dd', { class: 'hash' }, v.sha256)),
-      verificationView(v)),
-    h('p', null, h('a', { href: `#/pk/${enc(v.agreementId)}` }, 'Buka PK')));
+    section(v.issued ? `PK ${v.issued.agreementId} · versi ${v.issued.version} · ${PARTY[v.issued.party] ?? v.issued.party}` : docId,
+      publicReport(v)),
+    h('p', null,
+      h('a', { href: '#/verifikasi' }, 'Periksa berkas PDF yang Anda terima'),
+      me && v.issued ? [' · ', h('a', { href: `#/pk/${enc(v.issued.agreementId)}` }, 'Buka PK')] : null));
 }

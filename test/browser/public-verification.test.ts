@@ -1,0 +1,101 @@
+// The public verification page in headless Chromium, with no token anywhere: someone who received
+// a signed PK uploads it and reads that it is valid and issued here; a tampered copy is rejected
+// with its reason; and the QR code's URL on the PK opens that document's report without a login.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Stack } from '../support/stack';
+import { client, sampleOrganisation, startStackWithCycle, tokens } from '../support/api-client';
+import { signThroughApi } from '../support/sign-through-api';
+import { flipByte } from '../support/tampering';
+
+const ORG = 'kab-verify-page';
+const org = sampleOrganisation(ORG, new Date().getFullYear() - 1);
+const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'screenshots');
+let stack: Stack;
+let call: ReturnType<typeof client>;
+let t: ReturnType<typeof tokens>;
+let browser: Browser;
+let page: Page;
+let signed: Buffer;
+let docId: string;
+let agreementId: string;
+const pageErrors: string[] = [];
+
+jest.setTimeout(180_000);
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  ({ stack, call, t } = await startStackWithCycle(org));
+  const result = await signThroughApi(call, t, org, 'kepala-dinkes', 'bupati');
+  agreementId = result.agreementId;
+  const second = result.documents.find((d) => d.party === 'second')!;
+  docId = second.id;
+  signed = Buffer.from(await (await fetch(`${stack.baseUrl}${second.href}`, { headers: { authorization: `Bearer ${result.owner}` } })).arrayBuffer());
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'id-ID' });
+  page = await context.newPage();
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) pageErrors.push(msg.text());
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+afterEach(() => {
+  expect(pageErrors).toEqual([]);
+});
+
+async function uploadAndRead(name: string, bytes: Buffer) {
+  await page.locator('input#pdf').setInputFiles({ name, mimeType: 'application/pdf', buffer: bytes });
+  await page.getByRole('button', { name: 'Periksa dokumen' }).click();
+  const report = page.locator('[data-testid=verify-result] [data-testid=verification]');
+  await report.waitFor();
+  return report;
+}
+
+test('the original PK uploaded without signing in: valid, issued here with its PK and version, both signers listed', async () => {
+  await page.goto(`${stack.baseUrl}/#/verifikasi`);
+  await page.locator('[data-testid=verify-upload]').waitFor();
+  const report = await uploadAndRead('pk-asli.pdf', signed);
+  expect(await report.getAttribute('data-verdict')).toBe('valid');
+  expect(await report.locator('[data-testid=verdict]').textContent()).toMatch(/^Dokumen sah/);
+  expect(await report.locator('[data-testid=issued]').textContent()).toContain(`PK ${agreementId}, versi 1`);
+  expect(await report.locator('[data-testid=signature]').count()).toBe(2);
+  expect(await report.locator('[data-testid=signature-status]').allTextContents()).toEqual(['Sah', 'Sah']);
+  expect(await report.locator('[data-testid=level]').textContent()).toMatch(/^PAdES-BASELINE-/);
+  await page.screenshot({ path: path.join(SHOTS, 'verify-01-original.png'), fullPage: true });
+});
+
+test('a copy with one flipped byte: rejected as changed after signing, not issued here', async () => {
+  const report = await uploadAndRead('pk-diubah.pdf', flipByte(signed));
+  expect(await report.getAttribute('data-verdict')).toBe('document_modified');
+  expect(await report.locator('[data-testid=verdict]').textContent()).toContain('Dokumen telah diubah setelah ditandatangani');
+  expect(await report.locator('[data-testid=issued]').textContent()).toMatch(/^Tidak/);
+  expect(await report.locator('[data-testid=signature-status]').first().textContent()).toContain('isi dokumen berubah');
+  await page.screenshot({ path: path.join(SHOTS, 'verify-02-tampered.png'), fullPage: true });
+});
+
+test('the QR code\'s URL opens the document\'s report in a fresh browser without a token', async () => {
+  // the URL the signing activity encodes in the QR code on the PK (activities/signing.ts)
+  const qrUrl = `${stack.config.publicUrl}/#/verify/${encodeURIComponent(docId)}`;
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'id-ID' });
+  const fresh = await context.newPage();
+  fresh.on('pageerror', (err) => pageErrors.push(err.message));
+  await fresh.goto(qrUrl);
+  const report = fresh.locator('[data-testid=verification]');
+  await report.waitFor();
+  expect(fresh.url()).toBe(qrUrl); // not sent to the login form
+  expect(await fresh.evaluate(() => sessionStorage.length)).toBe(0);
+  expect(await report.getAttribute('data-verdict')).toBe('valid');
+  expect(await report.locator('[data-testid=issued]').textContent()).toContain(`PK ${agreementId}, versi 1`);
+  // the PK's content is not on the page
+  const text = await fresh.locator('main').textContent();
+  for (const objective of org.drafts['kepala-dinkes'].objectives) expect(text).not.toContain(objective.text);
+  await fresh.screenshot({ path: path.join(SHOTS, 'verify-03-qr-page.png'), fullPage: true });
+  await context.close();
+});

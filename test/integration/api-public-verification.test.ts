@@ -1,0 +1,190 @@
+// Public verification through HTTP, without a token: a PK signed by the stack is valid (B-LTA) and
+// recognised as issued here (its PK and version); a flipped byte, an appended unsigned update, a
+// PK signed under an unknown CA and one signed with a revoked certificate each get their own
+// verdict; the QR code's document report needs no login and carries none of the PK's content; bad
+// uploads are clear 4xx problems; the CA's CRL records an official's replacement.
+import type { Stack } from '../support/stack';
+import { X509Certificate } from 'node:crypto';
+import { client, enc, nipOf, sampleOrganisation, startStackWithCycle, tokens } from '../support/api-client';
+import { createLocalSigner, issueOfficialCertificate, MemorySigningStore, PgRevocationStore, readCrl, serialOf, TEST_SCRYPT } from '../../signing';
+import { createSigningDeps } from '../../activities/signing';
+import { renderAgreementPdf } from '../../documents';
+import { extractSignatures, sampleInput } from '../support/pki';
+import { certificatesOf } from '../support/cms-certificates';
+import { signThroughApi } from '../support/sign-through-api';
+import { appendUnsignedUpdate, flipByte, signedByUnknownCa } from '../support/tampering';
+
+const ORG = 'kab-verify';
+const org = sampleOrganisation(ORG, new Date().getFullYear() - 1);
+// NIPs of its own: the suite's stacks share one database, where an official keeps one certificate
+// across organisations; this one must be enrolled here, and revoking it must not touch other tests.
+org.positions.find((p: any) => p.id === 'kepala-dinkes').official.nip = '197505052000031701';
+let stack: Stack;
+let call: ReturnType<typeof client>;
+let t: ReturnType<typeof tokens>;
+let signed: Buffer;
+let docId: string;
+let agreementId: string;
+
+jest.setTimeout(180_000);
+
+const upload = async (bytes: Buffer, contentType = 'application/pdf') => {
+  const res = await fetch(`${stack.baseUrl}/api/verify`, { method: 'POST', headers: { 'content-type': contentType }, body: new Uint8Array(bytes) });
+  return { status: res.status, headers: res.headers, body: await res.json() };
+};
+
+beforeAll(async () => {
+  ({ stack, call, t } = await startStackWithCycle(org));
+  const result = await signThroughApi(call, t, org, 'kepala-dinkes', 'bupati');
+  agreementId = result.agreementId;
+  const second = result.documents.find((d) => d.party === 'second')!;
+  docId = second.id;
+  const pdf = await fetch(`${stack.baseUrl}${second.href}`, { headers: { authorization: `Bearer ${result.owner}` } });
+  signed = Buffer.from(await pdf.arrayBuffer());
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+test('a PK signed by the stack is valid, names both signers with their chain, and is recognised as issued here', async () => {
+  const res = await upload(signed);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('cache-control')).toBe('no-store');
+  expect(res.body).toMatchObject({ verdict: 'valid', ok: true, size: signed.length });
+  expect(res.body.issued).toMatchObject({ documentId: docId, agreementId, version: 1, party: 'second' });
+  expect(res.body.signatures).toHaveLength(2);
+  const [first, second] = res.body.signatures;
+  expect(first).toMatchObject({ valid: true, trusted: true, coversWholeFile: false, codes: [] });
+  // the document timestamp after the DSS covers the whole file now (PAdES-LTA), not the last signature
+  expect(second).toMatchObject({ valid: true, trusted: true, coversWholeFile: false, codes: [] });
+  expect(first.nip).toBe(org.positions.find((p: any) => p.id === 'kepala-dinkes').official.nip);
+  expect(first.signerName).toBeTruthy();
+  expect(first.certificates).toHaveLength(2); // the official's certificate, then the organisation's CA
+  expect(first.certificates[1].subject).toContain('Otoritas Sertifikat');
+  expect(Date.parse(first.signingTime)).toBeLessThanOrEqual(Date.parse(second.signingTime));
+  expect(res.body.level).toBe('B-LTA');
+  expect(res.body.validationData.crls).toBeGreaterThanOrEqual(1);
+  expect(res.body.documentTimestamps).toMatchObject([{ valid: true, coversWholeFile: true }]);
+  expect(first.revocation).toEqual({ status: 'good', source: 'document' });
+  expect(first.timestamp).toMatchObject({ valid: true });
+  expect(first.timestamp.authority).toContain('Otoritas Penanda Waktu');
+});
+
+test('a flipped byte: document_modified, and not one this installation issued', async () => {
+  const res = await upload(flipByte(signed));
+  expect(res.status).toBe(200);
+  expect(res.body).toMatchObject({ verdict: 'document_modified', ok: false, issued: null });
+  expect(res.body.signatures.every((s: any) => s.codes.includes('document_modified'))).toBe(true);
+});
+
+test('an unsigned incremental update appended after the last signature: unsigned_changes', async () => {
+  const res = await upload(appendUnsignedUpdate(signed));
+  expect(res.body).toMatchObject({ verdict: 'unsigned_changes', ok: false, issued: null });
+  // the signatures themselves are intact; what they do not cover is the problem
+  expect(res.body.signatures.map((s: any) => s.valid)).toEqual([true, true]);
+  expect(res.body.signatures[1].coversWholeFile).toBe(false);
+});
+
+test('a PK signed under a CA this installation does not hold: untrusted_certificate', async () => {
+  const res = await upload(await signedByUnknownCa());
+  expect(res.body).toMatchObject({ verdict: 'untrusted_certificate', ok: false, issued: null });
+  expect(res.body.signatures.every((s: any) => s.trusted === false && s.codes.includes('untrusted_certificate'))).toBe(true);
+});
+
+test('the QR code\'s document report needs no login and shows no PK content', async () => {
+  const res = await call('GET', `/api/verify/documents/${enc(docId)}`);
+  expect(res.status).toBe(200);
+  expect(res.body).toMatchObject({ verdict: 'valid', issued: { documentId: docId, agreementId, version: 1 } });
+  const text = JSON.stringify(res.body);
+  for (const objective of org.drafts['kepala-dinkes'].objectives) {
+    expect(text).not.toContain(objective.text);
+    for (const indicator of objective.indicators) expect(text).not.toContain(indicator.name);
+  }
+  // the authenticated PDF stays authenticated
+  expect((await call('GET', `/api/documents/${enc(docId)}`)).status).toBe(401);
+  const missing = await call('GET', `/api/verify/documents/${enc('pk:tidak:ada:v1:first')}`);
+  expect([missing.status, missing.body.code]).toEqual([404, 'not_found']);
+});
+
+test('bad uploads are clear 4xx problems and nothing is stored', async () => {
+  const before = (await stack.db.query('SELECT count(*)::int AS n FROM documents')).rows[0].n;
+  const json = await upload(Buffer.from('{}'), 'application/json');
+  expect([json.status, json.body.code]).toEqual([415, 'unsupported_media_type']);
+  const empty = await upload(Buffer.alloc(0));
+  expect([empty.status, empty.body.code]).toEqual([400, 'empty_body']);
+  const huge = await upload(Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(11 * 1024 * 1024, 0x20)]));
+  expect([huge.status, huge.body.code]).toEqual([413, 'body_too_large']);
+  const notPdf = await upload(Buffer.from('bukan sebuah PDF'));
+  expect([notPdf.status, notPdf.body.verdict]).toEqual([200, 'unreadable']);
+  const after = (await stack.db.query('SELECT count(*)::int AS n FROM documents')).rows[0].n;
+  expect(after).toBe(before);
+});
+
+test('the CA publishes its CRL and certificate where its certificates point; replacing an official revokes theirs, and what they signed stays valid', async () => {
+  const cycleId = `cycle:${ORG}:${org.year}`;
+  // the official's certificate in the signed PK names the CA certificate (AIA) of the CA that issued
+  // it (an official keeps one certificate across organisations: not necessarily this one's)
+  const [officialCert] = certificatesOf(extractSignatures(signed)[0].cms);
+  const aia = /CA Issuers - URI:(\S+)/.exec(officialCert.infoAccess ?? '')?.[1];
+  const caPath = new URL(aia!).pathname;
+  const caId = decodeURIComponent(/^\/api\/ca\/([^/]+)\/certificate$/.exec(caPath)![1]);
+  expect([new URL(aia!).origin, caId]).toEqual([stack.baseUrl, ORG]);
+  const caRes = await fetch(`${stack.baseUrl}${caPath}`);
+  expect([caRes.status, caRes.headers.get('content-type')]).toEqual([200, 'application/pkix-cert']);
+  const caCert = new X509Certificate(Buffer.from(await caRes.arrayBuffer()));
+  expect(officialCert.checkIssued(caCert)).toBe(true);
+  const crlOf = async () => {
+    const res = await fetch(`${stack.baseUrl}${caPath.replace(/certificate$/, 'crl')}`);
+    expect([res.status, res.headers.get('content-type')]).toEqual([200, 'application/pkix-crl']);
+    return readCrl(Buffer.from(await res.arrayBuffer()), caCert)!;
+  };
+  const serial = officialCert.serialNumber.replace(/^0+/, '').toUpperCase();
+  expect((await crlOf()).revoked.has(serial)).toBe(false);
+
+  // pergantian pejabat: the Kepala Dinas is replaced and holds no other position
+  const replaced = await call('PUT', `/api/positions/${enc(cycleId)}/kepala-dinkes/official`, {
+    token: t.admin, body: { nip: '198001012005011999', name: 'Pejabat Pengganti, S.KM.', email: 'pengganti@example.go.id' },
+  });
+  expect(replaced.status).toBe(200);
+  expect(replaced.body.revokedCertificate).toMatchObject({ caId, serialNumber: serial, reason: 'affiliationChanged' });
+  expect((await crlOf()).revoked.get(serial)).toMatchObject({ reason: 'affiliationChanged' });
+
+  // the PK signed before the revocation still verifies, and says the certificate is now revoked
+  const res = await upload(signed);
+  expect(res.body).toMatchObject({ verdict: 'valid', ok: true });
+  const first = res.body.signatures[0];
+  expect(first.nip).toBe(nipOf(org, 'kepala-dinkes'));
+  expect(first.revocation).toMatchObject({ status: 'revoked', source: 'issuer', reason: 'affiliationChanged' });
+  expect(Date.parse(first.revocation.revokedAt)).toBeGreaterThan(Date.parse(first.timestamp.time));
+  expect(res.body.signatures[1].revocation.status).toBe('good');
+});
+
+test('a PK signed with a certificate the CA had already revoked: certificate_revoked', async () => {
+  // A certificate from this installation's CA, revoked, then used anyway (as a stolen key would be).
+  const signing = await createSigningDeps(stack.db, stack.config);
+  const ca = await signing.ca({ id: ORG, name: org.organisation.name });
+  const store = new MemorySigningStore();
+  const input = sampleInput();
+  const credential = await issueOfficialCertificate({ store, ca, scrypt: TEST_SCRYPT, passphrase: 'curian', official: { signerId: 'stolen', name: input.firstParty.name, nip: input.firstParty.nip } });
+  await new PgRevocationStore(stack.db).revoke({
+    caId: ORG, serialNumber: serialOf(credential.certificatePem), signerId: 'stolen', reason: 'keyCompromise', note: 'kunci dicuri', revokedAt: new Date(Date.now() - 60_000),
+  });
+  const pdf = await createLocalSigner({ store }).sign({
+    pdf: await renderAgreementPdf(input), nip: 'stolen', passphrase: 'curian', party: 'first',
+    reason: 'Perjanjian Kinerja', location: 'Bengkayang', verificationUrl: 'https://example.invalid/verify', signedAt: new Date(),
+  });
+  const res = await upload(Buffer.from(pdf));
+  expect(res.body).toMatchObject({ verdict: 'certificate_revoked', ok: false });
+  expect(res.body.signatures[0]).toMatchObject({ valid: false, codes: ['certificate_revoked'], revocation: { status: 'revoked', source: 'issuer', reason: 'keyCompromise' } });
+});
+
+// Last in this file: it spends this client's public-verification budget for the minute.
+test('a client past its public-verification budget gets 429 with Retry-After, and nothing is verified for it', async () => {
+  const answers = await Promise.all(Array.from({ length: 40 }, () => upload(signed)));
+  const limited = answers.filter((a) => a.status === 429);
+  expect(answers.filter((a) => a.status === 200).length).toBeLessThanOrEqual(stack.config.VERIFY_RATE_PER_MINUTE);
+  expect(limited.length).toBeGreaterThan(0);
+  expect(limited[0].body).toMatchObject({ code: 'rate_limited' });
+  expect(Number(limited[0].headers.get('retry-after'))).toBeGreaterThan(0);
+  expect(limited[0].body.signatures).toBeUndefined();
+});

@@ -1,0 +1,93 @@
+// The public verification report in Bahasa Indonesia: the verdict (from its stable code), whether
+// this installation issued the file, and per signature the signer, time, certificate chain,
+// timestamp, revocation status, coverage and PAdES level. Used by the upload page and by the
+// page the QR code on a PK leads to.
+import { h } from './dom.js';
+import { fmtDateTime, PARTY } from './format.js';
+import { notice } from './ui.js';
+
+export const VERDICT = {
+  valid: 'Dokumen sah: semua tanda tangan elektronik valid dan dokumen tidak berubah sejak ditandatangani.',
+  unreadable: 'Berkas ini bukan PDF yang dapat dibaca.',
+  not_signed: 'Dokumen ini tidak memiliki tanda tangan elektronik.',
+  document_modified: 'Dokumen telah diubah setelah ditandatangani: isi yang ditandatangani tidak lagi sama.',
+  signature_invalid: 'Tanda tangan elektronik tidak valid.',
+  unsigned_changes: 'Ada perubahan yang ditambahkan setelah tanda tangan terakhir tanpa ditandatangani.',
+  untrusted_certificate: 'Sertifikat penanda tangan tidak diterbitkan oleh otoritas sertifikat yang dipercaya sistem ini.',
+  certificate_revoked: 'Sertifikat penanda tangan sudah dicabut sebelum dokumen ditandatangani.',
+  certificate_expired: 'Sertifikat tidak berlaku pada saat penandatanganan.',
+  timestamp_invalid: 'Penanda waktu (timestamp) tanda tangan tidak valid.',
+  malformed_signature: 'Struktur tanda tangan elektronik tidak sesuai standar.',
+};
+
+export const LEVEL = {
+  'B-B': 'PAdES-BASELINE-B (tanda tangan dasar, tanpa penanda waktu)',
+  'B-T': 'PAdES-BASELINE-T (dengan penanda waktu tepercaya)',
+  'B-LT': 'PAdES-BASELINE-LT (dengan data validasi jangka panjang)',
+  'B-LTA': 'PAdES-BASELINE-LTA (dengan penanda waktu arsip)',
+};
+
+const PROBLEM = {
+  document_modified: 'isi dokumen berubah',
+  signature_invalid: 'tanda tangan tidak valid',
+  untrusted_certificate: 'sertifikat tidak dipercaya',
+  certificate_expired: 'sertifikat tidak berlaku saat penandatanganan',
+  certificate_revoked: 'sertifikat dicabut',
+  timestamp_invalid: 'penanda waktu tidak valid',
+  malformed_signature: 'struktur tanda tangan tidak sesuai',
+};
+
+const REASON = {
+  keyCompromise: 'kunci bocor',
+  affiliationChanged: 'pergantian pejabat',
+  superseded: 'diganti sertifikat baru',
+  cessationOfOperation: 'tidak lagi menjabat',
+};
+
+function revocationText(r) {
+  if (!r || r.status === 'unknown') return 'Tidak diketahui (tidak ada data pencabutan sertifikat)';
+  if (r.status === 'good') return 'Tidak dicabut (menurut daftar pencabutan di dokumen)';
+  return `Dicabut${r.revokedAt ? ` pada ${fmtDateTime(r.revokedAt)}` : ''}${r.reason ? ` (alasan: ${REASON[r.reason] ?? r.reason})` : ''}`;
+}
+
+function signatureItem(sig, index) {
+  return h('li', { class: 'signature', 'data-testid': 'signature', 'data-valid': String(sig.valid) },
+    h('h3', null, `Tanda tangan ${index + 1}: ${sig.signerName ?? 'tanpa nama'}`),
+    h('dl', { class: 'facts' },
+      sig.nip ? [h('dt', null, 'NIP'), h('dd', null, sig.nip)] : null,
+      h('dt', null, 'Status'), h('dd', { 'data-testid': 'signature-status' }, sig.valid ? 'Sah' : `Tidak sah: ${sig.codes.map((c) => PROBLEM[c] ?? c).join(', ')}`),
+      h('dt', null, 'Waktu penandatanganan'), h('dd', null, fmtDateTime(sig.signingTime)),
+      h('dt', null, 'Penanda waktu'), h('dd', null, sig.timestamp
+        ? `${fmtDateTime(sig.timestamp.time)} oleh ${sig.timestamp.authority}${sig.timestamp.valid ? '' : ' (tidak valid)'}`
+        : 'Tidak ada (waktu dinyatakan oleh penanda tangan)'),
+      h('dt', null, 'Status pencabutan'), h('dd', { 'data-testid': 'revocation' }, revocationText(sig.revocation),
+        sig.revocation?.status === 'revoked' && sig.valid ? ' — setelah penandatanganan, sehingga tanda tangan tetap sah' : ''),
+      h('dt', null, 'Cakupan'), h('dd', null, sig.coversWholeFile ? 'Mencakup seluruh berkas' : 'Mencakup revisi dokumen saat ditandatangani'),
+      h('dt', null, 'Tingkat'), h('dd', null, LEVEL[sig.level] ?? sig.level),
+      sig.reason ? [h('dt', null, 'Alasan'), h('dd', null, `${sig.reason}${sig.location ? ` · ${sig.location}` : ''}`)] : null),
+    h('details', null,
+      h('summary', null, `Rantai sertifikat (${sig.certificates.length})${sig.trusted ? ' — sampai otoritas sertifikat tepercaya' : ' — tidak sampai otoritas tepercaya'}`),
+      h('ol', { class: 'chain' }, sig.certificates.map((c) => h('li', null,
+        h('div', null, c.subject),
+        h('div', { class: 'small' }, `Diterbitkan oleh ${c.issuer} · nomor seri ${c.serialNumber} · berlaku ${fmtDateTime(c.validFrom)} s.d. ${fmtDateTime(c.validTo)}`),
+        h('div', { class: 'hash' }, `SHA-256 ${c.sha256}`))))),
+    sig.problems.length ? h('details', null, h('summary', null, 'Rincian teknis'), h('ul', null, sig.problems.map((p) => h('li', null, p)))) : null);
+}
+
+/** The report returned by POST /api/verify and GET /api/verify/documents/:id. */
+export function publicReport(v) {
+  return h('div', { class: 'verification', 'data-testid': 'verification', 'data-verdict': v.verdict, 'data-ok': String(v.ok) },
+    notice(v.ok ? 'success' : 'error', h('strong', { 'data-testid': 'verdict' }, VERDICT[v.verdict] ?? v.verdict)),
+    h('dl', { class: 'facts' },
+      h('dt', null, 'Diterbitkan sistem ini'),
+      h('dd', { 'data-testid': 'issued' }, v.issued
+        ? `Ya: PK ${v.issued.agreementId}, versi ${v.issued.version}, ${PARTY[v.issued.party] ?? v.issued.party} (${fmtDateTime(v.issued.signedAt)})`
+        : 'Tidak: berkas ini tidak sama persis dengan dokumen yang diterbitkan sistem ini'),
+      v.level ? [h('dt', null, 'Tingkat PAdES'), h('dd', { 'data-testid': 'level' }, LEVEL[v.level] ?? v.level)] : null,
+      v.validationData ? [h('dt', null, 'Data validasi'), h('dd', null, `${v.validationData.certificates} sertifikat dan ${v.validationData.crls} daftar pencabutan (CRL) tersimpan di dokumen`)] : null,
+      (v.documentTimestamps ?? []).map((ts) => [h('dt', null, 'Penanda waktu dokumen'),
+        h('dd', null, `${fmtDateTime(ts.time)} oleh ${ts.authority ?? '—'}${ts.valid ? '' : ' (tidak valid)'}`)]),
+      h('dt', null, 'SHA-256 berkas'), h('dd', { class: 'hash' }, v.sha256)),
+    v.signatures.length ? h('ol', { class: 'signatures' }, v.signatures.map(signatureItem)) : null,
+    v.problems.length ? h('details', null, h('summary', null, 'Rincian teknis dokumen'), h('ul', null, v.problems.map((p) => h('li', null, p)))) : null);
+}

@@ -18,6 +18,8 @@ const org = sampleOrganisation(ORG, new Date().getFullYear() + 1);
 // A Bupati of this file's own: the attacks lock their signing, and a signing lock is per person across
 // every cycle in the database, so the suite's shared Bupati must not be the one locked.
 org.positions.find((p: any) => p.id === 'bupati').official.nip = '196501011990011077';
+// Likewise the official whose enrolment is tested: not yet enrolled by any other file's cycle.
+org.positions.find((p: any) => p.id === 'sekda').official.nip = '197001011995031077';
 const cycleId = `cycle:${ORG}:${org.year}`;
 const pk = (positionId: string) => `pk:${ORG}:${org.year}:${positionId}`;
 const BUPATI = nipOf(org, 'bupati');
@@ -60,7 +62,9 @@ const secondPartyDocuments = async () => (await stack.db.query("SELECT count(*):
 const unlock = async () => expect((await call('POST', `/api/admin/signing/${BUPATI}/unlock`, { token: t.admin })).status).toBe(200);
 
 beforeAll(async () => {
-  ({ stack, call, t } = await startStackWithCycle(org, (s) => s.status === 'running'));
+  // The attacks are bursts of signing by one Bupati: the per-caller signing rate limit (20 a minute)
+  // would answer 429 before the lockout is reached, and the lockout is what these tests attack.
+  ({ stack, call, t } = await startStackWithCycle(org, (s) => s.status === 'running', { RATE_LIMIT_SIGNING_PER_PRINCIPAL: '1000', RATE_LIMIT_SIGNING_PER_CLIENT: '1000' }));
   // The Bupati is already enrolled (holds a certificate under the right passphrase).
   const signing = await createSigningDeps(stack.db, stack.config);
   const ca = await signing.ca({ id: ORG, name: org.organisation.name });

@@ -4,7 +4,7 @@
 // covers every run of the agreement's workflow, from the history archive and from Temporal
 // (archive/workflow-runs.ts), so a continue-as-new is a marked entry, not a gap, however old the run.
 import { temporal as proto } from '@temporalio/proto';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { historyToJson } from '../archive/history-json';
 import type { ApiDeps } from './deps';
 import { workflowRuns, type WorkflowRun } from '../archive/workflow-runs';
 
@@ -153,7 +153,7 @@ export async function exportHistories({ db, temporal }: ApiDeps, agreementId: st
   const { runs } = await workflowRuns(db, temporal, agreementId);
   return {
     agreementId,
-    runs: runs.map((r) => ({ ...runSummary(r), history: JSON.parse(historyToJSON(r.history)) })),
+    runs: runs.map((r) => ({ ...runSummary(r), history: historyToJson(r.history) })),
   };
 }
 

@@ -3,7 +3,7 @@
 // PK, the run and the event. Run it before deploying new workflow code.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { historyFromJson } from '../../archive/history-json';
 import { DefaultLogger, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { cliEnvironment, loadConfig, loadSecret } from '../../config';
 import { createPool } from '../../db/pool';
@@ -22,7 +22,7 @@ function historyFiles(paths: string[]): string[] {
 /** A .pb (Temporal's protobuf) or .json (`temporal workflow show --output json`) history file. */
 function* fileItems(files: string[]): Generator<ReplayItem> {
   for (const file of files) {
-    const history = file.endsWith('.json') ? historyFromJSON(JSON.parse(readFileSync(file, 'utf8'))) : decodeHistory(readFileSync(file));
+    const history = file.endsWith('.json') ? historyFromJson(JSON.parse(readFileSync(file, 'utf8'))) : decodeHistory(readFileSync(file));
     const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
     yield { workflowId: basename(file).replace(/\.(pb|json)$/, ''), runId: started?.originalExecutionRunId || basename(file), history };
   }

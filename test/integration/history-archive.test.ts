@@ -14,6 +14,7 @@ import { workflowBundle } from '../../worker/create-worker';
 import { replayCommand } from '../../cli/commands/replay';
 import { doctorCommand } from '../../cli/commands/doctor';
 import { archiveRun } from '../../archive/archive-store';
+import { createPayloadCodec } from '../../security/payload-codec';
 
 jest.setTimeout(420_000);
 
@@ -198,10 +199,12 @@ test('every run of a PK\'s year is archived once, even across an archiver outage
   expect(temporalEntriesOf(after)).toEqual(temporalEntriesOf(before));
   expect(after.entries).toEqual(before.entries);
 
-  // The export still loads in the replayer.
+  // The export still loads in the replayer (with the server secret's codec: the sign inputs are encrypted).
   const again = ok(await call('GET', `/api/agreements/${enc(dinkes)}/history/export`, { token: t.evaluator }));
   expect(again.runs).toEqual(exported.runs);
-  const replayed = Worker.runReplayHistories({ workflowBundle: await workflowBundle(), replayName: 'archive-export' },
+  const replayed = Worker.runReplayHistories({
+    workflowBundle: await workflowBundle(), replayName: 'archive-export', dataConverter: { payloadCodecs: [createPayloadCodec(stack.config.KINERJA_SECRET)] },
+  },
     again.runs.map((r: any) => ({ workflowId: dinkes, history: historyFromJson(r.history) })));
   for await (const result of replayed) expect(result.error).toBeUndefined();
 

@@ -59,6 +59,10 @@ const schema = z.object({
   DELIVERY_POLL_MS: z.coerce.number().int().positive().default(2_000),
   DELIVERY_BATCH: z.coerce.number().int().positive().default(20),
   DELIVERY_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  // History archive (archive/archiver.ts): how often the worker looks for closed runs to archive,
+  // and after how long `kinerja doctor` warns about a closed run that is not archived.
+  HISTORY_ARCHIVE_POLL_MS: z.coerce.number().int().positive().default(5_000),
+  HISTORY_ARCHIVE_WARN_MINUTES: z.coerce.number().nonnegative().default(60),
 });
 
 export type Config = z.infer<typeof schema> & { publicUrl: string };

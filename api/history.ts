@@ -1,8 +1,12 @@
 // The readable timeline the evaluation team asks for: what Temporal recorded (updates with their
 // names and who sent them, activities, timers, signals) merged with the audit log (who, what, when,
-// document hashes) and the notifications (reminders, escalations). Sorted by time.
+// document hashes) and the notifications (reminders, escalations). Sorted by time. Temporal's part
+// covers every run of the agreement's workflow, from the history archive and from Temporal
+// (archive/workflow-runs.ts), so a continue-as-new is a marked entry, not a gap, however old the run.
 import { temporal as proto } from '@temporalio/proto';
+import { historyToJson } from '../archive/history-json';
 import type { ApiDeps } from './deps';
+import { workflowRuns, type WorkflowRun } from '../archive/workflow-runs';
 
 export interface TimelineEntry {
   at: string;
@@ -10,6 +14,8 @@ export interface TimelineEntry {
   kind: string;
   summary: string;
   actor?: string;
+  /** Temporal entries: the workflow run the event belongs to. */
+  runId?: string;
   data?: Record<string, unknown>;
 }
 
@@ -49,7 +55,7 @@ function localActivityType(e: HistoryEvent): string | undefined {
   return typeof type === 'string' ? type : undefined;
 }
 
-export function temporalEntries(events: HistoryEvent[]): TimelineEntry[] {
+export function temporalEntries(events: HistoryEvent[], runId?: string): TimelineEntry[] {
   const scheduled = new Map<string, string>(); // scheduled event id → activity type
   const updates = new Map<string, string>(); // update id → name
   const out: TimelineEntry[] = [];
@@ -57,9 +63,13 @@ export function temporalEntries(events: HistoryEvent[]): TimelineEntry[] {
     const at = timeOf(e);
     const id = String(e.eventId ?? '');
     switch (e.eventType) {
-      case EVENT.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
-        out.push({ at, source: 'temporal', kind: 'workflow.started', summary: 'Agreement workflow started' });
+      case EVENT.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED: {
+        const from = e.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
+        out.push(from
+          ? { at, source: 'temporal', kind: 'workflow.run_started', summary: `Agreement workflow carried on in a new run (continued from run ${from})`, data: { continuedFromRunId: from } }
+          : { at, source: 'temporal', kind: 'workflow.started', summary: 'Agreement workflow started' });
         break;
+      }
       case EVENT.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED: {
         const req = e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest;
         const name = req?.input?.name ?? 'update';
@@ -109,8 +119,13 @@ export function temporalEntries(events: HistoryEvent[]): TimelineEntry[] {
         out.push({ at, source: 'temporal', kind: 'signal', summary: `Signal ${name} received`, data: { signal: name } });
         break;
       }
-      case EVENT.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW:
-        out.push({ at, source: 'temporal', kind: 'workflow.continued', summary: 'History continued as new (state carried over)' });
+      case EVENT.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW: {
+        const next = e.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+        out.push({ at, source: 'temporal', kind: 'workflow.continued', summary: `History continued as new in run ${next ?? '?'} (state carried over)`, data: { newRunId: next } });
+        break;
+      }
+      case EVENT.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED:
+        out.push({ at, source: 'temporal', kind: 'workflow.terminated', summary: `Agreement workflow terminated: ${e.workflowExecutionTerminatedEventAttributes?.reason ?? ''}` });
         break;
       case EVENT.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
         out.push({ at, source: 'temporal', kind: 'workflow.completed', summary: 'Agreement workflow completed' });
@@ -119,14 +134,34 @@ export function temporalEntries(events: HistoryEvent[]): TimelineEntry[] {
         break; // workflow tasks and the like say nothing to a reader
     }
   }
-  return out;
+  return runId ? out.map((entry) => ({ ...entry, runId })) : out;
+}
+
+/** What the timeline says about each run: where it came from, its span, how it closed. */
+function runSummary(r: WorkflowRun) {
+  return {
+    runId: r.runId, continuedFromRunId: r.continuedFromRunId, status: r.status ?? 'running',
+    firstEventAt: r.firstEventAt.toISOString(), lastEventAt: r.lastEventAt.toISOString(), eventCount: r.eventCount, archived: r.source === 'archive',
+  };
+}
+
+/**
+ * Every run as a Temporal JSON history (the shape `temporal workflow show --output json` prints and
+ * the Temporal UI's import and the replayers read), oldest first.
+ */
+export async function exportHistories({ db, temporal }: ApiDeps, agreementId: string) {
+  const { runs } = await workflowRuns(db, temporal, agreementId);
+  return {
+    agreementId,
+    runs: runs.map((r) => ({ ...runSummary(r), history: historyToJson(r.history) })),
+  };
 }
 
 export async function buildTimeline({ db, temporal, config }: ApiDeps, agreementId: string) {
-  let events: HistoryEvent[] = [];
+  let runs: WorkflowRun[] = [];
   let temporalAvailable = true;
   try {
-    events = (await temporal.workflow.getHandle(agreementId).fetchHistory()).events ?? [];
+    ({ runs, temporalAvailable } = await workflowRuns(db, temporal, agreementId));
   } catch {
     temporalAvailable = false; // the audit log alone still tells the story
   }
@@ -137,7 +172,7 @@ export async function buildTimeline({ db, temporal, config }: ApiDeps, agreement
     [agreementId],
   );
   const entries: TimelineEntry[] = [
-    ...temporalEntries(events),
+    ...runs.flatMap((r) => temporalEntries(r.history.events ?? [], r.runId)),
     ...audit.rows.map((r): TimelineEntry => ({
       at: new Date(r.at).toISOString(), source: 'audit', kind: r.action, actor: r.actor,
       summary: auditSummary(r.action, r.data), data: { ...r.data, seq: Number(r.seq), hash: r.hash },
@@ -153,6 +188,7 @@ export async function buildTimeline({ db, temporal, config }: ApiDeps, agreement
     agreementId,
     temporalUi: `${config.TEMPORAL_UI_URL.replace(/\/$/, '')}/namespaces/${encodeURIComponent(config.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(agreementId)}`,
     temporalAvailable,
+    runs: runs.map(runSummary),
     entries,
   };
 }

@@ -7,6 +7,7 @@ import { Connection } from '@temporalio/client';
 import { resolveTemporalCli } from './temporal-binaries';
 import { searchAttributeDefinitions } from '../workflows/search-attributes';
 import { temporal } from '@temporalio/proto';
+import { msToTs } from '@temporalio/common/lib/time';
 
 export interface DevServer {
   address: string;
@@ -19,6 +20,12 @@ export interface DevServerOptions {
   dbFile: string;
   port: number;
   uiPort: number | null;
+  /**
+   * How long Temporal keeps a closed run (the dev server's own default is 24 hours). The worker
+   * archives each run to PostgreSQL within seconds; this is how long an archiver that is down has
+   * to catch up before a run is lost. Default 30 days.
+   */
+  retentionDays?: number;
   /** Faster SQLite for throwaway test databases. */
   fast?: boolean;
   logFile?: string;
@@ -43,6 +50,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const address = `127.0.0.1:${options.port}`;
   await waitUntilServing(address, child, () => stderr);
   await ensureSearchAttributes(address);
+  await ensureRetention(address, 'default', options.retentionDays ?? DEFAULT_RETENTION_DAYS);
   return {
     address,
     uiUrl: options.uiPort ? `http://127.0.0.1:${options.uiPort}` : null,
@@ -86,6 +94,24 @@ async function waitUntilServing(address: string, child: ChildProcess, stderr: ()
     }
   }
   throw new Error(`the Temporal dev server did not start within 60 s:\n${stderr()}`);
+}
+
+export const DEFAULT_RETENTION_DAYS = 30;
+
+/** Sets the namespace's retention of closed runs (on every start, so a change of setting applies). */
+export async function ensureRetention(address: string, namespace: string, days: number): Promise<void> {
+  const connection = await Connection.connect({ address });
+  try {
+    const seconds = Math.round(days * 86_400);
+    const current = await connection.workflowService.describeNamespace({ namespace });
+    if (Number(current.config?.workflowExecutionRetentionTtl?.seconds ?? 0) === seconds) return;
+    await connection.workflowService.updateNamespace({
+      namespace,
+      config: { workflowExecutionRetentionTtl: msToTs(seconds * 1000) },
+    });
+  } finally {
+    await connection.close();
+  }
 }
 
 export async function ensureSearchAttributes(address: string, namespace = 'default'): Promise<void> {

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join, resolve } from 'node:path';
 import { createPool } from '../db/pool';
 import { migrate } from '../db/migrate';
-import { startDevServer, stopProcess, type DevServer } from './dev-server';
+import { DEFAULT_RETENTION_DAYS, startDevServer, stopProcess, type DevServer } from './dev-server';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 import { STACK_SETTINGS_FILE, type StackSettings } from '../config';
 
@@ -17,6 +17,15 @@ const dataDir = resolve(process.env.KINERJA_DATA_DIR ?? join(root, '.data'));
 const log = (message: string) => process.stdout.write(`[kinerja] ${message}\n`);
 
 /** A server secret generated once and kept under .data/ (JWT signing, CA key, sealed passphrases). */
+/** TEMPORAL_RETENTION_DAYS: how long the dev server keeps closed runs (the archive keeps them for good). */
+function retentionDays(): number {
+  const raw = process.env.TEMPORAL_RETENTION_DAYS;
+  if (raw === undefined || raw === '') return DEFAULT_RETENTION_DAYS;
+  const days = Number(raw);
+  if (!Number.isFinite(days) || days < 1) throw new Error(`TEMPORAL_RETENTION_DAYS must be a number of days, at least 1 (got ${JSON.stringify(raw)})`);
+  return days;
+}
+
 function devSecret(): string {
   const file = join(dataDir, 'secret');
   if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
@@ -50,10 +59,12 @@ async function main() {
       dbFile: join(dataDir, 'temporal.db'),
       port: Number(process.env.TEMPORAL_PORT ?? 7233),
       uiPort: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
+      retentionDays: retentionDays(),
     });
     stops.push(server.stop);
     temporalAddress = server.address;
     uiUrl = server.uiUrl!;
+    log(`Temporal keeps closed runs ${retentionDays()} days; the worker archives each one to PostgreSQL as it closes`);
     server.process.on('exit', (code) => !stopping && (log(`Temporal dev server exited (${code})`), void stopAll(1)));
   }
 

@@ -9,13 +9,18 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
 /** Workflows are bundled once per process (about a second). */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({
-    workflowsPath: require.resolve('../workflows'),
+  bundle ??= bundleWorkflowsAt(require.resolve('../workflows'));
+  return bundle;
+}
+
+/** A bundle of other workflow code the same way (`kinerja replay --workflows`: a candidate's code). */
+export function bundleWorkflowsAt(workflowsPath: string): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({
+    workflowsPath,
     logger: quietBundlerLogger,
     // libraries shared by all workflows of a V8 context instead of evaluated once per workflow
     preloadModules: [require.resolve('./shared-workflow-modules')],
   });
-  return bundle;
 }
 
 const noop = () => {};

@@ -9,6 +9,7 @@ import { createWorker } from './create-worker';
 import { createSigningDeps } from '../activities/signing';
 import { exitWithParent } from './supervised';
 import { createNotificationDispatcher } from '../activities/delivery';
+import { createHistoryArchiver } from '../archive/archiver';
 
 async function main() {
   const config = loadConfig();
@@ -37,9 +38,15 @@ async function main() {
   // E-mail and webhook delivery of the notifications outbox, with retries and dead letters.
   const dispatcher = createNotificationDispatcher({ db, config, logger });
   dispatcher.start();
+  // Every run that closes on our task queue, archived to PostgreSQL while Temporal still keeps it.
+  const archiver = createHistoryArchiver({
+    db, client, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, logger, pollMs: config.HISTORY_ARCHIVE_POLL_MS,
+  });
+  archiver.start();
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker running');
   await worker.run();
   await dispatcher.stop();
+  await archiver.stop();
   await db.end();
 }
 

@@ -29,7 +29,7 @@ import { route, type RouteDef } from '../route';
 import * as schemas from '../schemas';
 import { actorFor, runUpdate } from '../updates';
 import { parseQuery } from '../validation';
-import { buildTimeline } from '../history';
+import { buildTimeline, exportHistories } from '../history';
 
 const READ = { kind: 'agreement', roles: ['admin', 'evaluator', 'official'] } as const;
 const ACT = { kind: 'agreement', roles: ['official'] } as const;
@@ -274,6 +274,15 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
       access: READ,
       async handler(_req, res, ctx) {
         res.json(await buildTimeline(deps, id(ctx)));
+      },
+    }),
+    route({
+      method: 'get', path: '/api/agreements/:agreementId/history/export', tag: 'history',
+      summary: 'Every run of the agreement\'s workflow as a Temporal JSON history (as `temporal workflow show --output json` prints it), oldest first, from the history archive and Temporal',
+      // whole histories carry every draft and report sent: those who may read the whole PK, not a former signer
+      access: READ,
+      async handler(_req, res, ctx) {
+        res.json(await exportHistories(deps, id(ctx)));
       },
     }),
     route({

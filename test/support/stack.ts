@@ -11,12 +11,15 @@ import { connectClient } from '../../worker/temporal';
 import { createWorker } from '../../worker/create-worker';
 import { createApp } from '../../api/app';
 import { createSigningDeps } from '../../activities/signing';
+import { createHistoryArchiver, type HistoryArchiver } from '../../archive/archiver';
 
 export interface Stack {
   config: Config;
   db: Pool;
   client: Client;
   worker: Worker;
+  /** The worker's history archiver, as worker/main.ts runs it (started). */
+  archiver: HistoryArchiver;
   baseUrl: string;
   stop(): Promise<void>;
 }
@@ -54,12 +57,17 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
     },
   });
   const running = worker.run();
+  const archiver = createHistoryArchiver({
+    db, client, namespace: config.TEMPORAL_NAMESPACE, taskQueue, logger, pollMs: config.HISTORY_ARCHIVE_POLL_MS,
+  });
+  archiver.start();
   const app = createApp({ db, temporal: client, config, logger });
   server.on('request', app);
   return {
-    config, db, client, worker, baseUrl: `http://127.0.0.1:${port}`,
+    config, db, client, worker, archiver, baseUrl: `http://127.0.0.1:${port}`,
     async stop() {
       await new Promise((r) => server.close(r));
+      await archiver.stop();
       worker.shutdown();
       await running;
       await connection.close();

@@ -1,5 +1,7 @@
 // Each PK's timeline: who did what and when, from Temporal's history, the audit log and the
-// notifications (GET …/history), with the audit hash chain checked (GET …/audit/verify).
+// notifications (GET …/history), with the audit hash chain checked (GET …/audit/verify). The history
+// covers every run of the PK's workflow (from the archive once Temporal has dropped them): a
+// continue-as-new is shown as one marked line, and the header says how many runs the year took.
 import { h, replace } from '../dom.js';
 import { agreementPath, get } from '../api.js';
 import { fmtDateTime, PARTY, ROMAN } from '../format.js';
@@ -30,7 +32,9 @@ function describe(e) {
     case 'official.changed': return `Pergantian pejabat: ${d.name ?? ''} (${d.nip ?? d.officialId ?? ''})`;
     case 'workflow.started': return 'Proses PK dimulai';
     case 'workflow.completed': return 'Proses PK selesai';
-    case 'workflow.continued': return 'Riwayat proses dilanjutkan (status dibawa)';
+    case 'workflow.continued': return 'Riwayat proses dilanjutkan ke bagian berikutnya (status dibawa)';
+    case 'workflow.run_started': return 'Bagian berikutnya riwayat proses dimulai';
+    case 'workflow.terminated': return 'Proses PK dihentikan oleh operator';
     case 'update.accepted': return `Tindakan ${d.update} diterima`;
     case 'update.completed': return `Tindakan ${d.update} selesai`;
     case 'update.failed': return `Tindakan ${d.update} gagal`;
@@ -49,10 +53,16 @@ function describe(e) {
 
 export async function timelineList(id) {
   const [history, chain] = await Promise.all([get(`${agreementPath(id)}/history`), get(`${agreementPath(id)}/audit/verify`)]);
+  const runs = history.runs ?? [];
+  const archived = runs.filter((r) => r.archived).length;
   return h('div', null,
     chain.ok ? notice('success', 'Rantai hash catatan audit utuh.') : notice('error', 'Rantai hash catatan audit rusak!'),
+    runs.length > 1
+      ? h('p', { class: 'muted small', 'data-testid': 'timeline-runs' },
+        `Riwayat proses lengkap: ${runs.length} bagian berurutan (${archived} dari arsip), ditampilkan tanpa jeda.`)
+      : null,
     h('ol', { class: 'timeline', 'data-testid': 'timeline' }, history.entries.map((e) =>
-      h('li', { class: `tl-${e.source}`, 'data-kind': e.kind },
+      h('li', { class: `tl-${e.source}${e.kind === 'workflow.continued' ? ' tl-continued' : ''}`, 'data-kind': e.kind, 'data-run': e.runId ?? null },
         h('time', { datetime: e.at }, fmtDateTime(e.at)),
         h('span', { class: 'badge' }, SOURCE[e.source] ?? e.source),
         h('span', null, describe(e)),

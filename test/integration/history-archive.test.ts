@@ -1,0 +1,222 @@
+// The history archive, on the real dev server and PostgreSQL, over HTTP: a PK is taken through a
+// compressed year (continuing as new on the way) while the worker's archiver is stopped for part of
+// it; every run lands in the archive once; the runs are then deleted from Temporal, as retention
+// would, and the timeline, the export and `kinerja replay` work from the archive alone.
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { Worker } from '@temporalio/worker';
+import { historyFromJson } from '../../archive/history-json';
+import type { Stack } from '../support/stack';
+import { BUPATI_NIP, client, enc, nipOf, startStackWithCycle, tokens, waitFor, type Reply } from '../support/api-client';
+import { sampleOrganisation } from '../support/time-skipping';
+import { resolveTemporalCli } from '../../scripts/temporal-binaries';
+import { workflowBundle } from '../../worker/create-worker';
+import { replayCommand } from '../../cli/commands/replay';
+import { doctorCommand } from '../../cli/commands/doctor';
+import { archiveRun } from '../../archive/archive-store';
+import { createPayloadCodec } from '../../security/payload-codec';
+
+jest.setTimeout(420_000);
+
+const SECOND = 1000;
+const DAY = 86_400_000;
+const ORG = 'kab-archive';
+const org: any = sampleOrganisation(ORG, new Date().getFullYear(), ['kepala-dinkes', 'kepala-dikbud', 'asisten-1']);
+org.positions.find((p: any) => p.id === 'bupati').official.nip = BUPATI_NIP;
+const cycleId = `cycle:${ORG}:${org.year}`;
+const dinkes = `pk:${ORG}:${org.year}:kepala-dinkes`;
+const dikbud = `pk:${ORG}:${org.year}:kepala-dikbud`;
+
+const T0 = Date.now() + 5 * SECOND;
+const at = (seconds: number) => new Date(T0 + seconds * SECOND).toISOString();
+const quarterEnd = [55, 67, 79, 91];
+const calendar = {
+  overrides: {
+    draft: at(30), review: at(40), sign: at(50),
+    ...Object.fromEntries(quarterEnd.flatMap((end, i) => [
+      [`quarter:Q${i + 1}`, at(end)], [`report:Q${i + 1}`, at(end + 20)], [`verify:Q${i + 1}`, at(end + 30)],
+    ])),
+    evaluation: at(170),
+  },
+  ladder: { reminderDaysBefore: [12 * SECOND / DAY], escalationEveryDays: 3 * SECOND / DAY, maxLevels: 4 },
+};
+
+let stack: Stack;
+let call: ReturnType<typeof client>;
+let t: ReturnType<typeof tokens>;
+let out: string[] = [];
+
+beforeAll(async () => {
+  ({ stack, call, t } = await startStackWithCycle({ ...org, calendar }, (s) => s.status === 'running'));
+});
+afterAll(async () => stack?.stop());
+
+const ok = (r: Reply) => {
+  if (r.status !== 200) throw new Error(`${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+};
+const prompted = (token: string, id: string, task: string) =>
+  waitFor(() => call('GET', '/api/me/tasks', { token }), (r) => r.body.items?.some((i: any) => i.agreementId === id && i.task === task), 120_000);
+
+/** The runs of a workflow id Temporal's visibility lists (what retention has not deleted yet). */
+async function temporalRuns(workflowId: string): Promise<string[]> {
+  const runs: string[] = [];
+  for await (const e of stack.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs.push(e.runId);
+  return runs;
+}
+async function archivedRows(workflowId: string) {
+  const { rows } = await stack.db.query(
+    `SELECT run_id, continued_from_run_id, status, event_count, history_bytes, length(history_gzip) AS gzip_bytes
+       FROM history_archive WHERE workflow_id = $1 ORDER BY first_event_at`, [workflowId]);
+  return rows;
+}
+const temporalEntriesOf = (timeline: any) => timeline.entries.filter((e: any) => e.source === 'temporal');
+
+/** Runs `kinerja` subcommands against this stack (its database, task queue, server secret). */
+async function kinerja(command: typeof replayCommand, args: string[], env: Record<string, string> = {}): Promise<{ code: number; text: string }> {
+  out = [];
+  const log = jest.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  const saved = { ...process.env };
+  Object.assign(process.env, { TEMPORAL_TASK_QUEUE: stack.config.TEMPORAL_TASK_QUEUE, ...env });
+  try {
+    const code = await command.run(args);
+    return { code, text: out.join('\n') };
+  } finally {
+    process.env = saved;
+    log.mockRestore();
+  }
+}
+
+test('npm start and the tests\' dev server keep closed runs 30 days, not the dev server\'s 24 hours', async () => {
+  const ns = await stack.client.workflowService.describeNamespace({ namespace: stack.config.TEMPORAL_NAMESPACE });
+  expect(Number(ns.config?.workflowExecutionRetentionTtl?.seconds)).toBe(30 * 86_400);
+});
+
+test('every run of a PK\'s year is archived once, even across an archiver outage; the timeline, the export and kinerja replay outlive Temporal', async () => {
+  const head = t.official(nipOf(org, 'kepala-dinkes'));
+  const bupati = t.official(BUPATI_NIP);
+  const content = org.drafts['kepala-dinkes'];
+  const passphrase = (nip: string) => `frasa-rahasia-${nip}`;
+
+  await prompted(head, dinkes, 'draft');
+  ok(await call('PUT', `/api/agreements/${enc(dinkes)}/draft`, { token: head, body: content }));
+  ok(await call('POST', `/api/agreements/${enc(dinkes)}/submit`, { token: head }));
+  await prompted(bupati, dinkes, 'review');
+  ok(await call('POST', `/api/agreements/${enc(dinkes)}/review/approve`, { token: bupati }));
+  await prompted(head, dinkes, 'sign:first');
+  ok(await call('POST', `/api/agreements/${enc(dinkes)}/sign`, { token: head, body: { passphrase: passphrase(nipOf(org, 'kepala-dinkes')) } }));
+  await prompted(bupati, dinkes, 'sign:second');
+  ok(await call('POST', `/api/agreements/${enc(dinkes)}/sign`, { token: bupati, body: { passphrase: passphrase(BUPATI_NIP) } }));
+
+  const indicators = content.objectives.flatMap((o: any) => o.indicators);
+  for (const quarter of [1, 2, 3, 4]) {
+    if (quarter === 3) {
+      // The archiver is down for the second half of the year (a crashed worker, PostgreSQL away).
+      await waitFor(() => archivedRows(dinkes), (rows) => rows.length >= 1, 60_000);
+      await stack.archiver.stop();
+      console.log(`[archive] archiver stopped with ${(await archivedRows(dinkes)).length} run(s) archived`);
+    }
+    await prompted(head, dinkes, 'report');
+    const realizations = indicators.map((i: any) => ({ indicatorId: i.id, value: i.target }));
+    const report = { realizations, budgetSpent: content.budget.map((b: any) => b.amount / 4) };
+    ok(await call('POST', `/api/agreements/${enc(dinkes)}/realizations/${quarter}`, { token: head, body: report }));
+    // each report is returned once and sent again: a busy year, so the PK continues as new twice
+    await prompted(bupati, dinkes, 'verify');
+    ok(await call('POST', `/api/agreements/${enc(dinkes)}/realizations/${quarter}/return`, { token: bupati, body: { reason: 'Lampirkan bukti dukung' } }));
+    await prompted(head, dinkes, 'report');
+    ok(await call('POST', `/api/agreements/${enc(dinkes)}/realizations/${quarter}`, { token: head, body: report }));
+    await prompted(bupati, dinkes, 'verify');
+    ok(await call('POST', `/api/agreements/${enc(dinkes)}/realizations/${quarter}/verify`, { token: bupati }));
+  }
+  await prompted(t.evaluator, dinkes, 'evaluate');
+  ok(await call('POST', `/api/agreements/${enc(dinkes)}/evaluation`, { token: t.evaluator, body: { adjustments: [], close: true } }));
+  await waitFor(() => call('GET', `/api/agreements/${enc(dinkes)}`, { token: t.evaluator }), (r) => r.body.phase === 'closed', 120_000);
+  // Kepala Dinas Pendidikan's PK is ended by an operator: a terminated run is archived too.
+  await stack.client.workflow.getHandle(dikbud).terminate('unit dissolved (test)');
+
+  // Completed: the PK continued as new at least twice, and the year's runs are all in Temporal.
+  const runs = await waitFor(() => temporalRuns(dinkes), (r) => r.length >= 3, 30_000);
+  console.log(`[archive] ${dinkes}: ${runs.length} runs in Temporal`);
+  expect(runs.length).toBeGreaterThanOrEqual(3);
+
+  // While the archiver is down, the timeline already shows every run (Temporal still has them) and
+  // doctor warns about the closed runs the archive lacks.
+  const whileDown = ok(await call('GET', `/api/agreements/${enc(dinkes)}/history`, { token: t.evaluator }));
+  expect(whileDown.runs.map((r: any) => r.runId).sort()).toEqual([...runs].sort());
+  const warned = await kinerja(doctorCommand, ['--api', stack.baseUrl], { HISTORY_ARCHIVE_WARN_MINUTES: '0' });
+  expect(warned.text).toMatch(/WARN\s+history archive\s+\d+ of \d+ runs closed/);
+  expect(warned.code).toBe(0); // a warning, not a failure: nothing is lost yet
+
+  // Back up: the next passes archive everything, each run once.
+  const started = performance.now();
+  stack.archiver.start();
+  const archived = await waitFor(() => archivedRows(dinkes), (rows) => rows.length === runs.length, 60_000);
+  console.log(`[archive] caught up with ${runs.length} runs of ${dinkes} in ${Math.round(performance.now() - started)} ms after the restart`);
+  expect(archived.map((r) => r.run_id).sort()).toEqual([...runs].sort());
+  expect(archived.filter((r) => r.status === 'continued_as_new')).toHaveLength(runs.length - 1);
+  expect(archived[archived.length - 1].status).toBe('completed');
+  // each run names the one it continued from: one chain from the first run to the last
+  expect(archived.slice(1).map((r) => r.continued_from_run_id)).toEqual(archived.slice(0, -1).map((r) => r.run_id));
+  await waitFor(() => archivedRows(dikbud), (rows) => rows.some((r) => r.status === 'terminated'), 60_000);
+  // a second pass, or a second archiver, adds nothing
+  expect((await stack.archiver.runOnce()).archived).toBe(0);
+  const history = await stack.client.workflow.getHandle(dinkes, runs[0]).fetchHistory();
+  expect(await archiveRun(stack.db, stack.config.TEMPORAL_NAMESPACE, dinkes, runs[0], history)).toBe(false);
+  expect(await archivedRows(dinkes)).toHaveLength(runs.length);
+  const cleared = await kinerja(doctorCommand, ['--api', stack.baseUrl], { HISTORY_ARCHIVE_WARN_MINUTES: '0' });
+  expect(cleared.text).toMatch(/ok\s+history archive\s+every run closed/);
+
+  const sizes = archived.reduce((a, r) => ({ events: a.events + r.event_count, raw: a.raw + r.history_bytes, gzip: a.gzip + r.gzip_bytes }), { events: 0, raw: 0, gzip: 0 });
+  console.log(`[archive] one PK-year: ${archived.length} runs, ${sizes.events} events, ${(sizes.raw / 1024).toFixed(1)} KiB protobuf, ${(sizes.gzip / 1024).toFixed(1)} KiB archived (gzip)`);
+
+  // The timeline marks each continue-as-new: the old run's last entry and the new run's first.
+  const before = ok(await call('GET', `/api/agreements/${enc(dinkes)}/history`, { token: t.evaluator }));
+  expect(before.runs.map((r: any) => r.runId)).toEqual(archived.map((r) => r.run_id));
+  const continued = temporalEntriesOf(before).filter((e: any) => e.kind === 'workflow.continued');
+  expect(continued.map((e: any) => e.data.newRunId)).toEqual(archived.slice(1).map((r) => r.run_id));
+  expect(temporalEntriesOf(before).filter((e: any) => e.kind === 'workflow.run_started')).toHaveLength(runs.length - 1);
+
+  // The export is what the Temporal CLI prints for each run.
+  const exported = ok(await call('GET', `/api/agreements/${enc(dinkes)}/history/export`, { token: t.evaluator }));
+  expect(exported.runs.map((r: any) => r.runId)).toEqual(archived.map((r) => r.run_id));
+  const cli = JSON.parse(execFileSync(resolveTemporalCli(), [
+    'workflow', 'show', '--address', stack.config.TEMPORAL_ADDRESS, '--namespace', stack.config.TEMPORAL_NAMESPACE,
+    '--workflow-id', dinkes, '--run-id', runs[0], '--output', 'json',
+  ], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }));
+  expect(exported.runs.find((r: any) => r.runId === runs[0]).history).toEqual(cli);
+
+  // Retention ends (here: deleted on purpose): Temporal no longer has any run of the PK.
+  for (const runId of runs) {
+    await stack.client.workflowService.deleteWorkflowExecution({ namespace: stack.config.TEMPORAL_NAMESPACE, workflowExecution: { workflowId: dinkes, runId } });
+  }
+  await waitFor(() => temporalRuns(dinkes), (r) => r.length === 0, 60_000);
+  await expect(stack.client.workflow.getHandle(dinkes).fetchHistory()).rejects.toThrow();
+
+  // The timeline is the same, from the archive alone.
+  const after = ok(await call('GET', `/api/agreements/${enc(dinkes)}/history`, { token: t.evaluator }));
+  expect(after.temporalAvailable).toBe(true);
+  expect(after.runs.every((r: any) => r.archived)).toBe(true);
+  expect(temporalEntriesOf(after)).toEqual(temporalEntriesOf(before));
+  expect(after.entries).toEqual(before.entries);
+
+  // The export still loads in the replayer (with the server secret's codec: the sign inputs are encrypted).
+  const again = ok(await call('GET', `/api/agreements/${enc(dinkes)}/history/export`, { token: t.evaluator }));
+  expect(again.runs).toEqual(exported.runs);
+  const replayed = Worker.runReplayHistories({
+    workflowBundle: await workflowBundle(), replayName: 'archive-export', dataConverter: { payloadCodecs: [createPayloadCodec(stack.config.KINERJA_SECRET)] },
+  },
+    again.runs.map((r: any) => ({ workflowId: dinkes, history: historyFromJson(r.history) })));
+  for await (const result of replayed) expect(result.error).toBeUndefined();
+
+  // kinerja replay passes on the cycle's archive, and names the PK once the workflow code changes incompatibly.
+  const pass = await kinerja(replayCommand, ['--cycle', cycleId]);
+  console.log(`[archive] ${pass.text}`);
+  expect(pass.text).toMatch(/Replayed \d+ histories .*: all deterministic\./);
+  expect(pass.code).toBe(0);
+  const sinceTomorrow = await kinerja(replayCommand, ['--cycle', cycleId, '--since', new Date(Date.now() + DAY).toISOString()]);
+  expect(sinceTomorrow.text).toContain('No histories to replay.');
+  const broken = await kinerja(replayCommand, ['--cycle', cycleId, '--workflows', resolve(__dirname, '../fixtures/incompatible-workflows/index.ts')]);
+  expect(broken.code).toBe(1);
+  expect(broken.text).toMatch(new RegExp(`FAIL  ${dinkes.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(run [0-9a-f-]+\\) at event \\d+: nondeterminism`));
+  expect(broken.text).toContain(`FAILED (`);
+});

@@ -8,12 +8,16 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { Stack } from '../support/stack';
-import { BUPATI_NIP, client, enc, nipOf, sampleOrganisation, startStackWithCycle, tokens, waitFor } from '../support/api-client';
+import { client, enc, nipOf, sampleOrganisation, startStackWithCycle, tokens, waitFor } from '../support/api-client';
 import { createSigningDeps } from '../../activities/signing';
 import { issueOfficialCertificate } from '../../signing';
 
 const ORG = 'kab-page';
 const org = sampleOrganisation(ORG, new Date().getFullYear() - 1);
+// A Bupati of this file's own, enrolled by no other test (a signing key is per person across the
+// database): their countersignature is their first, so the page's enrolment step is what they meet.
+const BUPATI_NIP = '196501011990011066';
+org.positions.find((p: any) => p.id === 'bupati').official.nip = BUPATI_NIP;
 const dinkes = `pk:${ORG}:${org.year}:kepala-dinkes`;
 const OWNER_NIP = nipOf(org, 'kepala-dinkes');
 const passphraseOf = (nip: string) => `frasa-rahasia-${nip}`;
@@ -214,7 +218,10 @@ test('the superior signs second on a phone, previewing the first party\'s signed
   await until((a) => a.phase === 'signing' && a.awaitingPositionId === 'bupati');
   await go(superior, `#/pk/${enc(dinkes)}/tanda-tangan`);
   await superior.locator('iframe[data-testid=pdf-preview]').waitFor();
+  // First signature: the page explains enrolment and asks for the new passphrase twice.
+  await superior.locator('#passphrase-confirm').waitFor();
   await superior.locator('#passphrase').fill(passphraseOf(BUPATI_NIP));
+  await superior.locator('#passphrase-confirm').fill(passphraseOf(BUPATI_NIP));
   await superior.getByRole('button', { name: 'Tanda tangani' }).click();
   await superior.locator('[data-testid=verification][data-ok=true]').waitFor({ timeout: 30_000 });
   expect(await superior.locator('[data-testid=verification] .signatures li').count()).toBe(2);

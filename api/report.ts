@@ -58,7 +58,7 @@ export async function cycleReport(db: Pool, cycleId: string, rules: Rules): Prom
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-function csvCell(value: unknown): string {
+export function csvCell(value: unknown): string {
   const s = value === null || value === undefined ? '' : String(value);
   // quote when needed; a leading =,+,-,@ is neutralised so spreadsheets do not run it as a formula
   const safe = /^[=+\-@]/.test(s) && !/^-?\d/.test(s) ? `'${s}` : s;

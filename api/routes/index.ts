@@ -9,6 +9,7 @@ import { documentRoutes } from './documents';
 import { meRoutes } from './me';
 import { pageRoutes } from './page';
 import { positionRoutes } from './positions';
+import { templateRoutes } from './templates';
 
 export function apiRoutes(deps: ApiDeps): RouteDef[] {
   return [
@@ -18,6 +19,7 @@ export function apiRoutes(deps: ApiDeps): RouteDef[] {
     ...positionRoutes(deps),
     ...meRoutes(deps),
     ...adminRoutes(deps),
+    ...templateRoutes(deps),
     ...pageRoutes(deps),
   ];
 }

@@ -14,12 +14,12 @@ export class ApiError extends Error {
 
 export const enc = encodeURIComponent;
 
-async function request(method, path, body) {
+async function request(method, path, body, type) {
   const headers = { accept: 'application/json' };
   const token = session.token();
   if (token) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (body !== undefined) headers['content-type'] = type ?? 'application/json';
+  const res = await fetch(path, { method, headers, body: body === undefined || type ? body : JSON.stringify(body) });
   if (res.status === 401) {
     session.signOut();
     if (!location.hash.startsWith('#/masuk')) location.hash = `#/masuk?lanjut=${enc(location.hash)}`;
@@ -27,8 +27,8 @@ async function request(method, path, body) {
   return res;
 }
 
-export async function api(method, path, body) {
-  const res = await request(method, path, body);
+export async function api(method, path, body, type) {
+  const res = await request(method, path, body, type);
   const text = await res.text();
   let data = null;
   try {
@@ -41,6 +41,9 @@ export async function api(method, path, body) {
 }
 
 export const get = (path) => api('GET', path);
+
+/** A file (a Blob) posted as is with its media type: the spreadsheet import. */
+export const postFile = (path, file, type) => api('POST', path, file, type);
 
 /** A binary answer (PDF, CSV) as a Blob. */
 export async function getBlob(path) {

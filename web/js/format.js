@@ -67,6 +67,15 @@ export function fmtLateness(seconds) {
 /** Messages of the problem codes the API sends, in Bahasa Indonesia; unknown codes keep the server's text. */
 const PROBLEM = {
   no_objectives: 'PK memerlukan minimal satu sasaran dengan indikator.',
+  missing_column: 'Kolom wajib tidak ada di baris judul.',
+  unknown_column: 'Judul kolom tidak dikenal (periksa ejaannya).',
+  duplicate_column: 'Judul kolom muncul lebih dari sekali.',
+  nip_not_text: 'NIP tersimpan sebagai angka sehingga digitnya hilang; format kolom NIP sebagai teks.',
+  conflicting_unit_name: 'Nama unit berbeda dengan baris lain yang memakai kode unit yang sama.',
+  malformed_nip: 'NIP harus tepat 18 digit.',
+  duplicate_nip: 'NIP dipakai lebih dari sekali.',
+  dangling_parent: 'Atasan (parent_id) tidak ada di daftar jabatan.',
+  invalid_year: 'Tahun harus antara 2000 dan 2100.',
   no_indicators: 'Setiap sasaran memerlukan minimal satu indikator.',
   duplicate_indicator_id: 'Kode indikator dipakai lebih dari sekali.',
   missing_parent_indicator: 'Pilih indikator atasan yang didukung, atau tandai sebagai tugas tambahan.',

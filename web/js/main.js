@@ -13,6 +13,7 @@ import { renderReport } from './views/report.js';
 import { renderTimeline } from './views/timeline.js';
 import { renderDashboard } from './views/dashboard.js';
 import { renderVerify } from './views/verify.js';
+import { renderImport } from './views/import.js';
 
 const ROUTES = [
   [/^\/masuk$/, renderLogin, { public: true }],
@@ -25,6 +26,7 @@ const ROUTES = [
   [/^\/dasbor$/, renderDashboard],
   [/^\/dasbor\/([^/]+)$/, renderDashboard],
   [/^\/verify\/([^/]+)$/, renderVerify],
+  [/^\/impor$/, renderImport],
 ];
 
 function parseHash() {
@@ -46,6 +48,7 @@ function renderNav(me) {
   replace(nav,
     me.role === 'official' ? h('a', { href: '#/' }, 'Kotak tugas') : null,
     me.role !== 'official' ? h('a', { href: '#/dasbor' }, 'Dasbor') : null,
+    me.role === 'admin' ? h('a', { href: '#/impor' }, 'Impor organisasi') : null,
     me.role === 'evaluator' ? h('a', { href: '#/' }, 'Tugas evaluasi') : null,
     h('span', { class: 'who', 'data-testid': 'who' }, who),
     h('button', { type: 'button', class: 'link', onclick: () => { session.signOut(); location.hash = '#/masuk'; } }, 'Keluar'));

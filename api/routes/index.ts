@@ -10,6 +10,7 @@ import { meRoutes } from './me';
 import { pageRoutes } from './page';
 import { positionRoutes } from './positions';
 import { templateRoutes } from './templates';
+import { treeRoutes } from './tree';
 
 export function apiRoutes(deps: ApiDeps): RouteDef[] {
   return [
@@ -20,6 +21,7 @@ export function apiRoutes(deps: ApiDeps): RouteDef[] {
     ...meRoutes(deps),
     ...adminRoutes(deps),
     ...templateRoutes(deps),
+    ...treeRoutes(deps),
     ...pageRoutes(deps),
   ];
 }

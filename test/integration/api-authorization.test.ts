@@ -53,6 +53,7 @@ const PARAMS: Record<string, () => string> = {
   positionId: () => 'kepala-dinkes',
   key: () => 'no-such-notification',
   nip: () => nipOf(org, 'kepala-dinkes'),
+  unitId: () => 'dinkes',
 };
 
 function pathFor(def: RouteDef): string {

@@ -1,11 +1,12 @@
 // The evaluation year's pages in headless Chromium against the real stack: the administrator
 // imports an organisation from a spreadsheet (a rejected file's problems by sheet, row and column,
-// then the corrected file starts the cycle).
+// then the corrected file starts the cycle); the evaluator sees the cascade gaps counted on the
+// dashboard, opens the performance tree, unfolds a unit and sees the gap.
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startStack, type Stack } from '../support/stack';
-import { sampleOrganisation, tokens } from '../support/api-client';
+import { client, enc, sampleOrganisation, tokens, waitFor } from '../support/api-client';
 import { organisationCsv } from '../../api/spreadsheet';
 
 const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'screenshots');
@@ -75,4 +76,35 @@ test('the administrator imports a spreadsheet: a rejected file lists its problem
   await page.getByText('Siklus dimulai: 80 jabatan.').waitFor();
   await page.getByRole('link', { name: 'Buka dasbor' }).click();
   await page.locator('[data-testid=stat-total]').waitFor();
+});
+
+test('the evaluator sees the gaps on the dashboard, opens the performance tree, unfolds a unit and sees the gap', async () => {
+  const org = sampleOrganisation('kab-page-tree');
+  // a subordinate indicator turned into an additional task leaves its superior's indicator unserved
+  for (const i of org.drafts['dinkes-e3-3'].objectives[0].indicators) Object.assign(i, { parentIndicatorId: null, additionalTask: true });
+  const call = client(stack.baseUrl);
+  expect((await call('POST', '/api/cycles', { token: t.admin, body: org })).status).toBe(201);
+  const cycleId = `cycle:kab-page-tree:${org.year}`;
+  await waitFor(() => call('GET', `/api/cycles/${enc(cycleId)}`, { token: t.admin }), (r) => r.body.status === 'running');
+
+  const page = await signedIn(t.evaluator);
+  await page.evaluate((h) => { location.hash = h; }, `#/dasbor/${enc(cycleId)}`);
+  await page.locator('[data-testid=stat-gaps]').waitFor();
+  expect(await page.locator('[data-testid=stat-gaps]').textContent()).toBe('1');
+  expect(await page.locator('[data-testid=gap-table] tbody tr td').allTextContents()).toEqual(['Dinas Kesehatan', String(org.positions.filter((p: any) => p.unit === 'dinkes').length), '1']);
+
+  await page.locator('[data-testid=tree-link]').click();
+  const dinkes = page.locator('details[data-unit=dinkes]');
+  await dinkes.waitFor();
+  expect(await dinkes.locator('[data-testid=unit-gaps]').textContent()).toBe('1 celah');
+  expect(await page.locator('details[data-unit=pupr] [data-testid=unit-gaps]').count()).toBe(0);
+  await dinkes.locator('summary').click();
+  const gap = dinkes.locator('li.tree-node[data-position=kepala-dinkes] > ul.indicators li[data-indicator="kepala-dinkes#3"]');
+  await gap.locator('[data-testid=gap]').waitFor();
+  expect(await gap.textContent()).toContain('Prevalensi stunting balita');
+  // the head's subordinates are nested under it; the one that stopped serving shows its additional task
+  const sub = dinkes.locator('li.tree-node[data-position=kepala-dinkes] li.tree-node[data-position=dinkes-e3-3]');
+  expect(await sub.locator('li.indicator').first().textContent()).toContain('Tugas tambahan');
+  expect(await dinkes.locator('[data-testid=gap]').count()).toBe(1);
+  await page.screenshot({ path: path.join(SHOTS, 'evaluation-year-tree.png'), fullPage: true });
 });

@@ -14,6 +14,7 @@ import { renderTimeline } from './views/timeline.js';
 import { renderDashboard } from './views/dashboard.js';
 import { renderVerify } from './views/verify.js';
 import { renderImport } from './views/import.js';
+import { renderTree } from './views/tree.js';
 
 const ROUTES = [
   [/^\/masuk$/, renderLogin, { public: true }],
@@ -27,6 +28,7 @@ const ROUTES = [
   [/^\/dasbor\/([^/]+)$/, renderDashboard],
   [/^\/verify\/([^/]+)$/, renderVerify],
   [/^\/impor$/, renderImport],
+  [/^\/pohon\/([^/]+)$/, renderTree],
 ];
 
 function parseHash() {

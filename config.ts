@@ -39,6 +39,8 @@ const schema = z.object({
   // sealed passphrase stays usable by the signing activity.
   API_BODY_LIMIT: z.string().default('256kb'),
   API_IMPORT_BODY_LIMIT: z.string().default('20mb'),
+  // one evidence file (bukti dukung) of a quarterly report
+  API_EVIDENCE_BODY_LIMIT: z.string().default('10mb'),
   SEALED_SECRET_TTL_SECONDS: z.coerce.number().int().positive().default(600),
   // Notification outbox delivery: attempts before a record is dead, first retry delay (doubling), poll interval.
   DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().positive().default(8),

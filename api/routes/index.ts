@@ -11,11 +11,13 @@ import { pageRoutes } from './page';
 import { positionRoutes } from './positions';
 import { templateRoutes } from './templates';
 import { treeRoutes } from './tree';
+import { evidenceRoutes } from './evidence';
 
 export function apiRoutes(deps: ApiDeps): RouteDef[] {
   return [
     ...cycleRoutes(deps),
     ...agreementRoutes(deps),
+    ...evidenceRoutes(deps),
     ...documentRoutes(deps),
     ...positionRoutes(deps),
     ...meRoutes(deps),

@@ -15,6 +15,7 @@ import { stateQuery } from '../../workflows/messages';
 import type { ApiDeps } from '../deps';
 import { HttpProblem } from '../problem';
 import { route, type RouteDef } from '../route';
+import { listEvidence } from '../evidence';
 
 const READ = { kind: 'agreement', roles: ['admin', 'evaluator', 'official'] } as const;
 const OVERSIGHT = { kind: 'roles', roles: ['admin', 'evaluator'] } as const;
@@ -68,7 +69,7 @@ export function pageRoutes(deps: ApiDeps): RouteDef[] {
 
     route({
       method: 'get', path: '/api/agreements/:agreementId/realizations', tag: 'realization',
-      summary: 'Quarterly reports, the evaluation record and the cycle\'s achievement rules',
+      summary: 'Quarterly reports, their evidence, the evaluation record and the cycle\'s achievement rules',
       access: READ,
       async handler(_req, res, ctx) {
         const a = ctx.agreement!;
@@ -80,6 +81,7 @@ export function pageRoutes(deps: ApiDeps): RouteDef[] {
         const evaluation = (await db.query('SELECT computed, adjustments, result, closed_at, closed_by FROM evaluations WHERE agreement_id = $1', [a.id])).rows[0];
         res.json({
           agreementId: a.id,
+          evidence: await listEvidence(db, a.id),
           rules: achievementRules(rules),
           quarters: reports.rows.map((r) => ({ ...reportOf(r), version: r.version, reportedBy: r.reported_by, reportedAt: r.reported_at })),
           evaluation: evaluation

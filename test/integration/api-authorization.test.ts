@@ -54,6 +54,7 @@ const PARAMS: Record<string, () => string> = {
   key: () => 'no-such-notification',
   nip: () => nipOf(org, 'kepala-dinkes'),
   unitId: () => 'dinkes',
+  evidenceId: () => 'ev_no-such-evidence',
 };
 
 function pathFor(def: RouteDef): string {

@@ -1,12 +1,14 @@
 // The evaluation year's pages in headless Chromium against the real stack: the administrator
 // imports an organisation from a spreadsheet (a rejected file's problems by sheet, row and column,
 // then the corrected file starts the cycle); the evaluator sees the cascade gaps counted on the
-// dashboard, opens the performance tree, unfolds a unit and sees the gap.
+// dashboard, opens the performance tree, unfolds a unit and sees the gap; an official attaches
+// evidence to a quarterly report and the superior opens it while verifying.
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startStack, type Stack } from '../support/stack';
-import { client, enc, sampleOrganisation, tokens, waitFor } from '../support/api-client';
+import { client, enc, nipOf, sampleOrganisation, tokens, waitFor } from '../support/api-client';
+import { toFirstQuarter } from '../support/reporting';
 import { organisationCsv } from '../../api/spreadsheet';
 
 const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'screenshots');
@@ -107,4 +109,59 @@ test('the evaluator sees the gaps on the dashboard, opens the performance tree, 
   expect(await sub.locator('li.indicator').first().textContent()).toContain('Tugas tambahan');
   expect(await dinkes.locator('[data-testid=gap]').count()).toBe(1);
   await page.screenshot({ path: path.join(SHOTS, 'evaluation-year-tree.png'), fullPage: true });
+});
+
+test('an official attaches evidence to a quarterly report; the superior opens it while verifying', async () => {
+  const org = sampleOrganisation('kab-page-evidence', new Date().getFullYear() - 1);
+  const call = client(stack.baseUrl);
+  expect((await call('POST', '/api/cycles', { token: t.admin, body: org })).status).toBe(201);
+  await waitFor(() => call('GET', `/api/cycles/${enc(`cycle:kab-page-evidence:${org.year}`)}`, { token: t.admin }), (r) => r.body.status === 'running');
+  const id = await toFirstQuarter(call, t.evaluator, t.official, org, 'kepala-dinkes', 'bupati');
+  const pdf = Buffer.from('%PDF-1.4\n% daftar hadir posyandu\n%%EOF\n');
+
+  const owner = await signedIn(t.official(nipOf(org, 'kepala-dinkes')));
+  await owner.evaluate((h) => { location.hash = h; }, `#/pk/${enc(id)}/laporan/1`);
+  const form = owner.locator('[data-testid=evidence-form]');
+  await form.waitFor();
+  await form.locator('input[name=evidence-caption]').fill('Daftar hadir posyandu');
+  await form.locator('input[name=evidence-file]').setInputFiles({ name: 'daftar-hadir.pdf', mimeType: 'application/pdf', buffer: pdf });
+  await form.getByRole('button', { name: 'Lampirkan' }).click();
+  await owner.locator('[data-testid=evidence-list] li[data-kind=file]').waitFor();
+  // a program renamed to .pdf is refused by its content
+  await form.locator('input[name=evidence-caption]').fill('Bukti palsu');
+  await form.locator('input[name=evidence-file]').setInputFiles({ name: 'bukti.pdf', mimeType: 'application/pdf', buffer: Buffer.from('MZ\x90\0program') });
+  await form.getByRole('button', { name: 'Lampirkan' }).click();
+  await owner.locator('[data-testid=evidence-status]').getByText('Isi berkas bukan PDF').waitFor();
+  await form.locator('input[name=evidence-file]').setInputFiles([]);
+  await form.locator('input[name=evidence-caption]').fill('Data posyandu daring');
+  await form.locator('input[name=evidence-url]').fill('https://data.example.go.id/posyandu');
+  await form.getByRole('button', { name: 'Lampirkan' }).click();
+  await owner.locator('[data-testid=evidence-list] li[data-kind=link]').waitFor();
+  await owner.screenshot({ path: path.join(SHOTS, 'evaluation-year-evidence-report.png'), fullPage: true });
+  // the numbers go in through the report form as before
+  for (const input of await owner.locator('[data-testid=report-table] input').all()) await input.fill('100');
+  for (const input of await owner.locator('input[data-path^="/budgetSpent/"]').all()) await input.fill('0');
+  await owner.getByRole('button', { name: 'Kirim laporan Triwulan I' }).click();
+  await owner.waitForURL((u) => u.hash === `#/pk/${enc(id)}`);
+
+  const superior = await signedIn(t.official(nipOf(org, 'bupati')));
+  await superior.evaluate((h) => { location.hash = h; }, `#/pk/${enc(id)}`);
+  const panel = superior.locator('[data-testid=actions]');
+  await panel.getByRole('button', { name: 'Verifikasi Triwulan I' }).waitFor();
+  expect(await panel.locator('[data-testid=evidence-list] li strong').allTextContents()).toEqual(['Daftar hadir posyandu', 'Data posyandu daring']);
+  const download = superior.waitForEvent('download');
+  await panel.getByRole('button', { name: /daftar-hadir\.pdf/ }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe('daftar-hadir.pdf');
+  const { readFileSync } = await import('node:fs');
+  expect(readFileSync((await file.path())!).equals(pdf)).toBe(true);
+  expect(await panel.locator('a[href="https://data.example.go.id/posyandu"]').getAttribute('rel')).toBe('noopener noreferrer');
+  await superior.screenshot({ path: path.join(SHOTS, 'evaluation-year-evidence-verify.png'), fullPage: true });
+  await panel.getByRole('button', { name: 'Verifikasi Triwulan I' }).click();
+  await waitFor(() => call('GET', `/api/agreements/${enc(id)}`, { token: t.evaluator }), (r) => r.body.state?.quarters?.[0]?.status === 'verified');
+
+  // once verified, the official's report page shows the evidence without a way to change it
+  await owner.evaluate((h) => { location.hash = h; }, `#/pk/${enc(id)}/laporan/1`);
+  await owner.getByText('Laporan sudah diverifikasi; bukti dukung tidak dapat diubah.').waitFor();
+  expect(await owner.locator('[data-testid=evidence-remove]').count()).toBe(0);
 });

@@ -4,7 +4,8 @@
 // a returned report's evidence changes, a verified one's cannot; every change is on the audit log
 // and the timeline, and a file is stored once by its SHA-256.
 import type { Stack } from '../support/stack';
-import { client, enc, nipOf, sampleOrganisation, tokens, waitFor, startStackWithCycle } from '../support/api-client';
+import { client, enc, nipOf, sampleOrganisation, tokens, startStackWithCycle } from '../support/api-client';
+import { toFirstQuarter } from '../support/reporting';
 
 const ORG = 'kab-evidence';
 const org = sampleOrganisation(ORG, new Date().getFullYear() - 1);
@@ -33,20 +34,7 @@ beforeAll(async () => {
   ({ stack, call, t } = await startStackWithCycle(org, (s) => s.status === 'running'));
   owner = t.official(nipOf(org, 'kepala-dinkes'));
   superior = t.official(nipOf(org, 'bupati'));
-  // to the first quarter's report: draft, approve, both sign
-  const phaseIs = (phase: string) => waitFor(() => call('GET', `/api/agreements/${enc(dinkes)}`, { token: t.evaluator }), (r) => r.body.phase === phase, 60_000);
-  await waitFor(() => call('GET', `/api/agreements/${enc(dinkes)}`, { token: owner }), (r) => r.body.state?.deadline?.item === 'draft');
-  expect((await call('PUT', `/api/agreements/${enc(dinkes)}/draft`, { token: owner, body: org.drafts['kepala-dinkes'] })).status).toBe(200);
-  expect((await call('POST', `/api/agreements/${enc(dinkes)}/submit`, { token: owner })).status).toBe(200);
-  await phaseIs('review');
-  expect((await call('POST', `/api/agreements/${enc(dinkes)}/review/approve`, { token: superior })).status).toBe(200);
-  await phaseIs('signing');
-  for (const [token, position] of [[owner, 'kepala-dinkes'], [superior, 'bupati']]) {
-    const signed = await call('POST', `/api/agreements/${enc(dinkes)}/sign`, { token, body: { passphrase: `frasa-rahasia-${nipOf(org, position)}` } });
-    expect(signed.status).toBe(200);
-  }
-  await phaseIs('reporting');
-  await waitFor(() => call('GET', `/api/agreements/${enc(dinkes)}`, { token: owner }), (r) => r.body.state?.quarters?.[0]?.status === 'open');
+  await toFirstQuarter(call, t.evaluator, t.official, org, 'kepala-dinkes', 'bupati');
 });
 afterAll(async () => {
   await stack?.stop();

@@ -121,8 +121,6 @@ export function errorMessage(err) {
       return 'Anda bukan pihak yang berwenang melakukan tindakan ini sekarang.';
     case 'wrong_quarter':
       return 'Triwulan ini tidak sedang terbuka untuk tindakan ini.';
-    case 'invalid_data':
-      return 'Ada isian yang perlu diperbaiki (lihat pesan di samping isian).';
     case 'forbidden':
       return 'Anda tidak berhak melihat atau mengubah ini.';
     case 'not_found':
@@ -133,6 +131,16 @@ export function errorMessage(err) {
       return 'Token tidak berlaku; silakan masuk lagi.';
     case 'agreement_closed':
       return 'PK ini sudah selesai; tidak ada tindakan lagi.';
+    case 'evidence_frozen':
+      return 'Laporan triwulan ini sudah diverifikasi; bukti dukungnya tidak dapat diubah lagi.';
+    case 'unsupported_evidence_type':
+      return 'Isi berkas bukan PDF, gambar (PNG, JPEG, WebP) atau dokumen kantor; berkas tidak disimpan.';
+    case 'body_too_large':
+      return 'Berkas terlalu besar.';
+    case 'invalid_data':
+      return err.problems.length && err.problems.every((p) => p.path === '/caption' || p.path === '/url')
+        ? 'Isi keterangan, dan tautan harus alamat http(s) lengkap.'
+        : 'Ada isian yang perlu diperbaiki (lihat pesan di samping isian).';
     default:
       return err.status >= 500 ? 'Layanan sedang tidak tersedia; coba lagi sebentar lagi.' : `Permintaan gagal: ${err.message}`;
   }

@@ -36,6 +36,11 @@ export function readCsv(bytes: Buffer): Sheet {
 export async function readXlsx(bytes: Buffer): Promise<{ positions: Sheet; plan?: Sheet }> {
   // an XLSX file is a ZIP archive: check the content, not the name or the header it came with
   if (bytes.length < 4 || bytes.readUInt32LE(0) !== 0x04034b50) throw malformed('The body is not an XLSX workbook (not a ZIP archive).');
+  const unpacked = unpackedSize(bytes);
+  if (unpacked === null) throw malformed('The body is not an XLSX workbook (its ZIP directory cannot be read).');
+  if (unpacked > MAX_UNPACKED_BYTES) {
+    throw new HttpProblem(413, 'spreadsheet_too_large', `The workbook unpacks to more than ${MAX_UNPACKED_BYTES / 1024 / 1024} MB; split it or send CSV.`);
+  }
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
@@ -48,6 +53,34 @@ export async function readXlsx(bytes: Buffer): Promise<{ positions: Sheet; plan?
   const positions = byName(POSITIONS_SHEET) ?? sheets[0];
   const plan = byName(PLAN_SHEET);
   return { positions: sheetOf(positions), ...(plan && plan !== positions ? { plan: sheetOf(plan) } : {}) };
+}
+
+/** A workbook is unpacked in memory to be read: a small archive of huge parts (a "ZIP bomb") is refused first. */
+const MAX_UNPACKED_BYTES = 256 * 1024 * 1024;
+
+/**
+ * The sum of a ZIP archive's uncompressed entry sizes as its central directory declares them, or
+ * null when there is none to read. ZIP64 archives (sizes past 4 GiB) count as too large. An archive
+ * that lies about its sizes is not caught here (exceljs's unzip finds the mismatch only after
+ * inflating); the body limit bounds what it can carry.
+ */
+export function unpackedSize(bytes: Buffer): number | null {
+  const END = 0x06054b50;
+  const ENTRY = 0x02014b50;
+  for (let at = bytes.length - 22; at >= Math.max(0, bytes.length - 22 - 0xffff); at--) {
+    if (bytes.readUInt32LE(at) !== END) continue;
+    const entries = bytes.readUInt16LE(at + 10);
+    let offset = bytes.readUInt32LE(at + 16);
+    let total = 0;
+    for (let i = 0; i < entries; i++) {
+      if (offset + 46 > bytes.length || bytes.readUInt32LE(offset) !== ENTRY) return null;
+      const size = bytes.readUInt32LE(offset + 24);
+      total += size === 0xffffffff ? Number.MAX_SAFE_INTEGER / 2 : size;
+      offset += 46 + bytes.readUInt16LE(offset + 28) + bytes.readUInt16LE(offset + 30) + bytes.readUInt16LE(offset + 32);
+    }
+    return total;
+  }
+  return null;
 }
 
 function sheetOf(worksheet: ExcelJS.Worksheet): Sheet {

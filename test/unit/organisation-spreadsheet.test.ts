@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { SAMPLE_ORGANISATION_PATH } from '../../data/sample';
 import { organisationFromTables, organisationToTables } from '../../domain/organisation-table';
 import { validateOrganisationImport } from '../../domain/organisation';
-import { organisationCsv, organisationXlsx, readCsv, readXlsx } from '../../api/spreadsheet';
+import { organisationCsv, organisationXlsx, readCsv, readXlsx, unpackedSize } from '../../api/spreadsheet';
 
 const sample = JSON.parse(readFileSync(SAMPLE_ORGANISATION_PATH, 'utf8'));
 const fields = { organisation: sample.organisation.id, name: sample.organisation.name, place: sample.organisation.place, year: String(sample.year) };
@@ -51,4 +51,17 @@ test('headers are found by name in any order and case; missing and unknown colum
     ['unknown_column', { sheet: 'positions', row: 1, column: 'I', header: 'e_mail' }],
     ['missing_column', { sheet: 'positions', row: 1 }],
   ]);
+});
+
+test('a workbook is refused before it is unpacked when its parts declare more than 256 MB; a real one is measured', async () => {
+  const workbook = await organisationXlsx(sample);
+  const size = unpackedSize(workbook);
+  expect(size).toBeGreaterThan(workbook.length);
+  expect(size).toBeLessThan(1024 * 1024);
+  // the same archive with one entry's declared uncompressed size raised to 300 MB
+  const bomb = Buffer.from(workbook);
+  const entry = bomb.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+  bomb.writeUInt32LE(300 * 1024 * 1024, entry + 24);
+  await expect(readXlsx(bomb)).rejects.toMatchObject({ status: 413, code: 'spreadsheet_too_large' });
+  await expect(readXlsx(Buffer.from('PK\x03\x04 and nothing else'))).rejects.toMatchObject({ status: 400, code: 'malformed_spreadsheet' });
 });

@@ -98,6 +98,11 @@ test('the templates download as XLSX (positions and plan sheets) and CSV, and th
   expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
   expect((await csv.text()).split('\r\n')[0]).toBe('position_id,title,unit_id,unit_name,parent_id,level,nip,name,email,official_id,oversees');
 
+  // the OpenAPI document shows the spreadsheet bodies and the query beside the JSON import
+  const doc = (await call('GET', '/api/openapi.json')).body.paths['/api/cycles'].post;
+  expect(Object.keys(doc.requestBody.content)).toEqual(['application/json', 'text/csv', XLSX]);
+  expect(doc.parameters.map((p: any) => p.name)).toEqual(expect.arrayContaining(['organisation', 'name', 'place', 'year']));
+
   const year = String(new Date().getFullYear() + 2);
   const started = await post(bytes, XLSX, { organisation: 'kab-template', name: 'Pemerintah Kabupaten Contoh', place: 'Contoh', year });
   expect(started).toMatchObject({ status: 201, body: { positions: 2 } });

@@ -51,6 +51,8 @@ const schema = z.object({
   // Public verification: largest PDF accepted, and uploads per client (IP) per minute.
   VERIFY_BODY_LIMIT: z.string().default('10mb'),
   VERIFY_RATE_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  // one evidence file (bukti dukung) of a quarterly report
+  API_EVIDENCE_BODY_LIMIT: z.string().default('10mb'),
   SEALED_SECRET_TTL_SECONDS: z.coerce.number().int().positive().default(600),
   // Notification outbox delivery: attempts before a record is dead, first retry delay (doubling), poll interval.
   DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().positive().default(8),

@@ -30,13 +30,16 @@ function rawBody(def: NonNullable<RouteDef['rawBody']>): RequestHandler[] {
   ];
 }
 
-/** A write with a body must say it is JSON; anything else is 415 rather than silently ignored. */
-function requireJson(req: Request, _res: Response, next: NextFunction) {
-  const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
-  if (hasBody && !req.is('application/json')) {
-    return next(new HttpProblem(415, 'unsupported_media_type', 'Send the request body as application/json.'));
-  }
-  next();
+/** A write with a body must say it is JSON (or one of the route's other types); anything else is 415 rather than silently ignored. */
+function requireMediaType(others: readonly string[]) {
+  const accepted = ['application/json', ...others];
+  return (req: Request, _res: Response, next: NextFunction) => {
+    const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
+    if (hasBody && !req.is(accepted)) {
+      return next(new HttpProblem(415, 'unsupported_media_type', `Send the request body as ${accepted.join(' or ')}.`));
+    }
+    next();
+  };
 }
 
 /**
@@ -68,12 +71,15 @@ function mount(app: Express, def: RouteDef, deps: ApiDeps, limits: RateLimits) {
     chain.push(limits.authFailureGate, authenticate(deps.config.KINERJA_SECRET), countFailure);
   }
   if (def.rateLimit) chain.push(...limits.forKind(def.rateLimit));
-  if (def.body) chain.push(requireJson, express.json({ limit: def.bodyLimit ?? deps.config.API_BODY_LIMIT, strict: false }), requireShallowJson);
+  const limit = def.bodyLimit ?? deps.config.API_BODY_LIMIT;
+  if (def.body) chain.push(requireMediaType(def.rawBodyTypes ?? []), express.json({ limit, strict: false }), requireShallowJson);
+  if (def.rawBodyTypes) chain.push(express.raw({ type: [...def.rawBodyTypes], limit }));
   if (def.rawBody) chain.push(...rawBody(def.rawBody));
   chain.push(accessCheck(def, deps.db));
   if (isWrite(def.method) && !def.readOnly) chain.push(idempotency(deps.db));
   chain.push(async (req: Request, res: Response) => {
-    const body = def.body ? parseBody(def.body, req.body) : undefined;
+    const raw = def.rawBodyTypes !== undefined && Buffer.isBuffer(req.body);
+    const body = raw ? req.body : def.body ? parseBody(def.body, req.body) : undefined;
     await def.handler(req, res, {
       principal: def.access.kind === 'public' ? (undefined as never) : principalOf(res),
       body,

@@ -6,10 +6,18 @@ import { signToken, type TokenClaims } from '../security/jwt';
 
 export const DEFAULT_API_URL = 'http://127.0.0.1:3000';
 
+/** A problem's place: a spreadsheet cell ("positions!G5 (nip)"), a query parameter, or its JSON path. */
+function where(p: any): string {
+  const l = p.location;
+  if (l?.parameter) return `?${l.parameter}`;
+  if (l?.sheet) return `${l.sheet}!${l.column ?? ''}${l.row}${l.header ? ` (${l.header})` : ''}`;
+  return p.path || '/';
+}
+
 export class ApiError extends Error {
   constructor(readonly status: number, readonly problem: any) {
     super(`${status} ${problem?.code ?? ''}: ${problem?.detail ?? JSON.stringify(problem)}${
-      Array.isArray(problem?.problems) ? '\n' + problem.problems.slice(0, 20).map((p: any) => `  ${p.path || '/'} ${p.code}: ${p.message}`).join('\n') : ''
+      Array.isArray(problem?.problems) ? '\n' + problem.problems.slice(0, 20).map((p: any) => `  ${where(p)} ${p.code}: ${p.message}`).join('\n') : ''
     }`);
   }
 }
@@ -33,11 +41,15 @@ export function apiClient(options: ApiClientOptions) {
   };
   return {
     base,
-    async request<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+    /** JSON in and out; a `raw` body is sent as is with its media type (a spreadsheet import). */
+    async request<T = any>(method: string, path: string, body?: unknown, raw?: { bytes: Buffer; type: string }): Promise<T> {
       const res = await fetch(`${base}${path}`, {
         method,
-        headers: { authorization: `Bearer ${bearer()}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        headers: {
+          authorization: `Bearer ${bearer()}`,
+          ...(raw ? { 'content-type': raw.type } : body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        body: raw ? new Uint8Array(raw.bytes) : body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await res.text();
       let parsed: any = text;

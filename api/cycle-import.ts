@@ -10,6 +10,7 @@ import { escalationChain, escalationTree } from '../domain/escalation';
 import { mergeCalendar, type CycleCalendar } from '../domain/schedule';
 import { DEFAULT_RULES, parseRules, problemsUnder, type Rules } from '../domain/rules';
 import type { OrganisationImport } from '../domain/types';
+import { organisationFromTables, type LocatedProblem, type OrganisationFields, type Sheet } from '../domain/organisation-table';
 import { canonicalJson, sha256Hex } from '../activities/hash';
 import { cycleId as cycleIdOf } from '../workflows/ids';
 import { HttpProblem, invalid } from './problem';
@@ -31,10 +32,42 @@ export async function startCycle(
   const rules = parseRules(rulesInput ?? {});
   const problems = [...(validated.ok ? [] : validated.problems), ...(rules.ok ? [] : problemsUnder('/rules', rules.problems))];
   if (!validated.ok || !rules.ok) throw invalid(problems, 'The organisation has problems; nothing was stored.');
-  const org = validated.value;
+  return startValidatedCycle(deps, validated.value, calendarOverrides, rules.value);
+}
+
+/**
+ * A cycle from spreadsheet tables (CSV, or an XLSX workbook's positions and plan sheets) and the
+ * organisation's id, name, place and year from the query. The same validator as the JSON import;
+ * every problem, the tables' own and the validator's, located at its sheet, row and column.
+ */
+export async function startCycleFromTables(
+  deps: { db: Pool; temporal: Client; taskQueue: string },
+  fields: OrganisationFields,
+  positions: Sheet,
+  plan?: Sheet,
+): Promise<StartCycleResult> {
+  const tables = organisationFromTables(fields, positions, plan);
+  const validated = validateOrganisationImport(tables.input);
+  const problems: LocatedProblem[] = [
+    ...tables.problems,
+    ...(validated.ok ? [] : validated.problems.map((p) => {
+      const location = tables.locate(p.path);
+      return location ? { ...p, location } : p;
+    })),
+  ];
+  if (problems.length > 0 || !validated.ok) throw invalid(problems, 'The spreadsheet has problems; nothing was stored.');
+  return startValidatedCycle(deps, validated.value, undefined, DEFAULT_RULES);
+}
+
+async function startValidatedCycle(
+  deps: { db: Pool; temporal: Client; taskQueue: string },
+  org: OrganisationImport,
+  calendarOverrides: Partial<CycleCalendar> | undefined,
+  rules: Rules,
+): Promise<StartCycleResult> {
   const id = cycleIdOf(org.organisation.id, org.year);
-  const sourceHash = sha256Hex(canonicalJson({ org, calendarOverrides: calendarOverrides ?? {}, ...rulesInHash(rules.value) }));
-  const created = await storeCycle(deps.db, id, org, sourceHash, calendarOverrides ?? {}, rules.value);
+  const sourceHash = sha256Hex(canonicalJson({ org, calendarOverrides: calendarOverrides ?? {}, ...rulesInHash(rules) }));
+  const created = await storeCycle(deps.db, id, org, sourceHash, calendarOverrides ?? {}, rules);
   try {
     await deps.temporal.workflow.start('cycleWorkflow', {
       workflowId: id,

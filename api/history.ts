@@ -205,6 +205,8 @@ function auditSummary(action: string, data: Record<string, any>): string {
     case 'realization.reported': return `Quarter ${data.quarter} realization reported`;
     case 'realization.verified': return `Quarter ${data.quarter} realization verified`;
     case 'realization.returned': return `Quarter ${data.quarter} realization returned: ${data.reason}`;
+    case 'evidence.added': return `Quarter ${data.quarter} evidence added: ${data.caption}${data.kind === 'link' ? ` (${data.url})` : hash}`;
+    case 'evidence.removed': return `Quarter ${data.quarter} evidence removed: ${data.caption}`;
     case 'deadline.extended': return `Deadline of ${data.item} extended to ${data.dueAt}: ${data.reason}`;
     case 'deadline.escalated': return `${data.item} overdue: escalated to level ${data.level}`;
     case 'deadline.overdue': return `${data.item} overdue: nobody above to escalate to`;

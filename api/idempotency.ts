@@ -43,7 +43,9 @@ export function idempotency(db: Pool) {
     if (key === undefined) return next();
     if (!KEY.test(key)) throw new HttpProblem(400, 'invalid_idempotency_key', 'Idempotency-Key must be 1–200 visible ASCII characters.');
     const principal = principalKey(principalOf(res));
-    const hash = sha256Hex(`${req.method} ${req.path}\n${req.body === undefined ? '' : canonicalJson(withoutSecrets(req.body))}`);
+    // a spreadsheet body is bytes, and its query (the organisation's id and year) is part of the request
+    const content = Buffer.isBuffer(req.body) ? `${req.originalUrl}\n${sha256Hex(req.body)}` : req.body === undefined ? '' : canonicalJson(withoutSecrets(req.body));
+    const hash = sha256Hex(`${req.method} ${req.path}\n${content}`);
 
     const claimed = await db.query(
       `INSERT INTO api_idempotency (principal, key, method, path, request_hash) VALUES ($1,$2,$3,$4,$5)

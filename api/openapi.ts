@@ -57,7 +57,10 @@ export function openApiDocument(routes: RouteDef[], serverUrl: string) {
         ...query,
         ...(def.method !== 'get' && !def.readOnly ? [{ name: 'Idempotency-Key', in: 'header', required: false, description: 'replays the stored response of a repeated write', schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,200}$' } }] : []),
       ],
-      ...(def.body ? { requestBody: { required: true, content: { 'application/json': { schema: bodySchema(def) } } } } : {}),
+      ...(def.body ? { requestBody: { required: true, content: {
+        'application/json': { schema: bodySchema(def) },
+        ...Object.fromEntries((def.rawBodyTypes ?? []).map((type) => [type, { schema: { type: 'string', format: 'binary' } }])),
+      } } } : {}),
       ...(def.rawBody ? { requestBody: { required: true, description: def.rawBody.description, content: { [def.rawBody.mediaType]: { schema: { type: 'string', format: 'binary' } } } } } : {}),
       responses: {
         [String(success.status)]: successResponse(def, success),

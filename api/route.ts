@@ -33,7 +33,7 @@ export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 export interface RouteDef<B = any> {
   method: Method;
-  /** Express path with named params: :cycleId, :agreementId, :docId, :quarter, :positionId, :key, :nip. */
+  /** Express path with named params: :cycleId, :agreementId, :docId, :quarter, :positionId, :key, :nip, :unitId, :evidenceId. */
   path: string;
   summary: string;
   tag: string;
@@ -45,6 +45,11 @@ export interface RouteDef<B = any> {
    * domain validator's problem list): the shape the OpenAPI document shows instead of `body`.
    */
   documentedBody?: z.ZodType;
+  /**
+   * Media types besides JSON the body may have (the organisation import's CSV and XLSX): the handler
+   * then gets the bytes as a Buffer in `ctx.body`, unchecked by `body`.
+   */
+  rawBodyTypes?: readonly string[];
   /** Body size limit; defaults to config.API_BODY_LIMIT. */
   bodyLimit?: string;
   /** A per-minute limit per client address and per caller (api/rate-limit.ts); 429 beyond it. */

@@ -30,6 +30,7 @@ import * as schemas from '../schemas';
 import { actorFor, runUpdate } from '../updates';
 import { parseQuery } from '../validation';
 import { buildTimeline, exportHistories } from '../history';
+import { withReportLock } from '../evidence';
 
 const READ = { kind: 'agreement', roles: ['admin', 'evaluator', 'official'] } as const;
 const ACT = { kind: 'agreement', roles: ['official'] } as const;
@@ -66,7 +67,7 @@ export function agreementView(a: AgreementRow & Record<string, any>) {
   };
 }
 
-const quarterParam = (raw: string): Quarter => {
+export const quarterParam = (raw: string): Quarter => {
   if (!/^[1-4]$/.test(raw)) throw new HttpProblem(404, 'not_found', 'Quarter must be 1, 2, 3 or 4.');
   return Number(raw) as Quarter;
 };
@@ -217,7 +218,9 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
       access: ACT,
       async handler(req, res, ctx) {
         const quarter = quarterParam(String(req.params.quarter));
-        res.json(await runUpdate(temporal, id(ctx), verifyRealizationUpdate, { actor: await actor(ctx), quarter }));
+        // holds the report's evidence lock while the Update runs: evidence never changes under a verification
+        const who = await actor(ctx);
+        res.json(await withReportLock(db, id(ctx), quarter, () => runUpdate(temporal, id(ctx), verifyRealizationUpdate, { actor: who, quarter })));
       },
     }),
     route({

@@ -1,7 +1,8 @@
 // Cycles: start (import an organisation), list, status per phase and unit, calendar change, report.
 import { z } from 'zod';
 import type { ApiDeps } from '../deps';
-import { startCycle } from '../cycle-import';
+import { startCycle, startCycleFromTables } from '../cycle-import';
+import { CSV_TYPE, readCsv, readXlsx, XLSX_TYPE } from '../spreadsheet';
 import { HttpProblem } from '../problem';
 import { PHASES } from '../../workflows/messages';
 import { route, type RouteDef } from '../route';
@@ -29,8 +30,25 @@ export function cycleRoutes(deps: ApiDeps): RouteDef[] {
     route({
       method: 'post', path: '/api/cycles', tag: 'cycles', summary: 'Start a cycle from an organisation import (same body twice finds the same cycle)',
       access: ADMIN, body: z.unknown(), documentedBody: cycleImportDocumentedBody, bodyLimit: deps.config.API_IMPORT_BODY_LIMIT,
+      rawBodyTypes: [CSV_TYPE, XLSX_TYPE],
+      query: {
+        organisation: 'with a CSV or XLSX body: the organisation id',
+        name: 'with a CSV or XLSX body: the organisation name',
+        place: 'with a CSV or XLSX body: the place printed on the PK',
+        year: 'with a CSV or XLSX body: the year',
+      },
       success: { status: 201, description: 'cycle created (200 when it already existed)' },
-      async handler(_req, res, ctx) {
+      async handler(req, res, ctx) {
+        const temporalDeps = { db, temporal: deps.temporal, taskQueue: deps.config.TEMPORAL_TASK_QUEUE };
+        if (Buffer.isBuffer(ctx.body)) {
+          // a spreadsheet: one row per position (CSV, or the positions and plan sheets of a workbook)
+          const fields = parseQuery(spreadsheetFields, req.query);
+          const sheets = req.is(XLSX_TYPE) ? await readXlsx(ctx.body) : { positions: readCsv(ctx.body), plan: undefined };
+          const result = await startCycleFromTables(temporalDeps, fields, sheets.positions, sheets.plan);
+          res.status(result.created ? 201 : 200).location(`/api/cycles/${encodeURIComponent(result.cycleId)}`).json(result);
+          return;
+        }
+        if (Object.keys(req.query).length > 0) throw new HttpProblem(400, 'invalid_query', 'Query parameters are for a CSV or XLSX body; a JSON import carries its organisation and year inside.');
         const body = ctx.body as Record<string, unknown> | undefined;
         // The organisation may come bare (the shape of shared/data) or wrapped as `import`; either
         // way `calendar` and `rules` sit beside it.
@@ -40,7 +58,7 @@ export function cycleRoutes(deps: ApiDeps): RouteDef[] {
         const organisation = bare ? body : isObject ? body.import : body;
         const calendar = isObject && body.calendar !== undefined ? parseCalendar(body.calendar) : undefined;
         const rules = isObject ? body.rules : undefined;
-        const result = await startCycle({ db, temporal: deps.temporal, taskQueue: deps.config.TEMPORAL_TASK_QUEUE }, organisation, calendar, rules);
+        const result = await startCycle(temporalDeps, organisation, calendar, rules);
         res.status(result.created ? 201 : 200).location(`/api/cycles/${encodeURIComponent(result.cycleId)}`).json(result);
       },
     }),
@@ -141,6 +159,14 @@ export function cycleRoutes(deps: ApiDeps): RouteDef[] {
     }),
   ];
 }
+
+/** The organisation's fields a table has no room for; missing ones are reported with the table's problems. */
+const spreadsheetFields = z.strictObject({
+  organisation: z.string().optional(),
+  name: z.string().optional(),
+  place: z.string().optional(),
+  year: z.string().optional(),
+});
 
 const WRAPPER_KEYS = new Set(['import', 'calendar', 'rules']);
 

@@ -11,15 +11,21 @@ import { pageRoutes } from './page';
 import { positionRoutes } from './positions';
 import { verificationRoutes } from './verification';
 import { caRoutes } from './ca';
+import { templateRoutes } from './templates';
+import { treeRoutes } from './tree';
+import { evidenceRoutes } from './evidence';
 
 export function apiRoutes(deps: ApiDeps): RouteDef[] {
   return [
     ...cycleRoutes(deps),
     ...agreementRoutes(deps),
+    ...evidenceRoutes(deps),
     ...documentRoutes(deps),
     ...positionRoutes(deps),
     ...meRoutes(deps),
     ...adminRoutes(deps),
+    ...templateRoutes(deps),
+    ...treeRoutes(deps),
     ...pageRoutes(deps),
     ...verificationRoutes(deps),
     ...caRoutes(deps),

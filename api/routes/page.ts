@@ -17,6 +17,7 @@ import type { ApiDeps } from '../deps';
 import { HttpProblem } from '../problem';
 import { route, type RouteDef } from '../route';
 import { jsonObject } from '../json-object';
+import { listEvidence } from '../evidence';
 
 const READ = { kind: 'agreement', roles: ['admin', 'evaluator', 'official'] } as const;
 const OVERSIGHT = { kind: 'roles', roles: ['admin', 'evaluator'] } as const;
@@ -72,7 +73,7 @@ export function pageRoutes(deps: ApiDeps): RouteDef[] {
 
     route({
       method: 'get', path: '/api/agreements/:agreementId/realizations', tag: 'realization',
-      summary: 'Quarterly reports, the evaluation record and the cycle\'s achievement rules',
+      summary: 'Quarterly reports, their evidence, the evaluation record and the cycle\'s achievement rules',
       access: READ,
       async handler(_req, res, ctx) {
         const a = ctx.agreement!;
@@ -84,6 +85,7 @@ export function pageRoutes(deps: ApiDeps): RouteDef[] {
         const evaluation = (await db.query('SELECT computed, adjustments, result, closed_at, closed_by FROM evaluations WHERE agreement_id = $1', [a.id])).rows[0];
         res.json({
           agreementId: a.id,
+          evidence: await listEvidence(db, a.id),
           rules: achievementRules(rules),
           quarters: reports.rows.map((r) => ({ ...reportOf(r), version: r.version, reportedBy: r.reported_by, reportedAt: r.reported_at })),
           evaluation: evaluation

@@ -1,29 +1,47 @@
 // `kinerja cycle start` posts an organisation through the API and shows agreements starting;
 // `kinerja cycle status` prints agreements per phase and unit.
 import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import { apiClient } from '../../api/client';
 import { PHASES } from '../../workflows/messages';
 import { parseOptions, UsageError, type Command } from '../command';
+
+const SPREADSHEET_TYPES: Record<string, string> = {
+  '.csv': 'text/csv',
+  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
 
 const str = (v: string | true | undefined) => (typeof v === 'string' ? v : undefined);
 
 export const cycleStartCommand: Command = {
   path: ['cycle', 'start'],
   summary: 'start a cycle from an organisation file and follow it until every agreement runs',
-  usage: 'kinerja cycle start --org FILE --year YYYY [--api URL] [--token T]',
+  usage: 'kinerja cycle start --org FILE.json|.csv|.xlsx [--year YYYY] [--organisation ID --name NAME --place PLACE (with .csv/.xlsx)] [--api URL] [--token T]',
   async run(args) {
     const { options } = parseOptions(args);
     const file = str(options.org);
     if (!file) throw new UsageError('--org FILE is required');
-    const org = JSON.parse(readFileSync(file, 'utf8'));
     if (options.year !== undefined) {
       const year = Number(options.year);
       if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new UsageError('--year must be a year such as 2026');
-      org.year = year;
     }
     const api = apiClient({ url: str(options.api), token: str(options.token) });
-    const started = await api.request('POST', '/api/cycles', org);
+    const spreadsheet = SPREADSHEET_TYPES[extname(file).toLowerCase()];
+    let started;
+    if (spreadsheet) {
+      // a table has no room for the organisation's own fields: they travel in the query
+      const query = new URLSearchParams();
+      for (const key of ['organisation', 'name', 'place', 'year']) {
+        const value = str(options[key]);
+        if (value !== undefined) query.set(key, value);
+      }
+      started = await api.request('POST', `/api/cycles?${query}`, undefined, { bytes: readFileSync(file), type: spreadsheet });
+    } else {
+      const org = JSON.parse(readFileSync(file, 'utf8'));
+      if (options.year !== undefined) org.year = Number(options.year);
+      started = await api.request('POST', '/api/cycles', org);
+    }
     console.log(`${started.created ? 'Started' : 'Already started'}: ${started.cycleId} (${started.positions} positions)`);
     const bar = new SingleBar({ format: 'agreements started {bar} {value}/{total}', hideCursor: true }, Presets.shades_classic);
     bar.start(started.positions, 0);

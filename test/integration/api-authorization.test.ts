@@ -54,6 +54,8 @@ const PARAMS: Record<string, () => string> = {
   key: () => 'no-such-notification',
   nip: () => nipOf(org, 'kepala-dinkes'),
   caId: () => ORG,
+  unitId: () => 'dinkes',
+  evidenceId: () => 'ev_no-such-evidence',
 };
 
 function pathFor(def: RouteDef): string {

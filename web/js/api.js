@@ -14,12 +14,13 @@ export class ApiError extends Error {
 
 export const enc = encodeURIComponent;
 
-async function request(method, path, body, contentType = 'application/json') {
+async function request(method, path, body, type) {
   const headers = { accept: 'application/json' };
   const token = session.token();
   if (token) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['content-type'] = contentType;
-  const raw = body instanceof Blob;
+  // a file (Blob) or a body with its own media type goes as is; anything else as JSON
+  const raw = body instanceof Blob || type !== undefined;
+  if (body !== undefined) headers['content-type'] = type ?? (raw ? body.type || 'application/octet-stream' : 'application/json');
   const res = await fetch(path, { method, headers, body: body === undefined || raw ? body : JSON.stringify(body) });
   if (res.status === 401) {
     session.signOut();
@@ -28,8 +29,8 @@ async function request(method, path, body, contentType = 'application/json') {
   return res;
 }
 
-export async function api(method, path, body, contentType) {
-  const res = await request(method, path, body, contentType);
+export async function api(method, path, body, type) {
+  const res = await request(method, path, body, type);
   const text = await res.text();
   let data = null;
   try {
@@ -43,8 +44,8 @@ export async function api(method, path, body, contentType) {
 
 export const get = (path) => api('GET', path);
 
-/** Uploads a file as the raw request body (the public verification). */
-export const postFile = (path, file, contentType) => api('POST', path, file, contentType);
+/** A file (a Blob) posted as is with its media type: the public verification, the spreadsheet import. */
+export const postFile = (path, file, type) => api('POST', path, file, type);
 
 /** A binary answer (PDF, CSV) as a Blob. */
 export async function getBlob(path) {

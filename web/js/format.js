@@ -67,6 +67,15 @@ export function fmtLateness(seconds) {
 /** Messages of the problem codes the API sends, in Bahasa Indonesia; unknown codes keep the server's text. */
 const PROBLEM = {
   no_objectives: 'PK memerlukan minimal satu sasaran dengan indikator.',
+  missing_column: 'Kolom wajib tidak ada di baris judul.',
+  unknown_column: 'Judul kolom tidak dikenal (periksa ejaannya).',
+  duplicate_column: 'Judul kolom muncul lebih dari sekali.',
+  nip_not_text: 'NIP tersimpan sebagai angka sehingga digitnya hilang; format kolom NIP sebagai teks.',
+  conflicting_unit_name: 'Nama unit berbeda dengan baris lain yang memakai kode unit yang sama.',
+  malformed_nip: 'NIP harus tepat 18 digit.',
+  duplicate_nip: 'NIP dipakai lebih dari sekali.',
+  dangling_parent: 'Atasan (parent_id) tidak ada di daftar jabatan.',
+  invalid_year: 'Tahun harus antara 2000 dan 2100.',
   no_indicators: 'Setiap sasaran memerlukan minimal satu indikator.',
   duplicate_indicator_id: 'Kode indikator dipakai lebih dari sekali.',
   missing_parent_indicator: 'Pilih indikator atasan yang didukung, atau tandai sebagai tugas tambahan.',
@@ -112,8 +121,6 @@ export function errorMessage(err) {
       return 'Anda bukan pihak yang berwenang melakukan tindakan ini sekarang.';
     case 'wrong_quarter':
       return 'Triwulan ini tidak sedang terbuka untuk tindakan ini.';
-    case 'invalid_data':
-      return 'Ada isian yang perlu diperbaiki (lihat pesan di samping isian).';
     case 'forbidden':
       return 'Anda tidak berhak melihat atau mengubah ini.';
     case 'not_found':
@@ -124,6 +131,16 @@ export function errorMessage(err) {
       return 'Token tidak berlaku; silakan masuk lagi.';
     case 'agreement_closed':
       return 'PK ini sudah selesai; tidak ada tindakan lagi.';
+    case 'evidence_frozen':
+      return 'Laporan triwulan ini sudah diverifikasi; bukti dukungnya tidak dapat diubah lagi.';
+    case 'unsupported_evidence_type':
+      return 'Isi berkas bukan PDF, gambar (PNG, JPEG, WebP) atau dokumen kantor; berkas tidak disimpan.';
+    case 'body_too_large':
+      return 'Berkas terlalu besar.';
+    case 'invalid_data':
+      return err.problems.length && err.problems.every((p) => p.path === '/caption' || p.path === '/url')
+        ? 'Isi keterangan, dan tautan harus alamat http(s) lengkap.'
+        : 'Ada isian yang perlu diperbaiki (lihat pesan di samping isian).';
     default:
       return err.status >= 500 ? 'Layanan sedang tidak tersedia; coba lagi sebentar lagi.' : `Permintaan gagal: ${err.message}`;
   }

@@ -14,6 +14,8 @@ import { renderTimeline } from './views/timeline.js';
 import { renderDashboard } from './views/dashboard.js';
 import { renderVerify } from './views/verify.js';
 import { renderVerifyUpload } from './views/verify-upload.js';
+import { renderImport } from './views/import.js';
+import { renderTree } from './views/tree.js';
 
 const ROUTES = [
   [/^\/masuk$/, renderLogin, { public: true }],
@@ -28,6 +30,8 @@ const ROUTES = [
   // public: the QR code on a PK, and the upload of a received PDF
   [/^\/verify\/([^/]+)$/, renderVerify, { public: true }],
   [/^\/verifikasi$/, renderVerifyUpload, { public: true }],
+  [/^\/impor$/, renderImport],
+  [/^\/pohon\/([^/]+)$/, renderTree],
 ];
 
 function parseHash() {
@@ -49,6 +53,7 @@ function renderNav(me) {
   replace(nav,
     me.role === 'official' ? h('a', { href: '#/' }, 'Kotak tugas') : null,
     me.role !== 'official' ? h('a', { href: '#/dasbor' }, 'Dasbor') : null,
+    me.role === 'admin' ? h('a', { href: '#/impor' }, 'Impor organisasi') : null,
     me.role === 'evaluator' ? h('a', { href: '#/' }, 'Tugas evaluasi') : null,
     h('a', { href: '#/verifikasi' }, 'Verifikasi dokumen'),
     h('span', { class: 'who', 'data-testid': 'who' }, who),

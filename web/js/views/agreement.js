@@ -7,6 +7,7 @@ import { busy, dueInfo, notice, phaseBadge, section, showProblems, table } from 
 import { contentView } from '../content-view.js';
 import { capaianToDate, categoryOf, indicatorsOf, showAchievement, valuesByIndicator } from '../capaian.js';
 import { timelineList } from './timeline.js';
+import { evidenceList } from '../evidence.js';
 
 /** The live phase from the workflow when it answered; the read model can be a moment behind. */
 export const phaseOf = (a) => a.state?.phase ?? a.phase;
@@ -54,7 +55,7 @@ function reviewPanel(a, reload) {
     }));
 }
 
-function verifyPanel(a, quarter, report, reload) {
+function verifyPanel(a, quarter, report, evidence, reload) {
   const status = h('div', { class: 'status' });
   const verify = h('button', { type: 'button', class: 'primary' }, `Verifikasi Triwulan ${ROMAN[quarter - 1]}`);
   verify.addEventListener('click', () => busy(verify, status, async () => {
@@ -63,6 +64,8 @@ function verifyPanel(a, quarter, report, reload) {
   }).catch(() => {}));
   return section(`Verifikasi realisasi Triwulan ${ROMAN[quarter - 1]}`,
     report?.note ? h('p', null, `Catatan pelapor: ${report.note}`) : null,
+    h('h3', null, 'Bukti dukung'),
+    evidenceList(evidence.filter((e) => e.quarter === quarter)),
     h('div', { class: 'actions' }, verify), status,
     h('h3', null, 'Kembalikan laporan'),
     reasonForm('Kembalikan laporan', async (reason) => {
@@ -107,6 +110,8 @@ function realizationSection(a, data) {
     table(['Indikator', 'TW I', 'TW II', 'TW III', 'TW IV', 'Capaian s.d. kini', 'Nilai evaluasi'], rows, { 'data-testid': 'realizations' }),
     h('p', null, `Anggaran ${fmtRupiah(pagu)} · terserap ${fmtRupiah(spent)}${pagu > 0 ? ` (${fmtPercent(Math.round((spent / pagu) * 10000) / 100)})` : ''}`),
     evaluation ? h('p', { 'data-testid': 'score' }, `Nilai PK: ${fmtPercent(evaluation.score)} · Predikat: ${evaluation.predicate ?? '—'}`) : null,
+    [1, 2, 3, 4].filter((q) => data.evidence?.some((e) => e.quarter === q)).map((q) => h('div', { 'data-quarter-evidence': q },
+      h('h3', null, `Bukti dukung Triwulan ${ROMAN[q - 1]}`), evidenceList(data.evidence.filter((e) => e.quarter === q)))),
     data.evaluation?.adjustments?.length
       ? h('div', null, h('h3', null, 'Penyesuaian tim evaluasi'), h('ul', null, data.evaluation.adjustments.map((x) =>
           h('li', null, `${x.indicatorId ?? 'Nilai PK'}: ${fmtPercent(x.value)} — ${x.reason}${x.by ? ` (${x.by})` : ''}`))))
@@ -157,7 +162,7 @@ export async function renderAgreement(main, { params, me, isCurrent }) {
     if (phase === 'signing' && awaitingMe) panels.push(h('a', { class: 'button primary', href: `${base}/tanda-tangan` }, 'Tanda tangani PK'));
     if (phase === 'reporting' && awaitingMe && !isOwner) {
       const reported = (a.state?.quarters ?? []).find((q) => q.status === 'reported');
-      if (reported) panels.push(verifyPanel(a, reported.quarter, data.quarters.find((q) => q.quarter === reported.quarter), draw));
+      if (reported) panels.push(verifyPanel(a, reported.quarter, data.quarters.find((q) => q.quarter === reported.quarter), data.evidence ?? [], draw));
     }
     replace(main,
       agreementHeader(a),

@@ -1,6 +1,7 @@
 // The evaluation team's dashboard for a cycle: progress by phase and unit, overdue items by
 // escalation level, capaian per unit per quarter, the predicate distribution, budget absorption
-// against capaian, the list of PKs to drill into, and the CSV export.
+// against capaian, the cascade gaps per unit (the performance tree), the list of PKs to drill into,
+// and the CSV export.
 import { h, replace } from '../dom.js';
 import { enc, get, getBlob } from '../api.js';
 import { errorMessage, escalationLabel, fmtPercent, PHASE } from '../format.js';
@@ -75,10 +76,11 @@ export async function renderDashboard(main, { params }) {
   const cycles = (await get('/api/cycles')).items;
   if (!cycles.length) return replace(main, h('h1', null, 'Dasbor'), notice('info', 'Belum ada siklus PK.'));
   const cycleId = params[0] ?? cycles[0].id;
-  const [status, report, achievement] = await Promise.all([
+  const [status, report, achievement, tree] = await Promise.all([
     get(`/api/cycles/${enc(cycleId)}`),
     get(`/api/cycles/${enc(cycleId)}/report`),
     get(`/api/cycles/${enc(cycleId)}/achievement`),
+    get(`/api/cycles/${enc(cycleId)}/tree`),
   ]);
   const unitName = new Map(report.units.map((u) => [u.unitId ?? '-', u.unitName]));
   const nameOf = (id) => unitName.get(id) ?? id;
@@ -103,13 +105,20 @@ export async function renderDashboard(main, { params }) {
     h('div', { class: 'stats' },
       h('div', { class: 'stat' }, h('span', { class: 'stat-n', 'data-testid': 'stat-total' }, String(status.agreements)), 'PK'),
       h('div', { class: 'stat' }, h('span', { class: 'stat-n' }, String(status.phases.reporting + status.phases.evaluation + status.phases.closed)), 'sudah ditandatangani'),
-      h('div', { class: 'stat' }, h('span', { class: 'stat-n warn', 'data-testid': 'stat-overdue' }, String(overdueTotal)), 'terlambat')),
+      h('div', { class: 'stat' }, h('span', { class: 'stat-n warn', 'data-testid': 'stat-overdue' }, String(overdueTotal)), 'terlambat'),
+      h('div', { class: 'stat' }, h('span', { class: 'stat-n warn', 'data-testid': 'stat-gaps' }, String(tree.gaps.total)),
+        h('a', { href: `#/pohon/${enc(cycleId)}`, 'data-testid': 'tree-link' }, 'celah pohon kinerja'))),
     h('div', { class: 'grid' },
       section('Kemajuan per tahap',
         barGroups({ title: 'Jumlah PK per tahap', groups: PHASES.map((p) => ({ label: PHASE[p], values: [own(status.phases, p) ?? 0] })), series: [{ name: 'PK' }], testid: 'chart-phases' })),
       section('Keterlambatan per tingkat eskalasi',
         barGroups({ title: 'PK terlambat per tingkat eskalasi', groups: levels.map((l) => ({ label: escalationLabel(l), values: [status.overdue.filter((o) => o.level === l).reduce((s, o) => s + o.n, 0)] })), series: [{ name: 'PK', cls: 'late' }], testid: 'chart-overdue' }),
         overdueTable)),
+    section('Celah pohon kinerja per unit',
+      tree.units.some((u) => u.gaps > 0)
+        ? table(['Unit', 'PK', 'Celah'], tree.units.filter((u) => u.gaps > 0).map((u) => h('tr', null, h('td', null, u.unitName), h('td', { class: 'num' }, String(u.agreements)), h('td', { class: 'num' }, String(u.gaps)))), { 'data-testid': 'gap-table' })
+        : h('p', { class: 'muted' }, tree.gaps.plan ? 'Celah hanya pada IKU Pemda.' : 'Tidak ada celah.'),
+      h('a', { href: `#/pohon/${enc(cycleId)}` }, 'Buka pohon kinerja')),
     section('Kemajuan per unit',
       stackedBars({ title: 'Tahap PK per unit', rows: Object.entries(status.units).map(([u, phases]) => ({ label: nameOf(u), parts: PHASES.map((p) => own(phases, p) ?? 0) })), keys: PHASES.map((p, k) => ({ name: PHASE[p], cls: `p${k}` })), testid: 'chart-units' })),
     section('Capaian per unit per triwulan',

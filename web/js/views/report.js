@@ -1,11 +1,13 @@
 // The quarterly report: realization per indicator with the capaian computed as the official types
-// (the quarter's own and the year so far, with the evaluation's formulas), budget spent per line.
+// (the quarter's own and the year so far, with the evaluation's formulas), budget spent per line,
+// and the report's evidence (bukti dukung).
 import { h, replace } from '../dom.js';
 import { agreementPath, api, enc, get } from '../api.js';
-import { fmtNumber, fmtPercent, fmtRupiah, ROMAN } from '../format.js';
+import { errorMessage, fmtNumber, fmtPercent, fmtRupiah, ROMAN } from '../format.js';
 import { busy, notice, section, showProblems, table } from '../ui.js';
 import { capaianToDate, categoryOf, indicatorsOf, quarterCapaian, showAchievement, valuesByIndicator } from '../capaian.js';
 import { agreementHeader } from './agreement.js';
+import { evidenceForm, evidenceList, removeEvidence } from '../evidence.js';
 
 const num = (value) => (value.trim() === '' ? null : Number(value.replace(',', '.')));
 
@@ -83,9 +85,20 @@ export async function renderReport(main, { params }) {
       location.hash = `#/pk/${enc(id)}`;
     }).catch(() => {});
   });
+  // evidence changes on its own, before or after the numbers are sent, until the report is verified
+  const evidence = h('div', { 'data-testid': 'evidence' });
+  const drawEvidence = async () => {
+    const items = (await get(`${agreementPath(id)}/realizations/${quarter}/evidence`)).items;
+    const frozen = a.state?.quarters?.[quarter - 1]?.status === 'verified';
+    replace(evidence,
+      evidenceList(items, frozen ? {} : { onRemove: (item) => removeEvidence(id, quarter, item, drawEvidence).catch((err) => replace(evidence, notice('error', errorMessage(err)))) }),
+      frozen ? h('p', { class: 'muted' }, 'Laporan sudah diverifikasi; bukti dukung tidak dapat diubah.') : evidenceForm(id, quarter, drawEvidence));
+  };
+  await drawEvidence();
   replace(main,
     agreementHeader(a),
     h('p', null, h('a', { href: `#/pk/${enc(id)}` }, '← Kembali ke PK')),
     a.state?.quarters?.[quarter - 1]?.returnedReason ? notice('warn', `Laporan dikembalikan: ${a.state.quarters[quarter - 1].returnedReason}`) : null,
+    section(`Bukti dukung Triwulan ${ROMAN[quarter - 1]}`, evidence),
     form);
 }

@@ -25,6 +25,8 @@ function describe(e) {
     case 'realization.reported': return `Realisasi ${tw(d)} dilaporkan`;
     case 'realization.verified': return `Realisasi ${tw(d)} diverifikasi`;
     case 'realization.returned': return `Realisasi ${tw(d)} dikembalikan: ${d.reason ?? ''}`;
+    case 'evidence.added': return `Bukti dukung ${tw(d)} dilampirkan: ${d.caption ?? ''}${d.kind === 'link' ? ` (${d.url})` : hash(d)}`;
+    case 'evidence.removed': return `Bukti dukung ${tw(d)} dihapus: ${d.caption ?? ''}`;
     case 'deadline.extended': return `Tenggat ${d.item} diperpanjang hingga ${fmtDateTime(d.dueAt)}: ${d.reason ?? ''}`;
     case 'deadline.escalated': return `${d.item} terlambat: dieskalasi ke tingkat ${d.level}`;
     case 'deadline.overdue': return `${d.item} terlambat: tidak ada atasan untuk eskalasi`;

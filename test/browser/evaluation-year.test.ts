@@ -1,0 +1,167 @@
+// The evaluation year's pages in headless Chromium against the real stack: the administrator
+// imports an organisation from a spreadsheet (a rejected file's problems by sheet, row and column,
+// then the corrected file starts the cycle); the evaluator sees the cascade gaps counted on the
+// dashboard, opens the performance tree, unfolds a unit and sees the gap; an official attaches
+// evidence to a quarterly report and the superior opens it while verifying.
+import path from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startStack, type Stack } from '../support/stack';
+import { client, enc, nipOf, sampleOrganisation, tokens, waitFor } from '../support/api-client';
+import { toFirstQuarter } from '../support/reporting';
+import { organisationCsv } from '../../api/spreadsheet';
+
+const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'screenshots');
+let stack: Stack;
+let t: ReturnType<typeof tokens>;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const pageErrors: string[] = [];
+
+jest.setTimeout(90_000);
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  stack = await startStack();
+  t = tokens(stack.config.KINERJA_SECRET);
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+});
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+  await stack?.stop();
+});
+afterEach(() => expect(pageErrors).toEqual([]));
+
+async function signedIn(token: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'id-ID', acceptDownloads: true });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) pageErrors.push(msg.text());
+  });
+  await page.goto(`${stack.baseUrl}/`);
+  await page.locator('[data-testid=login] textarea#token').fill(token);
+  await page.getByRole('button', { name: 'Masuk' }).click();
+  await page.locator('[data-testid=who]').waitFor();
+  return page;
+}
+
+test('the administrator imports a spreadsheet: a rejected file lists its problems by row and column, the corrected one starts the cycle', async () => {
+  const org = sampleOrganisation('kab-page-sheet');
+  const good = organisationCsv(org);
+  const lines = good.split('\r\n');
+  const row = lines.findIndex((l) => l.startsWith('kepala-dinkes,'));
+  lines[row] = lines[row].replace(/,(\d{18}),/, (_, nip: string) => `,${nip.slice(1)},`); // a leading digit lost
+
+  const page = await signedIn(t.admin);
+  await page.getByRole('link', { name: 'Impor organisasi' }).click();
+  await page.locator('[data-testid=import-form]').waitFor();
+  const download = page.waitForEvent('download');
+  await page.locator('[data-testid=template-xlsx]').click();
+  expect((await download).suggestedFilename()).toBe('organisasi.xlsx');
+
+  await page.locator('input[name=organisation]').fill(org.organisation.id);
+  await page.locator('input[name=name]').fill(org.organisation.name);
+  await page.locator('input[name=place]').fill(org.organisation.place);
+  await page.locator('input[name=year]').fill(String(org.year));
+  await page.locator('[data-testid=import-file]').setInputFiles({ name: 'organisasi.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\r\n')) });
+  await page.getByRole('button', { name: 'Impor dan mulai siklus' }).click();
+  const problem = page.locator('[data-testid=import-problems] tr[data-code=malformed_nip]');
+  await problem.waitFor();
+  expect(await problem.locator('td').allTextContents()).toEqual(['positions', String(row + 1), 'G (nip)', 'NIP harus tepat 18 digit.']);
+  await page.screenshot({ path: path.join(SHOTS, 'evaluation-year-import-problems.png'), fullPage: true });
+
+  await page.locator('[data-testid=import-file]').setInputFiles({ name: 'organisasi.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+  await page.getByRole('button', { name: 'Impor dan mulai siklus' }).click();
+  await page.getByText('Siklus dimulai: 80 jabatan.').waitFor();
+  await page.getByRole('link', { name: 'Buka dasbor' }).click();
+  await page.locator('[data-testid=stat-total]').waitFor();
+});
+
+test('the evaluator sees the gaps on the dashboard, opens the performance tree, unfolds a unit and sees the gap', async () => {
+  const org = sampleOrganisation('kab-page-tree');
+  // a subordinate indicator turned into an additional task leaves its superior's indicator unserved
+  for (const i of org.drafts['dinkes-e3-3'].objectives[0].indicators) Object.assign(i, { parentIndicatorId: null, additionalTask: true });
+  const call = client(stack.baseUrl);
+  expect((await call('POST', '/api/cycles', { token: t.admin, body: org })).status).toBe(201);
+  const cycleId = `cycle:kab-page-tree:${org.year}`;
+  await waitFor(() => call('GET', `/api/cycles/${enc(cycleId)}`, { token: t.admin }), (r) => r.body.status === 'running');
+
+  const page = await signedIn(t.evaluator);
+  await page.evaluate((h) => { location.hash = h; }, `#/dasbor/${enc(cycleId)}`);
+  await page.locator('[data-testid=stat-gaps]').waitFor();
+  expect(await page.locator('[data-testid=stat-gaps]').textContent()).toBe('1');
+  expect(await page.locator('[data-testid=gap-table] tbody tr td').allTextContents()).toEqual(['Dinas Kesehatan', String(org.positions.filter((p: any) => p.unit === 'dinkes').length), '1']);
+
+  await page.locator('[data-testid=tree-link]').click();
+  const dinkes = page.locator('details[data-unit=dinkes]');
+  await dinkes.waitFor();
+  expect(await dinkes.locator('[data-testid=unit-gaps]').textContent()).toBe('1 celah');
+  expect(await page.locator('details[data-unit=pupr] [data-testid=unit-gaps]').count()).toBe(0);
+  await dinkes.locator('summary').click();
+  const gap = dinkes.locator('li.tree-node[data-position=kepala-dinkes] > ul.indicators li[data-indicator="kepala-dinkes#3"]');
+  await gap.locator('[data-testid=gap]').waitFor();
+  expect(await gap.textContent()).toContain('Prevalensi stunting balita');
+  // the head's subordinates are nested under it; the one that stopped serving shows its additional task
+  const sub = dinkes.locator('li.tree-node[data-position=kepala-dinkes] li.tree-node[data-position=dinkes-e3-3]');
+  expect(await sub.locator('li.indicator').first().textContent()).toContain('Tugas tambahan');
+  expect(await dinkes.locator('[data-testid=gap]').count()).toBe(1);
+  await page.screenshot({ path: path.join(SHOTS, 'evaluation-year-tree.png'), fullPage: true });
+});
+
+test('an official attaches evidence to a quarterly report; the superior opens it while verifying', async () => {
+  const org = sampleOrganisation('kab-page-evidence', new Date().getFullYear() - 1);
+  const call = client(stack.baseUrl);
+  expect((await call('POST', '/api/cycles', { token: t.admin, body: org })).status).toBe(201);
+  await waitFor(() => call('GET', `/api/cycles/${enc(`cycle:kab-page-evidence:${org.year}`)}`, { token: t.admin }), (r) => r.body.status === 'running');
+  const id = await toFirstQuarter(call, t.evaluator, t.official, org, 'kepala-dinkes', 'bupati');
+  const pdf = Buffer.from('%PDF-1.4\n% daftar hadir posyandu\n%%EOF\n');
+
+  const owner = await signedIn(t.official(nipOf(org, 'kepala-dinkes')));
+  await owner.evaluate((h) => { location.hash = h; }, `#/pk/${enc(id)}/laporan/1`);
+  const form = owner.locator('[data-testid=evidence-form]');
+  await form.waitFor();
+  await form.locator('input[name=evidence-caption]').fill('Daftar hadir posyandu');
+  await form.locator('input[name=evidence-file]').setInputFiles({ name: 'daftar-hadir.pdf', mimeType: 'application/pdf', buffer: pdf });
+  await form.getByRole('button', { name: 'Lampirkan' }).click();
+  await owner.locator('[data-testid=evidence-list] li[data-kind=file]').waitFor();
+  // a program renamed to .pdf is refused by its content
+  await form.locator('input[name=evidence-caption]').fill('Bukti palsu');
+  await form.locator('input[name=evidence-file]').setInputFiles({ name: 'bukti.pdf', mimeType: 'application/pdf', buffer: Buffer.from('MZ\x90\0program') });
+  await form.getByRole('button', { name: 'Lampirkan' }).click();
+  await owner.locator('[data-testid=evidence-status]').getByText('Isi berkas bukan PDF').waitFor();
+  await form.locator('input[name=evidence-file]').setInputFiles([]);
+  await form.locator('input[name=evidence-caption]').fill('Data posyandu daring');
+  await form.locator('input[name=evidence-url]').fill('https://data.example.go.id/posyandu');
+  await form.getByRole('button', { name: 'Lampirkan' }).click();
+  await owner.locator('[data-testid=evidence-list] li[data-kind=link]').waitFor();
+  await owner.screenshot({ path: path.join(SHOTS, 'evaluation-year-evidence-report.png'), fullPage: true });
+  // the numbers go in through the report form as before
+  for (const input of await owner.locator('[data-testid=report-table] input').all()) await input.fill('100');
+  for (const input of await owner.locator('input[data-path^="/budgetSpent/"]').all()) await input.fill('0');
+  await owner.getByRole('button', { name: 'Kirim laporan Triwulan I' }).click();
+  await owner.waitForURL((u) => u.hash === `#/pk/${enc(id)}`);
+
+  const superior = await signedIn(t.official(nipOf(org, 'bupati')));
+  await superior.evaluate((h) => { location.hash = h; }, `#/pk/${enc(id)}`);
+  const panel = superior.locator('[data-testid=actions]');
+  await panel.getByRole('button', { name: 'Verifikasi Triwulan I' }).waitFor();
+  expect(await panel.locator('[data-testid=evidence-list] li strong').allTextContents()).toEqual(['Daftar hadir posyandu', 'Data posyandu daring']);
+  const download = superior.waitForEvent('download');
+  await panel.getByRole('button', { name: /daftar-hadir\.pdf/ }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe('daftar-hadir.pdf');
+  const { readFileSync } = await import('node:fs');
+  expect(readFileSync((await file.path())!).equals(pdf)).toBe(true);
+  expect(await panel.locator('a[href="https://data.example.go.id/posyandu"]').getAttribute('rel')).toBe('noopener noreferrer');
+  await superior.screenshot({ path: path.join(SHOTS, 'evaluation-year-evidence-verify.png'), fullPage: true });
+  await panel.getByRole('button', { name: 'Verifikasi Triwulan I' }).click();
+  await waitFor(() => call('GET', `/api/agreements/${enc(id)}`, { token: t.evaluator }), (r) => r.body.state?.quarters?.[0]?.status === 'verified');
+
+  // once verified, the official's report page shows the evidence without a way to change it
+  await owner.evaluate((h) => { location.hash = h; }, `#/pk/${enc(id)}/laporan/1`);
+  await owner.getByText('Laporan sudah diverifikasi; bukti dukung tidak dapat diubah.').waitFor();
+  expect(await owner.locator('[data-testid=evidence-remove]').count()).toBe(0);
+});

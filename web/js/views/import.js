@@ -1,0 +1,81 @@
+// The administrator starts a cycle from a spreadsheet (CSV or XLSX, one row per position): the
+// templates to download, the organisation's id, name, place and year, and every problem of a
+// rejected file in a table by sheet, row and column, so it can be fixed in the spreadsheet.
+import { h, replace } from '../dom.js';
+import { enc, getBlob, postFile } from '../api.js';
+import { errorMessage, problemMessage } from '../format.js';
+import { busy, notice, section, table } from '../ui.js';
+
+const TYPES = {
+  csv: 'text/csv',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+
+function templateButton(ext, status) {
+  const button = h('button', { type: 'button', class: 'secondary', 'data-testid': `template-${ext}` }, `Unduh templat ${ext.toUpperCase()}`);
+  button.addEventListener('click', async () => {
+    try {
+      const url = URL.createObjectURL(await getBlob(`/api/templates/organisation.${ext}`));
+      const link = h('a', { href: url, download: `organisasi.${ext}` });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (err) {
+      replace(status, notice('error', errorMessage(err)));
+    }
+  });
+  return button;
+}
+
+/** "positions, baris 5, kolom G (nip)" or "parameter tahun". */
+const PARAMETER = { organisation: 'kode organisasi', name: 'nama organisasi', place: 'tempat', year: 'tahun' };
+function problemRows(problems) {
+  return problems.map((p) => {
+    const l = p.location ?? {};
+    const sheet = l.parameter ? 'Isian formulir' : (l.sheet ?? '—');
+    const row = l.parameter ? PARAMETER[l.parameter] ?? l.parameter : l.row ?? '—';
+    const column = l.column ? `${l.column}${l.header ? ` (${l.header})` : ''}` : '—';
+    return h('tr', { 'data-code': p.code }, h('td', null, sheet), h('td', { class: 'num' }, String(row)), h('td', null, column), h('td', null, problemMessage(p)));
+  });
+}
+
+export async function renderImport(main) {
+  const status = h('div', { class: 'status', 'data-testid': 'import-status' });
+  const field = (label, input) => h('label', { class: 'field' }, h('span', { class: 'label' }, label), input);
+  const file = h('input', { type: 'file', name: 'file', accept: '.csv,.xlsx', required: true, 'data-testid': 'import-file' });
+  const organisation = h('input', { name: 'organisation', required: true, placeholder: 'kab-bengkayang' });
+  const name = h('input', { name: 'name', required: true, placeholder: 'Pemerintah Kabupaten Bengkayang' });
+  const place = h('input', { name: 'place', required: true, placeholder: 'Bengkayang' });
+  const year = h('input', { name: 'year', required: true, inputmode: 'numeric', value: String(new Date().getFullYear() + 1) });
+  const submit = h('button', { type: 'submit' }, 'Impor dan mulai siklus');
+  const form = h('form', { 'data-testid': 'import-form' },
+    field('Berkas (CSV atau XLSX)', file), field('Kode organisasi', organisation), field('Nama organisasi', name),
+    field('Tempat penandatanganan', place), field('Tahun', year), submit);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const chosen = file.files?.[0];
+    const ext = chosen?.name.split('.').pop()?.toLowerCase();
+    if (!chosen || !TYPES[ext]) return replace(status, notice('error', 'Pilih berkas .csv atau .xlsx.'));
+    busy(submit, status, async () => {
+      const query = new URLSearchParams({ organisation: organisation.value.trim(), name: name.value.trim(), place: place.value.trim(), year: year.value.trim() });
+      try {
+        const started = await postFile(`/api/cycles?${query}`, chosen, TYPES[ext]);
+        replace(status, notice('info', `${started.created ? 'Siklus dimulai' : 'Siklus ini sudah ada'}: ${started.positions} jabatan. `,
+          h('a', { href: `#/dasbor/${enc(started.cycleId)}` }, 'Buka dasbor')));
+      } catch (err) {
+        if (err.status !== 422) throw err;
+        replace(status, notice('error', `Berkas ditolak; tidak ada yang disimpan. ${err.problems.length} masalah:`),
+          table(['Lembar', 'Baris', 'Kolom', 'Masalah'], problemRows(err.problems), { 'data-testid': 'import-problems' }));
+      }
+    }).catch(() => {});
+  });
+  replace(main,
+    h('h1', null, 'Impor organisasi'),
+    section('Templat',
+      h('p', null, 'Satu baris per jabatan. Judul kolom (urutan bebas): position_id, title, unit_id, unit_name, parent_id, level, nip, name, email; ',
+        'opsional official_id dan oversees. Berkas XLSX boleh memuat lembar "plan" berisi IKU Pemda. Format kolom NIP sebagai teks.'),
+      h('div', { class: 'row' }, templateButton('xlsx', status), templateButton('csv', status))),
+    section('Unggah berkas', form),
+    status);
+}

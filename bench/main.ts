@@ -12,6 +12,7 @@ import { machine, markdownTable, round, sizeFrom, writeResult, type BenchResult 
 const QUICK: Record<string, string> = {
   BENCH_CYCLE_POSITIONS: '500', BENCH_YEAR_PKS: '20', BENCH_ACTIONS_POSITIONS: '60', BENCH_READS_POSITIONS: '200',
   BENCH_READS_SECONDS: '3', BENCH_MEMORY_POSITIONS: '500', BENCH_PDF_ITERATIONS: '20',
+  BENCH_ARCHIVE_RUNS: '200',
 };
 
 async function pdf(): Promise<BenchResult> {
@@ -38,6 +39,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchResult>> = {
   reads: async () => (await import('./reads')).runReads(),
   memory: async () => (await import('./memory')).runMemory(),
   pdf,
+  archive: async () => (await import('./archive')).runArchive(),
 };
 
 async function main() {

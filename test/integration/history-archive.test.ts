@@ -7,8 +7,8 @@ import { resolve } from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { historyFromJson } from '../../archive/history-json';
 import type { Stack } from '../support/stack';
-import { BUPATI_NIP, client, enc, nipOf, startStackWithCycle, tokens, waitFor, type Reply } from '../support/api-client';
-import { sampleOrganisation } from '../support/time-skipping';
+import { client, enc, startStackWithCycle, tokens, waitFor, type Reply } from '../support/api-client';
+import { agreementIdIn, compressedYearOrganisation, driveCompressedYear } from '../support/compressed-year';
 import { resolveTemporalCli } from '../../scripts/temporal-binaries';
 import { workflowBundle } from '../../worker/create-worker';
 import { replayCommand } from '../../cli/commands/replay';
@@ -18,28 +18,12 @@ import { createPayloadCodec } from '../../security/payload-codec';
 
 jest.setTimeout(420_000);
 
-const SECOND = 1000;
 const DAY = 86_400_000;
 const ORG = 'kab-archive';
-const org: any = sampleOrganisation(ORG, new Date().getFullYear(), ['kepala-dinkes', 'kepala-dikbud', 'asisten-1']);
-org.positions.find((p: any) => p.id === 'bupati').official.nip = BUPATI_NIP;
+const org = compressedYearOrganisation(ORG, ['kepala-dinkes', 'kepala-dikbud', 'asisten-1']);
 const cycleId = `cycle:${ORG}:${org.year}`;
-const dinkes = `pk:${ORG}:${org.year}:kepala-dinkes`;
-const dikbud = `pk:${ORG}:${org.year}:kepala-dikbud`;
-
-const T0 = Date.now() + 5 * SECOND;
-const at = (seconds: number) => new Date(T0 + seconds * SECOND).toISOString();
-const quarterEnd = [55, 67, 79, 91];
-const calendar = {
-  overrides: {
-    draft: at(30), review: at(40), sign: at(50),
-    ...Object.fromEntries(quarterEnd.flatMap((end, i) => [
-      [`quarter:Q${i + 1}`, at(end)], [`report:Q${i + 1}`, at(end + 20)], [`verify:Q${i + 1}`, at(end + 30)],
-    ])),
-    evaluation: at(170),
-  },
-  ladder: { reminderDaysBefore: [12 * SECOND / DAY], escalationEveryDays: 3 * SECOND / DAY, maxLevels: 4 },
-};
+const dinkes = agreementIdIn(org, 'kepala-dinkes');
+const dikbud = agreementIdIn(org, 'kepala-dikbud');
 
 let stack: Stack;
 let call: ReturnType<typeof client>;
@@ -47,7 +31,7 @@ let t: ReturnType<typeof tokens>;
 let out: string[] = [];
 
 beforeAll(async () => {
-  ({ stack, call, t } = await startStackWithCycle({ ...org, calendar }, (s) => s.status === 'running'));
+  ({ stack, call, t } = await startStackWithCycle(org, (s) => s.status === 'running'));
 });
 afterAll(async () => stack?.stop());
 
@@ -55,8 +39,6 @@ const ok = (r: Reply) => {
   if (r.status !== 200) throw new Error(`${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
 };
-const prompted = (token: string, id: string, task: string) =>
-  waitFor(() => call('GET', '/api/me/tasks', { token }), (r) => r.body.items?.some((i: any) => i.agreementId === id && i.task === task), 120_000);
 
 /** The runs of a workflow id Temporal's visibility lists (what retention has not deleted yet). */
 async function temporalRuns(workflowId: string): Promise<string[]> {
@@ -93,44 +75,16 @@ test('npm start and the tests\' dev server keep closed runs 30 days, not the dev
 });
 
 test('every run of a PK\'s year is archived once, even across an archiver outage; the timeline, the export and kinerja replay outlive Temporal', async () => {
-  const head = t.official(nipOf(org, 'kepala-dinkes'));
-  const bupati = t.official(BUPATI_NIP);
-  const content = org.drafts['kepala-dinkes'];
-  const passphrase = (nip: string) => `frasa-rahasia-${nip}`;
-
-  await prompted(head, dinkes, 'draft');
-  ok(await call('PUT', `/api/agreements/${enc(dinkes)}/draft`, { token: head, body: content }));
-  ok(await call('POST', `/api/agreements/${enc(dinkes)}/submit`, { token: head }));
-  await prompted(bupati, dinkes, 'review');
-  ok(await call('POST', `/api/agreements/${enc(dinkes)}/review/approve`, { token: bupati }));
-  await prompted(head, dinkes, 'sign:first');
-  ok(await call('POST', `/api/agreements/${enc(dinkes)}/sign`, { token: head, body: { passphrase: passphrase(nipOf(org, 'kepala-dinkes')) } }));
-  await prompted(bupati, dinkes, 'sign:second');
-  ok(await call('POST', `/api/agreements/${enc(dinkes)}/sign`, { token: bupati, body: { passphrase: passphrase(BUPATI_NIP) } }));
-
-  const indicators = content.objectives.flatMap((o: any) => o.indicators);
-  for (const quarter of [1, 2, 3, 4]) {
-    if (quarter === 3) {
+  await driveCompressedYear({
+    call, tokens: t, org, positionId: 'kepala-dinkes',
+    beforeQuarter: async (quarter) => {
+      if (quarter !== 3) return;
       // The archiver is down for the second half of the year (a crashed worker, PostgreSQL away).
       await waitFor(() => archivedRows(dinkes), (rows) => rows.length >= 1, 60_000);
       await stack.archiver.stop();
       console.log(`[archive] archiver stopped with ${(await archivedRows(dinkes)).length} run(s) archived`);
-    }
-    await prompted(head, dinkes, 'report');
-    const realizations = indicators.map((i: any) => ({ indicatorId: i.id, value: i.target }));
-    const report = { realizations, budgetSpent: content.budget.map((b: any) => b.amount / 4) };
-    ok(await call('POST', `/api/agreements/${enc(dinkes)}/realizations/${quarter}`, { token: head, body: report }));
-    // each report is returned once and sent again: a busy year, so the PK continues as new twice
-    await prompted(bupati, dinkes, 'verify');
-    ok(await call('POST', `/api/agreements/${enc(dinkes)}/realizations/${quarter}/return`, { token: bupati, body: { reason: 'Lampirkan bukti dukung' } }));
-    await prompted(head, dinkes, 'report');
-    ok(await call('POST', `/api/agreements/${enc(dinkes)}/realizations/${quarter}`, { token: head, body: report }));
-    await prompted(bupati, dinkes, 'verify');
-    ok(await call('POST', `/api/agreements/${enc(dinkes)}/realizations/${quarter}/verify`, { token: bupati }));
-  }
-  await prompted(t.evaluator, dinkes, 'evaluate');
-  ok(await call('POST', `/api/agreements/${enc(dinkes)}/evaluation`, { token: t.evaluator, body: { adjustments: [], close: true } }));
-  await waitFor(() => call('GET', `/api/agreements/${enc(dinkes)}`, { token: t.evaluator }), (r) => r.body.phase === 'closed', 120_000);
+    },
+  });
   // Kepala Dinas Pendidikan's PK is ended by an operator: a terminated run is archived too.
   await stack.client.workflow.getHandle(dikbud).terminate('unit dissolved (test)');
 

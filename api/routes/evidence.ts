@@ -2,6 +2,7 @@
 // its type told by its content) and links (JSON), each with a caption, and removes them until the
 // report is verified; whoever may read the PK lists and downloads them (the verifier beside the numbers).
 import { z } from 'zod';
+import { CAPTION_MAX } from '../../domain/evidence';
 import type { ApiDeps } from '../deps';
 import { relationTo } from '../access';
 import { addEvidence, evidenceFile, listEvidence, removeEvidence } from '../evidence';
@@ -24,7 +25,8 @@ const FILE_BODY_TYPES = [
   'application/msword', 'application/vnd.ms-excel', 'application/vnd.ms-powerpoint',
 ];
 
-const linkBody = z.strictObject({ url: z.string(), caption: z.string() });
+// Lengths checked here too, so an oversized link or caption is 422 with its path before anything else.
+const linkBody = z.strictObject({ url: z.string().max(2000, 'url must be at most 2000 characters'), caption: z.string().max(CAPTION_MAX, `caption must be at most ${CAPTION_MAX} characters`) });
 const fileQuery = z.strictObject({ caption: z.string().default(''), name: z.string().optional() });
 
 export function evidenceRoutes(deps: ApiDeps): RouteDef[] {

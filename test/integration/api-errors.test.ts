@@ -43,6 +43,7 @@ const INVALID: Record<string, { body: unknown; paths: string[] }> = {
     body: { realizations: [{ indicatorId: 'x', value: -1 }], budgetSpent: ['banyak'] },
     paths: ['/realizations/0/value', '/budgetSpent/0'],
   },
+  'POST /api/agreements/:agreementId/realizations/:quarter/evidence': { body: { url: 5, caption: 'x'.repeat(501), extra: 1 }, paths: ['/url', '/caption', ''] },
   'POST /api/agreements/:agreementId/realizations/:quarter/return': { body: { reason: 7 }, paths: ['/reason'] },
   'POST /api/agreements/:agreementId/evaluation': {
     body: { adjustments: [{ indicatorId: 'x', value: 'tinggi', reason: '' }], close: 'ya' },

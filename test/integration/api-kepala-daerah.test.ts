@@ -16,6 +16,9 @@ const ORG = 'kab-kdpath';
 const org = JSON.parse(readFileSync(SAMPLE_PATH, 'utf8'));
 org.organisation.id = ORG;
 org.year = new Date().getFullYear() + 1;
+// The Kepala Dinas of this file's own: a certificate is per person across the database, and the
+// report's signer name comes from it, so it must be issued in this file's cycle.
+org.positions.find((p: any) => p.id === 'kepala-dinkes').official.nip = '197010011994011055';
 const pk = (position: string) => `pk:${ORG}:${org.year}:${position}`;
 const nipOf = (positionId: string): string => org.positions.find((p: any) => p.id === positionId).official.nip;
 const BUPATI_ID = `${ORG}.bupati`; // no NIP and no official.id in the sample: {organisation}.{position}

@@ -16,8 +16,9 @@ import { baseFont, glyphUnits } from '../../documents/fonts';
 import { renderAgreementPdf } from '../../documents';
 import { PdfRenderThread, RenderTimeout } from '../../documents/render-thread';
 import { qpdfCheck, sampleInput } from '../support/pki';
+import { SAMPLE_ORGANISATION_PATH } from '../../data/sample';
 
-const SAMPLE = JSON.parse(readFileSync(join(__dirname, '../../../shared/data/kabupaten-bengkayang-2025.json'), 'utf8'));
+const SAMPLE = JSON.parse(readFileSync(SAMPLE_ORGANISATION_PATH, 'utf8'));
 const sample = () => structuredClone(SAMPLE);
 const problemsOf = (input: unknown) => {
   const result = validateOrganisationImport(input);

@@ -165,7 +165,7 @@ export async function renderAgreement(main, { params, me, isCurrent }) {
       if (reported) panels.push(verifyPanel(a, reported.quarter, data.quarters.find((q) => q.quarter === reported.quarter), data.evidence ?? [], draw));
     }
     // the pejabat penilai (the position above) rates the official once the PK is in evaluation
-    if (['evaluation', 'closed'].includes(phase) && a.position?.parentId && mine.includes(a.position.parentId)) {
+    if (['evaluation', 'closed'].includes(phase) && a.secondParty && mine.includes(a.secondParty.positionId)) {
       panels.push(h('a', { class: 'button primary', href: `${base}/penilaian`, 'data-testid': 'rate-link' }, 'Nilai kinerja pegawai (predikat)'));
     }
     replace(main,

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { LowerIsBetterFormula, QuarterAggregation, Weighting } from './achievement';
 import { bandBound, DEFAULT_CAPAIAN_SCALE, DEFAULT_STAFF_DISTRIBUTION, type CategoryScale, type ScaleBand, type StaffDistributionRule } from './predicates';
 import type { Problem, Validated } from './problem';
+import { DEFAULT_HASIL_KERJA_MAPPING, type HasilKerjaMapping } from './employee-rating';
 import { coded, problemsFromZodIssues } from './schema-problems';
 
 export interface Rules {
@@ -16,6 +17,8 @@ export interface Rules {
   quarterAggregation: QuarterAggregation | 'by_unit';
   indicatorWeighting: Weighting;
   staffDistribution: StaffDistributionRule[];
+  /** How a PK's capaian proposes the official's hasil kerja (the pejabat penilai decides). */
+  hasilKerjaFromCapaian: HasilKerjaMapping;
 }
 
 export const DEFAULT_RULES: Rules = {
@@ -25,6 +28,7 @@ export const DEFAULT_RULES: Rules = {
   quarterAggregation: 'by_unit',
   indicatorWeighting: 'when_given',
   staffDistribution: DEFAULT_STAFF_DISTRIBUTION,
+  hasilKerjaFromCapaian: DEFAULT_HASIL_KERJA_MAPPING,
 };
 
 const predikat = z.enum(['Sangat Baik', 'Baik', 'Butuh Perbaikan', 'Kurang', 'Sangat Kurang']);
@@ -97,6 +101,13 @@ export const rulesOverridesSchema = z.strictObject({
         ),
       }),
     )
+    .optional(),
+  hasilKerjaFromCapaian: z
+    .strictObject({
+      diAtasAbove: z.number().min(0).max(1000).describe('a capaian over this proposes hasil kerja "di atas ekspektasi" (default 100)'),
+      sesuaiAtLeast: z.number().min(0).max(1000).describe('a capaian of at least this proposes "sesuai ekspektasi" (default 76); below it "di bawah"'),
+    })
+    .refine((m) => m.sesuaiAtLeast <= m.diAtasAbove, { path: ['sesuaiAtLeast'], message: 'sesuaiAtLeast must not exceed diAtasAbove' })
     .optional(),
 });
 export type RulesOverrides = z.input<typeof rulesOverridesSchema>;

@@ -14,6 +14,7 @@ import { caRoutes } from './ca';
 import { templateRoutes } from './templates';
 import { treeRoutes } from './tree';
 import { evidenceRoutes } from './evidence';
+import { ratingRoutes } from './ratings';
 
 export function apiRoutes(deps: ApiDeps): RouteDef[] {
   return [
@@ -26,6 +27,7 @@ export function apiRoutes(deps: ApiDeps): RouteDef[] {
     ...adminRoutes(deps),
     ...templateRoutes(deps),
     ...treeRoutes(deps),
+    ...ratingRoutes(deps),
     ...pageRoutes(deps),
     ...verificationRoutes(deps),
     ...caRoutes(deps),

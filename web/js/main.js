@@ -16,6 +16,7 @@ import { renderVerify } from './views/verify.js';
 import { renderVerifyUpload } from './views/verify-upload.js';
 import { renderImport } from './views/import.js';
 import { renderTree } from './views/tree.js';
+import { renderRating } from './views/rating.js';
 
 const ROUTES = [
   [/^\/masuk$/, renderLogin, { public: true }],
@@ -25,6 +26,7 @@ const ROUTES = [
   [/^\/pk\/([^/]+)\/tanda-tangan$/, renderSign],
   [/^\/pk\/([^/]+)\/laporan\/([1-4])$/, renderReport],
   [/^\/pk\/([^/]+)\/linimasa$/, renderTimeline],
+  [/^\/pk\/([^/]+)\/penilaian$/, renderRating],
   [/^\/dasbor$/, renderDashboard],
   [/^\/dasbor\/([^/]+)$/, renderDashboard],
   // public: the QR code on a PK, and the upload of a received PDF

@@ -164,6 +164,10 @@ export async function renderAgreement(main, { params, me, isCurrent }) {
       const reported = (a.state?.quarters ?? []).find((q) => q.status === 'reported');
       if (reported) panels.push(verifyPanel(a, reported.quarter, data.quarters.find((q) => q.quarter === reported.quarter), data.evidence ?? [], draw));
     }
+    // the pejabat penilai (the position above) rates the official once the PK is in evaluation
+    if (['evaluation', 'closed'].includes(phase) && a.secondParty && mine.includes(a.secondParty.positionId)) {
+      panels.push(h('a', { class: 'button primary', href: `${base}/penilaian`, 'data-testid': 'rate-link' }, 'Nilai kinerja pegawai (predikat)'));
+    }
     replace(main,
       agreementHeader(a),
       a.live ? null : notice('warn', 'Status langsung tidak tersedia; data dari catatan terakhir.'),

@@ -7,6 +7,7 @@ import { enc, get, getBlob } from '../api.js';
 import { errorMessage, escalationLabel, fmtPercent, PHASE } from '../format.js';
 import { dueInfo, notice, phaseBadge, section, table } from '../ui.js';
 import { barGroups, stackedBars } from '../charts.js';
+import { boundText, violationText } from './rating.js';
 
 const PHASES = Object.keys(PHASE);
 const QUARTERS = ['TW I', 'TW II', 'TW III', 'TW IV'].map((name, k) => ({ name, cls: k }));
@@ -76,11 +77,12 @@ export async function renderDashboard(main, { params }) {
   const cycles = (await get('/api/cycles')).items;
   if (!cycles.length) return replace(main, h('h1', null, 'Dasbor'), notice('info', 'Belum ada siklus PK.'));
   const cycleId = params[0] ?? cycles[0].id;
-  const [status, report, achievement, tree] = await Promise.all([
+  const [status, report, achievement, tree, ratings] = await Promise.all([
     get(`/api/cycles/${enc(cycleId)}`),
     get(`/api/cycles/${enc(cycleId)}/report`),
     get(`/api/cycles/${enc(cycleId)}/achievement`),
     get(`/api/cycles/${enc(cycleId)}/tree`),
+    get(`/api/cycles/${enc(cycleId)}/ratings`),
   ]);
   const unitName = new Map(report.units.map((u) => [u.unitId ?? '-', u.unitName]));
   const nameOf = (id) => unitName.get(id) ?? id;
@@ -131,5 +133,19 @@ export async function renderDashboard(main, { params }) {
           : h('p', { class: 'muted' }, 'Belum ada PK yang selesai dievaluasi.')),
       section('Serapan anggaran dan capaian',
         barGroups({ title: 'Serapan anggaran (%) dan capaian (%) per unit', groups: achievement.units.filter((u) => u.budget > 0).map((u) => ({ label: u.unitName, values: [u.absorption, u.achievement] })), series: [{ name: 'Serapan anggaran', cls: 'budget' }, { name: 'Capaian', cls: 1 }], max: 100, format: fmtPercent, testid: 'chart-absorption' }))),
+    section('Sebaran predikat pegawai per unit', ratingsTable(ratings.units)),
     section('Daftar PK', await agreementList(cycleId, report.units)));
+}
+
+/** Per unit: its predicate (its head's PK), its staff's predikats against the bounds it sets, and whether it can close. */
+function ratingsTable(units) {
+  const rated = units.filter((u) => u.rated > 0 || u.unitPredicate);
+  if (!rated.length) return h('p', { class: 'muted' }, 'Belum ada pegawai yang dinilai.');
+  return table(['Unit', 'Predikat unit', 'Dinilai', 'Sebaran', 'Batas', 'Status'], rated.map((u) => h('tr', { 'data-unit': u.unitId },
+    h('td', null, u.unitName), h('td', null, u.unitPredicate ?? '—'), h('td', { class: 'num' }, `${u.rated}/${u.staff}`),
+    h('td', null, Object.entries(u.counts).map(([p, n]) => `${p}: ${n}`).join(', ') || '—'),
+    h('td', null, u.bounds.map(boundText).join('; ') || '—'),
+    h('td', null, u.closed ? (u.closed.exceptionReason ? `Ditutup dengan pengecualian: ${u.closed.exceptionReason}` : 'Ditutup')
+      : u.violations.length ? u.violations.map((v) => violationText(u.unitPredicate, v)).join(' ') : u.blockers.length ? 'Belum dapat ditutup' : 'Dapat ditutup'))),
+    { 'data-testid': 'ratings-table' });
 }

@@ -1,0 +1,95 @@
+// The year-end rating in headless Chromium against the real stack: the Kepala Dinas (pejabat
+// penilai of two staff whose PKs are in evaluation) opens each PK, rates it from the proposed
+// hasil kerja and the seven BerAKHLAK values, sees the predikat, and after the second sees why the
+// unit cannot close (both "Baik" in a "Baik" unit); the evaluator's dashboard shows the same.
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startStack, type Stack } from '../support/stack';
+import { BUPATI_NIP, client, enc, nipOf, tokens, waitFor } from '../support/api-client';
+import { sampleOrganisation } from '../support/time-skipping';
+import { endedYearCalendar, levelIndicators, toEvaluation } from '../support/evaluation';
+
+const ORG = 'kab-page-predikat';
+const YEAR = new Date().getFullYear();
+const STAFF = ['dinkes-e3-1', 'dinkes-e3-2'];
+const org: any = sampleOrganisation(ORG, YEAR, STAFF);
+org.positions.find((p: any) => p.id === 'bupati').official.nip = BUPATI_NIP;
+levelIndicators(org, ['kepala-dinkes', ...STAFF]);
+const capaianOf = (percent: number) => (i: any) => (i.target * (200 - percent)) / 100;
+
+let stack: Stack;
+let t: ReturnType<typeof tokens>;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const pageErrors: string[] = [];
+
+jest.setTimeout(300_000);
+
+beforeAll(async () => {
+  stack = await startStack();
+  t = tokens(stack.config.KINERJA_SECRET);
+  const call = client(stack.baseUrl);
+  const started = await call('POST', '/api/cycles', { token: t.admin, body: { import: org, calendar: endedYearCalendar() } });
+  if (started.status !== 201) throw new Error(JSON.stringify(started.body));
+  await waitFor(() => call('GET', `/api/cycles/${enc(`cycle:${ORG}:${YEAR}`)}`, { token: t.admin }), (r) => r.body.status === 'running');
+  let staff!: Promise<unknown>;
+  await toEvaluation(call, t.evaluator, t.official, org, 'kepala-dinkes', 'bupati', capaianOf(80), () => {
+    staff = Promise.all(STAFF.map((id) => toEvaluation(call, t.evaluator, t.official, org, id, 'kepala-dinkes', capaianOf(80))));
+  });
+  await staff;
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+});
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+  await stack?.stop();
+});
+afterEach(() => expect(pageErrors).toEqual([]));
+
+async function signedIn(token: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'id-ID' });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) pageErrors.push(msg.text());
+  });
+  await page.goto(`${stack.baseUrl}/`);
+  await page.locator('[data-testid=login] textarea#token').fill(token);
+  await page.getByRole('button', { name: 'Masuk' }).click();
+  await page.locator('[data-testid=who]').waitFor();
+  return page;
+}
+
+test('the superior rates two staff, sees each predikat, and sees why the unit cannot close', async () => {
+  const page = await signedIn(t.official(nipOf(org, 'kepala-dinkes')));
+  for (const [k, id] of STAFF.entries()) {
+    await page.goto(`${stack.baseUrl}/#/pk/${enc(`pk:${ORG}:${YEAR}:${id}`)}`);
+    await page.locator('[data-testid=rate-link]').click();
+    await page.locator('.rating-form').waitFor();
+    // capaian 80: the proposal is "sesuai", preselected
+    await expect(page.locator('[data-testid=proposal]').textContent()).resolves.toBe('Sesuai ekspektasi');
+    await expect(page.getByLabel('Hasil kerja').inputValue()).resolves.toBe('sesuai');
+    // four values above expectation and none below: perilaku di atas; sesuai × di atas = Baik
+    for (const value of ['Berorientasi Pelayanan', 'Akuntabel', 'Kompeten', 'Harmonis']) {
+      await page.getByLabel(value, { exact: true }).selectOption('di_atas');
+    }
+    await page.getByLabel('Catatan Akuntabel').fill('Laporan tepat waktu dan lengkap');
+    await page.getByRole('button', { name: 'Simpan penilaian' }).click();
+    await expect(page.locator('[data-testid=predikat]').textContent()).resolves.toBe('Baik');
+    if (k === 0) {
+      await expect(page.locator('[data-testid=unit-distribution]').textContent()).resolves.toContain('Belum semua pegawai unit dinilai.');
+    }
+  }
+  const unit = page.locator('[data-testid=unit-distribution]');
+  await expect(unit.textContent()).resolves.toContain('Unit belum dapat ditutup');
+  await expect(page.locator('[data-testid=violation]').allTextContents()).resolves.toEqual([
+    'Unit berpredikat "Baik" paling banyak 70% pegawai Baik; saat ini 100%.',
+    'Unit berpredikat "Baik" harus memiliki paling sedikit 1 pegawai Butuh Perbaikan/Kurang; saat ini 0.',
+  ]);
+
+  const evaluator = await signedIn(t.evaluator);
+  await evaluator.goto(`${stack.baseUrl}/#/dasbor/${enc(`cycle:${ORG}:${YEAR}`)}`);
+  const row = evaluator.locator('[data-testid=ratings-table] tr[data-unit=dinkes]');
+  await row.waitFor();
+  await expect(row.textContent()).resolves.toContain('paling banyak 70% pegawai Baik; saat ini 100%');
+});

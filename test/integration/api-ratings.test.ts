@@ -1,0 +1,150 @@
+// Each official's predikat through the API: the Kepala Dinas and two of their staff are brought to
+// evaluation (the head's PK scores 80: "Baik"); the Kepala Dinas, pejabat penilai of both, sees
+// the hasil kerja proposed from each capaian and rates them; the predikat follows the matrix.
+// Both rated "Baik" break the bounds of a "Baik" unit (at most 70% Baik, at least one Butuh
+// Perbaikan/Kurang): closing is 409 naming the bound until the evaluation team accepts the
+// exception with a written reason, which is audited; a closed unit's ratings no longer change.
+import type { Stack } from '../support/stack';
+import { startStack } from '../support/stack';
+import { BUPATI_NIP, client, enc, nipOf, tokens, waitFor, type Reply } from '../support/api-client';
+import { sampleOrganisation } from '../support/time-skipping';
+import { endedYearCalendar, levelIndicators, toEvaluation } from '../support/evaluation';
+import { employeePredikat, type Expectation } from '../../domain/predicates';
+import { BERAKHLAK } from '../../domain/employee-rating';
+
+jest.setTimeout(480_000);
+
+const ORG = 'kab-predikat';
+const YEAR = new Date().getFullYear();
+const STAFF = ['dinkes-e3-1', 'dinkes-e3-2'];
+const org: any = sampleOrganisation(ORG, YEAR, STAFF);
+org.positions.find((p: any) => p.id === 'bupati').official.nip = BUPATI_NIP;
+levelIndicators(org, ['kepala-dinkes', ...STAFF]);
+const cycleId = `cycle:${ORG}:${YEAR}`;
+const pk = (position: string) => `pk:${ORG}:${YEAR}:${position}`;
+
+// Every indicator is "lower is better" (reflected): capaian = (2 × target − realisasi) / target × 100.
+const capaianOf = (percent: number) => (i: any) => (i.target * (200 - percent)) / 100;
+
+let stack: Stack;
+let call: ReturnType<typeof client>;
+let t: ReturnType<typeof tokens>;
+let head: string;
+
+const ok = (r: Reply) => {
+  if (r.status >= 300) throw new Error(`${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+};
+const perilaku = (atas: number, bawah = 0) =>
+  Object.fromEntries(BERAKHLAK.map((v, i) => [v, { expectation: i < atas ? 'di_atas' : i >= 7 - bawah ? 'di_bawah' : 'sesuai', note: `catatan ${v}` }]));
+
+beforeAll(async () => {
+  stack = await startStack();
+  call = client(stack.baseUrl);
+  t = tokens(stack.config.KINERJA_SECRET);
+  head = t.official(nipOf(org, 'kepala-dinkes'));
+  ok(await call('POST', '/api/cycles', { token: t.admin, body: { import: org, calendar: endedYearCalendar() } }));
+  await waitFor(() => call('GET', `/api/cycles/${enc(cycleId)}`, { token: t.admin }), (r) => r.body.status === 'running');
+  // the head's PK at 80 (Baik); once it is signed, its staff draft theirs: 80 and 105
+  let staffDone!: Promise<string[]>;
+  await toEvaluation(call, t.evaluator, t.official, org, 'kepala-dinkes', 'bupati', capaianOf(80), () => {
+    staffDone = Promise.all([
+      toEvaluation(call, t.evaluator, t.official, org, 'dinkes-e3-1', 'kepala-dinkes', capaianOf(80)),
+      toEvaluation(call, t.evaluator, t.official, org, 'dinkes-e3-2', 'kepala-dinkes', capaianOf(105)),
+    ]);
+  });
+  await staffDone;
+});
+afterAll(async () => stack?.stop());
+
+test('the pejabat penilai sees hasil kerja proposed from the capaian; no one else rates', async () => {
+  const first = ok(await call('GET', `/api/agreements/${enc(pk('dinkes-e3-1'))}/rating`, { token: head }));
+  expect(first).toMatchObject({ capaian: 80, proposal: 'sesuai', callerIsRater: true, rateable: true, rating: null, raterPositionId: 'kepala-dinkes' });
+  expect(first.coreValues).toEqual([...BERAKHLAK]);
+  const second = ok(await call('GET', `/api/agreements/${enc(pk('dinkes-e3-2'))}/rating`, { token: head }));
+  expect(second).toMatchObject({ capaian: 105, proposal: 'di_atas' });
+  // the official themself is not their own rater; a colleague is not either
+  const own = t.official(nipOf(org, 'dinkes-e3-1'));
+  expect(ok(await call('GET', `/api/agreements/${enc(pk('dinkes-e3-1'))}/rating`, { token: own })).callerIsRater).toBe(false);
+  const self = await call('PUT', `/api/agreements/${enc(pk('dinkes-e3-1'))}/rating`, { token: own, body: { hasilKerja: 'di_atas', perilaku: perilaku(7) } });
+  expect([self.status, self.body.code]).toEqual([403, 'not_rater']);
+  // an incomplete rating is 422 with the path of each missing value, and stores nothing
+  const partial = await call('PUT', `/api/agreements/${enc(pk('dinkes-e3-1'))}/rating`, { token: head, body: { hasilKerja: 'luar_biasa', perilaku: { akuntabel: { expectation: 'sesuai' } } } });
+  expect(partial.status).toBe(422);
+  expect(partial.body.problems.map((p: any) => p.path)).toEqual(expect.arrayContaining(['/hasilKerja', '/perilaku/berorientasi_pelayanan', '/perilaku/kolaboratif']));
+  expect((await stack.db.query('SELECT count(*)::int AS n FROM employee_ratings')).rows[0].n).toBe(0);
+});
+
+test('the predikat follows the matrix (hasil kerja × perilaku from the seven values), each rating audited', async () => {
+  // [hasil kerja, values di atas, values di bawah] → overall perilaku: ≥ 4 di bawah: di bawah; ≥ 4 di atas and none di bawah: di atas; else sesuai
+  const cases: Array<[Expectation, number, number, Expectation]> = [
+    ['di_atas', 4, 0, 'di_atas'], // Sangat Baik
+    ['di_atas', 4, 1, 'sesuai'], // Baik: one value below keeps behaviour from being above
+    ['sesuai', 0, 4, 'di_bawah'], // Kurang
+    ['di_bawah', 7, 0, 'di_atas'], // Butuh Perbaikan
+    ['di_bawah', 0, 5, 'di_bawah'], // Sangat Kurang
+    ['sesuai', 0, 0, 'sesuai'], // Baik (kept)
+  ];
+  for (const [hasilKerja, atas, bawah, overall] of cases) {
+    const saved = ok(await call('PUT', `/api/agreements/${enc(pk('dinkes-e3-1'))}/rating`, { token: head, body: { hasilKerja, perilaku: perilaku(atas, bawah) } }));
+    expect([saved.hasilKerja, saved.perilaku, saved.predikat]).toEqual([hasilKerja, overall, employeePredikat(hasilKerja, overall)]);
+    expect(saved).toMatchObject({ capaian: 80, hasilKerjaProposed: 'sesuai', raterId: nipOf(org, 'kepala-dinkes') });
+    expect(saved.perilakuValues.akuntabel.note).toBe('catatan akuntabel');
+  }
+  const audit = await stack.db.query(`SELECT data FROM audit_log WHERE agreement_id = $1 AND action = 'rating.saved' ORDER BY seq`, [pk('dinkes-e3-1')]);
+  expect(audit.rows.map((r) => r.data.predikat)).toEqual(['Sangat Baik', 'Baik', 'Kurang', 'Butuh Perbaikan', 'Sangat Kurang', 'Baik']);
+});
+
+test('two staff rated Baik break a Baik unit\'s bounds: closing is 409 naming them until the evaluation team accepts an exception with a reason', async () => {
+  ok(await call('PUT', `/api/agreements/${enc(pk('dinkes-e3-2'))}/rating`, { token: head, body: { hasilKerja: 'di_atas', perilaku: perilaku(3) } }));
+  const unit = ok(await call('GET', `/api/cycles/${enc(cycleId)}/units/dinkes/ratings`, { token: head }));
+  expect(unit).toMatchObject({ unitPredicate: 'Baik', rated: 2, counts: { Baik: 2 }, closed: null, head: { positionId: 'kepala-dinkes' } });
+  expect(unit.staff.map((s: any) => [s.positionId, s.predikat])).toEqual([['dinkes-e3-1', 'Baik'], ['dinkes-e3-2', 'Baik']]);
+  expect(unit.violations.map((v: any) => [v.predikats, v.kind, v.limit, v.actual])).toEqual([
+    [['Baik'], 'above_max', 0.7, 1],
+    [['Butuh Perbaikan', 'Kurang'], 'below_min_count', 1, 0],
+  ]);
+  expect(unit.blockers.map((b: any) => b.code)).toEqual(['distribution_violated']);
+  // the dashboard's summary carries the same per unit
+  const all = ok(await call('GET', `/api/cycles/${enc(cycleId)}/ratings`, { token: t.evaluator }));
+  expect(all.units.find((u: any) => u.unitId === 'dinkes')).toMatchObject({ unitPredicate: 'Baik', staff: 2, rated: 2, counts: { Baik: 2 } });
+
+  const close = (body: unknown, token = t.evaluator) => call('POST', `/api/cycles/${enc(cycleId)}/units/dinkes/ratings/close`, { token, body });
+  expect((await close({}, head)).status).toBe(403);
+  const refused = await close({});
+  expect([refused.status, refused.body.code]).toEqual([409, 'distribution_violated']);
+  expect(refused.body.detail).toContain('at most 70% of staff Baik; it rates 100%');
+  expect(refused.body.detail).toContain('at least 1 staff Butuh Perbaikan/Kurang; it rates 0');
+  expect(refused.body.violations).toHaveLength(2);
+  const blank = await close({ exceptionReason: '  ' });
+  expect([blank.status, blank.body.problems?.[0]?.path]).toEqual([422, '/exceptionReason']);
+  expect((await stack.db.query('SELECT count(*)::int AS n FROM unit_rating_closures')).rows[0].n).toBe(0);
+
+  const reason = 'Kedua pejabat administrator memenuhi target pelayanan; disetujui tim penilai kinerja.';
+  const closed = ok(await close({ exceptionReason: reason }));
+  expect(closed.closed).toMatchObject({ by: 'evaluator:evaluator-test', exceptionReason: reason });
+  expect(closed.closed.violations).toHaveLength(2);
+  const audit = ok(await call('GET', `/api/cycles/${enc(cycleId)}/audit`, { token: t.evaluator }));
+  expect(audit.chain.ok).toBe(true);
+  expect(audit.items).toEqual(expect.arrayContaining([expect.objectContaining({
+    action: 'unit.ratings_closed', actor: 'evaluator:evaluator-test',
+    data: expect.objectContaining({ unitId: 'dinkes', unitPredicate: 'Baik', exceptionReason: reason, distribution: { Baik: 2 } }),
+  })]));
+
+  // closed: the ratings stand, and a second close is refused
+  const late = await call('PUT', `/api/agreements/${enc(pk('dinkes-e3-2'))}/rating`, { token: head, body: { hasilKerja: 'di_bawah', perilaku: perilaku(0) } });
+  expect([late.status, late.body.code]).toEqual([409, 'ratings_closed']);
+  expect((await close({})).body.code).toBe('ratings_closed');
+});
+
+test('the CSV of officials carries each official\'s predikat', async () => {
+  const csv = await call('GET', `/api/cycles/${enc(cycleId)}/ratings?format=csv`, { token: t.admin });
+  expect(csv.status).toBe(200);
+  expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+  const lines = String(csv.body).trim().split('\r\n');
+  expect(lines[0]).toBe('position_id,title,unit_id,unit_name,official_id,nip,name,rater_position_id,phase,capaian,pk_predicate,hasil_kerja,perilaku,predikat');
+  const row = (id: string) => lines.find((l) => l.startsWith(`${id},`))!.split(',');
+  expect(row('dinkes-e3-1').slice(-5)).toEqual(['80', 'Baik', 'sesuai', 'sesuai', 'Baik']);
+  expect(row('dinkes-e3-2').slice(-5)).toEqual(['105', 'Sangat Baik', 'di_atas', 'sesuai', 'Baik']);
+  expect(row('kepala-dinkes').slice(-3)).toEqual(['', '', '']);
+});

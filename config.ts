@@ -47,6 +47,25 @@ const schema = z.object({
   DELIVERY_POLL_MS: z.coerce.number().int().positive().default(2_000),
   DELIVERY_BATCH: z.coerce.number().int().positive().default(20),
   DELIVERY_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  // Sign-in with OpenID Connect (api/sign-in.ts). Unset OIDC_ISSUER: the page has no sign-in
+  // (API clients still use bearer tokens); `npm start` sets it to its embedded provider.
+  OIDC_ISSUER: z.string().url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).default('kinerja'),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_SCOPES: z.string().default('openid profile email'),
+  // Which claim names the official: their NIP, the official id as user name, or an e-mail address
+  // looked up among the officials of posted organisations.
+  OIDC_OFFICIAL_CLAIM: z.enum(['nip', 'preferred_username', 'email']).default('preferred_username'),
+  // A claim holding a list of roles or groups (Keycloak: `roles` or `groups` through a mapper).
+  OIDC_ROLES_CLAIM: z.string().min(1).default('roles'),
+  OIDC_ADMIN_ROLE: z.string().min(1).default('kinerja-admin'),
+  OIDC_EVALUATOR_ROLE: z.string().min(1).default('kinerja-evaluator'),
+  SESSION_IDLE_MINUTES: z.coerce.number().positive().default(30),
+  SESSION_MAX_HOURS: z.coerce.number().positive().default(12),
+  // The embedded identity provider (identity-provider/): its port under `npm start`.
+  IDP_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  // Where the embedded provider keeps its signing key (npm start: .data/idp-jwks.json); unset, a new key each start.
+  IDP_KEYS_FILE: z.string().optional(),
 });
 
 export type Config = z.infer<typeof schema> & { publicUrl: string };

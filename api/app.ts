@@ -17,6 +17,7 @@ import { docsRoutes } from './docs';
 import { webRoutes } from './web';
 import { createRateLimits, type RateLimits } from './rate-limit';
 import { securityHeaders } from './security-headers';
+import { signInRoutes } from './sign-in';
 
 /** A write with a body must say it is JSON; anything else is 415 rather than silently ignored. */
 function requireJson(req: Request, _res: Response, next: NextFunction) {
@@ -53,7 +54,7 @@ function mount(app: Express, def: RouteDef, deps: ApiDeps, limits: RateLimits) {
       if (err instanceof HttpProblem && err.status === 401) limits.recordAuthFailure(req);
       next(err);
     };
-    chain.push(limits.authFailureGate, authenticate(deps.config.KINERJA_SECRET), countFailure);
+    chain.push(limits.authFailureGate, authenticate(deps.db, deps.config), countFailure);
   }
   if (def.rateLimit) chain.push(...limits.forKind(def.rateLimit));
   if (def.body) chain.push(requireJson, express.json({ limit: def.bodyLimit ?? deps.config.API_BODY_LIMIT, strict: false }));
@@ -89,6 +90,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(docsRoutes(() => openApiDocument(routes, deps.config.publicUrl)));
   const limits = createRateLimits(deps.config);
   for (const def of routes) mount(app, def, deps, limits);
+  app.use(signInRoutes(deps)); // /auth/*: the page's OpenID Connect sign-in and session
   app.use(webRoutes()); // the page at / (web/); /api stays with the 404 below
   app.use('/api', (_req, res) => sendProblem(res, 404, 'not_found', 'No such endpoint.'));
   app.use(problemHandler((err) => deps.logger.error({ err }, 'unexpected error')));

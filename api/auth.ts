@@ -1,21 +1,53 @@
-// Bearer authentication: every /api route except the public ones needs a valid token; a missing
-// or invalid one is 401 with a WWW-Authenticate challenge (RFC 6750).
+// Authentication of every /api route except the public ones: a bearer token (integrations, the
+// CLI; RFC 6750), or the page's session cookie (api/sessions.ts), whose state-changing requests
+// must also carry the session's CSRF token in `X-CSRF-Token`. A missing or invalid credential is
+// 401 with a WWW-Authenticate challenge; a write without the CSRF token is 403.
+import { timingSafeEqual } from 'node:crypto';
 import type { Request, Response, NextFunction } from 'express';
+import type { Pool } from 'pg';
+import type { Config } from '../config';
 import { TokenError, verifyToken } from '../security/jwt';
 import { HttpProblem } from './problem';
 import type { Principal } from './principal';
+import { cookieNames, readCookie } from './cookies';
+import { resumeSession } from './sessions';
 
-export function authenticate(secret: string) {
-  return (req: Request, res: Response, next: NextFunction) => {
+export const CSRF_HEADER = 'x-csrf-token';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export const sameToken = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+export function authenticate(db: Pool, config: Config) {
+  const secure = config.publicUrl.startsWith('https:');
+  const cookie = cookieNames(secure).session;
+  const timeouts = { idleMinutes: config.SESSION_IDLE_MINUTES, maxHours: config.SESSION_MAX_HOURS };
+  return async (req: Request, res: Response, next: NextFunction) => {
     const header = req.get('authorization');
+    const sessionId = header ? null : readCookie(req, cookie);
+    if (sessionId) {
+      try {
+        const session = await resumeSession(db, sessionId, timeouts);
+        if (!session) return next(new HttpProblem(401, 'session_expired', 'Your session has ended; sign in again.'));
+        if (!SAFE_METHODS.has(req.method)) {
+          const given = req.get(CSRF_HEADER);
+          if (!given || !sameToken(given, session.csrfToken)) {
+            return next(new HttpProblem(403, 'csrf_token_invalid', `A change made with a session cookie must carry the session's CSRF token in the ${CSRF_HEADER} header.`));
+          }
+        }
+        res.locals.principal = session.principal;
+        return next();
+      } catch (err) {
+        return next(err);
+      }
+    }
     if (!header) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="kinerja"');
-      return next(new HttpProblem(401, 'unauthorized', 'A bearer token is required.'));
+      return next(new HttpProblem(401, 'unauthorized', 'A bearer token or a signed-in session is required.'));
     }
     const match = /^Bearer ([^\s]+)$/i.exec(header.trim());
     try {
       if (!match) throw new TokenError('malformed', 'the Authorization header must be "Bearer <token>"');
-      const claims = verifyToken(match[1], secret);
+      const claims = verifyToken(match[1], config.KINERJA_SECRET);
       const principal: Principal = { role: claims.role, id: claims.sub, nip: claims.nip ?? null };
       res.locals.principal = principal;
       next();

@@ -30,9 +30,11 @@ const nonce = () => randomBytes(16).toString('base64');
 /** The provider's pages run no script but the nonce'd sign-out submit, and can be framed by no one. */
 function sendHtml(res: express.Response, status: number, html: (nonce: string) => string) {
   const n = nonce();
+  // form-action also governs where a submitted form's redirects go: back to the API's callback
+  const apiOrigin = String(res.app.get('kinerja api origin') ?? '');
   res.status(status).set({
     'Content-Type': 'text/html; charset=utf-8',
-    'Content-Security-Policy': `default-src 'none'; style-src 'nonce-${n}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+    'Content-Security-Policy': `default-src 'none'; style-src 'nonce-${n}'; form-action 'self' ${apiOrigin}; frame-ancestors 'none'; base-uri 'none'`,
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
@@ -99,6 +101,7 @@ export function createIdentityProvider(o: IdentityProviderOptions): { app: expre
 
   const app = express();
   app.disable('x-powered-by');
+  app.set('kinerja api origin', new URL(o.apiUrl).origin);
   const form = express.urlencoded({ extended: false, limit: '8kb' });
   // password guessing: per client address (the accounts' own lockout would let anyone lock an official out)
   const loginLimit = rateLimit({ windowMs: 15 * 60_000, limit: 50, standardHeaders: 'draft-8', legacyHeaders: false });

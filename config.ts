@@ -100,6 +100,8 @@ export interface StackSettings {
   databaseUrl: string;
   temporalAddress: string;
   temporalUiUrl: string;
+  /** The OpenID provider the page signs in with (the embedded one unless OIDC_ISSUER was set). */
+  oidcIssuer?: string;
   pid: number;
 }
 
@@ -139,6 +141,7 @@ export function cliEnvironment(env: NodeJS.ProcessEnv = process.env, cwd: string
     TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS ?? stack.temporalAddress,
     TEMPORAL_UI_URL: env.TEMPORAL_UI_URL ?? stack.temporalUiUrl,
     PORT: env.PORT ?? new URL(stack.apiUrl).port,
+    OIDC_ISSUER: env.OIDC_ISSUER ?? stack.oidcIssuer,
     KINERJA_SECRET: secret,
   };
 }

@@ -31,7 +31,8 @@ export async function findAccount(db: Pool, accountId: string): Promise<Account 
       WHERE p.official_id = $1 ORDER BY c.year DESC, c.created_at DESC LIMIT 1`,
     [accountId],
   )).rows[0];
-  if (!held) return null;
+  // an official no longer named by any cycle (replaced) keeps their account: they may still read what they signed
+  if (!held) return stored ? { accountId, role: 'official', name: stored.name, email: stored.email, nip: isNip(accountId) ? accountId : null } : null;
   return { accountId, role: 'official', name: held.official_name, email: held.email, nip: held.nip ?? (isNip(accountId) ? accountId : null) };
 }
 

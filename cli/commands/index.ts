@@ -5,10 +5,11 @@ import { tokenCommand } from './token';
 import { cycleStartCommand, cycleStatusCommand } from './cycle';
 import { tasksCommand } from './tasks';
 import { doctorCommand } from './doctor';
+import { userInviteCommand } from './user';
 
 /** Every subcommand, in help order. Add a new one here. */
 export const commands: Command[] = [
   ...caCommands,
   ...pdfCommands,
-  tokenCommand, cycleStartCommand, cycleStatusCommand, tasksCommand, doctorCommand,
+  tokenCommand, userInviteCommand, cycleStartCommand, cycleStatusCommand, tasksCommand, doctorCommand,
 ];

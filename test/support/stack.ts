@@ -11,6 +11,7 @@ import { connectClient } from '../../worker/temporal';
 import { createWorker } from '../../worker/create-worker';
 import { createApp } from '../../api/app';
 import { createSigningDeps } from '../../activities/signing';
+import { freePort, startIdentityProvider, type RunningIdentityProvider } from './identity-provider';
 
 export interface Stack {
   config: Config;
@@ -18,6 +19,8 @@ export interface Stack {
   client: Client;
   worker: Worker;
   baseUrl: string;
+  /** With `{ identityProvider: true }`: the embedded OpenID provider the page signs in with. */
+  identityProvider: RunningIdentityProvider | null;
   stop(): Promise<void>;
 }
 
@@ -32,10 +35,19 @@ export function quietTemporalRuntime(): void {
   }
 }
 
-export async function startStack(overrides: Record<string, string> = {}): Promise<Stack> {
+export async function startStack(overrides: Record<string, string> = {}, options: { identityProvider?: boolean } = {}): Promise<Stack> {
   quietTemporalRuntime();
   const taskQueue = `test-${process.pid}-${++queueSeq}`;
-  const config = loadConfig({ ...process.env, TEMPORAL_TASK_QUEUE: taskQueue, PORT: '0', ...overrides });
+  let identityProvider: RunningIdentityProvider | null = null;
+  let port = 0;
+  if (options.identityProvider) {
+    // the provider registers the API's redirect URI, so the API's port is chosen first
+    port = await freePort();
+    const base = loadConfig({ ...process.env, ...overrides });
+    identityProvider = await startIdentityProvider({ DATABASE_URL: base.DATABASE_URL, KINERJA_SECRET: base.KINERJA_SECRET, PUBLIC_URL: `http://127.0.0.1:${port}` });
+    overrides = { PUBLIC_URL: `http://127.0.0.1:${port}`, OIDC_ISSUER: identityProvider.issuer, ...overrides };
+  }
+  const config = loadConfig({ ...process.env, TEMPORAL_TASK_QUEUE: taskQueue, PORT: String(port), ...overrides });
   const logger = createLogger('test', 'silent');
   const db = createPool(config.DATABASE_URL, 10);
   const client = await connectClient(config);
@@ -52,13 +64,14 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
   const running = worker.run();
   const app = createApp({ db, temporal: client, config, logger });
   const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = app.listen(port, '127.0.0.1', () => resolve(s));
   });
-  const { port } = server.address() as { port: number };
+  const listening = (server.address() as { port: number }).port;
   return {
-    config, db, client, worker, baseUrl: `http://127.0.0.1:${port}`,
+    config, db, client, worker, baseUrl: `http://127.0.0.1:${listening}`, identityProvider,
     async stop() {
       await new Promise((r) => server.close(r));
+      await identityProvider?.stop();
       worker.shutdown();
       await running;
       await connection.close();

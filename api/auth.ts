@@ -1,7 +1,7 @@
 // Authentication of every /api route except the public ones: a bearer token (integrations, the
 // CLI; RFC 6750), or the page's session cookie (api/sessions.ts), whose state-changing requests
 // must also carry the session's CSRF token in `X-CSRF-Token`. A missing or invalid credential is
-// 401 with a WWW-Authenticate challenge; a write without the CSRF token is 403.
+// 401 with a WWW-Authenticate challenge (a revoked service token too); a write without the CSRF token is 403.
 import { timingSafeEqual } from 'node:crypto';
 import type { Request, Response, NextFunction } from 'express';
 import type { Pool } from 'pg';
@@ -11,6 +11,7 @@ import { HttpProblem } from './problem';
 import type { Principal } from './principal';
 import { cookieNames, readCookie } from './cookies';
 import { resumeSession } from './sessions';
+import { isRevoked } from '../security/service-tokens';
 
 export const CSRF_HEADER = 'x-csrf-token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -47,7 +48,11 @@ export function authenticate(db: Pool, config: Config) {
     const match = /^Bearer ([^\s]+)$/i.exec(header.trim());
     try {
       if (!match) throw new TokenError('malformed', 'the Authorization header must be "Bearer <token>"');
-      const claims = verifyToken(match[1], config.KINERJA_SECRET);
+      const claims = await verifyToken(match[1], config.KINERJA_SECRET);
+      if (await isRevoked(db, claims.jti)) {
+        res.setHeader('WWW-Authenticate', 'Bearer realm="kinerja", error="invalid_token", error_description="revoked"');
+        return next(new HttpProblem(401, 'token_revoked', 'The bearer token has been revoked; ask an administrator for a new one.'));
+      }
       const principal: Principal = { role: claims.role, id: claims.sub, nip: claims.nip ?? null };
       res.locals.principal = principal;
       next();

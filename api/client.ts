@@ -24,11 +24,11 @@ export interface ApiClientOptions {
 export function apiClient(options: ApiClientOptions) {
   const base = (options.url ?? readStackSettings()?.apiUrl ?? DEFAULT_API_URL).replace(/\/$/, '');
   let token = options.token;
-  const bearer = () => {
+  const bearer = async () => {
     if (token) return token;
     // Without a given identity the CLI acts as the administrator running it: audit rows name that login.
     const who = options.mint ?? { sub: `cli.${userInfo().username.replace(/[^A-Za-z0-9._@-]/g, '_')}`, role: 'admin' as const };
-    token = signToken(who, loadSecret(), 3600);
+    token = await signToken(who, loadSecret(), 3600);
     return token;
   };
   return {
@@ -36,7 +36,7 @@ export function apiClient(options: ApiClientOptions) {
     async request<T = any>(method: string, path: string, body?: unknown): Promise<T> {
       const res = await fetch(`${base}${path}`, {
         method,
-        headers: { authorization: `Bearer ${bearer()}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        headers: { authorization: `Bearer ${await bearer()}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await res.text();

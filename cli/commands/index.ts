@@ -1,7 +1,7 @@
 import type { Command } from '../command';
 import { caCommands } from './ca';
 import { pdfCommands } from './pdf';
-import { tokenCommand } from './token';
+import { tokenCommand, tokenRevokeCommand } from './token';
 import { cycleStartCommand, cycleStatusCommand } from './cycle';
 import { tasksCommand } from './tasks';
 import { doctorCommand } from './doctor';
@@ -11,5 +11,5 @@ import { userInviteCommand } from './user';
 export const commands: Command[] = [
   ...caCommands,
   ...pdfCommands,
-  tokenCommand, userInviteCommand, cycleStartCommand, cycleStatusCommand, tasksCommand, doctorCommand,
+  tokenCommand, tokenRevokeCommand, userInviteCommand, cycleStartCommand, cycleStatusCommand, tasksCommand, doctorCommand,
 ];

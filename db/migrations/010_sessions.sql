@@ -34,3 +34,16 @@ CREATE TABLE IF NOT EXISTS idp_invites (
   used_at       timestamptz,
   created_at    timestamptz NOT NULL DEFAULT now()
 );
+
+-- Service tokens minted by `kinerja token`: their id (the JWT's jti), whom they name and until when,
+-- so an administrator can revoke one (`kinerja token revoke`, POST /api/admin/tokens/:tokenId/revoke)
+-- before it expires. The API refuses a bearer token whose id is revoked here.
+CREATE TABLE IF NOT EXISTS service_tokens (
+  jti         text PRIMARY KEY,
+  subject     text NOT NULL,
+  role        text NOT NULL CHECK (role IN ('admin', 'official', 'evaluator')),
+  issued_at   timestamptz NOT NULL DEFAULT now(),
+  expires_at  timestamptz NOT NULL,
+  revoked_at  timestamptz,
+  revoked_by  text
+);

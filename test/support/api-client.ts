@@ -2,7 +2,7 @@
 // organisation under a per-file id and year (so files never collide and deadlines are in the future).
 import { SAMPLE_ORGANISATION_PATH } from '../../data/sample';
 import { readFileSync } from 'node:fs';
-import { signToken } from '../../security/jwt';
+import { mintToken as signToken } from './test-tokens';
 
 export const SAMPLE_PATH = SAMPLE_ORGANISATION_PATH;
 /** The sample's Bupati has no NIP (not a civil servant); tests give one so the superior can log in. */

@@ -1,16 +1,31 @@
 // Tokens and sealed passphrases: table of what must be accepted and refused.
+import { createHmac } from 'node:crypto';
 import { parseTtl, signToken, verifyToken, TokenError } from '../../security/jwt';
 import { sealSecret, unsealSecret, SealedSecretError, type SealBinding } from '../../security/sealed-secret';
 
 const SECRET = 'unit-secret-0123456789abcdef';
 
-test('a token round-trips its claims and expires', () => {
+test('a token round-trips its claims and expires', async () => {
   const now = Date.UTC(2026, 0, 1);
-  const token = signToken({ sub: '197010011994011006', role: 'official', nip: '197010011994011006' }, SECRET, 60, now);
-  expect(verifyToken(token, SECRET, now + 59_000)).toMatchObject({ role: 'official', nip: '197010011994011006', exp: now / 1000 + 60 });
-  expect(() => verifyToken(token, SECRET, now + 60_000)).toThrow(expect.objectContaining({ reason: 'expired' }));
-  expect(() => verifyToken(token, 'another-secret-0123456789')).toThrow(TokenError);
-  expect(() => verifyToken(token.slice(0, -2) + 'xx', SECRET, now)).toThrow(expect.objectContaining({ reason: 'bad_signature' }));
+  const token = await signToken({ sub: '197010011994011006', role: 'official', nip: '197010011994011006' }, SECRET, 60, now);
+  expect(await verifyToken(token, SECRET, now + 59_000)).toMatchObject({ role: 'official', nip: '197010011994011006', exp: now / 1000 + 60 });
+  expect((await verifyToken(token, SECRET, now)).jti).toMatch(/^[0-9a-f-]{36}$/);
+  await expect(verifyToken(token, SECRET, now + 60_000)).rejects.toMatchObject({ reason: 'expired' });
+  await expect(verifyToken(token, 'another-secret-0123456789', now)).rejects.toBeInstanceOf(TokenError);
+  await expect(verifyToken(token.slice(0, -2) + 'xx', SECRET, now)).rejects.toMatchObject({ reason: 'bad_signature' });
+});
+
+test('only HS256 under the server secret, with a token id: alg none, another algorithm and a token without jti are refused', async () => {
+  const now = Date.UTC(2026, 0, 1);
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const claims = { sub: 'sri.wahyuni', role: 'admin', jti: 'a1', iat: now / 1000, exp: now / 1000 + 60 };
+  await expect(verifyToken(`${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`, SECRET, now)).rejects.toBeInstanceOf(TokenError);
+  const hs = createHmac('sha256', SECRET);
+  const rsInput = `${b64({ alg: 'RS256', typ: 'JWT' })}.${b64(claims)}`;
+  await expect(verifyToken(`${rsInput}.${hs.update(rsInput).digest('base64url')}`, SECRET, now)).rejects.toMatchObject({ reason: 'bad_header' });
+  const noJti = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ ...claims, jti: undefined })}`;
+  await expect(verifyToken(`${noJti}.${createHmac('sha256', SECRET).update(noJti).digest('base64url')}`, SECRET, now)).rejects.toMatchObject({ reason: 'bad_claims', message: 'jti (the token id) is required' });
+  await expect(verifyToken('not.a.token', SECRET, now)).rejects.toMatchObject({ reason: 'malformed' });
 });
 
 test.each([
@@ -21,29 +36,29 @@ test.each(['30d', '720h'])('ttl %s is the 30-day maximum', (text) => expect(pars
 test.each(['31d', '36500d', '2592001', '99999999999999999999d'])('ttl %s is over the cap and refused with the reason', (text) =>
   expect(() => parseTtl(text)).toThrow(/30-day maximum|invalid ttl/));
 
-test('a token minted elsewhere with a lifetime over 30 days is refused', () => {
+test('a token minted elsewhere with a lifetime over 30 days is refused', async () => {
   const now = Date.UTC(2026, 0, 1);
-  const long = signToken({ sub: 'budi@bengkayang.example', role: 'admin' }, SECRET, 36_500 * 86_400, now);
-  expect(() => verifyToken(long, SECRET, now)).toThrow(expect.objectContaining({ reason: 'bad_claims', message: 'token lifetime exceeds 30 days' }));
-  expect(verifyToken(signToken({ sub: 'budi@bengkayang.example', role: 'admin' }, SECRET, 30 * 86_400, now), SECRET, now).sub).toBe('budi@bengkayang.example');
+  const long = await signToken({ sub: 'budi@bengkayang.example', role: 'admin' }, SECRET, 36_500 * 86_400, now);
+  await expect(verifyToken(long, SECRET, now)).rejects.toMatchObject({ reason: 'bad_claims', message: 'token lifetime exceeds 30 days' });
+  expect((await verifyToken(await signToken({ sub: 'budi@bengkayang.example', role: 'admin' }, SECRET, 30 * 86_400, now), SECRET, now)).sub).toBe('budi@bengkayang.example');
 });
 
-test('an official token names the official by NIP or, without NIP, by official id', () => {
+test('an official token names the official by NIP or, without NIP, by official id', async () => {
   const now = Date.UTC(2026, 0, 1);
-  const bupati = signToken({ sub: 'kab-bengkayang.bupati', role: 'official', official: 'kab-bengkayang.bupati' }, SECRET, 60, now);
-  expect(verifyToken(bupati, SECRET, now)).toMatchObject({ sub: 'kab-bengkayang.bupati', role: 'official', official: 'kab-bengkayang.bupati' });
-  expect(verifyToken(bupati, SECRET, now).nip).toBeUndefined();
-  const refused = (claims: Parameters<typeof signToken>[0]) => () => verifyToken(signToken(claims, SECRET, 60, now), SECRET, now);
-  expect(refused({ sub: 'x', role: 'official' })).toThrow(expect.objectContaining({ reason: 'bad_claims' }));
-  expect(refused({ sub: 'someone-else', role: 'official', official: 'kab-bengkayang.bupati' })).toThrow(/sub must be/);
-  expect(refused({ sub: '197010011994011006', role: 'official', nip: '196807201991052001' })).toThrow(/sub must be/);
-  expect(refused({ sub: '__proto__ x', role: 'official', official: '__proto__ x' })).toThrow(expect.objectContaining({ reason: 'bad_claims' }));
+  const bupati = await signToken({ sub: 'kab-bengkayang.bupati', role: 'official', official: 'kab-bengkayang.bupati' }, SECRET, 60, now);
+  expect(await verifyToken(bupati, SECRET, now)).toMatchObject({ sub: 'kab-bengkayang.bupati', role: 'official', official: 'kab-bengkayang.bupati' });
+  expect((await verifyToken(bupati, SECRET, now)).nip).toBeUndefined();
+  const refused = async (claims: Parameters<typeof signToken>[0]) => verifyToken(await signToken(claims, SECRET, 60, now), SECRET, now);
+  await expect(refused({ sub: 'x', role: 'official' })).rejects.toMatchObject({ reason: 'bad_claims' });
+  await expect(refused({ sub: 'someone-else', role: 'official', official: 'kab-bengkayang.bupati' })).rejects.toThrow(/sub must be/);
+  await expect(refused({ sub: '197010011994011006', role: 'official', nip: '196807201991052001' })).rejects.toThrow(/sub must be/);
+  await expect(refused({ sub: '__proto__ x', role: 'official', official: '__proto__ x' })).rejects.toMatchObject({ reason: 'bad_claims' });
 });
 
-test.each(['admin', 'evaluator'] as const)('a %s token names a person, not the role', (role) => {
+test.each(['admin', 'evaluator'] as const)('a %s token names a person, not the role', async (role) => {
   const now = Date.UTC(2026, 0, 1);
-  expect(() => verifyToken(signToken({ sub: role, role }, SECRET, 60, now), SECRET, now)).toThrow(/is a role, not a person/);
-  expect(verifyToken(signToken({ sub: 'sri.wahyuni', role }, SECRET, 60, now), SECRET, now).sub).toBe('sri.wahyuni');
+  await expect(verifyToken(await signToken({ sub: role, role }, SECRET, 60, now), SECRET, now)).rejects.toThrow(/is a role, not a person/);
+  expect((await verifyToken(await signToken({ sub: 'sri.wahyuni', role }, SECRET, 60, now), SECRET, now)).sub).toBe('sri.wahyuni');
 });
 
 const BINDING: SealBinding = { agreementId: 'pk:kab:2026:kepala-dinkes', version: 1, party: 'first', signerId: '197010011994011006' };

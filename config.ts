@@ -60,6 +60,9 @@ const schema = z.object({
   OIDC_ROLES_CLAIM: z.string().min(1).default('roles'),
   OIDC_ADMIN_ROLE: z.string().min(1).default('kinerja-admin'),
   OIDC_EVALUATOR_ROLE: z.string().min(1).default('kinerja-evaluator'),
+  // The audience the provider's access tokens must name to be accepted as bearer tokens (the
+  // embedded provider's: `${PUBLIC_URL}/api`; Keycloak: add an audience mapper).
+  OIDC_AUDIENCE: z.string().min(1).optional(),
   SESSION_IDLE_MINUTES: z.coerce.number().positive().default(30),
   SESSION_MAX_HOURS: z.coerce.number().positive().default(12),
   // The embedded identity provider (identity-provider/): its port under `npm start`.

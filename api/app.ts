@@ -50,9 +50,9 @@ function requireCleanParameters(req: Request, _res: Response, next: NextFunction
 function mount(app: Express, def: RouteDef, deps: ApiDeps, limits: RateLimits) {
   const chain: Array<RequestHandler | ErrorRequestHandler> = [requireCleanParameters];
   if (def.access.kind !== 'public') {
-    const countFailure: ErrorRequestHandler = (err, req, _res, next) => {
-      if (err instanceof HttpProblem && err.status === 401) limits.recordAuthFailure(req);
-      next(err);
+    const countFailure: ErrorRequestHandler = (err, req, res, next) => {
+      if (!(err instanceof HttpProblem && err.status === 401)) return next(err);
+      limits.recordAuthFailure(req, res).then((answered) => answered || next(err), next);
     };
     chain.push(limits.authFailureGate, authenticate(deps.db, deps.config), countFailure);
   }

@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import express from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Pool } from 'pg';
-import Provider, { type Configuration, type JWK, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { errors, type Configuration, type JWK, type KoaContextWithOIDC } from 'oidc-provider';
 import { claimsOf, findAccount, passwordHashOf } from './accounts';
 import { inviteAccount, redeemInvite } from './invites';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords';
@@ -41,7 +41,12 @@ function sendHtml(res: express.Response, status: number, html: (nonce: string) =
   }).send(html(n));
 }
 
+/** The API as a resource server: its access tokens' audience, and the one scope it knows. */
+export const apiResourceOf = (apiUrl: string) => `${apiUrl}/api`;
+const API_SCOPE = 'kinerja';
+
 export function createIdentityProvider(o: IdentityProviderOptions): { app: express.Express; provider: Provider } {
+  const apiResource = apiResourceOf(o.apiUrl);
   const configuration: Configuration = {
     clients: [{
       client_id: o.clientId,
@@ -68,12 +73,32 @@ export function createIdentityProvider(o: IdentityProviderOptions): { app: expre
       const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client!.clientId, accountId: ctx.oidc.session!.accountId! });
       grant.addOIDCScope('openid profile email');
       grant.addOIDCClaims(['name', 'preferred_username', 'nip', 'roles', 'email', 'email_verified']);
+      grant.addResourceScope(apiResource, API_SCOPE);
       await grant.save();
       return grant;
     },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    // Access tokens are JWTs for the API (audience `${apiUrl}/api`) carrying the claims the API maps,
+    // so an integration holding one can call the API like the page's session (verified by JWKS).
+    async extraTokenClaims(_ctx, token) {
+      const accountId = 'accountId' in token ? token.accountId : undefined;
+      if (!accountId) return undefined;
+      const account = await findAccount(o.db, accountId);
+      if (!account) return undefined;
+      const { sub: _sub, ...claims } = claimsOf(account);
+      return claims;
+    },
     features: {
       devInteractions: { enabled: false },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => apiResource,
+        useGrantedResource: () => true,
+        getResourceServerInfo: (_ctx, resource) => {
+          if (resource !== apiResource) throw new errors.InvalidTarget();
+          return { scope: API_SCOPE, audience: apiResource, accessTokenFormat: 'jwt', accessTokenTTL: 3600, jwt: { sign: { alg: 'RS256' } } };
+        },
+      },
       rpInitiatedLogout: {
         enabled: true,
         async logoutSource(ctx: KoaContextWithOIDC, form: string) {

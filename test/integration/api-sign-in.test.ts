@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { Stack } from '../support/stack';
 import { client, enc, SAMPLE_PATH, startStackWithCycle, tokens, waitFor } from '../support/api-client';
-import { setPasswordByInvite, signInWithPassword, type CookieSession } from '../support/identity-provider';
+import { accessTokenWithPassword, setPasswordByInvite, signInWithPassword, type CookieSession } from '../support/identity-provider';
 import { principalFromClaims } from '../../api/claims';
 
 const ORG = 'kab-signin';
@@ -15,7 +15,7 @@ org.year = new Date().getFullYear() + 1;
 const pk = (position: string) => `pk:${ORG}:${org.year}:${position}`;
 const nipOf = (positionId: string): string => org.positions.find((p: any) => p.id === positionId).official.nip;
 const BUPATI_ID = `${ORG}.bupati`;
-const KADIS = nipOf('kepala-dinkes');
+const KADIS = nipOf('kepala-dinsos'); // an official no other suite signs as (signing keys and lockouts are per person)
 const password = (id: string) => `sandi-masuk-${id.slice(-6)}-2025`;
 
 let stack: Stack;
@@ -40,7 +40,7 @@ test('an official signs in at the provider and gets an HttpOnly, SameSite=Lax se
   const me = await call('GET', '/api/me', { session });
   expect(me.status).toBe(200);
   expect(me.body).toMatchObject({ role: 'official', id: KADIS, nip: KADIS });
-  expect(me.body.positions.map((p: any) => p.positionId)).toEqual(['kepala-dinkes']);
+  expect(me.body.positions.filter((p: any) => p.cycleId === `cycle:${ORG}:${org.year}`).map((p: any) => p.positionId)).toEqual(['kepala-dinsos']);
   const who = await call('GET', '/auth/session', { session });
   expect(who.body).toMatchObject({ role: 'official', id: KADIS, csrfHeader: 'x-csrf-token' });
   expect(who.body.csrfToken).toBe(session.csrfToken);
@@ -53,15 +53,15 @@ test('a wrong password stays at the provider; nothing is signed in', async () =>
 
 test('a change through the cookie session without the CSRF token is 403 and changes nothing', async () => {
   const session = await signInWithPassword(stack.baseUrl, KADIS, password(KADIS));
-  const dinkes = pk('kepala-dinkes');
-  await waitFor(() => call('GET', `/api/agreements/${enc(dinkes)}`, { session }), (r) => r.body.state?.deadline?.item === 'draft');
-  const draft = org.drafts['kepala-dinkes'];
-  const before = await call('GET', `/api/agreements/${enc(dinkes)}/history`, { token: t.evaluator });
-  const forged = await call('PUT', `/api/agreements/${enc(dinkes)}/draft`, { headers: { cookie: session.cookie }, body: draft });
+  const dinsos = pk('kepala-dinsos');
+  await waitFor(() => call('GET', `/api/agreements/${enc(dinsos)}`, { session }), (r) => r.body.state?.deadline?.item === 'draft');
+  const draft = org.drafts['kepala-dinsos'];
+  const before = await call('GET', `/api/agreements/${enc(dinsos)}/history`, { token: t.evaluator });
+  const forged = await call('PUT', `/api/agreements/${enc(dinsos)}/draft`, { headers: { cookie: session.cookie }, body: draft });
   expect([forged.status, forged.body.code]).toEqual([403, 'csrf_token_invalid']);
-  const wrong = await call('PUT', `/api/agreements/${enc(dinkes)}/draft`, { headers: { cookie: session.cookie, 'x-csrf-token': 'x'.repeat(43) }, body: draft });
+  const wrong = await call('PUT', `/api/agreements/${enc(dinsos)}/draft`, { headers: { cookie: session.cookie, 'x-csrf-token': 'x'.repeat(43) }, body: draft });
   expect([wrong.status, wrong.body.code]).toEqual([403, 'csrf_token_invalid']);
-  expect((await call('GET', `/api/agreements/${enc(dinkes)}/history`, { token: t.evaluator })).body).toEqual(before.body);
+  expect((await call('GET', `/api/agreements/${enc(dinsos)}/history`, { token: t.evaluator })).body).toEqual(before.body);
   const logout = await call('POST', '/auth/logout', { headers: { cookie: session.cookie } });
   expect([logout.status, logout.body.code]).toEqual([403, 'csrf_token_invalid']);
   expect((await call('GET', '/api/me', { session })).status).toBe(200); // still signed in
@@ -98,20 +98,20 @@ test('the Kepala Daerah (no NIP) signs in with their official id and countersign
   const bupati = await signInWithPassword(stack.baseUrl, BUPATI_ID, password(BUPATI_ID));
   const owner = await signInWithPassword(stack.baseUrl, KADIS, password(KADIS));
   expect((await call('GET', '/api/me', { session: bupati })).body).toMatchObject({ role: 'official', id: BUPATI_ID, nip: null });
-  const dinkes = pk('kepala-dinkes');
-  const phaseOf = (phase: string) => waitFor(() => call('GET', `/api/agreements/${enc(dinkes)}`, { token: t.evaluator }), (r) => r.body.phase === phase);
-  await waitFor(() => call('GET', `/api/agreements/${enc(dinkes)}`, { session: owner }), (r) => r.body.state?.deadline?.item === 'draft');
-  expect((await call('PUT', `/api/agreements/${enc(dinkes)}/draft`, { session: owner, body: org.drafts['kepala-dinkes'] })).status).toBe(200);
-  expect((await call('POST', `/api/agreements/${enc(dinkes)}/submit`, { session: owner })).status).toBe(200);
+  const dinsos = pk('kepala-dinsos');
+  const phaseOf = (phase: string) => waitFor(() => call('GET', `/api/agreements/${enc(dinsos)}`, { token: t.evaluator }), (r) => r.body.phase === phase);
+  await waitFor(() => call('GET', `/api/agreements/${enc(dinsos)}`, { session: owner }), (r) => r.body.state?.deadline?.item === 'draft');
+  expect((await call('PUT', `/api/agreements/${enc(dinsos)}/draft`, { session: owner, body: org.drafts['kepala-dinsos'] })).status).toBe(200);
+  expect((await call('POST', `/api/agreements/${enc(dinsos)}/submit`, { session: owner })).status).toBe(200);
   await phaseOf('review');
-  expect((await call('POST', `/api/agreements/${enc(dinkes)}/review/approve`, { session: bupati })).status).toBe(200);
+  expect((await call('POST', `/api/agreements/${enc(dinsos)}/review/approve`, { session: bupati })).status).toBe(200);
   await phaseOf('signing');
-  expect((await call('POST', `/api/agreements/${enc(dinkes)}/sign`, { session: owner, body: { passphrase: `frasa-rahasia-${KADIS}` } })).status).toBe(200);
-  await waitFor(() => call('GET', '/api/me/tasks', { session: bupati }), (r) => r.body.items.some((i: any) => i.agreementId === dinkes && i.task === 'sign:second'));
+  expect((await call('POST', `/api/agreements/${enc(dinsos)}/sign`, { session: owner, body: { passphrase: `frasa-rahasia-${KADIS}` } })).status).toBe(200);
+  await waitFor(() => call('GET', '/api/me/tasks', { session: bupati }), (r) => r.body.items.some((i: any) => i.agreementId === dinsos && i.task === 'sign:second'));
   // a signed-in session is not consent to sign: no passphrase, no signature
-  const bare = await call('POST', `/api/agreements/${enc(dinkes)}/sign`, { session: bupati, body: {} });
+  const bare = await call('POST', `/api/agreements/${enc(dinsos)}/sign`, { session: bupati, body: {} });
   expect(bare.status).toBe(422);
-  const second = await call('POST', `/api/agreements/${enc(dinkes)}/sign`, { session: bupati, body: { passphrase: 'tanda-tangan-bupati-bengkayang-2025' } });
+  const second = await call('POST', `/api/agreements/${enc(dinsos)}/sign`, { session: bupati, body: { passphrase: 'tanda-tangan-bupati-bengkayang-2025' } });
   expect(second.status).toBe(200);
   expect(second.body).toMatchObject({ party: 'second', signerId: BUPATI_ID, signerNip: null });
   await phaseOf('reporting');
@@ -121,7 +121,7 @@ test('claims map to officials by NIP, user name or e-mail, and to administrators
   const m = { OIDC_OFFICIAL_CLAIM: 'preferred_username', OIDC_ROLES_CLAIM: 'roles', OIDC_ADMIN_ROLE: 'kinerja-admin', OIDC_EVALUATOR_ROLE: 'kinerja-evaluator' } as const;
   expect(await principalFromClaims(stack.db, { sub: 'x', preferred_username: BUPATI_ID }, m)).toEqual({ ok: true, principal: { role: 'official', id: BUPATI_ID, nip: null } });
   expect(await principalFromClaims(stack.db, { sub: 'x', nip: KADIS }, { ...m, OIDC_OFFICIAL_CLAIM: 'nip' })).toEqual({ ok: true, principal: { role: 'official', id: KADIS, nip: KADIS } });
-  const email = org.positions.find((p: any) => p.id === 'kepala-dinkes').official.email;
+  const email = org.positions.find((p: any) => p.id === 'kepala-dinsos').official.email;
   expect(await principalFromClaims(stack.db, { sub: 'x', email: email.toUpperCase() }, { ...m, OIDC_OFFICIAL_CLAIM: 'email' })).toEqual({ ok: true, principal: { role: 'official', id: KADIS, nip: KADIS } });
   // Keycloak's groups ("/kinerja-evaluator") and realm_access.roles
   expect(await principalFromClaims(stack.db, { sub: 'u1', preferred_username: 'sri', groups: ['/kinerja-evaluator'] }, { ...m, OIDC_ROLES_CLAIM: 'groups' })).toEqual({ ok: true, principal: { role: 'evaluator', id: 'sri', nip: null } });
@@ -136,4 +136,26 @@ test('administrators and evaluators sign in with their role from the provider', 
   await setPasswordByInvite(stack.db, stack.identityProvider!.issuer, { accountId: 'evaluator-signin', role: 'evaluator' }, 'sandi-evaluator-2025');
   const session: CookieSession = await signInWithPassword(stack.baseUrl, 'evaluator-signin', 'sandi-evaluator-2025');
   expect((await call('GET', '/api/me', { session })).body).toMatchObject({ role: 'evaluator', id: 'evaluator-signin' });
+});
+
+test("the provider's own access tokens are accepted as bearer tokens (verified with its JWKS), for the API's audience only", async () => {
+  const { embeddedClientSecret } = await import('../../identity-provider/client-secret');
+  const issuer = stack.identityProvider!.issuer;
+  const accessToken = await accessTokenWithPassword(stack.baseUrl, issuer, embeddedClientSecret(stack.config.KINERJA_SECRET), BUPATI_ID, password(BUPATI_ID));
+  const [header, payload] = accessToken.split('.').slice(0, 2).map((p) => JSON.parse(Buffer.from(p, 'base64url').toString('utf8')));
+  expect(header.alg).toBe('RS256');
+  expect(payload).toMatchObject({ iss: issuer, aud: `${stack.baseUrl}/api`, sub: BUPATI_ID, preferred_username: BUPATI_ID });
+  const me = await call('GET', '/api/me', { token: accessToken });
+  expect([me.status, me.body.role, me.body.id]).toEqual([200, 'official', BUPATI_ID]);
+  // altered, or meant for another audience: refused
+  const altered = accessToken.slice(0, -4) + (accessToken.endsWith('AAAA') ? 'BBBB' : 'AAAA');
+  expect((await call('GET', '/api/me', { token: altered })).status).toBe(401);
+  const { startStack } = await import('../support/stack');
+  const other = await startStack({ OIDC_ISSUER: issuer, OIDC_AUDIENCE: 'https://another-api.example/api' });
+  try {
+    const refused = await client(other.baseUrl)('GET', '/api/me', { token: accessToken });
+    expect([refused.status, refused.body.code]).toEqual([401, 'invalid_token']);
+  } finally {
+    await other.stop();
+  }
 });

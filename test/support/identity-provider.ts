@@ -95,8 +95,27 @@ export interface CookieSession {
   setCookie: string;
 }
 
+/**
+ * An access token of the provider for a person, as an integration would get one: the same round trip,
+ * but the code is exchanged here (with the API's client credentials and the PKCE verifier the
+ * sign-in cookie carries) instead of by the API's callback.
+ */
+export async function accessTokenWithPassword(apiUrl: string, issuer: string, clientSecret: string, username: string, password: string): Promise<string> {
+  const callback = await signInWithPassword(apiUrl, username, password, { stopAtCallback: true }) as unknown as { url: URL; signInCookie: string };
+  const pending = JSON.parse(Buffer.from(callback.signInCookie.split('.')[0], 'base64url').toString('utf8'));
+  const meta = await (await fetch(`${issuer}/.well-known/openid-configuration`)).json();
+  const res = await fetch(meta.token_endpoint, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`kinerja:${clientSecret}`).toString('base64')}` },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code: callback.url.searchParams.get('code')!, redirect_uri: `${apiUrl}/auth/callback`, code_verifier: pending.verifier }),
+  });
+  const body = await res.json();
+  if (!res.ok) throw new Error(`the token endpoint answered ${res.status}: ${JSON.stringify(body)}`);
+  return body.access_token;
+}
+
 /** Signs in through /auth/login → the provider's form → /auth/callback, following redirects by hand. */
-export async function signInWithPassword(apiUrl: string, username: string, password: string): Promise<CookieSession> {
+export async function signInWithPassword(apiUrl: string, username: string, password: string, options: { stopAtCallback?: boolean } = {}): Promise<CookieSession> {
   const jar = new Jar();
   let sessionSetCookie = '';
   const go = async (url: URL, init: RequestInit = {}): Promise<Response> => {
@@ -112,6 +131,9 @@ export async function signInWithPassword(apiUrl: string, username: string, passw
     const location = res.headers.get('location');
     if (res.status >= 300 && res.status < 400 && location) {
       url = new URL(location, url);
+      if (options.stopAtCallback && url.pathname === '/auth/callback') {
+        return { url, signInCookie: jar.get(new URL(apiUrl).host, 'kinerja_signin')! } as unknown as CookieSession;
+      }
       res = await go(url);
       continue;
     }

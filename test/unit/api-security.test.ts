@@ -1,5 +1,6 @@
 // Tokens and sealed passphrases: table of what must be accepted and refused.
 import { createHmac } from 'node:crypto';
+import { cookieNames, cookieOptions, openCookieValue, sealCookieValue } from '../../api/cookies';
 import { parseTtl, signToken, verifyToken, TokenError } from '../../security/jwt';
 import { sealSecret, unsealSecret, SealedSecretError, type SealBinding } from '../../security/sealed-secret';
 
@@ -96,4 +97,18 @@ test('a sealed secret opens only with the same server secret and binding, unalte
 test('a seal is as long for a 10-character passphrase as for a 900-character one', () => {
   const short = sealSecret('a'.repeat(10), SECRET, BINDING, 10_000).sealed.length;
   for (const n of [11, 64, 300, 900]) expect(sealSecret('a'.repeat(n), SECRET, BINDING, 10_000).sealed.length).toBe(short);
+});
+
+test('the sign-in cookies: HttpOnly and SameSite=Lax always, Secure and __Host- under HTTPS; the sign-in request cookie cannot be altered', () => {
+  expect(cookieNames(false)).toEqual({ session: 'kinerja_session', signIn: 'kinerja_signin' });
+  expect(cookieNames(true)).toEqual({ session: '__Host-kinerja_session', signIn: '__Host-kinerja_signin' });
+  expect(cookieOptions(true)).toMatchObject({ httpOnly: true, sameSite: 'lax', secure: true, path: '/' });
+  expect(cookieOptions(false)).toMatchObject({ httpOnly: true, sameSite: 'lax', secure: false });
+  const sealed = sealCookieValue({ state: 's', verifier: 'v' }, SECRET);
+  expect(openCookieValue(sealed, SECRET)).toEqual({ state: 's', verifier: 'v' });
+  const [data, tag] = sealed.split('.');
+  const forged = Buffer.from(JSON.stringify({ state: 'attacker', verifier: 'v' })).toString('base64url');
+  expect(openCookieValue(`${forged}.${tag}`, SECRET)).toBeNull();
+  expect(openCookieValue(`${data}.${tag}`, 'another-secret-0123456789')).toBeNull();
+  expect(openCookieValue(null, SECRET)).toBeNull();
 });

@@ -3,6 +3,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
+/** An unset variable given as empty (`OIDC_ISSUER: ${OIDC_ISSUER:-}` in docker-compose.yml) is unset. */
+const optional = <T extends z.ZodType>(inner: T) => z.preprocess((v) => (v === '' ? undefined : v), inner.optional());
+
 const schema = z.object({
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
@@ -49,9 +52,9 @@ const schema = z.object({
   DELIVERY_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   // Sign-in with OpenID Connect (api/sign-in.ts). Unset OIDC_ISSUER: the page has no sign-in
   // (API clients still use bearer tokens); `npm start` sets it to its embedded provider.
-  OIDC_ISSUER: z.string().url().optional(),
+  OIDC_ISSUER: optional(z.string().url()),
   OIDC_CLIENT_ID: z.string().min(1).default('kinerja'),
-  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: optional(z.string().min(1)),
   OIDC_SCOPES: z.string().default('openid profile email'),
   // Which claim names the official: their NIP, the official id as user name, or an e-mail address
   // looked up among the officials of posted organisations.
@@ -62,7 +65,7 @@ const schema = z.object({
   OIDC_EVALUATOR_ROLE: z.string().min(1).default('kinerja-evaluator'),
   // The audience the provider's access tokens must name to be accepted as bearer tokens (the
   // embedded provider's: `${PUBLIC_URL}/api`; Keycloak: add an audience mapper).
-  OIDC_AUDIENCE: z.string().min(1).optional(),
+  OIDC_AUDIENCE: optional(z.string().min(1)),
   SESSION_IDLE_MINUTES: z.coerce.number().positive().default(30),
   SESSION_MAX_HOURS: z.coerce.number().positive().default(12),
   // The embedded identity provider (identity-provider/): its port under `npm start`.

@@ -72,9 +72,9 @@ export async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ti
 export const enc = encodeURIComponent;
 
 /** A stack with the organisation's cycle started by an admin over HTTP; resolves once `ready` holds (default: all started). */
-export async function startStackWithCycle(org: any, ready: (status: any) => boolean = (s) => s.status === 'running', options: { identityProvider?: boolean } = {}) {
+export async function startStackWithCycle(org: any, ready: (status: any) => boolean = (s) => s.status === 'running', options: { identityProvider?: boolean; env?: Record<string, string> } = {}) {
   const { startStack } = await import('./stack');
-  const stack = await startStack({}, options);
+  const stack = await startStack(options.env ?? {}, options);
   const call = client(stack.baseUrl);
   const t = tokens(stack.config.KINERJA_SECRET);
   const cycleId = `cycle:${org.organisation.id}:${org.year}`;

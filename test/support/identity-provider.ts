@@ -142,6 +142,14 @@ export async function signInWithPassword(apiUrl: string, username: string, passw
       res = await go(url, { method: 'POST', body: new URLSearchParams({ username, password }) });
       continue;
     }
+    // Keycloak's login form posts to the action URL it names
+    const html = res.status === 200 ? await res.text() : '';
+    const action = /<form[^>]*id="kc-form-login"[^>]*action="([^"]+)"/.exec(html)?.[1];
+    if (action && hops < 8) {
+      url = new URL(action.replace(/&amp;/g, '&'), url);
+      res = await go(url, { method: 'POST', body: new URLSearchParams({ username, password, credentialId: '' }) });
+      continue;
+    }
     break;
   }
   const api = new URL(apiUrl);

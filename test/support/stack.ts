@@ -46,6 +46,10 @@ export async function startStack(overrides: Record<string, string> = {}, options
     const base = loadConfig({ ...process.env, ...overrides });
     identityProvider = await startIdentityProvider({ DATABASE_URL: base.DATABASE_URL, KINERJA_SECRET: base.KINERJA_SECRET, PUBLIC_URL: `http://127.0.0.1:${port}` });
     overrides = { PUBLIC_URL: `http://127.0.0.1:${port}`, OIDC_ISSUER: identityProvider.issuer, ...overrides };
+  } else if (overrides.OIDC_ISSUER && !overrides.PUBLIC_URL) {
+    // another provider (Keycloak): its client's redirect URI names the API's port too
+    port = await freePort();
+    overrides = { PUBLIC_URL: `http://127.0.0.1:${port}`, ...overrides };
   }
   const config = loadConfig({ ...process.env, TEMPORAL_TASK_QUEUE: taskQueue, PORT: String(port), ...overrides });
   const logger = createLogger('test', 'silent');

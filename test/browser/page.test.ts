@@ -11,7 +11,7 @@ import type { Stack } from '../support/stack';
 import { BUPATI_NIP, client, enc, nipOf, sampleOrganisation, startStackWithCycle, tokens, waitFor } from '../support/api-client';
 import { createSigningDeps } from '../../activities/signing';
 import { issueOfficialCertificate } from '../../signing';
-import { setPasswordByInvite } from '../support/identity-provider';
+import { passwordOf, setPasswordByInvite } from '../support/identity-provider';
 
 const ORG = 'kab-page';
 const org = sampleOrganisation(ORG, new Date().getFullYear() - 1);
@@ -19,8 +19,7 @@ const dinkes = `pk:${ORG}:${org.year}:kepala-dinkes`;
 const OWNER_NIP = nipOf(org, 'kepala-dinkes');
 const passphraseOf = (nip: string) => `frasa-rahasia-${nip}`;
 const EVALUATOR = 'evaluator-test';
-/** Sign-in passwords at the embedded provider, set through each account's one-time link in beforeAll. */
-const passwordOf = (accountId: string) => `sandi-masuk-${[...accountId].reverse().join("")}`; // never the id itself (refused)
+
 const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'screenshots');
 const LAPTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
@@ -70,8 +69,8 @@ const until = (ok: (body: any) => boolean) => waitFor(agreement, (r) => ok(r.bod
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   ({ stack, call, t, cycleId } = await startStackWithCycle(org, undefined, { identityProvider: true }));
-  for (const accountId of [OWNER_NIP, BUPATI_NIP]) await setPasswordByInvite(stack.db, stack.identityProvider!.issuer, { accountId }, passwordOf(accountId));
-  await setPasswordByInvite(stack.db, stack.identityProvider!.issuer, { accountId: EVALUATOR, role: 'evaluator' }, passwordOf(EVALUATOR));
+  for (const accountId of [OWNER_NIP, BUPATI_NIP]) await setPasswordByInvite(stack.db, stack.identityProvider!.issuer, { accountId });
+  await setPasswordByInvite(stack.db, stack.identityProvider!.issuer, { accountId: EVALUATOR, role: 'evaluator' });
   // The local provider enrols an official on their first signature with that passphrase; the
   // official here must already hold a certificate, so that a wrong passphrase is wrong.
   const signing = await createSigningDeps(stack.db, stack.config);

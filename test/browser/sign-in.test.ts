@@ -5,14 +5,14 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { Stack } from '../support/stack';
 import { client, enc, nipOf, sampleOrganisation, startStackWithCycle, waitFor, tokens } from '../support/api-client';
-import { setPasswordByInvite } from '../support/identity-provider';
+import { passwordOf, setPasswordByInvite } from '../support/identity-provider';
 import { ensureAccountRow } from '../../identity-provider/accounts';
 
 const ORG = 'kab-sso-page';
 const org = sampleOrganisation(ORG);
 const OWNER = nipOf(org, 'kepala-dinkes');
+const PASSWORD = passwordOf(OWNER);
 const dinkes = `pk:${ORG}:${org.year}:kepala-dinkes`;
-const PASSWORD = 'sandi-kepala-dinkes-2025';
 const FORMER = '198001012005011009'; // an account whose official holds no position anywhere
 
 let stack: Stack;
@@ -41,7 +41,7 @@ async function submitLogin(page: Page, username: string, password: string) {
 
 beforeAll(async () => {
   ({ stack, call, t } = await startStackWithCycle(org, undefined, { identityProvider: true }));
-  await setPasswordByInvite(stack.db, stack.identityProvider!.issuer, { accountId: OWNER }, PASSWORD);
+  await setPasswordByInvite(stack.db, stack.identityProvider!.issuer, { accountId: OWNER });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
 });
 afterAll(async () => {

@@ -4,7 +4,7 @@
 // rule or path parameter this test does not know fails it.
 import { startStack, type Stack } from '../support/stack';
 import { client, enc, nipOf, sampleOrganisation, tokens, waitFor } from '../support/api-client';
-import { setPasswordByInvite, signInWithPassword, type CookieSession } from '../support/identity-provider';
+import { passwordOf, setPasswordByInvite, signInWithPassword, type CookieSession } from '../support/identity-provider';
 import { isWrite } from '../../api/route';
 import { apiRoutes } from '../../api/routes';
 import type { RouteDef } from '../../api/route';
@@ -54,9 +54,8 @@ beforeAll(async () => {
   // the same five people signed in at the provider (passwords through their one-time links)
   sessionOf = { none: undefined } as Record<Caller, CookieSession | undefined>;
   for (const [caller, who] of Object.entries(ACCOUNTS)) {
-    const password = `sandi-matriks-${[...who.accountId].reverse().join("")}`; // never the id itself (refused)
-    await setPasswordByInvite(stack.db, stack.identityProvider!.issuer, who, password);
-    sessionOf[caller as Caller] = await signInWithPassword(stack.baseUrl, who.accountId, password);
+    await setPasswordByInvite(stack.db, stack.identityProvider!.issuer, who);
+    sessionOf[caller as Caller] = await signInWithPassword(stack.baseUrl, who.accountId, passwordOf(who.accountId));
   }
 });
 afterAll(async () => {

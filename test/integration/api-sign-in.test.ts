@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { Stack } from '../support/stack';
 import { client, enc, SAMPLE_PATH, startStackWithCycle, tokens, waitFor } from '../support/api-client';
-import { accessTokenWithPassword, setPasswordByInvite, signInWithPassword, type CookieSession } from '../support/identity-provider';
+import { accessTokenWithPassword, passwordOf, setPasswordByInvite, signInWithPassword, type CookieSession } from '../support/identity-provider';
 import { principalFromClaims } from '../../api/claims';
 
 const ORG = 'kab-signin';
@@ -16,7 +16,7 @@ const pk = (position: string) => `pk:${ORG}:${org.year}:${position}`;
 const nipOf = (positionId: string): string => org.positions.find((p: any) => p.id === positionId).official.nip;
 const BUPATI_ID = `${ORG}.bupati`;
 const KADIS = nipOf('kepala-dinsos'); // an official no other suite signs as (signing keys and lockouts are per person)
-const password = (id: string) => `sandi-masuk-${id.slice(-6)}-2025`;
+const password = passwordOf;
 
 let stack: Stack;
 let call: ReturnType<typeof client>;
@@ -26,7 +26,7 @@ jest.setTimeout(180_000);
 
 beforeAll(async () => {
   ({ stack, call, t } = await startStackWithCycle(org, (s) => s.status === 'running', { identityProvider: true }));
-  for (const id of [BUPATI_ID, KADIS]) await setPasswordByInvite(stack.db, stack.identityProvider!.issuer, { accountId: id }, password(id));
+  for (const id of [BUPATI_ID, KADIS]) await setPasswordByInvite(stack.db, stack.identityProvider!.issuer, { accountId: id });
 });
 afterAll(async () => {
   await stack?.stop();

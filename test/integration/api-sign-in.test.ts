@@ -56,12 +56,17 @@ test('a change through the cookie session without the CSRF token is 403 and chan
   const dinsos = pk('kepala-dinsos');
   await waitFor(() => call('GET', `/api/agreements/${enc(dinsos)}`, { session }), (r) => r.body.state?.deadline?.item === 'draft');
   const draft = org.drafts['kepala-dinsos'];
-  const before = await call('GET', `/api/agreements/${enc(dinsos)}/history`, { token: t.evaluator });
+  // what a draft write changes: the PK's versions and its audit rows
+  const recorded = async () => [
+    (await call('GET', `/api/agreements/${enc(dinsos)}`, { token: t.evaluator })).body.state?.versions,
+    (await stack.db.query('SELECT count(*)::int AS n FROM audit_log WHERE agreement_id = $1', [dinsos])).rows[0].n,
+  ];
+  const before = await recorded();
   const forged = await call('PUT', `/api/agreements/${enc(dinsos)}/draft`, { headers: { cookie: session.cookie }, body: draft });
   expect([forged.status, forged.body.code]).toEqual([403, 'csrf_token_invalid']);
   const wrong = await call('PUT', `/api/agreements/${enc(dinsos)}/draft`, { headers: { cookie: session.cookie, 'x-csrf-token': 'x'.repeat(43) }, body: draft });
   expect([wrong.status, wrong.body.code]).toEqual([403, 'csrf_token_invalid']);
-  expect((await call('GET', `/api/agreements/${enc(dinsos)}/history`, { token: t.evaluator })).body).toEqual(before.body);
+  expect(await recorded()).toEqual(before);
   const logout = await call('POST', '/auth/logout', { headers: { cookie: session.cookie } });
   expect([logout.status, logout.body.code]).toEqual([403, 'csrf_token_invalid']);
   expect((await call('GET', '/api/me', { session })).status).toBe(200); // still signed in

@@ -3,6 +3,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
+/** An unset variable given as empty (`OIDC_ISSUER: ${OIDC_ISSUER:-}` in docker-compose.yml) is unset. */
+const optional = <T extends z.ZodType>(inner: T) => z.preprocess((v) => (v === '' ? undefined : v), inner.optional());
+
 const schema = z.object({
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
@@ -65,6 +68,28 @@ const schema = z.object({
   // and after how long `kinerja doctor` warns about a closed run that is not archived.
   HISTORY_ARCHIVE_POLL_MS: z.coerce.number().int().positive().default(5_000),
   HISTORY_ARCHIVE_WARN_MINUTES: z.coerce.number().nonnegative().default(60),
+  // Sign-in with OpenID Connect (api/sign-in.ts). Unset OIDC_ISSUER: the page has no sign-in
+  // (API clients still use bearer tokens); `npm start` sets it to its embedded provider.
+  OIDC_ISSUER: optional(z.string().url()),
+  OIDC_CLIENT_ID: z.string().min(1).default('kinerja'),
+  OIDC_CLIENT_SECRET: optional(z.string().min(1)),
+  OIDC_SCOPES: z.string().default('openid profile email'),
+  // Which claim names the official: their NIP, the official id as user name, or an e-mail address
+  // looked up among the officials of posted organisations.
+  OIDC_OFFICIAL_CLAIM: z.enum(['nip', 'preferred_username', 'email']).default('preferred_username'),
+  // A claim holding a list of roles or groups (Keycloak: `roles` or `groups` through a mapper).
+  OIDC_ROLES_CLAIM: z.string().min(1).default('roles'),
+  OIDC_ADMIN_ROLE: z.string().min(1).default('kinerja-admin'),
+  OIDC_EVALUATOR_ROLE: z.string().min(1).default('kinerja-evaluator'),
+  // The audience the provider's access tokens must name to be accepted as bearer tokens (the
+  // embedded provider's: `${PUBLIC_URL}/api`; Keycloak: add an audience mapper).
+  OIDC_AUDIENCE: optional(z.string().min(1)),
+  SESSION_IDLE_MINUTES: z.coerce.number().positive().default(30),
+  SESSION_MAX_HOURS: z.coerce.number().positive().default(12),
+  // The embedded identity provider (identity-provider/): its port under `npm start`.
+  IDP_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  // Where the embedded provider keeps its signing key (npm start: .data/idp-jwks.json); unset, a new key each start.
+  IDP_KEYS_FILE: z.string().optional(),
 });
 
 export type Config = z.infer<typeof schema> & { publicUrl: string };
@@ -102,6 +127,8 @@ export interface StackSettings {
   databaseUrl: string;
   temporalAddress: string;
   temporalUiUrl: string;
+  /** The OpenID provider the page signs in with (the embedded one unless OIDC_ISSUER was set). */
+  oidcIssuer?: string;
   pid: number;
 }
 
@@ -141,6 +168,7 @@ export function cliEnvironment(env: NodeJS.ProcessEnv = process.env, cwd: string
     TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS ?? stack.temporalAddress,
     TEMPORAL_UI_URL: env.TEMPORAL_UI_URL ?? stack.temporalUiUrl,
     PORT: env.PORT ?? new URL(stack.apiUrl).port,
+    OIDC_ISSUER: env.OIDC_ISSUER ?? stack.oidcIssuer,
     KINERJA_SECRET: secret,
   };
 }

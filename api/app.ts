@@ -18,6 +18,7 @@ import { docsRoutes } from './docs';
 import { webRoutes } from './web';
 import { createRateLimits, type RateLimits } from './rate-limit';
 import { securityHeaders } from './security-headers';
+import { signInRoutes } from './sign-in';
 
 /** An upload must be of the route's media type; its bytes arrive as a Buffer, size-limited. */
 function rawBody(def: NonNullable<RouteDef['rawBody']>): RequestHandler[] {
@@ -64,11 +65,11 @@ function requireCleanParameters(req: Request, _res: Response, next: NextFunction
 function mount(app: Express, def: RouteDef, deps: ApiDeps, limits: RateLimits) {
   const chain: Array<RequestHandler | ErrorRequestHandler> = [requireCleanParameters];
   if (def.access.kind !== 'public') {
-    const countFailure: ErrorRequestHandler = (err, req, _res, next) => {
-      if (err instanceof HttpProblem && err.status === 401) limits.recordAuthFailure(req);
-      next(err);
+    const countFailure: ErrorRequestHandler = (err, req, res, next) => {
+      if (!(err instanceof HttpProblem && err.status === 401)) return next(err);
+      limits.recordAuthFailure(req, res).then((answered) => answered || next(err), next);
     };
-    chain.push(limits.authFailureGate, authenticate(deps.config.KINERJA_SECRET), countFailure);
+    chain.push(limits.authFailureGate, authenticate(deps.db, deps.config), countFailure);
   }
   if (def.rateLimit) chain.push(...limits.forKind(def.rateLimit));
   const limit = def.bodyLimit ?? deps.config.API_BODY_LIMIT;
@@ -108,6 +109,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(docsRoutes(() => openApiDocument(routes, deps.config.publicUrl)));
   const limits = createRateLimits(deps.config);
   for (const def of routes) mount(app, def, deps, limits);
+  app.use(signInRoutes(deps)); // /auth/*: the page's OpenID Connect sign-in and session
   app.use(webRoutes()); // the page at / (web/); /api stays with the 404 below
   app.use('/api', (_req, res) => sendProblem(res, 404, 'not_found', 'No such endpoint.'));
   app.use(problemHandler((err) => deps.logger.error({ err }, 'unexpected error')));

@@ -32,11 +32,11 @@ export interface ApiClientOptions {
 export function apiClient(options: ApiClientOptions) {
   const base = (options.url ?? readStackSettings()?.apiUrl ?? DEFAULT_API_URL).replace(/\/$/, '');
   let token = options.token;
-  const bearer = () => {
+  const bearer = async () => {
     if (token) return token;
     // Without a given identity the CLI acts as the administrator running it: audit rows name that login.
     const who = options.mint ?? { sub: `cli.${userInfo().username.replace(/[^A-Za-z0-9._@-]/g, '_')}`, role: 'admin' as const };
-    token = signToken(who, loadSecret(), 3600);
+    token = await signToken(who, loadSecret(), 3600);
     return token;
   };
   return {
@@ -46,7 +46,7 @@ export function apiClient(options: ApiClientOptions) {
       const res = await fetch(`${base}${path}`, {
         method,
         headers: {
-          authorization: `Bearer ${bearer()}`,
+          authorization: `Bearer ${await bearer()}`,
           ...(raw ? { 'content-type': raw.type } : body !== undefined ? { 'content-type': 'application/json' } : {}),
         },
         body: raw ? new Uint8Array(raw.bytes) : body === undefined ? undefined : JSON.stringify(body),

@@ -72,10 +72,14 @@ export function openApiDocument(routes: RouteDef[], serverUrl: string) {
     openapi: '3.1.0',
     info: { title: 'Kinerja API', version: '1.0.0', description: 'Perjanjian Kinerja (performance agreements) carried through their year by Temporal workflows.' },
     servers: [{ url: serverUrl }],
-    security: [{ bearer: [] }],
+    security: [{ bearer: [] }, { session: [] }],
     paths,
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (HS256)' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT: a service token from `kinerja token` (HS256), or an access token of the OpenID provider' },
+        // the page's session from the OpenID Connect sign-in at /auth/login; changes also need the X-CSRF-Token header from GET /auth/session
+        session: { type: 'apiKey', in: 'cookie', name: 'kinerja_session', description: 'The page\'s session (sign in at /auth/login); a change also carries X-CSRF-Token from GET /auth/session.' },
+      },
       schemas: {
         Problem: {
           type: 'object',

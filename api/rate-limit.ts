@@ -36,8 +36,12 @@ const secondsUntil = (resetTime: Date | undefined, fallbackMs: number) =>
 export interface RateLimits {
   /** Before authentication: 429 for every token from a client that has presented too many bad ones. */
   authFailureGate: RequestHandler;
-  /** Counts one failed token presentation by this request's client. */
-  recordAuthFailure(req: Request): void;
+  /**
+   * Counts one failed token presentation by this request's client; past the allowance it answers
+   * 429 itself and returns true (verification is asynchronous, so a burst can be in flight past the
+   * gate at once: those beyond the allowance are 429 rather than 401 all the same).
+   */
+  recordAuthFailure(req: Request, res: Response): Promise<boolean>;
   /** After authentication: the per-client and per-caller limits of a kind of route. */
   forKind(kind: RateLimitKind): RequestHandler[];
 }
@@ -83,8 +87,11 @@ export function createRateLimits(config: Config): RateLimits {
 
   return {
     authFailureGate,
-    recordAuthFailure(req) {
-      void failures.increment(clientKey(req));
+    async recordAuthFailure(req, res) {
+      const seen = await failures.increment(clientKey(req));
+      if (seen.totalHits <= config.RATE_LIMIT_AUTH_FAILURES_PER_CLIENT) return false;
+      tooManyRequests(res, secondsUntil(seen.resetTime, failureWindowMs), 'Too many invalid tokens from this address; wait before signing in again.');
+      return true;
     },
     forKind(kind) {
       let chain = byKind.get(kind);

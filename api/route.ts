@@ -33,7 +33,7 @@ export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 export interface RouteDef<B = any> {
   method: Method;
-  /** Express path with named params: :cycleId, :agreementId, :docId, :quarter, :positionId, :key, :nip, :unitId, :evidenceId. */
+  /** Express path with named params: :cycleId, :agreementId, :docId, :quarter, :positionId, :key, :nip, :unitId, :evidenceId, :tokenId. */
   path: string;
   summary: string;
   tag: string;

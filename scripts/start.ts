@@ -11,6 +11,8 @@ import { migrate } from '../db/migrate';
 import { DEFAULT_RETENTION_DAYS, startDevServer, stopProcess, type DevServer } from './dev-server';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 import { STACK_SETTINGS_FILE, type StackSettings } from '../config';
+import { createInvite } from '../identity-provider/invites';
+import type { Pool } from 'pg';
 
 const root = resolve(__dirname, '..');
 const dataDir = resolve(process.env.KINERJA_DATA_DIR ?? join(root, '.data'));
@@ -76,8 +78,14 @@ async function main() {
   }
   const pool = createPool(databaseUrl, 2);
   const applied = await migrate(pool);
-  await pool.end();
   if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
+
+  // The embedded identity provider, unless the region's is configured (OIDC_ISSUER)
+  const idpPort = Number(process.env.IDP_PORT ?? 3001);
+  const issuer = process.env.OIDC_ISSUER ?? `http://127.0.0.1:${idpPort}`;
+  const embeddedIdp = process.env.OIDC_ISSUER === undefined;
+  const firstAccounts = embeddedIdp ? await firstStartInvites(pool, issuer) : [];
+  await pool.end();
 
   const env = {
     ...process.env,
@@ -87,15 +95,20 @@ async function main() {
     PORT: String(port),
     KINERJA_SECRET: process.env.KINERJA_SECRET ?? devSecret(),
     KINERJA_SUPERVISOR_PID: String(process.pid),
+    OIDC_ISSUER: issuer,
+    ...(embeddedIdp ? { IDP_KEYS_FILE: join(dataDir, 'idp-jwks.json') } : {}),
   };
-  for (const [name, entry] of [['worker', 'worker/main.ts'], ['api', 'api/main.ts']] as const) {
+  const processes: Array<readonly [string, string]> = [['worker', 'worker/main.ts'], ['api', 'api/main.ts']];
+  if (embeddedIdp) processes.unshift(['identity provider', 'identity-provider/main.ts']);
+  for (const [name, entry] of processes) {
     // node itself with tsx's loader: one process per child, which receives the signal it is sent
     const child = spawn(process.execPath, ['--import', 'tsx', join(root, entry)], { cwd: root, env, stdio: 'inherit' });
     child.on('exit', (code) => !stopping && (log(`${name} exited (${code})`), void stopAll(1)));
     children.push(child);
   }
   await waitForHealth(`http://127.0.0.1:${port}/health`);
-  const settings: StackSettings = { apiUrl: `http://127.0.0.1:${port}`, databaseUrl, temporalAddress, temporalUiUrl: uiUrl, pid: process.pid };
+  if (embeddedIdp) await waitForHealth(`${issuer}/.well-known/openid-configuration`);
+  const settings: StackSettings = { apiUrl: `http://127.0.0.1:${port}`, databaseUrl, temporalAddress, temporalUiUrl: uiUrl, oidcIssuer: issuer, pid: process.pid };
   // holds the database password: readable by this user only
   writeFileSync(join(dataDir, STACK_SETTINGS_FILE), JSON.stringify(settings, null, 2) + '\n', { mode: 0o600 });
   log('');
@@ -104,8 +117,25 @@ async function main() {
   log(`Temporal UI    ${uiUrl}`);
   log(`Temporal gRPC  ${temporalAddress}`);
   log(`PostgreSQL     ${databaseUrl.replace(/:[^:@/]+@/, ':***@')}`);
+  log(`Sign-in (OIDC) ${issuer}${embeddedIdp ? ' (embedded provider)' : ''}`);
   log(`Data           ${dataDir}`);
+  for (const { role, accountId, link } of firstAccounts) {
+    log(`First ${role} account "${accountId}": set its password at ${link}`);
+  }
+  if (embeddedIdp) log('Officials get their set-password link from: ./bin/kinerja user invite --nip NIP (or --official ID)');
   log('Ctrl-C stops everything.');
+}
+
+/** At the embedded provider's first start: an administrator and an evaluator account, with their set-password links. */
+async function firstStartInvites(pool: Pool, issuer: string): Promise<Array<{ role: string; accountId: string; link: string }>> {
+  const out = [];
+  for (const [role, accountId] of [['admin', 'administrator'], ['evaluator', 'tim-evaluasi']] as const) {
+    const exists = (await pool.query('SELECT 1 FROM idp_accounts WHERE role = $1', [role])).rowCount !== 0;
+    if (exists) continue;
+    const { link } = await createInvite(pool, issuer, { accountId, role });
+    out.push({ role, accountId, link });
+  }
+  return out;
 }
 
 async function waitForHealth(url: string): Promise<void> {

@@ -1,4 +1,5 @@
-// Administrator tools: notification dead letters (list, requeue) and lifting a passphrase lock.
+// Administrator tools: notification dead letters (list, requeue), lifting a passphrase lock, and
+// revoking a service token before it expires.
 import { isPersonId } from '../../domain/identity';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps';
@@ -8,6 +9,7 @@ import { parseQuery } from '../validation';
 import { randomUUID } from 'node:crypto';
 import { PassphraseLockout, PgSigningStore } from '../../signing';
 import { appendAuditRows, type AuditEntry } from '../../activities/audit';
+import { revokeServiceToken } from '../../security/service-tokens';
 
 const ADMIN = { kind: 'roles', roles: ['admin'] } as const;
 
@@ -78,6 +80,18 @@ export function adminRoutes({ db, logger }: ApiDeps): RouteDef[] {
         }
         logger.info({ nip, by: ctx.principal.id }, 'signing unlocked');
         res.json({ nip, unlocked: true });
+      },
+    }),
+    route({
+      method: 'post', path: '/api/admin/tokens/:tokenId/revoke', tag: 'admin',
+      summary: 'Revoke a service token from `kinerja token` by its id (printed when it was made); the API refuses it from then on',
+      access: ADMIN,
+      async handler(req, res, ctx) {
+        const tokenId = String(req.params.tokenId);
+        const revoked = /^[0-9a-f-]{36}$/.test(tokenId) ? await revokeServiceToken(db, tokenId, `admin:${ctx.principal.id}`) : null;
+        if (!revoked) throw new HttpProblem(404, 'not_found', 'No service token has this id.');
+        logger.info({ tokenId, subject: revoked.subject, by: ctx.principal.id }, 'service token revoked');
+        res.json({ tokenId, subject: revoked.subject, role: revoked.role, revokedAt: revoked.revokedAt });
       },
     }),
   ];

@@ -1,9 +1,13 @@
 // `kinerja token`: mint a bearer token from the server secret (KINERJA_SECRET, or .data/secret
 // under `npm start`) for an official (by NIP, or by official id when they have no NIP, like the
 // Kepala Daerah), or for one administrator or evaluator by name: every token names one person.
-import { loadSecret } from '../../config';
+// Its id is recorded in PostgreSQL, so `kinerja token revoke ID` can end it before it expires.
+import { userInfo } from 'node:os';
+import { Pool } from 'pg';
+import { cliEnvironment, loadSecret } from '../../config';
+import { issueServiceToken, revokeServiceToken } from '../../security/service-tokens';
 import { isNip, isPersonId, SHARED_SUBJECTS } from '../../domain/identity';
-import { parseTtl, signToken, type TokenRole } from '../../security/jwt';
+import { parseTtl, type TokenRole } from '../../security/jwt';
 import { parseOptions, UsageError, type Command } from '../command';
 
 const USAGE = 'give --nip NIP or --official ID (an official), or --role admin|evaluator --user NAME';
@@ -44,7 +48,44 @@ export const tokenCommand: Command = {
       throw new UsageError((err as Error).message);
     }
     const claims = tokenClaims(options);
-    console.log(signToken(claims, loadSecret(), ttl));
+    const db = registerPool();
+    try {
+      const { token, tokenId, expiresAt } = await issueServiceToken(db, claims, loadSecret(), ttl);
+      console.log(token);
+      console.error(`token id ${tokenId}, expires ${expiresAt.toISOString()} (revoke: kinerja token revoke ${tokenId})`);
+    } finally {
+      await db.end();
+    }
     return 0;
+  },
+};
+
+/** The database that keeps the token ids (DATABASE_URL, or the stack `npm start` runs). */
+function registerPool(): Pool {
+  const url = cliEnvironment().DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL is not set and no stack started by `npm start` runs from here: a token\'s id is recorded in the database so it can be revoked');
+  return new Pool({ connectionString: url, max: 1 });
+}
+
+export const tokenRevokeCommand: Command = {
+  path: ['token', 'revoke'],
+  summary: 'revoke a token from `kinerja token` by its id: the API refuses it from then on',
+  usage: 'kinerja token revoke TOKEN_ID',
+  async run(args) {
+    const { positional } = parseOptions(args);
+    const [tokenId] = positional;
+    if (!tokenId || !/^[0-9a-f-]{36}$/.test(tokenId)) throw new UsageError('give the token id printed when the token was made');
+    const db = registerPool();
+    try {
+      const revoked = await revokeServiceToken(db, tokenId, `cli:${userInfo().username}`);
+      if (!revoked) {
+        console.error(`no token has the id ${tokenId}`);
+        return 1;
+      }
+      console.log(`revoked ${tokenId} (${revoked.role} ${revoked.subject}) at ${revoked.revokedAt.toISOString()}`);
+      return 0;
+    } finally {
+      await db.end();
+    }
   },
 };

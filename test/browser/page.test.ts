@@ -11,6 +11,7 @@ import type { Stack } from '../support/stack';
 import { client, enc, nipOf, sampleOrganisation, startStackWithCycle, tokens, waitFor } from '../support/api-client';
 import { createSigningDeps } from '../../activities/signing';
 import { issueOfficialCertificate } from '../../signing';
+import { passwordOf, setPasswordByInvite } from '../support/identity-provider';
 
 const ORG = 'kab-page';
 const org = sampleOrganisation(ORG, new Date().getFullYear() - 1);
@@ -21,6 +22,8 @@ org.positions.find((p: any) => p.id === 'bupati').official.nip = BUPATI_NIP;
 const dinkes = `pk:${ORG}:${org.year}:kepala-dinkes`;
 const OWNER_NIP = nipOf(org, 'kepala-dinkes');
 const passphraseOf = (nip: string) => `frasa-rahasia-${nip}`;
+const EVALUATOR = 'evaluator-test';
+
 const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'screenshots');
 const LAPTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
@@ -48,9 +51,12 @@ async function newPage(viewport: { width: number; height: number }): Promise<Pag
   return page;
 }
 
-async function signIn(page: Page, token: string) {
+/** From the page to the provider's sign-in form and back, as the person does it. */
+async function signIn(page: Page, accountId: string) {
   await page.goto(`${stack.baseUrl}/`);
-  await page.locator('[data-testid=login] textarea#token').fill(token);
+  await page.locator('[data-testid=idp-login]').waitFor();
+  await page.locator('#username').fill(accountId);
+  await page.locator('#password').fill(passwordOf(accountId));
   await page.getByRole('button', { name: 'Masuk' }).click();
   await page.locator('[data-testid=who]').waitFor();
 }
@@ -66,7 +72,9 @@ const until = (ok: (body: any) => boolean) => waitFor(agreement, (r) => ok(r.bod
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  ({ stack, call, t, cycleId } = await startStackWithCycle(org));
+  ({ stack, call, t, cycleId } = await startStackWithCycle(org, undefined, { identityProvider: true }));
+  for (const accountId of [OWNER_NIP, BUPATI_NIP]) await setPasswordByInvite(stack.db, stack.identityProvider!.issuer, { accountId });
+  await setPasswordByInvite(stack.db, stack.identityProvider!.issuer, { accountId: EVALUATOR, role: 'evaluator' });
   // The local provider enrols an official on their first signature with that passphrase; the
   // official here must already hold a certificate, so that a wrong passphrase is wrong.
   const signing = await createSigningDeps(stack.db, stack.config);
@@ -107,7 +115,7 @@ test('the page is served at / with its security headers; /api keeps its 404', as
 
 test('an official signs in and sees the overdue draft task with its escalation level', async () => {
   await until((a) => a.phase === 'drafting' && a.overdue === true);
-  await signIn(owner, t.official(OWNER_NIP));
+  await signIn(owner, OWNER_NIP);
   const task = owner.locator(`li.task[data-agreement="${dinkes}"]`);
   await task.waitFor();
   expect(await task.getAttribute('data-task')).toBe('draft');
@@ -160,7 +168,7 @@ test('the superior sees the late items escalated to them, with who is late, with
     () => call('GET', '/api/me/tasks', { token: t.official(BUPATI_NIP) }),
     (r) => r.body.escalations?.some((e: any) => e.agreementId === dikbud),
   );
-  await signIn(superior, t.official(BUPATI_NIP));
+  await signIn(superior, BUPATI_NIP);
   const escalated = superior.locator(`[data-testid=escalations] li.task[data-agreement="${dikbud}"]`);
   await escalated.waitFor();
   expect(await superior.locator('section', { has: superior.locator('[data-testid=escalations]') }).locator('h2').textContent()).toBe('Eskalasi kepada Anda');
@@ -223,7 +231,9 @@ test('the superior signs second on a phone, previewing the first party\'s signed
   await superior.locator('#passphrase').fill(passphraseOf(BUPATI_NIP));
   await superior.locator('#passphrase-confirm').fill(passphraseOf(BUPATI_NIP));
   await superior.getByRole('button', { name: 'Tanda tangani' }).click();
-  await superior.locator('[data-testid=verification][data-ok=true]').waitFor({ timeout: 30_000 });
+  await superior.locator('[data-testid=verification][data-ok=true]').waitFor({ timeout: 30_000 }).catch(async (err) => {
+    throw new Error(`${err.message}\nthe page shows: ${await superior.locator('main').textContent()}`);
+  });
   expect(await superior.locator('[data-testid=verification] .signatures li').count()).toBe(2);
   await shot(superior, '06-signed-second-party-phone');
   await until((a) => a.phase === 'reporting' && a.state?.quarters?.[0]?.status === 'open');
@@ -273,7 +283,7 @@ test('the official reports a quarter with the capaian computed as they type; the
 test('the evaluation team sees it on the dashboard, drills down to the PK and exports CSV', async () => {
   for (const [viewport, name] of [[LAPTOP, 'laptop'], [PHONE, 'phone']] as const) {
     const page = await newPage(viewport);
-    await signIn(page, t.evaluator);
+    await signIn(page, EVALUATOR);
     await go(page, `#/dasbor/${enc(cycleId)}`);
     const chart = page.locator('[data-testid=chart-achievement]');
     await chart.waitFor();

@@ -8,7 +8,7 @@ import { client, enc, nipOf, sampleOrganisation, tokens, startStackWithCycle, wa
 import { loadConfig } from '../../config';
 import { createApp } from '../../api/app';
 import { createLogger } from '../../logger';
-import { signToken } from '../../security/jwt';
+import { mintToken as signToken } from '../support/test-tokens';
 import { createSigningDeps } from '../../activities/signing';
 import { issueOfficialCertificate } from '../../signing';
 

@@ -1,8 +1,11 @@
-// The authorization matrix, generated from the route table: every endpoint × every kind of caller.
-// A route added to the table is checked here automatically; a route whose access rule or path
-// parameter this test does not know fails it.
+// The authorization matrix, generated from the route table: every endpoint × every kind of caller,
+// each with a bearer token and with the page's cookie session (signed in through the embedded
+// OpenID provider). A route added to the table is checked here automatically; a route whose access
+// rule or path parameter this test does not know fails it.
 import { startStack, type Stack } from '../support/stack';
 import { client, enc, nipOf, sampleOrganisation, tokens, waitFor } from '../support/api-client';
+import { passwordOf, setPasswordByInvite, signInWithPassword, type CookieSession } from '../support/identity-provider';
+import { isWrite } from '../../api/route';
 import { apiRoutes } from '../../api/routes';
 import type { RouteDef } from '../../api/route';
 import type { Role } from '../../workflows/messages';
@@ -18,9 +21,17 @@ let call: ReturnType<typeof client>;
 type Caller = 'none' | 'admin' | 'evaluator' | 'owner' | 'superior' | 'unrelated';
 const CALLERS: Caller[] = ['none', 'admin', 'evaluator', 'owner', 'superior', 'unrelated'];
 let tokenOf: Record<Caller, string | undefined>;
+let sessionOf: Record<Caller, CookieSession | undefined>;
+const ACCOUNTS: Record<Exclude<Caller, 'none'>, { accountId: string; role?: 'admin' | 'evaluator' }> = {
+  admin: { accountId: 'admin-test', role: 'admin' },
+  evaluator: { accountId: 'evaluator-test', role: 'evaluator' },
+  owner: { accountId: nipOf(org, 'kepala-dinkes') },
+  superior: { accountId: nipOf(org, 'bupati') },
+  unrelated: { accountId: nipOf(org, 'kepala-pupr') },
+};
 
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack({}, { identityProvider: true });
   call = client(stack.baseUrl);
   const t = tokens(stack.config.KINERJA_SECRET);
   tokenOf = {
@@ -40,6 +51,12 @@ beforeAll(async () => {
      VALUES ($1, $2, 1, 'first', $3, $4, $5, now(), '{"valid": true}')`,
     [docId, agreementId, 'a'.repeat(64), Buffer.from('%PDF-1.7\n%test\n'), nipOf(org, 'kepala-dinkes')],
   );
+  // the same five people signed in at the provider (passwords through their one-time links)
+  sessionOf = { none: undefined } as Record<Caller, CookieSession | undefined>;
+  for (const [caller, who] of Object.entries(ACCOUNTS)) {
+    await setPasswordByInvite(stack.db, stack.identityProvider!.issuer, who);
+    sessionOf[caller as Caller] = await signInWithPassword(stack.baseUrl, who.accountId, passwordOf(who.accountId));
+  }
 });
 afterAll(async () => {
   await stack?.stop();
@@ -56,6 +73,7 @@ const PARAMS: Record<string, () => string> = {
   caId: () => ORG,
   unitId: () => 'dinkes',
   evidenceId: () => 'ev_no-such-evidence',
+  tokenId: () => '00000000-0000-4000-8000-000000000000',
 };
 
 function pathFor(def: RouteDef): string {
@@ -92,10 +110,12 @@ test('every route of the table has an access rule and known path parameters', ()
     .toEqual(['POST /api/verify', 'GET /api/verify/documents/:docId', 'GET /api/ca/:caId/crl', 'GET /api/ca/:caId/certificate']);
 });
 
+describe.each([['bearer token'], ['cookie session']] as const)('with a %s', (credential) => {
 describe.each(routes.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))('%s', (_name, def) => {
   test.each(CALLERS)('as %s', async (caller) => {
     const want = expected(def, caller);
-    const res = await call(def.method.toUpperCase(), pathFor(def), { token: tokenOf[caller], body: def.method === 'get' ? undefined : {} });
+    const who = credential === 'bearer token' ? { token: tokenOf[caller] } : { session: sessionOf[caller] };
+    const res = await call(def.method.toUpperCase(), pathFor(def), { ...who, body: def.method === 'get' ? undefined : {} });
     const seen = `${res.status} ${res.body?.code}`;
     if (want === 401) expect(seen).toMatch(/^401 (unauthorized|invalid_token)$/);
     else if (want === 403) expect(seen).toBe('403 forbidden');
@@ -107,6 +127,15 @@ describe.each(routes.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as co
     if (res.status >= 400) expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
     expectSecurityHeaders(res.headers);
   });
+});
+});
+
+const writes = routes.filter((r) => isWrite(r.method));
+test.each(writes.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))('%s through a cookie session without the CSRF token is 403 for every caller', async (_name, def) => {
+  for (const caller of CALLERS.filter((c) => c !== 'none')) {
+    const res = await call(def.method.toUpperCase(), pathFor(def), { headers: { cookie: sessionOf[caller]!.cookie }, body: {} });
+    expect(`${caller}: ${res.status} ${res.body?.code}`).toBe(`${caller}: 403 csrf_token_invalid`);
+  }
 });
 
 /** The page's headers, on JSON, CSV, PDFs and problems alike; an API answer may load or run nothing. */

@@ -1,10 +1,10 @@
 // The CLI against a running stack: cycle start with progress, cycle status, an official's tasks, doctor.
 import { startStack, type Stack } from '../support/stack';
-import { nipOf, sampleOrganisation, SAMPLE_PATH } from '../support/api-client';
+import { client, nipOf, sampleOrganisation, SAMPLE_PATH } from '../support/api-client';
 import { cycleStartCommand, cycleStatusCommand } from '../../cli/commands/cycle';
 import { tasksCommand } from '../../cli/commands/tasks';
 import { doctorCommand } from '../../cli/commands/doctor';
-import { tokenCommand } from '../../cli/commands/token';
+import { tokenCommand, tokenRevokeCommand } from '../../cli/commands/token';
 import { verifyToken } from '../../security/jwt';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,7 +29,7 @@ afterEach(() => jest.restoreAllMocks());
 
 test('token, cycle start, cycle status, tasks and doctor', async () => {
   expect(await tokenCommand.run(['--role', 'admin', '--user', 'budi.admin', '--ttl', '5m'])).toBe(0);
-  expect(verifyToken(out[0], stack.config.KINERJA_SECRET)).toMatchObject({ role: 'admin', sub: 'budi.admin' });
+  expect(await verifyToken(out[0], stack.config.KINERJA_SECRET)).toMatchObject({ role: 'admin', sub: 'budi.admin' });
   expect(SAMPLE_PATH).toBeTruthy();
 
   const file = join(tmpdir(), `kinerja-cli-${process.pid}.json`);
@@ -63,4 +63,35 @@ test('token, cycle start, cycle status, tasks and doctor', async () => {
   }
   expect(out.join('\n')).toMatch(/ok\s+worker\s+\d+ poller/);
   expect(out.join('\n')).toContain('Everything looks right.');
+});
+
+test('a service token is recorded and revocable: by `kinerja token revoke` or by an administrator over the API', async () => {
+  const call = client(stack.baseUrl);
+  const mint = async (...args: string[]) => {
+    out = [];
+    const said: string[] = [];
+    const err = jest.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void said.push(a.join(' ')));
+    expect(await tokenCommand.run(args)).toBe(0);
+    err.mockRestore();
+    const tokenId = /token id ([0-9a-f-]{36})/.exec(said.join('\n'))![1];
+    return { token: out[0], tokenId };
+  };
+  const integration = await mint('--role', 'evaluator', '--user', 'dashboard.bi', '--ttl', '7d');
+  const { rows } = await stack.db.query('SELECT subject, role, revoked_at FROM service_tokens WHERE jti = $1', [integration.tokenId]);
+  expect(rows).toEqual([{ subject: 'dashboard.bi', role: 'evaluator', revoked_at: null }]);
+  expect((await call('GET', '/api/me', { token: integration.token })).status).toBe(200);
+  out = [];
+  expect(await tokenRevokeCommand.run([integration.tokenId])).toBe(0);
+  expect(out[0]).toMatch(new RegExp(`^revoked ${integration.tokenId} \\(evaluator dashboard\.bi\\)`));
+  const refused = await call('GET', '/api/me', { token: integration.token });
+  expect([refused.status, refused.body.code]).toEqual([401, 'token_revoked']);
+
+  const admin = await mint('--role', 'admin', '--user', 'budi.admin');
+  const official = await mint('--nip', nipOf(org, 'kepala-dinkes'));
+  expect((await call('POST', `/api/admin/tokens/${official.tokenId}/revoke`, { token: official.token })).status).toBe(403);
+  const byApi = await call('POST', `/api/admin/tokens/${official.tokenId}/revoke`, { token: admin.token });
+  expect([byApi.status, byApi.body.subject, byApi.body.role]).toEqual([200, nipOf(org, 'kepala-dinkes'), 'official']);
+  expect((await call('GET', '/api/me/tasks', { token: official.token })).body.code).toBe('token_revoked');
+  expect((await call('POST', '/api/admin/tokens/00000000-0000-4000-8000-000000000000/revoke', { token: admin.token })).status).toBe(404);
+  expect((await call('GET', '/api/me', { token: admin.token })).status).toBe(200); // only the revoked one ends
 });

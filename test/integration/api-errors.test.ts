@@ -6,7 +6,7 @@ import type { Stack } from '../support/stack';
 import { client, enc, nipOf, sampleOrganisation, tokens, startStackWithCycle } from '../support/api-client';
 import { apiRoutes } from '../../api/routes';
 import type { RouteDef } from '../../api/route';
-import { signToken } from '../../security/jwt';
+import { mintToken as signToken } from '../support/test-tokens';
 
 const ORG = 'kab-errors';
 const org = sampleOrganisation(ORG);

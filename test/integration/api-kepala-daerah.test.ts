@@ -10,7 +10,7 @@ import { pageTexts } from '../support/pki';
 import { tokenCommand } from '../../cli/commands/token';
 import { UsageError } from '../../cli/command';
 import { PgSigningStore } from '../../signing';
-import { signToken } from '../../security/jwt';
+import { mintToken as signToken } from '../support/test-tokens';
 
 const ORG = 'kab-kdpath';
 const org = JSON.parse(readFileSync(SAMPLE_PATH, 'utf8'));

@@ -28,7 +28,7 @@ beforeAll(async () => {
   const caFile = join(tempDir(), 'bsre-ca.pem');
   writeFileSync(caFile, bsre.caPem);
   ({ stack, call, t } = await startStackWithCycle(org, undefined, {
-    SIGNING_PROVIDER: 'bsre', BSRE_URL: bsre.url, BSRE_CA_FILE: caFile, BSRE_TIMEOUT_MS: '2000',
+    env: { SIGNING_PROVIDER: 'bsre', BSRE_URL: bsre.url, BSRE_CA_FILE: caFile, BSRE_TIMEOUT_MS: '2000' },
   }));
 });
 afterAll(async () => {

@@ -64,7 +64,7 @@ const unlock = async () => expect((await call('POST', `/api/admin/signing/${BUPA
 beforeAll(async () => {
   // The attacks are bursts of signing by one Bupati: the per-caller signing rate limit (20 a minute)
   // would answer 429 before the lockout is reached, and the lockout is what these tests attack.
-  ({ stack, call, t } = await startStackWithCycle(org, (s) => s.status === 'running', { RATE_LIMIT_SIGNING_PER_PRINCIPAL: '1000', RATE_LIMIT_SIGNING_PER_CLIENT: '1000' }));
+  ({ stack, call, t } = await startStackWithCycle(org, (s) => s.status === 'running', { env: { RATE_LIMIT_SIGNING_PER_PRINCIPAL: '1000', RATE_LIMIT_SIGNING_PER_CLIENT: '1000' } }));
   // The Bupati is already enrolled (holds a certificate under the right passphrase).
   const signing = await createSigningDeps(stack.db, stack.config);
   const ca = await signing.ca({ id: ORG, name: org.organisation.name });

@@ -2,7 +2,7 @@
 // organisation under a per-file id and year (so files never collide and deadlines are in the future).
 import { SAMPLE_ORGANISATION_PATH } from '../../data/sample';
 import { readFileSync } from 'node:fs';
-import { signToken } from '../../security/jwt';
+import { mintToken as signToken } from './test-tokens';
 
 export const SAMPLE_PATH = SAMPLE_ORGANISATION_PATH;
 /** The sample's Bupati has no NIP (not a civil servant); tests give one so the superior can log in. */
@@ -35,9 +35,15 @@ export interface Reply {
 }
 
 export function client(baseUrl: string) {
-  return async function call(method: string, path: string, opts: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
-    const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+  return async function call(method: string, path: string, opts: { token?: string; session?: { cookie: string; csrfToken: string }; body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
+    const headers: Record<string, string> = {};
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    if (opts.session) {
+      // a signed-in page: the session cookie, and on changes the session's CSRF token
+      headers.cookie = opts.session.cookie;
+      if (method !== 'GET') headers['x-csrf-token'] = opts.session.csrfToken;
+    }
+    Object.assign(headers, opts.headers ?? {});
     let payload: string | undefined;
     if (opts.raw !== undefined) payload = opts.raw;
     else if (opts.body !== undefined) payload = JSON.stringify(opts.body);
@@ -66,9 +72,9 @@ export async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ti
 export const enc = encodeURIComponent;
 
 /** A stack with the organisation's cycle started by an admin over HTTP; resolves once `ready` holds (default: all started). */
-export async function startStackWithCycle(org: any, ready: (status: any) => boolean = (s) => s.status === 'running', env: Record<string, string> = {}) {
+export async function startStackWithCycle(org: any, ready: (status: any) => boolean = (s) => s.status === 'running', options: { identityProvider?: boolean; env?: Record<string, string> } = {}) {
   const { startStack } = await import('./stack');
-  const stack = await startStack(env);
+  const stack = await startStack(options.env ?? {}, options);
   const call = client(stack.baseUrl);
   const t = tokens(stack.config.KINERJA_SECRET);
   const cycleId = `cycle:${org.organisation.id}:${org.year}`;

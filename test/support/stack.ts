@@ -12,6 +12,7 @@ import { createWorker } from '../../worker/create-worker';
 import { createApp } from '../../api/app';
 import { createSigningDeps } from '../../activities/signing';
 import { createHistoryArchiver, type HistoryArchiver } from '../../archive/archiver';
+import { freePort, startIdentityProvider, type RunningIdentityProvider } from './identity-provider';
 
 export interface Stack {
   config: Config;
@@ -21,6 +22,8 @@ export interface Stack {
   /** The worker's history archiver, as worker/main.ts runs it (started). */
   archiver: HistoryArchiver;
   baseUrl: string;
+  /** With `{ identityProvider: true }`: the embedded OpenID provider the page signs in with. */
+  identityProvider: RunningIdentityProvider | null;
   stop(): Promise<void>;
 }
 
@@ -35,13 +38,26 @@ export function quietTemporalRuntime(): void {
   }
 }
 
-export async function startStack(overrides: Record<string, string> = {}): Promise<Stack> {
+export async function startStack(overrides: Record<string, string> = {}, options: { identityProvider?: boolean } = {}): Promise<Stack> {
   quietTemporalRuntime();
   const taskQueue = `test-${process.pid}-${++queueSeq}`;
+  let identityProvider: RunningIdentityProvider | null = null;
+  let port = 0;
+  if (options.identityProvider) {
+    // the provider registers the API's redirect URI, so the API's port is chosen first
+    port = await freePort();
+    const base = loadConfig({ ...process.env, ...overrides });
+    identityProvider = await startIdentityProvider({ DATABASE_URL: base.DATABASE_URL, KINERJA_SECRET: base.KINERJA_SECRET, PUBLIC_URL: `http://127.0.0.1:${port}` });
+    overrides = { PUBLIC_URL: `http://127.0.0.1:${port}`, OIDC_ISSUER: identityProvider.issuer, ...overrides };
+  } else if (overrides.OIDC_ISSUER && !overrides.PUBLIC_URL) {
+    // another provider (Keycloak): its client's redirect URI names the API's port too
+    port = await freePort();
+    overrides = { PUBLIC_URL: `http://127.0.0.1:${port}`, ...overrides };
+  }
   // Listen first, so PUBLIC_URL (the QR codes on signed PKs, links in e-mails) is the real address.
   const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  port = (server.address() as { port: number }).port;
   const config = loadConfig({ ...process.env, TEMPORAL_TASK_QUEUE: taskQueue, PORT: '0', PUBLIC_URL: `http://127.0.0.1:${port}`, ...overrides });
   const logger = createLogger('test', 'silent');
   const db = createPool(config.DATABASE_URL, 10);
@@ -64,10 +80,11 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
   const app = createApp({ db, temporal: client, config, logger });
   server.on('request', app);
   return {
-    config, db, client, worker, archiver, baseUrl: `http://127.0.0.1:${port}`,
+    config, db, client, worker, archiver, baseUrl: `http://127.0.0.1:${port}`, identityProvider,
     async stop() {
       await new Promise((r) => server.close(r));
       await archiver.stop();
+      await identityProvider?.stop();
       worker.shutdown();
       await running;
       await connection.close();

@@ -1,16 +1,32 @@
 // Tokens and sealed passphrases: table of what must be accepted and refused.
+import { createHmac } from 'node:crypto';
+import { cookieNames, cookieOptions, openCookieValue, sealCookieValue } from '../../api/cookies';
 import { parseTtl, signToken, verifyToken, TokenError } from '../../security/jwt';
 import { sealSecret, unsealSecret, SealedSecretError, type SealBinding } from '../../security/sealed-secret';
 
 const SECRET = 'unit-secret-0123456789abcdef';
 
-test('a token round-trips its claims and expires', () => {
+test('a token round-trips its claims and expires', async () => {
   const now = Date.UTC(2026, 0, 1);
-  const token = signToken({ sub: '197010011994011006', role: 'official', nip: '197010011994011006' }, SECRET, 60, now);
-  expect(verifyToken(token, SECRET, now + 59_000)).toMatchObject({ role: 'official', nip: '197010011994011006', exp: now / 1000 + 60 });
-  expect(() => verifyToken(token, SECRET, now + 60_000)).toThrow(expect.objectContaining({ reason: 'expired' }));
-  expect(() => verifyToken(token, 'another-secret-0123456789')).toThrow(TokenError);
-  expect(() => verifyToken(token.slice(0, -2) + 'xx', SECRET, now)).toThrow(expect.objectContaining({ reason: 'bad_signature' }));
+  const token = await signToken({ sub: '197010011994011006', role: 'official', nip: '197010011994011006' }, SECRET, 60, now);
+  expect(await verifyToken(token, SECRET, now + 59_000)).toMatchObject({ role: 'official', nip: '197010011994011006', exp: now / 1000 + 60 });
+  expect((await verifyToken(token, SECRET, now)).jti).toMatch(/^[0-9a-f-]{36}$/);
+  await expect(verifyToken(token, SECRET, now + 60_000)).rejects.toMatchObject({ reason: 'expired' });
+  await expect(verifyToken(token, 'another-secret-0123456789', now)).rejects.toBeInstanceOf(TokenError);
+  await expect(verifyToken(token.slice(0, -2) + 'xx', SECRET, now)).rejects.toMatchObject({ reason: 'bad_signature' });
+});
+
+test('only HS256 under the server secret, with a token id: alg none, another algorithm and a token without jti are refused', async () => {
+  const now = Date.UTC(2026, 0, 1);
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const claims = { sub: 'sri.wahyuni', role: 'admin', jti: 'a1', iat: now / 1000, exp: now / 1000 + 60 };
+  await expect(verifyToken(`${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`, SECRET, now)).rejects.toBeInstanceOf(TokenError);
+  const hs = createHmac('sha256', SECRET);
+  const rsInput = `${b64({ alg: 'RS256', typ: 'JWT' })}.${b64(claims)}`;
+  await expect(verifyToken(`${rsInput}.${hs.update(rsInput).digest('base64url')}`, SECRET, now)).rejects.toMatchObject({ reason: 'bad_header' });
+  const noJti = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ ...claims, jti: undefined })}`;
+  await expect(verifyToken(`${noJti}.${createHmac('sha256', SECRET).update(noJti).digest('base64url')}`, SECRET, now)).rejects.toMatchObject({ reason: 'bad_claims', message: 'jti (the token id) is required' });
+  await expect(verifyToken('not.a.token', SECRET, now)).rejects.toMatchObject({ reason: 'malformed' });
 });
 
 test.each([
@@ -21,29 +37,29 @@ test.each(['30d', '720h'])('ttl %s is the 30-day maximum', (text) => expect(pars
 test.each(['31d', '36500d', '2592001', '99999999999999999999d'])('ttl %s is over the cap and refused with the reason', (text) =>
   expect(() => parseTtl(text)).toThrow(/30-day maximum|invalid ttl/));
 
-test('a token minted elsewhere with a lifetime over 30 days is refused', () => {
+test('a token minted elsewhere with a lifetime over 30 days is refused', async () => {
   const now = Date.UTC(2026, 0, 1);
-  const long = signToken({ sub: 'budi@bengkayang.example', role: 'admin' }, SECRET, 36_500 * 86_400, now);
-  expect(() => verifyToken(long, SECRET, now)).toThrow(expect.objectContaining({ reason: 'bad_claims', message: 'token lifetime exceeds 30 days' }));
-  expect(verifyToken(signToken({ sub: 'budi@bengkayang.example', role: 'admin' }, SECRET, 30 * 86_400, now), SECRET, now).sub).toBe('budi@bengkayang.example');
+  const long = await signToken({ sub: 'budi@bengkayang.example', role: 'admin' }, SECRET, 36_500 * 86_400, now);
+  await expect(verifyToken(long, SECRET, now)).rejects.toMatchObject({ reason: 'bad_claims', message: 'token lifetime exceeds 30 days' });
+  expect((await verifyToken(await signToken({ sub: 'budi@bengkayang.example', role: 'admin' }, SECRET, 30 * 86_400, now), SECRET, now)).sub).toBe('budi@bengkayang.example');
 });
 
-test('an official token names the official by NIP or, without NIP, by official id', () => {
+test('an official token names the official by NIP or, without NIP, by official id', async () => {
   const now = Date.UTC(2026, 0, 1);
-  const bupati = signToken({ sub: 'kab-bengkayang.bupati', role: 'official', official: 'kab-bengkayang.bupati' }, SECRET, 60, now);
-  expect(verifyToken(bupati, SECRET, now)).toMatchObject({ sub: 'kab-bengkayang.bupati', role: 'official', official: 'kab-bengkayang.bupati' });
-  expect(verifyToken(bupati, SECRET, now).nip).toBeUndefined();
-  const refused = (claims: Parameters<typeof signToken>[0]) => () => verifyToken(signToken(claims, SECRET, 60, now), SECRET, now);
-  expect(refused({ sub: 'x', role: 'official' })).toThrow(expect.objectContaining({ reason: 'bad_claims' }));
-  expect(refused({ sub: 'someone-else', role: 'official', official: 'kab-bengkayang.bupati' })).toThrow(/sub must be/);
-  expect(refused({ sub: '197010011994011006', role: 'official', nip: '196807201991052001' })).toThrow(/sub must be/);
-  expect(refused({ sub: '__proto__ x', role: 'official', official: '__proto__ x' })).toThrow(expect.objectContaining({ reason: 'bad_claims' }));
+  const bupati = await signToken({ sub: 'kab-bengkayang.bupati', role: 'official', official: 'kab-bengkayang.bupati' }, SECRET, 60, now);
+  expect(await verifyToken(bupati, SECRET, now)).toMatchObject({ sub: 'kab-bengkayang.bupati', role: 'official', official: 'kab-bengkayang.bupati' });
+  expect((await verifyToken(bupati, SECRET, now)).nip).toBeUndefined();
+  const refused = async (claims: Parameters<typeof signToken>[0]) => verifyToken(await signToken(claims, SECRET, 60, now), SECRET, now);
+  await expect(refused({ sub: 'x', role: 'official' })).rejects.toMatchObject({ reason: 'bad_claims' });
+  await expect(refused({ sub: 'someone-else', role: 'official', official: 'kab-bengkayang.bupati' })).rejects.toThrow(/sub must be/);
+  await expect(refused({ sub: '197010011994011006', role: 'official', nip: '196807201991052001' })).rejects.toThrow(/sub must be/);
+  await expect(refused({ sub: '__proto__ x', role: 'official', official: '__proto__ x' })).rejects.toMatchObject({ reason: 'bad_claims' });
 });
 
-test.each(['admin', 'evaluator'] as const)('a %s token names a person, not the role', (role) => {
+test.each(['admin', 'evaluator'] as const)('a %s token names a person, not the role', async (role) => {
   const now = Date.UTC(2026, 0, 1);
-  expect(() => verifyToken(signToken({ sub: role, role }, SECRET, 60, now), SECRET, now)).toThrow(/is a role, not a person/);
-  expect(verifyToken(signToken({ sub: 'sri.wahyuni', role }, SECRET, 60, now), SECRET, now).sub).toBe('sri.wahyuni');
+  await expect(verifyToken(await signToken({ sub: role, role }, SECRET, 60, now), SECRET, now)).rejects.toThrow(/is a role, not a person/);
+  expect((await verifyToken(await signToken({ sub: 'sri.wahyuni', role }, SECRET, 60, now), SECRET, now)).sub).toBe('sri.wahyuni');
 });
 
 const BINDING: SealBinding = { agreementId: 'pk:kab:2026:kepala-dinkes', version: 1, party: 'first', signerId: '197010011994011006' };
@@ -81,4 +97,18 @@ test('a sealed secret opens only with the same server secret and binding, unalte
 test('a seal is as long for a 10-character passphrase as for a 900-character one', () => {
   const short = sealSecret('a'.repeat(10), SECRET, BINDING, 10_000).sealed.length;
   for (const n of [11, 64, 300, 900]) expect(sealSecret('a'.repeat(n), SECRET, BINDING, 10_000).sealed.length).toBe(short);
+});
+
+test('the sign-in cookies: HttpOnly and SameSite=Lax always, Secure and __Host- under HTTPS; the sign-in request cookie cannot be altered', () => {
+  expect(cookieNames(false)).toEqual({ session: 'kinerja_session', signIn: 'kinerja_signin' });
+  expect(cookieNames(true)).toEqual({ session: '__Host-kinerja_session', signIn: '__Host-kinerja_signin' });
+  expect(cookieOptions(true)).toMatchObject({ httpOnly: true, sameSite: 'lax', secure: true, path: '/' });
+  expect(cookieOptions(false)).toMatchObject({ httpOnly: true, sameSite: 'lax', secure: false });
+  const sealed = sealCookieValue({ state: 's', verifier: 'v' }, SECRET);
+  expect(openCookieValue(sealed, SECRET)).toEqual({ state: 's', verifier: 'v' });
+  const [data, tag] = sealed.split('.');
+  const forged = Buffer.from(JSON.stringify({ state: 'attacker', verifier: 'v' })).toString('base64url');
+  expect(openCookieValue(`${forged}.${tag}`, SECRET)).toBeNull();
+  expect(openCookieValue(`${data}.${tag}`, 'another-secret-0123456789')).toBeNull();
+  expect(openCookieValue(null, SECRET)).toBeNull();
 });

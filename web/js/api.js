@@ -1,4 +1,4 @@
-// Calls to the API with the session's bearer token. A non-2xx answer becomes an ApiError carrying
+// Calls to the API with the session cookie (and, for changes, the session's CSRF token). A non-2xx answer becomes an ApiError carrying
 // the problem details (code, detail, per-field problems with JSON pointers).
 import { session } from './session.js';
 
@@ -15,17 +15,12 @@ export class ApiError extends Error {
 export const enc = encodeURIComponent;
 
 async function request(method, path, body, type) {
-  const headers = { accept: 'application/json' };
-  const token = session.token();
-  if (token) headers.authorization = `Bearer ${token}`;
+  const headers = { accept: 'application/json', ...(method === 'GET' ? {} : session.csrfHeaders()) };
   // a file (Blob) or a body with its own media type goes as is; anything else as JSON
   const raw = body instanceof Blob || type !== undefined;
   if (body !== undefined) headers['content-type'] = type ?? (raw ? body.type || 'application/octet-stream' : 'application/json');
-  const res = await fetch(path, { method, headers, body: body === undefined || raw ? body : JSON.stringify(body) });
-  if (res.status === 401) {
-    session.signOut();
-    if (!location.hash.startsWith('#/masuk')) location.hash = `#/masuk?lanjut=${enc(location.hash)}`;
-  }
+  const res = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined || raw ? body : JSON.stringify(body) });
+  if (res.status === 401) session.signIn(); // the session ended (idle or absolute timeout): sign in again
   return res;
 }
 

@@ -128,7 +128,10 @@ export function errorMessage(err) {
     case 'unauthorized':
     case 'invalid_token':
     case 'token_expired':
-      return 'Token tidak berlaku; silakan masuk lagi.';
+    case 'session_expired':
+      return 'Sesi Anda sudah berakhir; silakan masuk lagi.';
+    case 'csrf_token_invalid':
+      return 'Permintaan ditolak karena tidak membawa token sesi; muat ulang halaman lalu coba lagi.';
     case 'agreement_closed':
       return 'PK ini sudah selesai; tidak ada tindakan lagi.';
     case 'evidence_frozen':

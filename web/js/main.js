@@ -4,7 +4,6 @@ import { get } from './api.js';
 import { session } from './session.js';
 import { errorMessage } from './format.js';
 import { notice } from './ui.js';
-import { renderLogin } from './views/login.js';
 import { renderInbox } from './views/inbox.js';
 import { renderAgreement } from './views/agreement.js';
 import { renderDraft } from './views/draft.js';
@@ -19,7 +18,6 @@ import { renderTree } from './views/tree.js';
 import { renderRating } from './views/rating.js';
 
 const ROUTES = [
-  [/^\/masuk$/, renderLogin, { public: true }],
   [/^\/$/, renderInbox],
   [/^\/pk\/([^/]+)$/, renderAgreement],
   [/^\/pk\/([^/]+)\/draf$/, renderDraft],
@@ -43,9 +41,17 @@ function parseHash() {
 }
 
 async function whoAmI() {
-  if (!session.token()) return null;
+  if (!session.current && !(await session.load())) return null;
   session.me ??= await get('/api/me');
   return session.me;
+}
+
+/** Signed in, but Kinerja knows no position of theirs in any cycle: say so rather than show an empty inbox. */
+function renderNoPosition(main, me) {
+  replace(main, h('section', { class: 'card narrow', 'data-testid': 'no-position' },
+    h('h1', null, 'Belum ada jabatan'),
+    h('p', null, `Anda masuk sebagai ${me.nip ? `NIP ${me.nip}` : me.id}, tetapi Anda belum tercatat memegang jabatan pada siklus Perjanjian Kinerja mana pun, dan tidak memiliki peran administrator atau tim evaluasi.`),
+    h('p', null, 'Jika ini keliru, hubungi administrator Kinerja di instansi Anda.')));
 }
 
 function renderNav(me) {
@@ -59,7 +65,7 @@ function renderNav(me) {
     me.role === 'evaluator' ? h('a', { href: '#/' }, 'Tugas evaluasi') : null,
     h('a', { href: '#/verifikasi' }, 'Verifikasi dokumen'),
     h('span', { class: 'who', 'data-testid': 'who' }, who),
-    h('button', { type: 'button', class: 'link', onclick: () => { session.signOut(); location.hash = '#/masuk'; } }, 'Keluar'));
+    h('button', { type: 'button', class: 'link', 'data-testid': 'sign-out', onclick: () => session.signOut() }, 'Keluar'));
 }
 
 let renderSeq = 0;
@@ -68,17 +74,15 @@ async function route() {
   const seq = ++renderSeq;
   const main = document.getElementById('main');
   const { path, query } = parseHash();
-  const found = ROUTES.map(([re, view, opts]) => [re.exec(path), view, opts ?? {}]).find(([m]) => m);
+  const found = ROUTES.map(([re, view]) => [re.exec(path), view]).find(([m]) => m);
   if (!found) return replace(main, notice('error', 'Halaman tidak ditemukan.'), h('a', { href: '#/' }, 'Kembali'));
-  const [match, view, opts] = found;
+  const [match, view] = found;
   try {
     const me = await whoAmI();
     if (seq !== renderSeq) return;
     renderNav(me);
-    if (!me && !opts.public) {
-      location.hash = `#/masuk?lanjut=${encodeURIComponent(location.hash || '#/')}`;
-      return;
-    }
+    if (!me) return session.signIn(); // to the organisation's sign-in (OpenID Connect), then back here
+    if (me.role === 'official' && me.positions.length === 0) return renderNoPosition(main, me);
     if (me && path === '/' && me.role === 'admin') {
       location.hash = '#/dasbor';
       return;
@@ -89,7 +93,7 @@ async function route() {
     main.dataset.view = view.name;
   } catch (err) {
     if (seq !== renderSeq) return;
-    if (err.status === 401) return; // api.js sent the user to sign in
+    if (err.status === 401) return; // api.js sent the person to sign in again
     replace(main, notice('error', errorMessage(err)));
   }
 }

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Stack } from '../support/stack';
+import { EVALUATOR, signInOnPage } from '../support/browser-sign-in';
 import { client, enc, startStackWithCycle, tokens, waitFor } from '../support/api-client';
 import { agreementIdIn, compressedYearOrganisation, driveCompressedYear } from '../support/compressed-year';
 
@@ -25,7 +26,7 @@ jest.setTimeout(420_000);
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  ({ stack, call, t } = await startStackWithCycle(org));
+  ({ stack, call, t } = await startStackWithCycle(org, undefined, { identityProvider: true }));
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'id-ID' });
   page = await context.newPage();
@@ -45,12 +46,9 @@ async function temporalRuns(): Promise<string[]> {
   return runs;
 }
 
-/** The evaluation team signs in (the token stays in the tab) and opens the PK's timeline. */
+/** The evaluation team signs in at the provider and opens the PK's timeline. */
 async function signInToTimeline() {
-  await page.goto(`${stack.baseUrl}/`);
-  await page.locator('[data-testid=login] textarea#token').fill(t.evaluator);
-  await page.getByRole('button', { name: 'Masuk' }).click();
-  await page.locator('[data-testid=who]').waitFor();
+  await signInOnPage(page, stack, EVALUATOR);
   await page.evaluate((h) => { location.hash = h; }, `#/pk/${enc(dinkes)}/linimasa`);
 }
 

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startStack, type Stack } from '../support/stack';
+import { ADMIN, EVALUATOR, officialPerson, signInOnPage, type Person } from '../support/browser-sign-in';
 import { client, enc, nipOf, sampleOrganisation, tokens, waitFor } from '../support/api-client';
 import { toFirstQuarter } from '../support/reporting';
 import { organisationCsv } from '../../api/spreadsheet';
@@ -22,7 +23,7 @@ jest.setTimeout(90_000);
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  stack = await startStack();
+  stack = await startStack({}, { identityProvider: true });
   t = tokens(stack.config.KINERJA_SECRET);
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
 });
@@ -33,7 +34,7 @@ afterAll(async () => {
 });
 afterEach(() => expect(pageErrors).toEqual([]));
 
-async function signedIn(token: string): Promise<Page> {
+async function signedIn(who: Person): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'id-ID', acceptDownloads: true });
   contexts.push(context);
   const page = await context.newPage();
@@ -41,10 +42,7 @@ async function signedIn(token: string): Promise<Page> {
   page.on('console', (msg) => {
     if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) pageErrors.push(msg.text());
   });
-  await page.goto(`${stack.baseUrl}/`);
-  await page.locator('[data-testid=login] textarea#token').fill(token);
-  await page.getByRole('button', { name: 'Masuk' }).click();
-  await page.locator('[data-testid=who]').waitFor();
+  await signInOnPage(page, stack, who);
   return page;
 }
 
@@ -55,7 +53,7 @@ test('the administrator imports a spreadsheet: a rejected file lists its problem
   const row = lines.findIndex((l) => l.startsWith('kepala-dinkes,'));
   lines[row] = lines[row].replace(/,(\d{18}),/, (_, nip: string) => `,${nip.slice(1)},`); // a leading digit lost
 
-  const page = await signedIn(t.admin);
+  const page = await signedIn(ADMIN);
   await page.getByRole('link', { name: 'Impor organisasi' }).click();
   await page.locator('[data-testid=import-form]').waitFor();
   const download = page.waitForEvent('download');
@@ -89,7 +87,7 @@ test('the evaluator sees the gaps on the dashboard, opens the performance tree, 
   const cycleId = `cycle:kab-page-tree:${org.year}`;
   await waitFor(() => call('GET', `/api/cycles/${enc(cycleId)}`, { token: t.admin }), (r) => r.body.status === 'running');
 
-  const page = await signedIn(t.evaluator);
+  const page = await signedIn(EVALUATOR);
   await page.evaluate((h) => { location.hash = h; }, `#/dasbor/${enc(cycleId)}`);
   await page.locator('[data-testid=stat-gaps]').waitFor();
   expect(await page.locator('[data-testid=stat-gaps]').textContent()).toBe('1');
@@ -119,7 +117,7 @@ test('an official attaches evidence to a quarterly report; the superior opens it
   const id = await toFirstQuarter(call, t.evaluator, t.official, org, 'kepala-dinkes', 'bupati');
   const pdf = Buffer.from('%PDF-1.4\n% daftar hadir posyandu\n%%EOF\n');
 
-  const owner = await signedIn(t.official(nipOf(org, 'kepala-dinkes')));
+  const owner = await signedIn(officialPerson(nipOf(org, 'kepala-dinkes')));
   await owner.evaluate((h) => { location.hash = h; }, `#/pk/${enc(id)}/laporan/1`);
   const form = owner.locator('[data-testid=evidence-form]');
   await form.waitFor();
@@ -144,7 +142,7 @@ test('an official attaches evidence to a quarterly report; the superior opens it
   await owner.getByRole('button', { name: 'Kirim laporan Triwulan I' }).click();
   await owner.waitForURL((u) => u.hash === `#/pk/${enc(id)}`);
 
-  const superior = await signedIn(t.official(nipOf(org, 'bupati')));
+  const superior = await signedIn(officialPerson(nipOf(org, 'bupati')));
   await superior.evaluate((h) => { location.hash = h; }, `#/pk/${enc(id)}`);
   const panel = superior.locator('[data-testid=actions]');
   await panel.getByRole('button', { name: 'Verifikasi Triwulan I' }).waitFor();

@@ -4,6 +4,7 @@
 // unit cannot close (both "Baik" in a "Baik" unit); the evaluator's dashboard shows the same.
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startStack, type Stack } from '../support/stack';
+import { ADMIN, EVALUATOR, officialPerson, signInOnPage, type Person } from '../support/browser-sign-in';
 import { BUPATI_NIP, client, enc, nipOf, tokens, waitFor } from '../support/api-client';
 import { sampleOrganisation } from '../support/time-skipping';
 import { endedYearCalendar, levelIndicators, toEvaluation } from '../support/evaluation';
@@ -25,7 +26,7 @@ const pageErrors: string[] = [];
 jest.setTimeout(300_000);
 
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack({}, { identityProvider: true });
   t = tokens(stack.config.KINERJA_SECRET);
   const call = client(stack.baseUrl);
   const started = await call('POST', '/api/cycles', { token: t.admin, body: { import: org, calendar: endedYearCalendar() } });
@@ -45,7 +46,7 @@ afterAll(async () => {
 });
 afterEach(() => expect(pageErrors).toEqual([]));
 
-async function signedIn(token: string): Promise<Page> {
+async function signedIn(who: Person): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'id-ID' });
   contexts.push(context);
   const page = await context.newPage();
@@ -53,15 +54,12 @@ async function signedIn(token: string): Promise<Page> {
   page.on('console', (msg) => {
     if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) pageErrors.push(msg.text());
   });
-  await page.goto(`${stack.baseUrl}/`);
-  await page.locator('[data-testid=login] textarea#token').fill(token);
-  await page.getByRole('button', { name: 'Masuk' }).click();
-  await page.locator('[data-testid=who]').waitFor();
+  await signInOnPage(page, stack, who);
   return page;
 }
 
 test('the superior rates two staff, sees each predikat, and sees why the unit cannot close', async () => {
-  const page = await signedIn(t.official(nipOf(org, 'kepala-dinkes')));
+  const page = await signedIn(officialPerson(nipOf(org, 'kepala-dinkes')));
   for (const [k, id] of STAFF.entries()) {
     await page.goto(`${stack.baseUrl}/#/pk/${enc(`pk:${ORG}:${YEAR}:${id}`)}`);
     await page.locator('[data-testid=rate-link]').click();
@@ -87,7 +85,7 @@ test('the superior rates two staff, sees each predikat, and sees why the unit ca
     'Unit berpredikat "Baik" harus memiliki paling sedikit 1 pegawai Butuh Perbaikan/Kurang; saat ini 0.',
   ]);
 
-  const evaluator = await signedIn(t.evaluator);
+  const evaluator = await signedIn(EVALUATOR);
   await evaluator.goto(`${stack.baseUrl}/#/dasbor/${enc(`cycle:${ORG}:${YEAR}`)}`);
   const row = evaluator.locator('[data-testid=ratings-table] tr[data-unit=dinkes]');
   await row.waitFor();

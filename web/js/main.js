@@ -56,7 +56,7 @@ function renderNoPosition(main, me) {
 
 function renderNav(me) {
   const nav = document.getElementById('nav');
-  if (!me) return replace(nav, h('a', { href: '#/verifikasi' }, 'Verifikasi dokumen'), h('a', { href: '#/masuk' }, 'Masuk'));
+  if (!me) return replace(nav, h('a', { href: '#/verifikasi' }, 'Verifikasi dokumen'), h('a', { href: '/auth/login' }, 'Masuk'));
   const who = me.role === 'official' ? (me.positions[me.positions.length - 1]?.title ?? (me.nip ? `NIP ${me.nip}` : me.id)) : me.role === 'evaluator' ? 'Tim Evaluasi' : 'Administrator';
   replace(nav,
     me.role === 'official' ? h('a', { href: '#/' }, 'Kotak tugas') : null,
@@ -74,15 +74,16 @@ async function route() {
   const seq = ++renderSeq;
   const main = document.getElementById('main');
   const { path, query } = parseHash();
-  const found = ROUTES.map(([re, view]) => [re.exec(path), view]).find(([m]) => m);
+  const found = ROUTES.map(([re, view, opts]) => [re.exec(path), view, opts ?? {}]).find(([m]) => m);
   if (!found) return replace(main, notice('error', 'Halaman tidak ditemukan.'), h('a', { href: '#/' }, 'Kembali'));
-  const [match, view] = found;
+  const [match, view, opts] = found;
   try {
     const me = await whoAmI();
     if (seq !== renderSeq) return;
     renderNav(me);
-    if (!me) return session.signIn(); // to the organisation's sign-in (OpenID Connect), then back here
-    if (me.role === 'official' && me.positions.length === 0) return renderNoPosition(main, me);
+    // public views (the QR code's report, the upload of a received PDF) need no sign-in
+    if (!me && !opts.public) return session.signIn(); // to the organisation's sign-in (OpenID Connect), then back here
+    if (me && me.role === 'official' && me.positions.length === 0 && !opts.public) return renderNoPosition(main, me);
     if (me && path === '/' && me.role === 'admin') {
       location.hash = '#/dasbor';
       return;

@@ -31,7 +31,9 @@ const ACCOUNTS: Record<Exclude<Caller, 'none'>, { accountId: string; role?: 'adm
 };
 
 beforeAll(async () => {
-  stack = await startStack({}, { identityProvider: true });
+  // Every route × caller, twice (bearer and cookie): hundreds of deliberate 401s from one address,
+  // past the sign-in failure limit (100 per 15 min) that test/integration/api-attacks.test.ts checks.
+  stack = await startStack({ RATE_LIMIT_AUTH_FAILURES_PER_CLIENT: '100000' }, { identityProvider: true });
   call = client(stack.baseUrl);
   const t = tokens(stack.config.KINERJA_SECRET);
   tokenOf = {

@@ -1,7 +1,8 @@
 // The year-end rating in headless Chromium against the real stack: the Kepala Dinas (pejabat
 // penilai of two staff whose PKs are in evaluation) opens each PK, rates it from the proposed
 // hasil kerja and the seven BerAKHLAK values, sees the predikat, and after the second sees why the
-// unit cannot close (both "Baik" in a "Baik" unit); the evaluator's dashboard shows the same.
+// unit cannot close (both "Baik" in a "Baik" unit); the evaluator's dashboard shows the same, and
+// the evaluator closes the unit there with a written exception.
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startStack, type Stack } from '../support/stack';
 import { ADMIN, EVALUATOR, officialPerson, signInOnPage, type Person } from '../support/browser-sign-in';
@@ -58,7 +59,7 @@ async function signedIn(who: Person): Promise<Page> {
   return page;
 }
 
-test('the superior rates two staff, sees each predikat, and sees why the unit cannot close', async () => {
+test('the superior rates two staff and sees why the unit cannot close; the evaluator closes it with a written exception', async () => {
   const page = await signedIn(officialPerson(nipOf(org, 'kepala-dinkes')));
   for (const [k, id] of STAFF.entries()) {
     await page.goto(`${stack.baseUrl}/#/pk/${enc(`pk:${ORG}:${YEAR}:${id}`)}`);
@@ -90,4 +91,29 @@ test('the superior rates two staff, sees each predikat, and sees why the unit ca
   const row = evaluator.locator('[data-testid=ratings-table] tr[data-unit=dinkes]');
   await row.waitFor();
   await expect(row.textContent()).resolves.toContain('paling banyak 70% pegawai Baik; saat ini 100%');
+
+  // closing asks for a written exception, naming each broken bound; an empty reason is refused on the page
+  await row.getByRole('button', { name: 'Tutup penilaian unit' }).click();
+  await row.locator('[data-testid=close-violation]').first().waitFor();
+  await expect(row.locator('[data-testid=close-violation]').allTextContents()).resolves.toEqual([
+    'Unit berpredikat "Baik" paling banyak 70% pegawai Baik; saat ini 100%.',
+    'Unit berpredikat "Baik" harus memiliki paling sedikit 1 pegawai Butuh Perbaikan/Kurang; saat ini 0.',
+  ]);
+  const closeWithException = row.getByRole('button', { name: 'Tutup dengan pengecualian' });
+  await closeWithException.click();
+  await expect(row.locator('.field-error').textContent()).resolves.toBe('Tuliskan alasan pengecualian.');
+  const reason = 'Unit hanya dua pegawai; keduanya memenuhi target pelayanan';
+  await row.getByLabel('Alasan pengecualian').fill(reason);
+  await closeWithException.click();
+  await row.getByText('Penilaian unit ditutup.').waitFor();
+  await expect(row.locator('[data-testid=unit-status]').textContent()).resolves.toBe(`Ditutup dengan pengecualian: ${reason}`);
+
+  const call = client(stack.baseUrl);
+  const cycleId = `cycle:${ORG}:${YEAR}`;
+  const unitNow = await call('GET', `/api/cycles/${enc(cycleId)}/units/dinkes/ratings`, { token: t.evaluator });
+  expect(unitNow.body.closed).toMatchObject({ by: 'evaluator:evaluator-test', exceptionReason: reason });
+  const audit = await call('GET', `/api/cycles/${enc(cycleId)}/audit`, { token: t.evaluator });
+  expect(audit.body.items.filter((i: any) => i.action === 'unit.ratings_closed')).toEqual([expect.objectContaining({
+    actor: 'evaluator:evaluator-test', data: expect.objectContaining({ unitId: 'dinkes', exceptionReason: reason }),
+  })]);
 });

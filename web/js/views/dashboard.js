@@ -1,13 +1,13 @@
 // The evaluation team's dashboard for a cycle: progress by phase and unit, overdue items by
 // escalation level, capaian per unit per quarter, the predicate distribution, budget absorption
-// against capaian, the cascade gaps per unit (the performance tree), the list of PKs to drill into,
-// and the CSV export.
+// against capaian, the cascade gaps per unit (the performance tree), each unit's staff predikats
+// with closing its ratings, the list of PKs to drill into, and the CSV export.
 import { h, replace } from '../dom.js';
-import { enc, get, getBlob } from '../api.js';
+import { api, enc, get, getBlob } from '../api.js';
 import { errorMessage, escalationLabel, fmtPercent, PHASE } from '../format.js';
-import { dueInfo, notice, phaseBadge, section, table } from '../ui.js';
+import { busy, dueInfo, notice, phaseBadge, section, showProblems, table } from '../ui.js';
 import { barGroups, stackedBars } from '../charts.js';
-import { boundText, violationText } from './rating.js';
+import { BLOCKER, boundText, violationText } from './rating.js';
 
 const PHASES = Object.keys(PHASE);
 const QUARTERS = ['TW I', 'TW II', 'TW III', 'TW IV'].map((name, k) => ({ name, cls: k }));
@@ -133,19 +133,71 @@ export async function renderDashboard(main, { params }) {
           : h('p', { class: 'muted' }, 'Belum ada PK yang selesai dievaluasi.')),
       section('Serapan anggaran dan capaian',
         barGroups({ title: 'Serapan anggaran (%) dan capaian (%) per unit', groups: achievement.units.filter((u) => u.budget > 0).map((u) => ({ label: u.unitName, values: [u.absorption, u.achievement] })), series: [{ name: 'Serapan anggaran', cls: 'budget' }, { name: 'Capaian', cls: 1 }], max: 100, format: fmtPercent, testid: 'chart-absorption' }))),
-    section('Sebaran predikat pegawai per unit', ratingsTable(ratings.units)),
+    section('Sebaran predikat pegawai per unit', ratingsTable(cycleId, ratings.units)),
     section('Daftar PK', await agreementList(cycleId, report.units)));
 }
 
-/** Per unit: its predicate (its head's PK), its staff's predikats against the bounds it sets, and whether it can close. */
-function ratingsTable(units) {
+/** Per unit: its predicate (its head's PK), its staff's predikats against the bounds it sets, whether it can close, and closing it. */
+function ratingsTable(cycleId, units) {
   const rated = units.filter((u) => u.rated > 0 || u.unitPredicate);
   if (!rated.length) return h('p', { class: 'muted' }, 'Belum ada pegawai yang dinilai.');
-  return table(['Unit', 'Predikat unit', 'Dinilai', 'Sebaran', 'Batas', 'Status'], rated.map((u) => h('tr', { 'data-unit': u.unitId },
-    h('td', null, u.unitName), h('td', null, u.unitPredicate ?? '—'), h('td', { class: 'num' }, `${u.rated}/${u.staff}`),
-    h('td', null, Object.entries(u.counts).map(([p, n]) => `${p}: ${n}`).join(', ') || '—'),
-    h('td', null, u.bounds.map(boundText).join('; ') || '—'),
-    h('td', null, u.closed ? (u.closed.exceptionReason ? `Ditutup dengan pengecualian: ${u.closed.exceptionReason}` : 'Ditutup')
-      : u.violations.length ? u.violations.map((v) => violationText(u.unitPredicate, v)).join(' ') : u.blockers.length ? 'Belum dapat ditutup' : 'Dapat ditutup'))),
-    { 'data-testid': 'ratings-table' });
+  return table(['Unit', 'Predikat unit', 'Dinilai', 'Sebaran', 'Batas', 'Status', 'Tindakan'], rated.map((u) => {
+    const state = h('td', { 'data-testid': 'unit-status' }, unitStatus(u));
+    return h('tr', { 'data-unit': u.unitId },
+      h('td', null, u.unitName), h('td', null, u.unitPredicate ?? '—'), h('td', { class: 'num' }, `${u.rated}/${u.staff}`),
+      h('td', null, Object.entries(u.counts).map(([p, n]) => `${p}: ${n}`).join(', ') || '—'),
+      h('td', null, u.bounds.map(boundText).join('; ') || '—'),
+      state,
+      h('td', null, u.closed ? '—' : closeControl(cycleId, u, state)));
+  }), { 'data-testid': 'ratings-table' });
+}
+
+function unitStatus(u) {
+  if (u.closed) return u.closed.exceptionReason ? `Ditutup dengan pengecualian: ${u.closed.exceptionReason}` : 'Ditutup';
+  if (u.violations.length) return u.violations.map((v) => violationText(u.unitPredicate, v)).join(' ');
+  return u.blockers.length ? 'Belum dapat ditutup' : 'Dapat ditutup';
+}
+
+/**
+ * "Tutup penilaian unit": closes within the bounds; when the API answers distribution_violated it
+ * names the broken bounds and asks for the written exception (the API's exceptionReason), then closes.
+ */
+function closeControl(cycleId, u, state) {
+  const path = `/api/cycles/${enc(cycleId)}/units/${enc(u.unitId)}/ratings/close`;
+  const status = h('div', { class: 'status', 'data-testid': 'close-status' });
+  const button = h('button', { type: 'button', 'data-testid': 'close-unit' }, 'Tutup penilaian unit');
+  const control = h('div', { class: 'close-unit' }, button, status);
+  const closed = (unit) => {
+    replace(state, unitStatus(unit));
+    replace(control, notice('success', 'Penilaian unit ditutup.'));
+  };
+  button.addEventListener('click', () => busy(button, status, async () => {
+    try {
+      closed(await api('POST', path, {}));
+    } catch (err) {
+      if (err.code !== 'distribution_violated') {
+        replace(status, notice('error', BLOCKER[err.code] ?? errorMessage(err)));
+        return;
+      }
+      button.hidden = true;
+      replace(status, notice('warn', h('strong', null, 'Sebaran predikat melanggar batas:'),
+        h('ul', null, (err.problem.violations ?? []).map((v) => h('li', { 'data-testid': 'close-violation' }, violationText(err.problem.unitPredicate, v))))),
+      exceptionForm(path, closed));
+    }
+  }).catch(() => {}));
+  return control;
+}
+
+function exceptionForm(path, closed) {
+  const reason = h('textarea', { name: 'exceptionReason', rows: 3, required: true, 'data-path': '/exceptionReason' });
+  const status = h('div', { class: 'status' });
+  const button = h('button', { type: 'submit', class: 'danger' }, 'Tutup dengan pengecualian');
+  const form = h('form', { class: 'reason-form', novalidate: true }, h('label', { class: 'field' }, h('span', { class: 'label' }, 'Alasan pengecualian'), reason), button, status);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (!reason.value.trim()) return showProblems(form, [{ path: '/exceptionReason', code: 'empty_reason', message: 'Tuliskan alasan pengecualian.' }], null);
+    busy(button, status, async () => closed(await api('POST', path, { exceptionReason: reason.value.trim() })))
+      .catch((err) => showProblems(form, err.problems ?? [], null));
+  });
+  return form;
 }

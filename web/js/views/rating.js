@@ -12,7 +12,8 @@ const CORE_VALUE = {
   berorientasi_pelayanan: 'Berorientasi Pelayanan', akuntabel: 'Akuntabel', kompeten: 'Kompeten', harmonis: 'Harmonis',
   loyal: 'Loyal', adaptif: 'Adaptif', kolaboratif: 'Kolaboratif',
 };
-const BLOCKER = {
+/** Why a unit cannot close, by the close's problem code. */
+export const BLOCKER = {
   ratings_closed: 'Penilaian unit ini sudah ditutup.',
   unit_not_evaluated: 'PK kepala unit belum dievaluasi, sehingga predikat unit belum ada.',
   ratings_incomplete: 'Belum semua pegawai unit dinilai.',

@@ -88,10 +88,14 @@ async function route() {
       location.hash = '#/dasbor';
       return;
     }
-    replace(main, h('p', { class: 'muted' }, 'Memuat…'));
+    // Each navigation renders into a container of its own: a slower view that finishes after the
+    // person moved on writes into its detached container, never over the newer view.
+    const container = h('div', { class: 'view' });
+    replace(main, container);
+    replace(container, h('p', { class: 'muted' }, 'Memuat…'));
     const params = match.slice(1).map(decodeURIComponent);
-    await view(main, { params, query, me, isCurrent: () => seq === renderSeq });
-    main.dataset.view = view.name;
+    await view(container, { params, query, me, isCurrent: () => seq === renderSeq });
+    if (seq === renderSeq) main.dataset.view = view.name;
   } catch (err) {
     if (seq !== renderSeq) return;
     if (err.status === 401) return; // api.js sent the person to sign in again

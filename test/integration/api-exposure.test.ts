@@ -163,9 +163,11 @@ describe('API documentation', () => {
       await page.locator('.swagger-ui .information-container').waitFor();
       const token = tokens(stack.config.KINERJA_SECRET).admin;
       await page.getByRole('button', { name: /Authorize/ }).first().click();
-      await page.locator('.auth-container input[type=text], .auth-container input[type=password]').first().fill(token);
-      await page.locator('.auth-container button.authorize').click();
-      await page.locator('.auth-container button', { hasText: 'Logout' }).waitFor();
+      // two schemes since sign-in (bearer token, session cookie): authorize the bearer one
+      const bearer = page.locator('.auth-container').filter({ hasText: /bearer/i });
+      await bearer.locator('input[type=text], input[type=password]').first().fill(token);
+      await bearer.locator('button.authorize').click();
+      await bearer.locator('button', { hasText: 'Logout' }).waitFor();
       // the authorization is in effect for the tab (the UI says so) but written nowhere
       const stored = await page.evaluate(() => JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage } }));
       say(`after authorizing in Swagger UI: storage ${stored}; console problems: ${problems.length}`);

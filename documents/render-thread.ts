@@ -62,7 +62,6 @@ export class PdfRenderThread {
     const entry = join(__dirname, 'render-worker.ts');
     const code = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(entry)});`;
     const worker = new Worker(code, { eval: true, execArgv: [] });
-    worker.unref();
     worker.on('message', ({ id, bytes, error, ready }: { id: number; bytes?: Uint8Array; error?: string; ready?: true }) => {
       if (ready) {
         this.ready = true;
@@ -82,6 +81,9 @@ export class PdfRenderThread {
     worker.on('exit', () => {
       if (this.worker === worker) this.stop(new Error('The PDF render thread exited'));
     });
+    // After the listeners: adding a 'message' listener refs the thread's port again, and a referenced
+    // port keeps the process alive after everything else has stopped (a test run never exited).
+    worker.unref();
     this.worker = worker;
     return worker;
   }

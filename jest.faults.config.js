@@ -6,6 +6,8 @@
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test/faults'],
+  // jose, openid-client and oauth4webapi are ES modules only: swc turns them into CommonJS for jest
+  transformIgnorePatterns: ['/node_modules/(?!(jose|openid-client|oauth4webapi)/)'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   testTimeout: 600_000,

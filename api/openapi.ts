@@ -64,6 +64,7 @@ export function openApiDocument(routes: RouteDef[], serverUrl: string) {
       ...(def.rawBody ? { requestBody: { required: true, description: def.rawBody.description, content: { [def.rawBody.mediaType]: { schema: { type: 'string', format: 'binary' } } } } } : {}),
       responses: {
         [String(success.status)]: successResponse(def, success),
+        ...Object.fromEntries((success.also ?? []).map((status) => [String(status), successResponse(def, success)])),
         ...errorResponses(def),
       },
     };

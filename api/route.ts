@@ -61,7 +61,8 @@ export interface RouteDef<B = any> {
   /** Query parameters, documented in OpenAPI and checked by the handler. */
   query?: Record<string, string>;
   /** Successful status and media type, for OpenAPI. */
-  success?: { status: number; description: string; mediaType?: string };
+  /** `also`: other success statuses with the same body (e.g. 200 when a repeated create finds the existing one). */
+  success?: { status: number; description: string; mediaType?: string; also?: number[] };
   handler(req: Request, res: Response, ctx: Ctx<B>): Promise<void>;
 }
 

@@ -37,7 +37,7 @@ export function cycleRoutes(deps: ApiDeps): RouteDef[] {
         place: 'with a CSV or XLSX body: the place printed on the PK',
         year: 'with a CSV or XLSX body: the year',
       },
-      success: { status: 201, description: 'cycle created (200 when it already existed)' },
+      success: { status: 201, description: 'cycle created (200 when it already existed)', also: [200] },
       async handler(req, res, ctx) {
         const temporalDeps = { db, temporal: deps.temporal, taskQueue: deps.config.TEMPORAL_TASK_QUEUE };
         if (Buffer.isBuffer(ctx.body)) {

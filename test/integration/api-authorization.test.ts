@@ -132,7 +132,8 @@ describe.each(routes.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as co
 });
 });
 
-const writes = routes.filter((r) => isWrite(r.method));
+// Public writes (the verification of an uploaded PDF) act for nobody: a session cookie gives them nothing to forge.
+const writes = routes.filter((r) => isWrite(r.method) && r.access.kind !== 'public');
 test.each(writes.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))('%s through a cookie session without the CSRF token is 403 for every caller', async (_name, def) => {
   for (const caller of CALLERS.filter((c) => c !== 'none')) {
     const res = await call(def.method.toUpperCase(), pathFor(def), { headers: { cookie: sessionOf[caller]!.cookie }, body: {} });

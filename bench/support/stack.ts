@@ -232,10 +232,10 @@ export async function rssOf(pid: number): Promise<number> {
   return kb ? Number(kb[1]) * 1024 : NaN;
 }
 
-/** An organisation from the shared generator (../shared/tools/make-organisation.mjs next to the repo). */
+/** An organisation from the generator in the repository (data/make-organisation.mjs). */
 export async function makeOrganisation(positions: number, orgId: string, year: number): Promise<any> {
   const { execFileSync } = await import('node:child_process');
-  const tool = resolve(REPO_ROOT, '..', 'shared', 'tools', 'make-organisation.mjs');
+  const tool = resolve(REPO_ROOT, 'data', 'make-organisation.mjs');
   const org = JSON.parse(execFileSync(process.execPath, [tool, '--positions', String(positions), '--year', String(year)], { encoding: 'utf8', maxBuffer: 1 << 30 }));
   org.organisation.id = orgId;
   const root = org.positions.find((p: any) => !p.parent);

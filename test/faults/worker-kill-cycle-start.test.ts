@@ -14,7 +14,7 @@ jest.setTimeout(900_000);
 withFaultStack(NAME, {}, (s) => (stack = s));
 
 test('every agreement of a 2,000-position cycle exists exactly once after a kill -9 mid-start', async () => {
-  const tool = resolve(repoRoot, '..', 'shared', 'tools', 'make-organisation.mjs');
+  const tool = resolve(repoRoot, 'data', 'make-organisation.mjs');
   const year = new Date().getFullYear() + 1;
   const org = JSON.parse(execFileSync(process.execPath, [tool, '--positions', String(POSITIONS), '--year', String(year), '--seed', '7'], { maxBuffer: 64 << 20 }).toString());
   org.organisation.id = 'kab-faults-2000';

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { recordPageErrors } from '../support/page-errors';
 import { startStack, type Stack } from '../support/stack';
 import { ADMIN, EVALUATOR, officialPerson, signInOnPage, type Person } from '../support/browser-sign-in';
 import { client, enc, nipOf, sampleOrganisation, tokens, waitFor } from '../support/api-client';
@@ -38,10 +39,7 @@ async function signedIn(who: Person): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'id-ID', acceptDownloads: true });
   contexts.push(context);
   const page = await context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) pageErrors.push(msg.text());
-  });
+  recordPageErrors(page, pageErrors);
   await signInOnPage(page, stack, who);
   return page;
 }

@@ -7,6 +7,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { recordPageErrors } from '../support/page-errors';
 import type { Stack } from '../support/stack';
 import { client, enc, nipOf, sampleOrganisation, startStackWithCycle, tokens, waitFor } from '../support/api-client';
 import { createSigningDeps } from '../../activities/signing';
@@ -44,10 +45,7 @@ async function newPage(viewport: { width: number; height: number }): Promise<Pag
   const context = await browser.newContext({ viewport, locale: 'id-ID', acceptDownloads: true });
   contexts.push(context);
   const page = await context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) pageErrors.push(msg.text());
-  });
+  recordPageErrors(page, pageErrors);
   return page;
 }
 

@@ -4,6 +4,7 @@
 // unit cannot close (both "Baik" in a "Baik" unit); the evaluator's dashboard shows the same, and
 // the evaluator closes the unit there with a written exception.
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { recordPageErrors } from '../support/page-errors';
 import { startStack, type Stack } from '../support/stack';
 import { ADMIN, EVALUATOR, officialPerson, signInOnPage, type Person } from '../support/browser-sign-in';
 import { BUPATI_NIP, client, enc, nipOf, tokens, waitFor } from '../support/api-client';
@@ -51,10 +52,7 @@ async function signedIn(who: Person): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'id-ID' });
   contexts.push(context);
   const page = await context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) pageErrors.push(msg.text());
-  });
+  recordPageErrors(page, pageErrors);
   await signInOnPage(page, stack, who);
   return page;
 }

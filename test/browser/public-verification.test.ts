@@ -4,6 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { recordPageErrors } from '../support/page-errors';
 import type { Stack } from '../support/stack';
 import { client, sampleOrganisation, startStackWithCycle, tokens } from '../support/api-client';
 import { signThroughApi } from '../support/sign-through-api';
@@ -35,10 +36,7 @@ beforeAll(async () => {
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'id-ID' });
   page = await context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) pageErrors.push(msg.text());
-  });
+  recordPageErrors(page, pageErrors);
 });
 
 afterAll(async () => {

@@ -9,13 +9,14 @@ import { startStack, type Stack } from '../support/stack';
 import { ADMIN, EVALUATOR, officialPerson, signInOnPage, type Person } from '../support/browser-sign-in';
 import { BUPATI_NIP, client, enc, nipOf, tokens, waitFor } from '../support/api-client';
 import { sampleOrganisation } from '../support/time-skipping';
+import { ownNip } from '../support/own-officials';
 import { endedYearCalendar, levelIndicators, toEvaluation } from '../support/evaluation';
 
 const ORG = 'kab-page-predikat';
 const YEAR = new Date().getFullYear();
 const STAFF = ['dinkes-e3-1', 'dinkes-e3-2'];
 const org: any = sampleOrganisation(ORG, YEAR, STAFF);
-org.positions.find((p: any) => p.id === 'bupati').official.nip = BUPATI_NIP;
+org.positions.find((p: any) => p.id === 'bupati').official.nip = ownNip(ORG, BUPATI_NIP);
 levelIndicators(org, ['kepala-dinkes', ...STAFF]);
 const capaianOf = (percent: number) => (i: any) => (i.target * (200 - percent)) / 100;
 

@@ -1,5 +1,5 @@
 // Moving agreements of the sample organisation through their phases over HTTP, for fault tests.
-import { BUPATI_NIP, enc, nipOf } from '../support/api-client';
+import { enc, nipOf } from '../support/api-client';
 import { until, type FaultStack } from './harness';
 
 /** The local signing provider enrols an official with the passphrase of their first signature. */
@@ -10,7 +10,7 @@ export const agreementIdOf = (org: any, positionId: string) => `pk:${org.organis
 export function partiesOf(org: any, positionId: string) {
   const position = org.positions.find((p: any) => p.id === positionId);
   const parent = org.positions.find((p: any) => p.id === position.parent);
-  return { first: nipOf(org, positionId), second: parent?.official?.nip ?? BUPATI_NIP };
+  return { first: nipOf(org, positionId), second: parent?.official?.nip ?? nipOf(org, 'bupati') };
 }
 
 export async function agreementOf(s: FaultStack, id: string) {

@@ -6,6 +6,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Stack } from '../support/stack';
 import { client, enc, SAMPLE_PATH, startStackWithCycle, tokens, waitFor } from '../support/api-client';
+import { withOwnOfficials } from '../support/own-officials';
 import { pageTexts } from '../support/pki';
 import { tokenCommand } from '../../cli/commands/token';
 import { UsageError } from '../../cli/command';
@@ -16,6 +17,7 @@ const ORG = 'kab-kdpath';
 const org = JSON.parse(readFileSync(SAMPLE_PATH, 'utf8'));
 org.organisation.id = ORG;
 org.year = new Date().getFullYear() + 1;
+withOwnOfficials(org);
 // The Kepala Dinas of this file's own: a certificate is per person across the database, and the
 // report's signer name comes from it, so it must be issued in this file's cycle.
 org.positions.find((p: any) => p.id === 'kepala-dinkes').official.nip = '197010011994011055';

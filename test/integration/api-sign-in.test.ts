@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { Stack } from '../support/stack';
 import { client, enc, SAMPLE_PATH, startStackWithCycle, tokens, waitFor } from '../support/api-client';
+import { withOwnOfficials } from '../support/own-officials';
 import { accessTokenWithPassword, passwordOf, setPasswordByInvite, signInWithPassword, type CookieSession } from '../support/identity-provider';
 import { principalFromClaims } from '../../api/claims';
 
@@ -12,6 +13,7 @@ const ORG = 'kab-signin';
 const org = JSON.parse(readFileSync(SAMPLE_PATH, 'utf8'));
 org.organisation.id = ORG;
 org.year = new Date().getFullYear() + 1;
+withOwnOfficials(org);
 const pk = (position: string) => `pk:${ORG}:${org.year}:${position}`;
 const nipOf = (positionId: string): string => org.positions.find((p: any) => p.id === positionId).official.nip;
 const BUPATI_ID = `${ORG}.bupati`;

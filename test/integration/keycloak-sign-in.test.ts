@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { Stack } from '../support/stack';
 import { client, SAMPLE_PATH, startStackWithCycle } from '../support/api-client';
+import { withOwnOfficials } from '../support/own-officials';
 import { signInWithPassword } from '../support/identity-provider';
 import { startKeycloak, type RunningKeycloak } from '../support/keycloak';
 
@@ -12,6 +13,7 @@ const ORG = 'kab-kc';
 const org = JSON.parse(readFileSync(SAMPLE_PATH, 'utf8'));
 org.organisation.id = ORG;
 org.year = new Date().getFullYear() + 1;
+withOwnOfficials(org);
 const BUPATI_ID = `${ORG}.bupati`;
 const SECRET = 'keycloak-client-secret-for-tests';
 const person = (username: string, password: string, extra: Record<string, unknown> = {}) => ({

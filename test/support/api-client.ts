@@ -3,9 +3,13 @@
 import { SAMPLE_ORGANISATION_PATH } from '../../data/sample';
 import { readFileSync } from 'node:fs';
 import { mintToken as signToken } from './test-tokens';
+import { withOwnOfficials } from './own-officials';
 
 export const SAMPLE_PATH = SAMPLE_ORGANISATION_PATH;
-/** The sample's Bupati has no NIP (not a civil servant); tests give one so the superior can log in. */
+/**
+ * The sample's Bupati has no NIP (not a civil servant); tests give one so the superior can log in
+ * (made the file's own by `sampleOrganisation`, like every official's: read it with `nipOf(org, 'bupati')`).
+ */
 export const BUPATI_NIP = '196501011990011001';
 
 export function sampleOrganisation(orgId: string, year = new Date().getFullYear() + 1) {
@@ -13,7 +17,7 @@ export function sampleOrganisation(orgId: string, year = new Date().getFullYear(
   org.organisation.id = orgId;
   org.year = year;
   org.positions.find((p: any) => p.id === 'bupati').official.nip = BUPATI_NIP;
-  return org;
+  return withOwnOfficials(org);
 }
 
 /** Every test signs with this passphrase per official: a signing key is per person, shared by every cycle in one database. */

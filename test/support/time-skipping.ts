@@ -19,6 +19,7 @@ import { agreementId } from '../../workflows/ids';
 import { sealSecret, type SealBinding } from '../../security/sealed-secret';
 import { quietTemporalRuntime } from './stack';
 import { ensureSearchAttributes } from '../../scripts/dev-server';
+import { withOwnOfficials } from './own-officials';
 
 export const SAMPLE: OrganisationImport = JSON.parse(
   readFileSync(SAMPLE_ORGANISATION_PATH, 'utf8'),
@@ -36,7 +37,7 @@ export function sampleOrganisation(id: string, year: number, keep?: string[]): O
     org.positions = org.positions.filter((p) => wanted.has(p.id));
     org.drafts = Object.fromEntries(Object.entries(org.drafts ?? {}).filter(([k]) => wanted.has(k)));
   }
-  return org;
+  return withOwnOfficials(org);
 }
 
 export interface Lifecycle {

@@ -1,8 +1,8 @@
 // The embedded OpenID provider (`oidc-provider`, OpenID-certified) that `npm start` runs beside the
 // API when no OIDC_ISSUER is configured: authorization code with PKCE only, one confidential client
 // (the API), accounts from accounts.ts, sign-in and set-password pages of its own, RP-initiated
-// logout. Its grants and sessions are in memory: a restart signs everyone out of the provider (the
-// API's own sessions, in PostgreSQL, are unaffected). Production uses the region's provider.
+// logout. Its sessions, grants and codes are in PostgreSQL (pg-adapter.ts): a restart signs nobody
+// out. Production uses the region's provider.
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import express from 'express';
@@ -13,6 +13,7 @@ import { claimsOf, findAccount, passwordHashOf } from './accounts';
 import { inviteAccount, redeemInvite } from './invites';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords';
 import { loginForm, logoutPage, message, page, setPasswordForm } from './pages';
+import { postgresAdapter } from './pg-adapter';
 
 export interface IdentityProviderOptions {
   db: Pool;
@@ -48,6 +49,7 @@ const API_SCOPE = 'kinerja';
 export function createIdentityProvider(o: IdentityProviderOptions): { app: express.Express; provider: Provider } {
   const apiResource = apiResourceOf(o.apiUrl);
   const configuration: Configuration = {
+    adapter: postgresAdapter(o.db),
     clients: [{
       client_id: o.clientId,
       client_secret: o.clientSecret,

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { Stack } from '../support/stack';
 import { client, enc, SAMPLE_PATH, startStackWithCycle, tokens, waitFor } from '../support/api-client';
 import { withOwnOfficials } from '../support/own-officials';
-import { accessTokenWithPassword, passwordOf, setPasswordByInvite, signInWithPassword, type CookieSession } from '../support/identity-provider';
+import { accessTokenWithPassword, Jar, passwordOf, setPasswordByInvite, signInWithPassword, type CookieSession } from '../support/identity-provider';
 import { principalFromClaims } from '../../api/claims';
 
 const ORG = 'kab-signin';
@@ -46,6 +46,20 @@ test('an official signs in at the provider and gets an HttpOnly, SameSite=Lax se
   const who = await call('GET', '/auth/session', { session });
   expect(who.body).toMatchObject({ role: 'official', id: KADIS, csrfHeader: 'x-csrf-token' });
   expect(who.body.csrfToken).toBe(session.csrfToken);
+});
+
+test("the provider's restart signs nobody out of it: the same browser signs in again without the password form, and its old session still works", async () => {
+  const browser = new Jar();
+  const first = await signInWithPassword(stack.baseUrl, KADIS, password(KADIS), { jar: browser });
+  expect((await call('GET', '/api/me', { session: first })).status).toBe(200);
+  await stack.identityProvider!.restart();
+  // a wrong password: were the provider's session lost, its form would be shown and refuse it
+  const again = await signInWithPassword(stack.baseUrl, KADIS, 'bukan-kata-sandinya', { jar: browser });
+  expect(again.cookie).not.toBe(first.cookie); // a new session of the API, not the jar's old one
+  expect((await call('GET', '/api/me', { session: again })).body).toMatchObject({ role: 'official', id: KADIS });
+  // a browser the provider never saw still meets the form, and a wrong password still fails there
+  await expect(signInWithPassword(stack.baseUrl, KADIS, 'bukan-kata-sandinya')).rejects.toThrow(/ended at .*\/interaction\/.* with 401/);
+  expect((await call('GET', '/api/me', { session: first })).status).toBe(200);
 });
 
 test('a wrong password stays at the provider; nothing is signed in', async () => {

@@ -4,6 +4,8 @@
 // fetch (for API-level tests of cookie sessions).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Pool } from 'pg';
 import { createInvite } from '../../identity-provider/invites';
@@ -22,36 +24,53 @@ export async function freePort(): Promise<number> {
 export interface RunningIdentityProvider {
   issuer: string;
   process: ChildProcess;
+  /** Stops the provider's process and starts a new one on the same port with the same keys. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
 export async function startIdentityProvider(env: { DATABASE_URL: string; KINERJA_SECRET: string; PUBLIC_URL: string }): Promise<RunningIdentityProvider> {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'identity-provider', 'main.ts')], {
-    env: { ...process.env, ...env, OIDC_ISSUER: issuer, IDP_PORT: String(port), LOG_LEVEL: 'warn', IDP_KEYS_FILE: '' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  let exited = false;
-  child.once('exit', () => (exited = true));
-  for (let i = 0; ; i++) {
-    if (exited) throw new Error('the identity provider exited at start');
-    try {
-      if ((await fetch(`${issuer}/.well-known/openid-configuration`)).ok) break;
-    } catch {
-      /* not up yet */
+  // its signing key in a file of its own, so a restart keeps it (as `npm start` does in .data/)
+  const keysFile = join(mkdtempSync(join(tmpdir(), 'kinerja-idp-')), 'jwks.json');
+  const spawnProvider = async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'identity-provider', 'main.ts')], {
+      env: { ...process.env, ...env, OIDC_ISSUER: issuer, IDP_PORT: String(port), LOG_LEVEL: 'warn', IDP_KEYS_FILE: keysFile },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const state = { child, exited: false };
+    child.once('exit', () => (state.exited = true));
+    for (let i = 0; ; i++) {
+      if (state.exited) throw new Error('the identity provider exited at start');
+      try {
+        if ((await fetch(`${issuer}/.well-known/openid-configuration`)).ok) break;
+      } catch {
+        /* not up yet */
+      }
+      if (i > 600) throw new Error('the identity provider did not start within 60 s');
+      await new Promise((r) => setTimeout(r, 100));
     }
-    if (i > 600) throw new Error('the identity provider did not start within 60 s');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+    return state;
+  };
+  const stopProvider = async (state: { child: ChildProcess; exited: boolean }) => {
+    if (state.exited) return;
+    const gone = new Promise((r) => state.child.once('exit', r));
+    state.child.kill('SIGTERM');
+    await gone;
+  };
+  let running = await spawnProvider();
   return {
     issuer,
-    process: child,
+    get process() {
+      return running.child;
+    },
+    async restart() {
+      await stopProvider(running);
+      running = await spawnProvider();
+    },
     async stop() {
-      if (exited) return;
-      const gone = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await gone;
+      await stopProvider(running);
     },
   };
 }
@@ -77,7 +96,7 @@ export async function setPasswordByInvite(db: Pool, issuer: string, who: Paramet
 }
 
 /** A cookie jar per host, enough for the OIDC round trip (paths are ignored: the names differ). */
-class Jar {
+export class Jar {
   private readonly byHost = new Map<string, Map<string, string>>();
   header(url: URL): string {
     return [...(this.byHost.get(url.host) ?? new Map()).entries()].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -128,8 +147,9 @@ export async function accessTokenWithPassword(apiUrl: string, issuer: string, cl
 }
 
 /** Signs in through /auth/login → the provider's form → /auth/callback, following redirects by hand. */
-export async function signInWithPassword(apiUrl: string, username: string, password: string, options: { stopAtCallback?: boolean } = {}): Promise<CookieSession> {
-  const jar = new Jar();
+export async function signInWithPassword(apiUrl: string, username: string, password: string, options: { stopAtCallback?: boolean; jar?: Jar } = {}): Promise<CookieSession> {
+  // a browser's cookies: pass the same jar to sign in again where the provider still knows the person
+  const jar = options.jar ?? new Jar();
   let sessionSetCookie = '';
   const go = async (url: URL, init: RequestInit = {}): Promise<Response> => {
     const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers ?? {}), cookie: jar.header(url) } });

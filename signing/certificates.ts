@@ -185,45 +185,70 @@ export interface IssueCertificateOptions {
 export async function issueOfficialCertificate(options: IssueCertificateOptions): Promise<StoredCredential> {
   const signerId = options.official.signerId ?? options.official.nip;
   if (!signerId) throw new SigningError('UnknownSigner', 'An official without NIP needs an explicit signerId');
-  const { privateKey, publicKeyPem } = await newKeyPair();
-  const caCert = forge.pki.certificateFromPem(options.ca.certificatePem);
-  const notBefore = new Date((options.now ?? new Date()).getTime() - 60_000);
-  const certificatePem = makeCertificate({
+  return issueEndEntity({
+    ...options,
+    signerId,
     subject: nameAttributes({
       commonName: options.official.name,
       serialNumber: options.official.nip,
       organisation: options.official.organisation,
       unit: options.official.unit,
     }),
+    years: options.years ?? 2,
+    sealWith: options.passphrase,
+  });
+}
+
+interface EndEntitySpec {
+  store: SigningStore;
+  ca: LocalCa;
+  signerId: string;
+  subject: Attribute[];
+  years: number;
+  /** What seals the new private key: the official's passphrase, or the server secret for the TSA. */
+  sealWith: string;
+  /** Extensions beyond those every signing certificate of this CA carries (e.g. the TSA's EKU). */
+  extraExtensions?: object[];
+  distribution?: CertificateDistribution;
+  now?: Date;
+  scrypt?: ScryptParams;
+}
+
+/** A new key and a signing (non-CA) certificate from the organisation's CA, stored sealed. */
+async function issueEndEntity(spec: EndEntitySpec): Promise<StoredCredential> {
+  const { privateKey, publicKeyPem } = await newKeyPair();
+  const caCert = forge.pki.certificateFromPem(spec.ca.certificatePem);
+  const certificatePem = makeCertificate({
+    subject: spec.subject,
     issuer: caCert.subject.attributes as unknown as Attribute[],
     publicKeyPem,
-    signingKey: options.ca.privateKey,
-    notBefore,
-    years: options.years ?? 2,
+    signingKey: spec.ca.privateKey,
+    notBefore: new Date((spec.now ?? new Date()).getTime() - 60_000),
+    years: spec.years,
     extensions: [
       { name: 'basicConstraints', cA: false, critical: true },
       { name: 'keyUsage', digitalSignature: true, nonRepudiation: true, critical: true },
+      ...(spec.extraExtensions ?? []),
       { name: 'subjectKeyIdentifier' },
       { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
-      ...distributionExtensions(options.distribution),
+      ...distributionExtensions(spec.distribution),
     ],
   });
   const credential: StoredCredential = {
-    signerId,
-    caId: options.ca.id,
+    signerId: spec.signerId,
+    caId: spec.ca.id,
     certificatePem,
-    chainPem: [options.ca.certificatePem],
-    sealedKey: await sealPrivateKey(privateKey, options.passphrase, options.scrypt ?? DEFAULT_SCRYPT),
-    createdAt: options.now ?? new Date(),
+    chainPem: [spec.ca.certificatePem],
+    sealedKey: await sealPrivateKey(privateKey, spec.sealWith, spec.scrypt ?? DEFAULT_SCRYPT),
+    createdAt: spec.now ?? new Date(),
   };
-  await options.store.putCredential(credential);
+  await spec.store.putCredential(credential);
   return credential;
 }
 
 export function pemToDer(pem: string): Buffer {
   return new X509Certificate(pem).raw;
 }
-
 
 /** The store key of an organisation's time-stamping authority credential. */
 export const tsaSignerId = (caId: string) => `tsa:${caId}`;
@@ -243,35 +268,16 @@ export interface IssueTsaCertificateOptions {
  * extended key usage is id-kp-timeStamping, critical (RFC 3161 §2.3). Issued on first use.
  */
 export async function issueTsaCertificate(options: IssueTsaCertificateOptions): Promise<StoredCredential> {
-  const { privateKey, publicKeyPem } = await newKeyPair();
-  const caCert = forge.pki.certificateFromPem(options.ca.certificatePem);
-  const organisation = caCert.subject.getField('O')?.value as string | undefined;
-  const certificatePem = makeCertificate({
-    subject: nameAttributes({ commonName: `Otoritas Penanda Waktu ${organisation ? forge.util.decodeUtf8(organisation) : options.ca.id}`, organisation: organisation ? forge.util.decodeUtf8(organisation) : undefined }),
-    issuer: caCert.subject.attributes as unknown as Attribute[],
-    publicKeyPem,
-    signingKey: options.ca.privateKey,
-    notBefore: new Date((options.now ?? new Date()).getTime() - 60_000),
-    years: 10,
-    extensions: [
-      { name: 'basicConstraints', cA: false, critical: true },
-      { name: 'keyUsage', digitalSignature: true, nonRepudiation: true, critical: true },
-      { name: 'extKeyUsage', timeStamping: true, critical: true },
-      { name: 'subjectKeyIdentifier' },
-      { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
-      ...distributionExtensions(options.distribution),
-    ],
-  });
-  const credential: StoredCredential = {
+  const field = forge.pki.certificateFromPem(options.ca.certificatePem).subject.getField('O')?.value as string | undefined;
+  const organisation = field ? forge.util.decodeUtf8(field) : undefined;
+  return issueEndEntity({
+    ...options,
     signerId: tsaSignerId(options.ca.id),
-    caId: options.ca.id,
-    certificatePem,
-    chainPem: [options.ca.certificatePem],
-    sealedKey: await sealPrivateKey(privateKey, options.secret, options.scrypt ?? DEFAULT_SCRYPT),
-    createdAt: options.now ?? new Date(),
-  };
-  await options.store.putCredential(credential);
-  return credential;
+    subject: nameAttributes({ commonName: `Otoritas Penanda Waktu ${organisation ?? options.ca.id}`, organisation }),
+    years: 10,
+    sealWith: options.secret,
+    extraExtensions: [{ name: 'extKeyUsage', timeStamping: true, critical: true }],
+  });
 }
 
 /** The organisation's local TSA key and certificate chain, issued on first use. */

@@ -1,6 +1,8 @@
-// Small pieces every view uses: notices, badges, a button that shows it is busy, and the server's
-// per-field problems placed next to the field whose data-path is the problem's JSON pointer.
-import { h } from './dom.js';
+// Small pieces every view uses: notices, badges, a button that shows it is busy, a button that
+// downloads a file from the API, and the server's per-field problems placed next to the field
+// whose data-path is the problem's JSON pointer.
+import { h, replace } from './dom.js';
+import { getBlob } from './api.js';
 import { errorMessage, escalationLabel, fmtDateTime, PHASE, problemMessage } from './format.js';
 
 export const notice = (kind, ...text) => h('div', { class: `notice notice-${kind}`, role: kind === 'error' ? 'alert' : 'status' }, ...text);
@@ -76,4 +78,25 @@ export function table(headers, rows, attrs = {}) {
     h('table', attrs,
       h('thead', null, h('tr', null, headers.map((x) => h('th', { scope: 'col' }, x)))),
       h('tbody', null, rows)));
+}
+
+/**
+ * A button that downloads `path` from the API (with the session's credentials, so not a plain
+ * link) as `fileName`; a failure is shown in `status`.
+ */
+export function downloadButton(label, path, fileName, status, attrs = {}) {
+  const button = h('button', { type: 'button', ...attrs }, label);
+  button.addEventListener('click', async () => {
+    try {
+      const url = URL.createObjectURL(await getBlob(path));
+      const link = h('a', { href: url, download: fileName });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (err) {
+      replace(status, notice('error', errorMessage(err)));
+    }
+  });
+  return button;
 }

@@ -3,9 +3,9 @@
 // against capaian, the cascade gaps per unit (the performance tree), each unit's staff predikats
 // with closing its ratings, the list of PKs to drill into, and the CSV export.
 import { h, replace } from '../dom.js';
-import { api, enc, get, getBlob } from '../api.js';
+import { api, enc, get } from '../api.js';
 import { errorMessage, escalationLabel, fmtPercent, PHASE } from '../format.js';
-import { busy, dueInfo, notice, phaseBadge, section, showProblems, table } from '../ui.js';
+import { busy, downloadButton, dueInfo, notice, phaseBadge, section, showProblems, table } from '../ui.js';
 import { barGroups, stackedBars } from '../charts.js';
 import { BLOCKER, boundText, violationText } from './rating.js';
 
@@ -19,23 +19,8 @@ function cyclePicker(cycles, current) {
   return h('label', { class: 'field inline' }, h('span', { class: 'label' }, 'Siklus'), select);
 }
 
-function csvButton(cycleId, status) {
-  const button = h('button', { type: 'button', 'data-testid': 'csv' }, 'Unduh laporan CSV');
-  button.addEventListener('click', async () => {
-    try {
-      const blob = await getBlob(`/api/cycles/${enc(cycleId)}/report?format=csv`);
-      const url = URL.createObjectURL(blob);
-      const link = h('a', { href: url, download: `laporan-${cycleId.replace(/[^A-Za-z0-9-]+/g, '-')}.csv` });
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    } catch (err) {
-      replace(status, notice('error', errorMessage(err)));
-    }
-  });
-  return button;
-}
+const csvButton = (cycleId, status) => downloadButton('Unduh laporan CSV', `/api/cycles/${enc(cycleId)}/report?format=csv`,
+  `laporan-${cycleId.replace(/[^A-Za-z0-9-]+/g, '-')}.csv`, status, { 'data-testid': 'csv' });
 
 async function agreementList(cycleId, units) {
   const unit = h('select', { 'aria-label': 'Unit', 'data-testid': 'unit-filter' }, h('option', { value: '' }, 'Semua unit'), units.map((u) => h('option', { value: u.unitId ?? '' }, u.unitName)));

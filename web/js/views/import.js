@@ -2,31 +2,17 @@
 // templates to download, the organisation's id, name, place and year, and every problem of a
 // rejected file in a table by sheet, row and column, so it can be fixed in the spreadsheet.
 import { h, replace } from '../dom.js';
-import { enc, getBlob, postFile } from '../api.js';
-import { errorMessage, problemMessage } from '../format.js';
-import { busy, notice, section, table } from '../ui.js';
+import { enc, postFile } from '../api.js';
+import { problemMessage } from '../format.js';
+import { busy, downloadButton, notice, section, table } from '../ui.js';
 
 const TYPES = {
   csv: 'text/csv',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
 
-function templateButton(ext, status) {
-  const button = h('button', { type: 'button', class: 'secondary', 'data-testid': `template-${ext}` }, `Unduh templat ${ext.toUpperCase()}`);
-  button.addEventListener('click', async () => {
-    try {
-      const url = URL.createObjectURL(await getBlob(`/api/templates/organisation.${ext}`));
-      const link = h('a', { href: url, download: `organisasi.${ext}` });
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    } catch (err) {
-      replace(status, notice('error', errorMessage(err)));
-    }
-  });
-  return button;
-}
+const templateButton = (ext, status) => downloadButton(`Unduh templat ${ext.toUpperCase()}`, `/api/templates/organisation.${ext}`,
+  `organisasi.${ext}`, status, { class: 'secondary', 'data-testid': `template-${ext}` });
 
 /** "positions, baris 5, kolom G (nip)" or "parameter tahun". */
 const PARAMETER = { organisation: 'kode organisasi', name: 'nama organisasi', place: 'tempat', year: 'tahun' };

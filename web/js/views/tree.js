@@ -4,9 +4,9 @@
 // phase and capaian to date; each indicator the superior indicator it serves, and a gap mark when
 // no subordinate serves it.
 import { h, replace } from '../dom.js';
-import { enc, get, getBlob } from '../api.js';
+import { enc, get } from '../api.js';
 import { errorMessage, fmtPercent } from '../format.js';
-import { notice, phaseBadge, section } from '../ui.js';
+import { downloadButton, notice, phaseBadge, section } from '../ui.js';
 
 const gapBadge = () => h('span', { class: 'badge gap', 'data-testid': 'gap' }, 'Celah: belum diturunkan');
 
@@ -60,22 +60,8 @@ function unitSection(cycleId, unit) {
   return details;
 }
 
-function gapCsvButton(cycleId, status) {
-  const button = h('button', { type: 'button', 'data-testid': 'gaps-csv' }, 'Unduh daftar celah (CSV)');
-  button.addEventListener('click', async () => {
-    try {
-      const url = URL.createObjectURL(await getBlob(`/api/cycles/${enc(cycleId)}/gaps?format=csv`));
-      const link = h('a', { href: url, download: `celah-${cycleId.replace(/[^A-Za-z0-9-]+/g, '-')}.csv` });
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    } catch (err) {
-      replace(status, notice('error', errorMessage(err)));
-    }
-  });
-  return button;
-}
+const gapCsvButton = (cycleId, status) => downloadButton('Unduh daftar celah (CSV)', `/api/cycles/${enc(cycleId)}/gaps?format=csv`,
+  `celah-${cycleId.replace(/[^A-Za-z0-9-]+/g, '-')}.csv`, status, { 'data-testid': 'gaps-csv' });
 
 export async function renderTree(main, { params }) {
   const cycleId = params[0];

@@ -72,7 +72,7 @@ test('the pejabat penilai sees hasil kerja proposed from the capaian; no one els
   const partial = await call('PUT', `/api/agreements/${enc(pk('dinkes-e3-1'))}/rating`, { token: head, body: { hasilKerja: 'luar_biasa', perilaku: { akuntabel: { expectation: 'sesuai' } } } });
   expect(partial.status).toBe(422);
   expect(partial.body.problems.map((p: any) => p.path)).toEqual(expect.arrayContaining(['/hasilKerja', '/perilaku/berorientasi_pelayanan', '/perilaku/kolaboratif']));
-  expect((await stack.db.query('SELECT count(*)::int AS n FROM employee_ratings')).rows[0].n).toBe(0);
+  expect((await stack.db.query('SELECT count(*)::int AS n FROM employee_ratings WHERE cycle_id = $1', [cycleId])).rows[0].n).toBe(0);
 });
 
 test('the predikat follows the matrix (hasil kerja × perilaku from the seven values), each rating audited', async () => {
@@ -118,7 +118,7 @@ test('two staff rated Baik break a Baik unit\'s bounds: closing is 409 naming th
   expect(refused.body.violations).toHaveLength(2);
   const blank = await close({ exceptionReason: '  ' });
   expect([blank.status, blank.body.problems?.[0]?.path]).toEqual([422, '/exceptionReason']);
-  expect((await stack.db.query('SELECT count(*)::int AS n FROM unit_rating_closures')).rows[0].n).toBe(0);
+  expect((await stack.db.query('SELECT count(*)::int AS n FROM unit_rating_closures WHERE cycle_id = $1', [cycleId])).rows[0].n).toBe(0);
 
   const reason = 'Kedua pejabat administrator memenuhi target pelayanan; disetujui tim penilai kinerja.';
   const closed = ok(await close({ exceptionReason: reason }));

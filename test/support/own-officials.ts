@@ -10,8 +10,17 @@ export function ownNip(organisationId: string, nip: string): string {
   return nip.slice(0, 8) + (hash % 10_000_000_000n).toString().padStart(10, '0');
 }
 
-/** Gives every official with a NIP in `org` a NIP of the organisation's own (in place). */
-export function withOwnOfficials<T extends { organisation: { id: string }; positions: Array<{ official: { nip: string | null } }> }>(org: T): T {
-  for (const p of org.positions) if (p.official.nip) p.official.nip = ownNip(org.organisation.id, p.official.nip);
+/** An e-mail address of the organisation's own (an address names one person: sign-in maps by it). */
+export function ownEmail(organisationId: string, email: string): string {
+  const at = email.lastIndexOf('@');
+  return `${email.slice(0, at)}+${organisationId}${email.slice(at)}`;
+}
+
+/** Gives every official in `org` a NIP and an e-mail address of the organisation's own (in place). */
+export function withOwnOfficials<T extends { organisation: { id: string }; positions: Array<{ official: { nip: string | null; email?: string | null } }> }>(org: T): T {
+  for (const { official } of org.positions) {
+    if (official.nip) official.nip = ownNip(org.organisation.id, official.nip);
+    if (official.email) official.email = ownEmail(org.organisation.id, official.email);
+  }
   return org;
 }

@@ -198,7 +198,7 @@ export function agreementDriver(l: Lifecycle, org: OrganisationImport) {
   async function step<T>(positionId: string, label: string, work: Promise<T>, ms = 90_000): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const stalled = new Promise<never>((_, reject) => {
-      timer = setTimeout(async () => {
+      timer = setTimeout(() => void (async () => {
         let detail = '';
         try {
           const d = await handle(positionId).describe();
@@ -209,7 +209,7 @@ export function agreementDriver(l: Lifecycle, org: OrganisationImport) {
           detail = `(describe failed: ${String(err)})`;
         }
         reject(new Error(`${positionId}: ${label} did not finish in ${ms / 1000} s; ${detail}`));
-      }, ms);
+      })(), ms);
     });
     try {
       return await Promise.race([work, stalled]);

@@ -11,7 +11,8 @@ import { mergeCalendar, type CycleCalendar } from '../domain/schedule';
 import { DEFAULT_RULES, parseRules, problemsUnder, type Rules } from '../domain/rules';
 import type { OrganisationImport } from '../domain/types';
 import { organisationFromTables, type LocatedProblem, type OrganisationFields, type Sheet } from '../domain/organisation-table';
-import { canonicalJson, sha256Hex } from '../activities/hash';
+import { canonicalJson, sha256Hex } from '../security/hash';
+import { cycleWorkflow } from '../workflows/cycle';
 import { cycleId as cycleIdOf } from '../workflows/ids';
 import { HttpProblem, invalid } from './problem';
 
@@ -69,7 +70,7 @@ async function startValidatedCycle(
   const sourceHash = sha256Hex(canonicalJson({ org, calendarOverrides: calendarOverrides ?? {}, ...rulesInHash(rules) }));
   const created = await storeCycle(deps.db, id, org, sourceHash, calendarOverrides ?? {}, rules);
   try {
-    await deps.temporal.workflow.start('cycleWorkflow', {
+    await deps.temporal.workflow.start(cycleWorkflow, {
       workflowId: id,
       taskQueue: deps.taskQueue,
       args: [{ cycleId: id, organisationId: org.organisation.id, year: org.year, positionCount: org.positions.length }],

@@ -2,7 +2,7 @@
 // what the server accepts.
 import { z } from 'zod';
 import type { RouteDef } from './route';
-import { RESPONSE_SCHEMAS } from './response-schemas';
+import { CHANGE_ACCEPTED, RESPONSE_SCHEMAS } from './response-schemas';
 
 const problemRef = { $ref: '#/components/responses/Problem' };
 
@@ -29,6 +29,15 @@ function successResponse(def: RouteDef, success: { description: string; mediaTyp
   const mediaType = success.mediaType ?? 'application/json';
   const schema = RESPONSE_SCHEMAS[`${def.method.toUpperCase()} ${def.path}`] ?? { type: 'object' };
   return { description: success.description, content: { [mediaType]: mediaType === 'application/json' ? { schema } : {} } };
+}
+
+/** A change still under way (api/background-change.ts): where to follow it. */
+function acceptedResponse(description: string) {
+  return {
+    description,
+    headers: { Location: { description: 'the change\'s status URL', schema: { type: 'string' } } },
+    content: { 'application/json': { schema: CHANGE_ACCEPTED } },
+  };
 }
 
 function bodySchema(def: RouteDef): unknown {
@@ -65,6 +74,7 @@ export function openApiDocument(routes: RouteDef[], serverUrl: string) {
       responses: {
         [String(success.status)]: successResponse(def, success),
         ...Object.fromEntries((success.also ?? []).map((status) => [String(status), successResponse(def, success)])),
+        ...(success.accepted ? { 202: acceptedResponse(success.accepted) } : {}),
         ...errorResponses(def),
       },
     };

@@ -2,6 +2,14 @@
 // starts a workflow for each (api/background-change.ts): done within API_CHANGE_WAIT_MS it answers
 // 200 with the outcome, else 202 with a status URL. With the worker away nothing is half-done, and
 // once a worker is back every change completes; two changes racing for one NIP end with one stored.
+// The change workflows' histories replay against the current code; RECORD_HISTORY=PREFIX keeps them
+// as fixtures for test/workflows/replay.test.ts:
+//   RECORD_HISTORY=$PWD/test/fixtures/histories/layers npx jest test/integration/api-background-changes.test.ts
+import { writeFileSync } from 'node:fs';
+import { Worker } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
+import { workflowBundle } from '../../worker/create-worker';
+import { calendarChangeWorkflowId, officialChangeWorkflowId } from '../../workflows/changes';
 import type { Stack } from '../support/stack';
 import { client, enc, nipOf, sampleOrganisation, settled, tokens, waitFor, startStackWithCycle } from '../support/api-client';
 
@@ -12,6 +20,8 @@ const pk = (position: string) => `pk:${ORG}:${org.year}:${position}`;
 let stack: Stack;
 let call: ReturnType<typeof client>;
 let t: ReturnType<typeof tokens>;
+/** The change of official that lost the race for a NIP (its history is replayed below). */
+let refusedWorkflowId: string | undefined;
 
 beforeAll(async () => {
   ({ stack, call, t } = await startStackWithCycle(org, (s) => s.status === 'running' && s.phases.drafting === 12, { env: { API_CHANGE_WAIT_MS: '1000' } }));
@@ -99,9 +109,33 @@ test('with the worker away the changes answer 202 and nothing is half-done; a wo
 
   const outcomes = await Promise.all(raced.map((r) => settled(call, t.admin, r)));
   expect(outcomes.map((r) => r.status).sort()).toEqual([200, 409]);
+  const lost = outcomes.findIndex((r) => r.status === 409);
+  refusedWorkflowId = officialChangeWorkflowId(cycleId, racers[lost], raced[lost].body.changeId);
   expect(outcomes.find((r) => r.status === 409)!.body.code).toBe('nip_in_use');
   const holders = await stack.db.query('SELECT id FROM positions WHERE cycle_id = $1 AND nip = $2', [cycleId, sharedNip]);
   expect(holders.rows).toHaveLength(1);
   const audited = (await Promise.all(racers.map((p) => auditRows(pk(p), 'official.changed')))).flat();
   expect(audited).toEqual([expect.objectContaining({ nip: sharedNip, positionId: holders.rows[0].id })]);
+});
+
+test('the change workflows\' histories (a calendar change, a change of official, one refused) replay against the current code', async () => {
+  const changes = (await stack.db.query(
+    `SELECT agreement_id, action, data FROM audit_log WHERE action IN ('calendar.changed', 'official.changed') AND (agreement_id = $1 OR agreement_id LIKE $2) ORDER BY seq`,
+    [cycleId, `pk:${ORG}:%`],
+  )).rows;
+  const calendar = changes.find((c) => c.action === 'calendar.changed')!.data;
+  const official = changes.find((c) => c.action === 'official.changed')!.data;
+  const recorded: Array<[string, string]> = [
+    ['calendar-change', calendarChangeWorkflowId(cycleId, calendar.changeId)],
+    ['official-change', officialChangeWorkflowId(cycleId, official.positionId, official.changeId)],
+  ];
+  // the racer that lost: its workflow ran and answered 409 without writing anything
+  expect(refusedWorkflowId).toBeDefined();
+  recorded.push(['official-change-refused', refusedWorkflowId!]);
+  for (const [name, workflowId] of recorded) {
+    const history = await stack.client.workflow.getHandle(workflowId).fetchHistory();
+    expect(history.events!.at(-1)!.eventType).toBe(temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+    await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, `${name}-replay`);
+    if (process.env.RECORD_HISTORY) writeFileSync(`${process.env.RECORD_HISTORY}-${name}.pb`, temporal.api.history.v1.History.encode(history).finish());
+  }
 });

@@ -74,7 +74,7 @@ export async function startStack(overrides: Record<string, string> = {}, options
     taskQueue,
     deps: {
       db, client, taskQueue, publicUrl: config.publicUrl, secret: config.KINERJA_SECRET,
-      clock: () => new Date(), logger, signing: await createSigningDeps(db, config),
+      clock: () => new Date(), signing: await createSigningDeps(db, config),
     },
   };
   let worker: Worker | null = await createWorker(workerOptions);

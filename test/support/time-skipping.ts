@@ -10,7 +10,6 @@ import { createPool } from '../../db/pool';
 import { createActivities } from '../../activities';
 import { createSigningDeps } from '../../activities/signing';
 import { workflowBundle } from '../../worker/create-worker';
-import { createLogger } from '../../logger';
 import { startCycle } from '../../api/cycle-import';
 import { loadConfig } from '../../config';
 import type { OrganisationImport } from '../../domain/types';
@@ -71,7 +70,6 @@ export async function startLifecycle(options: { activities?: (real: ReturnType<t
       publicUrl: 'http://kinerja.test',
       secret: config.KINERJA_SECRET,
       clock: () => new Date(),
-      logger: createLogger('test', 'silent'),
       signing: await createSigningDeps(db, config),
     })),
   });

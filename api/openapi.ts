@@ -20,6 +20,8 @@ function errorResponses(def: RouteDef): Record<string, unknown> {
   // a write may carry an Idempotency-Key: a malformed one is 400, a reused one 422, one in flight 409
   if (def.method !== 'get' && !def.readOnly) add(400, 409, 422);
   if (def.path.endsWith('/sign')) add(423);
+  // a change's status shows its outcome, which may be the records' refusal (api/background-change.ts)
+  if (def.path.endsWith('/changes/:changeId')) add(409, 422);
   add(503);
   return out;
 }

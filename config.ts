@@ -56,6 +56,8 @@ const schema = z.object({
   VERIFY_RATE_PER_MINUTE: z.coerce.number().int().positive().default(30),
   // one evidence file (bukti dukung) of a quarterly report
   API_EVIDENCE_BODY_LIMIT: z.string().default('10mb'),
+  // How long a calendar change or a change of official waits for its workflow before answering 202.
+  API_CHANGE_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   SEALED_SECRET_TTL_SECONDS: z.coerce.number().int().positive().default(600),
   // Notification outbox delivery: attempts before a record is dead, first retry delay (doubling), poll interval.
   DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().positive().default(8),

@@ -154,7 +154,7 @@ export function createNotificationDispatcher({ db, config, logger }: { db: Pool;
     } catch (err) {
       logger.warn({ err }, 'notification poll failed'); // PostgreSQL away: try again next tick
     }
-    if (!stopped) timer = setTimeout(() => (running = loop()), handled >= config.DELIVERY_BATCH ? 0 : config.DELIVERY_POLL_MS);
+    if (!stopped) timer = setTimeout(() => { running = loop(); }, handled >= config.DELIVERY_BATCH ? 0 : config.DELIVERY_POLL_MS);
   };
 
   return {

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import type { Logger } from 'pino';
+import type { SigningDeps } from './signing';
 
 /** What the activities need from the outside world; tests pass real or fake ones. */
 export interface ActivityDeps {
@@ -12,7 +12,7 @@ export interface ActivityDeps {
   publicUrl: string;
   /** Server secret: unseals passphrases sealed by the API. */
   secret: string;
+  /** Now, for the records the change activities write (tests may pass another clock). */
   clock: () => Date;
-  logger: Logger;
-  signing: import('./signing').SigningDeps;
+  signing: SigningDeps;
 }

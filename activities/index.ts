@@ -1,9 +1,11 @@
 // Activities are made by one factory from their dependencies, so tests pass real or fake ones
 // without module mocking. Each group lives in its own file.
 import type { ActivityDeps } from './deps';
+import { createCalendarChangeActivities } from './calendar-change';
 import { createEvaluationActivities } from './evaluation';
 import { createFanOutActivities } from './fan-out';
 import { createNotifyActivities } from './notify';
+import { createOfficialChangeActivities } from './official-change';
 import { createReleaseActivities } from './release';
 import { createScheduleActivities } from './schedule';
 import { createSigningActivities } from './signing';
@@ -18,6 +20,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createReleaseActivities(deps),
     ...createEvaluationActivities(deps),
     ...createSigningActivities(deps),
+    ...createCalendarChangeActivities(deps),
+    ...createOfficialChangeActivities(deps),
   };
 }
 

@@ -7,7 +7,7 @@ import type { Pool } from 'pg';
 import type { Config } from '../config';
 import type { ActivityDeps } from './deps';
 import { renderAgreementPdf } from '../documents';
-import { loadAgreementPdfSource } from './agreement-pdf';
+import { loadAgreementPdfSource } from '../db/agreement-pdf-source';
 import {
   LocalTimeStampAuthority,
   RemoteTimeStampAuthority,

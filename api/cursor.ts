@@ -1,6 +1,6 @@
 // Opaque cursors for keyset pagination: the last id seen plus a fingerprint of the filters, so a
 // cursor cannot be replayed against another query. Clients must treat it as an opaque string.
-import { sha256Hex } from '../activities/hash';
+import { sha256Hex } from '../security/hash';
 import { HttpProblem } from './problem';
 
 export function encodeCursor(lastId: string, filters: unknown): string {

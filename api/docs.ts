@@ -3,7 +3,6 @@
 import express, { Router } from 'express';
 
 // swagger-ui-dist ships no types; this is all we use of it.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { getAbsoluteFSPath } = require('swagger-ui-dist') as { getAbsoluteFSPath(): string };
 
 const PAGE = `<!doctype html>

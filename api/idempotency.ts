@@ -9,7 +9,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { NextFunction, Request, Response } from 'express';
 import type { Pool } from 'pg';
-import { canonicalJson, sha256Hex } from '../activities/hash';
+import { canonicalJson, sha256Hex } from '../security/hash';
 import { principalOf } from './auth';
 import { principalKey } from './principal';
 import { HttpProblem } from './problem';

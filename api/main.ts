@@ -24,7 +24,7 @@ async function main() {
     }
     logger.info({ host: config.LISTEN_HOST, port: config.PORT }, `API listening on ${config.LISTEN_HOST}:${config.PORT} (${config.publicUrl})`);
   });
-  const stop = () => server.close(() => db.end().then(() => process.exit(0)));
+  const stop = () => server.close(() => void db.end().finally(() => process.exit(0)));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }

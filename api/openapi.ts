@@ -2,7 +2,7 @@
 // what the server accepts.
 import { z } from 'zod';
 import type { RouteDef } from './route';
-import { RESPONSE_SCHEMAS } from './response-schemas';
+import { CHANGE_ACCEPTED, RESPONSE_SCHEMAS } from './response-schemas';
 
 const problemRef = { $ref: '#/components/responses/Problem' };
 
@@ -20,6 +20,8 @@ function errorResponses(def: RouteDef): Record<string, unknown> {
   // a write may carry an Idempotency-Key: a malformed one is 400, a reused one 422, one in flight 409
   if (def.method !== 'get' && !def.readOnly) add(400, 409, 422);
   if (def.path.endsWith('/sign')) add(423);
+  // a change's status shows its outcome, which may be the records' refusal (api/background-change.ts)
+  if (def.path.endsWith('/changes/:changeId')) add(409, 422);
   add(503);
   return out;
 }
@@ -29,6 +31,15 @@ function successResponse(def: RouteDef, success: { description: string; mediaTyp
   const mediaType = success.mediaType ?? 'application/json';
   const schema = RESPONSE_SCHEMAS[`${def.method.toUpperCase()} ${def.path}`] ?? { type: 'object' };
   return { description: success.description, content: { [mediaType]: mediaType === 'application/json' ? { schema } : {} } };
+}
+
+/** A change still under way (api/background-change.ts): where to follow it. */
+function acceptedResponse(description: string) {
+  return {
+    description,
+    headers: { Location: { description: 'the change\'s status URL', schema: { type: 'string' } } },
+    content: { 'application/json': { schema: CHANGE_ACCEPTED } },
+  };
 }
 
 function bodySchema(def: RouteDef): unknown {
@@ -65,6 +76,7 @@ export function openApiDocument(routes: RouteDef[], serverUrl: string) {
       responses: {
         [String(success.status)]: successResponse(def, success),
         ...Object.fromEntries((success.also ?? []).map((status) => [String(status), successResponse(def, success)])),
+        ...(success.accepted ? { 202: acceptedResponse(success.accepted) } : {}),
         ...errorResponses(def),
       },
     };

@@ -5,7 +5,7 @@
 // by the API alone (no workflow step): each rating or closing and its audit row commit together.
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
-import { insertAuditRow } from '../activities/audit';
+import { insertAuditRow } from '../db/audit-log';
 import { BERAKHLAK, proposeHasilKerja, rateEmployee, type CoreValue, type ValueRating } from '../domain/employee-rating';
 import { checkStaffDistribution, type DistributionViolation, type EmployeePredikat, type Expectation, type StaffDistributionRule } from '../domain/predicates';
 import type { AgreementRow } from './access';

@@ -38,11 +38,31 @@ const publicVerification = object({
   problems: { type: 'array', items: str },
 });
 
+const calendarChange = object({ cycleId: str, changeId: str, calendarVersion: int, calendar: { type: 'object' }, signalled: int, notRunning: int });
+const officialChange = object({
+  cycleId: str, positionId: str, official: object({ id: str, nip: nullable(str), name: str, email: str }), changed: bool,
+  revision: nullable(object({ version: int, phase: PHASE })),
+  revokedCertificate: nullable(object({ caId: str, serialNumber: str, reason: str, revokedAt: str })),
+}, ['cycleId', 'positionId', 'official', 'changed', 'revision']);
+const changeStatus = (result: Record<string, unknown>) => ({
+  anyOf: [
+    object({ changeId: str, state: { const: 'running' } }),
+    object({ changeId: str, state: { const: 'done' }, result }),
+  ],
+});
+
+/** The 202 of a change still under way (api/background-change.ts). */
+export const CHANGE_ACCEPTED = object({ changeId: str, state: { const: 'running' }, statusUrl: str });
+
 export const RESPONSE_SCHEMAS: Record<string, Record<string, unknown>> = {
   'GET /api/cycles': list(object(cycleSummary)),
   'GET /api/cycles/:cycleId': object(
     { ...cycleSummary, agreements: int, phases: { type: 'object', additionalProperties: int }, units: { type: 'object' }, overdue: { type: 'array' }, calendar: { type: 'object' }, rules: { type: 'object' } },
   ),
+  'PATCH /api/cycles/:cycleId/calendar': calendarChange,
+  'GET /api/cycles/:cycleId/calendar/changes/:changeId': changeStatus(calendarChange),
+  'PUT /api/positions/:cycleId/:positionId/official': officialChange,
+  'GET /api/positions/:cycleId/:positionId/official/changes/:changeId': changeStatus(officialChange),
   'PATCH /api/cycles/:cycleId/rules': object({ cycleId: str, rules: { type: 'object' }, changed: bool }),
   'GET /api/cycles/:cycleId/audit': object({
     cycleId: str,

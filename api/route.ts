@@ -33,7 +33,7 @@ export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 export interface RouteDef<B = any> {
   method: Method;
-  /** Express path with named params: :cycleId, :agreementId, :docId, :quarter, :positionId, :key, :nip, :unitId, :evidenceId, :tokenId. */
+  /** Express path with named params: :cycleId, :agreementId, :docId, :quarter, :positionId, :key, :nip, :unitId, :evidenceId, :tokenId, :changeId. */
   path: string;
   summary: string;
   tag: string;
@@ -62,7 +62,8 @@ export interface RouteDef<B = any> {
   query?: Record<string, string>;
   /** Successful status and media type, for OpenAPI. */
   /** `also`: other success statuses with the same body (e.g. 200 when a repeated create finds the existing one). */
-  success?: { status: number; description: string; mediaType?: string; also?: number[] };
+  /** `accepted`: the route may also answer 202 (a change still under way) with `{ changeId, state, statusUrl }` and a Location. */
+  success?: { status: number; description: string; mediaType?: string; also?: number[]; accepted?: string };
   handler(req: Request, res: Response, ctx: Ctx<B>): Promise<void>;
 }
 

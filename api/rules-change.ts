@@ -5,8 +5,8 @@
 // is on the cycle's own hash chain in audit_log (keyed by the cycle id).
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import { insertAuditRow } from '../activities/audit';
-import { canonicalJson } from '../activities/hash';
+import { insertAuditRow } from '../db/audit-log';
+import { canonicalJson } from '../security/hash';
 import { applyRules, parseRules, type Rules, type RulesOverrides } from '../domain/rules';
 import { HttpProblem, invalid } from './problem';
 

@@ -109,7 +109,7 @@ export function createHistoryArchiver(options: ArchiverOptions): HistoryArchiver
     } catch (err) {
       logger.warn({ err }, 'history archive pass failed'); // Temporal or PostgreSQL away: the next pass catches up
     }
-    if (!stopped) timer = setTimeout(() => (running = loop()), options.pollMs);
+    if (!stopped) timer = setTimeout(() => { running = loop(); }, options.pollMs);
   };
   return {
     start() {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# `npm test`: everything the suite needs, then type checking and every test (unit, workflow on the
-# time-skipping server, integration on the real dev server + PostgreSQL, browser), then the fault
-# suite (test/faults: kill -9, server restarts, a stopped PostgreSQL, schemathesis fuzzing, secrets
+# `npm test`: everything the suite needs, then type checking, lint (eslint.config.mjs) and every test
+# (unit, workflow on the time-skipping server, integration on the real dev server + PostgreSQL,
+# browser), then the fault suite (test/faults: kill -9, server restarts, a stopped PostgreSQL, schemathesis fuzzing, secrets
 # searched for), which starts and breaks its own servers.
 #   npm test                     everything
 #   npm test -- PATTERN…         the main suite, only the matching files (no fault suite)
@@ -18,6 +18,8 @@ if [ "${1:-}" = "--faults-only" ]; then
 fi
 echo "[kinerja] type checking..." >&2
 npx tsc --noEmit -p .
+echo "[kinerja] lint (eslint.config.mjs)..." >&2
+npx eslint .
 if [ $# -gt 0 ] || [ "${KINERJA_SKIP_FAULTS:-}" = "1" ]; then
   exec npx jest --ci "$@"
 fi

@@ -54,6 +54,5 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     dataConverter: { payloadCodecs: [createPayloadCodec(options.deps.secret)] },
     maxCachedWorkflows: options.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS,
     maxConcurrentActivityTaskExecutions: 100,
-    maxConcurrentLocalActivityExecutions: 100,
   });
 }

@@ -31,7 +31,6 @@ async function main() {
       publicUrl: config.publicUrl,
       secret: config.KINERJA_SECRET,
       clock: () => new Date(),
-      logger,
       signing: await createSigningDeps(db, config),
     },
   });

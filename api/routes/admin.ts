@@ -8,7 +8,7 @@ import { route, type RouteDef } from '../route';
 import { parseQuery } from '../validation';
 import { randomUUID } from 'node:crypto';
 import { PassphraseLockout, PgSigningStore } from '../../signing';
-import { appendAuditRows, type AuditEntry } from '../../activities/audit';
+import { appendAuditRows, type AuditEntry } from '../../db/audit-log';
 import { revokeServiceToken } from '../../security/service-tokens';
 
 const ADMIN = { kind: 'roles', roles: ['admin'] } as const;

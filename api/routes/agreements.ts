@@ -18,7 +18,7 @@ import {
   type AgreementState,
 } from '../../workflows/messages';
 import type { AgreementContent, Quarter } from '../../domain/types';
-import { verifyAuditChain } from '../../activities/audit';
+import { verifyAuditChain } from '../../db/audit-log';
 import { sealSecret } from '../../security/sealed-secret';
 import { passphrasePolicyProblem } from '../../signing/passphrase-policy';
 import type { ApiDeps } from '../deps';

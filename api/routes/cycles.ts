@@ -8,9 +8,12 @@ import { PHASES } from '../../workflows/messages';
 import { route, type RouteDef } from '../route';
 import { calendarBody, cycleImportDocumentedBody, rulesBody } from '../schemas';
 import { changeRules, storedRules } from '../rules-change';
-import { verifyAuditChain } from '../../activities/audit';
+import { verifyAuditChain } from '../../db/audit-log';
 import { principalKey } from '../principal';
-import { applyCalendarPatch, changeCalendar } from '../calendar-change';
+import { applyCalendarPatch } from '../../domain/calendar-patch';
+import { calendarChangeWorkflow } from '../../workflows/calendar-change';
+import { calendarChangeWorkflowId, type CalendarChangeInput } from '../../workflows/changes';
+import { changeStatus, newChangeId, startChange } from '../background-change';
 import { cycleReport, reportCsv } from '../report';
 import { parseQuery } from '../validation';
 import { jsonObject } from '../json-object';
@@ -119,7 +122,7 @@ export function cycleRoutes(deps: ApiDeps): RouteDef[] {
     }),
 
     route({
-      method: 'get', path: '/api/cycles/:cycleId/audit', tag: 'history', summary: 'The cycle-wide audit log (rules changes: who, old, new) and whether its hash chain verifies',
+      method: 'get', path: '/api/cycles/:cycleId/audit', tag: 'history', summary: 'The cycle-wide audit log (rules changes: who, old, new; calendar changes; changes of official of a position without PK) and whether its hash chain verifies',
       access: OVERSIGHT,
       async handler(req, res) {
         const cycle = await loadCycle(String(req.params.cycleId));
@@ -134,10 +137,29 @@ export function cycleRoutes(deps: ApiDeps): RouteDef[] {
     }),
 
     route({
-      method: 'patch', path: '/api/cycles/:cycleId/calendar', tag: 'cycles', summary: 'Change the cycle calendar; every running agreement recomputes its due dates',
+      method: 'patch', path: '/api/cycles/:cycleId/calendar', tag: 'cycles',
+      summary: 'Change the cycle calendar (audited); every running agreement then recomputes its due dates. 200 with the outcome when done within a few seconds, else 202 with its status URL',
       access: ADMIN, body: calendarBody,
+      success: { status: 200, description: 'the change is stored and every running PK was told', accepted: 'the change is under way (a worker or the database is busy or briefly away); follow `statusUrl`' },
       async handler(req, res, ctx) {
-        res.json(await changeCalendar(deps, String(req.params.cycleId), ctx.body));
+        const cycle = await loadCycle(String(req.params.cycleId));
+        const changeId = newChangeId();
+        const input: CalendarChangeInput = { cycleId: cycle.id, changeId, patch: ctx.body, actorId: principalKey(ctx.principal) };
+        await startChange(deps.temporal, calendarChangeWorkflow, {
+          workflowId: calendarChangeWorkflowId(cycle.id, changeId), taskQueue: deps.config.TEMPORAL_TASK_QUEUE, input,
+          statusUrl: `/api/cycles/${encodeURIComponent(cycle.id)}/calendar/changes/${encodeURIComponent(changeId)}`, waitMs: deps.config.API_CHANGE_WAIT_MS,
+        }, res, changeId);
+      },
+    }),
+
+    route({
+      method: 'get', path: '/api/cycles/:cycleId/calendar/changes/:changeId', tag: 'cycles',
+      summary: 'A calendar change: running, or done with its outcome (as the change answered)',
+      access: ADMIN,
+      async handler(req, res) {
+        const cycleId = String(req.params.cycleId);
+        const changeId = String(req.params.changeId);
+        res.json(await changeStatus(deps.temporal, calendarChangeWorkflowId(cycleId, changeId), changeId));
       },
     }),
 

@@ -5,7 +5,7 @@
 import type { Pool } from 'pg';
 import { PdfRenderThread, RenderTimeout } from '../../documents/render-thread';
 import type { AgreementPdfInput } from '../../documents';
-import { loadAgreementPdfSource } from '../../activities/agreement-pdf';
+import { loadAgreementPdfSource } from '../../db/agreement-pdf-source';
 import { budgetAbsorption } from '../../domain/achievement';
 import { bandsDescending, categorize } from '../../domain/predicates';
 import { evaluateAgreement, evaluateUnit } from '../../domain/evaluation';
@@ -106,7 +106,7 @@ export function pageRoutes(deps: ApiDeps): RouteDef[] {
         if (first) {
           bytes = new Uint8Array(first.bytes);
         } else {
-          // What the first party will sign, dated today (activities/agreement-pdf.ts, as signing reads it).
+          // What the first party will sign, dated today (db/agreement-pdf-source.ts, as signing reads it).
           const source = await loadAgreementPdfSource(db, a.id, a.version);
           if (!source) throw new HttpProblem(404, 'not_found', 'This PK has no saved content yet.');
           bytes = await renderOffLoop(renderThread, source.input(new Date()));

@@ -166,7 +166,7 @@ export async function startApp(servers: Servers, options: { worker?: boolean; ma
       maxCachedWorkflows: options.maxCachedWorkflows ?? (process.env.BENCH_WORKER_CACHE ? Number(process.env.BENCH_WORKER_CACHE) : config.WORKER_MAX_CACHED_WORKFLOWS),
       deps: {
         db, client, taskQueue: config.TEMPORAL_TASK_QUEUE, publicUrl: config.publicUrl, secret: config.KINERJA_SECRET,
-        clock: () => new Date(), logger, signing: await createSigningDeps(db, config),
+        clock: () => new Date(), signing: await createSigningDeps(db, config),
       },
     });
     running = worker.run();

@@ -149,8 +149,18 @@ export class FaultStack {
   }
 
   async restartTemporal(): Promise<void> {
+    await this.stopTemporal();
+    await this.startTemporalAgain();
+  }
+
+  /** Stops the dev server (its database file stays): the API and the worker lose Temporal. */
+  async stopTemporal(): Promise<void> {
     await this.temporal.stop();
     this.faultsInjected++;
+  }
+
+  /** The dev server again on its database file, after `stopTemporal`. */
+  async startTemporalAgain(): Promise<void> {
     this.temporal = await this.startTemporal();
   }
 

@@ -14,8 +14,8 @@ async function main() {
     await pg.stop();
     process.exit(0);
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
   process.stdout.write(`ready ${pg.url}\n`);
   setInterval(() => {}, 1 << 30);
 }

@@ -76,6 +76,7 @@ const PARAMS: Record<string, () => string> = {
   unitId: () => 'dinkes',
   evidenceId: () => 'ev_no-such-evidence',
   tokenId: () => '00000000-0000-4000-8000-000000000000',
+  changeId: () => 'no-such-change',
 };
 
 function pathFor(def: RouteDef): string {

@@ -2,7 +2,7 @@
 // superior returns with a reason, the official resubmits, the superior approves → signing. Also the
 // inbox, pagination, history, audit chain, calendar change, deadline extension and change of official.
 import type { Stack } from '../support/stack';
-import { client, enc, nipOf, sampleOrganisation, tokens, waitFor, startStackWithCycle } from '../support/api-client';
+import { client, enc, nipOf, sampleOrganisation, settled, tokens, waitFor, startStackWithCycle } from '../support/api-client';
 
 const ORG = 'kab-drafting';
 const org = sampleOrganisation(ORG);
@@ -121,9 +121,9 @@ test('list: filters and a stable cursor that walks every agreement once', async 
 
 test('calendar change stores the calendar and every running agreement applies it', async () => {
   const due = `${org.year}-01-25T16:59:59.999Z`;
-  const res = await call('PATCH', `/api/cycles/${enc(cycleId)}/calendar`, { token: t.admin, body: { overrides: { draft: due }, ladder: { escalationEveryDays: 2 } } });
+  const res = await settled(call, t.admin, await call('PATCH', `/api/cycles/${enc(cycleId)}/calendar`, { token: t.admin, body: { overrides: { draft: due }, ladder: { escalationEveryDays: 2 } } }));
   expect(res.status).toBe(200);
-  expect(res.body.signalled).toBe(org.positions.length);
+  expect(res.body.signalled + res.body.notRunning).toBe(org.positions.length);
   expect(res.body.calendarVersion).toBe(2);
   const stored = (await stack.db.query('SELECT calendar FROM cycles WHERE id = $1', [cycleId])).rows[0].calendar;
   expect(stored.overrides.draft).toBe('2027-01-25T16:59:59.999Z'.replace('2027', String(org.year)));
@@ -152,9 +152,9 @@ test('change of official: the new NIP acts, the old one no longer can', async ()
   const target = pk('kepala-dlh');
   const oldToken = t.official(nipOf(org, 'kepala-dlh'));
   const newNip = '198001012005011099';
-  const res = await call('PUT', `/api/positions/${enc(cycleId)}/kepala-dlh/official`, {
+  const res = await settled(call, t.admin, await call('PUT', `/api/positions/${enc(cycleId)}/kepala-dlh/official`, {
     token: t.admin, body: { nip: newNip, name: 'Budi Santoso, S.T.', email: 'budi@bengkayang.example' },
-  });
+  }));
   expect(res.status).toBe(200);
   expect(res.body).toMatchObject({ changed: true, revision: null }); // still drafting: nothing signed to revise
   const content = org.drafts['kepala-dlh'];

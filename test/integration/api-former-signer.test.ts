@@ -2,7 +2,7 @@
 // read access to what they signed (the PK as signed, its documents and their verification), and
 // to nothing else: not the new version, not the timeline, no actions.
 import type { Stack } from '../support/stack';
-import { client, enc, nipOf, sampleOrganisation, tokens, waitFor, startStackWithCycle } from '../support/api-client';
+import { client, enc, nipOf, sampleOrganisation, settled, tokens, waitFor, startStackWithCycle } from '../support/api-client';
 
 const ORG = 'kab-formersigner';
 const org = sampleOrganisation(ORG, new Date().getFullYear() - 1);
@@ -41,9 +41,9 @@ test('a replaced official reads the version and documents they signed, and only 
   expect(signedDocs.map((d: any) => `${d.version}:${d.party}`)).toEqual(['1:first', '1:second']);
 
   // the administrator replaces the official: a PK Perubahan (version 2) opens for the new one
-  const replaced = await call('PUT', `/api/positions/${enc(cycleId)}/kepala-dinkes/official`, {
+  const replaced = await settled(call, t.admin, await call('PUT', `/api/positions/${enc(cycleId)}/kepala-dinkes/official`, {
     token: t.admin, body: { nip: NEW_NIP, name: 'dr. Pengganti, M.Kes', email: 'pengganti@example.go.id' },
-  });
+  }));
   expect(replaced.status).toBe(200);
   expect(replaced.body.revision.version).toBe(2);
   const successor = t.official(NEW_NIP);

@@ -5,7 +5,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Stack } from '../support/stack';
-import { client, enc, SAMPLE_PATH, startStackWithCycle, tokens, waitFor } from '../support/api-client';
+import { client, enc, SAMPLE_PATH, settled, startStackWithCycle, tokens, waitFor } from '../support/api-client';
 import { withOwnOfficials } from '../support/own-officials';
 import { pageTexts } from '../support/pki';
 import { tokenCommand } from '../../cli/commands/token';
@@ -181,9 +181,9 @@ test('tokens live at most 30 days, and an administrator acts under their own nam
   // a Kepala Daerah cannot be replaced without an official id; an ASN position is changed under the admin's name
   const noId = await call('PUT', `/api/positions/${enc(`cycle:${ORG}:${org.year}`)}/bupati/official`, { token: admin, body: { nip: null, name: 'Bupati Baru', email: 'baru@bengkayang.example' } });
   expect([noId.status, noId.body.problems?.[0]?.code]).toEqual([422, 'missing_official_id']);
-  const changed = await call('PUT', `/api/positions/${enc(`cycle:${ORG}:${org.year}`)}/dlh-e3-1/official`, {
+  const changed = await settled(call, admin, await call('PUT', `/api/positions/${enc(`cycle:${ORG}:${org.year}`)}/dlh-e3-1/official`, {
     token: admin, body: { nip: '199001012015031001', name: 'Rina Marlina, S.T.', email: 'rina@bengkayang.example' },
-  });
+  }));
   expect(changed.status).toBe(200);
   expect(changed.body.official).toEqual({ id: '199001012015031001', nip: '199001012015031001', name: 'Rina Marlina, S.T.', email: 'rina@bengkayang.example' });
   const history = await call('GET', `/api/agreements/${enc(pk('dlh-e3-1'))}/history`, { token: t.evaluator });
@@ -194,9 +194,9 @@ test('tokens live at most 30 days, and an administrator acts under their own nam
   const cycle = `cycle:${ORG}:${org.year}`;
   const taken = await call('PUT', `/api/positions/${enc(cycle)}/sekda/official`, { token: admin, body: { nip: null, id: BUPATI_ID, name: 'X', email: 'x@bengkayang.example' } });
   expect(taken.status).toBe(422); // only the Kepala Daerah may have no NIP
-  const elected = await call('PUT', `/api/positions/${enc(cycle)}/bupati/official`, {
+  const elected = await settled(call, admin, await call('PUT', `/api/positions/${enc(cycle)}/bupati/official`, {
     token: admin, body: { nip: null, id: 'agus.pratama', name: 'Agus Pratama', email: 'agus@bengkayang.example', note: 'Pelantikan Bupati hasil Pilkada' },
-  });
+  }));
   expect(elected.status).toBe(200);
   expect(elected.body).toMatchObject({ official: { id: 'agus.pratama', nip: null }, changed: true });
   const newBupati = await cliToken('--official', 'agus.pratama');

@@ -5,7 +5,7 @@
 // uploads are clear 4xx problems; the CA's CRL records an official's replacement.
 import type { Stack } from '../support/stack';
 import { X509Certificate } from 'node:crypto';
-import { client, enc, nipOf, sampleOrganisation, startStackWithCycle, tokens } from '../support/api-client';
+import { client, enc, nipOf, sampleOrganisation, settled, startStackWithCycle, tokens } from '../support/api-client';
 import { createLocalSigner, issueOfficialCertificate, MemorySigningStore, PgRevocationStore, readCrl, serialOf, TEST_SCRYPT } from '../../signing';
 import { createSigningDeps } from '../../activities/signing';
 import { renderAgreementPdf } from '../../documents';
@@ -142,9 +142,9 @@ test('the CA publishes its CRL and certificate where its certificates point; rep
   expect((await crlOf()).revoked.has(serial)).toBe(false);
 
   // pergantian pejabat: the Kepala Dinas is replaced and holds no other position
-  const replaced = await call('PUT', `/api/positions/${enc(cycleId)}/kepala-dinkes/official`, {
+  const replaced = await settled(call, t.admin, await call('PUT', `/api/positions/${enc(cycleId)}/kepala-dinkes/official`, {
     token: t.admin, body: { nip: '198001012005011999', name: 'Pejabat Pengganti, S.KM.', email: 'pengganti@example.go.id' },
-  });
+  }));
   expect(replaced.status).toBe(200);
   expect(replaced.body.revokedCertificate).toMatchObject({ caId, serialNumber: serial, reason: 'affiliationChanged' });
   expect((await crlOf()).revoked.get(serial)).toMatchObject({ reason: 'affiliationChanged' });

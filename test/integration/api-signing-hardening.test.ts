@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { temporal as proto } from '@temporalio/proto';
 import type { Stack } from '../support/stack';
-import { enc, nipOf, sampleOrganisation, startStackWithCycle, waitFor, type client, type tokens } from '../support/api-client';
+import { enc, nipOf, sampleOrganisation, settled, startStackWithCycle, waitFor, type client, type tokens } from '../support/api-client';
 import { createSigningDeps } from '../../activities/signing';
 import { issueOfficialCertificate } from '../../signing';
 import { createPayloadCodec, ENCRYPTED_ENCODING } from '../../security/payload-codec';
@@ -222,8 +222,9 @@ describe('sealed passphrases from history', () => {
 describe('one person as both parties', () => {
   test('two concurrent changes of official with the same NIP: one 200, one 409', async () => {
     const nip = '199912312020121099';
-    const [a, b] = await Promise.all(['dinsos-e3-2', 'dlh-e3-2'].map((positionId) =>
-      call('PUT', `/api/positions/${enc(cycleId)}/${positionId}/official`, { token: t.admin, body: { nip, name: 'Satu Orang', email: 'satu@example.go.id' } })));
+    // both may pass the request's check; then the records' unique index refuses the second in its workflow
+    const [a, b] = await Promise.all(['dinsos-e3-2', 'dlh-e3-2'].map(async (positionId) =>
+      settled(call, t.admin, await call('PUT', `/api/positions/${enc(cycleId)}/${positionId}/official`, { token: t.admin, body: { nip, name: 'Satu Orang', email: 'satu@example.go.id' } }))));
     say(`two concurrent changes of official with one NIP: ${a.status} ${a.body.code ?? ''}, ${b.status} ${b.body.code ?? ''}`);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     expect([a, b].find((r) => r.status === 409)!.body.code).toBe('nip_in_use');

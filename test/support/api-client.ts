@@ -75,6 +75,19 @@ export async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ti
 
 export const enc = encodeURIComponent;
 
+/**
+ * A calendar change's or change of official's answer as the caller ends up with it: a 202 (still
+ * under way) is followed at its Location until the change is done, then read as the 200 or problem
+ * the change would have answered at once.
+ */
+export async function settled(call: ReturnType<typeof client>, token: string, reply: Reply): Promise<Reply> {
+  if (reply.status !== 202) return reply;
+  const location = reply.headers.get('location');
+  if (!location) throw new Error('a 202 without Location');
+  const done = await waitFor(() => call('GET', location, { token }), (r) => r.status !== 200 || r.body.state !== 'running', 120_000);
+  return done.status === 200 && done.body.state === 'done' ? { ...done, body: done.body.result } : done;
+}
+
 /** A stack with the organisation's cycle started by an admin over HTTP; resolves once `ready` holds (default: all started). */
 export async function startStackWithCycle(org: any, ready: (status: any) => boolean = (s) => s.status === 'running', options: { identityProvider?: boolean; env?: Record<string, string> } = {}) {
   const { startStack } = await import('./stack');

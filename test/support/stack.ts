@@ -18,7 +18,12 @@ export interface Stack {
   config: Config;
   db: Pool;
   client: Client;
+  /** The current worker (replaced by `startWorker`). */
   worker: Worker;
+  /** Stops the worker, as a crashed or redeployed one is away: workflows wait for the next. */
+  stopWorker(): Promise<void>;
+  /** A new worker on the same task queue, after `stopWorker`. */
+  startWorker(): Promise<void>;
   /** The worker's history archiver, as worker/main.ts runs it (started). */
   archiver: HistoryArchiver;
   baseUrl: string;
@@ -63,16 +68,22 @@ export async function startStack(overrides: Record<string, string> = {}, options
   const db = createPool(config.DATABASE_URL, 10);
   const client = await connectClient(config);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const worker = await createWorker({
+  const workerOptions = {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue,
     deps: {
       db, client, taskQueue, publicUrl: config.publicUrl, secret: config.KINERJA_SECRET,
-      clock: () => new Date(), logger, signing: await createSigningDeps(db, config),
+      clock: () => new Date(), signing: await createSigningDeps(db, config),
     },
-  });
-  const running = worker.run();
+  };
+  let worker: Worker | null = await createWorker(workerOptions);
+  let running: Promise<void> = worker.run();
+  const stopWorker = async () => {
+    worker?.shutdown();
+    await running;
+    worker = null;
+  };
   const archiver = createHistoryArchiver({
     db, client, namespace: config.TEMPORAL_NAMESPACE, taskQueue, logger, pollMs: config.HISTORY_ARCHIVE_POLL_MS,
   });
@@ -80,13 +91,22 @@ export async function startStack(overrides: Record<string, string> = {}, options
   const app = createApp({ db, temporal: client, config, logger });
   server.on('request', app);
   return {
-    config, db, client, worker, archiver, baseUrl: `http://127.0.0.1:${port}`, identityProvider,
+    config, db, client, archiver, baseUrl: `http://127.0.0.1:${port}`, identityProvider,
+    get worker() {
+      if (!worker) throw new Error('the worker is stopped (stopWorker)');
+      return worker;
+    },
+    stopWorker,
+    async startWorker() {
+      if (worker) throw new Error('the worker is running');
+      worker = await createWorker(workerOptions);
+      running = worker.run();
+    },
     async stop() {
       await new Promise((r) => server.close(r));
       await archiver.stop();
       await identityProvider?.stop();
-      worker.shutdown();
-      await running;
+      await stopWorker();
       await connection.close();
       await client.connection.close();
       await db.end();

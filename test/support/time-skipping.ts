@@ -10,7 +10,6 @@ import { createPool } from '../../db/pool';
 import { createActivities } from '../../activities';
 import { createSigningDeps } from '../../activities/signing';
 import { workflowBundle } from '../../worker/create-worker';
-import { createLogger } from '../../logger';
 import { startCycle } from '../../api/cycle-import';
 import { loadConfig } from '../../config';
 import type { OrganisationImport } from '../../domain/types';
@@ -71,7 +70,6 @@ export async function startLifecycle(options: { activities?: (real: ReturnType<t
       publicUrl: 'http://kinerja.test',
       secret: config.KINERJA_SECRET,
       clock: () => new Date(),
-      logger: createLogger('test', 'silent'),
       signing: await createSigningDeps(db, config),
     })),
   });
@@ -198,7 +196,7 @@ export function agreementDriver(l: Lifecycle, org: OrganisationImport) {
   async function step<T>(positionId: string, label: string, work: Promise<T>, ms = 90_000): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const stalled = new Promise<never>((_, reject) => {
-      timer = setTimeout(async () => {
+      timer = setTimeout(() => void (async () => {
         let detail = '';
         try {
           const d = await handle(positionId).describe();
@@ -209,7 +207,7 @@ export function agreementDriver(l: Lifecycle, org: OrganisationImport) {
           detail = `(describe failed: ${String(err)})`;
         }
         reject(new Error(`${positionId}: ${label} did not finish in ${ms / 1000} s; ${detail}`));
-      }, ms);
+      })(), ms);
     });
     try {
       return await Promise.race([work, stalled]);

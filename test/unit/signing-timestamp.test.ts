@@ -96,7 +96,7 @@ describe('a remote TSA (TSA_URL)', () => {
     server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c) => chunks.push(c));
-      req.on('end', async () => {
+      req.on('end', () => void (async () => {
         if (req.headers['content-type'] !== 'application/timestamp-query') return res.writeHead(415).end();
         const [, imprint] = fromDer(Buffer.concat(chunks)).value as forge.asn1.Asn1[];
         const hashed = Buffer.from((imprint.value as forge.asn1.Asn1[])[1].value as string, 'binary');
@@ -106,7 +106,7 @@ describe('a remote TSA (TSA_URL)', () => {
         ]);
         const response = toDer(forge.asn1.create(forge.asn1.Class.UNIVERSAL, forge.asn1.Type.SEQUENCE, true, [granted, token]));
         res.writeHead(200, { 'content-type': 'application/timestamp-reply' }).end(response);
-      });
+      })());
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(server.address() as { port: number }).port}/tsa`;

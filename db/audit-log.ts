@@ -1,0 +1,85 @@
+// The append-only audit log (data access). Rows are hash-chained per agreement (or per cycle for
+// cycle-wide changes): each hash covers the previous row's hash and this row's content, so altering or
+// removing any row breaks the chain. The API and the activities both write through this module.
+import type { Pool, PoolClient } from 'pg';
+import { canonicalJson, sha256Hex } from '../security/hash';
+
+export interface AuditEntry {
+  agreementId: string;
+  /** Idempotency key: a retried write finds its row. */
+  key: string;
+  action: string;
+  actorId: string;
+  data: Record<string, unknown>;
+  /** When it happened (workflow time). */
+  at: string;
+}
+
+export const GENESIS = '0'.repeat(64);
+
+/** Covers every column but the row's place (seq) and its own hash; the key too, so no column can be altered unnoticed. */
+export function auditHash(prevHash: string, row: { key: string; agreementId: string; action: string; actor: string; data: unknown; at: string }): string {
+  return sha256Hex(prevHash + canonicalJson(row));
+}
+
+/** Append entries in order, each once (a retried write finds its row by key), in one transaction. */
+export async function appendAuditRows(
+  db: Pool | PoolClient,
+  agreementId: string,
+  entries: AuditEntry[],
+  alsoInTransaction?: (client: PoolClient) => Promise<void>,
+): Promise<void> {
+  const client = 'release' in db ? db : await (db as Pool).connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [agreementId]);
+    for (const entry of entries) await insertAuditRow(client as PoolClient, entry);
+    if (alsoInTransaction) await alsoInTransaction(client as PoolClient);
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    if (!('release' in db)) (client as PoolClient).release();
+  }
+}
+
+export async function appendAuditRow(db: Pool | PoolClient, entry: AuditEntry): Promise<void> {
+  await appendAuditRows(db, entry.agreementId, [entry]);
+}
+
+/** Inside a transaction holding the advisory lock of the chain (hashtext of entry.agreementId: an agreement id, or a cycle id for cycle-wide changes). */
+export async function insertAuditRow(client: PoolClient, entry: AuditEntry): Promise<void> {
+  const exists = await client.query('SELECT 1 FROM audit_log WHERE key = $1', [entry.key]);
+  if (exists.rowCount !== 0) return;
+  const prev = await client.query('SELECT hash FROM audit_log WHERE agreement_id = $1 ORDER BY seq DESC LIMIT 1', [entry.agreementId]);
+  const prevHash: string = prev.rows[0]?.hash ?? GENESIS;
+  const atIso = new Date(entry.at).toISOString();
+  const hash = auditHash(prevHash, { key: entry.key, agreementId: entry.agreementId, action: entry.action, actor: entry.actorId, data: entry.data, at: atIso });
+  await client.query(
+    `INSERT INTO audit_log (key, agreement_id, action, actor, data, at, prev_hash, hash) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
+    [entry.key, entry.agreementId, entry.action, entry.actorId, entry.data, atIso, prevHash, hash],
+  );
+}
+
+export interface ChainCheck {
+  ok: boolean;
+  rows: number;
+  /** First row whose hash or link does not match. */
+  brokenAt?: { seq: number; reason: string };
+}
+
+export async function verifyAuditChain(db: Pool, agreementId: string): Promise<ChainCheck> {
+  const { rows } = await db.query(
+    `SELECT seq, key, agreement_id, action, actor, data, at, prev_hash, hash FROM audit_log WHERE agreement_id = $1 ORDER BY seq`,
+    [agreementId],
+  );
+  let prev = GENESIS;
+  for (const r of rows) {
+    if (r.prev_hash !== prev) return { ok: false, rows: rows.length, brokenAt: { seq: Number(r.seq), reason: 'link to the previous row does not match' } };
+    const expected = auditHash(prev, { key: r.key, agreementId: r.agreement_id, action: r.action, actor: r.actor, data: r.data, at: new Date(r.at).toISOString() });
+    if (expected !== r.hash) return { ok: false, rows: rows.length, brokenAt: { seq: Number(r.seq), reason: 'row content does not match its hash' } };
+    prev = r.hash;
+  }
+  return { ok: true, rows: rows.length };
+}

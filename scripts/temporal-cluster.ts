@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { freePort } from './free-port';
 import { resolveClusterBinaries, resolveUiServer, TEMPORAL_SERVER_VERSION } from './temporal-cluster-binaries';
-import { ensureTemporalSchemas, type TemporalPostgres } from './temporal-schema';
+import { ensureTemporalSchemas, temporalDatabases, type TemporalPostgres } from './temporal-schema';
 import { startFrontendBalancer, type FrontendBalancer } from './frontend-balancer';
 import { DEFAULT_RETENTION_DAYS, ensureRetention, ensureSearchAttributes, stopProcess } from './dev-server';
 import { searchAttributeDefinitions } from '../workflows/search-attributes';
@@ -49,6 +49,8 @@ export interface ClusterOptions {
   /** Where the configuration and logs go (one subdirectory per node). */
   dir: string;
   postgres: TemporalPostgres;
+  /** Names Temporal's two databases (`PREFIX` and `PREFIX_visibility`); default `temporal`. */
+  databasePrefix?: string;
   /** The balanced frontend's port (0: a free one). */
   port?: number;
   /** The Web UI's port; null: no UI. */
@@ -77,7 +79,7 @@ async function nodePorts(): Promise<NodePorts> {
 }
 
 /** The server's static configuration for one node (JSON is YAML; modelled on the module's development-postgres12.yaml). */
-function nodeConfig(o: { postgres: TemporalPostgres; shards: number; ports: NodePorts; address: string; logLevel: string }) {
+function nodeConfig(o: { postgres: TemporalPostgres; databases: { main: string; visibility: string }; shards: number; ports: NodePorts; address: string; logLevel: string }) {
   const store = (databaseName: string, maxConns: number) => ({
     sql: {
       pluginName: 'postgres12', databaseName, connectAddr: `${o.postgres.host}:${o.postgres.port}`, connectProtocol: 'tcp',
@@ -88,7 +90,7 @@ function nodeConfig(o: { postgres: TemporalPostgres; shards: number; ports: Node
     log: { stdout: true, level: o.logLevel },
     persistence: {
       defaultStore: 'postgres-default', visibilityStore: 'postgres-visibility', numHistoryShards: o.shards,
-      datastores: { 'postgres-default': store('temporal', 20), 'postgres-visibility': store('temporal_visibility', 4) },
+      datastores: { 'postgres-default': store(o.databases.main, 20), 'postgres-visibility': store(o.databases.visibility, 4) },
     },
     global: { membership: { maxJoinDuration: '30s', broadcastAddress: '127.0.0.1' } },
     services: Object.fromEntries(SERVICES.map((s) => [s, {
@@ -237,7 +239,8 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Tem
   const uiBinary = options.uiPort ? resolveUiServer() : null;
   const shards = options.historyShards ?? DEFAULT_HISTORY_SHARDS;
   const count = options.nodes ?? DEFAULT_CLUSTER_NODES;
-  await ensureTemporalSchemas(binaries, options.postgres);
+  await ensureTemporalSchemas(binaries, options.postgres, options.databasePrefix);
+  const databases = temporalDatabases(options.databasePrefix);
   mkdirSync(options.dir, { recursive: true, mode: 0o700 });
   const allPorts: NodePorts[] = [];
   for (let i = 0; i < count; i++) allPorts.push(await nodePorts());
@@ -246,7 +249,7 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Tem
     const nodeDir = join(options.dir, `node-${i + 1}`);
     mkdirSync(join(nodeDir, 'config'), { recursive: true, mode: 0o700 });
     // holds the database password: its owner's only
-    writeFileSync(join(nodeDir, 'config', 'node.yaml'), JSON.stringify(nodeConfig({ postgres: options.postgres, shards, ports, address: balancer.address, logLevel: options.logLevel ?? 'warn' }), null, 2) + '\n', { mode: 0o600 });
+    writeFileSync(join(nodeDir, 'config', 'node.yaml'), JSON.stringify(nodeConfig({ postgres: options.postgres, databases, shards, ports, address: balancer.address, logLevel: options.logLevel ?? 'warn' }), null, 2) + '\n', { mode: 0o600 });
     return makeNode(i + 1, binaries.server, nodeDir, ports);
   });
   let ui: ChildProcess | null = null;

@@ -9,10 +9,14 @@ import type { ClusterBinaries } from './temporal-cluster-binaries';
 
 const run = promisify(execFile);
 
-export const TEMPORAL_DATABASES = [
-  { name: 'temporal', schema: 'temporal' },
-  { name: 'temporal_visibility', schema: 'visibility' },
-] as const;
+/**
+ * The two databases' names: `temporal` and `temporal_visibility` by default; tests that share one
+ * PostgreSQL server between several clusters give each a prefix of its own.
+ */
+export function temporalDatabases(prefix = 'temporal') {
+  if (!/^[a-z_][a-z0-9_]{0,40}$/.test(prefix)) throw new Error(`a Temporal database prefix must be a lower-case identifier (got ${JSON.stringify(prefix)})`);
+  return { main: prefix, visibility: `${prefix}_visibility` };
+}
 
 /** Where Temporal's databases live: the server of a `postgres://user:password@host:port/…` URL. */
 export interface TemporalPostgres {
@@ -39,12 +43,13 @@ async function withClient<T>(pg: TemporalPostgres, database: string, fn: (c: Cli
 }
 
 /** Creates the databases that are missing and applies every schema version they lack. */
-export async function ensureTemporalSchemas(binaries: ClusterBinaries, pg: TemporalPostgres): Promise<void> {
+export async function ensureTemporalSchemas(binaries: ClusterBinaries, pg: TemporalPostgres, prefix?: string): Promise<void> {
   const connection = ['--plugin', 'postgres12', '--ep', pg.host, '-p', String(pg.port), '-u', pg.user, '--pw', pg.password];
-  for (const db of TEMPORAL_DATABASES) {
+  const names = temporalDatabases(prefix);
+  for (const db of [{ name: names.main, schema: 'temporal' }, { name: names.visibility, schema: 'visibility' }]) {
     await withClient(pg, 'postgres', async (c) => {
       const exists = (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [db.name])).rowCount !== 0;
-      if (!exists) await c.query(`CREATE DATABASE ${db.name}`); // a fixed identifier, not input
+      if (!exists) await c.query(`CREATE DATABASE ${db.name}`); // an identifier checked by temporalDatabases
     });
     const versioned = await withClient(pg, db.name, async (c) =>
       (await c.query(`SELECT 1 FROM information_schema.tables WHERE table_schema = 'public' AND table_name = 'schema_version'`)).rowCount !== 0);

@@ -19,6 +19,8 @@ export interface Stack {
   db: Pool;
   client: Client;
   worker: Worker;
+  /** Every worker on the stack's task queue (`worker` first); more than one with `{ workers: N }`. */
+  workers: Worker[];
   /** The worker's history archiver, as worker/main.ts runs it (started). */
   archiver: HistoryArchiver;
   baseUrl: string;
@@ -38,7 +40,7 @@ export function quietTemporalRuntime(): void {
   }
 }
 
-export async function startStack(overrides: Record<string, string> = {}, options: { identityProvider?: boolean } = {}): Promise<Stack> {
+export async function startStack(overrides: Record<string, string> = {}, options: { identityProvider?: boolean; workers?: number } = {}): Promise<Stack> {
   quietTemporalRuntime();
   const taskQueue = `test-${process.pid}-${++queueSeq}`;
   let identityProvider: RunningIdentityProvider | null = null;
@@ -62,17 +64,24 @@ export async function startStack(overrides: Record<string, string> = {}, options
   const logger = createLogger('test', 'silent');
   const db = createPool(config.DATABASE_URL, 10);
   const client = await connectClient(config);
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const worker = await createWorker({
-    connection,
-    namespace: config.TEMPORAL_NAMESPACE,
-    taskQueue,
-    deps: {
-      db, client, taskQueue, publicUrl: config.publicUrl, secret: config.KINERJA_SECRET,
-      clock: () => new Date(), logger, signing: await createSigningDeps(db, config),
-    },
-  });
-  const running = worker.run();
+  const signing = await createSigningDeps(db, config);
+  const connections: NativeConnection[] = [];
+  const workers: Worker[] = [];
+  for (let i = 0; i < (options.workers ?? 1); i++) {
+    // a connection each, as separate worker processes have
+    const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+    connections.push(connection);
+    workers.push(await createWorker({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue,
+      deps: {
+        db, client, taskQueue, publicUrl: config.publicUrl, secret: config.KINERJA_SECRET,
+        clock: () => new Date(), logger, signing,
+      },
+    }));
+  }
+  const running = Promise.all(workers.map((w) => w.run()));
   const archiver = createHistoryArchiver({
     db, client, namespace: config.TEMPORAL_NAMESPACE, taskQueue, logger, pollMs: config.HISTORY_ARCHIVE_POLL_MS,
   });
@@ -80,14 +89,14 @@ export async function startStack(overrides: Record<string, string> = {}, options
   const app = createApp({ db, temporal: client, config, logger });
   server.on('request', app);
   return {
-    config, db, client, worker, archiver, baseUrl: `http://127.0.0.1:${port}`, identityProvider,
+    config, db, client, worker: workers[0], workers, archiver, baseUrl: `http://127.0.0.1:${port}`, identityProvider,
     async stop() {
       await new Promise((r) => server.close(r));
       await archiver.stop();
       await identityProvider?.stop();
-      worker.shutdown();
+      for (const w of workers) w.shutdown();
       await running;
-      await connection.close();
+      for (const c of connections) await c.close();
       await client.connection.close();
       await db.end();
     },

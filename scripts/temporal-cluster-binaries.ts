@@ -98,8 +98,11 @@ export function resolveUiServer(): string {
 }
 
 if (require.main === module) {
-  const b = resolveClusterBinaries();
-  console.log(b.server);
-  console.log(b.sqlTool);
-  console.log(resolveUiServer());
+  const which = process.argv[2] ?? 'all';
+  if (which === 'server' || which === 'all') {
+    const b = resolveClusterBinaries();
+    console.log(b.server);
+    console.log(b.sqlTool);
+  }
+  if (which === 'ui' || which === 'all') console.log(resolveUiServer());
 }

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
-import { freePort } from './free-port';
+import { freeLowPort } from './free-port';
 import { resolveClusterBinaries, resolveUiServer, TEMPORAL_SERVER_VERSION } from './temporal-cluster-binaries';
 import { ensureTemporalSchemas, temporalDatabases, type TemporalPostgres } from './temporal-schema';
 import { startFrontendBalancer, type FrontendBalancer } from './frontend-balancer';
@@ -72,10 +72,10 @@ async function nodePorts(): Promise<NodePorts> {
   const grpc = {} as NodePorts['grpc'];
   const membership = {} as NodePorts['membership'];
   for (const s of SERVICES) {
-    grpc[s] = await freePort();
-    membership[s] = await freePort();
+    grpc[s] = await freeLowPort();
+    membership[s] = await freeLowPort();
   }
-  return { grpc, membership, http: await freePort() };
+  return { grpc, membership, http: await freeLowPort() };
 }
 
 /** The server's static configuration for one node (JSON is YAML; modelled on the module's development-postgres12.yaml). */

@@ -70,6 +70,28 @@ export function markdownTable(results: BenchResult[]): string {
   return lines.join('\n');
 }
 
+/**
+ * The benchmarks run on both topologies side by side: each figure on the dev server and on the
+ * cluster, each with its ratio to the ceiling of its own server in the same run.
+ */
+export function comparisonTable(results: BenchResult[]): string {
+  const lines = [
+    '| benchmark | figure | dev server | cluster (2 nodes, 8 shards, 2 workers) | cluster / dev server |',
+    '|---|---|---:|---:|---:|',
+  ];
+  const cell = (row: Row | undefined) => (row ? `${fmt(row.value, row.unit)}${row.ratio === undefined ? '' : ` (${round(row.ratio, 2)} of ceiling)`}` : '–');
+  for (const cluster of results.filter((r) => r.name.endsWith('.cluster'))) {
+    const name = cluster.name.replace(/\.cluster$/, '');
+    const dev = results.find((r) => r.name === name);
+    cluster.rows.forEach((row, i) => {
+      const devRow = dev?.rows[i]?.figure === row.figure ? dev.rows[i] : dev?.rows.find((r) => r.figure === row.figure);
+      const relative = devRow && devRow.value ? round(row.value / devRow.value, 2) : undefined;
+      lines.push(`| ${name} | ${row.figure} | ${cell(devRow)} | ${cell(row)} | ${relative === undefined ? '–' : relative} |`);
+    });
+  }
+  return lines.length > 2 ? lines.join('\n') : '(no benchmark ran on both topologies)';
+}
+
 /** A positive integer from the environment, or the default. */
 export function sizeFrom(name: string, fallback: number): number {
   const raw = process.env[name];

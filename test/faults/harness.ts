@@ -226,8 +226,18 @@ export class FaultStack {
     return readdirSync(this.dir).filter((f) => f.endsWith('.log')).map((f) => readFileSync(join(this.dir, f), 'utf8')).join('\n');
   }
 
-  call(method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
-    return client(this.baseUrl)(method, path, opts);
+  /** How many of this stack's API calls answered each status. */
+  readonly answers: Record<number, number> = {};
+  /** API answers that break the contract under faults: a 5xx other than 503 with Retry-After. */
+  readonly contractBreaches: string[] = [];
+
+  async call(method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+    const r = await client(this.baseUrl)(method, path, opts);
+    this.answers[r.status] = (this.answers[r.status] ?? 0) + 1;
+    if (r.status >= 500 && !(r.status === 503 && r.headers.get('retry-after'))) {
+      this.contractBreaches.push(`${method} ${path} → ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+    }
+    return r;
   }
 
   /** Post the organisation as an administrator and wait until its cycle runs; returns the cycle id. */

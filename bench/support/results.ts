@@ -27,7 +27,8 @@ export interface BenchResult {
   details: Record<string, unknown>;
 }
 
-export const RESULTS_DIR = join(__dirname, '..', 'results');
+/** Where results are written: bench/results, or BENCH_RESULTS_DIR (a smoke run that must not replace the recorded figures). */
+export const RESULTS_DIR = process.env.BENCH_RESULTS_DIR ?? join(__dirname, '..', 'results');
 
 export function machine() {
   return { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };

@@ -39,41 +39,6 @@ async function persist(method: string, path: string, token: string, body?: unkno
   }
 }
 
-test('a 2,000-position start: kill -9 a server node, then a worker, mid-start; every agreement exactly once', async () => {
-  const org = generatedOrganisation('kab-faults-cluster-2000', POSITIONS);
-  const cycleId = `cycle:${org.organisation.id}:${org.year}`;
-  const posted = await stack.call('POST', '/api/cycles', { token: stack.tokens.admin, body: org });
-  expect(posted.status).toBe(201);
-  // the cycle's status is read meanwhile, as the page does
-  let watching = true;
-  const watcher = (async () => {
-    while (watching) {
-      await stack.call('GET', `/api/cycles/${enc(cycleId)}`, { token: stack.tokens.admin }).catch(() => null);
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  })();
-
-  await until('some agreements to be started', () => agreementRows(stack, cycleId), (n) => n >= 100, 300_000, 100);
-  const nodePid = await stack.kill9Node(1);
-  const atNodeKill = await agreementRows(stack, cycleId);
-  report(NAME, `kill -9 server node 2 (pid ${nodePid}) with ${atNodeKill} of ${POSITIONS} agreement rows stored`);
-  // the start goes on with one node: it takes over the dead node's shards
-  const onOneNode = await until('the start to go on on one node', () => agreementRows(stack, cycleId), (n) => n >= atNodeKill + 200, 300_000, 250);
-  const workerPid = await stack.kill9('worker', 0);
-  const atWorkerKill = await agreementRows(stack, cycleId);
-  report(NAME, `on one node the start went on to ${onOneNode}; kill -9 worker 1 (pid ${workerPid}) with ${atWorkerKill} rows stored`);
-  expect(atWorkerKill).toBeLessThan(POSITIONS); // both kills landed mid-start
-
-  const restartedAt = Date.now();
-  await stack.cluster!.nodes[1].start();
-  await stack.startWorker(0);
-  const done = await until('the cycle to finish starting', () => stack.call('GET', `/api/cycles/${enc(cycleId)}`, { token: stack.tokens.admin }), (r) => r.body?.status === 'running' && r.body?.agreements === POSITIONS, 900_000, 1000);
-  watching = false;
-  await watcher;
-  report(NAME, `node and worker restarted; cycle running with ${done.body.agreements} agreements ${Math.round((Date.now() - restartedAt) / 1000)} s later`);
-  report(NAME, await expectEveryAgreementOnce(stack, org));
-});
-
 const STARTED = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
 
 async function signingRunning(id: string): Promise<boolean> {
@@ -149,16 +114,29 @@ test('PostgreSQL restarted under quarterly reports: 503 + Retry-After meanwhile,
   };
   const quarterStatus = async (positionId: string, quarter: number) =>
     (await stack.call('GET', `/api/agreements/${enc(agreementIdOf(org, positionId))}`, { token: stack.tokens.evaluator })).body?.state?.quarters?.[quarter - 1]?.status;
+  /**
+   * 200, or (as on the dev server: test/faults/postgres-outage.test.ts) 409 wrong_quarter when the
+   * request answered 503 had gone through after all and the quarter moved on.
+   */
+  const expectDone = async (r: { status: number; body: any }, positionId: string, quarter: number, done: string[]) => {
+    if (r.status === 409 && r.body?.code === 'wrong_quarter') {
+      wentThroughAfter503++;
+      expect(done).toContain(await quarterStatus(positionId, quarter));
+    } else {
+      expect(r.status).toBe(200);
+    }
+  };
+  let wentThroughAfter503 = 0;
   let reported = 0;
   const reporter = async (positionId: string) => {
     const { first, second } = partiesOf(org, positionId);
     for (const quarter of [1, 2]) {
       await until(`Q${quarter} of ${positionId} to open`, () => quarterStatus(positionId, quarter), (s) => s === 'open', 300_000);
       const r = await persist('POST', `/api/agreements/${enc(agreementIdOf(org, positionId))}/realizations/${quarter}`, stack.tokens.official(first), bodyFor(positionId));
-      expect(r.status).toBe(200);
+      await expectDone(r, positionId, quarter, ['reported', 'verified']);
       reported++;
       const v = await persist('POST', `/api/agreements/${enc(agreementIdOf(org, positionId))}/realizations/${quarter}/verify`, stack.tokens.official(second));
-      expect(v.status).toBe(200);
+      await expectDone(v, positionId, quarter, ['verified']);
     }
   };
   const clients = positions.map((p) => reporter(p));
@@ -178,7 +156,7 @@ test('PostgreSQL restarted under quarterly reports: 503 + Retry-After meanwhile,
   await Promise.all(clients);
   await until('the API to be healthy', () => stack.call('GET', '/health'), (r) => r.status === 200, 180_000);
   const during = Object.fromEntries(Object.entries(stack.answers).map(([k, n]) => [k, n - (before[Number(k)] ?? 0)]).filter(([, n]) => Number(n) > 0));
-  report(NAME, `API answers from the stop to the end: ${JSON.stringify(during)}`);
+  report(NAME, `API answers from the stop to the end: ${JSON.stringify(during)}; requests answered 503 that had gone through (then 409 wrong_quarter on the retry): ${wentThroughAfter503}`);
   expect(stack.cluster!.nodes.every((n) => n.process && n.process.exitCode === null)).toBe(true); // both server nodes rode it out
 
   const ids = positions.map((p) => agreementIdOf(org, p));
@@ -190,4 +168,40 @@ test('PostgreSQL restarted under quarterly reports: 503 + Retry-After meanwhile,
   expect(rows.every((r) => r.n === 1)).toBe(true);
   expect(audits.map((r) => r.k)).toEqual(expected);
   expect(audits.every((r) => r.n === 1)).toBe(true);
+});
+
+// last: the 2,000 agreements' first tasks keep the workers busy for minutes after their start
+test('a 2,000-position start: kill -9 a server node, then a worker, mid-start; every agreement exactly once', async () => {
+  const org = generatedOrganisation('kab-faults-cluster-2000', POSITIONS);
+  const cycleId = `cycle:${org.organisation.id}:${org.year}`;
+  const posted = await stack.call('POST', '/api/cycles', { token: stack.tokens.admin, body: org });
+  expect(posted.status).toBe(201);
+  // the cycle's status is read meanwhile, as the page does
+  let watching = true;
+  const watcher = (async () => {
+    while (watching) {
+      await stack.call('GET', `/api/cycles/${enc(cycleId)}`, { token: stack.tokens.admin }).catch(() => null);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  })();
+
+  await until('some agreements to be started', () => agreementRows(stack, cycleId), (n) => n >= 100, 300_000, 100);
+  const nodePid = await stack.kill9Node(1);
+  const atNodeKill = await agreementRows(stack, cycleId);
+  report(NAME, `kill -9 server node 2 (pid ${nodePid}) with ${atNodeKill} of ${POSITIONS} agreement rows stored`);
+  // the start goes on with one node: it takes over the dead node's shards
+  const onOneNode = await until('the start to go on on one node', () => agreementRows(stack, cycleId), (n) => n >= atNodeKill + 200, 300_000, 250);
+  const workerPid = await stack.kill9('worker', 0);
+  const atWorkerKill = await agreementRows(stack, cycleId);
+  report(NAME, `on one node the start went on to ${onOneNode}; kill -9 worker 1 (pid ${workerPid}) with ${atWorkerKill} rows stored`);
+  expect(atWorkerKill).toBeLessThan(POSITIONS); // both kills landed mid-start
+
+  const restartedAt = Date.now();
+  await stack.cluster!.nodes[1].start();
+  await stack.startWorker(0);
+  const done = await until('the cycle to finish starting', () => stack.call('GET', `/api/cycles/${enc(cycleId)}`, { token: stack.tokens.admin }), (r) => r.body?.status === 'running' && r.body?.agreements === POSITIONS, 900_000, 1000);
+  watching = false;
+  await watcher;
+  report(NAME, `node and worker restarted; cycle running with ${done.body.agreements} agreements ${Math.round((Date.now() - restartedAt) / 1000)} s later`);
+  report(NAME, await expectEveryAgreementOnce(stack, org));
 });

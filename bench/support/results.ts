@@ -84,8 +84,10 @@ export function comparisonTable(results: BenchResult[]): string {
   for (const cluster of results.filter((r) => r.name.endsWith('.cluster'))) {
     const name = cluster.name.replace(/\.cluster$/, '');
     const dev = results.find((r) => r.name === name);
-    cluster.rows.forEach((row, i) => {
-      const devRow = dev?.rows[i]?.figure === row.figure ? dev.rows[i] : dev?.rows.find((r) => r.figure === row.figure);
+    cluster.rows.forEach((row) => {
+      // the same figure, whatever counts its label carries ("(399 requests, 50 officials at once)")
+      const key = (figure: string) => figure.replace(/\s*\([^)]*\d[^)]*\)/g, '');
+      const devRow = dev?.rows.find((r) => key(r.figure) === key(row.figure));
       const relative = devRow && devRow.value ? round(row.value / devRow.value, 2) : undefined;
       lines.push(`| ${name} | ${row.figure} | ${cell(devRow)} | ${cell(row)} | ${relative === undefined ? '–' : relative} |`);
     });

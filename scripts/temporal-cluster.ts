@@ -8,7 +8,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'nod
 import { join, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { freeLowPort } from './free-port';
-import { resolveClusterBinaries, resolveUiServer, TEMPORAL_SERVER_VERSION } from './temporal-cluster-binaries';
+import { resolveClusterBinaries, resolveUiServer } from './temporal-cluster-binaries';
 import { ensureTemporalSchemas, temporalDatabases, type TemporalPostgres } from './temporal-schema';
 import { startFrontendBalancer, type FrontendBalancer } from './frontend-balancer';
 import { DEFAULT_RETENTION_DAYS, ensureRetention, ensureSearchAttributes, stopProcess } from './dev-server';
@@ -284,4 +284,3 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Tem
   };
 }
 
-export { TEMPORAL_SERVER_VERSION };

@@ -70,6 +70,7 @@ async function main() {
 
   let temporalAddress = process.env.TEMPORAL_ADDRESS;
   let uiUrl = process.env.TEMPORAL_UI_URL ?? '';
+  const ownTemporal = !temporalAddress;
   if (!temporalAddress && cluster) {
     const temporalDatabaseUrl = process.env.TEMPORAL_DATABASE_URL ?? embeddedFirst;
     if (!temporalDatabaseUrl) throw new Error('--cluster with DATABASE_URL set needs TEMPORAL_DATABASE_URL too: the PostgreSQL server where Temporal keeps its two databases');
@@ -101,7 +102,7 @@ async function main() {
     uiUrl = server.uiUrl!;
     server.process.on('exit', (code) => !stopping && (log(`Temporal dev server exited (${code})`), void stopAll(1)));
   }
-  log(`Temporal keeps closed runs ${retentionDays()} days; the worker archives each one to PostgreSQL as it closes`);
+  if (ownTemporal) log(`Temporal keeps closed runs ${retentionDays()} days; the worker archives each one to PostgreSQL as it closes`);
 
   const databaseUrl = process.env.DATABASE_URL ?? embeddedFirst ?? (await startPostgres());
   const pool = createPool(databaseUrl, 2);

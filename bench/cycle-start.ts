@@ -4,6 +4,7 @@
 // measured before and after in the same run. Sizes: BENCH_CYCLE_POSITIONS.
 import { performance } from 'node:perf_hooks';
 import { writeResult, mapConcurrently, round, sizeFrom, sleep, type BenchResult, runWhenMain } from './support/results';
+import { resultName } from './support/topology';
 import { cleanupAll, withCpu, makeOrganisation, startApp, startCeilingWorker, startServers, type App } from './support/stack';
 import { FAN_OUT_CONCURRENCY } from '../activities/fan-out';
 
@@ -77,10 +78,13 @@ export async function runCycleStart(): Promise<BenchResult> {
     const ratio = rate / ceilingRateMean;
     const visible = await app.client.workflow.count(`KinerjaOrg = 'kab-bench-start' AND WorkflowType = 'agreementWorkflow'`);
     return {
-      name: 'cycle-start',
+      name: resultName('cycle-start', servers.topology),
       startedAt: started.toISOString(),
       seconds: round((Date.now() - started.getTime()) / 1000, 1),
-      params: { positions: n, fanOutConcurrency: FAN_OUT_CONCURRENCY, sqlite: process.env.BENCH_SQLITE === 'durable' ? 'durable' : 'WAL, synchronous=OFF' },
+      params: {
+        topology: servers.topology, positions: n, fanOutConcurrency: FAN_OUT_CONCURRENCY, workers: app.workers.length,
+        ...(servers.topology === 'dev' ? { sqlite: process.env.BENCH_SQLITE === 'durable' ? 'durable' : 'WAL, synchronous=OFF' } : { temporalNodes: servers.temporalPids.length }),
+      },
       rows: [
         { figure: `start rate, ${n.toLocaleString('en-US')} positions`, value: round(rate, 1), unit: 'wf/s', ceiling: round(ceilingRateMean, 1), ceilingLabel: 'empty workflows, mean of before/after', ratio: round(ratio, 3), ratioOf: 'rate / ceiling', goal: '≥ 0.7', met: ratio >= 0.7 },
         { figure: 'whole start (POST → all started and stored)', value: round(cycleSeconds, 1), unit: 's', ceiling: round(n / ceilingRateMean, 1), ratio: round(cycleSeconds / (n / ceilingRateMean), 3), ratioOf: 'time / ceiling time', goal: '< 180 s', met: cycleSeconds < 180 },
@@ -102,13 +106,16 @@ export async function runCycleStart(): Promise<BenchResult> {
   }
 }
 
-/** Until the worker has had nothing in flight for two seconds (the agreements' first tasks ran). */
+/** Until every worker has had nothing in flight for two seconds (the agreements' first tasks ran). */
 export async function waitForIdleWorker(app: App, maxMs = 10 * 60_000): Promise<void> {
   const until = Date.now() + maxMs;
   let quietSince = Date.now();
   while (Date.now() < until) {
-    const s = app.worker!.getStatus();
-    if (s.numInFlightWorkflowActivations > 0 || s.numInFlightActivities > 0) quietSince = Date.now();
+    const busy = app.workers.some((w) => {
+      const s = w.getStatus();
+      return s.numInFlightWorkflowActivations > 0 || s.numInFlightActivities > 0;
+    });
+    if (busy) quietSince = Date.now();
     else if (Date.now() - quietSince > 2000) return;
     await sleep(200);
   }

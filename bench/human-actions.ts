@@ -8,6 +8,7 @@
 // awaits as soon as it is possible. Sizes: BENCH_ACTIONS_POSITIONS (400), BENCH_ACTIONS_CONCURRENCY (50).
 import { performance } from 'node:perf_hooks';
 import { mapConcurrently, quantile, round, sizeFrom, sleep, type BenchResult, type Row, runWhenMain } from './support/results';
+import { resultName } from './support/topology';
 import { cleanupAll, makeOrganisation, startApp, startCeilingWorker, startServers, type App } from './support/stack';
 import { bareUpdate, finishUpdate } from './workflows';
 
@@ -149,10 +150,10 @@ export async function runHumanActions(): Promise<BenchResult> {
       rows.push({ figure: `${label[kind]} p99`, value: p(xs, 0.99), unit: 'ms', ceiling: bareP99, ceilingLabel: 'bare Update p99', ratio: round(p(xs, 0.99) / bareP99, 2), ratioOf: 'p99 / bare p99' });
     }
     return {
-      name: 'human-actions',
+      name: resultName('human-actions', servers.topology),
       startedAt: started.toISOString(),
       seconds: round((Date.now() - started.getTime()) / 1000, 1),
-      params: { positions, concurrency, year },
+      params: { topology: servers.topology, workers: app.workers.length, positions, concurrency, year },
       rows,
       details: {
         latencyMs: Object.fromEntries(Object.entries({ ...samples, bareUpdate: bare }).map(([k, xs]) => [k, { n: xs.length, p50: p(xs, 0.5), p90: p(xs, 0.9), p99: p(xs, 0.99), max: p(xs, 1) }])),

@@ -4,10 +4,13 @@
 //   BENCH_CYCLE_POSITIONS=500 BENCH_YEAR_PKS=20 BENCH_ACTIONS_POSITIONS=60 BENCH_READS_POSITIONS=200 \
 //   BENCH_READS_SECONDS=3 BENCH_MEMORY_POSITIONS=500 BENCH_PDF_ITERATIONS=20 npm run bench
 // or `npm run bench -- --quick` for those sizes. `npm run bench -- --report` prints the table of the
-// latest results in bench/results without running anything.
+// latest results in bench/results without running anything. Cycle start and human actions run on
+// both topologies (the dev server, then the cluster: bench/support/topology.ts), each beside its
+// own ceiling; `--topology dev` or `--topology cluster` runs one.
 import { performance } from 'node:perf_hooks';
 import { cleanupAll } from './support/stack';
-import { machine, markdownTable, round, sizeFrom, writeResult, type BenchResult } from './support/results';
+import { comparisonTable, machine, markdownTable, round, sizeFrom, writeResult, type BenchResult } from './support/results';
+import { parseTopology, TOPOLOGIES, type Topology } from './support/topology';
 
 const QUICK: Record<string, string> = {
   BENCH_CYCLE_POSITIONS: '500', BENCH_YEAR_PKS: '20', BENCH_ACTIONS_POSITIONS: '60', BENCH_READS_POSITIONS: '200',
@@ -42,8 +45,16 @@ const BENCHMARKS: Record<string, () => Promise<BenchResult>> = {
   archive: async () => (await import('./archive')).runArchive(),
 };
 
+/** The benchmarks that run on each topology; the others measure what does not depend on it. */
+const ON_BOTH_TOPOLOGIES = new Set(['cycle-start', 'human-actions']);
+
+const baseName = (resultName: string) => resultName.replace(/\.cluster$/, '');
+
 async function main() {
   const args = process.argv.slice(2);
+  const topologyArg = args.indexOf('--topology');
+  const topologies: readonly Topology[] = topologyArg >= 0 ? (args[topologyArg + 1] === 'both' ? TOPOLOGIES : [parseTopology(args[topologyArg + 1] ?? '')]) : TOPOLOGIES;
+  if (topologyArg >= 0) args.splice(topologyArg, 2);
   if (args.includes('--help') || args.includes('-h')) {
     console.log(`usage: npm run bench [-- [--quick|--report] [${Object.keys(BENCHMARKS).join('|')} ...]]`);
     return;
@@ -55,8 +66,9 @@ async function main() {
     const { RESULTS_DIR } = await import('./support/results');
     const order = Object.keys(BENCHMARKS);
     const stored = readdirSync(RESULTS_DIR).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(RESULTS_DIR, f), 'utf8')) as BenchResult)
-      .filter((r) => Array.isArray(r.rows)).sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
+      .filter((r) => Array.isArray(r.rows)).sort((a, b) => order.indexOf(baseName(a.name)) - order.indexOf(baseName(b.name)) || a.name.localeCompare(b.name));
     console.log(markdownTable(stored));
+    console.log(`\n${comparisonTable(stored)}`);
     for (const r of stored) console.log(`- ${r.name}: ${r.startedAt}, ${JSON.stringify(r.params)}`);
     return;
   }
@@ -69,21 +81,25 @@ async function main() {
   console.log(`Kinerja benchmarks: ${selected.join(', ')} on ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, node ${m.node}`);
   const results: BenchResult[] = [];
   const failed: string[] = [];
-  for (const name of selected) {
-    console.log(`\n## ${name}`);
+  const runs = selected.flatMap((name) => (ON_BOTH_TOPOLOGIES.has(name) ? topologies : (['dev'] as const)).map((topology) => ({ name, topology })));
+  for (const { name, topology } of runs) {
+    const label = ON_BOTH_TOPOLOGIES.has(name) ? `${name} on the ${topology === 'dev' ? 'dev server' : 'cluster'}` : name;
+    console.log(`\n## ${label}`);
+    process.env.BENCH_TOPOLOGY = topology;
     const t0 = performance.now();
     try {
       const result = await BENCHMARKS[name]();
       console.log(`  written ${writeResult(result)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
       results.push(result);
     } catch (err) {
-      console.error(`  ${name} failed:`, err);
-      failed.push(name);
+      console.error(`  ${label} failed:`, err);
+      failed.push(label);
     } finally {
       await cleanupAll();
     }
   }
   console.log(`\n${markdownTable(results)}\n`);
+  console.log(`${comparisonTable(results)}\n`);
   console.log(`Machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB, shared with other work: compare ratios, not absolute figures.`);
   if (failed.length > 0) {
     console.error(`failed: ${failed.join(', ')}`);

@@ -2,6 +2,8 @@
 // Web UI), PostgreSQL (embedded unless DATABASE_URL is set), migrations, worker and API — with
 // data kept across restarts, and everything stopped on Ctrl-C, SIGINT or SIGTERM (to the group or
 // to this process alone). The addresses it chose are written to .data/stack.json for the CLI.
+// `npm start -- --cluster`: the production topology instead of the dev server: a Temporal cluster of
+// two server nodes on PostgreSQL (scripts/temporal-cluster.ts), its Web UI, and two workers.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +12,9 @@ import { createPool } from '../db/pool';
 import { migrate } from '../db/migrate';
 import { DEFAULT_RETENTION_DAYS, startDevServer, stopProcess, type DevServer } from './dev-server';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
+import { clusterSettings } from './cluster-settings';
+import { startTemporalCluster } from './temporal-cluster';
+import { temporalPostgresOf } from './temporal-schema';
 import { STACK_SETTINGS_FILE, type StackSettings } from '../config';
 import { createInvite } from '../identity-provider/invites';
 import type { Pool } from 'pg';
@@ -54,9 +59,38 @@ async function main() {
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
 
+  const cluster = process.argv.includes('--cluster') ? clusterSettings(process.env) : null;
+  const startPostgres = async (): Promise<string> => {
+    const pg: EmbeddedPostgres = await startEmbeddedPostgres(join(dataDir, 'postgres'), Number(process.env.PGPORT ?? 5433));
+    stops.push(pg.stop);
+    return pg.url;
+  };
+  // the cluster keeps its history in PostgreSQL: the embedded one starts first
+  const embeddedFirst = !process.env.DATABASE_URL && cluster ? await startPostgres() : undefined;
+
   let temporalAddress = process.env.TEMPORAL_ADDRESS;
   let uiUrl = process.env.TEMPORAL_UI_URL ?? '';
-  if (!temporalAddress) {
+  const ownTemporal = !temporalAddress;
+  if (!temporalAddress && cluster) {
+    const temporalDatabaseUrl = process.env.TEMPORAL_DATABASE_URL ?? embeddedFirst;
+    if (!temporalDatabaseUrl) throw new Error('--cluster with DATABASE_URL set needs TEMPORAL_DATABASE_URL too: the PostgreSQL server where Temporal keeps its two databases');
+    log(`starting a Temporal ${cluster.nodes}-node cluster with ${cluster.historyShards} history shards on PostgreSQL...`);
+    const started = await startTemporalCluster({
+      dir: join(dataDir, 'temporal-cluster'),
+      postgres: temporalPostgresOf(temporalDatabaseUrl),
+      port: Number(process.env.TEMPORAL_PORT ?? 7233),
+      uiPort: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
+      nodes: cluster.nodes,
+      historyShards: cluster.historyShards,
+      retentionDays: retentionDays(),
+    });
+    stops.push(started.stop);
+    temporalAddress = started.address;
+    uiUrl = started.uiUrl!;
+    for (const node of started.nodes) {
+      node.process?.on('exit', (code, signal) => !stopping && (log(`Temporal node ${node.index} exited (${code ?? signal}); see ${node.logFile}`), void stopAll(1)));
+    }
+  } else if (!temporalAddress) {
     const server: DevServer = await startDevServer({
       dbFile: join(dataDir, 'temporal.db'),
       port: Number(process.env.TEMPORAL_PORT ?? 7233),
@@ -66,16 +100,11 @@ async function main() {
     stops.push(server.stop);
     temporalAddress = server.address;
     uiUrl = server.uiUrl!;
-    log(`Temporal keeps closed runs ${retentionDays()} days; the worker archives each one to PostgreSQL as it closes`);
     server.process.on('exit', (code) => !stopping && (log(`Temporal dev server exited (${code})`), void stopAll(1)));
   }
+  if (ownTemporal) log(`Temporal keeps closed runs ${retentionDays()} days; the worker archives each one to PostgreSQL as it closes`);
 
-  let databaseUrl = process.env.DATABASE_URL;
-  if (!databaseUrl) {
-    const pg: EmbeddedPostgres = await startEmbeddedPostgres(join(dataDir, 'postgres'), Number(process.env.PGPORT ?? 5433));
-    stops.push(pg.stop);
-    databaseUrl = pg.url;
-  }
+  const databaseUrl = process.env.DATABASE_URL ?? embeddedFirst ?? (await startPostgres());
   const pool = createPool(databaseUrl, 2);
   const applied = await migrate(pool);
   if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
@@ -98,7 +127,11 @@ async function main() {
     OIDC_ISSUER: issuer,
     ...(embeddedIdp ? { IDP_KEYS_FILE: join(dataDir, 'idp-jwks.json') } : {}),
   };
-  const processes: Array<readonly [string, string]> = [['worker', 'worker/main.ts'], ['api', 'api/main.ts']];
+  const workers = cluster?.workers ?? 1;
+  const processes: Array<readonly [string, string]> = [
+    ...Array.from({ length: workers }, (_, i) => [workers > 1 ? `worker ${i + 1}` : 'worker', 'worker/main.ts'] as const),
+    ['api', 'api/main.ts'],
+  ];
   if (embeddedIdp) processes.unshift(['identity provider', 'identity-provider/main.ts']);
   for (const [name, entry] of processes) {
     // node itself with tsx's loader: one process per child, which receives the signal it is sent
@@ -115,7 +148,7 @@ async function main() {
   log(`API and page   http://127.0.0.1:${port}/`);
   log(`Health         http://127.0.0.1:${port}/health`);
   log(`Temporal UI    ${uiUrl}`);
-  log(`Temporal gRPC  ${temporalAddress}`);
+  log(`Temporal gRPC  ${temporalAddress}${cluster ? ` (balanced over ${cluster.nodes} server nodes, ${cluster.historyShards} history shards; ${workers} workers)` : ''}`);
   log(`PostgreSQL     ${databaseUrl.replace(/:[^:@/]+@/, ':***@')}`);
   log(`Sign-in (OIDC) ${issuer}${embeddedIdp ? ' (embedded provider)' : ''}`);
   log(`Data           ${dataDir}`);

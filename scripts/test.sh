@@ -11,6 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/system-deps.sh
 npx tsx scripts/temporal-binaries.ts all >/dev/null
+# the cluster tests' Temporal server, schema tool and Web UI server (built once, about 11 minutes; cached)
+npx tsx scripts/temporal-cluster-binaries.ts all >/dev/null
 npx tsx scripts/dss-validator.ts >/dev/null
 if [ "${1:-}" = "--faults-only" ]; then
   shift

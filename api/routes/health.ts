@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { ApiDeps } from '../deps';
+import { temporalClusterInfo, type TemporalClusterInfo } from '../temporal-cluster-info';
 
 async function check(fn: () => Promise<unknown>): Promise<{ ok: boolean; ms: number; error?: string }> {
   const started = Date.now();
@@ -14,13 +15,19 @@ async function check(fn: () => Promise<unknown>): Promise<{ ok: boolean; ms: num
 /**
  * GET /health (readiness): is Temporal reachable, is PostgreSQL reachable. 200 when both are, else
  * 503 with Retry-After, so a load balancer or a client backs off while a backing service restarts.
+ * It also says which Temporal answers: its version, history shards and each service's members
+ * (one per server node of a cluster; see README, Running at scale).
  */
 export function healthRoutes({ db, temporal, config }: ApiDeps): Router {
   const router = Router();
   router.get('/health', async (_req, res) => {
+    let cluster: TemporalClusterInfo = { serverVersion: null, clusterName: null, historyShards: null, members: null };
     const [postgres, temporalCheck] = await Promise.all([
       check(() => db.query('SELECT 1')),
-      check(() => temporal.workflowService.getSystemInfo({})),
+      check(async () => {
+        await temporal.workflowService.getSystemInfo({});
+        cluster = await temporalClusterInfo(temporal);
+      }),
     ]);
     const ok = postgres.ok && temporalCheck.ok;
     if (!ok) res.setHeader('Retry-After', '5');
@@ -28,7 +35,7 @@ export function healthRoutes({ db, temporal, config }: ApiDeps): Router {
     res.status(ok ? 200 : 503).json({
       status: ok ? 'ok' : 'degraded',
       postgres,
-      temporal: { ...temporalCheck, address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, ui: config.TEMPORAL_UI_URL },
+      temporal: { ...temporalCheck, address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, ui: config.TEMPORAL_UI_URL, ...cluster },
     });
   });
   return router;

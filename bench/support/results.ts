@@ -27,7 +27,8 @@ export interface BenchResult {
   details: Record<string, unknown>;
 }
 
-export const RESULTS_DIR = join(__dirname, '..', 'results');
+/** Where results are written: bench/results, or BENCH_RESULTS_DIR (a smoke run that must not replace the recorded figures). */
+export const RESULTS_DIR = process.env.BENCH_RESULTS_DIR ?? join(__dirname, '..', 'results');
 
 export function machine() {
   return { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
@@ -68,6 +69,30 @@ export function markdownTable(results: BenchResult[]): string {
     }
   }
   return lines.join('\n');
+}
+
+/**
+ * The benchmarks run on both topologies side by side: each figure on the dev server and on the
+ * cluster, each with its ratio to the ceiling of its own server in the same run.
+ */
+export function comparisonTable(results: BenchResult[]): string {
+  const lines = [
+    '| benchmark | figure | dev server | cluster (2 nodes, 8 shards, 2 workers) | cluster / dev server |',
+    '|---|---|---:|---:|---:|',
+  ];
+  const cell = (row: Row | undefined) => (row ? `${fmt(row.value, row.unit)}${row.ratio === undefined ? '' : ` (${round(row.ratio, 2)} of ceiling)`}` : '–');
+  for (const cluster of results.filter((r) => r.name.endsWith('.cluster'))) {
+    const name = cluster.name.replace(/\.cluster$/, '');
+    const dev = results.find((r) => r.name === name);
+    cluster.rows.forEach((row) => {
+      // the same figure, whatever counts its label carries ("(399 requests, 50 officials at once)")
+      const key = (figure: string) => figure.replace(/\s*\([^)]*\d[^)]*\)/g, '');
+      const devRow = dev?.rows.find((r) => key(r.figure) === key(row.figure));
+      const relative = devRow && devRow.value ? round(row.value / devRow.value, 2) : undefined;
+      lines.push(`| ${name} | ${row.figure} | ${cell(devRow)} | ${cell(row)} | ${relative === undefined ? '–' : relative} |`);
+    });
+  }
+  return lines.length > 2 ? lines.join('\n') : '(no benchmark ran on both topologies)';
 }
 
 /** A positive integer from the environment, or the default. */

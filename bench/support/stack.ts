@@ -1,5 +1,6 @@
 // The servers a benchmark runs against, all on 127.0.0.1 with throwaway data: an embedded
-// PostgreSQL and the Temporal CLI dev server (SQLite), then the worker and the API in this process
+// PostgreSQL and the Temporal CLI dev server (SQLite) or, with BENCH_TOPOLOGY=cluster, a Temporal
+// cluster of two server nodes on that PostgreSQL (two workers then), then the worker and the API in this process
 // (or the worker as a child process, to measure its memory alone). Everything started is
 // registered for cleanup, which also runs on SIGINT/SIGTERM, so a benchmark leaves no orphans.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -20,6 +21,9 @@ import { createApp } from '../../api/app';
 import { createSigningDeps } from '../../activities/signing';
 import { startDevServer, stopProcess } from '../../scripts/dev-server';
 import { scratchDir, startEmbeddedPostgres } from '../../scripts/embedded-postgres';
+import { startTemporalCluster } from '../../scripts/temporal-cluster';
+import { temporalPostgresOf } from '../../scripts/temporal-schema';
+import { currentTopology, workersOf, type Topology } from './topology';
 import { quietTemporalRuntime } from '../../test/support/stack';
 import { tokens } from '../../test/support/api-client';
 
@@ -86,31 +90,46 @@ export function freePort(): Promise<number> {
 
 // ----- servers ------------------------------------------------------------------------------------
 export interface Servers {
+  topology: Topology;
   dir: string;
   databaseUrl: string;
   temporalAddress: string;
-  temporalPid: number;
+  /** The Temporal server's processes (the dev server, or every node of the cluster). */
+  temporalPids: number[];
   postgresPort: number;
   stop(): Promise<void>;
 }
 
 /**
- * PostgreSQL and the Temporal dev server. SQLite runs with WAL and synchronous=OFF (as the tests
- * do) unless BENCH_SQLITE=durable, which is `npm start`'s setting.
+ * PostgreSQL and the Temporal dev server, or the cluster on that PostgreSQL (BENCH_TOPOLOGY). SQLite
+ * runs with WAL and synchronous=OFF (as the tests do) unless BENCH_SQLITE=durable, which is `npm
+ * start`'s setting.
  */
-export async function startServers(): Promise<Servers> {
+export async function startServers(topology: Topology = currentTopology()): Promise<Servers> {
   const dir = scratchDir('kinerja-bench-');
   const removeDir = onCleanup(() => rmSync(dir, { recursive: true, force: true }));
   const [pgPort, temporalPort] = [await freePort(), await freePort()];
   const pg = await startEmbeddedPostgres(join(dir, 'postgres'), pgPort);
   const stopPg = onCleanup(() => pg.stop());
-  const temporal = await startDevServer({ dbFile: join(dir, 'temporal.db'), port: temporalPort, uiPort: null, fast: process.env.BENCH_SQLITE !== 'durable' });
-  const stopTemporal = onCleanup(() => temporal.stop());
+  let temporalAddress: string;
+  let temporalPids: number[];
+  let stopTemporal: () => Promise<void>;
+  if (topology === 'cluster') {
+    const cluster = await startTemporalCluster({ dir: join(dir, 'temporal'), postgres: temporalPostgresOf(pg.url), port: temporalPort });
+    stopTemporal = onCleanup(() => cluster.stop());
+    temporalAddress = cluster.address;
+    temporalPids = cluster.nodes.map((n) => n.process!.pid!);
+  } else {
+    const temporal = await startDevServer({ dbFile: join(dir, 'temporal.db'), port: temporalPort, uiPort: null, fast: process.env.BENCH_SQLITE !== 'durable' });
+    stopTemporal = onCleanup(() => temporal.stop());
+    temporalAddress = temporal.address;
+    temporalPids = [temporal.process.pid!];
+  }
   const pool = createPool(pg.url, 1);
   await migrate(pool);
   await pool.end();
   return {
-    dir, databaseUrl: pg.url, temporalAddress: temporal.address, temporalPid: temporal.process.pid!, postgresPort: pgPort,
+    topology, dir, databaseUrl: pg.url, temporalAddress, temporalPids, postgresPort: pgPort,
     async stop() {
       await stopTemporal();
       await stopPg();
@@ -144,7 +163,10 @@ export interface App {
   client: Client;
   baseUrl: string;
   tokens: ReturnType<typeof tokens>;
+  /** The first worker (null with `{ worker: false }`). */
   worker: Worker | null;
+  /** Every worker on the task queue: one beside the dev server, two on the cluster. */
+  workers: Worker[];
   stop(): Promise<void>;
 }
 
@@ -154,23 +176,27 @@ export async function startApp(servers: Servers, options: { worker?: boolean; ma
   const logger = createLogger('bench', 'silent');
   const db = createPool(config.DATABASE_URL, options.dbPool ?? 20);
   const client = await connectClient(config);
-  let worker: Worker | null = null;
-  let running: Promise<void> | null = null;
-  let connection: NativeConnection | null = null;
+  const workers: Worker[] = [];
+  const connections: NativeConnection[] = [];
   if (options.worker !== false) {
-    connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-    worker = await createWorker({
-      connection,
-      namespace: config.TEMPORAL_NAMESPACE,
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      maxCachedWorkflows: options.maxCachedWorkflows ?? (process.env.BENCH_WORKER_CACHE ? Number(process.env.BENCH_WORKER_CACHE) : config.WORKER_MAX_CACHED_WORKFLOWS),
-      deps: {
-        db, client, taskQueue: config.TEMPORAL_TASK_QUEUE, publicUrl: config.publicUrl, secret: config.KINERJA_SECRET,
-        clock: () => new Date(), signing: await createSigningDeps(db, config),
-      },
-    });
-    running = worker.run();
+    const signing = await createSigningDeps(db, config);
+    for (let i = 0; i < workersOf(servers.topology); i++) {
+      // in this process, a connection each (as separate worker processes have)
+      const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+      connections.push(connection);
+      workers.push(await createWorker({
+        connection,
+        namespace: config.TEMPORAL_NAMESPACE,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        maxCachedWorkflows: options.maxCachedWorkflows ?? (process.env.BENCH_WORKER_CACHE ? Number(process.env.BENCH_WORKER_CACHE) : config.WORKER_MAX_CACHED_WORKFLOWS),
+        deps: {
+          db, client, taskQueue: config.TEMPORAL_TASK_QUEUE, publicUrl: config.publicUrl, secret: config.KINERJA_SECRET,
+          clock: () => new Date(), signing,
+        },
+      }));
+    }
   }
+  const running = Promise.all(workers.map((w) => w.run()));
   const app = createApp({ db, temporal: client, config, logger });
   const server: Server = await new Promise((ok) => {
     const s = app.listen(0, '127.0.0.1', () => ok(s));
@@ -180,13 +206,13 @@ export async function startApp(servers: Servers, options: { worker?: boolean; ma
   const stop = onCleanup(async () => {
     server.closeAllConnections();
     await new Promise((r) => server.close(r));
-    if (worker && worker.getState() === 'RUNNING') worker.shutdown();
+    for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
     await running;
-    await connection?.close();
+    for (const c of connections) await c.close();
     await client.connection.close();
     await db.end();
   });
-  return { config, db, client, worker, baseUrl: `http://127.0.0.1:${port}`, tokens: tokens(SECRET), stop };
+  return { config, db, client, worker: workers[0] ?? null, workers, baseUrl: `http://127.0.0.1:${port}`, tokens: tokens(SECRET), stop };
 }
 
 // ----- the ceiling's own workflows ----------------------------------------------------------------
@@ -263,7 +289,7 @@ export function cpuSecondsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-/** CPU seconds used by the Temporal server, this process and PostgreSQL (all its processes) during `fn`. */
+/** CPU seconds used by the Temporal server (every node), this process and PostgreSQL (all its processes) during `fn`. */
 export async function withCpu<T>(servers: Servers, fn: () => Promise<T>): Promise<{ value: T; cpu: { temporal: number; node: number; postgres: number; wall: number } }> {
   const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
   const pgrep = (args: string[]) => {
@@ -280,14 +306,15 @@ export async function withCpu<T>(servers: Servers, fn: () => Promise<T>): Promis
     return new Map(pids.map((p) => { try { return [p, cpuSecondsOf(p)] as const; } catch { return [p, 0] as const; } }));
   };
   const pg0 = pgCpu();
-  const t0 = { temporal: cpuSecondsOf(servers.temporalPid), node: cpuSecondsOf(process.pid), wall: Date.now() };
+  const temporalCpu = () => servers.temporalPids.reduce((sum, pid) => sum + cpuSecondsOf(pid), 0);
+  const t0 = { temporal: temporalCpu(), node: cpuSecondsOf(process.pid), wall: Date.now() };
   const value = await fn();
   let postgres = 0;
   for (const [pid, cpu] of pgCpu()) postgres += cpu - (pg0.get(pid) ?? 0);
   return {
     value,
     cpu: {
-      temporal: round2(cpuSecondsOf(servers.temporalPid) - t0.temporal),
+      temporal: round2(temporalCpu() - t0.temporal),
       node: round2(cpuSecondsOf(process.pid) - t0.node),
       postgres: round2(postgres),
       wall: round2((Date.now() - t0.wall) / 1000),

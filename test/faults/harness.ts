@@ -1,13 +1,16 @@
 // A stack of real processes that a fault test may break: its own embedded PostgreSQL and Temporal
 // dev server (never the run's shared ones), the worker and the API as child processes started with
 // tsx, each logging to a file. Everything can be killed (SIGKILL) or stopped and started again on
-// the same data directory, database file and port.
+// the same data directory, database file and port. With `{ topology: 'cluster' }` Temporal is a
+// cluster of two server nodes on that PostgreSQL (scripts/temporal-cluster.ts) and two workers run.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { startDevServer, stopProcess, type DevServer } from '../../scripts/dev-server';
+import { startTemporalCluster, type TemporalCluster } from '../../scripts/temporal-cluster';
+import { temporalPostgresOf } from '../../scripts/temporal-schema';
 import { scratchDir } from '../../scripts/embedded-postgres';
 import { createPool } from '../../db/pool';
 import { migrate } from '../../db/migrate';
@@ -50,14 +53,22 @@ export class FaultStack {
   readonly taskQueue = `faults-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   readonly tokens = tokens(SECRET);
   pg!: Child & { url: string };
-  temporal!: DevServer;
+  /** The dev server (topology 'dev'); with a cluster, its `stop` stops the whole cluster. */
+  temporal!: Pick<DevServer, 'address' | 'stop'>;
+  /** Topology 'cluster': the server nodes, each of which can be killed and started again. */
+  cluster: TemporalCluster | null = null;
   pgPort = 0;
   temporalPort = 0;
   apiPort = 0;
   db!: Pool;
   client!: Client;
-  worker: Child | null = null;
+  /** The worker processes on the task queue (one, or two on a cluster); a killed one is null. */
+  workers: Array<Child | null> = [];
   api: Child | null = null;
+
+  get worker(): Child | null {
+    return this.workers[0] ?? null;
+  }
   private logSeq = 0;
   /** Counted for the README: every kill, stop and restart this stack performed. */
   faultsInjected = 0;
@@ -69,11 +80,20 @@ export class FaultStack {
     return `http://127.0.0.1:${this.apiPort}`;
   }
 
-  static async start(opts: { api?: boolean; worker?: boolean; env?: Record<string, string> } = {}): Promise<FaultStack> {
+  static async start(opts: { api?: boolean; worker?: boolean; env?: Record<string, string>; topology?: 'dev' | 'cluster' } = {}): Promise<FaultStack> {
     const s = new FaultStack();
     s.extraEnv = opts.env ?? {};
     [s.pgPort, s.temporalPort, s.apiPort] = [await freePort(), await freePort(), await freePort()];
-    const [pg, temporal] = await Promise.allSettled([s.startFirstPostgres(), s.startTemporal()]);
+    const cluster = opts.topology === 'cluster';
+    // a cluster keeps its history in this stack's PostgreSQL: that starts first
+    let pg: PromiseSettledResult<void>;
+    let temporal: PromiseSettledResult<Pick<DevServer, 'address' | 'stop'>>;
+    if (cluster) {
+      [pg] = await Promise.allSettled([s.startFirstPostgres()]);
+      [temporal] = await Promise.allSettled([pg.status === 'fulfilled' ? s.startCluster() : Promise.reject(pg.reason)]);
+    } else {
+      [pg, temporal] = await Promise.allSettled([s.startFirstPostgres(), s.startTemporal()]);
+    }
     if (temporal.status === 'fulfilled') s.temporal = temporal.value;
     try {
       if (pg.status === 'rejected') throw pg.reason;
@@ -81,7 +101,7 @@ export class FaultStack {
       s.db = createPool(s.pg.url, 5);
       await migrate(s.db);
       s.client = new Client({ connection: await Connection.connect({ address: s.temporal.address }) });
-      if (opts.worker !== false) await s.startWorker();
+      if (opts.worker !== false) for (let i = 0; i < (cluster ? 2 : 1); i++) await s.startWorker(i);
       if (opts.api !== false) await s.startApi();
       return s;
     } catch (err) {
@@ -109,6 +129,21 @@ export class FaultStack {
     return startDevServer({ dbFile: this.dbFile, port: this.temporalPort, uiPort: null, fast: true });
   }
 
+  /** Two server nodes behind a balancer on `temporalPort`, their logs in this stack's directory. */
+  private async startCluster(): Promise<Pick<DevServer, 'address' | 'stop'>> {
+    this.cluster = await startTemporalCluster({ dir: join(this.dir, 'temporal'), postgres: temporalPostgresOf(this.pg.url), port: this.temporalPort, logLevel: 'info' });
+    return { address: this.cluster.address, stop: () => this.cluster!.stop() };
+  }
+
+  /** kill -9 one server node of the cluster; resolves when the process is gone. */
+  async kill9Node(index: number): Promise<number> {
+    const node = this.cluster?.nodes[index];
+    if (!node) throw new Error(`no cluster node ${index}`);
+    const pid = await node.kill9();
+    this.faultsInjected++;
+    return pid;
+  }
+
   private spawnTs(name: string, entry: string, args: string[] = []): Child {
     const log = join(this.dir, `${name}-${++this.logSeq}.log`);
     const fd = openSync(log, 'a');
@@ -117,9 +152,10 @@ export class FaultStack {
     return { process: child, log };
   }
 
-  async startWorker(): Promise<void> {
-    this.worker = this.spawnTs('worker', 'worker/main.ts');
-    const w = this.worker;
+  /** Starts worker `slot` (0: the first; a cluster stack runs 0 and 1). */
+  async startWorker(slot = 0): Promise<void> {
+    const w = this.spawnTs(`worker${slot ? `-${slot + 1}` : ''}`, 'worker/main.ts');
+    this.workers[slot] = w;
     await until('the worker to run', async () => {
       if (w.process.exitCode !== null) throw new Error(`worker exited ${w.process.exitCode}: ${readFileSync(w.log, 'utf8').slice(-2000)}`);
       return readFileSync(w.log, 'utf8');
@@ -135,15 +171,16 @@ export class FaultStack {
     }, (status) => status === 200, 120_000);
   }
 
-  /** kill -9, and wait until the process is gone. */
-  async kill9(which: 'worker' | 'api'): Promise<number> {
-    const child = this[which];
+  /** kill -9 (the API, or worker `slot`), and wait until the process is gone. */
+  async kill9(which: 'worker' | 'api', slot = 0): Promise<number> {
+    const child = which === 'api' ? this.api : this.workers[slot];
     if (!child) throw new Error(`no ${which} running`);
     const pid = child.process.pid!;
     const gone = new Promise((r) => child.process.once('exit', r));
     child.process.kill('SIGKILL');
     await gone;
-    this[which] = null;
+    if (which === 'api') this.api = null;
+    else this.workers[slot] = null;
     this.faultsInjected++;
     return pid;
   }
@@ -199,8 +236,18 @@ export class FaultStack {
     return readdirSync(this.dir).filter((f) => f.endsWith('.log')).map((f) => readFileSync(join(this.dir, f), 'utf8')).join('\n');
   }
 
-  call(method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
-    return client(this.baseUrl)(method, path, opts);
+  /** How many of this stack's API calls answered each status. */
+  readonly answers: Record<number, number> = {};
+  /** API answers that break the contract under faults: a 5xx other than 503 with Retry-After. */
+  readonly contractBreaches: string[] = [];
+
+  async call(method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+    const r = await client(this.baseUrl)(method, path, opts);
+    this.answers[r.status] = (this.answers[r.status] ?? 0) + 1;
+    if (r.status >= 500 && !(r.status === 503 && r.headers.get('retry-after'))) {
+      this.contractBreaches.push(`${method} ${path} → ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+    }
+    return r;
   }
 
   /** Post the organisation as an administrator and wait until its cycle runs; returns the cycle id. */
@@ -213,11 +260,9 @@ export class FaultStack {
   }
 
   async stop(): Promise<void> {
-    for (const which of ['api', 'worker'] as const) {
-      const child = this[which];
-      if (child) await stopProcess(child.process, 5000);
-      this[which] = null;
-    }
+    for (const child of [this.api, ...this.workers]) if (child) await stopProcess(child.process, 5000);
+    this.api = null;
+    this.workers = [];
     await this.client?.connection.close().catch(() => {});
     await this.db?.end().catch(() => {});
     await this.temporal?.stop().catch(() => {});

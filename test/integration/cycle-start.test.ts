@@ -35,6 +35,10 @@ test('GET /health reports Temporal and PostgreSQL reachable', async () => {
   const body = await res.json();
   expect(body.postgres.ok).toBe(true);
   expect(body.temporal.ok).toBe(true);
+  // the dev server: one process, one history shard, every service in one ring member
+  expect(body.temporal.serverVersion).toMatch(/^\d+\.\d+\.\d+/);
+  expect(body.temporal.historyShards).toBe(1);
+  expect(body.temporal.members.history).toHaveLength(1);
 });
 
 test('posting the sample organisation starts 80 agreement workflows, once', async () => {

@@ -18,11 +18,13 @@ export interface Stack {
   config: Config;
   db: Pool;
   client: Client;
-  /** The current worker (replaced by `startWorker`). */
+  /** The first worker (replaced by `startWorker`). */
   worker: Worker;
-  /** Stops the worker, as a crashed or redeployed one is away: workflows wait for the next. */
+  /** Every worker on the stack's task queue (`worker` first); more than one with `{ workers: N }`. */
+  workers: Worker[];
+  /** Stops the workers, as crashed or redeployed ones are away: workflows wait for the next. */
   stopWorker(): Promise<void>;
-  /** A new worker on the same task queue, after `stopWorker`. */
+  /** New workers on the same task queue, after `stopWorker`. */
   startWorker(): Promise<void>;
   /** The worker's history archiver, as worker/main.ts runs it (started). */
   archiver: HistoryArchiver;
@@ -43,7 +45,7 @@ export function quietTemporalRuntime(): void {
   }
 }
 
-export async function startStack(overrides: Record<string, string> = {}, options: { identityProvider?: boolean } = {}): Promise<Stack> {
+export async function startStack(overrides: Record<string, string> = {}, options: { identityProvider?: boolean; workers?: number } = {}): Promise<Stack> {
   quietTemporalRuntime();
   const taskQueue = `test-${process.pid}-${++queueSeq}`;
   let identityProvider: RunningIdentityProvider | null = null;
@@ -67,23 +69,23 @@ export async function startStack(overrides: Record<string, string> = {}, options
   const logger = createLogger('test', 'silent');
   const db = createPool(config.DATABASE_URL, 10);
   const client = await connectClient(config);
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const workerOptions = {
-    connection,
-    namespace: config.TEMPORAL_NAMESPACE,
-    taskQueue,
-    deps: {
-      db, client, taskQueue, publicUrl: config.publicUrl, secret: config.KINERJA_SECRET,
-      clock: () => new Date(), signing: await createSigningDeps(db, config),
-    },
+  const signing = await createSigningDeps(db, config);
+  // a connection each, as separate worker processes have
+  const connections: NativeConnection[] = [];
+  for (let i = 0; i < (options.workers ?? 1); i++) connections.push(await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }));
+  const deps = { db, client, taskQueue, publicUrl: config.publicUrl, secret: config.KINERJA_SECRET, clock: () => new Date(), signing };
+  const workers: Worker[] = [];
+  let running: Promise<unknown> = Promise.resolve();
+  const startWorkers = async () => {
+    for (const connection of connections) workers.push(await createWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue, deps }));
+    running = Promise.all(workers.map((w) => w.run()));
   };
-  let worker: Worker | null = await createWorker(workerOptions);
-  let running: Promise<void> = worker.run();
   const stopWorker = async () => {
-    worker?.shutdown();
+    for (const w of workers) w.shutdown();
     await running;
-    worker = null;
+    workers.length = 0;
   };
+  await startWorkers();
   const archiver = createHistoryArchiver({
     db, client, namespace: config.TEMPORAL_NAMESPACE, taskQueue, logger, pollMs: config.HISTORY_ARCHIVE_POLL_MS,
   });
@@ -91,23 +93,22 @@ export async function startStack(overrides: Record<string, string> = {}, options
   const app = createApp({ db, temporal: client, config, logger });
   server.on('request', app);
   return {
-    config, db, client, archiver, baseUrl: `http://127.0.0.1:${port}`, identityProvider,
+    config, db, client, archiver, baseUrl: `http://127.0.0.1:${port}`, identityProvider, workers,
     get worker() {
-      if (!worker) throw new Error('the worker is stopped (stopWorker)');
-      return worker;
+      if (!workers.length) throw new Error('the workers are stopped (stopWorker)');
+      return workers[0];
     },
     stopWorker,
     async startWorker() {
-      if (worker) throw new Error('the worker is running');
-      worker = await createWorker(workerOptions);
-      running = worker.run();
+      if (workers.length) throw new Error('the workers are running');
+      await startWorkers();
     },
     async stop() {
       await new Promise((r) => server.close(r));
       await archiver.stop();
       await identityProvider?.stop();
       await stopWorker();
-      await connection.close();
+      for (const c of connections) await c.close();
       await client.connection.close();
       await db.end();
     },

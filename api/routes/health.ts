@@ -2,6 +2,9 @@ import { Router } from 'express';
 import type { ApiDeps } from '../deps';
 import { temporalClusterInfo, type TemporalClusterInfo } from '../temporal-cluster-info';
 
+/** How long /health reuses what it learnt of the cluster's shape (versions, shards, ring members). */
+const CLUSTER_INFO_TTL_MS = 5_000;
+
 async function check(fn: () => Promise<unknown>): Promise<{ ok: boolean; ms: number; error?: string }> {
   const started = Date.now();
   try {
@@ -20,13 +23,20 @@ async function check(fn: () => Promise<unknown>): Promise<{ ok: boolean; ms: num
  */
 export function healthRoutes({ db, temporal, config }: ApiDeps): Router {
   const router = Router();
+  // The cluster's shape changes only when a node joins or leaves: a probe every second from a load
+  // balancer costs one reachability call, and the two describing calls at most every few seconds.
+  let described: { at: number; info: TemporalClusterInfo } | null = null;
+  const clusterInfo = async () => {
+    if (!described || Date.now() - described.at > CLUSTER_INFO_TTL_MS) described = { at: Date.now(), info: await temporalClusterInfo(temporal) };
+    return described.info;
+  };
   router.get('/health', async (_req, res) => {
     let cluster: TemporalClusterInfo = { serverVersion: null, clusterName: null, historyShards: null, members: null };
     const [postgres, temporalCheck] = await Promise.all([
       check(() => db.query('SELECT 1')),
       check(async () => {
         await temporal.workflowService.getSystemInfo({});
-        cluster = await temporalClusterInfo(temporal);
+        cluster = await clusterInfo();
       }),
     ]);
     const ok = postgres.ok && temporalCheck.ok;

@@ -13,6 +13,7 @@ import type { OrganisationImport } from '../domain/types';
 import { organisationFromTables, type LocatedProblem, type OrganisationFields, type Sheet } from '../domain/organisation-table';
 import { canonicalJson, sha256Hex } from '../activities/hash';
 import { cycleId as cycleIdOf } from '../workflows/ids';
+import { cycleWorkflow } from '../workflows/cycle';
 import { HttpProblem, invalid } from './problem';
 
 export interface StartCycleResult {
@@ -69,7 +70,7 @@ async function startValidatedCycle(
   const sourceHash = sha256Hex(canonicalJson({ org, calendarOverrides: calendarOverrides ?? {}, ...rulesInHash(rules) }));
   const created = await storeCycle(deps.db, id, org, sourceHash, calendarOverrides ?? {}, rules);
   try {
-    await deps.temporal.workflow.start('cycleWorkflow', {
+    await deps.temporal.workflow.start(cycleWorkflow, {
       workflowId: id,
       taskQueue: deps.taskQueue,
       args: [{ cycleId: id, organisationId: org.organisation.id, year: org.year, positionCount: org.positions.length }],

@@ -45,9 +45,9 @@ test('every agreement of a 2,000-position cycle exists exactly once after a kill
   expect(rows.map((r) => r.position_id).sort()).toEqual([...positionIds].sort());
 
   // Temporal: one execution per agreement id (a second run of the same id would be a duplicate)
-  await until('visibility to list every agreement', () => stack.client.workflow.count(`WorkflowType = 'agreementWorkflow' AND KinerjaOrg = '${org.organisation.id}'`), (c) => c.count >= POSITIONS, 120_000, 1000);
+  await until('visibility to list every agreement', () => stack.client.workflow.count(`WorkflowType = 'agreementV2' AND KinerjaOrg = '${org.organisation.id}'`), (c) => c.count >= POSITIONS, 120_000, 1000);
   const executions = new Map<string, number>();
-  for await (const wf of stack.client.workflow.list({ query: `WorkflowType = 'agreementWorkflow' AND KinerjaOrg = '${org.organisation.id}'` })) {
+  for await (const wf of stack.client.workflow.list({ query: `WorkflowType = 'agreementV2' AND KinerjaOrg = '${org.organisation.id}'` })) {
     executions.set(wf.workflowId, (executions.get(wf.workflowId) ?? 0) + 1);
   }
   const duplicates = [...executions].filter(([, n]) => n > 1);

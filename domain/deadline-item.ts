@@ -53,3 +53,21 @@ export type DeadlineStep = Exclude<DeadlineItem, `sign:${SigningParty}`> | 'sign
 export function deadlineStep(item: DeadlineItem): DeadlineStep {
   return item === 'sign:first' || item === 'sign:second' ? 'sign' : item;
 }
+
+/**
+ * What an inbox lists for an agreement awaiting someone: the kind of its item, and for signatures
+ * the party (the read model knows the phase and who is awaited, not the quarter).
+ */
+export const INBOX_TASKS = ['draft', 'review', 'sign:first', 'sign:second', 'report', 'verify', 'evaluate'] as const;
+export type InboxTask = (typeof INBOX_TASKS)[number];
+
+/** The inbox task of a PK in `phase` awaiting `awaitingFirstParty` (its own position) or the superior. */
+export function inboxTask(phase: 'drafting' | 'review' | 'signing' | 'reporting' | 'evaluation', awaitingFirstParty: boolean): InboxTask {
+  switch (phase) {
+    case 'drafting': return 'draft';
+    case 'review': return 'review';
+    case 'signing': return awaitingFirstParty ? 'sign:first' : 'sign:second';
+    case 'reporting': return awaitingFirstParty ? 'report' : 'verify';
+    case 'evaluation': return 'evaluate';
+  }
+}

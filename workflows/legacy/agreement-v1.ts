@@ -468,7 +468,7 @@ export async function agreementWorkflow(input: AgreementInput): Promise<Agreemen
           const sent = await slow.notify({
             agreementId: input.agreementId,
             key: `${input.agreementId}:v${s.version}:${item}:${kind}:${kind === 'reminder' ? now() : level}`,
-            item,
+            item: item as DeadlineItem,
             kind,
             level,
             awaitingPositionId: awaiting,

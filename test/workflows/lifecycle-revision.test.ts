@@ -21,8 +21,23 @@ const org = sampleOrganisation('kab-revision', YEAR, ['kepala-dinkes']);
 let l: Lifecycle;
 let d: ReturnType<typeof agreementDriver>;
 
+/**
+ * The first party's submission and the second party's approval are written slowly, so the main
+ * flow's write of the phase change they cause (scheduled after them in the same workflow task)
+ * finishes first: the history then holds local-activity results in another order than they were
+ * asked for, which replay must follow.
+ */
+const SLOW_HUMAN_WRITES = new Set(['draft.submitted', 'draft.approved']);
 beforeAll(async () => {
-  l = await startLifecycle();
+  l = await startLifecycle({
+    activities: (real) => ({
+      ...real,
+      async recordTransition(write) {
+        if (write.audit.some((e) => SLOW_HUMAN_WRITES.has(e.action))) await new Promise((r) => setTimeout(r, 300));
+        return real.recordTransition(write);
+      },
+    }),
+  });
   await startTestCycle(l, org);
   d = agreementDriver(l, org);
 });
@@ -126,8 +141,14 @@ test('a budget revision and a change of official are each re-signed; realization
   const stored = (await l.db.query('SELECT count(*)::int AS n FROM realizations WHERE agreement_id = $1', [pkId(org, id)])).rows[0];
   expect(stored.n).toBe(4);
 
-  // Every run replays against the current code (RECORD_HISTORY=PREFIX keeps them as fixtures).
+  // Every run replays against the current code (RECORD_HISTORY=PREFIX keeps them as fixtures),
+  // including local-activity results recorded out of the order they were asked for.
   const runs = await historiesOf(l, pkId(org, id));
+  const writeSeqs = runs.map((h) => h.events!.flatMap((e) => {
+    const marker = e.markerRecordedEventAttributes;
+    return marker?.markerName === 'core_local_activity' ? [(JSON.parse(Buffer.from(marker.details!.data.payloads![0].data!).toString()) as { seq: number }).seq] : [];
+  }));
+  expect(writeSeqs.some((seqs) => seqs.some((seq, i) => i > 0 && seq < seqs[i - 1]))).toBe(true);
   for (const [i, history] of runs.entries()) {
     if (process.env.RECORD_HISTORY) writeFileSync(`${process.env.RECORD_HISTORY}-run${i + 1}.pb`, temporal.api.history.v1.History.encode(history).finish());
     await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, `revisions-run-${i + 1}`);

@@ -21,8 +21,6 @@ import {
   type Phase,
 } from './messages';
 
-export { initialState } from './agreement-run';
-
 /**
  * Continue-as-new at a quiet point (waiting for a quarter to end: no draft, review, signature or
  * report can be pending) once the history passes QUIET_LIMIT events; at any phase boundary past
@@ -155,13 +153,13 @@ export async function agreementV2(input: AgreementInput): Promise<AgreementState
       const opensAt = Date.parse(pk.schedule.quarterEnds[q - 1]);
       if (opensAt > now() && workflowInfo().historyLength > QUIET_LIMIT) await carryOn();
       await recordOwn();
-      if (opensAt > now() && (await condition(pk.revisionStarted, opensAt - now()))) return;
+      if (opensAt > now()) await condition(pk.revisionStarted, opensAt - now());
       if (pk.revisionStarted()) return;
       next.status = 'open';
       entering.push({ action: 'realization.opened', data: { quarter: q } });
     }
     await awaitAction(reportItem(q), input.positionId, () => next.status !== 'open' || pk.revisionStarted());
-    if (pk.revisionStarted() || next.status !== 'reported') return;
+    if (pk.revisionStarted()) return;
     if (pk.isRoot) {
       next.status = 'verified'; // the Kepala Daerah's statement has no superior to verify it
       next.verifiedAt = pk.nowIso();

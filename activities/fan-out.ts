@@ -9,6 +9,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { ActivityDeps } from './deps';
 import type { AgreementInput } from '../workflows/messages';
 import { agreementId } from '../workflows/ids';
+import { agreementV2 } from '../workflows/agreement';
 import { indicatorIdsOf } from './store';
 import { OrgKey, PhaseKey, UnitKey, YearKey } from '../workflows/search-attributes';
 
@@ -118,7 +119,7 @@ export function createFanOutActivities({ db, client, taskQueue }: ActivityDeps) 
         };
         if (input.opensAtOnce) input.planIndicatorIds = planIndicatorIds;
         try {
-          await client.workflow.start('agreementWorkflow', {
+          await client.workflow.start(agreementV2, {
             workflowId: id,
             taskQueue,
             args: [input],

@@ -3,18 +3,19 @@
 // webhooks) to the outbox dispatcher. The key makes a retried activity write one record.
 import type { ActivityDeps } from './deps';
 import { formatIndonesianDate } from '../domain/format';
+import { parseDeadlineItem, type DeadlineItem, type DeadlineKind } from '../domain/deadline-item';
 
 export interface NotifyInput {
   agreementId: string;
   key: string;
-  item: string;
+  item: DeadlineItem;
   kind: 'reminder' | 'escalation';
   level: number;
   awaitingPositionId: string | null;
   dueAt: string;
 }
 
-const ITEM_TEXT: Record<string, string> = {
+const ITEM_TEXT: Record<DeadlineKind, string> = {
   draft: 'menyusun dan mengajukan draf Perjanjian Kinerja',
   review: 'menelaah draf Perjanjian Kinerja bawahan',
   sign: 'menandatangani Perjanjian Kinerja',
@@ -23,10 +24,13 @@ const ITEM_TEXT: Record<string, string> = {
   evaluation: 'menyelesaikan evaluasi kinerja akhir tahun',
 };
 
-export function describeItem(item: string): string {
-  const [what, which] = item.split(':');
-  const base = ITEM_TEXT[what] ?? item;
-  return which?.startsWith('Q') ? `${base} ${['I', 'II', 'III', 'IV'][Number(which.slice(1)) - 1]}` : base;
+const ROMAN = ['I', 'II', 'III', 'IV'];
+
+export function describeItem(item: DeadlineItem): string {
+  const subject = parseDeadlineItem(item);
+  if (!subject) return item;
+  const base = ITEM_TEXT[subject.kind];
+  return 'quarter' in subject ? `${base} ${ROMAN[subject.quarter - 1]}` : base;
 }
 
 export function createNotifyActivities({ db, publicUrl }: ActivityDeps) {

@@ -3,7 +3,7 @@
 // SHA-256. Keyed by (agreement, version, party): a retry after a crash finds the stored signature
 // instead of signing twice. The passphrase arrives sealed and is opened only here.
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { Config } from '../config';
 import type { ActivityDeps } from './deps';
 import { renderAgreementPdf } from '../documents';
@@ -33,8 +33,10 @@ import {
 } from '../signing';
 import { createSigner, providerRoots, type ProviderConfig } from '../signing/provider';
 import { SealedSecretError, unsealSecret, type OpenedSecret, type SealBinding } from '../security/sealed-secret';
-import { appendAuditRows, type AuditEntry } from './audit';
-import { sha256Hex } from './hash';
+import { appendAuditRows, insertAuditRow, type AuditEntry } from '../db/audit-log';
+import { writeReadModel } from './store';
+import type { StateSummary } from '../workflows/read-model';
+import { sha256Hex } from '../security/hash';
 import type { Party, SealedSecret, SignatureRecord } from '../workflows/messages';
 
 export interface SigningDeps {
@@ -108,6 +110,12 @@ export interface SignAgreementInput {
   /** The signer's id: NIP, or the Kepala Daerah's user id. */
   signerNip: string;
   passphrase: SealedSecret;
+  /**
+   * The transition to write with the signature (the current workflow type): the audit row, which
+   * gets the document id and SHA-256, and the read-model row, in the signature's transaction,
+   * ordered by `seq` (activities/store.ts). Absent from the earlier type, which wrote them after.
+   */
+  record?: { seq: number; audit: AuditEntry; state: StateSummary };
 }
 
 const PARTY_TEXT: Record<Party, string> = { first: 'Pihak Pertama', second: 'Pihak Kedua' };
@@ -127,8 +135,8 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
     return source;
   }
 
-  async function storedSignature(agreementId: string, version: number, party: Party): Promise<SignatureRecord | null> {
-    const { rows } = await db.query(
+  async function storedSignature(agreementId: string, version: number, party: Party, q: Pool | PoolClient = db): Promise<SignatureRecord | null> {
+    const { rows } = await q.query(
       'SELECT id, sha256, signer_nip, signed_at FROM documents WHERE agreement_id = $1 AND version = $2 AND party = $3',
       [agreementId, version, party],
     );
@@ -262,11 +270,23 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
     if (!report.ok) throw new Error(`the new signature does not verify: ${report.problems.join('; ')}`);
 
     const sha256 = sha256Hex(signed);
-    await db.query(
+    const storeDocument = (q: Pool | PoolClient) => q.query(
       `INSERT INTO documents (id, agreement_id, version, party, sha256, bytes, signer_nip, signed_at, verification)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (agreement_id, version, party) DO NOTHING`,
       [documentId, agreementId, version, party, sha256, Buffer.from(signed), input.signerNip, signedAt, JSON.stringify(report)],
     );
+    const { record } = input;
+    if (record) {
+      // one transaction: the signature, its audit row and the read-model row
+      await appendAuditRows(db, agreementId, [], async (client) => {
+        await storeDocument(client);
+        const stored = (await storedSignature(agreementId, version, party, client))!;
+        await insertAuditRow(client, { ...record.audit, data: { ...record.audit.data, documentId: stored.documentId, sha256: stored.sha256 } });
+        await writeReadModel(client, agreementId, record.seq, record.state);
+      });
+    } else {
+      await storeDocument(db);
+    }
     return (await storedSignature(agreementId, version, party))!;
   }
 }

@@ -1,25 +1,128 @@
-// Records of each PK in PostgreSQL: short, idempotent writes.
+// Records of each PK in PostgreSQL: short, idempotent writes. `recordTransition` is the one write
+// of the current agreement workflow: a transition's fact, its audit rows and the read-model row in
+// one transaction, ordered by the workflow's sequence number.
+import type { PoolClient } from 'pg';
 import { indicatorIdsOfferedBelow } from '../domain/cascade';
 import type { ActivityDeps } from './deps';
 import type { AgreementContent, QuarterReport } from '../domain/types';
-import { appendAuditRows, type AuditEntry } from './audit';
-import { canonicalJson, sha256Hex } from './hash';
-import type { Phase } from '../workflows/messages';
+import { appendAuditRows, insertAuditRow, type AuditEntry } from '../db/audit-log';
+import { canonicalJson, sha256Hex } from '../security/hash';
+import { storeEvaluationWith, type StoreEvaluationArgs } from './evaluation';
+import type { EvaluationState } from '../workflows/messages';
+import type { StateSummary } from '../workflows/read-model';
 
-export interface StateSummary {
-  phase: Phase;
-  version: number;
-  overdue: boolean;
-  escalationLevel: number;
-  dueAt: string | null;
-  awaiting: string | null;
-  score: number | null;
-  predicate: string | null;
+export type { StateSummary } from '../workflows/read-model';
+
+/** The record a human transition stores beside its audit row (none for the workflow's own transitions). */
+export type TransitionFact =
+  | { kind: 'draft'; version: number; content: AgreementContent; actorId: string }
+  | { kind: 'realization'; version: number; report: QuarterReport; actorId: string }
+  /** A revision starts from the content of the version it revises. */
+  | { kind: 'revision'; fromVersion: number; toVersion: number }
+  | ({ kind: 'evaluation' } & Omit<StoreEvaluationArgs, 'agreementId'>);
+
+export interface TransitionWrite {
+  agreementId: string;
+  /**
+   * The workflow's sequence number of this write (its last audit key's number): rows keep the
+   * highest they have taken, so a late or retried write never overwrites a newer one.
+   */
+  seq: number;
+  audit: AuditEntry[];
+  /** The read-model row after the transition; null leaves it as it is. */
+  state: StateSummary | null;
+  fact?: TransitionFact;
+}
+
+/** What the fact's write computed: the draft's content hash, the evaluation. */
+export interface TransitionOutcome {
+  contentHash?: string;
+  evaluation?: EvaluationState;
+}
+
+/**
+ * The read-model row, unless a newer write (higher seq) already set it.
+ * escalated_to: whom the item has reached, the awaited official's chain up to the level (the inbox
+ * of each of them lists it; migration 006_escalation_inbox.sql).
+ */
+export async function writeReadModel(client: PoolClient, agreementId: string, seq: number, state: StateSummary): Promise<void> {
+  await client.query(
+    `UPDATE agreements SET phase = $2, version = $3, overdue = $4, escalation_level = $5, due_at = $6,
+            awaiting_position = $7, score = $8, predicate = $9, updated_at = now(), write_seq = $10,
+            escalated_to = CASE WHEN $4 AND $5 > 0 THEN COALESCE(
+              (SELECT p.escalation_chain[1:$5] FROM positions p WHERE p.cycle_id = agreements.cycle_id AND p.id = $7), '{}')
+              ELSE '{}' END
+      WHERE id = $1 AND write_seq < $10`,
+    [agreementId, state.phase, state.version, state.overdue, state.escalationLevel, state.dueAt, state.awaiting, state.score, state.predicate, seq],
+  );
+}
+
+/** A draft's audit row names the content hash; an evaluation's, the score. */
+function withOutcome(entry: AuditEntry, outcome: TransitionOutcome): AuditEntry {
+  if (entry.action === 'draft.saved' && outcome.contentHash) return { ...entry, data: { ...entry.data, contentHash: outcome.contentHash } };
+  if ((entry.action === 'evaluation.adjusted' || entry.action === 'evaluation.closed') && outcome.evaluation) {
+    return { ...entry, data: { ...entry.data, score: outcome.evaluation.score } };
+  }
+  return entry;
+}
+
+async function writeFact(client: PoolClient, agreementId: string, seq: number, fact: TransitionFact, contentHash: string | undefined): Promise<TransitionOutcome> {
+  switch (fact.kind) {
+    case 'draft':
+      await client.query(
+        `INSERT INTO agreement_versions (agreement_id, version, content, content_hash, saved_by, write_seq) VALUES ($1,$2,$3,$4,$5,$6)
+         ON CONFLICT (agreement_id, version) DO UPDATE SET content = $3, content_hash = $4, saved_by = $5, saved_at = now(), write_seq = $6
+          WHERE agreement_versions.write_seq < $6`,
+        [agreementId, fact.version, JSON.stringify(fact.content), contentHash, fact.actorId, seq],
+      );
+      return { contentHash };
+    case 'realization': {
+      const { report } = fact;
+      await client.query(
+        `INSERT INTO realizations (agreement_id, quarter, version, realizations, budget_spent, note, reported_by, write_seq) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)
+         ON CONFLICT (agreement_id, quarter) DO UPDATE SET version = $3, realizations = $4, budget_spent = $5, note = $6, reported_by = $7, reported_at = now(), write_seq = $8
+          WHERE realizations.write_seq < $8`,
+        [agreementId, report.quarter, fact.version, JSON.stringify(report.realizations), JSON.stringify(report.budgetSpent), report.note ?? null, fact.actorId, seq],
+      );
+      return {};
+    }
+    case 'revision':
+      await client.query(
+        `INSERT INTO agreement_versions (agreement_id, version, content, content_hash, saved_by, write_seq)
+         SELECT agreement_id, $3, content, content_hash, saved_by, $4 FROM agreement_versions WHERE agreement_id = $1 AND version = $2
+         ON CONFLICT DO NOTHING`,
+        [agreementId, fact.fromVersion, fact.toVersion, seq],
+      );
+      return {};
+    case 'evaluation': {
+      const { kind: _kind, ...args } = fact;
+      return { evaluation: await storeEvaluationWith(client, { agreementId, ...args }) };
+    }
+  }
 }
 
 export function createStoreActivities({ db }: ActivityDeps) {
   return {
-    /** One transition: its audit entries and the read-model row, together (workflows/journal.ts). */
+    /**
+     * One transition, one transaction: its fact (a draft, a report, an evaluation, a revision's
+     * copy), its audit rows and the read-model row. A draft's audit row gets the content hash.
+     */
+    async recordTransition(write: TransitionWrite): Promise<TransitionOutcome> {
+      const { agreementId, seq, fact, state } = write;
+      const contentHash = fact?.kind === 'draft' ? sha256Hex(canonicalJson(fact.content)) : undefined;
+      let outcome: TransitionOutcome = {};
+      // under the chain's lock: the fact first, so its audit row can carry what it computed
+      await appendAuditRows(db, agreementId, [], async (client) => {
+        if (fact) outcome = await writeFact(client, agreementId, seq, fact, contentHash);
+        for (const entry of write.audit) await insertAuditRow(client, withOutcome(entry, outcome));
+        // an evaluation's score and predicate are computed here: the row shows them at once
+        const row = state && outcome.evaluation ? { ...state, score: outcome.evaluation.score, predicate: outcome.evaluation.predicate } : state;
+        if (row) await writeReadModel(client, agreementId, seq, row);
+      });
+      return outcome;
+    },
+
+    /** The earlier workflow type's write (workflows/legacy/journal-v1.ts): audit entries and the read-model row. */
     async record({ agreementId, audit, state }: { agreementId: string; audit: AuditEntry[]; state: StateSummary | null }): Promise<void> {
       await appendAuditRows(db, agreementId, audit, async (client) => {
         if (!state) return;

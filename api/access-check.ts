@@ -2,7 +2,7 @@
 // route, and an official must be able to see the agreement (or document) the path names.
 import type { NextFunction, Request, Response } from 'express';
 import type { Pool } from 'pg';
-import { loadAgreement, relationTo, versionsSignedBy } from './access';
+import { callerRelationTo, loadAgreement, versionsSignedBy } from './access';
 import { principalOf } from './auth';
 import { HttpProblem } from './problem';
 import type { RouteDef } from './route';
@@ -30,7 +30,7 @@ export function accessCheck(def: RouteDef, db: Pool) {
     const agreement = await loadAgreement(db, agreementId);
     if (!agreement) throw new HttpProblem(404, 'not_found', `No agreement ${agreementId}.`);
     if (principal.role === 'official') {
-      let relation = await relationTo(db, agreement, principal.id);
+      let relation = await callerRelationTo(db, agreement, principal);
       if (relation === 'none' && access.formerSigners) {
         // a replaced official keeps what they put their signature to, and only that
         const signed = await versionsSignedBy(db, agreement.id, principal.id);

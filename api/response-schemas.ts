@@ -1,6 +1,8 @@
 // JSON Schemas of the success responses the clients (the page, the CLI, integrations) rely on, by
 // operation. The OpenAPI document carries them, and the fuzz test (test/faults, schemathesis)
 // checks every response it gets against them, so a handler that drifts from its document fails.
+import { INBOX_TASKS } from '../domain/deadline-item';
+
 const str = { type: 'string' } as const;
 const int = { type: 'integer' } as const;
 const bool = { type: 'boolean' } as const;
@@ -8,6 +10,7 @@ const nullable = (schema: Record<string, unknown>) => ({ anyOf: [schema, { type:
 const object = (properties: Record<string, unknown>, required = Object.keys(properties)) => ({ type: 'object', properties, required });
 const list = (item: unknown, extra: Record<string, unknown> = {}) => object({ items: { type: 'array', items: item }, ...extra });
 
+const TASK = { type: 'string', enum: [...INBOX_TASKS] };
 const PHASE = { type: 'string', enum: ['waiting_superior', 'drafting', 'review', 'signing', 'reporting', 'evaluation', 'closed'] };
 
 const cycleSummary = {
@@ -76,12 +79,12 @@ export const RESPONSE_SCHEMAS: Record<string, Record<string, unknown>> = {
   ),
   'GET /api/me': object({ role: { type: 'string', enum: ['admin', 'evaluator', 'official'] }, id: str, nip: nullable(str), positions: { type: 'array', items: object({ cycleId: str, positionId: str, title: str, unitId: nullable(str) }) }, signing: object({ enrolled: bool, lockedUntil: nullable(str), minPassphraseLength: int }) }, ['role', 'id', 'positions']),
   'GET /api/me/tasks': list(
-    object({ agreementId: str, cycleId: str, task: str, phase: PHASE, dueAt: nullable(str), overdue: bool, escalationLevel: int }),
+    object({ agreementId: str, cycleId: str, task: TASK, phase: PHASE, dueAt: nullable(str), overdue: bool, escalationLevel: int }),
     {
       escalations: {
         type: 'array',
         items: object({
-          agreementId: str, cycleId: str, task: str, phase: PHASE, asPositionId: str,
+          agreementId: str, cycleId: str, task: TASK, phase: PHASE, asPositionId: str,
           lateOfficial: object({ positionId: str, title: str, official: str }),
           agreementOf: object({ positionId: str, title: str, official: str }),
           dueAt: str, lateSeconds: int, escalationLevel: int, reachedYouAtLevel: int, href: str,

@@ -4,13 +4,14 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { Actor } from '../workflows/messages';
-import { positionsHeld } from './access';
+import { heldBy } from './access';
 import type { Principal } from './principal';
 import { toHttpProblem } from './workflow-errors';
 import { currentUpdateId } from './idempotency';
 
+/** The caller as the workflow sees them; an official's positions were read by the access check already. */
 export async function actorFor(db: Pool, principal: Principal, cycleId: string): Promise<Actor> {
-  const positionIds = principal.role === 'official' ? await positionsHeld(db, cycleId, principal.id) : [];
+  const positionIds = principal.role === 'official' ? (await heldBy(db, principal, cycleId)).map((h) => h.positionId) : [];
   return { role: principal.role, id: principal.id, positionIds };
 }
 

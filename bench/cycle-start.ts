@@ -76,7 +76,7 @@ export async function runCycleStart(): Promise<BenchResult> {
     const ceilingRateMean = (2 * n) / (before + after);
     const rate = n / cycleSeconds;
     const ratio = rate / ceilingRateMean;
-    const visible = await app.client.workflow.count(`KinerjaOrg = 'kab-bench-start' AND WorkflowType = 'agreementWorkflow'`);
+    const visible = await app.client.workflow.count(`KinerjaOrg = 'kab-bench-start' AND WorkflowType = 'agreementV2'`);
     return {
       name: resultName('cycle-start', servers.topology),
       startedAt: started.toISOString(),

@@ -12,19 +12,17 @@ export interface LadderHooks {
    * is above the one awaited, as for the Kepala Daerah).
    */
   notify(kind: 'reminder' | 'escalation', level: number): Promise<{ higherLevelExists: boolean; level: number }>;
-  /** Something to write (the deadline's overdue or level, a handler's audit entry): write it. */
+  /** The deadline's due date, overdue flag or level changed: write it. */
   changed(deadline: Deadline): Promise<void>;
 }
 
 export interface LadderWait {
   deadline: Deadline;
   policy: LadderPolicy;
-  /** The awaited action happened. */
+  /** The awaited action happened (or the phase loop must move on). */
   done: () => boolean;
-  /** Bumped when an administrator extends the due date: the steps are recomputed. */
+  /** Bumped when the due date moves (an extension, a calendar change): the steps are recomputed. */
   revision: () => number;
-  /** Something not yet written (workflows/journal.ts): wake up and call `changed`. */
-  dirty: () => boolean;
   now: () => number;
 }
 
@@ -47,10 +45,11 @@ export async function awaitWithLadder(wait: LadderWait, hooks: LadderHooks): Pro
     const next = ladderSteps(due, wait.policy).find(
       (s) => s.at > wait.now() && (s.kind === 'reminder' || !topReached),
     );
-    const wakeUp = () => wait.done() || wait.revision() !== seenRevision || wait.dirty();
+    const wakeUp = () => wait.done() || wait.revision() !== seenRevision;
     const woke = next ? await condition(wakeUp, next.at - wait.now()) : (await condition(wakeUp), true);
     if (wait.done()) break;
     if (woke) {
+      // the due date moved: a due date in the future clears the overdue flag and the level
       seenRevision = wait.revision();
       if (d.overdue && Date.parse(d.dueAt) > wait.now()) {
         d.overdue = false;

@@ -2,7 +2,12 @@
 // workflows and the API import this module, so a name or payload type cannot drift apart.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AgreementContent, IndicatorRealization, Quarter } from '../domain/types';
-import type { Schedule } from '../activities/schedule';
+import type { DueDates } from '../domain/schedule';
+import type { DeadlineItem } from '../domain/deadline-item';
+import type { RevisionReason } from '../domain/agreement-events';
+
+export type { RevisionReason } from '../domain/agreement-events';
+export { deadlineStep } from '../domain/deadline-item';
 
 // ---------------------------------------------------------------------------------------------
 // Who acts. The API authenticates the caller and resolves which positions they hold in the cycle;
@@ -65,7 +70,7 @@ export interface AgreementInput {
   /** Carried across continue-as-new; absent on the first run. */
   carried?: AgreementState;
   /** The due dates as the previous run knew them (calendar changes included), so a new run needs no read. */
-  carriedSchedule?: Schedule;
+  carriedSchedule?: DueDates;
 }
 
 export type Party = 'first' | 'second';
@@ -119,8 +124,8 @@ export interface EvaluationState {
 }
 
 export interface Deadline {
-  /** What is awaited, e.g. 'draft', 'review', 'sign:first', 'report:Q1'. */
-  item: string;
+  /** What is awaited (domain/deadline-item.ts). */
+  item: DeadlineItem;
   /** Position that must act (null: the evaluation team). */
   awaiting: string | null;
   dueAt: string;
@@ -221,7 +226,6 @@ export interface EvaluateInput {
 }
 export const evaluateUpdate = defineUpdate<EvaluationState, [EvaluateInput]>('evaluate');
 
-export type RevisionReason = 'official' | 'budget' | 'strategy';
 export interface RevisionInput {
   actor: Actor;
   reason: RevisionReason;
@@ -233,13 +237,6 @@ export interface ExtendDeadlineInput {
   actor: Actor;
   dueAt: string;
   reason: string;
-}
-/**
- * The step a due date belongs to: both signatures are one step ('sign'), due on one date; every
- * other item is its own step.
- */
-export function deadlineStep(item: string): string {
-  return item.startsWith('sign:') ? 'sign' : item;
 }
 export const extendDeadlineUpdate = defineUpdate<Deadline, [ExtendDeadlineInput]>('extendDeadline');
 

@@ -2,17 +2,14 @@
 import type { ApiDeps } from '../deps';
 import { route, type RouteDef } from '../route';
 import { MIN_PASSPHRASE_LENGTH } from '../../signing/passphrase-policy';
+import { inboxTask, type InboxTask } from '../../domain/deadline-item';
 
-/** What the awaited action is, from the phase and whether the awaited position is the first party. */
-function taskOf(phase: string, awaiting: string, positionId: string): string {
-  switch (phase) {
-    case 'drafting': return 'draft';
-    case 'review': return 'review';
-    case 'signing': return awaiting === positionId ? 'sign:first' : 'sign:second';
-    case 'reporting': return awaiting === positionId ? 'report' : 'verify';
-    case 'evaluation': return 'evaluate';
-    default: return phase;
-  }
+/**
+ * What the awaited action is, from the phase and whether the awaited position is the first party.
+ * Only PKs awaiting someone are listed, so the phase is one with a deadline.
+ */
+function taskOf(phase: string, awaiting: string, positionId: string): InboxTask {
+  return inboxTask(phase as Parameters<typeof inboxTask>[0], awaiting === positionId);
 }
 
 /** At most this many escalated items in one inbox, the oldest due first (the rest follow as those are done). */

@@ -27,7 +27,7 @@ export async function expectEveryAgreementOnce(stack: FaultStack, org: { organis
   expect(rows.map((r) => r.position_id).sort()).toEqual([...positionIds].sort());
 
   // Temporal: one execution per agreement id (a second run of the same id would be a duplicate)
-  const query = `WorkflowType = 'agreementWorkflow' AND KinerjaOrg = '${org.organisation.id}'`;
+  const query = `WorkflowType = 'agreementV2' AND KinerjaOrg = '${org.organisation.id}'`;
   await until('visibility to list every agreement', () => stack.client.workflow.count(query), (c) => c.count >= positionIds.length, 180_000, 1000);
   const executions = new Map<string, number>();
   for await (const wf of stack.client.workflow.list({ query })) executions.set(wf.workflowId, (executions.get(wf.workflowId) ?? 0) + 1);

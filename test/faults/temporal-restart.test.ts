@@ -69,7 +69,7 @@ test('all workflows continue and nothing is lost across a dev server restart', a
   expect(retryAfterMissing).toBe(0);
 
   // nothing lost: every workflow still running, each history starting with exactly what it had
-  const running = await until('every agreement to be listed as running', () => stack.client.workflow.count(`WorkflowType = 'agreementWorkflow' AND KinerjaOrg = '${org.organisation.id}' AND ExecutionStatus = 'Running'`), (c) => c.count === ids.length, 60_000, 1000);
+  const running = await until('every agreement to be listed as running', () => stack.client.workflow.count(`WorkflowType = 'agreementV2' AND KinerjaOrg = '${org.organisation.id}' AND ExecutionStatus = 'Running'`), (c) => c.count === ids.length, 60_000, 1000);
   const after = await histories(ids);
   let events = 0;
   for (const id of ids) {

@@ -58,7 +58,7 @@ test('posting the sample organisation starts 80 agreement workflows, once', asyn
   expect(phases.drafting).toBe(opensAtOnce);
 
   const visible = await waitFor(
-    () => stack.client.workflow.count(`KinerjaOrg = 'kab-bengkayang' AND KinerjaYear = 2025 AND WorkflowType = 'agreementWorkflow'`),
+    () => stack.client.workflow.count(`KinerjaOrg = 'kab-bengkayang' AND KinerjaYear = 2025 AND WorkflowType = 'agreementV2'`),
     (c) => c.count === 80,
   );
   expect(visible.count).toBe(80);
@@ -73,7 +73,7 @@ test('posting the sample organisation starts 80 agreement workflows, once', asyn
   expect((await again.json()).created).toBe(false);
   const after = await get(`/api/cycles/${encodeURIComponent(cycleId)}`);
   expect(after.agreements).toBe(80);
-  const count = await stack.client.workflow.count(`KinerjaOrg = 'kab-bengkayang' AND WorkflowType = 'agreementWorkflow'`);
+  const count = await stack.client.workflow.count(`KinerjaOrg = 'kab-bengkayang' AND WorkflowType = 'agreementV2'`);
   expect(count.count).toBe(80);
 });
 

@@ -88,10 +88,11 @@ test('every run of a PK\'s year is archived once, even across an archiver outage
   // Kepala Dinas Pendidikan's PK is ended by an operator: a terminated run is archived too.
   await stack.client.workflow.getHandle(dikbud).terminate('unit dissolved (test)');
 
-  // Completed: the PK continued as new at least twice, and the year's runs are all in Temporal.
-  const runs = await waitFor(() => temporalRuns(dinkes), (r) => r.length >= 3, 30_000);
+  // Completed: the PK continued as new at least once (a year is two runs since each transition is
+  // one write), and the year's runs are all in Temporal.
+  const runs = await waitFor(() => temporalRuns(dinkes), (r) => r.length >= 2, 30_000);
   console.log(`[archive] ${dinkes}: ${runs.length} runs in Temporal`);
-  expect(runs.length).toBeGreaterThanOrEqual(3);
+  expect(runs.length).toBeGreaterThanOrEqual(2);
 
   // While the archiver is down, the timeline already shows every run (Temporal still has them) and
   // doctor warns about the closed runs the archive lacks.

@@ -24,9 +24,13 @@ test('kinerja replay passes on every committed history with the current workflow
   expect(code).toBe(0);
 });
 
-test('kinerja replay fails on an incompatible change, naming each history and the event', async () => {
-  const { code, text } = await replay(['--workflows', incompatible, join(fixtures, 'pk-year-updates-wait-for-write-run1.pb')]);
+test('kinerja replay fails on an incompatible change, naming each history and the event, for both agreement workflow types', async () => {
+  const legacy = 'pk-year-updates-wait-for-write-run1'; // agreementWorkflow
+  const current = 'one-write-pk-year-revisions-concurrent-officials-run1'; // agreementV2
+  const { code, text } = await replay(['--workflows', incompatible, join(fixtures, `${legacy}.pb`), join(fixtures, `${current}.pb`)]);
   expect(code).toBe(1);
-  expect(text).toMatch(/^FAIL {2}pk-year-updates-wait-for-write-run1 \(run [0-9a-f-]+\) at event \d+: nondeterminism: \[TMPRL1100\]/m);
-  expect(text).toContain('1 FAILED (pk-year-updates-wait-for-write-run1)');
+  for (const name of [legacy, current]) {
+    expect(text).toMatch(new RegExp(`^FAIL {2}${name} \\(run [0-9a-f-]+\\) at event \\d+: nondeterminism: \\[TMPRL1100\\]`, 'm'));
+  }
+  expect(text).toMatch(/2 FAILED \(/);
 });

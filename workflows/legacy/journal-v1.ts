@@ -1,12 +1,13 @@
+// FROZEN with workflows/legacy/agreement-v1.ts (the `agreementWorkflow` type): agreementV2 writes each transition itself.
 // What the outside world sees of one agreement — its audit rows, its read-model row and its search
 // attributes — collected as the workflow goes and written by one activity per transition. Every
 // activity costs six history events, so one write per transition instead of one per fact is what
 // keeps a year's history small. Only the main flow flushes, so writes never race each other.
 import { condition, upsertSearchAttributes } from '@temporalio/workflow';
-import type { AuditEntry } from '../activities/audit';
-import type { StateSummary } from '../activities/store';
-import { EscalationLevelKey, OverdueKey, PhaseKey } from './search-attributes';
-import type { Actor } from './messages';
+import type { AuditEntry } from '../../db/audit-log';
+import type { StateSummary } from '../read-model';
+import { EscalationLevelKey, OverdueKey, PhaseKey } from '../search-attributes';
+import type { Actor } from '../messages';
 
 export interface JournalDeps {
   agreementId: string;

@@ -1,0 +1,200 @@
+// What the phases (workflows/agreement.ts) and the human actions (workflows/agreement-actions.ts)
+// share about one run of a PK: its state, its clock, its due dates, who may act, and the one
+// write every transition makes (fact, audit rows and read-model row in one activity transaction,
+// ordered by the sequence number the write takes here, synchronously, when the transition happens).
+import {
+  type ActivityOptions,
+  ApplicationFailure,
+  proxyActivities,
+  proxyLocalActivities,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { AuditEntry } from '../db/audit-log';
+import type { TransitionFact, TransitionOutcome, TransitionWrite } from '../activities/store';
+import type { AgreementEvent } from '../domain/agreement-events';
+import { parseDeadlineItem, type DeadlineItem, type SigningParty } from '../domain/deadline-item';
+import { revisionDueDates, type DueDates } from '../domain/schedule';
+import type { Actor, AgreementInput, AgreementState, Phase, RejectionCode, VersionRecord } from './messages';
+import { summaryOf } from './read-model';
+import { EscalationLevelKey, OverdueKey, PhaseKey } from './search-attributes';
+
+/**
+ * The short writes (a transition's one transaction) run as local activities: one marker event in
+ * the workflow task that asked for it instead of scheduled/started/completed and a second workflow
+ * task, which is what makes an Update's round trip short and a year's history small. Their replay
+ * is safe with concurrent officials since the SDK resolves local activities in the order their
+ * markers were recorded (see README "In-flight PKs and local activities").
+ */
+const writes = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  // past this, Temporal schedules the retry as a timer, so a long PostgreSQL outage does not hold the task
+  localRetryThreshold: '10 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+const slowOptions: ActivityOptions = {
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['WrongPassphrase', 'SigningLocked', 'InvalidData'] },
+};
+/** Notifications, the release of subordinates, the schedule and evaluation reads: regular activities. */
+export const slow = proxyActivities<Activities>(slowOptions);
+// Signing beats every 5 s, so a signature lost with its worker is retried within 20 s.
+export const signer = proxyActivities<Activities>({ ...slowOptions, heartbeatTimeout: '20 seconds' });
+
+export function reject(code: RejectionCode, message: string): never {
+  throw ApplicationFailure.nonRetryable(message, code);
+}
+
+export function initialState(input: AgreementInput): AgreementState {
+  return {
+    phase: input.opensAtOnce ? 'drafting' : 'waiting_superior',
+    version: 1,
+    versions: [{ version: 1, reason: 'initial', signatures: [] }],
+    draftHash: null,
+    draftSubmitted: false,
+    draftApproved: false,
+    returnedReason: null,
+    superiorIndicatorIds: input.opensAtOnce ? input.planIndicatorIds ?? [] : [],
+    superiorSigned: input.opensAtOnce,
+    quarters: ([1, 2, 3, 4] as const).map((quarter) => ({ quarter, status: 'not_open' })),
+    evaluation: null,
+    deadline: null,
+    revision: null,
+    auditSeq: 0,
+  };
+}
+
+export class AgreementRun {
+  readonly isRoot: boolean;
+  /** Loaded before the first wait (or carried); a calendar change reloads it. */
+  schedule!: DueDates;
+  /** Bumped whenever the current due date moves: the ladder recomputes its steps. */
+  deadlineRevision = 0;
+  /** The read-model row and search attributes as last sent, so an unchanged state is not written again. */
+  private writtenSummary: string | null = null;
+  private writtenAttributes: string | null = null;
+
+  constructor(readonly input: AgreementInput, readonly s: AgreementState) {
+    this.isRoot = input.parentPositionId === null;
+  }
+
+  now = (): number => Date.now(); // deterministic inside workflows (Temporal's clock)
+  nowIso = (): string => new Date(this.now()).toISOString();
+  currentVersion = (): VersionRecord => this.s.versions[this.s.versions.length - 1];
+
+  // ----- who may act ----------------------------------------------------------------------------
+  holds(actor: Actor, positionId: string | null): boolean {
+    return actor.role === 'official' && positionId !== null && actor.positionIds.includes(positionId);
+  }
+  requireFirstParty(actor: Actor): void {
+    if (!this.holds(actor, this.input.positionId)) reject('WrongPerson', 'only the first party (Pihak Pertama) may do this');
+  }
+  requireSecondParty(actor: Actor): void {
+    if (!this.holds(actor, this.input.parentPositionId)) reject('WrongPerson', 'only the second party (Pihak Kedua) may do this');
+  }
+  /**
+   * One person is never both parties, whatever the positions say (a NIP holding both, or moved
+   * between them): the first party's official (who submitted the draft, or made the first
+   * signature) may not approve it or sign as the second party.
+   */
+  refuseFirstPartyOfficial(actor: Actor, firstPartyIds: Array<string | undefined>): void {
+    if (this.holds(actor, this.input.positionId) || firstPartyIds.includes(actor.id)) {
+      reject('WrongPerson', 'the first party (Pihak Pertama) cannot also act as the second party (Pihak Kedua)');
+    }
+  }
+  requirePhase(...phases: Phase[]): void {
+    if (!phases.includes(this.s.phase)) reject('WrongPhase', `not possible in phase ${this.s.phase}`);
+  }
+  /** Reporting, with no PK Perubahan started (the phase loop is about to move to its drafting). */
+  requireReporting(): void {
+    this.requirePhase('reporting');
+    if (this.revisionStarted()) reject('WrongPhase', 'a revision (PK Perubahan) has started');
+  }
+  revisionStarted = (): boolean => this.s.phase === 'reporting' && this.s.revision !== null;
+
+  /** The party whose signature the current version awaits; null once it is signed. */
+  partyToSign(): SigningParty | null {
+    const signed = this.currentVersion().signatures.map((x) => x.party);
+    if (!signed.includes('first')) return 'first';
+    if (!this.isRoot && !signed.includes('second')) return 'second';
+    return null;
+  }
+
+  // ----- due dates ------------------------------------------------------------------------------
+  dueFor(item: DeadlineItem): string {
+    const subject = parseDeadlineItem(item)!;
+    const step = subject.kind === 'sign' ? 'sign' : item;
+    const extended = this.s.extendedDueAt?.[step];
+    if (extended) return extended;
+    // a PK Perubahan gets its own days from the day it started, not January's dates
+    const drafting = this.s.revision ? revisionDueDates(this.s.revision.startedAt, this.schedule) : this.schedule;
+    switch (subject.kind) {
+      case 'draft': return drafting.draftDue;
+      case 'review': return drafting.reviewDue;
+      case 'sign': return drafting.signDue;
+      case 'report': return this.schedule.reportDue[subject.quarter - 1];
+      case 'verify': return this.schedule.verifyDue[subject.quarter - 1];
+      case 'evaluation': return this.schedule.evaluationDue;
+    }
+  }
+
+  // ----- the one write per transition -----------------------------------------------------------
+  /** An audit row of this agreement, keyed by the next sequence number, at the workflow's time. */
+  private entry(event: AgreementEvent, actor: Actor | null): AuditEntry {
+    return {
+      agreementId: this.input.agreementId,
+      key: `${this.input.agreementId}:${++this.s.auditSeq}`,
+      action: event.action,
+      actorId: actor ? `${actor.role}:${actor.id}` : 'system',
+      data: { version: this.s.version, ...('data' in event ? event.data : {}) },
+      at: this.nowIso(),
+    };
+  }
+
+  /**
+   * The write of a transition that just happened to the state: its audit rows and the read-model
+   * row as the state now is, under the next sequence number. Built synchronously, so sequence
+   * numbers follow the order of the transitions, whatever order the writes then finish in.
+   */
+  transition(events: AgreementEvent[], actor: Actor | null, fact?: TransitionFact): TransitionWrite {
+    const audit = events.map((e) => this.entry(e, actor));
+    if (audit.length === 0) ++this.s.auditSeq;
+    const state = summaryOf(this.s);
+    this.writtenSummary = JSON.stringify(state);
+    return { agreementId: this.input.agreementId, seq: this.s.auditSeq, audit, state, ...(fact ? { fact } : {}) };
+  }
+
+  /** A human action's transition: one write, awaited by the handler alone. */
+  record(events: AgreementEvent[], actor: Actor, fact?: TransitionFact): Promise<TransitionOutcome> {
+    return writes.recordTransition(this.transition(events, actor, fact));
+  }
+
+  /**
+   * The workflow's own transition (opening, a phase change, escalation): written when there is
+   * something to say or the read model would show an older state; search attributes follow.
+   */
+  async recordOwn(events: AgreementEvent[] = []): Promise<void> {
+    this.publishAttributes();
+    if (events.length === 0 && JSON.stringify(summaryOf(this.s)) === this.writtenSummary) return;
+    await writes.recordTransition(this.transition(events, null));
+  }
+
+  /** The read model and search attributes already show this state (inserted by the fan-out, or written by the previous run). */
+  assumeWritten({ attributes }: { attributes: boolean }): void {
+    const state = summaryOf(this.s);
+    this.writtenSummary = JSON.stringify(state);
+    if (attributes) this.writtenAttributes = JSON.stringify([state.phase, state.overdue, state.escalationLevel]);
+  }
+
+  private publishAttributes(): void {
+    const { phase, overdue, escalationLevel } = summaryOf(this.s);
+    const attributes = JSON.stringify([phase, overdue, escalationLevel]);
+    if (attributes === this.writtenAttributes) return;
+    upsertSearchAttributes([
+      { key: PhaseKey, value: phase },
+      { key: OverdueKey, value: overdue },
+      { key: EscalationLevelKey, value: escalationLevel },
+    ]);
+    this.writtenAttributes = attributes;
+  }
+}

@@ -18,9 +18,9 @@ const fixtures = readdirSync(dir).filter((f) => f.endsWith('.pb'));
 const workflowType = (history: temporal.api.history.v1.IHistory) =>
   history.events![0].workflowExecutionStartedEventAttributes!.workflowType!.name;
 
-test('there are recorded histories of both agreement workflow types to replay', () => {
+test('there are recorded histories of both agreement workflow types and of the change workflows to replay', () => {
   const types = new Set(fixtures.map((f) => workflowType(temporal.api.history.v1.History.decode(readFileSync(join(dir, f))))));
-  expect([...types].sort()).toEqual(['agreementV2', 'agreementWorkflow']);
+  expect([...types].sort()).toEqual(['agreementV2', 'agreementWorkflow', 'calendarChangeWorkflow', 'officialChangeWorkflow']);
 });
 
 test.each(fixtures)('%s replays against the current workflow code', async (file) => {

@@ -9,6 +9,7 @@ import { apiRoutes } from './routes';
 import { HttpProblem, problemHandler, sendProblem } from './problem';
 import { authenticate, principalOf } from './auth';
 import { accessCheck } from './access-check';
+import type { AgreementRow } from './access';
 import { idempotency } from './idempotency';
 import { requireShallowJson } from './json-depth';
 import { isWrite, type RouteDef } from './route';
@@ -62,6 +63,15 @@ function requireCleanParameters(req: Request, _res: Response, next: NextFunction
   next();
 }
 
+/**
+ * A closed PK whose runs Temporal no longer keeps (past the namespace's retention; the history is
+ * archived) has no workflow to find: that is final, not a workflow still starting (503, retry).
+ */
+function closedAgreementProblem(err: unknown, agreement: AgreementRow | null): HttpProblem | null {
+  if (!(err instanceof HttpProblem && err.code === 'workflow_starting' && agreement?.phase === 'closed')) return null;
+  return new HttpProblem(409, 'agreement_closed', 'This agreement has finished its year; nothing more can be done to it.');
+}
+
 function mount(app: Express, def: RouteDef, deps: ApiDeps, limits: RateLimits) {
   const chain: Array<RequestHandler | ErrorRequestHandler> = [requireCleanParameters];
   if (def.access.kind !== 'public') {
@@ -81,11 +91,12 @@ function mount(app: Express, def: RouteDef, deps: ApiDeps, limits: RateLimits) {
   chain.push(async (req: Request, res: Response) => {
     const raw = def.rawBodyTypes !== undefined && Buffer.isBuffer(req.body);
     const body = raw ? req.body : def.body ? parseBody(def.body, req.body) : undefined;
-    await def.handler(req, res, {
-      principal: def.access.kind === 'public' ? (undefined as never) : principalOf(res),
-      body,
-      agreement: res.locals.agreement ?? null,
-    });
+    const agreement: AgreementRow | null = res.locals.agreement ?? null;
+    try {
+      await def.handler(req, res, { principal: def.access.kind === 'public' ? (undefined as never) : principalOf(res), body, agreement });
+    } catch (err) {
+      throw closedAgreementProblem(err, agreement) ?? err;
+    }
   });
   app[def.method](def.path, ...chain);
 }

@@ -122,6 +122,13 @@ test('a year with deadlines seconds apart: drafted, reviewed, signed, reported, 
   expect(evaluated.predicate).toBe('Sangat Baik');
   const closed = await until(dinkes, (r) => r.body.phase === 'closed');
   expect(Number(closed.body.score)).toBeCloseTo(100, 6);
+  // Past the namespace's retention Temporal forgets the closed PK's runs: an action is still
+  // final (409), not a workflow being started (503, retry forever).
+  await waitFor(() => stack.client.workflow.getHandle(dinkes).describe(), (d) => d.status.name === 'COMPLETED', 60_000);
+  await stack.client.workflowService.deleteWorkflowExecution({ namespace: stack.config.TEMPORAL_NAMESPACE, workflowExecution: { workflowId: dinkes } });
+  await waitFor(() => stack.client.workflow.getHandle(dinkes).describe().then(() => 'kept', () => 'gone'), (state) => state === 'gone', 30_000);
+  const afterPurge = await call('POST', `/api/agreements/${enc(dinkes)}/submit`, { token: head });
+  expect([afterPurge.status, afterPurge.body.code]).toEqual([409, 'agreement_closed']);
 
   // No draft escalation for Dikbud after it was submitted, though the year went on for a minute.
   expect((await notifications(dikbud)).filter((n) => n.item === 'draft')).toHaveLength(draftSteps);

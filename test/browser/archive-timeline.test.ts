@@ -82,7 +82,8 @@ function expectNoGap(view: Awaited<ReturnType<typeof readTimeline>>, runs: strin
 test('the timeline of a PK-year of several runs shows them all, marks each continue-as-new with no gap, also from the archive alone', async () => {
   await driveCompressedYear({ call, tokens: t, org, positionId: 'kepala-dinkes' });
   const runs = await temporalRuns();
-  expect(runs.length).toBeGreaterThanOrEqual(3);
+  // agreementV2's year fits in two runs (one write per action keeps histories small): one seam at least
+  expect(runs.length).toBeGreaterThanOrEqual(2);
   await waitFor(async () => (await stack.db.query('SELECT count(*)::int AS n FROM history_archive WHERE workflow_id = $1', [dinkes])).rows[0].n,
     (n) => n === runs.length, 60_000);
 

@@ -6,7 +6,6 @@ import {
   type ActivityOptions,
   ApplicationFailure,
   proxyActivities,
-  proxyLocalActivities,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
@@ -20,16 +19,15 @@ import { summaryOf } from './read-model';
 import { EscalationLevelKey, OverdueKey, PhaseKey } from './search-attributes';
 
 /**
- * The short writes (a transition's one transaction) run as local activities: one marker event in
- * the workflow task that asked for it instead of scheduled/started/completed and a second workflow
- * task, which is what makes an Update's round trip short and a year's history small. Their replay
- * is safe with concurrent officials since the SDK resolves local activities in the order their
- * markers were recorded (see README "In-flight PKs and local activities").
+ * The short writes (a transition's one transaction) are regular activities. As local activities
+ * (one marker, no second workflow task: about half the latency one official at a time) a live run
+ * under load recorded an Update's completion and the main flow's timer in an order its own replay
+ * did not reproduce ("Update machine does not handle this event: TimerStarted", CI 2026-11-30), so
+ * a PK could be stuck on a failing workflow task. An activity's completion is a history event and
+ * replays in its place.
  */
-const writes = proxyLocalActivities<Activities>({
+const writes = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  // past this, Temporal schedules the retry as a timer, so a long PostgreSQL outage does not hold the task
-  localRetryThreshold: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 const slowOptions: ActivityOptions = {

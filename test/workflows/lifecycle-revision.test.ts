@@ -23,9 +23,9 @@ let d: ReturnType<typeof agreementDriver>;
 
 /**
  * The first party's submission and the second party's approval are written slowly, so the main
- * flow's write of the phase change they cause (scheduled after them in the same workflow task)
- * finishes first: the history then holds local-activity results in another order than they were
- * asked for, which replay must follow.
+ * flow's write of the phase change they cause (scheduled after them) finishes first: the history
+ * then holds the writes' completions in another order than they were asked for, which replay
+ * must follow.
  */
 const SLOW_HUMAN_WRITES = new Set(['draft.submitted', 'draft.approved']);
 beforeAll(async () => {
@@ -68,7 +68,7 @@ test('a budget revision and a change of official are each re-signed; realization
 
   await d.signOff(id);
   await d.advanceTo(d.afterQuarter(1));
-  // The report and an extension of its due date at once; then the verification and another extension.
+  // The report and an extension of its due date at once; then another extension and the verification.
   await d.until(id, (s) => s.quarters[0].status === 'open');
   const realizationsQ1 = content.objectives.flatMap((o) => o.indicators).map((i) => ({ indicatorId: i.id, value: i.target }));
   await Promise.all([
@@ -76,10 +76,9 @@ test('a budget revision and a change of official are each re-signed; realization
     pk.executeUpdate(extendDeadlineUpdate, { args: [{ actor: admin, dueAt: `${YEAR}-04-30T16:59:59.999Z`, reason: 'Libur Lebaran' }] }),
   ]);
   await d.until(id, (s) => s.deadline?.item === 'verify:Q1');
-  await Promise.all([
-    pk.executeUpdate(verifyRealizationUpdate, { args: [{ actor: bupati, quarter: 1 }] }),
-    pk.executeUpdate(extendDeadlineUpdate, { args: [{ actor: admin, dueAt: `${YEAR}-05-15T16:59:59.999Z`, reason: 'Verifikasi lapangan' }] }),
-  ]);
+  // (in this order: once verified nothing is awaited, and an extension then is refused)
+  await pk.executeUpdate(extendDeadlineUpdate, { args: [{ actor: admin, dueAt: `${YEAR}-05-15T16:59:59.999Z`, reason: 'Verifikasi lapangan' }] });
+  await pk.executeUpdate(verifyRealizationUpdate, { args: [{ actor: bupati, quarter: 1 }] });
   await d.until(id, (s) => s.quarters[0].status === 'verified' && s.deadline === null);
 
   // Only the first party or an administrator may open a revision, with a note.
@@ -142,13 +141,10 @@ test('a budget revision and a change of official are each re-signed; realization
   expect(stored.n).toBe(4);
 
   // Every run replays against the current code (RECORD_HISTORY=PREFIX keeps them as fixtures),
-  // including local-activity results recorded out of the order they were asked for.
+  // including writes that completed in another order than they were scheduled.
   const runs = await historiesOf(l, pkId(org, id));
-  const writeSeqs = runs.map((h) => h.events!.flatMap((e) => {
-    const marker = e.markerRecordedEventAttributes;
-    return marker?.markerName === 'core_local_activity' ? [(JSON.parse(Buffer.from(marker.details!.data.payloads![0].data!).toString()) as { seq: number }).seq] : [];
-  }));
-  expect(writeSeqs.some((seqs) => seqs.some((seq, i) => i > 0 && seq < seqs[i - 1]))).toBe(true);
+  const completionOrder = runs.map((h) => h.events!.flatMap((e) => (e.activityTaskCompletedEventAttributes ? [Number(e.activityTaskCompletedEventAttributes.scheduledEventId)] : [])));
+  expect(completionOrder.some((ids) => ids.some((scheduledId, i) => i > 0 && scheduledId < ids[i - 1]))).toBe(true);
   for (const [i, history] of runs.entries()) {
     if (process.env.RECORD_HISTORY) writeFileSync(`${process.env.RECORD_HISTORY}-run${i + 1}.pb`, temporal.api.history.v1.History.encode(history).finish());
     await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, `revisions-run-${i + 1}`);
@@ -166,8 +162,7 @@ test('a budget revision and a change of official are each re-signed; realization
   }
   console.log(`history of a year with two revisions: ${events} events in ${runs.length} run(s) of ${sizes.join(', ')}, largest run ${largestRun} events, ${Math.round(bytes / 1024)} KiB (protobuf)`);
   console.log([...byType].sort((a, b) => b[1] - a[1]).map(([t, n]) => `${n} ${t}`).join('\n'));
-  // No run past 300 events: one write per transition (a local activity's marker) puts the whole
-  // year at about 360 events here, and continue-as-new at quiet points splits it into runs of < 200.
+  // No run past 300 events: continue-as-new at quiet points splits the year into runs.
   expect(runs.length).toBeGreaterThan(1);
   expect(largestRun).toBeLessThanOrEqual(300);
   expect(bytes / runs.length).toBeLessThan(256 * 1024);

@@ -26,14 +26,16 @@ export class LocalSigner implements Signer {
   }
 
   async sign(request: SignRequest): Promise<Uint8Array> {
-    const now = this.clock();
     const credential = await this.options.store.getCredential(request.nip);
     if (!credential) throw new SigningError('UnknownSigner', `No signing certificate issued for ${request.nip}`);
-    // counted before the key derivation, so parallel attempts cannot outrun the limit
-    const attempt = await this.lockout.begin(request.nip, now);
-    const privateKey = await openPrivateKey(credential.sealedKey, request.passphrase);
-    if (!privateKey) return this.lockout.failed(attempt);
-    await this.lockout.succeeded(attempt);
+    const privateKey = await this.oneAtATime(request.nip, async () => {
+      // counted before the key derivation, so parallel attempts cannot outrun the limit
+      const attempt = await this.lockout.begin(request.nip, this.clock());
+      const opened = await openPrivateKey(credential.sealedKey, request.passphrase);
+      if (!opened) return this.lockout.failed(attempt);
+      await this.lockout.succeeded(attempt);
+      return opened;
+    });
     return signPdf({
       pdf: request.pdf,
       fieldName: SIGNATURE_FIELD_NAMES[request.party],
@@ -44,6 +46,25 @@ export class LocalSigner implements Signer {
       location: request.location,
       appearance: { verificationUrl: request.verificationUrl },
     });
+  }
+
+  /**
+   * One passphrase attempt per official at a time in this process. An attempt is counted before the
+   * key derivation (so parallel wrong ones cannot outrun the limit), which means parallel *right*
+   * ones would be counted too: a Kepala Daerah countersigning six PKs at once would lock himself
+   * out. In turn, each counted attempt is settled before the next is counted; across processes
+   * (one per worker) at most as many are in flight as there are workers.
+   */
+  private readonly attempts = new Map<string, Promise<unknown>>();
+  private async oneAtATime<T>(signerId: string, attempt: () => Promise<T>): Promise<T> {
+    const previous = this.attempts.get(signerId) ?? Promise.resolve();
+    const mine = previous.catch(() => undefined).then(attempt);
+    this.attempts.set(signerId, mine);
+    try {
+      return await mine;
+    } finally {
+      if (this.attempts.get(signerId) === mine) this.attempts.delete(signerId);
+    }
   }
 
   /** Administrator action: lifts a passphrase lock early. */

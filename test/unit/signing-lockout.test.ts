@@ -56,6 +56,15 @@ test('five failures lock signing for 15 minutes; the right passphrase does not g
   expect((await pki.store.getLockout(pki.first.nip)).failures).toBe(0);
 });
 
+test('an official signing eight PKs at once with the right passphrase is not locked out, and wrong ones at once still stop at five', async () => {
+  const signer = createLocalSigner({ store: pki.store, clock: () => now });
+  const signed = await Promise.all(Array.from({ length: 8 }, () => signer.sign(request(pki.first.passphrase))));
+  for (const pdf of signed) expect(verifyDocument(pdf, { trustedRoots: [pki.ca.certificatePem] }).ok).toBe(true);
+  expect(await pki.store.getLockout(pki.first.nip)).toMatchObject({ failures: 0, lockedUntil: null });
+  const wrong = await Promise.all(Array.from({ length: 8 }, (_, i) => failure(signer.sign(request(`salah-serentak-${i}`)))));
+  expect(wrong.map((e) => e.code)).toEqual([...Array(5).fill('WrongPassphrase'), ...Array(3).fill('SigningLocked')]);
+});
+
 test('an administrator unlocks early; the lock duration is configurable', async () => {
   const signer = createLocalSigner({ store: pki.store, clock: () => now, lockout: { maxFailures: 5, lockMs: 60_000 } });
   for (let i = 0; i < 5; i++) await failure(signer.sign(request('salah')));

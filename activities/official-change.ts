@@ -40,7 +40,9 @@ export function createOfficialChangeActivities({ db, client, clock }: ActivityDe
         args: [{ actor: { role: 'admin', id: adminId, positionIds: [] }, reason: 'official', note }],
         updateId: `official-change:${changeId}`,
       });
-      return { version: revised.version, phase: revised.phase };
+      // the Update returns with the new version started; the PK's phase loop then leaves reporting
+      // for that version's drafting, which is what the administrator is told
+      return { version: revised.version, phase: 'drafting' };
     },
   };
 }

@@ -5,20 +5,28 @@
 // A request whose process died (kill -9, crash) leaves its key in flight; after ABANDONED_AFTER_MS
 // a retry runs it again. That is safe because a Workflow Update sent under a key carries an Update
 // ID derived from it (`currentUpdateId`), and Temporal applies an Update ID once per workflow: the
-// re-run attaches to the update the dead process started and gets its result.
+// re-run attaches to the update the dead process started and gets its result. A key left in flight
+// by a request of this same process that has ended (its 5xx could not delete the claim while
+// PostgreSQL was down) is taken over at once: this process knows nothing is running under it.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Pool } from 'pg';
 import { canonicalJson, sha256Hex } from '../security/hash';
 import { principalOf } from './auth';
 import { principalKey } from './principal';
-import { HttpProblem } from './problem';
+import { HttpProblem, sendProblem } from './problem';
 
 const KEY = /^[\x21-\x7e]{1,200}$/;
 /** A request in flight longer than this is taken to have died with its process. */
 const ABANDONED_AFTER_MS = 30_000;
 
 const updateIds = new AsyncLocalStorage<string>();
+
+/** This API process, as the owner of the keys it claims. */
+const PROCESS_ID = randomUUID();
+/** Keys (principal, key) whose request is running in this process. */
+const running = new Set<string>();
 
 /**
  * Body fields that carry a secret: left out of the stored request hash, so the database never
@@ -47,14 +55,29 @@ export function idempotency(db: Pool) {
     const content = Buffer.isBuffer(req.body) ? `${req.originalUrl}\n${sha256Hex(req.body)}` : req.body === undefined ? '' : canonicalJson(withoutSecrets(req.body));
     const hash = sha256Hex(`${req.method} ${req.path}\n${content}`);
 
-    const claimed = await db.query(
-      `INSERT INTO api_idempotency (principal, key, method, path, request_hash) VALUES ($1,$2,$3,$4,$5)
-       ON CONFLICT (principal, key) DO UPDATE SET created_at = now(), request_hash = $5, method = $3, path = $4
-         WHERE api_idempotency.status IS NULL AND api_idempotency.created_at < now() - make_interval(secs => $6)
-       RETURNING 1`,
-      [principal, key, req.method, req.path, hash, ABANDONED_AFTER_MS / 1000],
-    );
+    const runningKey = `${principal}\n${key}`;
+    // a repeat arriving while the first still runs here must wait for it, never take its key over
+    const endedHere = !running.has(runningKey);
+    if (endedHere) running.add(runningKey);
+    const done = () => {
+      if (endedHere) running.delete(runningKey);
+    };
+    let claimed;
+    try {
+      claimed = await db.query(
+        `INSERT INTO api_idempotency (principal, key, method, path, request_hash, owner) VALUES ($1,$2,$3,$4,$5,$7)
+         ON CONFLICT (principal, key) DO UPDATE SET created_at = now(), request_hash = $5, method = $3, path = $4, owner = $7
+           WHERE api_idempotency.status IS NULL
+             AND (api_idempotency.created_at < now() - make_interval(secs => $6) OR (api_idempotency.owner = $7 AND $8))
+         RETURNING 1`,
+        [principal, key, req.method, req.path, hash, ABANDONED_AFTER_MS / 1000, PROCESS_ID, endedHere],
+      );
+    } catch (err) {
+      done();
+      throw err;
+    }
     if (claimed.rowCount === 0) {
+      done();
       const row = (await db.query('SELECT * FROM api_idempotency WHERE principal = $1 AND key = $2', [principal, key])).rows[0];
       if (!row || row.request_hash !== hash) {
         throw new HttpProblem(422, 'idempotency_key_reused', 'This Idempotency-Key was used for a different request.');
@@ -87,8 +110,16 @@ export function idempotency(db: Pool) {
               [principal, key, status, String(res.getHeader('Content-Type') ?? 'application/json'), payload, res.getHeader('Location') ?? null],
             );
       persist.then(
-        () => send(body as never),
-        (err) => next(err),
+        () => {
+          done();
+          send(body as never);
+        },
+        () => {
+          // PostgreSQL went away between the work and its record: the caller retries with the key
+          done();
+          res.setHeader('Retry-After', '5');
+          sendProblem(res, 503, 'unavailable', 'The answer could not be recorded; retry with the same Idempotency-Key.');
+        },
       );
       return res;
     }) as Response['send'];

@@ -5,6 +5,7 @@ import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { resolveTemporalCli } from './temporal-binaries';
+import { devServerDynamicConfigArgs } from './temporal-dynamic-config';
 import { searchAttributeDefinitions } from '../workflows/search-attributes';
 import { temporal } from '@temporalio/proto';
 import { msToTs } from '@temporalio/common/lib/time';
@@ -41,8 +42,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     ...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']),
     ...(options.fast ? ['--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF'] : []),
     ...searchAttributeDefinitions.flatMap((a) => ['--search-attribute', `${a.name}=${a.type}`]),
-    // Updates and the history sizes the engine relies on.
-    '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true',
+    // the same settings as the cluster (Updates, eager activities)
+    ...devServerDynamicConfigArgs(),
   ];
   const child = spawnPrivate(cli, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';

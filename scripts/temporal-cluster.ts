@@ -11,14 +11,13 @@ import { freeLowPort } from './free-port';
 import { resolveClusterBinaries, resolveUiServer } from './temporal-cluster-binaries';
 import { ensureTemporalSchemas, temporalDatabases, type TemporalPostgres } from './temporal-schema';
 import { startFrontendBalancer, type FrontendBalancer } from './frontend-balancer';
+import { DYNAMIC_CONFIG_FILE } from './temporal-dynamic-config';
 import { DEFAULT_RETENTION_DAYS, ensureRetention, ensureSearchAttributes, stopProcess } from './dev-server';
 import { searchAttributeDefinitions } from '../workflows/search-attributes';
 import { msToTs } from '@temporalio/common/lib/time';
 
 export const DEFAULT_HISTORY_SHARDS = 8;
 export const DEFAULT_CLUSTER_NODES = 2;
-/** The dynamic configuration docker-compose.yml mounts too. */
-export const DYNAMIC_CONFIG_FILE = resolve(__dirname, '..', 'temporal', 'dynamic-config.yaml');
 
 const SERVICES = ['frontend', 'history', 'matching', 'worker'] as const;
 

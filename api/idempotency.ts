@@ -5,7 +5,8 @@
 // A request whose process died (kill -9, crash) leaves its key in flight; after ABANDONED_AFTER_MS
 // a retry runs it again. That is safe because a Workflow Update sent under a key carries an Update
 // ID derived from it (`currentUpdateId`), and Temporal applies an Update ID once per workflow: the
-// re-run attaches to the update the dead process started and gets its result. A key left in flight
+// re-run attaches to the update the dead process started and gets its result; if the PK continued
+// as new meanwhile, the new run answers from the answers it carried (AgreementRun.answers). A key left in flight
 // by a request of this same process that has ended (its 5xx could not delete the claim while
 // PostgreSQL was down) is taken over at once: this process knows nothing is running under it.
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -14,6 +15,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Pool } from 'pg';
 import { canonicalJson, sha256Hex } from '../security/hash';
 import { principalOf } from './auth';
+import { IDEMPOTENT_UPDATE_ID_PREFIX } from '../workflows/messages';
 import { principalKey } from './principal';
 import { HttpProblem, sendProblem } from './problem';
 
@@ -123,6 +125,6 @@ export function idempotency(db: Pool) {
       );
       return res;
     }) as Response['send'];
-    updateIds.run(`idem-${sha256Hex(`${principal}\n${key}\n${hash}`)}`, next);
+    updateIds.run(`${IDEMPOTENT_UPDATE_ID_PREFIX}${sha256Hex(`${principal}\n${key}\n${hash}`)}`, next);
   };
 }

@@ -39,23 +39,25 @@ export function registerHumanActions(pk: AgreementRun): void {
   setHandler(
     evaluateUpdate,
     async ({ actor, adjustments, close }) => {
+      const earlier = pk.earlierAnswerTo(evaluateUpdate);
+      if (earlier) return earlier.result;
       const { evaluation } = await pk.record(
         [{ action: close ? 'evaluation.closed' : 'evaluation.adjusted', data: { adjustments } }],
         actor,
         { kind: 'evaluation', adjustments, close, actorId: actor.id, at: pk.nowIso() },
       );
       s.evaluation = evaluation!;
-      return s.evaluation;
+      return pk.answer(s.evaluation);
     },
     {
-      validator: ({ actor, adjustments }) => {
+      validator: pk.unlessRepeated(evaluateUpdate, ({ actor, adjustments }) => {
         if (actor.role !== 'evaluator') reject('WrongPerson', 'only the evaluation team evaluates');
         pk.requirePhase('evaluation');
         for (const a of adjustments ?? []) {
           if (!withinBounds(a.value, MAX_ADJUSTED_PERCENT)) reject('InvalidData', `an adjusted value must be a number from 0 to ${MAX_ADJUSTED_PERCENT}`);
           if (!a.reason?.trim()) reject('InvalidData', `adjusting ${a.indicatorId} needs a written reason`);
         }
-      },
+      }),
     },
   );
 
@@ -63,6 +65,8 @@ export function registerHumanActions(pk: AgreementRun): void {
   setHandler(
     startRevisionUpdate,
     async ({ actor, reason, note }) => {
+      const earlier = pk.earlierAnswerTo(startRevisionUpdate);
+      if (earlier) return earlier.result;
       const fromVersion = s.version;
       s.version += 1;
       s.versions.push({ version: s.version, reason, note, signatures: [] });
@@ -72,15 +76,15 @@ export function registerHumanActions(pk: AgreementRun): void {
       s.draftApproved = false;
       s.extendedDueAt = undefined; // the revision's steps have their own due dates
       await pk.record([{ action: 'revision.started', data: { reason, note } }], actor, { kind: 'revision', fromVersion, toVersion: s.version });
-      return s;
+      return pk.answer(s);
     },
     {
-      validator: ({ actor, reason, note }) => {
+      validator: pk.unlessRepeated(startRevisionUpdate, ({ actor, reason, note }) => {
         if (actor.role !== 'admin' && !pk.holds(actor, input.positionId)) reject('WrongPerson', 'only the first party or an administrator may revise a PK');
         pk.requireReporting();
         if (!['official', 'budget', 'strategy'].includes(reason)) reject('InvalidData', 'reason must be official, budget or strategy');
         if (!note?.trim()) reject('InvalidData', 'a revision needs a note');
-      },
+      }),
     },
   );
 
@@ -88,6 +92,8 @@ export function registerHumanActions(pk: AgreementRun): void {
   setHandler(
     extendDeadlineUpdate,
     async ({ actor, dueAt, reason }) => {
+      const earlier = pk.earlierAnswerTo(extendDeadlineUpdate);
+      if (earlier) return earlier.result;
       const deadline = s.deadline!;
       deadline.dueAt = new Date(dueAt).toISOString();
       // The extension holds for the whole step: after the first party signs, the second party's
@@ -95,15 +101,15 @@ export function registerHumanActions(pk: AgreementRun): void {
       s.extendedDueAt = { ...s.extendedDueAt, [deadlineStep(deadline.item)]: deadline.dueAt };
       pk.deadlineRevision++;
       await pk.record([{ action: 'deadline.extended', data: { item: deadline.item, dueAt, reason } }], actor);
-      return deadline;
+      return pk.answer(deadline);
     },
     {
-      validator: ({ actor, dueAt, reason }) => {
+      validator: pk.unlessRepeated(extendDeadlineUpdate, ({ actor, dueAt, reason }) => {
         if (actor.role !== 'admin') reject('WrongPerson', 'only an administrator extends a deadline');
         if (!s.deadline) reject('WrongPhase', 'nothing is awaited now');
         if (!Number.isFinite(Date.parse(dueAt))) reject('InvalidData', 'dueAt must be an ISO date-time');
         if (!reason?.trim()) reject('InvalidData', 'an extension needs a reason');
-      },
+      }),
     },
   );
 }
@@ -116,6 +122,8 @@ function registerDrafting(pk: AgreementRun): void {
   setHandler(
     saveDraftUpdate,
     async ({ actor, content }) => {
+      const earlier = pk.earlierAnswerTo(saveDraftUpdate);
+      if (earlier) return earlier.result;
       const version = s.version;
       s.returnedReason = null;
       const pending = pk.record([{ action: 'draft.saved' }], actor, { kind: 'draft', version, content, actorId: actor.id });
@@ -125,67 +133,73 @@ function registerDrafting(pk: AgreementRun): void {
         s.draftHash = contentHash!;
         draftHashSeq = seq;
       }
-      return { version, contentHash: contentHash! };
+      return pk.answer({ version, contentHash: contentHash! });
     },
     {
-      validator: ({ actor, content }) => {
+      validator: pk.unlessRepeated(saveDraftUpdate, ({ actor, content }) => {
         pk.requireFirstParty(actor);
         pk.requirePhase('drafting');
         const problems = validateDraftContent(content, pk.isRoot ? null : s.superiorIndicatorIds);
         if (problems.length > 0) {
           throw ApplicationFailure.nonRetryable('the draft has problems', 'InvalidData', problems);
         }
-      },
+      }),
     },
   );
   setHandler(
     submitDraftUpdate,
     async ({ actor }) => {
+      const earlier = pk.earlierAnswerTo(submitDraftUpdate);
+      if (earlier) return earlier.result;
       s.draftSubmitted = true;
       s.draftSubmittedBy = actor.id;
       await pk.record([{ action: 'draft.submitted', data: { contentHash: s.draftHash } }], actor);
-      return s;
+      return pk.answer(s);
     },
     {
-      validator: ({ actor }) => {
+      validator: pk.unlessRepeated(submitDraftUpdate, ({ actor }) => {
         pk.requireFirstParty(actor);
         pk.requirePhase('drafting');
         if (s.draftSubmitted) reject('WrongPhase', 'the draft is already submitted');
         if (!s.draftHash) reject('InvalidData', 'save a draft before submitting it');
-      },
+      }),
     },
   );
   setHandler(
     approveDraftUpdate,
     async ({ actor }) => {
+      const earlier = pk.earlierAnswerTo(approveDraftUpdate);
+      if (earlier) return earlier.result;
       s.draftApproved = true;
       await pk.record([{ action: 'draft.approved', data: { contentHash: s.draftHash } }], actor);
-      return s;
+      return pk.answer(s);
     },
     {
-      validator: ({ actor }) => {
+      validator: pk.unlessRepeated(approveDraftUpdate, ({ actor }) => {
         pk.requireSecondParty(actor);
         pk.refuseFirstPartyOfficial(actor, [s.draftSubmittedBy]);
         pk.requirePhase('review');
         if (s.draftApproved || !s.draftSubmitted) reject('WrongPhase', 'the draft was already reviewed');
-      },
+      }),
     },
   );
   setHandler(
     returnDraftUpdate,
     async ({ actor, reason }) => {
+      const earlier = pk.earlierAnswerTo(returnDraftUpdate);
+      if (earlier) return earlier.result;
       s.draftSubmitted = false;
       s.returnedReason = reason;
       await pk.record([{ action: 'draft.returned', data: { reason } }], actor);
-      return s;
+      return pk.answer(s);
     },
     {
-      validator: ({ actor, reason }) => {
+      validator: pk.unlessRepeated(returnDraftUpdate, ({ actor, reason }) => {
         pk.requireSecondParty(actor);
         pk.requirePhase('review');
         if (s.draftApproved || !s.draftSubmitted) reject('WrongPhase', 'the draft was already reviewed');
         if (!reason?.trim()) reject('InvalidData', 'a reason is required to return a draft');
-      },
+      }),
     },
   );
 }
@@ -197,6 +211,8 @@ function registerSigning(pk: AgreementRun): void {
   setHandler(
     signUpdate,
     async ({ actor, passphrase }) => {
+      const earlier = pk.earlierAnswerTo(signUpdate);
+      if (earlier) return earlier.result;
       const party = pk.partyToSign()!;
       signingBusy = true;
       try {
@@ -211,13 +227,13 @@ function registerSigning(pk: AgreementRun): void {
           record: { seq: record.seq, audit: record.audit[0], state: record.state! },
         });
         pk.currentVersion().signatures.push(signature);
-        return signature;
+        return pk.answer(signature);
       } finally {
         signingBusy = false;
       }
     },
     {
-      validator: ({ actor }) => {
+      validator: pk.unlessRepeated(signUpdate, ({ actor }) => {
         pk.requirePhase('signing');
         if (signingBusy) reject('WrongPhase', 'a signature is being made; try again in a moment');
         const party = pk.partyToSign();
@@ -226,7 +242,7 @@ function registerSigning(pk: AgreementRun): void {
           pk.requireSecondParty(actor);
           pk.refuseFirstPartyOfficial(actor, [s.draftSubmittedBy, ...pk.currentVersion().signatures.filter((x) => x.party === 'first').map((x) => x.signerNip)]);
         } else reject('WrongPhase', 'this version is already signed');
-      },
+      }),
     },
   );
 }
@@ -238,6 +254,8 @@ function registerReporting(pk: AgreementRun): void {
   setHandler(
     reportRealizationUpdate,
     async ({ actor, quarter, realizations, budgetSpent, note }) => {
+      const earlier = pk.earlierAnswerTo(reportRealizationUpdate);
+      if (earlier) return earlier.result;
       const qs = quarterState(quarter);
       qs.status = 'reported';
       qs.reportedAt = pk.nowIso();
@@ -248,10 +266,10 @@ function registerReporting(pk: AgreementRun): void {
         report: { quarter, realizations, budgetSpent, note },
         actorId: actor.id,
       });
-      return qs;
+      return pk.answer(qs);
     },
     {
-      validator: ({ actor, quarter, realizations, budgetSpent }) => {
+      validator: pk.unlessRepeated(reportRealizationUpdate, ({ actor, quarter, realizations, budgetSpent }) => {
         pk.requireFirstParty(actor);
         pk.requireReporting();
         if (![1, 2, 3, 4].includes(quarter)) reject('InvalidData', 'quarter must be 1, 2, 3 or 4');
@@ -262,7 +280,7 @@ function registerReporting(pk: AgreementRun): void {
         if (!Array.isArray(budgetSpent) || budgetSpent.some((v) => !withinBounds(v, MAX_RUPIAH))) {
           reject('InvalidData', `budget spent must be numbers from 0 to ${MAX_RUPIAH}`);
         }
-      },
+      }),
     },
   );
   const requireVerifier = (actor: Actor, quarter: Quarter) => {
@@ -273,28 +291,32 @@ function registerReporting(pk: AgreementRun): void {
   setHandler(
     verifyRealizationUpdate,
     async ({ actor, quarter }) => {
+      const earlier = pk.earlierAnswerTo(verifyRealizationUpdate);
+      if (earlier) return earlier.result;
       const qs = quarterState(quarter);
       qs.status = 'verified';
       qs.verifiedAt = pk.nowIso();
       await pk.record([{ action: 'realization.verified', data: { quarter } }], actor);
-      return qs;
+      return pk.answer(qs);
     },
-    { validator: ({ actor, quarter }) => requireVerifier(actor, quarter) },
+    { validator: pk.unlessRepeated(verifyRealizationUpdate, ({ actor, quarter }) => requireVerifier(actor, quarter)) },
   );
   setHandler(
     returnRealizationUpdate,
     async ({ actor, quarter, reason }) => {
+      const earlier = pk.earlierAnswerTo(returnRealizationUpdate);
+      if (earlier) return earlier.result;
       const qs = quarterState(quarter);
       qs.status = 'open';
       qs.returnedReason = reason;
       await pk.record([{ action: 'realization.returned', data: { quarter, reason } }], actor);
-      return qs;
+      return pk.answer(qs);
     },
     {
-      validator: ({ actor, quarter, reason }) => {
+      validator: pk.unlessRepeated(returnRealizationUpdate, ({ actor, quarter, reason }) => {
         requireVerifier(actor, quarter);
         if (!reason?.trim()) reject('InvalidData', 'a reason is required to return a report');
-      },
+      }),
     },
   );
 }

@@ -5,16 +5,18 @@
 import {
   type ActivityOptions,
   ApplicationFailure,
+  currentUpdateInfo,
   proxyActivities,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
 import type { AuditEntry } from '../db/audit-log';
 import type { TransitionFact, TransitionOutcome, TransitionWrite } from '../activities/store';
 import type { AgreementEvent } from '../domain/agreement-events';
 import { parseDeadlineItem, type DeadlineItem, type SigningParty } from '../domain/deadline-item';
 import { revisionDueDates, type DueDates } from '../domain/schedule';
-import type { Actor, AgreementInput, AgreementState, Phase, RejectionCode, VersionRecord } from './messages';
+import { IDEMPOTENT_UPDATE_ID_PREFIX, type Actor, type AgreementInput, type AgreementState, type EarlierAnswer, type Phase, type RejectionCode, type VersionRecord } from './messages';
 import { summaryOf } from './read-model';
 import { EscalationLevelKey, OverdueKey, PhaseKey } from './search-attributes';
 
@@ -38,6 +40,9 @@ const slowOptions: ActivityOptions = {
 export const slow = proxyActivities<Activities>(slowOptions);
 // Signing beats every 5 s, so a signature lost with its worker is retried within 20 s.
 export const signer = proxyActivities<Activities>({ ...slowOptions, heartbeatTimeout: '20 seconds' });
+
+/** How many idempotent answers a PK keeps across continue-as-new (a retry comes within minutes). */
+const RECENT_ANSWERS = 8;
 
 export function reject(code: RejectionCode, message: string): never {
   throw ApplicationFailure.nonRetryable(message, code);
@@ -72,8 +77,48 @@ export class AgreementRun {
   private writtenSummary: string | null = null;
   private writtenAttributes: string | null = null;
 
+  /**
+   * The answers of the latest idempotent actions, carried across continue-as-new. Temporal applies
+   * an Update id once per run; a client retrying with its Idempotency-Key after the PK continued as
+   * new reaches the new run, which must answer as the old one did, not refuse the repeat (e.g. a
+   * verified quarter's "wrong quarter").
+   */
+  readonly answers: EarlierAnswer[];
+
   constructor(readonly input: AgreementInput, readonly s: AgreementState) {
     this.isRoot = input.parentPositionId === null;
+    this.answers = [...(input.carriedAnswers ?? [])];
+  }
+
+  private earlierAnswer(): EarlierAnswer | undefined {
+    const id = currentUpdateInfo()?.id;
+    return id?.startsWith(IDEMPOTENT_UPDATE_ID_PREFIX) ? this.answers.find((a) => a.updateId === id) : undefined;
+  }
+
+  /** The answer an earlier run gave the action being handled, when it is a retry of that action. */
+  earlierAnswerTo<Ret, Args extends any[]>(_update: UpdateDefinition<Ret, Args>): { result: Ret } | undefined {
+    const earlier = this.earlierAnswer();
+    return earlier ? { result: earlier.result as Ret } : undefined;
+  }
+
+  /** A validator that lets a retry of an earlier run's action through (it gets that answer, changing nothing). */
+  unlessRepeated<Ret, Args extends any[]>(_update: UpdateDefinition<Ret, Args>, validator: (...args: NoInfer<Args>) => void): (...args: Args) => void {
+    return (...args) => {
+      if (!this.earlierAnswer()) validator(...args);
+    };
+  }
+
+  /**
+   * An action's answer, kept (as a copy: the state goes on changing) when the action is idempotent,
+   * for a retry that reaches a later run. Synchronous, so the Update completes when it did before.
+   */
+  answer<T>(result: T): T {
+    const id = currentUpdateInfo()?.id;
+    if (id?.startsWith(IDEMPOTENT_UPDATE_ID_PREFIX)) {
+      this.answers.push({ updateId: id, result: result === undefined ? null : JSON.parse(JSON.stringify(result)) });
+      this.answers.splice(0, Math.max(0, this.answers.length - RECENT_ANSWERS));
+    }
+    return result;
   }
 
   now = (): number => Date.now(); // deterministic inside workflows (Temporal's clock)

@@ -181,7 +181,7 @@ export async function agreementV2(input: AgreementInput): Promise<AgreementState
   async function carryOn(): Promise<never> {
     await condition(allHandlersFinished);
     await recordOwn();
-    return continueAsNew<typeof agreementV2>({ ...input, carried: s, carriedSchedule: pk.schedule });
+    return continueAsNew<typeof agreementV2>({ ...input, carried: s, carriedSchedule: pk.schedule, carriedAnswers: pk.answers });
   }
 
   // ----- the year ------------------------------------------------------------------------------

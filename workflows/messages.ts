@@ -71,6 +71,20 @@ export interface AgreementInput {
   carried?: AgreementState;
   /** The due dates as the previous run knew them (calendar changes included), so a new run needs no read. */
   carriedSchedule?: DueDates;
+  /** The answers of the latest idempotent actions, so a retry reaching the new run gets them again. */
+  carriedAnswers?: EarlierAnswer[];
+}
+
+/**
+ * The Update id the API gives an action sent with an Idempotency-Key (`idem-` and a hash of the
+ * caller, the key and the request): the same on every retry of that request.
+ */
+export const IDEMPOTENT_UPDATE_ID_PREFIX = 'idem-';
+
+/** An idempotent action's answer, kept by the PK for a retry after continue-as-new. */
+export interface EarlierAnswer {
+  updateId: string;
+  result: unknown;
 }
 
 export type Party = 'first' | 'second';

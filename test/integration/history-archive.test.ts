@@ -7,8 +7,8 @@ import { resolve } from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { historyFromJson } from '../../archive/history-json';
 import type { Stack } from '../support/stack';
-import { client, enc, startStackWithCycle, tokens, waitFor, type Reply } from '../support/api-client';
-import { agreementIdIn, compressedYearOrganisation, driveCompressedYear } from '../support/compressed-year';
+import { BUPATI_NIP, client, enc, startStackWithCycle, tokens, waitFor, type Reply } from '../support/api-client';
+import { agreementIdIn, compressedYearOrganisation, driveCompressedYear, verifyKeyOf } from '../support/compressed-year';
 import { resolveTemporalCli } from '../../scripts/temporal-binaries';
 import { workflowBundle } from '../../worker/create-worker';
 import { replayCommand } from '../../cli/commands/replay';
@@ -29,6 +29,7 @@ let stack: Stack;
 let call: ReturnType<typeof client>;
 let t: ReturnType<typeof tokens>;
 let out: string[] = [];
+const verifyRetries: number[] = [];
 
 beforeAll(async () => {
   ({ stack, call, t } = await startStackWithCycle(org, (s) => s.status === 'running'));
@@ -84,7 +85,21 @@ test('every run of a PK\'s year is archived once, even across an archiver outage
       await stack.archiver.stop();
       console.log(`[archive] archiver stopped with ${(await archivedRows(dinkes)).length} run(s) archived`);
     },
+    // The Bupati's page lost the answer to the last verification (PostgreSQL went away as it was
+    // stored: the key stays in flight) and sends it again with its Idempotency-Key, by now often to
+    // the PK's next run: the answer is the first one, not "wrong quarter".
+    onQuarterOpened: async (quarter) => {
+      if (quarter === 1) return;
+      const key = verifyKeyOf(dinkes, quarter - 1);
+      const stored = (await stack.db.query('SELECT status, body FROM api_idempotency WHERE key = $1', [key])).rows[0];
+      expect(stored.status).toBe(200);
+      await stack.db.query(`UPDATE api_idempotency SET status = NULL, body = NULL, created_at = now() - interval '1 hour' WHERE key = $1`, [key]);
+      const again = await call('POST', `/api/agreements/${enc(dinkes)}/realizations/${quarter - 1}/verify`, { token: t.official(BUPATI_NIP), headers: { 'idempotency-key': key } });
+      expect({ status: again.status, body: again.body }).toEqual({ status: 200, body: JSON.parse(stored.body.toString('utf8')) });
+      verifyRetries.push(quarter - 1);
+    },
   });
+  expect(verifyRetries).toEqual([1, 2, 3]);
   // Kepala Dinas Pendidikan's PK is ended by an operator: a terminated run is archived too.
   await stack.client.workflow.getHandle(dikbud).terminate('unit dissolved (test)');
 
@@ -93,6 +108,17 @@ test('every run of a PK\'s year is archived once, even across an archiver outage
   const runs = await waitFor(() => temporalRuns(dinkes), (r) => r.length >= 2, 30_000);
   console.log(`[archive] ${dinkes}: ${runs.length} runs in Temporal`);
   expect(runs.length).toBeGreaterThanOrEqual(2);
+  // At least one retried verification reached a later run than its first answer: its Update id was
+  // accepted in two runs, and the later run answered from what it carried.
+  const updateIdsByRun = await Promise.all(runs.map(async (runId) => {
+    const h = await stack.client.workflow.getHandle(dinkes, runId).fetchHistory();
+    return new Set(h.events!.flatMap((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta?.updateId ?? []));
+  }));
+  const acceptedInTwoRuns = [...new Set(updateIdsByRun.flatMap((ids) => [...ids]))].filter((id) => updateIdsByRun.filter((ids) => ids.has(id)).length > 1);
+  console.log(`[archive] retried verifications answered by a later run: ${acceptedInTwoRuns.length} of ${verifyRetries.length}`);
+  expect(acceptedInTwoRuns.length).toBeGreaterThanOrEqual(1);
+  const verified = (await stack.db.query(`SELECT data->>'quarter' AS quarter FROM audit_log WHERE agreement_id = $1 AND action = 'realization.verified' ORDER BY 1`, [dinkes])).rows;
+  expect(verified.map((r) => r.quarter)).toEqual(['1', '2', '3', '4']); // each quarter verified once: a retry writes nothing
 
   // While the archiver is down, the timeline already shows every run (Temporal still has them) and
   // doctor warns about the closed runs the archive lacks.

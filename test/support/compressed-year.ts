@@ -9,7 +9,7 @@ import { sampleOrganisation } from './time-skipping';
 const SECOND = 1000;
 const DAY = 86_400_000;
 
-type Call = (method: string, path: string, opts?: { token?: string; body?: unknown }) => Promise<Reply>;
+type Call = (method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }) => Promise<Reply>;
 type Tokens = ReturnType<typeof tokens>;
 
 /**
@@ -37,6 +37,9 @@ export function compressedYearOrganisation(orgId: string, positions: string[]): 
 
 export const agreementIdIn = (org: any, positionId: string) => `pk:${org.organisation.id}:${org.year}:${positionId}`;
 
+/** The Idempotency-Key the Bupati's page sends with a quarter's verification. */
+export const verifyKeyOf = (agreementId: string, quarter: number) => `verify:${agreementId}:Q${quarter}`;
+
 const ok = (r: Reply) => {
   if (r.status !== 200) throw new Error(`${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
@@ -44,7 +47,8 @@ const ok = (r: Reply) => {
 
 /**
  * Takes the PK of `positionId` (a direct report of the Bupati) through its year to `closed`.
- * `beforeQuarter` runs before each quarter's report (a test breaks something there).
+ * `beforeQuarter` runs before each quarter's report (a test breaks something there);
+ * `onQuarterOpened` once the quarter is open for reporting (the previous one verified).
  */
 export async function driveCompressedYear(opts: {
   call: Call;
@@ -52,6 +56,7 @@ export async function driveCompressedYear(opts: {
   org: any;
   positionId: string;
   beforeQuarter?: (quarter: number) => Promise<void>;
+  onQuarterOpened?: (quarter: number) => Promise<void>;
 }): Promise<void> {
   const { call, tokens: t, org, positionId } = opts;
   const id = agreementIdIn(org, positionId);
@@ -81,6 +86,7 @@ export async function driveCompressedYear(opts: {
   for (const quarter of [1, 2, 3, 4]) {
     await opts.beforeQuarter?.(quarter);
     await prompted(head, 'report');
+    await opts.onQuarterOpened?.(quarter);
     ok(await call('POST', `/api/agreements/${enc(id)}/realizations/${quarter}`, { token: head, body: report }));
     // each report is returned once and sent again: a busy year, so the PK continues as new twice
     await prompted(bupati, 'verify');
@@ -88,7 +94,7 @@ export async function driveCompressedYear(opts: {
     await prompted(head, 'report');
     ok(await call('POST', `/api/agreements/${enc(id)}/realizations/${quarter}`, { token: head, body: report }));
     await prompted(bupati, 'verify');
-    ok(await call('POST', `/api/agreements/${enc(id)}/realizations/${quarter}/verify`, { token: bupati }));
+    ok(await call('POST', `/api/agreements/${enc(id)}/realizations/${quarter}/verify`, { token: bupati, headers: { 'idempotency-key': verifyKeyOf(id, quarter) } }));
   }
   await prompted(t.evaluator, 'evaluate');
   ok(await call('POST', `/api/agreements/${enc(id)}/evaluation`, { token: t.evaluator, body: { adjustments: [], close: true } }));

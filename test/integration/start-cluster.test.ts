@@ -6,7 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, lstatSync, realpathSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { freePort } from '../support/global-setup';
-import { alive, commandLine, descendants } from '../support/process-tree';
+import { alive, commandLine, descendants, killTree } from '../support/process-tree';
 import { scratchDir } from '../../scripts/embedded-postgres';
 
 jest.setTimeout(900_000); // a first run builds the server and the UI server (about 11 minutes here)
@@ -72,17 +72,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (running?.pid) {
-    const left = descendants(running.pid);
-    process.kill(running.pid, 'SIGKILL');
-    for (const pid of left) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-    }
-  }
+  if (running?.pid) killTree(running.pid);
   const pgLink = join(dir, 'data', 'postgres');
   if (existsSync(pgLink) && lstatSync(pgLink).isSymbolicLink()) rmSync(realpathSync(pgLink), { recursive: true, force: true });
   rmSync(dir, { recursive: true, force: true });

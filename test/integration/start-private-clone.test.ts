@@ -8,7 +8,7 @@ import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, realpathSy
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { freePort } from '../support/global-setup';
-import { alive, commandLine, descendants } from '../support/process-tree';
+import { alive, commandLine, descendants, killTree } from '../support/process-tree';
 
 jest.setTimeout(420_000);
 
@@ -99,17 +99,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (running?.pid) {
-    const left = descendants(running.pid);
-    process.kill(running.pid, 'SIGKILL');
-    for (const pid of left) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-    }
-  }
+  if (running?.pid) killTree(running.pid);
   const pgLink = join(clone, '.data', 'postgres');
   if (existsSync(pgLink) && lstatSync(pgLink).isSymbolicLink()) rmSync(realpathSync(pgLink), { recursive: true, force: true });
   rmSync(privateDir, { recursive: true, force: true });

@@ -38,3 +38,14 @@ export function commandLine(pid: number): string {
     return '';
   }
 }
+
+/** SIGKILL to `pid` and everything below it (what a failed test leaves running). */
+export function killTree(pid: number): void {
+  for (const p of [pid, ...descendants(pid)]) {
+    try {
+      process.kill(p, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+}

@@ -34,12 +34,15 @@ const writes = proxyActivities<Activities>({
 });
 const slowOptions: ActivityOptions = {
   startToCloseTimeout: '2 minutes',
+  // Eager dispatch (temporal/dynamic-config.yaml) is for what a person waits on (the writes, a
+  // signature); a cycle's 10,000 first tasks go through the task queue, behind the fan-out.
+  allowEagerDispatch: false,
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['WrongPassphrase', 'SigningLocked', 'InvalidData'] },
 };
 /** Notifications, the release of subordinates, the schedule and evaluation reads: regular activities. */
 export const slow = proxyActivities<Activities>(slowOptions);
 // Signing beats every 5 s, so a signature lost with its worker is retried within 20 s.
-export const signer = proxyActivities<Activities>({ ...slowOptions, heartbeatTimeout: '20 seconds' });
+export const signer = proxyActivities<Activities>({ ...slowOptions, allowEagerDispatch: true, heartbeatTimeout: '20 seconds' });
 
 /** How many idempotent answers a PK keeps across continue-as-new (a retry comes within minutes). */
 const RECENT_ANSWERS = 8;

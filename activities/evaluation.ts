@@ -7,6 +7,7 @@ import { applyAdjustments, evaluateAgreement, type AdjustedEvaluation, type Agre
 import { parseRules } from '../domain/rules';
 import type { AgreementContent, QuarterReport } from '../domain/types';
 import type { Adjustment, EvaluationState } from '../workflows/messages';
+import { inTransaction } from '../db/transaction';
 
 function toState(e: AdjustedEvaluation, closed?: { at: string; by: string }): EvaluationState {
   return {
@@ -81,9 +82,7 @@ export function createEvaluationActivities({ db }: ActivityDeps) {
     // rules) or waits and then finds this evaluation (409 rules_frozen). Never a score computed with
     // rules that were replaced after it.
     async computeEvaluation({ agreementId }: { agreementId: string }): Promise<EvaluationState> {
-      const client = await db.connect();
-      try {
-        await client.query('BEGIN');
+      return inTransaction(db, async (client) => {
         const { content, reports, rules } = await load(agreementId, client, true);
         const computed: AgreementEvaluation = evaluateAgreement(content, reports, rules);
         const result = applyAdjustments(computed, [], rules);
@@ -93,14 +92,8 @@ export function createEvaluationActivities({ db }: ActivityDeps) {
            ON CONFLICT (agreement_id) DO UPDATE SET computed = $2, result = $3`,
           [agreementId, JSON.stringify(computed), JSON.stringify(result.value)],
         );
-        await client.query('COMMIT');
         return toState(result.value);
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw err;
-      } finally {
-        client.release();
-      }
+      });
     },
 
     async storeEvaluation(args: StoreEvaluationArgs): Promise<EvaluationState> {

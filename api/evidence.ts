@@ -13,25 +13,17 @@ import { sha256Hex } from '../security/hash';
 import { stateQuery, type QuarterStatus } from '../workflows/messages';
 import { HttpProblem, invalid } from './problem';
 import { toHttpProblem } from './workflow-errors';
+import { inTransaction } from '../db/transaction';
 
 export const EVIDENCE_ADDED = 'evidence.added';
 export const EVIDENCE_REMOVED = 'evidence.removed';
 
 /** Runs `fn` holding the report's evidence lock (a transaction-scoped advisory lock) in one transaction. */
 export async function withReportLock<T>(db: Pool, agreementId: string, quarter: Quarter, fn: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await db.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(db, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`evidence:${agreementId}:${quarter}`]);
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+    return fn(client);
+  });
 }
 
 async function quarterStatus(temporal: Client, agreementId: string, quarter: Quarter): Promise<QuarterStatus> {

@@ -12,6 +12,7 @@ import type { AgreementRow } from './access';
 import { positionsHeld } from './access';
 import { HttpProblem } from './problem';
 import { storedRules } from './rules-change';
+import { inTransaction } from '../db/transaction';
 
 export const RATING_SAVED = 'rating.saved';
 export const UNIT_RATINGS_CLOSED = 'unit.ratings_closed';
@@ -63,9 +64,7 @@ export async function ratingOf(db: Pool, agreement: AgreementRow, callerId: stri
 
 /** Stores the rating of a PK by its pejabat penilai; 409 outside evaluation/closed or once the unit's ratings are closed. */
 export async function saveRating(db: Pool, agreement: AgreementRow, raterId: string, input: RatingInput) {
-  const client = await db.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(db, async (client) => {
     const position = await positionOf(client, agreement);
     if (position.parent_id === null) throw new HttpProblem(409, 'not_rateable', 'The Kepala Daerah has no pejabat penilai in this system.');
     const held = await positionsHeld(db, agreement.cycle_id, raterId);
@@ -97,14 +96,8 @@ export async function saveRating(db: Pool, agreement: AgreementRow, raterId: str
       agreementId: agreement.id, key: `api:${agreement.id}:rating:${randomUUID()}`, action: RATING_SAVED,
       actorId: `official:${raterId}`, data: { capaian, hasilKerjaProposed: proposed, ...result, perilakuValues: values }, at: new Date().toISOString(),
     });
-    await client.query('COMMIT');
     return ratingJson(rows[0]);
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 async function closure(db: Pool | PoolClient, cycleId: string, unitId: string) {
@@ -172,9 +165,7 @@ export async function unitDistribution(db: Pool | PoolClient, cycleId: string, u
  * row (on the cycle's chain) commit together.
  */
 export async function closeUnitRatings(db: Pool, cycleId: string, unitId: string, actorId: string, exceptionReason: string | null) {
-  const client = await db.connect();
-  try {
-    await client.query('BEGIN');
+  await inTransaction(db, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`ratings:${cycleId}:${unitId}`]);
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [cycleId]);
     const d = await unitDistribution(client, cycleId, unitId);
@@ -194,13 +185,7 @@ export async function closeUnitRatings(db: Pool, cycleId: string, unitId: string
       agreementId: cycleId, key: `api:${cycleId}:ratings-close:${unitId}`, action: UNIT_RATINGS_CLOSED,
       actorId, data: { unitId, unitPredicate: d.unitPredicate, distribution: d.counts, violations: d.violations, exceptionReason }, at: new Date().toISOString(),
     });
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
   return unitDistribution(db, cycleId, unitId);
 }
 

@@ -2,24 +2,10 @@
 // session's token, links opened without a referrer) and, for the PK's own official until the
 // report is verified, a form to attach a file or a link with a caption and a button to remove one.
 import { h, replace } from './dom.js';
-import { agreementPath, api, getBlob, postFile } from './api.js';
-import { errorMessage } from './format.js';
-import { busy, notice } from './ui.js';
+import { agreementPath, api, postFile } from './api.js';
+import { busy, downloadButton, notice } from './ui.js';
 
 const kib = (n) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
-
-async function download(item, status) {
-  try {
-    const url = URL.createObjectURL(await getBlob(item.href));
-    const link = h('a', { href: url, download: item.fileName ?? 'bukti' });
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  } catch (err) {
-    replace(status, notice('error', errorMessage(err)));
-  }
-}
 
 /** The evidence list; `onRemove(item)` given, each item gets a remove button. */
 export function evidenceList(items, { onRemove } = {}) {
@@ -29,7 +15,7 @@ export function evidenceList(items, { onRemove } = {}) {
     h('ul', { class: 'evidence', 'data-testid': 'evidence-list' }, items.map((item) => h('li', { 'data-evidence': item.id, 'data-kind': item.kind },
       h('strong', null, item.caption), ' — ',
       item.kind === 'file'
-        ? h('button', { type: 'button', class: 'link', onclick: () => download(item, status) }, `${item.fileName ?? 'berkas'} (${kib(item.size)})`)
+        ? downloadButton(`${item.fileName ?? 'berkas'} (${kib(item.size)})`, item.href, item.fileName ?? 'bukti', status, { class: 'link' })
         : h('a', { href: item.url, target: '_blank', rel: 'noopener noreferrer' }, item.url),
       onRemove ? h('button', { type: 'button', class: 'link', 'data-testid': 'evidence-remove', onclick: () => onRemove(item) }, 'Hapus') : null))),
     status);

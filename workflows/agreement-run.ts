@@ -6,7 +6,9 @@ import {
   type ActivityOptions,
   ApplicationFailure,
   currentUpdateInfo,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -21,13 +23,26 @@ import { summaryOf } from './read-model';
 import { EscalationLevelKey, OverdueKey, PhaseKey } from './search-attributes';
 
 /**
- * The short writes (a transition's one transaction) are regular activities. As local activities
- * (one marker, no second workflow task: about half the latency one official at a time) a live run
- * under load recorded an Update's completion and the main flow's timer in an order its own replay
- * did not reproduce ("Update machine does not handle this event: TimerStarted", CI 2026-11-30), so
- * a PK could be stuck on a failing workflow task. An activity's completion is a history event and
- * replays in its place.
+ * The short writes (a transition's one transaction) are local activities, one at a time per PK.
+ * A local activity is one marker in the workflow task that asked for it, instead of an activity's
+ * three events and a second workflow task: about half an action's latency and history.
+ *
+ * One at a time, because that is what makes their replay exact. Live, each local result reaches
+ * the workflow in its own activation as it finishes; on replay the SDK hands over every result
+ * recorded for a task in one activation. With two writes in flight (an Update's and the main
+ * flow's), the code after them then issued its commands in another order on replay (the main
+ * flow's timer before the Update's completion: "Timer/Update machine does not handle this event",
+ * 16 of 20 stressed runs in a scratch reproduction, 0 of 40 with the writes queued). Queued, each
+ * write's result is the only one in flight, so live and replay see the same activations. Runs
+ * started before this (no `local-writes-one-at-a-time` marker) keep their regular activities.
  */
+const localWrites = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  // past this, the retry waits on a timer, so a long PostgreSQL outage does not hold the task
+  localRetryThreshold: '10 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+/** The writes of runs started before the local writes. */
 const writes = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
@@ -87,6 +102,11 @@ export class AgreementRun {
    * verified quarter's "wrong quarter").
    */
   readonly answers: EarlierAnswer[];
+
+  /** Decided once, when the run starts: a run keeps one way of writing for its whole history. */
+  private readonly writesLocally = patched('local-writes-one-at-a-time');
+  /** The last queued local write: the next one starts after it (see `localWrites`). */
+  private lastWrite: Promise<unknown> = Promise.resolve();
 
   constructor(readonly input: AgreementInput, readonly s: AgreementState) {
     this.isRoot = input.parentPositionId === null;
@@ -212,7 +232,14 @@ export class AgreementRun {
 
   /** A human action's transition: one write, awaited by the handler alone. */
   record(events: AgreementEvent[], actor: Actor, fact?: TransitionFact): Promise<TransitionOutcome> {
-    return writes.recordTransition(this.transition(events, actor, fact));
+    return this.write(this.transition(events, actor, fact));
+  }
+
+  private write(write: TransitionWrite): Promise<TransitionOutcome> {
+    if (!this.writesLocally) return writes.recordTransition(write);
+    const written = this.lastWrite.then(() => localWrites.recordTransition(write));
+    this.lastWrite = written.catch(() => undefined);
+    return written;
   }
 
   /**
@@ -222,7 +249,7 @@ export class AgreementRun {
   async recordOwn(events: AgreementEvent[] = []): Promise<void> {
     this.publishAttributes();
     if (events.length === 0 && JSON.stringify(summaryOf(this.s)) === this.writtenSummary) return;
-    await writes.recordTransition(this.transition(events, null));
+    await this.write(this.transition(events, null));
   }
 
   /** The read model and search attributes already show this state (inserted by the fan-out, or written by the previous run). */

@@ -2,7 +2,7 @@
 // each drafted, reviewed and signed again through the phase loop, with the realizations reported
 // so far kept; officials and an administrator act on the PK at the same moment several times. Each
 // run replays against the current code, and the year is the replay fixture of these paths:
-//   RECORD_HISTORY=$PWD/test/fixtures/histories/one-write-pk-year-revisions-concurrent-officials npx jest test/workflows/lifecycle-revision.test.ts
+//   RECORD_HISTORY=$PWD/test/fixtures/histories/local-writes-pk-year-revisions-concurrent-officials npx jest test/workflows/lifecycle-revision.test.ts
 // Also measures the history size of a full year with two revisions (the goal is ≤ 300 events).
 import { writeFileSync } from 'node:fs';
 import { Worker } from '@temporalio/worker';
@@ -23,9 +23,8 @@ let d: ReturnType<typeof agreementDriver>;
 
 /**
  * The first party's submission and the second party's approval are written slowly, so the main
- * flow's write of the phase change they cause (scheduled after them) finishes first: the history
- * then holds the writes' completions in another order than they were asked for, which replay
- * must follow.
+ * flow's write of the phase change they cause is asked for while they still run: it must wait for
+ * them (the local writes go one at a time), commit after them, and replay.
  */
 const SLOW_HUMAN_WRITES = new Set(['draft.submitted', 'draft.approved']);
 beforeAll(async () => {
@@ -140,11 +139,17 @@ test('a budget revision and a change of official are each re-signed; realization
   const stored = (await l.db.query('SELECT count(*)::int AS n FROM realizations WHERE agreement_id = $1', [pkId(org, id)])).rows[0];
   expect(stored.n).toBe(4);
 
-  // Every run replays against the current code (RECORD_HISTORY=PREFIX keeps them as fixtures),
-  // including writes that completed in another order than they were scheduled.
+  // The transitions' writes are local activities (markers, no scheduled activity), committed one
+  // at a time in the order of their sequence numbers, the slowed ones included.
   const runs = await historiesOf(l, pkId(org, id));
-  const completionOrder = runs.map((h) => h.events!.flatMap((e) => (e.activityTaskCompletedEventAttributes ? [Number(e.activityTaskCompletedEventAttributes.scheduledEventId)] : [])));
-  expect(completionOrder.some((ids) => ids.some((scheduledId, i) => i > 0 && scheduledId < ids[i - 1]))).toBe(true);
+  const events = runs.flatMap((h) => h.events!);
+  expect(events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity').length).toBeGreaterThan(30);
+  expect(events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'recordTransition')).toEqual([]);
+  const committed = (await l.db.query(`SELECT key, action FROM audit_log WHERE agreement_id = $1 ORDER BY seq`, [pkId(org, id)])).rows;
+  const writeSeqs = committed.filter((r) => !r.action.startsWith('agreement.signed')).map((r) => Number(r.key.split(':').pop()));
+  expect(writeSeqs).toEqual([...writeSeqs].sort((a, b) => a - b));
+  expect(committed.map((r) => r.action)).toEqual(expect.arrayContaining(['draft.submitted', 'draft.approved']));
+  // Every run replays against the current code (RECORD_HISTORY=PREFIX keeps them as fixtures).
   for (const [i, history] of runs.entries()) {
     if (process.env.RECORD_HISTORY) writeFileSync(`${process.env.RECORD_HISTORY}-run${i + 1}.pb`, temporal.api.history.v1.History.encode(history).finish());
     await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, `revisions-run-${i + 1}`);
@@ -152,15 +157,15 @@ test('a budget revision and a change of official are each re-signed; realization
 
   // History size of the year with two revisions, over every run of the workflow.
   const sizes = runs.map((h) => h.events!.length);
-  const events = sizes.reduce((a, b) => a + b, 0);
+  const total = sizes.reduce((a, b) => a + b, 0);
   const largestRun = Math.max(...sizes);
   const bytes = runs.reduce((sum, h) => sum + temporal.api.history.v1.History.encode(h).finish().length, 0);
   const byType = new Map<string, number>();
-  for (const e of runs.flatMap((h) => h.events!)) {
+  for (const e of events) {
     const name = String(temporal.api.enums.v1.EventType[e.eventType!]).replace('EVENT_TYPE_', '');
     byType.set(name, (byType.get(name) ?? 0) + 1);
   }
-  console.log(`history of a year with two revisions: ${events} events in ${runs.length} run(s) of ${sizes.join(', ')}, largest run ${largestRun} events, ${Math.round(bytes / 1024)} KiB (protobuf)`);
+  console.log(`history of a year with two revisions: ${total} events in ${runs.length} run(s) of ${sizes.join(', ')}, largest run ${largestRun} events, ${Math.round(bytes / 1024)} KiB (protobuf)`);
   console.log([...byType].sort((a, b) => b[1] - a[1]).map(([t, n]) => `${n} ${t}`).join('\n'));
   // No run past 300 events: continue-as-new at quiet points splits the year into runs.
   expect(runs.length).toBeGreaterThan(1);

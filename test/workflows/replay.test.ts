@@ -23,6 +23,15 @@ test('there are recorded histories of both agreement workflow types and of the c
   expect([...types].sort()).toEqual(['agreementV2', 'agreementWorkflow', 'calendarChangeWorkflow', 'officialChangeWorkflow']);
 });
 
+test('agreementV2 is recorded writing both ways: regular activities (runs started before local writes) and one local write at a time', () => {
+  const ways = new Set(fixtures.map((f) => temporal.api.history.v1.History.decode(readFileSync(join(dir, f)))).filter((h) => workflowType(h) === 'agreementV2').map((h) => {
+    const local = h.events!.some((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+    const regular = h.events!.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'recordTransition');
+    return local && !regular ? 'local' : regular && !local ? 'regular' : 'mixed';
+  }));
+  expect([...ways].sort()).toEqual(['local', 'regular']);
+});
+
 test.each(fixtures)('%s replays against the current workflow code', async (file) => {
   const history = temporal.api.history.v1.History.decode(readFileSync(join(dir, file)));
   // a real stretch of a PK's year, or a whole run of a short workflow (a calendar change, a change of official); not a stub

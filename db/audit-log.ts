@@ -50,10 +50,14 @@ export async function appendAuditRow(db: Pool | PoolClient, entry: AuditEntry): 
 
 /** Inside a transaction holding the advisory lock of the chain (hashtext of entry.agreementId: an agreement id, or a cycle id for cycle-wide changes). */
 export async function insertAuditRow(client: PoolClient, entry: AuditEntry): Promise<void> {
-  const exists = await client.query('SELECT 1 FROM audit_log WHERE key = $1', [entry.key]);
-  if (exists.rowCount !== 0) return;
-  const prev = await client.query('SELECT hash FROM audit_log WHERE agreement_id = $1 ORDER BY seq DESC LIMIT 1', [entry.agreementId]);
-  const prevHash: string = prev.rows[0]?.hash ?? GENESIS;
+  // one round trip: whether this entry is stored already (a retried write), and the chain's head
+  const { rows: [found] } = await client.query(
+    `SELECT EXISTS (SELECT 1 FROM audit_log WHERE key = $1) AS stored,
+            (SELECT hash FROM audit_log WHERE agreement_id = $2 ORDER BY seq DESC LIMIT 1) AS head`,
+    [entry.key, entry.agreementId],
+  );
+  if (found.stored) return;
+  const prevHash: string = found.head ?? GENESIS;
   const atIso = new Date(entry.at).toISOString();
   const hash = auditHash(prevHash, { key: entry.key, agreementId: entry.agreementId, action: entry.action, actor: entry.actorId, data: entry.data, at: atIso });
   await client.query(

@@ -116,14 +116,15 @@ test('reports during a 20 s PostgreSQL outage: 503 + Retry-After, retries, each 
   expect(missingRetryAfter).toBe(0);
   expect(health.every((s) => s === 503)).toBe(true);
 
-  // the write behind the direct update retried through the outage
+  // the write behind the direct update (a local activity: its marker records the attempt that
+  // succeeded) retried through the outage
   const history = await stack.client.workflow.getHandle(agreementIdOf(org, direct)).fetchHistory();
-  const scheduled = new Map<string, string>();
   let attempts = 0;
   for (const e of history.events ?? []) {
-    if (e.activityTaskScheduledEventAttributes) scheduled.set(String(e.eventId), e.activityTaskScheduledEventAttributes.activityType?.name ?? '');
-    const started = e.activityTaskStartedEventAttributes;
-    if (started && scheduled.get(String(started.scheduledEventId)) === 'recordTransition') attempts = Math.max(attempts, started.attempt ?? 0);
+    const marker = e.markerRecordedEventAttributes;
+    if (marker?.markerName !== 'core_local_activity') continue;
+    const data = JSON.parse(Buffer.from(marker.details!.data.payloads![0].data!).toString()) as { activity_type: string; attempt: number };
+    if (data.activity_type === 'recordTransition') attempts = Math.max(attempts, data.attempt);
   }
   report(NAME, `recordTransition for ${direct} Q1 succeeded on attempt ${attempts}`);
   expect(attempts).toBeGreaterThan(1);

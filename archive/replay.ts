@@ -34,14 +34,31 @@ export function coreMessage(message: string): string {
 
 /**
  * The event a replay failure is about: the id the SDK's message gives (`HistoryEvent(id: 5, …)`),
- * or the first scheduled activity of the type it names (`scheduled event 'loadStartContext'`).
+ * the first scheduled activity of the type it names (`scheduled event 'loadStartContext'`), or the
+ * marker of the patch it names (`patch marker encountered for change local-writes-one-at-a-time`).
  */
 export function failingEventId(message: string, history?: History): number | null {
   const id = /HistoryEvent\(id: (\d+)/.exec(message) ?? /event(?:[ _]?id)?[ :#]+(\d+)/i.exec(message);
   if (id) return Number(id[1]);
   const activity = /scheduled event '([^']+)'/.exec(message);
-  const event = activity && history?.events?.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activity[1]);
+  const patch = /patch marker encountered for change ([\w.-]+)/.exec(message);
+  const event = activity
+    ? history?.events?.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activity[1])
+    : patch
+      ? history?.events?.find((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch' && patchIdOf(e) === patch[1])
+      : undefined;
   return event ? Number(event.eventId) : null;
+}
+
+/** The change id a patch marker records (its `patch-data` payload: `{"id": …, "deprecated": …}`). */
+function patchIdOf(event: NonNullable<History['events']>[number]): string | null {
+  const data = event.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data;
+  if (!data) return null;
+  try {
+    return (JSON.parse(Buffer.from(data).toString('utf8')) as { id?: string }).id ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /** One replay worker for all histories (a worker per history would bundle-load each time). */

@@ -5,7 +5,7 @@
 // that is briefly away only delays the change.
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
-import { isGrpcDeadlineError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { isGrpcDeadlineError, isGrpcServiceError, ServiceError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { ChangeOutcome } from '../workflows/changes';
 import { currentUpdateId } from './idempotency';
 import { HttpProblem } from './problem';
@@ -72,7 +72,9 @@ async function outcomeWithin<Result>(temporal: Client, workflowId: string, waitM
   try {
     return await temporal.withDeadline(Date.now() + waitMs, () => temporal.workflow.getHandle(workflowId).result() as Promise<ChangeOutcome<Result>>);
   } catch (err) {
-    if (isGrpcDeadlineError(err)) return null;
+    // The change is started and durable: an outcome not had in time, or not readable from a busy or
+    // restarting server, means "running" (202, follow the status), never "nothing changed" (503).
+    if (isGrpcDeadlineError(err) || isGrpcServiceError(err) || err instanceof ServiceError) return null;
     throw err;
   }
 }

@@ -1,6 +1,7 @@
-// Records of each PK in PostgreSQL: short, idempotent writes. `recordTransition` is the one write
-// of the current agreement workflow: a transition's fact, its audit rows and the read-model row in
-// one transaction, ordered by the workflow's sequence number.
+// Records of each PK in PostgreSQL: short, idempotent writes. `recordTransitions` is the one write
+// of the current agreement workflow: each transition's fact, its audit rows and the read-model row,
+// the writes that waited together in one transaction, ordered by the workflow's sequence numbers.
+import { ApplicationFailure } from '@temporalio/activity';
 import type { PoolClient } from 'pg';
 import { indicatorIdsOfferedBelow } from '../domain/cascade';
 import type { ActivityDeps } from './deps';
@@ -39,6 +40,9 @@ export interface TransitionOutcome {
   contentHash?: string;
   evaluation?: EvaluationState;
 }
+
+/** One write of a batch: what it computed, or why the data refused it (an ApplicationFailure's parts). */
+export type TransitionResult = { outcome: TransitionOutcome } | { refused: { type: string; message: string; details: unknown[] } };
 
 /**
  * The read-model row, unless a newer write (higher seq) already set it.
@@ -101,25 +105,57 @@ async function writeFact(client: PoolClient, agreementId: string, seq: number, f
   }
 }
 
+/** A transition's statements, inside the transaction that holds the chain's lock. */
+async function writeTransition(client: PoolClient, write: TransitionWrite): Promise<TransitionOutcome> {
+  const { agreementId, seq, fact, state } = write;
+  const contentHash = fact?.kind === 'draft' ? sha256Hex(canonicalJson(fact.content)) : undefined;
+  // the fact first, so its audit row can carry what it computed
+  const outcome = fact ? await writeFact(client, agreementId, seq, fact, contentHash) : {};
+  for (const entry of write.audit) await insertAuditRow(client, withOutcome(entry, outcome));
+  // an evaluation's score and predicate are computed here: the row shows them at once
+  const row = state && outcome.evaluation ? { ...state, score: outcome.evaluation.score, predicate: outcome.evaluation.predicate } : state;
+  if (row) await writeReadModel(client, agreementId, seq, row);
+  return outcome;
+}
+
 export function createStoreActivities({ db }: ActivityDeps) {
   return {
     /**
      * One transition, one transaction: its fact (a draft, a report, an evaluation, a revision's
      * copy), its audit rows and the read-model row. A draft's audit row gets the content hash.
+     * The write of runs that started before `recordTransitions`.
      */
     async recordTransition(write: TransitionWrite): Promise<TransitionOutcome> {
-      const { agreementId, seq, fact, state } = write;
-      const contentHash = fact?.kind === 'draft' ? sha256Hex(canonicalJson(fact.content)) : undefined;
       let outcome: TransitionOutcome = {};
-      // under the chain's lock: the fact first, so its audit row can carry what it computed
-      await appendAuditRows(db, agreementId, [], async (client) => {
-        if (fact) outcome = await writeFact(client, agreementId, seq, fact, contentHash);
-        for (const entry of write.audit) await insertAuditRow(client, withOutcome(entry, outcome));
-        // an evaluation's score and predicate are computed here: the row shows them at once
-        const row = state && outcome.evaluation ? { ...state, score: outcome.evaluation.score, predicate: outcome.evaluation.predicate } : state;
-        if (row) await writeReadModel(client, agreementId, seq, row);
+      await appendAuditRows(db, write.agreementId, [], async (client) => {
+        outcome = await writeTransition(client, write);
       });
       return outcome;
+    },
+
+    /**
+     * A PK's writes that were waiting together (an action and the phase change it caused), in one
+     * transaction, in order. A write the data refuses (an evaluation whose rules are invalid) is
+     * left out and answered with its refusal; the others commit without it.
+     */
+    async recordTransitions(batch: TransitionWrite[]): Promise<TransitionResult[]> {
+      const refused = new Map<number, TransitionResult>();
+      for (;;) {
+        const results: TransitionResult[] = [];
+        let current = -1;
+        try {
+          await appendAuditRows(db, batch[0].agreementId, [], async (client) => {
+            for (const [i, write] of batch.entries()) {
+              current = i;
+              results[i] = refused.get(i) ?? { outcome: await writeTransition(client, write) };
+            }
+          });
+          return results;
+        } catch (err) {
+          if (!(err instanceof ApplicationFailure && err.nonRetryable) || refused.has(current)) throw err;
+          refused.set(current, { refused: { type: err.type ?? 'InvalidData', message: err.message, details: err.details ?? [] } });
+        }
+      }
     },
 
     /** The earlier workflow type's write (workflows/legacy/journal-v1.ts): audit entries and the read-model row. */

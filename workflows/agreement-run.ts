@@ -5,6 +5,7 @@
 import {
   type ActivityOptions,
   ApplicationFailure,
+  condition,
   currentUpdateInfo,
   patched,
   proxyActivities,
@@ -14,7 +15,7 @@ import {
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
 import type { AuditEntry } from '../db/audit-log';
-import type { TransitionFact, TransitionOutcome, TransitionWrite } from '../activities/store';
+import type { TransitionFact, TransitionOutcome, TransitionResult, TransitionWrite } from '../activities/store';
 import type { AgreementEvent } from '../domain/agreement-events';
 import { parseDeadlineItem, type DeadlineItem, type SigningParty } from '../domain/deadline-item';
 import { revisionDueDates, type DueDates } from '../domain/schedule';
@@ -105,12 +106,36 @@ export class AgreementRun {
 
   /** Decided once, when the run starts: a run keeps one way of writing for its whole history. */
   private readonly writesLocally = patched('local-writes-one-at-a-time');
-  /** The last queued local write: the next one starts after it (see `localWrites`). */
+  /** …and, since `one-write-per-action`, the writes that wait together go as one (see `writeInBatches`). */
+  private readonly writesInBatches = this.writesLocally && patched('one-write-per-action');
+  /** The last queued local write: the next one starts after it (runs before `one-write-per-action`). */
   private lastWrite: Promise<unknown> = Promise.resolve();
+  /** Writes waiting for the writer, with their callers' settlers. */
+  private readonly waitingWrites: Array<{ write: TransitionWrite; resolve: (o: TransitionOutcome) => void; reject: (e: unknown) => void }> = [];
+  /** What the main flow waits for now (see `until`); null while it waits on an activity or a write. */
+  private mainFlowAwaits: (() => boolean) | null = null;
 
   constructor(readonly input: AgreementInput, readonly s: AgreementState) {
     this.isRoot = input.parentPositionId === null;
     this.answers = [...(input.carriedAnswers ?? [])];
+    if (this.writesInBatches) void this.writeInBatches();
+  }
+
+  /**
+   * Every wait of the main flow goes through here, so the writer can tell whether the main flow is
+   * about to move (its condition holds) and has a write of its own to add.
+   */
+  async until(done: () => boolean, timeoutMs?: number): Promise<boolean> {
+    this.mainFlowAwaits = done;
+    try {
+      if (timeoutMs === undefined) {
+        await condition(done);
+        return true;
+      }
+      return await condition(done, timeoutMs);
+    } finally {
+      this.mainFlowAwaits = null;
+    }
   }
 
   private earlierAnswer(): EarlierAnswer | undefined {
@@ -237,9 +262,34 @@ export class AgreementRun {
 
   private write(write: TransitionWrite): Promise<TransitionOutcome> {
     if (!this.writesLocally) return writes.recordTransition(write);
+    if (this.writesInBatches) return new Promise((resolve, reject) => this.waitingWrites.push({ write, resolve, reject }));
     const written = this.lastWrite.then(() => localWrites.recordTransition(write));
     this.lastWrite = written.catch(() => undefined);
     return written;
+  }
+
+  /**
+   * The one writer of a run: one local write in flight at a time (what makes its replay exact, see
+   * `localWrites`), carrying every write that waits for it. It sends once the main flow has
+   * reacted to what just happened: an action and the phase change it causes (the next deadline, a
+   * phase's events) then commit together, one local activity and one transaction, and the action's
+   * answer waits for one write, not two.
+   */
+  private async writeInBatches(): Promise<never> {
+    for (;;) {
+      await condition(() => this.waitingWrites.length > 0 && !this.mainFlowAwaits?.());
+      const batch = this.waitingWrites.splice(0);
+      try {
+        const results: TransitionResult[] = await localWrites.recordTransitions(batch.map((b) => b.write));
+        batch.forEach(({ resolve, reject }, i) => {
+          const result = results[i];
+          if ('outcome' in result) resolve(result.outcome);
+          else reject(ApplicationFailure.nonRetryable(result.refused.message, result.refused.type, ...result.refused.details));
+        });
+      } catch (err) {
+        for (const { reject } of batch) reject(err);
+      }
+    }
   }
 
   /**

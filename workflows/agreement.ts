@@ -5,7 +5,7 @@
 // revise) is in workflows/agreement-actions.ts: each action writes itself and returns; the phases
 // below wait for it, and write only the workflow's own transitions (opening, phase changes,
 // escalation). PKs started before this type finish on workflows/legacy/agreement-v1.ts.
-import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { AgreementEvent } from '../domain/agreement-events';
 import { reportItem, signItem, verifyItem, type DeadlineItem } from '../domain/deadline-item';
 import { registerHumanActions } from './agreement-actions';
@@ -70,7 +70,7 @@ export async function agreementV2(input: AgreementInput): Promise<AgreementState
     s.deadline = deadline;
     await recordOwn();
     await awaitWithLadder(
-      { deadline, policy: pk.schedule.policy, done, revision: () => pk.deadlineRevision, now },
+      { deadline, policy: pk.schedule.policy, done, revision: () => pk.deadlineRevision, now, until: (fn, ms) => pk.until(fn, ms) },
       {
         notify: async (kind, level) => {
           const sent = await slow.notify({
@@ -102,7 +102,7 @@ export async function agreementV2(input: AgreementInput): Promise<AgreementState
   // ----- phases -------------------------------------------------------------------------------
   async function waitingForSuperior() {
     await recordOwn();
-    await condition(() => s.superiorSigned);
+    await pk.until(() => s.superiorSigned);
     enter('drafting', { action: 'drafting.opened' });
   }
 
@@ -153,7 +153,7 @@ export async function agreementV2(input: AgreementInput): Promise<AgreementState
       const opensAt = Date.parse(pk.schedule.quarterEnds[q - 1]);
       if (opensAt > now() && workflowInfo().historyLength > QUIET_LIMIT) await carryOn();
       await recordOwn();
-      if (opensAt > now()) await condition(pk.revisionStarted, opensAt - now());
+      if (opensAt > now()) await pk.until(pk.revisionStarted, opensAt - now());
       if (pk.revisionStarted()) return;
       next.status = 'open';
       entering.push({ action: 'realization.opened', data: { quarter: q } });
@@ -179,7 +179,7 @@ export async function agreementV2(input: AgreementInput): Promise<AgreementState
 
   /** Continue as new with the state carried over, once in-flight handlers (and their writes) are done. */
   async function carryOn(): Promise<never> {
-    await condition(allHandlersFinished);
+    await pk.until(allHandlersFinished);
     await recordOwn();
     return continueAsNew<typeof agreementV2>({ ...input, carried: s, carriedSchedule: pk.schedule, carriedAnswers: pk.answers });
   }
@@ -213,6 +213,6 @@ export async function agreementV2(input: AgreementInput): Promise<AgreementState
     if (workflowInfo().historyLength > HARD_LIMIT || workflowInfo().continueAsNewSuggested) await carryOn();
   }
   await recordOwn();
-  await condition(allHandlersFinished);
+  await pk.until(allHandlersFinished);
   return s;
 }

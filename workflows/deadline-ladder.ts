@@ -1,7 +1,6 @@
 // The one deadline ladder every wait uses: reminders to whoever must act before the due date, then
 // escalation one level up the chain per step after it, each step recorded as a notification.
 // Escalation stops the moment the item is done. When does what: domain/ladder.ts.
-import { condition } from '@temporalio/workflow';
 import { escalationLevelAt, ladderSteps, type LadderPolicy } from '../domain/ladder';
 import type { Deadline } from './messages';
 
@@ -24,6 +23,8 @@ export interface LadderWait {
   /** Bumped when the due date moves (an extension, a calendar change): the steps are recomputed. */
   revision: () => number;
   now: () => number;
+  /** The workflow's wait: until `fn` holds or `timeoutMs` passes (false then). */
+  until: (fn: () => boolean, timeoutMs?: number) => Promise<boolean>;
 }
 
 export async function awaitWithLadder(wait: LadderWait, hooks: LadderHooks): Promise<void> {
@@ -46,7 +47,7 @@ export async function awaitWithLadder(wait: LadderWait, hooks: LadderHooks): Pro
       (s) => s.at > wait.now() && (s.kind === 'reminder' || !topReached),
     );
     const wakeUp = () => wait.done() || wait.revision() !== seenRevision;
-    const woke = next ? await condition(wakeUp, next.at - wait.now()) : (await condition(wakeUp), true);
+    const woke = await wait.until(wakeUp, next ? next.at - wait.now() : undefined);
     if (wait.done()) break;
     if (woke) {
       // the due date moved: a due date in the future clears the overdue flag and the level

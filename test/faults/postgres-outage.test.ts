@@ -124,9 +124,9 @@ test('reports during a 20 s PostgreSQL outage: 503 + Retry-After, retries, each 
     const marker = e.markerRecordedEventAttributes;
     if (marker?.markerName !== 'core_local_activity') continue;
     const data = JSON.parse(Buffer.from(marker.details!.data.payloads![0].data!).toString()) as { activity_type: string; attempt: number };
-    if (data.activity_type === 'recordTransition') attempts = Math.max(attempts, data.attempt);
+    if (data.activity_type === 'recordTransitions') attempts = Math.max(attempts, data.attempt);
   }
-  report(NAME, `recordTransition for ${direct} Q1 succeeded on attempt ${attempts}`);
+  report(NAME, `recordTransitions for ${direct} Q1 succeeded on attempt ${attempts}`);
   expect(attempts).toBeGreaterThan(1);
 
   // every report stored once: one realization row and one audit entry per agreement and quarter

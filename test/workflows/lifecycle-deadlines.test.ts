@@ -3,7 +3,7 @@
 // holds for the second party's too (workflow patches 'escalation-stops-at-top' and
 // 'deadline-extension-covers-step'); the Kepala Daerah's late draft is overdue at level 0.
 // The histories are the replay fixtures of these paths:
-//   RECORD_HISTORY=$PWD/test/fixtures/histories/local-writes-deadlines npx jest test/workflows/lifecycle-deadlines.test.ts
+//   RECORD_HISTORY=$PWD/test/fixtures/histories/batched-writes-deadlines npx jest test/workflows/lifecycle-deadlines.test.ts
 import { writeFileSync } from 'node:fs';
 import { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';

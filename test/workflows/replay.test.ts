@@ -23,13 +23,21 @@ test('there are recorded histories of both agreement workflow types and of the c
   expect([...types].sort()).toEqual(['agreementV2', 'agreementWorkflow', 'calendarChangeWorkflow', 'officialChangeWorkflow']);
 });
 
-test('agreementV2 is recorded writing both ways: regular activities (runs started before local writes) and one local write at a time', () => {
+/** The write activity a local-write marker ran (its marker data names it). */
+const localWriteType = (e: temporal.api.history.v1.IHistoryEvent): string | null => {
+  const marker = e.markerRecordedEventAttributes;
+  if (marker?.markerName !== 'core_local_activity') return null;
+  return (JSON.parse(Buffer.from(marker.details!.data.payloads![0].data!).toString()) as { activity_type: string }).activity_type;
+};
+
+test('agreementV2 is recorded writing every way: regular activities, one local write at a time, and local writes that carry what waited together', () => {
   const ways = new Set(fixtures.map((f) => temporal.api.history.v1.History.decode(readFileSync(join(dir, f)))).filter((h) => workflowType(h) === 'agreementV2').map((h) => {
-    const local = h.events!.some((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+    const local = new Set(h.events!.map(localWriteType).filter((t) => t !== null));
     const regular = h.events!.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'recordTransition');
-    return local && !regular ? 'local' : regular && !local ? 'regular' : 'mixed';
+    if (regular) return local.size === 0 ? 'regular' : 'mixed';
+    return local.size === 1 ? [...local][0] : 'mixed';
   }));
-  expect([...ways].sort()).toEqual(['local', 'regular']);
+  expect([...ways].sort()).toEqual(['recordTransition', 'recordTransitions', 'regular']);
 });
 
 test.each(fixtures)('%s replays against the current workflow code', async (file) => {

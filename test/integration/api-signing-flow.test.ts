@@ -86,6 +86,14 @@ test('sign, report four quarters, verify, evaluate and close', async () => {
   expect(inbox.body.items.find((i: any) => i.agreementId === dinkes)?.task).toBe('evaluate');
   const byOfficial = await call('POST', `/api/agreements/${enc(dinkes)}/evaluation`, { token: owner, body: { adjustments: [], close: true } });
   expect(byOfficial.status).toBe(403);
+  // an adjustment the stored PK refuses (no such indicator): 422 with the problem, nothing stored
+  const unknown = await call('POST', `/api/agreements/${enc(dinkes)}/evaluation`, {
+    token: t.evaluator, body: { adjustments: [{ indicatorId: 'no-such-indicator', value: 50, reason: 'Salah ketik' }], close: true },
+  });
+  expect([unknown.status, unknown.body.code, unknown.body.problems?.[0]?.code]).toEqual([422, 'invalid_data', 'unknown_indicator']);
+  const afterRefusal = await call('GET', `/api/agreements/${enc(dinkes)}/history`, { token: t.evaluator });
+  expect(afterRefusal.body.entries.filter((e: any) => /^evaluation\.(adjusted|closed)$/.test(e.kind))).toEqual([]);
+  expect((await call('GET', `/api/agreements/${enc(dinkes)}`, { token: t.evaluator })).body.phase).toBe('evaluation');
   const evaluated = await call('POST', `/api/agreements/${enc(dinkes)}/evaluation`, {
     token: t.evaluator, body: { adjustments: [{ indicatorId: indicators[0].id, value: 95, reason: 'Data BPS terbaru' }], close: true },
   });

@@ -2,7 +2,7 @@
 // route, and an official must be able to see the agreement (or document) the path names.
 import type { NextFunction, Request, Response } from 'express';
 import type { Pool } from 'pg';
-import { callerRelationTo, loadAgreement, versionsSignedBy } from './access';
+import { loadAgreementFor, relationFrom, versionsSignedBy } from './access';
 import { principalOf } from './auth';
 import { HttpProblem } from './problem';
 import type { RouteDef } from './route';
@@ -27,10 +27,12 @@ export function accessCheck(def: RouteDef, db: Pool) {
     } else {
       agreementId = String(req.params.agreementId);
     }
-    const agreement = await loadAgreement(db, agreementId);
-    if (!agreement) throw new HttpProblem(404, 'not_found', `No agreement ${agreementId}.`);
-    if (principal.role === 'official') {
-      let relation = await callerRelationTo(db, agreement, principal);
+    // one round trip: the agreement with, for an official, the positions they hold in its cycle
+    const loaded = await loadAgreementFor(db, agreementId, principal.role === 'official' ? principal.id : null);
+    if (!loaded) throw new HttpProblem(404, 'not_found', `No agreement ${agreementId}.`);
+    const { agreement, held } = loaded;
+    if (held) { // an official
+      let relation = relationFrom(held, agreement);
       if (relation === 'none' && access.formerSigners) {
         // a replaced official keeps what they put their signature to, and only that
         const signed = await versionsSignedBy(db, agreement.id, principal.id);
@@ -41,6 +43,7 @@ export function accessCheck(def: RouteDef, db: Pool) {
       }
       if (relation === 'none') throw forbidden('Officials see only their own PKs, those of positions below them, and the versions they signed.');
       res.locals.relation = relation;
+      res.locals.heldPositionIds = held.map((h) => h.positionId); // the Update's actor acts for these
     }
     res.locals.agreement = agreement;
     next();

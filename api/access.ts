@@ -2,7 +2,6 @@
 // them (any depth); evaluators and admins see everything. Whether someone may *act* is the
 // workflow's decision (WrongPerson), not this module's.
 import type { Pool } from 'pg';
-import type { Principal } from './principal';
 
 export interface AgreementRow {
   id: string;
@@ -25,64 +24,46 @@ export interface AgreementRow {
 /** `signer`: signed a version of it but holds no position at or above it now (a replaced official). */
 export type Relation = 'owner' | 'superior' | 'signer' | 'none';
 
-export async function loadAgreement(db: Pool, id: string): Promise<AgreementRow | null> {
-  const { rows } = await db.query('SELECT * FROM agreements WHERE id = $1', [id]);
-  return rows[0] ?? null;
-}
-
 /** A position an official holds in a cycle, with its agreement (none before the fan-out stored it). */
 export interface HeldPosition {
   positionId: string;
   agreementId: string | null;
 }
 
-async function positionsWithAgreements(db: Pool, cycleId: string, officialId: string): Promise<HeldPosition[]> {
-  const { rows } = await db.query(
-    `SELECT hp.id AS position_id, h.id AS agreement_id FROM positions hp
-       LEFT JOIN agreements h ON h.cycle_id = hp.cycle_id AND h.position_id = hp.id
-      WHERE hp.cycle_id = $1 AND hp.official_id = $2 ORDER BY hp.id`,
-    [cycleId, officialId],
-  );
-  return rows.map((r) => ({ positionId: r.position_id as string, agreementId: (r.agreement_id as string | null) ?? null }));
+/** An agreement as the access check reads it; `held` is null when no official id was given. */
+export interface AgreementForCaller {
+  agreement: AgreementRow;
+  held: HeldPosition[] | null;
 }
 
 /**
- * What the caller of this request holds in a cycle, read once: the access check (may they see the
- * PK?) and the Update's actor (which positions do they act for?) share the answer, keyed by the
- * request's principal object.
+ * The agreement and, for an official, the positions they hold in its cycle (each with its
+ * agreement), in one round trip: the access check derives the relation from them and the Update's
+ * actor its position ids, so nothing reads them again in the request. Null: no such agreement.
  */
-const heldThisRequest = new WeakMap<Principal, Map<string, Promise<HeldPosition[]>>>();
-export function heldBy(db: Pool, principal: Principal, cycleId: string): Promise<HeldPosition[]> {
-  let byCycle = heldThisRequest.get(principal);
-  if (!byCycle) heldThisRequest.set(principal, (byCycle = new Map()));
-  let held = byCycle.get(cycleId);
-  if (!held) {
-    held = positionsWithAgreements(db, cycleId, principal.id);
-    byCycle.set(cycleId, held);
-    void held.catch(() => byCycle!.delete(cycleId)); // a failed read is not remembered (callers still see it fail)
-  }
-  return held;
+export async function loadAgreementFor(db: Pool, id: string, officialId: string | null): Promise<AgreementForCaller | null> {
+  const { rows } = await db.query(
+    `SELECT a.*,
+            (SELECT coalesce(json_agg(json_build_object('positionId', hp.id, 'agreementId', h.id) ORDER BY hp.id), '[]'::json)
+               FROM positions hp LEFT JOIN agreements h ON h.cycle_id = hp.cycle_id AND h.position_id = hp.id
+              WHERE hp.cycle_id = a.cycle_id AND hp.official_id = $2) AS caller_held_positions
+       FROM agreements a WHERE a.id = $1`,
+    [id, officialId], // a null official id matches no position
+  );
+  if (!rows[0]) return null;
+  const { caller_held_positions: held, ...agreement } = rows[0];
+  return { agreement: agreement as AgreementRow, held: officialId === null ? null : (held as HeldPosition[]) };
 }
 
-/** Owner, superior (the agreement's lineage names a PK they hold) or neither. */
-function relationFrom(held: HeldPosition[], agreement: Pick<AgreementRow, 'id' | 'lineage'>): Relation {
+/**
+ * How an official relates to an agreement, from the positions they hold in its cycle: holds its
+ * position, holds one above it (the agreement's lineage names it), or neither. The same rule as
+ * `visibleToOfficialSql`, for one agreement.
+ */
+export function relationFrom(held: HeldPosition[], agreement: Pick<AgreementRow, 'id' | 'lineage'>): Relation {
   const ids = new Set(held.map((h) => h.agreementId).filter((id): id is string => id !== null));
   if (ids.has(agreement.id)) return 'owner';
   return agreement.lineage.some((id) => ids.has(id)) ? 'superior' : 'none';
-}
-
-/**
- * How an official (by official id: an ASN's NIP, the Kepala Daerah's id) relates to an agreement:
- * holds its position, holds one above it (the agreement's lineage names it), or neither. The same
- * rule as `visibleToOfficialSql`, for one agreement.
- */
-export async function relationTo(db: Pool, agreement: Pick<AgreementRow, 'id' | 'cycle_id' | 'lineage'>, officialId: string): Promise<Relation> {
-  return relationFrom(await positionsWithAgreements(db, agreement.cycle_id, officialId), agreement);
-}
-
-/** `relationTo` for the caller of this request (their positions are read once per request, see `heldBy`). */
-export async function callerRelationTo(db: Pool, agreement: Pick<AgreementRow, 'id' | 'cycle_id' | 'lineage'>, principal: Principal): Promise<Relation> {
-  return relationFrom(await heldBy(db, principal, agreement.cycle_id), agreement);
 }
 
 /** The versions of an agreement an official signed (as either party), oldest first. */
@@ -91,7 +72,7 @@ export async function versionsSignedBy(db: Pool, agreementId: string, officialId
   return rows.map((r) => Number(r.version));
 }
 
-/** Positions an official holds in one cycle: what goes into Actor.positionIds. */
+/** Positions an official holds in one cycle (where no access check has read them for the request). */
 export async function positionsHeld(db: Pool, cycleId: string, officialId: string): Promise<string[]> {
   const { rows } = await db.query('SELECT id FROM positions WHERE cycle_id = $1 AND official_id = $2 ORDER BY id', [cycleId, officialId]);
   return rows.map((r) => r.id as string);

@@ -92,8 +92,9 @@ function mount(app: Express, def: RouteDef, deps: ApiDeps, limits: RateLimits) {
     const raw = def.rawBodyTypes !== undefined && Buffer.isBuffer(req.body);
     const body = raw ? req.body : def.body ? parseBody(def.body, req.body) : undefined;
     const agreement: AgreementRow | null = res.locals.agreement ?? null;
+    const heldPositionIds: string[] | null = res.locals.heldPositionIds ?? null;
     try {
-      await def.handler(req, res, { principal: def.access.kind === 'public' ? (undefined as never) : principalOf(res), body, agreement });
+      await def.handler(req, res, { principal: def.access.kind === 'public' ? (undefined as never) : principalOf(res), body, agreement, heldPositionIds });
     } catch (err) {
       throw closedAgreementProblem(err, agreement) ?? err;
     }

@@ -9,7 +9,6 @@ import { insertAuditRow } from '../db/audit-log';
 import { BERAKHLAK, proposeHasilKerja, rateEmployee, type CoreValue, type ValueRating } from '../domain/employee-rating';
 import { checkStaffDistribution, type DistributionViolation, type EmployeePredikat, type Expectation, type StaffDistributionRule } from '../domain/predicates';
 import type { AgreementRow } from './access';
-import { positionsHeld } from './access';
 import { HttpProblem } from './problem';
 import { storedRules } from './rules-change';
 import { inTransaction } from '../db/transaction';
@@ -38,14 +37,17 @@ async function positionOf(db: Pool | PoolClient, agreement: AgreementRow) {
   return (await db.query('SELECT id, parent_id, unit_id, title, official_name, official_id FROM positions WHERE cycle_id = $1 AND id = $2', [agreement.cycle_id, agreement.position_id])).rows[0];
 }
 
-/** A PK's rating as the page shows it: the proposal from its capaian, the stored rating, who may rate, and its unit's state. */
-export async function ratingOf(db: Pool, agreement: AgreementRow, callerId: string | null) {
+/**
+ * A PK's rating as the page shows it: the proposal from its capaian, the stored rating, who may rate, and its unit's state.
+ * `callerPositionIds`: an official caller's positions in the PK's cycle, as the access check read them (null for others).
+ */
+export async function ratingOf(db: Pool, agreement: AgreementRow, callerPositionIds: string[] | null) {
   const cycle = (await db.query('SELECT rules FROM cycles WHERE id = $1', [agreement.cycle_id])).rows[0];
   const rules = storedRules(cycle.rules);
   const position = await positionOf(db, agreement);
   const stored = (await db.query('SELECT * FROM employee_ratings WHERE agreement_id = $1', [agreement.id])).rows[0] ?? null;
   const capaian = agreement.score === null ? null : Number(agreement.score);
-  const held = callerId ? await positionsHeld(db, agreement.cycle_id, callerId) : [];
+  const held = callerPositionIds ?? [];
   return {
     agreementId: agreement.id,
     positionId: agreement.position_id,
@@ -62,13 +64,15 @@ export async function ratingOf(db: Pool, agreement: AgreementRow, callerId: stri
   };
 }
 
-/** Stores the rating of a PK by its pejabat penilai; 409 outside evaluation/closed or once the unit's ratings are closed. */
-export async function saveRating(db: Pool, agreement: AgreementRow, raterId: string, input: RatingInput) {
+/**
+ * Stores the rating of a PK by its pejabat penilai; 409 outside evaluation/closed or once the unit's ratings are closed.
+ * `raterPositionIds`: the rater's positions in the PK's cycle, as the access check read them.
+ */
+export async function saveRating(db: Pool, agreement: AgreementRow, raterId: string, raterPositionIds: string[], input: RatingInput) {
   return inTransaction(db, async (client) => {
     const position = await positionOf(client, agreement);
     if (position.parent_id === null) throw new HttpProblem(409, 'not_rateable', 'The Kepala Daerah has no pejabat penilai in this system.');
-    const held = await positionsHeld(db, agreement.cycle_id, raterId);
-    if (!held.includes(position.parent_id)) {
+    if (!raterPositionIds.includes(position.parent_id)) {
       throw new HttpProblem(403, 'not_rater', `Only the pejabat penilai (the official of position ${position.parent_id}) rates this PK.`);
     }
     if (position.unit_id) await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`ratings:${agreement.cycle_id}:${position.unit_id}`]);

@@ -27,6 +27,8 @@ export interface Ctx<B = unknown> {
   body: B;
   /** Loaded by the access check for agreement and document routes. */
   agreement: AgreementRow | null;
+  /** On those routes, for an official: the positions they hold in the agreement's cycle (read with it). */
+  heldPositionIds: string[] | null;
 }
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';

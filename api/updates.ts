@@ -2,17 +2,19 @@
 // resolved in the agreement's cycle), execute the Update, and turn a rejection into its problem.
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
-import type { Pool } from 'pg';
 import type { Actor } from '../workflows/messages';
-import { heldBy } from './access';
 import type { Principal } from './principal';
 import { toHttpProblem } from './workflow-errors';
 import { currentUpdateId } from './idempotency';
 
-/** The caller as the workflow sees them; an official's positions were read by the access check already. */
-export async function actorFor(db: Pool, principal: Principal, cycleId: string): Promise<Actor> {
-  const positionIds = principal.role === 'official' ? (await heldBy(db, principal, cycleId)).map((h) => h.positionId) : [];
-  return { role: principal.role, id: principal.id, positionIds };
+/**
+ * The caller as the workflow sees them. An official acts for the positions the access check read
+ * with the agreement (`Ctx.heldPositionIds`), so building the actor costs no query.
+ */
+export function actorFor(principal: Principal, heldPositionIds: string[] | null): Actor {
+  if (principal.role !== 'official') return { role: principal.role, id: principal.id, positionIds: [] };
+  if (!heldPositionIds) throw new Error('an official\'s actor needs the positions the access check read (an agreement route)');
+  return { role: principal.role, id: principal.id, positionIds: heldPositionIds };
 }
 
 export async function runUpdate<Ret, Arg>(

@@ -25,7 +25,7 @@ import type { ApiDeps } from '../deps';
 import { visibleToOfficialSql, type AgreementRow } from '../access';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { HttpProblem } from '../problem';
-import { route, type RouteDef } from '../route';
+import { route, type Ctx, type RouteDef } from '../route';
 import * as schemas from '../schemas';
 import { actorFor, runUpdate } from '../updates';
 import { parseQuery } from '../validation';
@@ -74,7 +74,7 @@ export const quarterParam = (raw: string): Quarter => {
 
 export function agreementRoutes(deps: ApiDeps): RouteDef[] {
   const { db, temporal, config } = deps;
-  const actor = (ctx: { principal: any; agreement: AgreementRow | null }) => actorFor(db, ctx.principal, ctx.agreement!.cycle_id);
+  const actor = (ctx: Ctx) => actorFor(ctx.principal, ctx.heldPositionIds);
   const id = (ctx: { agreement: AgreementRow | null }) => ctx.agreement!.id;
 
   return [
@@ -161,28 +161,28 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
       method: 'put', path: '/api/agreements/:agreementId/draft', tag: 'drafting', summary: 'Save the draft (first party, drafting phase)',
       access: ACT, body: schemas.draftBody,
       async handler(_req, res, ctx) {
-        res.json(await runUpdate(temporal, id(ctx), saveDraftUpdate, { actor: await actor(ctx), content: ctx.body as AgreementContent }));
+        res.json(await runUpdate(temporal, id(ctx), saveDraftUpdate, { actor: actor(ctx), content: ctx.body as AgreementContent }));
       },
     }),
     route({
       method: 'post', path: '/api/agreements/:agreementId/submit', tag: 'drafting', summary: 'Submit the saved draft for review',
       access: ACT,
       async handler(_req, res, ctx) {
-        res.json(await runUpdate(temporal, id(ctx), submitDraftUpdate, { actor: await actor(ctx) }));
+        res.json(await runUpdate(temporal, id(ctx), submitDraftUpdate, { actor: actor(ctx) }));
       },
     }),
     route({
       method: 'post', path: '/api/agreements/:agreementId/review/approve', tag: 'review', summary: 'Approve the draft (second party)',
       access: ACT,
       async handler(_req, res, ctx) {
-        res.json(await runUpdate(temporal, id(ctx), approveDraftUpdate, { actor: await actor(ctx) }));
+        res.json(await runUpdate(temporal, id(ctx), approveDraftUpdate, { actor: actor(ctx) }));
       },
     }),
     route({
       method: 'post', path: '/api/agreements/:agreementId/review/return', tag: 'review', summary: 'Return the draft with a reason (second party)',
       access: ACT, body: schemas.returnBody,
       async handler(_req, res, ctx) {
-        res.json(await runUpdate(temporal, id(ctx), returnDraftUpdate, { actor: await actor(ctx), reason: ctx.body.reason }));
+        res.json(await runUpdate(temporal, id(ctx), returnDraftUpdate, { actor: actor(ctx), reason: ctx.body.reason }));
       },
     }),
     route({
@@ -190,7 +190,7 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
       access: ACT, body: schemas.signBody,
       rateLimit: 'signing',
       async handler(_req, res, ctx) {
-        const who = await actor(ctx);
+        const who = actor(ctx);
         const agreement = ctx.agreement!;
         // Enrolment (the first signature creates the official's key under this passphrase): the policy first.
         const enrolled = (await db.query('SELECT 1 FROM signing_credential WHERE signer_id = $1', [who.id])).rowCount !== 0;
@@ -210,7 +210,7 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
       access: ACT, body: schemas.reportBody,
       async handler(req, res, ctx) {
         const quarter = quarterParam(String(req.params.quarter));
-        res.json(await runUpdate(temporal, id(ctx), reportRealizationUpdate, { actor: await actor(ctx), quarter, ...ctx.body }));
+        res.json(await runUpdate(temporal, id(ctx), reportRealizationUpdate, { actor: actor(ctx), quarter, ...ctx.body }));
       },
     }),
     route({
@@ -219,7 +219,7 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
       async handler(req, res, ctx) {
         const quarter = quarterParam(String(req.params.quarter));
         // holds the report's evidence lock while the Update runs: evidence never changes under a verification
-        const who = await actor(ctx);
+        const who = actor(ctx);
         res.json(await withReportLock(db, id(ctx), quarter, () => runUpdate(temporal, id(ctx), verifyRealizationUpdate, { actor: who, quarter })));
       },
     }),
@@ -228,21 +228,21 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
       access: ACT, body: schemas.returnBody,
       async handler(req, res, ctx) {
         const quarter = quarterParam(String(req.params.quarter));
-        res.json(await runUpdate(temporal, id(ctx), returnRealizationUpdate, { actor: await actor(ctx), quarter, reason: ctx.body.reason }));
+        res.json(await runUpdate(temporal, id(ctx), returnRealizationUpdate, { actor: actor(ctx), quarter, reason: ctx.body.reason }));
       },
     }),
     route({
       method: 'post', path: '/api/agreements/:agreementId/evaluation', tag: 'evaluation', summary: 'Adjust scores with reasons and optionally close (evaluation team)',
       access: { kind: 'agreement', roles: ['evaluator'] }, body: schemas.evaluationBody,
       async handler(_req, res, ctx) {
-        res.json(await runUpdate(temporal, id(ctx), evaluateUpdate, { actor: await actor(ctx), adjustments: ctx.body.adjustments, close: ctx.body.close }));
+        res.json(await runUpdate(temporal, id(ctx), evaluateUpdate, { actor: actor(ctx), adjustments: ctx.body.adjustments, close: ctx.body.close }));
       },
     }),
     route({
       method: 'post', path: '/api/agreements/:agreementId/revisions', tag: 'revision', summary: 'Start a PK Perubahan (first party or administrator)',
       access: { kind: 'agreement', roles: ['admin', 'official'] }, body: schemas.revisionBody,
       async handler(_req, res, ctx) {
-        res.json(await runUpdate(temporal, id(ctx), startRevisionUpdate, { actor: await actor(ctx), reason: ctx.body.reason, note: ctx.body.note }));
+        res.json(await runUpdate(temporal, id(ctx), startRevisionUpdate, { actor: actor(ctx), reason: ctx.body.reason, note: ctx.body.note }));
       },
     }),
     route({
@@ -250,7 +250,7 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
       access: { kind: 'agreement', roles: ['admin'] }, body: schemas.deadlineBody,
       async handler(_req, res, ctx) {
         const dueAt = new Date(ctx.body.dueAt).toISOString();
-        res.json(await runUpdate(temporal, id(ctx), extendDeadlineUpdate, { actor: await actor(ctx), dueAt, reason: ctx.body.reason }));
+        res.json(await runUpdate(temporal, id(ctx), extendDeadlineUpdate, { actor: actor(ctx), dueAt, reason: ctx.body.reason }));
       },
     }),
 

@@ -1,14 +1,14 @@
 // Evidence (bukti dukung) of a quarterly report: the first party attaches files (the body as is,
 // its type told by its content) and links (JSON), each with a caption, and removes them until the
 // report is verified; whoever may read the PK lists and downloads them (the verifier beside the numbers).
+import type { Response } from 'express';
 import { z } from 'zod';
 import { CAPTION_MAX } from '../../domain/evidence';
 import type { ApiDeps } from '../deps';
-import { relationTo } from '../access';
 import { addEvidence, evidenceFile, listEvidence, removeEvidence } from '../evidence';
 import { principalKey } from '../principal';
 import { HttpProblem } from '../problem';
-import { route, type Ctx, type RouteDef } from '../route';
+import { route, type RouteDef } from '../route';
 import { parseQuery } from '../validation';
 import { quarterParam } from './agreements';
 
@@ -31,9 +31,9 @@ const fileQuery = z.strictObject({ caption: z.string().default(''), name: z.stri
 
 export function evidenceRoutes(deps: ApiDeps): RouteDef[] {
   const { db, temporal } = deps;
-  /** Only the PK's own official (the first party, who reports) changes its evidence. */
-  const requireOwner = async (ctx: Ctx) => {
-    if ((await relationTo(db, ctx.agreement!, ctx.principal.id)) !== 'owner') {
+  /** Only the PK's own official (the first party, who reports) changes its evidence; the access check found the relation. */
+  const requireOwner = (res: Response) => {
+    if (res.locals.relation !== 'owner') {
       throw new HttpProblem(403, 'wrong_person', 'Only the official of this PK attaches or removes evidence of its reports.');
     }
   };
@@ -46,7 +46,7 @@ export function evidenceRoutes(deps: ApiDeps): RouteDef[] {
       success: { status: 201, description: 'the evidence stored' },
       async handler(req, res, ctx) {
         const quarter = quarterParam(String(req.params.quarter));
-        await requireOwner(ctx);
+        requireOwner(res);
         const actorId = principalKey(ctx.principal);
         const deps2 = { db, temporal };
         if (Buffer.isBuffer(ctx.body)) {
@@ -74,7 +74,7 @@ export function evidenceRoutes(deps: ApiDeps): RouteDef[] {
       access: ACT,
       async handler(req, res, ctx) {
         const quarter = quarterParam(String(req.params.quarter));
-        await requireOwner(ctx);
+        requireOwner(res);
         res.json(await removeEvidence({ db, temporal }, ctx.agreement!.id, quarter, String(req.params.evidenceId), principalKey(ctx.principal)));
       },
     }),

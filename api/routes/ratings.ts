@@ -39,7 +39,7 @@ export function ratingRoutes(deps: ApiDeps): RouteDef[] {
       summary: 'The official\'s year-end rating: hasil kerja proposed from the capaian, the stored rating (perilaku per BerAKHLAK value, predikat), whether the caller rates it, and the unit\'s distribution',
       access: { kind: 'agreement', roles: ['admin', 'evaluator', 'official'] },
       async handler(_req, res, ctx) {
-        res.json(await ratingOf(db, ctx.agreement!, ctx.principal.role === 'official' ? ctx.principal.id : null));
+        res.json(await ratingOf(db, ctx.agreement!, ctx.heldPositionIds));
       },
     }),
     route({
@@ -47,7 +47,7 @@ export function ratingRoutes(deps: ApiDeps): RouteDef[] {
       summary: 'Rate the official (pejabat penilai only, PK in evaluation or closed, unit not closed): hasil kerja and the seven BerAKHLAK values; the predikat follows the matrix',
       access: { kind: 'agreement', roles: ['official'] }, body: ratingBody,
       async handler(_req, res, ctx) {
-        res.json(await saveRating(db, ctx.agreement!, ctx.principal.id, ctx.body));
+        res.json(await saveRating(db, ctx.agreement!, ctx.principal.id, ctx.heldPositionIds ?? [], ctx.body));
       },
     }),
     route({

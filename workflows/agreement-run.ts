@@ -112,6 +112,8 @@ export class AgreementRun {
   private lastWrite: Promise<unknown> = Promise.resolve();
   /** Writes waiting for the writer, with their callers' settlers. */
   private readonly waitingWrites: Array<{ write: TransitionWrite; resolve: (o: TransitionOutcome) => void; reject: (e: unknown) => void }> = [];
+  /** A batch is being written (its local activity is in flight). */
+  private sending = false;
   /** What the main flow waits for now (see `until`); null while it waits on an activity or a write. */
   private mainFlowAwaits: (() => boolean) | null = null;
 
@@ -279,6 +281,7 @@ export class AgreementRun {
     for (;;) {
       await condition(() => this.waitingWrites.length > 0 && !this.mainFlowAwaits?.());
       const batch = this.waitingWrites.splice(0);
+      this.sending = true;
       try {
         const results: TransitionResult[] = await localWrites.recordTransitions(batch.map((b) => b.write));
         batch.forEach(({ resolve, reject }, i) => {
@@ -288,18 +291,30 @@ export class AgreementRun {
         });
       } catch (err) {
         for (const { reject } of batch) reject(err);
+      } finally {
+        this.sending = false;
       }
     }
   }
 
   /**
    * The workflow's own transition (opening, a phase change, escalation): written when there is
-   * something to say or the read model would show an older state; search attributes follow.
+   * something to say or the read model would show an older state; search attributes follow. In a
+   * run that writes in batches it is queued, not awaited: the writer sends it with whatever else
+   * waits (the action that caused it, the next wait's deadline), and `allWritten` is where it must
+   * be stored. Were such a write to fail, the promise nobody awaits fails the workflow task, which
+   * is retried, as an awaited one would fail the main flow.
    */
   async recordOwn(events: AgreementEvent[] = []): Promise<void> {
     this.publishAttributes();
     if (events.length === 0 && JSON.stringify(summaryOf(this.s)) === this.writtenSummary) return;
-    await this.write(this.transition(events, null));
+    const written = this.write(this.transition(events, null));
+    if (!this.writesInBatches) await written;
+  }
+
+  /** Everything queued is stored: before subordinates read the PK, before continue-as-new, at the end. */
+  async allWritten(): Promise<void> {
+    if (this.writesInBatches) await this.until(() => this.waitingWrites.length === 0 && !this.sending);
   }
 
   /** The read model and search attributes already show this state (inserted by the fan-out, or written by the previous run). */

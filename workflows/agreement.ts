@@ -136,6 +136,7 @@ export async function agreementV2(input: AgreementInput): Promise<AgreementState
     enter('reporting', { action: 'agreement.signed', data: { documentId: v.documentId, sha256: v.sha256 } });
     // Written before the release: a subordinate that starts late reads the signed PK from the record.
     await recordOwn();
+    await pk.allWritten();
     if (input.childPositionIds.length > 0) {
       await slow.releaseSubordinates({ agreementId: input.agreementId, cycleId: input.cycleId, version: s.version });
     }
@@ -181,6 +182,7 @@ export async function agreementV2(input: AgreementInput): Promise<AgreementState
   async function carryOn(): Promise<never> {
     await pk.until(allHandlersFinished);
     await recordOwn();
+    await pk.allWritten();
     return continueAsNew<typeof agreementV2>({ ...input, carried: s, carriedSchedule: pk.schedule, carriedAnswers: pk.answers });
   }
 
@@ -214,5 +216,6 @@ export async function agreementV2(input: AgreementInput): Promise<AgreementState
   }
   await recordOwn();
   await pk.until(allHandlersFinished);
+  await pk.allWritten();
   return s;
 }

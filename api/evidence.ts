@@ -1,39 +1,22 @@
 // Evidence (bukti dukung) of quarterly reports, kept at the API and in PostgreSQL, not in the
-// workflow: the quarter's status is read from the agreement workflow (its state query), and a
-// per-report lock that the verify route also holds while its Update runs makes "a verified report's
-// evidence cannot change" exact: an addition or removal either commits before the verification
-// starts, or finds the quarter verified and is refused. Each change and its audit row commit together.
+// workflow. A change reads the quarter's status from the record under the agreement's chain lock,
+// the lock every workflow write commits under (db/report-status.ts), so "a verified report's evidence
+// cannot change" is exact without holding anything across a Workflow Update: a change either commits
+// before the verification's write (and is part of what was verified), or finds the quarter verified
+// and is refused. Each change and its audit row commit together.
 import { randomBytes } from 'node:crypto';
-import type { Client } from '@temporalio/client';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { CAPTION_MAX, detectEvidenceType, EVIDENCE_TYPES, isEvidenceLink } from '../domain/evidence';
 import type { Quarter } from '../domain/types';
 import { insertAuditRow } from '../db/audit-log';
-import { sha256Hex } from '../security/hash';
-import { stateQuery, type QuarterStatus } from '../workflows/messages';
-import { HttpProblem, invalid } from './problem';
-import { toHttpProblem } from './workflow-errors';
+import { lockedReportStatus } from '../db/report-status';
 import { inTransaction } from '../db/transaction';
+import { sha256Hex } from '../security/hash';
+import type { QuarterStatus } from '../workflows/messages';
+import { HttpProblem, invalid } from './problem';
 
 export const EVIDENCE_ADDED = 'evidence.added';
 export const EVIDENCE_REMOVED = 'evidence.removed';
-
-/** Runs `fn` holding the report's evidence lock (a transaction-scoped advisory lock) in one transaction. */
-export async function withReportLock<T>(db: Pool, agreementId: string, quarter: Quarter, fn: (client: PoolClient) => Promise<T>): Promise<T> {
-  return inTransaction(db, async (client) => {
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`evidence:${agreementId}:${quarter}`]);
-    return fn(client);
-  });
-}
-
-async function quarterStatus(temporal: Client, agreementId: string, quarter: Quarter): Promise<QuarterStatus> {
-  try {
-    const state = await temporal.workflow.getHandle(agreementId).query(stateQuery);
-    return state.quarters.find((q) => q.quarter === quarter)?.status ?? 'not_open';
-  } catch (err) {
-    throw toHttpProblem(err, agreementId);
-  }
-}
 
 /** Evidence may change while the quarter is open (before its report, or after it was returned) or reported and not yet verified. */
 function requireChangeable(status: QuarterStatus, quarter: Quarter) {
@@ -62,10 +45,10 @@ function checkInput(input: EvidenceInput) {
   return null;
 }
 
-export async function addEvidence(deps: { db: Pool; temporal: Client }, agreementId: string, quarter: Quarter, input: EvidenceInput, actorId: string) {
+export async function addEvidence(db: Pool, agreementId: string, quarter: Quarter, input: EvidenceInput, actorId: string) {
   const mediaType = checkInput(input);
-  return withReportLock(deps.db, agreementId, quarter, async (client) => {
-    requireChangeable(await quarterStatus(deps.temporal, agreementId, quarter), quarter);
+  return inTransaction(db, async (client) => {
+    requireChangeable(await lockedReportStatus(client, agreementId, quarter), quarter);
     const id = `ev_${randomBytes(12).toString('base64url')}`;
     const caption = input.caption.trim();
     let sha256: string | null = null;
@@ -84,7 +67,6 @@ export async function addEvidence(deps: { db: Pool; temporal: Client }, agreemen
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING added_at`,
       [id, agreementId, quarter, input.kind, sha256, fileName, url, caption, actorId],
     )).rows[0];
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [agreementId]); // the audit chain's lock
     await insertAuditRow(client, {
       agreementId, key: `api:${agreementId}:evidence:${id}:added`, action: EVIDENCE_ADDED, actorId,
       data: { quarter, evidenceId: id, kind: input.kind, caption, ...(sha256 ? { sha256, mediaType, size, fileName } : { url }) },
@@ -94,16 +76,16 @@ export async function addEvidence(deps: { db: Pool; temporal: Client }, agreemen
   });
 }
 
-export async function removeEvidence(deps: { db: Pool; temporal: Client }, agreementId: string, quarter: Quarter, evidenceId: string, actorId: string) {
-  return withReportLock(deps.db, agreementId, quarter, async (client) => {
+export async function removeEvidence(db: Pool, agreementId: string, quarter: Quarter, evidenceId: string, actorId: string) {
+  return inTransaction(db, async (client) => {
+    const status = await lockedReportStatus(client, agreementId, quarter);
     const found = (await client.query(
       'SELECT id, kind, caption, sha256, url FROM report_evidence WHERE id = $1 AND agreement_id = $2 AND quarter = $3 AND removed_at IS NULL',
       [evidenceId, agreementId, quarter],
     )).rows[0];
     if (!found) throw new HttpProblem(404, 'not_found', `No evidence ${evidenceId} on quarter ${quarter} of ${agreementId}.`);
-    requireChangeable(await quarterStatus(deps.temporal, agreementId, quarter), quarter);
+    requireChangeable(status, quarter);
     const removed = (await client.query('UPDATE report_evidence SET removed_by = $2, removed_at = now() WHERE id = $1 RETURNING removed_at', [evidenceId, actorId])).rows[0];
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [agreementId]);
     await insertAuditRow(client, {
       agreementId, key: `api:${agreementId}:evidence:${evidenceId}:removed`, action: EVIDENCE_REMOVED, actorId,
       data: { quarter, evidenceId, kind: found.kind, caption: found.caption, ...(found.sha256 ? { sha256: found.sha256 } : { url: found.url }) },

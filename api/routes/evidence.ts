@@ -48,15 +48,14 @@ export function evidenceRoutes(deps: ApiDeps): RouteDef[] {
         const quarter = quarterParam(String(req.params.quarter));
         requireOwner(res);
         const actorId = principalKey(ctx.principal);
-        const deps2 = { db, temporal };
         if (Buffer.isBuffer(ctx.body)) {
           const q = parseQuery(fileQuery, req.query);
-          res.status(201).json(await addEvidence(deps2, ctx.agreement!.id, quarter, { kind: 'file', bytes: ctx.body, fileName: q.name ?? null, caption: q.caption }, actorId));
+          res.status(201).json(await addEvidence(db, ctx.agreement!.id, quarter, { kind: 'file', bytes: ctx.body, fileName: q.name ?? null, caption: q.caption }, actorId));
           return;
         }
         if (Object.keys(req.query).length > 0) throw new HttpProblem(400, 'invalid_query', 'Query parameters are for a file; a link carries its caption inside.');
         const link = ctx.body as z.infer<typeof linkBody>;
-        res.status(201).json(await addEvidence(deps2, ctx.agreement!.id, quarter, { kind: 'link', url: link.url, caption: link.caption }, actorId));
+        res.status(201).json(await addEvidence(db, ctx.agreement!.id, quarter, { kind: 'link', url: link.url, caption: link.caption }, actorId));
       },
     }),
     route({
@@ -75,7 +74,7 @@ export function evidenceRoutes(deps: ApiDeps): RouteDef[] {
       async handler(req, res, ctx) {
         const quarter = quarterParam(String(req.params.quarter));
         requireOwner(res);
-        res.json(await removeEvidence({ db, temporal }, ctx.agreement!.id, quarter, String(req.params.evidenceId), principalKey(ctx.principal)));
+        res.json(await removeEvidence(db, ctx.agreement!.id, quarter, String(req.params.evidenceId), principalKey(ctx.principal)));
       },
     }),
     route({

@@ -84,16 +84,26 @@ test('a returned report\'s evidence changes; a verified one\'s cannot; every cha
   const copy = items.find((e: any) => e.caption === 'Laporan (salinan)');
   expect((await call('DELETE', `${evidencePath}/${copy.id}`, { token: owner })).status).toBe(200);
   expect((await call('POST', `/api/agreements/${enc(dinkes)}/realizations/1`, { token: owner, body })).status).toBe(200);
-  expect((await call('POST', `/api/agreements/${enc(dinkes)}/realizations/1/verify`, { token: superior })).status).toBe(200);
+  // uploads racing the verification: each is in before it (and part of what was verified) or refused
+  const [verified, ...racing] = await Promise.all([
+    call('POST', `/api/agreements/${enc(dinkes)}/realizations/1/verify`, { token: superior }),
+    ...[1, 2, 3, 4].map((n) => upload(PNG, 'image/png', { caption: `Bersamaan ${n}` })),
+  ]);
+  expect(verified.status).toBe(200);
+  for (const r of racing) expect(r.status === 201 || (r.status === 409 && r.body.code === 'evidence_frozen')).toBe(true);
+  const raced = racing.filter((r) => r.status === 201).length;
 
   expect(await upload(PNG, 'image/png', { caption: 'Terlambat' })).toMatchObject({ status: 409, body: { code: 'evidence_frozen' } });
   const link = items.find((e: any) => e.kind === 'link');
   expect((await call('DELETE', `${evidencePath}/${link.id}`, { token: owner })).body.code).toBe('evidence_frozen');
-  expect((await call('GET', evidencePath, { token: t.evaluator })).body.items).toHaveLength(3);
+  expect((await call('GET', evidencePath, { token: t.evaluator })).body.items).toHaveLength(3 + raced);
 
   const timeline = await call('GET', `/api/agreements/${enc(dinkes)}/history`, { token: t.evaluator });
   const evidence = timeline.body.entries.filter((e: any) => e.kind.startsWith('evidence.'));
-  expect(evidence.map((e: any) => e.kind)).toEqual(['evidence.added', 'evidence.added', 'evidence.added', 'evidence.added', 'evidence.removed']);
+  expect(evidence.map((e: any) => e.kind)).toEqual([...Array(4).fill('evidence.added'), 'evidence.removed', ...Array(raced).fill('evidence.added')]);
+  // on the audit chain (commit order), every change comes before the verification
+  const chain = (await stack.db.query('SELECT action FROM audit_log WHERE agreement_id = $1 ORDER BY seq', [dinkes])).rows.map((r) => r.action);
+  expect(chain.lastIndexOf('evidence.added')).toBeLessThan(chain.lastIndexOf('realization.verified'));
   expect(evidence[0].summary).toMatch(/^Quarter 1 evidence added: Laporan kegiatan posyandu \(SHA-256 [0-9a-f]{16}…\)$/);
   expect(evidence[0].data).toMatchObject({ sha256: expect.stringMatching(/^[0-9a-f]{64}$/), mediaType: 'application/pdf' });
   expect((await call('GET', `/api/agreements/${enc(dinkes)}/audit/verify`, { token: t.evaluator })).body.ok).toBe(true);

@@ -6,7 +6,7 @@ import type { PoolClient } from 'pg';
 import { indicatorIdsOfferedBelow } from '../domain/cascade';
 import type { ActivityDeps } from './deps';
 import type { AgreementContent, QuarterReport } from '../domain/types';
-import { appendAuditRows, insertAuditRow, type AuditEntry } from '../db/audit-log';
+import { appendAuditRows, insertAuditRows, type AuditEntry } from '../db/audit-log';
 import { canonicalJson, sha256Hex } from '../security/hash';
 import { storeEvaluationWith, type StoreEvaluationArgs } from './evaluation';
 import type { EvaluationState } from '../workflows/messages';
@@ -105,16 +105,23 @@ async function writeFact(client: PoolClient, agreementId: string, seq: number, f
   }
 }
 
+/** A transition's fact, if it has one (a draft's content hash is computed here). */
+async function writeFactOf(client: PoolClient, { agreementId, seq, fact }: TransitionWrite): Promise<TransitionOutcome> {
+  if (!fact) return {};
+  return writeFact(client, agreementId, seq, fact, fact.kind === 'draft' ? sha256Hex(canonicalJson(fact.content)) : undefined);
+}
+
+/** An evaluation's score and predicate are computed by its write: the row shows them at once. */
+function rowState(state: StateSummary, outcome: TransitionOutcome): StateSummary {
+  return outcome.evaluation ? { ...state, score: outcome.evaluation.score, predicate: outcome.evaluation.predicate } : state;
+}
+
 /** A transition's statements, inside the transaction that holds the chain's lock. */
 async function writeTransition(client: PoolClient, write: TransitionWrite): Promise<TransitionOutcome> {
-  const { agreementId, seq, fact, state } = write;
-  const contentHash = fact?.kind === 'draft' ? sha256Hex(canonicalJson(fact.content)) : undefined;
   // the fact first, so its audit row can carry what it computed
-  const outcome = fact ? await writeFact(client, agreementId, seq, fact, contentHash) : {};
-  for (const entry of write.audit) await insertAuditRow(client, withOutcome(entry, outcome));
-  // an evaluation's score and predicate are computed here: the row shows them at once
-  const row = state && outcome.evaluation ? { ...state, score: outcome.evaluation.score, predicate: outcome.evaluation.predicate } : state;
-  if (row) await writeReadModel(client, agreementId, seq, row);
+  const outcome = await writeFactOf(client, write);
+  await insertAuditRows(client, write.audit.map((entry) => withOutcome(entry, outcome)));
+  if (write.state) await writeReadModel(client, write.agreementId, write.seq, rowState(write.state, outcome));
   return outcome;
 }
 
@@ -145,14 +152,28 @@ export function createStoreActivities({ db }: ActivityDeps) {
         let current = -1;
         try {
           await appendAuditRows(db, batch[0].agreementId, [], async (client) => {
+            const audit: AuditEntry[] = [];
+            let row: { seq: number; state: StateSummary } | null = null;
             for (const [i, write] of batch.entries()) {
+              const earlier = refused.get(i);
+              if (earlier) {
+                results[i] = earlier;
+                continue;
+              }
               current = i;
-              results[i] = refused.get(i) ?? { outcome: await writeTransition(client, write) };
+              const outcome = await writeFactOf(client, write);
+              results[i] = { outcome };
+              audit.push(...write.audit.map((entry) => withOutcome(entry, outcome)));
+              if (write.state) row = { seq: write.seq, state: rowState(write.state, outcome) };
             }
+            current = -1;
+            await insertAuditRows(client, audit);
+            // the rows keep the highest sequence number: only the batch's last state would stay
+            if (row) await writeReadModel(client, batch[0].agreementId, row.seq, row.state);
           });
           return results;
         } catch (err) {
-          if (!(err instanceof ApplicationFailure && err.nonRetryable) || refused.has(current)) throw err;
+          if (!(err instanceof ApplicationFailure && err.nonRetryable) || current < 0 || refused.has(current)) throw err;
           refused.set(current, { refused: { type: err.type ?? 'InvalidData', message: err.message, details: err.details ?? [] } });
         }
       }

@@ -50,20 +50,38 @@ export async function appendAuditRow(db: Pool | PoolClient, entry: AuditEntry): 
 
 /** Inside a transaction holding the advisory lock of the chain (hashtext of entry.agreementId: an agreement id, or a cycle id for cycle-wide changes). */
 export async function insertAuditRow(client: PoolClient, entry: AuditEntry): Promise<void> {
-  // one round trip: whether this entry is stored already (a retried write), and the chain's head
+  await insertAuditRows(client, [entry]);
+}
+
+/**
+ * Entries of one chain, in order, under its lock: two round trips however many they are (which are
+ * stored already, for a retried write, and the chain's head; then one INSERT of the rest).
+ */
+export async function insertAuditRows(client: PoolClient, entries: AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const agreementId = entries[0].agreementId;
+  if (entries.some((e) => e.agreementId !== agreementId)) throw new Error('audit rows of one chain at a time');
   const { rows: [found] } = await client.query(
-    `SELECT EXISTS (SELECT 1 FROM audit_log WHERE key = $1) AS stored,
+    `SELECT array(SELECT key FROM audit_log WHERE key = ANY($1)) AS stored,
             (SELECT hash FROM audit_log WHERE agreement_id = $2 ORDER BY seq DESC LIMIT 1) AS head`,
-    [entry.key, entry.agreementId],
+    [entries.map((e) => e.key), agreementId],
   );
-  if (found.stored) return;
-  const prevHash: string = found.head ?? GENESIS;
-  const atIso = new Date(entry.at).toISOString();
-  const hash = auditHash(prevHash, { key: entry.key, agreementId: entry.agreementId, action: entry.action, actor: entry.actorId, data: entry.data, at: atIso });
-  await client.query(
-    `INSERT INTO audit_log (key, agreement_id, action, actor, data, at, prev_hash, hash) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
-    [entry.key, entry.agreementId, entry.action, entry.actorId, entry.data, atIso, prevHash, hash],
-  );
+  const stored = new Set<string>(found.stored);
+  let prevHash: string = found.head ?? GENESIS;
+  const values: unknown[] = [];
+  const tuples: string[] = [];
+  for (const entry of entries) {
+    if (stored.has(entry.key)) continue;
+    stored.add(entry.key);
+    const atIso = new Date(entry.at).toISOString();
+    const hash = auditHash(prevHash, { key: entry.key, agreementId, action: entry.action, actor: entry.actorId, data: entry.data, at: atIso });
+    const n = values.push(entry.key, agreementId, entry.action, entry.actorId, entry.data, atIso, prevHash, hash);
+    tuples.push(`(${Array.from({ length: 8 }, (_, i) => `$${n - 7 + i}`).join(',')})`);
+    prevHash = hash;
+  }
+  if (tuples.length === 0) return;
+  // VALUES rows are inserted in order, so seq follows the chain's links
+  await client.query(`INSERT INTO audit_log (key, agreement_id, action, actor, data, at, prev_hash, hash) VALUES ${tuples.join(',')}`, values);
 }
 
 export interface ChainCheck {

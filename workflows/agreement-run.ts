@@ -37,17 +37,18 @@ import { EscalationLevelKey, OverdueKey, PhaseKey } from './search-attributes';
  * write's result is the only one in flight, so live and replay see the same activations. Runs
  * started before this (no `local-writes-one-at-a-time` marker) keep their regular activities.
  */
-const localWrites = proxyLocalActivities<Activities>({
+const writeOptions = {
   startToCloseTimeout: '30 seconds',
+  // a write is idempotent (its sequence number): retried until PostgreSQL is back
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+} satisfies ActivityOptions;
+const localWrites = proxyLocalActivities<Activities>({
+  ...writeOptions,
   // past this, the retry waits on a timer, so a long PostgreSQL outage does not hold the task
   localRetryThreshold: '10 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 /** The writes of runs started before the local writes. */
-const writes = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
+const writes = proxyActivities<Activities>(writeOptions);
 const slowOptions: ActivityOptions = {
   startToCloseTimeout: '2 minutes',
   // Eager dispatch (temporal/dynamic-config.yaml) is for what a person waits on (the writes, a

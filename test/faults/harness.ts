@@ -163,13 +163,28 @@ export class FaultStack {
   }
 
   async startApi(): Promise<void> {
-    this.api = this.spawnTs('api', 'api/main.ts');
-    const a = this.api;
-    await until('the API to listen', async () => {
-      if (a.process.exitCode !== null) throw new Error(`api exited ${a.process.exitCode}: ${readFileSync(a.log, 'utf8').slice(-2000)}`);
-      return (await fetch(`${this.baseUrl}/health`)).status;
-    }, (status) => status === 200, 120_000);
+    for (let attempt = 1; ; attempt++) {
+      this.api = this.spawnTs('api', 'api/main.ts');
+      const a = this.api;
+      const status = await until('the API to listen', async () => {
+        if (a.process.exitCode !== null) return 'exited';
+        return (await fetch(`${this.baseUrl}/health`)).status;
+      }, (s) => s === 200 || s === 'exited', 120_000);
+      if (status === 200) {
+        this.apiStarted = true;
+        return;
+      }
+      const log = readFileSync(a.log, 'utf8');
+      // The port was free when the stack chose it and another test's server has taken it since: at
+      // the stack's first start (nobody holds its address yet) another port is as good.
+      if (!this.apiStarted && attempt < 3 && log.includes('EADDRINUSE')) {
+        this.apiPort = await freePort();
+        continue;
+      }
+      throw new Error(`api exited ${a.process.exitCode}: ${log.slice(-2000)}`);
+    }
   }
+  private apiStarted = false;
 
   /** kill -9 (the API, or worker `slot`), and wait until the process is gone. */
   async kill9(which: 'worker' | 'api', slot = 0): Promise<number> {

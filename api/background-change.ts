@@ -5,7 +5,7 @@
 // that is briefly away only delays the change.
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
-import { isGrpcDeadlineError, isGrpcServiceError, ServiceError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { isGrpcServiceError, ServiceError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { ChangeOutcome } from '../workflows/changes';
 import { currentUpdateId } from './idempotency';
 import { HttpProblem } from './problem';
@@ -74,7 +74,8 @@ async function outcomeWithin<Result>(temporal: Client, workflowId: string, waitM
   } catch (err) {
     // The change is started and durable: an outcome not had in time, or not readable from a busy or
     // restarting server, means "running" (202, follow the status), never "nothing changed" (503).
-    if (isGrpcDeadlineError(err) || isGrpcServiceError(err) || err instanceof ServiceError) return null;
+    // (the deadline's DEADLINE_EXCEEDED is one of the gRPC service errors)
+    if (isGrpcServiceError(err) || err instanceof ServiceError) return null;
     throw err;
   }
 }

@@ -33,7 +33,8 @@ export async function appendAuditRows(
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [agreementId]);
-    for (const entry of entries) await insertAuditRow(client as PoolClient, entry);
+    if (entries.some((e) => e.agreementId !== agreementId)) throw new Error(`audit rows of chain ${agreementId} only, under its lock`);
+    await insertAuditRows(client as PoolClient, entries);
     if (alsoInTransaction) await alsoInTransaction(client as PoolClient);
     await client.query('COMMIT');
   } catch (err) {

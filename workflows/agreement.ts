@@ -61,6 +61,11 @@ export async function agreementV2(input: AgreementInput): Promise<AgreementState
     entering = [];
     await pk.recordOwn(all);
   };
+  /** The same, then every write queued so far stored: where others read the record next. */
+  const recordAndStore = async () => {
+    await recordOwn();
+    await pk.allWritten();
+  };
 
   /** Wait for a person, with reminders and escalation (the deadline ladder). */
   async function awaitAction(item: DeadlineItem, awaiting: string | null, done: () => boolean) {
@@ -134,9 +139,8 @@ export async function agreementV2(input: AgreementInput): Promise<AgreementState
     v.signedAt = last.signedAt;
     s.revision = null;
     enter('reporting', { action: 'agreement.signed', data: { documentId: v.documentId, sha256: v.sha256 } });
-    // Written before the release: a subordinate that starts late reads the signed PK from the record.
-    await recordOwn();
-    await pk.allWritten();
+    // Stored before the release: a subordinate that starts late reads the signed PK from the record.
+    await recordAndStore();
     if (input.childPositionIds.length > 0) {
       await slow.releaseSubordinates({ agreementId: input.agreementId, cycleId: input.cycleId, version: s.version });
     }
@@ -181,8 +185,7 @@ export async function agreementV2(input: AgreementInput): Promise<AgreementState
   /** Continue as new with the state carried over, once in-flight handlers (and their writes) are done. */
   async function carryOn(): Promise<never> {
     await pk.until(allHandlersFinished);
-    await recordOwn();
-    await pk.allWritten();
+    await recordAndStore();
     return continueAsNew<typeof agreementV2>({ ...input, carried: s, carriedSchedule: pk.schedule, carriedAnswers: pk.answers });
   }
 

@@ -30,7 +30,7 @@ const linkBody = z.strictObject({ url: z.string().max(2000, 'url must be at most
 const fileQuery = z.strictObject({ caption: z.string().default(''), name: z.string().optional() });
 
 export function evidenceRoutes(deps: ApiDeps): RouteDef[] {
-  const { db, temporal } = deps;
+  const { db } = deps;
   /** Only the PK's own official (the first party, who reports) changes its evidence; the access check found the relation. */
   const requireOwner = (res: Response) => {
     if (res.locals.relation !== 'owner') {

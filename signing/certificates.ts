@@ -1,11 +1,11 @@
 // The organisation's local certificate authority and the certificates it issues to officials.
 // Certificates are built with node-forge; every RSA operation (key generation, signing the
-// certificate) runs in Node's native crypto.
-import { promisify } from 'node:util';
-import { generateKeyPair, privateEncrypt, randomBytes, X509Certificate, constants, type KeyObject } from 'node:crypto';
+// certificate) runs in Node's native crypto, key generation in a low-priority thread.
+import { privateEncrypt, randomBytes, X509Certificate, constants, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 import { SigningError } from './errors';
 import { DEFAULT_SCRYPT, openPrivateKey, sealPrivateKey, type ScryptParams } from './key-encryption';
+import { rsaKeyPair } from './slow-crypto';
 import type { SigningStore, StoredCa, StoredCredential } from './store';
 
 export interface LocalCa {
@@ -46,12 +46,9 @@ function nativeSha256Signer(key: KeyObject): { sign(md: forge.md.MessageDigest):
   };
 }
 
-const generateRsaKeyPair = promisify(generateKeyPair);
-
-/** RSA-2048 in libuv's thread pool: the ~100 ms it takes must not stall a worker's other tasks. */
-async function newKeyPair(): Promise<{ privateKey: KeyObject; publicKeyPem: string }> {
-  const { privateKey, publicKey } = await generateRsaKeyPair('rsa', { modulusLength: 2048 });
-  return { privateKey, publicKeyPem: publicKey.export({ format: 'pem', type: 'spki' }).toString() };
+/** RSA-2048 in a low-priority thread (slow-crypto.ts): its ~100 ms or more must not stall anyone else's work. */
+function newKeyPair(): Promise<{ privateKey: KeyObject; publicKeyPem: string }> {
+  return rsaKeyPair(2048);
 }
 
 function positiveSerial(): string {

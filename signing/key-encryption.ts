@@ -1,7 +1,8 @@
 // Private keys at rest: PKCS#8 DER sealed with AES-256-GCM under a key derived by scrypt from a
 // passphrase (an official's) or the server secret (the CA's). GCM's tag tells a wrong
 // passphrase apart from a good one without any stored hash of the passphrase.
-import { createCipheriv, createDecipheriv, createPrivateKey, randomBytes, scrypt, type KeyObject } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
+import { scryptKey } from './slow-crypto';
 
 export interface ScryptParams {
   N: number;
@@ -23,10 +24,9 @@ export interface SealedKey {
   ciphertext: string;
 }
 
+/** In a low-priority thread (slow-crypto.ts): the cost is on purpose, the wait for others is not. */
 function deriveKey(secret: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(secret.normalize('NFC'), salt, 32, { ...params, maxmem: 256 * params.N * params.r + 1024 * 1024 }, (err, key) => (err ? reject(err) : resolve(key)));
-  });
+  return scryptKey(secret.normalize('NFC'), salt, 32, params);
 }
 
 export async function sealPrivateKey(key: KeyObject, secret: string, params: ScryptParams = DEFAULT_SCRYPT): Promise<SealedKey> {

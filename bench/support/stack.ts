@@ -261,7 +261,7 @@ interface Child {
  * that to what went wrong. KINERJA_SUPERVISOR_PID makes it exit if this process dies without
  * cleaning up (SIGKILL).
  */
-function spawnChild(name: string, entry: string, env: Record<string, string>): Child {
+function spawnChild(name: string, entry: string, env: Record<string, string>, graceMs = 20_000): Child {
   const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, entry)], {
     cwd: REPO_ROOT,
     env: { ...inheritedEnv(), KINERJA_SUPERVISOR_PID: String(process.pid), ...env },
@@ -284,7 +284,7 @@ function spawnChild(name: string, entry: string, env: Record<string, string>): C
   });
   const stop = onCleanup(async () => {
     stopping = true;
-    await stopProcess(child, 20_000);
+    await stopProcess(child, graceMs);
   });
   const supervise = () => {
     supervised = true;
@@ -372,7 +372,8 @@ export async function spawnApp(servers: Servers, options: { dbPool?: number } = 
   let baseUrl = '';
   for (let attempt = 1; !api; attempt++) {
     const port = await freePort();
-    const candidate = spawnChild('api', join('api', 'main.ts'), { ...env, PORT: String(port) });
+    // stopped, it waits for its open requests: those the benchmark abandoned (a failure) need not finish
+    const candidate = spawnChild('api', join('api', 'main.ts'), { ...env, PORT: String(port) }, 5_000);
     try {
       await readyOrExited(candidate, waitForHealth(`http://127.0.0.1:${port}/health`));
       api = candidate;

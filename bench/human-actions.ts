@@ -2,19 +2,29 @@
 // party) and report a quarter, each an HTTP request that runs a Workflow Update (signing renders
 // and signs the PDF in an activity before it answers). An official's first signature also issues
 // their key and certificate (enrolment), so it is reported apart from later signatures. The ceiling: a bare Update (no validator,
-// no activity) on an idle workflow on the same server from the same process, at the same
+// no activity) on an idle workflow on the same server from the benchmark's process, at the same
 // concurrency. The cycle is last year's, so every quarter is open. The officials move through the
 // organisation top down (a PK opens when its superior's is signed), each step taken by whoever it
 // awaits as soon as it is possible. Sizes: BENCH_ACTIONS_POSITIONS (400), BENCH_ACTIONS_CONCURRENCY (50;
 // 1 gives "one official at a time", the ceiling then at concurrency 1 too). An enrolled official's
 // signature opens their key with scrypt on purpose (signing/key-encryption.ts): the median of that
 // derivation on this machine is measured and reported with the signature less it.
+//
+// Processes, as in production (scripts/start.ts, docker-compose.yml): the API (`api/main.ts`) and
+// the worker (`worker/main.ts`; two on the cluster) each run in a child process of their own with
+// the benchmark's configuration (bench/support/stack.ts `spawnApp`); this process only sends the
+// officials' HTTP requests and times them, runs the ceiling's workflows and bare Updates, and reads
+// the read model (PostgreSQL) to know when a step is possible. Measuring starts once /health
+// answers and every worker polls its task queue. BENCH_ACTIONS_LAYOUT=in-process runs the earlier
+// layout instead (API, worker and benchmark in one process, one event loop: a signature's CPU work
+// then holds up everything else), for comparison; the result's params say which layout ran, and
+// details.cpuSeconds what each process used during the actions.
 import { randomBytes, scrypt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_SCRYPT } from '../signing/key-encryption';
 import { mapConcurrently, quantile, round, sizeFrom, sleep, type BenchResult, type Row, runWhenMain } from './support/results';
 import { resultName } from './support/topology';
-import { cleanupAll, makeOrganisation, startApp, startCeilingWorker, startServers, type App } from './support/stack';
+import { cleanupAll, cpuSecondsOf, makeOrganisation, spawnApp, startApp, startCeilingWorker, startServers, type App } from './support/stack';
 import { bareUpdate, finishUpdate } from './workflows';
 
 const enc = encodeURIComponent;
@@ -32,7 +42,7 @@ async function scryptMedianMs(runs = 15): Promise<number> {
   return quantile(times, 0.5);
 }
 
-async function api(app: App, method: string, path: string, token: string, body?: unknown): Promise<{ status: number; ms: number; body: any }> {
+async function api(app: Pick<App, 'baseUrl'>, method: string, path: string, token: string, body?: unknown): Promise<{ status: number; ms: number; body: any }> {
   const t0 = performance.now();
   const res = await fetch(`${app.baseUrl}${path}`, {
     method,
@@ -49,8 +59,22 @@ export async function runHumanActions(): Promise<BenchResult> {
   const concurrency = sizeFrom('BENCH_ACTIONS_CONCURRENCY', 50);
   const started = new Date();
   try {
+    const layout = process.env.BENCH_ACTIONS_LAYOUT ?? 'processes';
+    if (layout !== 'processes' && layout !== 'in-process') throw new Error(`BENCH_ACTIONS_LAYOUT is 'processes' or 'in-process' (got ${JSON.stringify(layout)})`);
     const servers = await startServers();
-    const app = await startApp(servers);
+    let app: Pick<App, 'db' | 'client' | 'baseUrl' | 'tokens'>;
+    let pids: Record<string, number[]>;
+    if (layout === 'processes') {
+      const spawned = await spawnApp(servers);
+      app = spawned;
+      pids = { api: [spawned.apiPid], workers: spawned.workerPids, bench: [process.pid] };
+    } else {
+      const inProcess = await startApp(servers);
+      app = inProcess;
+      pids = { 'api, workers and bench': [process.pid] };
+    }
+    const workerCount = layout === 'processes' ? pids.workers.length : (app as App).workers.length;
+    const cpuNow = () => Object.fromEntries(Object.entries(pids).map(([k, ps]) => [k, ps.reduce((sum, pid) => sum + cpuSecondsOf(pid), 0)]));
     const ceilingWorker = await startCeilingWorker(servers);
     const year = new Date().getFullYear() - 1;
     const org = await makeOrganisation(positions, 'kab-bench-actions', year);
@@ -121,6 +145,7 @@ export async function runHumanActions(): Promise<BenchResult> {
 
     // 50 officials: a queue of PKs whose superior has signed; finishing one releases its children.
     const t0 = performance.now();
+    const cpu0 = cpuNow();
     const ready: string[] = [root.id];
     let active = 0;
     let done = 0;
@@ -141,6 +166,8 @@ export async function runHumanActions(): Promise<BenchResult> {
       pump();
     });
     const actionsSeconds = (performance.now() - t0) / 1000;
+    const cpu1 = cpuNow();
+    const cpuSeconds = Object.fromEntries(Object.keys(cpu1).map((k) => [k, round(cpu1[k] - cpu0[k], 1)]));
     console.log(`  ${org.positions.length} PKs signed and Q1 reported/verified through the API in ${actionsSeconds.toFixed(1)} s (${failures.length} failures)`);
 
     // Ceiling: bare Updates on idle workflows, same concurrency, as many as the sign samples and more.
@@ -178,11 +205,12 @@ export async function runHumanActions(): Promise<BenchResult> {
       name: resultName('human-actions', servers.topology),
       startedAt: started.toISOString(),
       seconds: round((Date.now() - started.getTime()) / 1000, 1),
-      params: { topology: servers.topology, workers: app.workers.length, positions, concurrency, year },
+      params: { topology: servers.topology, workers: workerCount, positions, concurrency, year, layout },
       rows,
       details: {
         latencyMs: Object.fromEntries(Object.entries({ ...samples, bareUpdate: bare }).map(([k, xs]) => [k, { n: xs.length, p50: p(xs, 0.5), p90: p(xs, 0.9), p99: p(xs, 0.99), max: p(xs, 1) }])),
         actionsSeconds: round(actionsSeconds, 1),
+        cpuSeconds,
         scryptMedianMs: scryptMs,
         failures: failures.slice(0, 20),
         failureCount: failures.length,

@@ -1,11 +1,13 @@
 // The servers a benchmark runs against, all on 127.0.0.1 with throwaway data: an embedded
 // PostgreSQL and the Temporal CLI dev server (SQLite) or, with BENCH_TOPOLOGY=cluster, a Temporal
 // cluster of two server nodes on that PostgreSQL (two workers then), then the worker and the API in this process
-// (or the worker as a child process, to measure its memory alone). Everything started is
+// (`startApp`), or each in a child process as in production (`spawnApp`: human actions), or the
+// worker alone as a child process, to measure its memory (`spawnWorker`). Everything started is
 // registered for cleanup, which also runs on SIGINT/SIGTERM, so a benchmark leaves no orphans.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
+import { createInterface } from 'node:readline';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
@@ -139,7 +141,12 @@ export async function startServers(topology: Topology = currentTopology()): Prom
 }
 
 export function benchConfig(servers: Servers, taskQueue = 'kinerja-bench'): Config {
-  return loadConfig({
+  return loadConfig(benchEnv(servers, taskQueue));
+}
+
+/** The configuration of a benchmark's worker and API as environment variables (what `loadConfig` reads). */
+export function benchEnv(servers: Servers, taskQueue = 'kinerja-bench'): Record<string, string> {
+  return {
     DATABASE_URL: servers.databaseUrl,
     TEMPORAL_ADDRESS: servers.temporalAddress,
     TEMPORAL_TASK_QUEUE: taskQueue,
@@ -153,7 +160,7 @@ export function benchConfig(servers: Servers, taskQueue = 'kinerja-bench'): Conf
     RATE_LIMIT_VERIFICATION_PER_CLIENT: '1000000',
     RATE_LIMIT_VERIFICATION_PER_PRINCIPAL: '1000000',
     RATE_LIMIT_SIGN_IN_PER_CLIENT: '1000000',
-  });
+  };
 }
 
 // ----- worker and API in this process ---------------------------------------------------------------
@@ -213,6 +220,181 @@ export async function startApp(servers: Servers, options: { worker?: boolean; ma
     await db.end();
   });
   return { config, db, client, worker: workers[0] ?? null, workers, baseUrl: `http://127.0.0.1:${port}`, tokens: tokens(SECRET), stop };
+}
+
+// ----- the worker(s) and the API as child processes (the production layout) --------------------------
+/**
+ * What a benchmark that drives the API from outside needs: the API's address, tokens it accepts,
+ * a Temporal client and a database pool of the benchmark's own (for its ceiling and for reading
+ * the read model), and the children's process ids.
+ */
+export interface SpawnedApp {
+  config: Config;
+  db: Pool;
+  client: Client;
+  baseUrl: string;
+  tokens: ReturnType<typeof tokens>;
+  apiPid: number;
+  /** One worker beside the dev server, two on the cluster. */
+  workerPids: number[];
+  stop(): Promise<void>;
+}
+
+interface Child {
+  name: string;
+  child: ChildProcess;
+  /** The last lines the child wrote (stdout and stderr), for the report of a failure. */
+  tail(): string;
+  /** Settles when the child exits, with how. */
+  exited: Promise<string>;
+  /** Stops it (SIGTERM, SIGKILL after the grace); an exit after this is not a failure. */
+  stop(): Promise<void>;
+  /** From now on (it has started), its exit stops everything and the benchmark fails (exit code 1). */
+  supervise(): void;
+}
+
+/**
+ * `process.execPath --import tsx <entry>` as scripts/start.ts runs it, with `env` only (not this
+ * process's environment: a developer's DATABASE_URL or OIDC_ISSUER must not leak in). Its output
+ * (stdout, where the logger writes, and stderr) is shown prefixed with its name once it has
+ * started, and its last lines when it fails to start or exits unexpectedly; LOG_LEVEL=warn keeps
+ * that to what went wrong. KINERJA_SUPERVISOR_PID makes it exit if this process dies without
+ * cleaning up (SIGKILL).
+ */
+function spawnChild(name: string, entry: string, env: Record<string, string>, graceMs = 20_000): Child {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, entry)], {
+    cwd: REPO_ROOT,
+    env: { ...inheritedEnv(), KINERJA_SUPERVISOR_PID: String(process.pid), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  let stopping = false;
+  let supervised = false;
+  for (const stream of [child.stdout!, child.stderr!]) {
+    createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
+      lines.push(line);
+      if (lines.length > 80) lines.shift();
+      // shown as it comes while the benchmark measures; the start and the stop (the SDK's state
+      // changes at INFO) only when they fail
+      if (supervised && !stopping) process.stderr.write(`  [${name}] ${line}\n`);
+    });
+  }
+  const exited = new Promise<string>((resolveExit) => {
+    child.once('exit', (code, signal) => resolveExit(signal ? `signal ${signal}` : `code ${code}`));
+  });
+  const stop = onCleanup(async () => {
+    stopping = true;
+    await stopProcess(child, graceMs);
+  });
+  const supervise = () => {
+    supervised = true;
+    void exited.then((how) => {
+      if (stopping) return;
+      // a child gone in the middle of a measurement: the figures would be wrong, so stop everything
+      console.error(`\n${name} (pid ${child.pid}) exited unexpectedly (${how}); its last output:\n${lines.map((l) => `  | ${l}`).join('\n') || '  (none)'}`);
+      void cleanupAll().finally(() => process.exit(1));
+    });
+  };
+  return { name, child, tail: () => lines.join('\n'), exited, stop, supervise };
+}
+
+/** What a child needs from this process's environment to run node and tsx, and nothing else. */
+function inheritedEnv(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ']) if (process.env[key] !== undefined) out[key] = process.env[key]!;
+  return out;
+}
+
+/** Resolves when `ready` does; rejects with the child's output if it exits first or `ready` fails. */
+async function readyOrExited(c: Child, ready: Promise<void>): Promise<void> {
+  let exitedFirst = false;
+  const exit = c.exited.then((how) => {
+    exitedFirst = true;
+    return how;
+  });
+  try {
+    await Promise.race([ready, exit.then((how) => { throw new Error(`${c.name} exited while starting (${how})`); })]);
+  } catch (err) {
+    if (!exitedFirst) await c.stop();
+    throw new Error(`${(err as Error).message}; its last output:\n${c.tail() || '(none)'}`);
+  }
+}
+
+async function waitForHealth(url: string, timeoutMs = 120_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > until) throw new Error(`${url} did not answer 200 within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Until every given process polls the task queue for workflow tasks and for activity tasks (a worker's identity is `<pid>@<host>`). */
+async function waitForPollers(client: Client, config: Config, pids: number[], timeoutMs = 180_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const missing = new Set<number>();
+    for (const taskQueueType of [1, 2]) { // TASK_QUEUE_TYPE_WORKFLOW, TASK_QUEUE_TYPE_ACTIVITY
+      const { pollers } = await client.workflowService.describeTaskQueue({ namespace: config.TEMPORAL_NAMESPACE, taskQueue: { name: config.TEMPORAL_TASK_QUEUE }, taskQueueType });
+      const polling = new Set((pollers ?? []).map((p) => Number(/^(\d+)@/.exec(p.identity ?? '')?.[1])));
+      for (const pid of pids) if (!polling.has(pid)) missing.add(pid);
+    }
+    if (missing.size === 0) return;
+    if (Date.now() > until) throw new Error(`worker(s) ${[...missing].join(', ')} not polling ${config.TEMPORAL_TASK_QUEUE} within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/**
+ * The production layout (scripts/start.ts, docker-compose.yml): `worker/main.ts` (one, or two on
+ * the cluster) and `api/main.ts` each in a process of its own with the benchmark's configuration,
+ * so a signature's CPU work in the worker does not hold up the API's HTTP handling, nor either of
+ * them the benchmark's clock. Resolves once /health answers 200 and every worker polls its task
+ * queue for workflow and activity tasks.
+ */
+export async function spawnApp(servers: Servers, options: { dbPool?: number } = {}): Promise<SpawnedApp> {
+  const config = benchConfig(servers);
+  const db = createPool(config.DATABASE_URL, options.dbPool ?? 20);
+  const client = await connectClient(config);
+  const closeClients = onCleanup(async () => {
+    await client.connection.close();
+    await db.end();
+  });
+  const env: Record<string, string> = { ...benchEnv(servers), LOG_LEVEL: 'warn' };
+  if (process.env.BENCH_WORKER_CACHE) env.WORKER_MAX_CACHED_WORKFLOWS = process.env.BENCH_WORKER_CACHE;
+  // The API first chooses a port that is free now; another process can take it before the child
+  // listens (EADDRINUSE, then it exits): then again on another one.
+  let api: Child | null = null;
+  let baseUrl = '';
+  for (let attempt = 1; !api; attempt++) {
+    const port = await freePort();
+    // stopped, it waits for its open requests: those the benchmark abandoned (a failure) need not finish
+    const candidate = spawnChild('api', join('api', 'main.ts'), { ...env, PORT: String(port) }, 5_000);
+    try {
+      await readyOrExited(candidate, waitForHealth(`http://127.0.0.1:${port}/health`));
+      api = candidate;
+      baseUrl = `http://127.0.0.1:${port}`;
+      env.PORT = String(port); // the workers' public URL (links in notifications and documents) is the API's
+    } catch (err) {
+      if (attempt >= 3 || !/EADDRINUSE/.test((err as Error).message)) throw err;
+      console.error(`  the API's port ${port} was taken meanwhile; another one`);
+    }
+  }
+  const n = workersOf(servers.topology);
+  const workers = Array.from({ length: n }, (_, i) => spawnChild(n > 1 ? `worker ${i + 1}` : 'worker', join('worker', 'main.ts'), env));
+  const pids = workers.map((w) => w.child.pid!);
+  await Promise.all(workers.map((w, i) => readyOrExited(w, waitForPollers(client, config, [pids[i]]))));
+  for (const c of [api, ...workers]) c.supervise();
+  const stop = onCleanup(async () => {
+    await api.stop();
+    await Promise.all(workers.map((w) => w.stop()));
+    await closeClients();
+  });
+  return { config, db, client, baseUrl, tokens: tokens(SECRET), apiPid: api.child.pid!, workerPids: pids, stop };
 }
 
 // ----- the ceiling's own workflows ----------------------------------------------------------------

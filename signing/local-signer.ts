@@ -26,7 +26,7 @@ export class LocalSigner implements Signer {
   }
 
   async sign(request: SignRequest): Promise<Uint8Array> {
-    const credential = await this.options.store.getCredential(request.nip);
+    const credential = request.credential?.signerId === request.nip ? request.credential : await this.options.store.getCredential(request.nip);
     if (!credential) throw new SigningError('UnknownSigner', `No signing certificate issued for ${request.nip}`);
     const privateKey = await this.oneAtATime(request.nip, async () => {
       // counted before the key derivation, so parallel attempts cannot outrun the limit

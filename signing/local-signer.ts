@@ -1,6 +1,5 @@
 // The local provider: the official's key sealed in the store, opened with their passphrase for
 // one signature and dropped afterwards.
-import { X509Certificate } from 'node:crypto';
 import { SIGNATURE_FIELD_NAMES } from '../documents/agreement-input';
 import { SigningError } from './errors';
 import { openPrivateKey } from './key-encryption';
@@ -8,6 +7,7 @@ import { DEFAULT_LOCKOUT, PassphraseLockout, type LockoutPolicy } from './lockou
 import { signPdf } from './pades';
 import type { SignRequest, Signer } from './signer';
 import type { SigningStore } from './store';
+import { pemToDer } from './certificates';
 
 export interface LocalSignerOptions {
   store: SigningStore;
@@ -40,7 +40,7 @@ export class LocalSigner implements Signer {
       pdf: request.pdf,
       fieldName: SIGNATURE_FIELD_NAMES[request.party],
       privateKey,
-      certificates: [credential.certificatePem, ...credential.chainPem].map((pem) => new X509Certificate(pem).raw),
+      certificates: [credential.certificatePem, ...credential.chainPem].map(pemToDer),
       signedAt: request.signedAt,
       reason: request.reason,
       location: request.location,

@@ -218,6 +218,13 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
 
   async function signOnce(input: SignAgreementInput): Promise<SignatureRecord> {
     const { agreementId, version, party } = input;
+    const local = signing.signer.provider === 'local';
+    // The seal's claim (and the signer's credential, which is only read) goes out beside the first
+    // query rather than after it and the rendering. Its outcome is looked at where it was before:
+    // after a stored signature (a retry returns it, even once the seal has expired), missing content
+    // and a missing first signature; nothing uses the passphrase before the claim has succeeded.
+    const claimed = claimSeal(input, local);
+    claimed.catch(() => undefined); // awaited below, unless we return before
     // One round trip: a retry's stored signature, what the PDF is made of, and the first party's document.
     const loaded = await loadSigningSource(db, agreementId, version, party);
     if (!loaded) {
@@ -238,19 +245,10 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
       previous = new Uint8Array(first.bytes);
     }
 
-    const { plain: passphrase, sealId } = openPassphrase(input.passphrase, secret, {
-      agreementId, version, party, signerId: input.signerNip,
-    });
+    const { passphrase, sealId, credential: found } = await claimed;
     // Local provider: an official without a certificate yet enrols with the passphrase of their first
     // signature (under the passphrase policy). A revoked certificate never signs: an official who holds
     // a position again (the workflow checked that) enrols anew the same way.
-    // Reading the credential and its revocation only reads, so it runs alongside the seal's claim;
-    // nothing uses the passphrase (enrolment, the key) before the claim has succeeded.
-    const local = signing.signer.provider === 'local';
-    const [, found] = await Promise.all([
-      useSealOnce(sealId),
-      local ? usableCredential(input.signerNip) : Promise.resolve(null),
-    ]);
     let credential: StoredCredential | undefined;
     if (local) {
       credential = found ?? undefined;
@@ -325,6 +323,18 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
       await writeReadModel(client, agreementId, record.seq, record.state);
     });
     return storedRecord;
+  }
+
+  /**
+   * Opens the sealed passphrase and claims the seal; reads the signer's usable credential (local
+   * provider) meanwhile, which only reads.
+   */
+  async function claimSeal(input: SignAgreementInput, local: boolean): Promise<{ passphrase: string; sealId: string; credential: StoredCredential | null }> {
+    const { plain: passphrase, sealId } = openPassphrase(input.passphrase, secret, {
+      agreementId: input.agreementId, version: input.version, party: input.party, signerId: input.signerNip,
+    });
+    const [, credential] = await Promise.all([useSealOnce(sealId), local ? usableCredential(input.signerNip) : Promise.resolve(null)]);
+    return { passphrase, sealId, credential };
   }
 
   /** The signer's certificate, unless it was revoked (then, like none, the signer enrols anew). */

@@ -7,7 +7,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { Config } from '../config';
 import type { ActivityDeps } from './deps';
 import { renderAgreementPdf } from '../documents';
-import { loadAgreementPdfSource } from '../db/agreement-pdf-source';
+import { loadSigningSource, type SigningSource } from '../db/agreement-pdf-source';
 import {
   LocalTimeStampAuthority,
   RemoteTimeStampAuthority,
@@ -29,6 +29,7 @@ import {
   type LocalCa,
   type Signer,
   type SigningStore,
+  type StoredCredential,
   type VerificationReport,
 } from '../signing';
 import { createSigner, providerRoots, type ProviderConfig } from '../signing/provider';
@@ -45,8 +46,11 @@ export interface SigningDeps {
   signer: Signer;
   /** The organisation's CA (created on first use), sealed under the server secret. */
   ca(organisation: { id: string; name: string }): Promise<LocalCa>;
-  /** Every organisation CA this deployment holds: an official keeps one certificate across organisations. */
-  trustedRoots(): Promise<string[]>;
+  /**
+   * Every organisation CA this deployment holds: an official keeps one certificate across
+   * organisations. Kept per process; `{ fresh: true }` reads them again (a CA created since).
+   */
+  trustedRoots(options?: { fresh?: boolean }): Promise<string[]>;
   /** The time-stamping authority for the organisation's documents: `TSA_URL`, or its own. */
   tsa(organisation: { id: string; name: string }): Promise<TimeStampAuthority>;
   revocations: RevocationStore;
@@ -68,6 +72,17 @@ export async function createSigningDeps(
   const tsas = new Map<string, Promise<TimeStampAuthority>>();
   const remoteTsa = config.TSA_URL ? new RemoteTimeStampAuthority(config.TSA_URL) : null;
   const publicUrl = config.publicUrl ?? 'http://127.0.0.1:3000';
+  // signing_ca only grows (createLocalCa inserts; nothing updates or deletes a CA, and its
+  // certificate never changes), so the roots are read once per process: two round trips, and one
+  // more per CA, saved on every signature. A CA another process created since is found by reading
+  // again when a document does not verify against the roots held (signOnce), or when this process
+  // loads a CA they lack.
+  let roots: Promise<string[]> | null = null;
+  const readRoots = async () => {
+    const ids = await store.listCaIds();
+    const cas = await Promise.all(ids.map((id) => store.getCa(id)));
+    return cas.flatMap((ca) => (ca ? [ca.certificatePem] : []));
+  };
   const deps: SigningDeps = {
     store,
     signer,
@@ -89,15 +104,23 @@ export async function createSigningDeps(
       let ca = cas.get(organisation.id);
       if (!ca) {
         ca = createLocalCa({ store, organisation, secret: config.KINERJA_SECRET });
-        ca.catch(() => cas.delete(organisation.id));
+        ca.then(async ({ certificatePem }) => {
+          const held = roots;
+          if (held && !(await held.catch((): string[] => [])).includes(certificatePem) && roots === held) roots = null;
+        }, () => cas.delete(organisation.id));
         cas.set(organisation.id, ca);
       }
       return ca;
     },
-    async trustedRoots() {
-      const ids = await store.listCaIds();
-      const cas = await Promise.all(ids.map((id) => store.getCa(id)));
-      return [...cas.flatMap((ca) => (ca ? [ca.certificatePem] : [])), ...extraRoots];
+    async trustedRoots(options) {
+      if (!roots || options?.fresh) {
+        const reading = readRoots();
+        roots = reading;
+        reading.catch(() => {
+          if (roots === reading) roots = null;
+        });
+      }
+      return [...(await roots), ...extraRoots];
     },
   };
   return deps;
@@ -129,19 +152,13 @@ function businessFailure(err: unknown): never {
 }
 
 export function createSigningActivities({ db, signing, secret, publicUrl }: ActivityDeps) {
-  async function context(agreementId: string, version: number) {
-    const source = await loadAgreementPdfSource(db, agreementId, version);
-    if (!source) throw ApplicationFailure.nonRetryable(`no content stored for ${agreementId} v${version}`, 'InvalidData');
-    return source;
-  }
-
   async function storedSignature(agreementId: string, version: number, party: Party, q: Pool | PoolClient = db): Promise<SignatureRecord | null> {
     const { rows } = await q.query(
       'SELECT id, sha256, signer_nip, signed_at FROM documents WHERE agreement_id = $1 AND version = $2 AND party = $3',
       [agreementId, version, party],
     );
     const r = rows[0];
-    return r ? { party, signerNip: r.signer_nip, documentId: r.id, sha256: r.sha256, signedAt: new Date(r.signed_at).toISOString() } : null;
+    return r ? recordOf(party, { id: r.id, sha256: r.sha256, signerNip: r.signer_nip, signedAt: r.signed_at }) : null;
   }
 
   /**
@@ -189,48 +206,57 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
     },
   };
 
-  async function currentCrls(agreementId: string, version: number, signerNip: string, ca: LocalCa): Promise<Buffer[]> {
-    const first = await db.query('SELECT signer_nip FROM documents WHERE agreement_id = $1 AND version = $2 AND party = $3', [agreementId, version, 'first']);
+  /**
+   * The CRL of every CA whose certificates the document's signatures use: the organisation's, the
+   * signer's and the first party's (its signer's current certificate, read with the signing source).
+   */
+  function currentCrls(ca: LocalCa, signerCaId: string | undefined, first: SigningSource['first']): Promise<Buffer[]> {
     const caIds = new Set([ca.id]);
-    for (const nip of [signerNip, first.rows[0]?.signer_nip].filter(Boolean)) {
-      const credential = await signing.store.getCredential(nip);
-      if (credential) caIds.add(credential.caId);
-    }
+    for (const id of [signerCaId, first?.caId]) if (id) caIds.add(id);
     return crlsFor(signing, caIds);
   }
 
   async function signOnce(input: SignAgreementInput): Promise<SignatureRecord> {
     const { agreementId, version, party } = input;
-    const done = await storedSignature(agreementId, version, party);
-    if (done) return done; // a retry after the signature was stored
+    const local = signing.signer.provider === 'local';
+    // The seal's claim (and the signer's credential, which is only read) goes out beside the first
+    // query rather than after it and the rendering. Its outcome is looked at where it was before:
+    // after a stored signature (a retry returns it, even once the seal has expired), missing content
+    // and a missing first signature; nothing uses the passphrase before the claim has succeeded.
+    const claimed = claimSeal(input, local);
+    claimed.catch(() => undefined); // awaited below, unless we return before
+    // One round trip: a retry's stored signature, what the PDF is made of, and the first party's document.
+    const loaded = await loadSigningSource(db, agreementId, version, party);
+    if (!loaded) {
+      const done = await storedSignature(agreementId, version, party);
+      if (done) return done;
+      throw ApplicationFailure.nonRetryable(`no content stored for ${agreementId} v${version}`, 'InvalidData');
+    }
+    const { source: ctx, stored, first } = loaded;
+    if (stored) return recordOf(party, stored); // a retry after the signature was stored
 
-    const ctx = await context(agreementId, version);
     const ca = await signing.ca({ id: ctx.orgId, name: ctx.orgName });
     const signedAt = new Date();
     let previous: Uint8Array;
     if (party === 'first') {
       previous = await renderAgreementPdf(ctx.input(signedAt));
     } else {
-      const first = await db.query('SELECT bytes FROM documents WHERE agreement_id = $1 AND version = $2 AND party = $3', [agreementId, version, 'first']);
-      if (first.rows.length === 0) throw ApplicationFailure.nonRetryable('the first party has not signed yet', 'WrongPhase');
-      previous = new Uint8Array(first.rows[0].bytes);
+      if (!first?.bytes) throw ApplicationFailure.nonRetryable('the first party has not signed yet', 'WrongPhase');
+      previous = new Uint8Array(first.bytes);
     }
 
-    const { plain: passphrase, sealId } = openPassphrase(input.passphrase, secret, {
-      agreementId, version, party, signerId: input.signerNip,
-    });
-    await useSealOnce(sealId);
+    const { passphrase, sealId, credential: found } = await claimed;
     // Local provider: an official without a certificate yet enrols with the passphrase of their first
     // signature (under the passphrase policy). A revoked certificate never signs: an official who holds
     // a position again (the workflow checked that) enrols anew the same way.
-    if (signing.signer.provider === 'local') {
-      const credential = await signing.store.getCredential(input.signerNip);
-      const revoked = credential && (await signing.revocations.find(credential.caId, serialOf(credential.certificatePem)));
-      if (!credential || revoked) {
+    let credential: StoredCredential | undefined;
+    if (local) {
+      credential = found ?? undefined;
+      if (!credential) {
         const { name, nip } = party === 'first' ? ctx.first : ctx.second!;
         const weak = passphrasePolicyProblem(passphrase, { nip, signerId: input.signerNip });
         if (weak) throw ApplicationFailure.nonRetryable(weak.message, 'WeakPassphrase', { problem: weak.code });
-        await issueOfficialCertificate({
+        credential = await issueOfficialCertificate({
           store: signing.store, ca, passphrase, distribution: distributionFor(signing.publicUrl, ca.id),
           official: { signerId: input.signerNip, name, nip, organisation: ctx.orgName, unit: ctx.unitName ?? undefined },
         });
@@ -247,6 +273,8 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
         location: ctx.place,
         verificationUrl: `${publicUrl}/#/verify/${encodeURIComponent(documentId)}`,
         signedAt,
+        // the certificate just checked against the revocations is the one that signs
+        credential,
       })
       .catch(async (err) => {
         if (err instanceof SigningError && err.code === 'WrongPassphrase') await auditWrongPassphrase(input, sealId, err);
@@ -259,36 +287,67 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
     // then a document timestamp. The CRL's thisUpdate (whole seconds) must not precede the
     // signature timestamp, or validators find the revocation data older than the signature.
     // A remote provider's output carries its own validation data (its CA's CRL), which we cannot add.
-    const last = (party === 'second' || !ctx.second) && signing.signer.provider === 'local';
-    const signed = last ? await extendToLta(stamped, { crls: await currentCrls(agreementId, version, input.signerNip, ca), tsa }) : stamped;
+    const last = (party === 'second' || !ctx.second) && local;
+    const signed = last ? await extendToLta(stamped, { crls: await currentCrls(ca, credential?.caId, first), tsa }) : stamped;
 
     // An incremental update: the signed file must start with the exact bytes signed before.
     if (!Buffer.from(signed.subarray(0, previous.length)).equals(Buffer.from(previous))) {
       throw new Error('the signed file does not start with the previous revision');
     }
-    const report: VerificationReport = verifyDocument(signed, { trustedRoots: await signing.trustedRoots(), minSignatures: party === 'first' ? 1 : 2 });
+    const minSignatures = party === 'first' ? 1 : 2;
+    let report: VerificationReport = verifyDocument(signed, { trustedRoots: await signing.trustedRoots(), minSignatures });
+    // The roots are kept per process: a CA another process created since is read on this miss.
+    if (!report.ok) report = verifyDocument(signed, { trustedRoots: await signing.trustedRoots({ fresh: true }), minSignatures });
     if (!report.ok) throw new Error(`the new signature does not verify: ${report.problems.join('; ')}`);
 
     const sha256 = sha256Hex(signed);
-    const storeDocument = (q: Pool | PoolClient) => q.query(
-      `INSERT INTO documents (id, agreement_id, version, party, sha256, bytes, signer_nip, signed_at, verification)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (agreement_id, version, party) DO NOTHING`,
-      [documentId, agreementId, version, party, sha256, Buffer.from(signed), input.signerNip, signedAt, JSON.stringify(report)],
-    );
+    // The stored row, from the INSERT itself; a concurrent attempt's row when that one stored first.
+    const storeDocument = async (q: Pool | PoolClient): Promise<SignatureRecord> => {
+      const { rows } = await q.query(
+        `INSERT INTO documents (id, agreement_id, version, party, sha256, bytes, signer_nip, signed_at, verification)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (agreement_id, version, party) DO NOTHING
+         RETURNING id, sha256, signer_nip, signed_at`,
+        [documentId, agreementId, version, party, sha256, Buffer.from(signed), input.signerNip, signedAt, JSON.stringify(report)],
+      );
+      return rows[0]
+        ? recordOf(party, { id: rows[0].id, sha256: rows[0].sha256, signerNip: rows[0].signer_nip, signedAt: rows[0].signed_at })
+        : (await storedSignature(agreementId, version, party, q))!;
+    };
     const { record } = input;
-    if (record) {
-      // one transaction: the signature, its audit row and the read-model row
-      await appendAuditRows(db, agreementId, [], async (client) => {
-        await storeDocument(client);
-        const stored = (await storedSignature(agreementId, version, party, client))!;
-        await insertAuditRow(client, { ...record.audit, data: { ...record.audit.data, documentId: stored.documentId, sha256: stored.sha256 } });
-        await writeReadModel(client, agreementId, record.seq, record.state);
-      });
-    } else {
-      await storeDocument(db);
-    }
-    return (await storedSignature(agreementId, version, party))!;
+    if (!record) return storeDocument(db);
+    // one transaction: the signature, its audit row and the read-model row
+    let storedRecord!: SignatureRecord;
+    await appendAuditRows(db, agreementId, [], async (client) => {
+      storedRecord = await storeDocument(client);
+      await insertAuditRow(client, { ...record.audit, data: { ...record.audit.data, documentId: storedRecord.documentId, sha256: storedRecord.sha256 } });
+      await writeReadModel(client, agreementId, record.seq, record.state);
+    });
+    return storedRecord;
   }
+
+  /**
+   * Opens the sealed passphrase and claims the seal; reads the signer's usable credential (local
+   * provider) meanwhile, which only reads.
+   */
+  async function claimSeal(input: SignAgreementInput, local: boolean): Promise<{ passphrase: string; sealId: string; credential: StoredCredential | null }> {
+    const { plain: passphrase, sealId } = openPassphrase(input.passphrase, secret, {
+      agreementId: input.agreementId, version: input.version, party: input.party, signerId: input.signerNip,
+    });
+    const [, credential] = await Promise.all([useSealOnce(sealId), local ? usableCredential(input.signerNip) : Promise.resolve(null)]);
+    return { passphrase, sealId, credential };
+  }
+
+  /** The signer's certificate, unless it was revoked (then, like none, the signer enrols anew). */
+  async function usableCredential(signerId: string): Promise<StoredCredential | null> {
+    const credential = await signing.store.getCredential(signerId);
+    if (!credential) return null;
+    const revoked = await signing.revocations.find(credential.caId, serialOf(credential.certificatePem));
+    return revoked ? null : credential;
+  }
+}
+
+function recordOf(party: Party, row: { id: string; sha256: string; signerNip: string; signedAt: Date | string }): SignatureRecord {
+  return { party, signerNip: row.signerNip, documentId: row.id, sha256: row.sha256, signedAt: new Date(row.signedAt).toISOString() };
 }
 
 /** The current CRL of every CA that issued a certificate in the document (officials keep theirs across organisations). */

@@ -7,6 +7,7 @@ import { SigningError } from './errors';
 import { DEFAULT_SCRYPT, openPrivateKey, sealPrivateKey, type ScryptParams } from './key-encryption';
 import { rsaKeyPair } from './slow-crypto';
 import type { SigningStore, StoredCa, StoredCredential } from './store';
+import { parseCertificate } from './x509-cache';
 
 export interface LocalCa {
   id: string;
@@ -243,8 +244,9 @@ async function issueEndEntity(spec: EndEntitySpec): Promise<StoredCredential> {
   return credential;
 }
 
+/** The DER of a PEM certificate (a copy: the parsed certificate is shared, signing/x509-cache.ts). */
 export function pemToDer(pem: string): Buffer {
-  return new X509Certificate(pem).raw;
+  return Buffer.from(parseCertificate(pem).raw);
 }
 
 /** The store key of an organisation's time-stamping authority credential. */

@@ -1,13 +1,14 @@
 // The local provider: the official's key sealed in the store, opened with their passphrase for
 // one signature and dropped afterwards.
-import { X509Certificate } from 'node:crypto';
 import { SIGNATURE_FIELD_NAMES } from '../documents/agreement-input';
+import type { KeyObject } from 'node:crypto';
 import { SigningError } from './errors';
 import { openPrivateKey } from './key-encryption';
 import { DEFAULT_LOCKOUT, PassphraseLockout, type LockoutPolicy } from './lockout';
 import { signPdf } from './pades';
 import type { SignRequest, Signer } from './signer';
 import type { SigningStore } from './store';
+import { pemToDer } from './certificates';
 
 export interface LocalSignerOptions {
   store: SigningStore;
@@ -26,26 +27,36 @@ export class LocalSigner implements Signer {
   }
 
   async sign(request: SignRequest): Promise<Uint8Array> {
-    const credential = await this.options.store.getCredential(request.nip);
+    const credential = request.credential?.signerId === request.nip ? request.credential : await this.options.store.getCredential(request.nip);
     if (!credential) throw new SigningError('UnknownSigner', `No signing certificate issued for ${request.nip}`);
-    const privateKey = await this.oneAtATime(request.nip, async () => {
+    // The PDF is signed while the success is recorded (a round trip): the key is handed over as soon
+    // as it opens, and the signature returned only once the attempt has settled, which is also when
+    // the official's next attempt may be counted (oneAtATime).
+    let handOver!: (key: KeyObject) => void;
+    const opened = new Promise<KeyObject>((resolve) => { handOver = resolve; });
+    const attempt = this.oneAtATime(request.nip, async () => {
       // counted before the key derivation, so parallel attempts cannot outrun the limit
-      const attempt = await this.lockout.begin(request.nip, this.clock());
-      const opened = await openPrivateKey(credential.sealedKey, request.passphrase);
-      if (!opened) return this.lockout.failed(attempt);
-      await this.lockout.succeeded(attempt);
-      return opened;
+      const counted = await this.lockout.begin(request.nip, this.clock());
+      const key = await openPrivateKey(credential.sealedKey, request.passphrase);
+      if (!key) return this.lockout.failed(counted);
+      handOver(key);
+      await this.lockout.succeeded(counted);
     });
-    return signPdf({
+    const privateKey = await Promise.race([opened, attempt.then(() => opened)]);
+    // pg-pool sends a query on the next tick: let the success's query go out before signPdf's CPU
+    // work, or it would wait for it.
+    await new Promise((resolve) => setImmediate(resolve));
+    const [signed] = await Promise.all([signPdf({
       pdf: request.pdf,
       fieldName: SIGNATURE_FIELD_NAMES[request.party],
       privateKey,
-      certificates: [credential.certificatePem, ...credential.chainPem].map((pem) => new X509Certificate(pem).raw),
+      certificates: [credential.certificatePem, ...credential.chainPem].map(pemToDer),
       signedAt: request.signedAt,
       reason: request.reason,
       location: request.location,
       appearance: { verificationUrl: request.verificationUrl },
-    });
+    }), attempt]);
+    return signed;
   }
 
   /**

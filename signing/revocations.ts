@@ -1,7 +1,7 @@
 // Certificate revocation: what the organisation's CA has revoked, when and why. The CRL
 // (signing/crl.ts) publishes it; the verifier and the signing activity consult it.
-import { X509Certificate } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
+import { parseCertificate } from './x509-cache';
 
 /** RFC 5280 CRLReason values this installation uses, with their codes. */
 export const REVOCATION_REASONS = {
@@ -23,7 +23,7 @@ export interface Revocation {
 }
 
 export const normaliseSerial = (serial: string) => serial.replace(/^0+/, '').toUpperCase();
-export const serialOf = (pem: string) => normaliseSerial(new X509Certificate(pem).serialNumber);
+export const serialOf = (pem: string) => normaliseSerial(parseCertificate(pem).serialNumber);
 
 export interface RevocationStore {
   /** Revokes once: a second call for the same certificate keeps the first record. */

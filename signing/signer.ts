@@ -1,4 +1,5 @@
 import type { Party } from '../documents/agreement-input';
+import type { StoredCredential } from './store';
 
 /** One signature on a PK: who signs, as which party, and what the visible signature shows. */
 export interface SignRequest {
@@ -15,6 +16,12 @@ export interface SignRequest {
   signedAt: Date;
   /** Idempotency key for remote providers; derived from the request when omitted. */
   requestId?: string;
+  /**
+   * Local provider: the signer's credential as the caller read it (and checked it against the
+   * revocations), so that certificate is the one that signs and is not read again. Read from the
+   * store when omitted; ignored unless it is the credential of `nip`.
+   */
+  credential?: StoredCredential;
 }
 
 /** A signing provider. The result starts with the exact bytes of `pdf` (incremental update). */

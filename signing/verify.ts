@@ -1,7 +1,7 @@
 // Verifies every signature of a PK's PDF: the CMS over its byte range, the signed attributes
 // PAdES requires, the certificate chain up to a trusted root, and that nothing but signatures
 // was appended after the first signature (and nothing at all after the last).
-import { createHash, verify as nativeVerify, X509Certificate } from 'node:crypto';
+import { createHash, verify as nativeVerify, type X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
 import { certificateParty } from './certificate-names';
 import { OID, fromDer, set, toDer } from './cms';
@@ -9,6 +9,7 @@ import { PdfRef, PdfString, type PdfDict } from './pdf-objects';
 import { PdfReader, nameOf, textOf } from './pdf-reader';
 import { readTstInfo } from './timestamp-authority';
 import { readCrl, type ParsedCrl } from './crl';
+import { parseCertificate } from './x509-cache';
 import { normaliseSerial } from './revocations';
 import { validationOnlyRevision } from './revision-check';
 import { worstSignatureProblem, type PadesLevel, type SignatureProblemCode, type VerdictCode } from './verdict';
@@ -117,7 +118,10 @@ export interface DocumentTimestampReport {
   problems: string[];
 }
 
-const certificate = (input: string | Buffer): X509Certificate => new X509Certificate(input);
+// Parsed once per encoding (signing/x509-cache.ts): a document's certificates, and apart from them the
+// trusted roots, so a root is never the very object of a certificate in the document (checkChain).
+const certificate = (input: string | Buffer): X509Certificate => parseCertificate(input);
+const rootCertificate = (input: string | Buffer): X509Certificate => parseCertificate(input, 'root');
 
 function asn1Children(node: Asn1): Asn1[] {
   return Array.isArray(node.value) ? node.value : [];
@@ -267,6 +271,10 @@ function checkTimestamp(token: Asn1, signatureValue: Buffer, roots: X509Certific
 /** Builds the chain from the signer to a trusted root; problems when it cannot. */
 function checkChain(signer: X509Certificate, pool: X509Certificate[], roots: X509Certificate[], at: Date, problems: Findings): { chain: X509Certificate[]; trusted: boolean } {
   const chain = [signer];
+  // The pool entry the current certificate is (-1: none). Certificates are parsed once per encoding,
+  // so two copies of one certificate in the pool (a CMS's and the DSS's) are one object: an entry is
+  // told apart from the others by its place, as it was by its object when each copy was parsed anew.
+  let place = pool.indexOf(signer);
   const within = (c: X509Certificate) => new Date(c.validFrom) <= at && at <= new Date(c.validTo);
   for (let depth = 0; depth < 8; depth++) {
     const current = chain[chain.length - 1];
@@ -278,9 +286,10 @@ function checkChain(signer: X509Certificate, pool: X509Certificate[], roots: X50
       if (!within(trusted)) problems.add('certificate_expired', 'Trusted root was not valid at the signing time');
       return { chain, trusted: true };
     }
-    const issuer = pool.find((c) => c !== current && current.checkIssued(c) && current.verify(c.publicKey) && c.ca);
-    if (!issuer) break;
-    chain.push(issuer);
+    const next = pool.findIndex((c, i) => i !== place && current.checkIssued(c) && current.verify(c.publicKey) && c.ca);
+    if (next < 0) break;
+    chain.push(pool[next]);
+    place = next;
   }
   problems.add('untrusted_certificate', 'Certificate chain does not reach a trusted CA');
   return { chain, trusted: false };
@@ -388,7 +397,7 @@ export function verifyDocument(pdf: Uint8Array, options: VerifyOptions): Verific
   const extraCodes: SignatureProblemCode[] = [];
   try {
     const bytes = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength);
-    const roots = options.trustedRoots.map(certificate);
+    const roots = options.trustedRoots.map(rootCertificate);
     const reader = new PdfReader(bytes);
     const dss = readDss(reader);
     if (dss) validationData = { certificates: dss.certificates.length, crls: dss.crls.length };

@@ -43,9 +43,6 @@ export class LocalSigner implements Signer {
       await this.lockout.succeeded(counted);
     });
     const privateKey = await Promise.race([opened, attempt.then(() => opened)]);
-    // pg-pool sends a query on the next tick: let the success's query go out before signPdf's CPU
-    // work, or it would wait for it.
-    await new Promise((resolve) => setImmediate(resolve));
     const [signed] = await Promise.all([signPdf({
       pdf: request.pdf,
       fieldName: SIGNATURE_FIELD_NAMES[request.party],

@@ -1,7 +1,6 @@
 // The local provider: the official's key sealed in the store, opened with their passphrase for
 // one signature and dropped afterwards.
 import { SIGNATURE_FIELD_NAMES } from '../documents/agreement-input';
-import type { KeyObject } from 'node:crypto';
 import { SigningError } from './errors';
 import { openPrivateKey } from './key-encryption';
 import { DEFAULT_LOCKOUT, PassphraseLockout, type LockoutPolicy } from './lockout';
@@ -29,21 +28,15 @@ export class LocalSigner implements Signer {
   async sign(request: SignRequest): Promise<Uint8Array> {
     const credential = request.credential?.signerId === request.nip ? request.credential : await this.options.store.getCredential(request.nip);
     if (!credential) throw new SigningError('UnknownSigner', `No signing certificate issued for ${request.nip}`);
-    // The PDF is signed while the success is recorded (a round trip): the key is handed over as soon
-    // as it opens, and the signature returned only once the attempt has settled, which is also when
-    // the official's next attempt may be counted (oneAtATime).
-    let handOver!: (key: KeyObject) => void;
-    const opened = new Promise<KeyObject>((resolve) => { handOver = resolve; });
-    const attempt = this.oneAtATime(request.nip, async () => {
+    const privateKey = await this.oneAtATime(request.nip, async () => {
       // counted before the key derivation, so parallel attempts cannot outrun the limit
-      const counted = await this.lockout.begin(request.nip, this.clock());
-      const key = await openPrivateKey(credential.sealedKey, request.passphrase);
-      if (!key) return this.lockout.failed(counted);
-      handOver(key);
-      await this.lockout.succeeded(counted);
+      const attempt = await this.lockout.begin(request.nip, this.clock());
+      const opened = await openPrivateKey(credential.sealedKey, request.passphrase);
+      if (!opened) return this.lockout.failed(attempt);
+      await this.lockout.succeeded(attempt);
+      return opened;
     });
-    const privateKey = await Promise.race([opened, attempt.then(() => opened)]);
-    const [signed] = await Promise.all([signPdf({
+    return signPdf({
       pdf: request.pdf,
       fieldName: SIGNATURE_FIELD_NAMES[request.party],
       privateKey,
@@ -52,8 +45,7 @@ export class LocalSigner implements Signer {
       reason: request.reason,
       location: request.location,
       appearance: { verificationUrl: request.verificationUrl },
-    }), attempt]);
-    return signed;
+    });
   }
 
   /**

@@ -31,8 +31,8 @@ export async function appendAuditRows(
 ): Promise<void> {
   const client = 'release' in db ? db : await (db as Pool).connect();
   try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [agreementId]);
+    // one round trip for both (a simple query takes no parameters: the id goes in escaped)
+    await client.query(`BEGIN; SELECT pg_advisory_xact_lock(hashtext(${(client as PoolClient).escapeLiteral(agreementId)}))`);
     if (entries.some((e) => e.agreementId !== agreementId)) throw new Error(`audit rows of chain ${agreementId} only, under its lock`);
     await insertAuditRows(client as PoolClient, entries);
     if (alsoInTransaction) await alsoInTransaction(client as PoolClient);

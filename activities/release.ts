@@ -1,6 +1,7 @@
 // A signed PK releases the subordinates' drafting: each subordinate workflow gets the superior's
 // indicator ids to link its own indicators to (below the Kepala Daerah: the plan's too). A subordinate not started yet learns it on start
 // from the stored record instead (activities/store.ts superiorSignature), so no notice is lost.
+import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ActivityDeps } from './deps';
 import { superiorSignedSignal } from '../workflows/messages';
@@ -29,6 +30,8 @@ export function createReleaseActivities({ db, client }: ActivityDeps) {
         } catch (err) {
           if (!(err instanceof WorkflowNotFoundError)) throw err;
         }
+        // a signal again on retry is harmless (the notice sets what it sets), so no progress is kept
+        Context.current().heartbeat();
       }
       return rows.length;
     },

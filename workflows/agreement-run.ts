@@ -58,6 +58,12 @@ const slowOptions: ActivityOptions = {
 };
 /** Notifications, the release of subordinates, the schedule and evaluation reads: regular activities. */
 export const slow = proxyActivities<Activities>(slowOptions);
+/**
+ * The release of subordinates signals each one in turn and beats after each: one lost with its
+ * worker is retried within 30 s, not after the 2-minute start-to-close timeout. (A heartbeat
+ * timeout is not part of what replay compares: runs that scheduled it without one replay as before.)
+ */
+export const releaser = proxyActivities<Activities>({ ...slowOptions, heartbeatTimeout: '30 seconds' });
 // Signing beats every 5 s, so a signature lost with its worker is retried within 20 s.
 export const signer = proxyActivities<Activities>({ ...slowOptions, allowEagerDispatch: true, heartbeatTimeout: '20 seconds' });
 

@@ -9,7 +9,7 @@ import { allHandlersFinished, continueAsNew, setHandler, workflowInfo } from '@t
 import type { AgreementEvent } from '../domain/agreement-events';
 import { reportItem, signItem, verifyItem, type DeadlineItem } from '../domain/deadline-item';
 import { registerHumanActions } from './agreement-actions';
-import { AgreementRun, initialState, slow } from './agreement-run';
+import { AgreementRun, initialState, releaser, slow } from './agreement-run';
 import { awaitWithLadder } from './deadline-ladder';
 import {
   calendarChangedSignal,
@@ -142,7 +142,7 @@ export async function agreementV2(input: AgreementInput): Promise<AgreementState
     // Stored before the release: a subordinate that starts late reads the signed PK from the record.
     await recordAndStore();
     if (input.childPositionIds.length > 0) {
-      await slow.releaseSubordinates({ agreementId: input.agreementId, cycleId: input.cycleId, version: s.version });
+      await releaser.releaseSubordinates({ agreementId: input.agreementId, cycleId: input.cycleId, version: s.version });
     }
   }
 

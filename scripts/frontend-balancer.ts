@@ -5,10 +5,13 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 
 export interface FrontendBalancer {
   address: string;
+  /** Points the balancer's `index`th target elsewhere (a node that had to start on other ports). */
+  retarget(index: number, target: { host: string; port: number }): void;
   close(): Promise<void>;
 }
 
-export function startFrontendBalancer(targets: Array<{ host: string; port: number }>, port = 0): Promise<FrontendBalancer> {
+export function startFrontendBalancer(initialTargets: Array<{ host: string; port: number }>, port = 0): Promise<FrontendBalancer> {
+  const targets = [...initialTargets];
   let next = 0;
   const open = new Set<Socket>();
   const connectAny = (client: Socket, tried: number) => {
@@ -39,6 +42,7 @@ export function startFrontendBalancer(targets: Array<{ host: string; port: numbe
       const { port: bound } = server.address() as { port: number };
       resolve({
         address: `127.0.0.1:${bound}`,
+        retarget: (index, target) => { targets[index] = target; },
         close: () => new Promise<void>((done) => {
           for (const socket of open) socket.destroy();
           server.close(() => done());

@@ -4,7 +4,7 @@
 // frontends (the one address clients use) and, optionally, the Web UI server. Used by
 // `npm start -- --cluster` and by the cluster tests, faults and benchmarks.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { freeLowPort } from './free-port';
@@ -57,17 +57,20 @@ export interface ClusterOptions {
   nodes?: number;
   historyShards?: number;
   retentionDays?: number;
+  /** Chooses a node's ports (default `nodePorts`; a test passes one that hands out a taken port). */
+  choosePorts?: () => Promise<NodePorts>;
   /** Log level of the server nodes (their logs go to files under `dir`). */
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }
 
-interface NodePorts {
+export interface NodePorts {
   grpc: Record<(typeof SERVICES)[number], number>;
   membership: Record<(typeof SERVICES)[number], number>;
   http: number;
 }
 
-async function nodePorts(): Promise<NodePorts> {
+/** Ports for one node: free below 32768 when chosen, bound only when the node starts. */
+export async function nodePorts(): Promise<NodePorts> {
   const grpc = {} as NodePorts['grpc'];
   const membership = {} as NodePorts['membership'];
   for (const s of SERVICES) {
@@ -136,6 +139,13 @@ function tail(file: string): string {
   }
 }
 
+/** A node exited because one of its ports was taken between choosing it and binding it (by another process on the machine). */
+class PortTaken extends Error {
+  constructor(index: number, cause: unknown) {
+    super(`Temporal node ${index}: a port was taken before it could bind it`, { cause });
+  }
+}
+
 function makeNode(index: number, server: string, nodeDir: string, ports: NodePorts): ClusterNode {
   const logFile = join(nodeDir, 'server.log');
   const node: ClusterNode = {
@@ -144,6 +154,7 @@ function makeNode(index: number, server: string, nodeDir: string, ports: NodePor
     process: null,
     logFile,
     async start() {
+      const logStart = existsSync(logFile) ? statSync(logFile).size : 0;
       const fd = openSync(logFile, 'a');
       const previous = process.umask(0o077); // its logs name workflows and officials
       try {
@@ -153,7 +164,12 @@ function makeNode(index: number, server: string, nodeDir: string, ports: NodePor
         closeSync(fd);
       }
       const child = node.process;
-      await waitUntilServing(node.frontendAddress, `Temporal node ${index}`, () => (child.exitCode !== null ? `${child.exitCode}\n${tail(logFile)}` : null));
+      try {
+        await waitUntilServing(node.frontendAddress, `Temporal node ${index}`, () => (child.exitCode !== null ? `${child.exitCode}\n${tail(logFile)}` : null));
+      } catch (err) {
+        if (child.exitCode !== null && readFileSync(logFile, 'utf8').slice(logStart).includes('bind: address already in use')) throw new PortTaken(index, err);
+        throw err;
+      }
     },
     async kill9() {
       const child = node.process;
@@ -242,15 +258,31 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Tem
   const databases = temporalDatabases(options.databasePrefix);
   mkdirSync(options.dir, { recursive: true, mode: 0o700 });
   const allPorts: NodePorts[] = [];
-  for (let i = 0; i < count; i++) allPorts.push(await nodePorts());
-  const balancer: FrontendBalancer = await startFrontendBalancer(allPorts.map((p) => ({ host: '127.0.0.1', port: p.grpc.frontend })), options.port ?? 0);
-  const nodes = allPorts.map((ports, i) => {
+  const choosePorts = options.choosePorts ?? nodePorts;
+  for (let i = 0; i < count; i++) allPorts.push(await choosePorts());
+  const frontendOf = (ports: NodePorts) => ({ host: '127.0.0.1', port: ports.grpc.frontend });
+  const balancer: FrontendBalancer = await startFrontendBalancer(allPorts.map(frontendOf), options.port ?? 0);
+  const configure = (i: number, ports: NodePorts) => {
     const nodeDir = join(options.dir, `node-${i + 1}`);
     mkdirSync(join(nodeDir, 'config'), { recursive: true, mode: 0o700 });
     // holds the database password: its owner's only
     writeFileSync(join(nodeDir, 'config', 'node.yaml'), JSON.stringify(nodeConfig({ postgres: options.postgres, databases, shards, ports, address: balancer.address, logLevel: options.logLevel ?? 'warn' }), null, 2) + '\n', { mode: 0o600 });
     return makeNode(i + 1, binaries.server, nodeDir, ports);
-  });
+  };
+  const nodes = allPorts.map((ports, i) => configure(i, ports));
+  // ports are chosen before the nodes start: one taken meanwhile gets the node new ones
+  const startOnFreePorts = async (i: number) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await nodes[i].start();
+      } catch (err) {
+        if (!(err instanceof PortTaken) || attempt === 3) throw err;
+        const ports = await choosePorts();
+        nodes[i] = configure(i, ports);
+        balancer.retarget(i, frontendOf(ports));
+      }
+    }
+  };
   let ui: ChildProcess | null = null;
   const stop = async () => {
     if (ui) await stopProcess(ui);
@@ -259,8 +291,8 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Tem
   };
   try {
     // the first node alone creates the cluster's metadata and shards; the others then join it
-    await nodes[0].start();
-    await Promise.all(nodes.slice(1).map((n) => n.start()));
+    await startOnFreePorts(0);
+    await Promise.all(nodes.slice(1).map((_, i) => startOnFreePorts(i + 1)));
     await ensureNamespace(balancer.address, 'default', options.retentionDays ?? DEFAULT_RETENTION_DAYS);
     await waitUntilVisibleEverywhere(nodes, 'default', "WorkflowType = 'probe'");
     await ensureSearchAttributes(balancer.address);

@@ -8,6 +8,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
+import { createPoller } from '../worker/poller';
 
 export interface NotificationRow {
   key: string;
@@ -143,30 +144,15 @@ export function createNotificationDispatcher({ db, config, logger }: { db: Pool;
     return batch.length;
   }
 
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<unknown> = Promise.resolve();
-  let stopped = true;
-  const loop = async () => {
-    if (stopped) return;
-    let handled = 0;
-    try {
-      handled = await runOnce();
-    } catch (err) {
-      logger.warn({ err }, 'notification poll failed'); // PostgreSQL away: try again next tick
-    }
-    if (!stopped) timer = setTimeout(() => { running = loop(); }, handled >= config.DELIVERY_BATCH ? 0 : config.DELIVERY_POLL_MS);
-  };
-
+  const poller = createPoller({
+    pass: runOnce,
+    delayMs: (handled) => (handled !== null && handled >= config.DELIVERY_BATCH ? 0 : config.DELIVERY_POLL_MS),
+    onError: (err) => logger.warn({ err }, 'notification poll failed'), // PostgreSQL away: try again next tick
+  });
   return {
-    start() {
-      if (!stopped) return;
-      stopped = false;
-      running = loop();
-    },
+    start: poller.start,
     async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
+      await poller.stop();
       mailer?.close();
     },
     runOnce,

@@ -11,6 +11,7 @@ import type { Client } from '@temporalio/client';
 import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import { archiveRun, archivedRunIds } from './archive-store';
+import { createPoller } from '../worker/poller';
 
 /** Visibility is eventually consistent: each pass reads again from this long before the cursor. */
 export const VISIBILITY_OVERLAP_MS = 60_000;
@@ -99,29 +100,14 @@ export function createHistoryArchiver(options: ArchiverOptions): HistoryArchiver
     }
   }
 
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<unknown> = Promise.resolve();
-  let stopped = true;
-  const loop = async () => {
-    if (stopped) return;
-    try {
-      await runOnce();
-    } catch (err) {
-      logger.warn({ err }, 'history archive pass failed'); // Temporal or PostgreSQL away: the next pass catches up
-    }
-    if (!stopped) timer = setTimeout(() => { running = loop(); }, options.pollMs);
-  };
+  const poller = createPoller({
+    pass: runOnce,
+    delayMs: () => options.pollMs,
+    onError: (err) => logger.warn({ err }, 'history archive pass failed'), // Temporal or PostgreSQL away: the next pass catches up
+  });
   return {
-    start() {
-      if (!stopped) return;
-      stopped = false;
-      running = loop();
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
+    start: poller.start,
+    stop: poller.stop,
     runOnce,
   };
 }

@@ -15,6 +15,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgre
 import { clusterSettings } from './cluster-settings';
 import { startTemporalCluster } from './temporal-cluster';
 import { temporalPostgresOf } from './temporal-schema';
+import { waitForHealth } from './wait-for-health';
 import { STACK_SETTINGS_FILE, type StackSettings } from '../config';
 import { createInvite } from '../identity-provider/invites';
 import type { Pool } from 'pg';
@@ -139,8 +140,8 @@ async function main() {
     child.on('exit', (code) => !stopping && (log(`${name} exited (${code})`), void stopAll(1)));
     children.push(child);
   }
-  await waitForHealth(`http://127.0.0.1:${port}/health`);
-  if (embeddedIdp) await waitForHealth(`${issuer}/.well-known/openid-configuration`);
+  await waitForHealth(`http://127.0.0.1:${port}/health`, 60_000);
+  if (embeddedIdp) await waitForHealth(`${issuer}/.well-known/openid-configuration`, 60_000);
   const settings: StackSettings = { apiUrl: `http://127.0.0.1:${port}`, databaseUrl, temporalAddress, temporalUiUrl: uiUrl, oidcIssuer: issuer, pid: process.pid };
   // holds the database password: readable by this user only
   writeFileSync(join(dataDir, STACK_SETTINGS_FILE), JSON.stringify(settings, null, 2) + '\n', { mode: 0o600 });
@@ -169,18 +170,6 @@ async function firstStartInvites(pool: Pool, issuer: string): Promise<Array<{ ro
     out.push({ role, accountId, link });
   }
   return out;
-}
-
-async function waitForHealth(url: string): Promise<void> {
-  for (let i = 0; i < 240; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${url} did not become healthy within 60 s`);
 }
 
 main().catch((err) => {

@@ -25,6 +25,7 @@ import { startDevServer, stopProcess } from '../../scripts/dev-server';
 import { scratchDir, startEmbeddedPostgres } from '../../scripts/embedded-postgres';
 import { startTemporalCluster } from '../../scripts/temporal-cluster';
 import { temporalPostgresOf } from '../../scripts/temporal-schema';
+import { waitForHealth } from '../../scripts/wait-for-health';
 import { currentTopology, workersOf, type Topology } from './topology';
 import { quietTemporalRuntime } from '../../test/support/stack';
 import { tokens } from '../../test/support/api-client';
@@ -320,19 +321,6 @@ async function readyOrExited(c: Child, ready: Promise<void>): Promise<void> {
   }
 }
 
-async function waitForHealth(url: string, timeoutMs = 120_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > until) throw new Error(`${url} did not answer 200 within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 /** Until every given process polls the task queue for workflow tasks and for activity tasks (a worker's identity is `<pid>@<host>`). */
 async function waitForPollers(client: Client, config: Config, pids: number[], timeoutMs = 180_000): Promise<void> {
   const until = Date.now() + timeoutMs;
@@ -375,7 +363,7 @@ export async function spawnApp(servers: Servers, options: { dbPool?: number } = 
     // stopped, it waits for its open requests: those the benchmark abandoned (a failure) need not finish
     const candidate = spawnChild('api', join('api', 'main.ts'), { ...env, PORT: String(port) }, 5_000);
     try {
-      await readyOrExited(candidate, waitForHealth(`http://127.0.0.1:${port}/health`));
+      await readyOrExited(candidate, waitForHealth(`http://127.0.0.1:${port}/health`, 120_000));
       api = candidate;
       baseUrl = `http://127.0.0.1:${port}`;
       env.PORT = String(port); // the workers' public URL (links in notifications and documents) is the API's

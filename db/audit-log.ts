@@ -33,8 +33,7 @@ export async function appendAuditRows(
   try {
     // one round trip for both (a simple query takes no parameters: the id goes in escaped)
     await client.query(`BEGIN; SELECT pg_advisory_xact_lock(hashtext(${(client as PoolClient).escapeLiteral(agreementId)}))`);
-    if (entries.some((e) => e.agreementId !== agreementId)) throw new Error(`audit rows of chain ${agreementId} only, under its lock`);
-    await insertAuditRows(client as PoolClient, entries);
+    await insertAuditRows(client as PoolClient, entries, agreementId);
     if (alsoInTransaction) await alsoInTransaction(client as PoolClient);
     await client.query('COMMIT');
   } catch (err) {
@@ -57,11 +56,12 @@ export async function insertAuditRow(client: PoolClient, entry: AuditEntry): Pro
 /**
  * Entries of one chain, in order, under its lock: two round trips however many they are (which are
  * stored already, for a retried write, and the chain's head; then one INSERT of the rest).
+ * `agreementId`: the chain whose lock the caller holds (by default the first entry's chain).
  */
-export async function insertAuditRows(client: PoolClient, entries: AuditEntry[]): Promise<void> {
+export async function insertAuditRows(client: PoolClient, entries: AuditEntry[], agreementId = entries[0]?.agreementId): Promise<void> {
   if (entries.length === 0) return;
-  const agreementId = entries[0].agreementId;
-  if (entries.some((e) => e.agreementId !== agreementId)) throw new Error('audit rows of one chain at a time');
+  // every row is linked into and stored under this one chain, and only its lock orders the appends
+  if (entries.some((e) => e.agreementId !== agreementId)) throw new Error(`audit rows of chain ${agreementId} only, under its lock`);
   const { rows: [found] } = await client.query(
     `SELECT array(SELECT key FROM audit_log WHERE key = ANY($1)) AS stored,
             (SELECT hash FROM audit_log WHERE agreement_id = $2 ORDER BY seq DESC LIMIT 1) AS head`,

@@ -3,7 +3,7 @@
 // into the statement; a retried append stores nothing twice; the chain verifies; and a chain id
 // with quotes and backslashes is a value, never SQL.
 import { Pool } from 'pg';
-import { appendAuditRows, verifyAuditChain, type AuditEntry } from '../../db/audit-log';
+import { appendAuditRows, insertAuditRows, verifyAuditChain, type AuditEntry } from '../../db/audit-log';
 
 const url = process.env.DATABASE_URL;
 if (!url) throw new Error('DATABASE_URL is not set: run through jest, whose global setup starts PostgreSQL');
@@ -30,5 +30,16 @@ test("a chain's rows are appended in order once, under its lock, and verify", as
 test('rows of another chain are refused and nothing of the append is stored', async () => {
   const id = `pk:audit-test:${process.pid}-${Date.now()}:mixed`;
   await expect(appendAuditRows(pool, id, [entry(id, 1), entry(`${id}-other`, 2)])).rejects.toThrow(/chain/);
+  expect((await pool.query('SELECT count(*)::int AS n FROM audit_log WHERE agreement_id = ANY($1)', [[id, `${id}-other`]])).rows[0].n).toBe(0);
+});
+
+test('inserted without the append (a caller holding the lock itself), rows of two chains are refused too', async () => {
+  const id = `pk:audit-test:${process.pid}-${Date.now()}:mixed-insert`;
+  const client = await pool.connect();
+  try {
+    await expect(insertAuditRows(client, [entry(id, 1), entry(`${id}-other`, 2)])).rejects.toThrow(/chain/);
+  } finally {
+    client.release();
+  }
   expect((await pool.query('SELECT count(*)::int AS n FROM audit_log WHERE agreement_id = ANY($1)', [[id, `${id}-other`]])).rows[0].n).toBe(0);
 });

@@ -78,6 +78,11 @@ export async function createSigningDeps(
   // again when a document does not verify against the roots held (signOnce), or when this process
   // loads a CA they lack.
   let roots: Promise<string[]> | null = null;
+  // Counts the reads, so a check that ends after a newer read began leaves the newer one alone.
+  let rootsRead = 0;
+  const forgetRoots = (read: number) => {
+    if (read === rootsRead) roots = null;
+  };
   const readRoots = async () => {
     const ids = await store.listCaIds();
     const cas = await Promise.all(ids.map((id) => store.getCa(id)));
@@ -105,8 +110,10 @@ export async function createSigningDeps(
       if (!ca) {
         ca = createLocalCa({ store, organisation, secret: config.KINERJA_SECRET });
         ca.then(async ({ certificatePem }) => {
-          const held = roots;
-          if (held && !(await held.catch((): string[] => [])).includes(certificatePem) && roots === held) roots = null;
+          if (!roots) return;
+          const read = rootsRead;
+          // roots that failed to read lack it too
+          if (!(await roots.catch((): string[] => [])).includes(certificatePem)) forgetRoots(read);
         }, () => cas.delete(organisation.id));
         cas.set(organisation.id, ca);
       }
@@ -114,11 +121,9 @@ export async function createSigningDeps(
     },
     async trustedRoots(options) {
       if (!roots || options?.fresh) {
-        const reading = readRoots();
-        roots = reading;
-        reading.catch(() => {
-          if (roots === reading) roots = null;
-        });
+        const read = ++rootsRead;
+        roots = readRoots();
+        roots.catch(() => forgetRoots(read)); // not kept: the next call reads again
       }
       return [...(await roots), ...extraRoots];
     },

@@ -43,4 +43,26 @@ describe('trusted roots', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(await one.trustedRoots()).toContain(c.certificatePem);
   });
+
+  test('a read that fails is not kept: the next call reads again', async () => {
+    let failing = false;
+    // the pool, but the roots' list of CA ids fails while `failing`
+    const flaky = new Proxy(pool, {
+      get(target, property) {
+        if (property === 'query') {
+          return (...args: Parameters<Pool['query']>) => failing && String(args[0]).startsWith('SELECT id FROM signing_ca')
+            ? Promise.reject(new Error('connection lost'))
+            : (target.query as (...a: unknown[]) => unknown)(...args);
+        }
+        const value = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const deps = await createSigningDeps(flaky, config);
+    const d = await deps.ca({ id: `roots-d-${suffix}`, name: 'Pemerintah Kabupaten D' });
+    failing = true;
+    await expect(deps.trustedRoots()).rejects.toThrow('connection lost');
+    failing = false;
+    expect(await deps.trustedRoots()).toContain(d.certificatePem);
+  });
 });

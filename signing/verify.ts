@@ -118,11 +118,6 @@ export interface DocumentTimestampReport {
   problems: string[];
 }
 
-// Parsed once per encoding (signing/x509-cache.ts): a document's certificates, and apart from them the
-// trusted roots, so a root is never the very object of a certificate in the document (checkChain).
-const certificate = (input: string | Buffer): X509Certificate => parseCertificate(input);
-const rootCertificate = (input: string | Buffer): X509Certificate => parseCertificate(input, 'root');
-
 function asn1Children(node: Asn1): Asn1[] {
   return Array.isArray(node.value) ? node.value : [];
 }
@@ -177,7 +172,7 @@ function checkCms(cmsBytes: Buffer, expect: CmsExpectation, problems: Findings):
   let signerInfos: Asn1 | undefined;
   for (const part of signedData.slice(3)) {
     if (part.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC && part.type === 0) {
-      for (const cert of asn1Children(part)) certificates.push(certificate(toDer(cert)));
+      for (const cert of asn1Children(part)) certificates.push(parseCertificate(toDer(cert)));
     } else if (part.tagClass === forge.asn1.Class.UNIVERSAL && part.type === forge.asn1.Type.SET) signerInfos = part;
   }
   const infos = signerInfos ? asn1Children(signerInfos) : [];
@@ -282,7 +277,9 @@ function checkChain(signer: X509Certificate, pool: X509Certificate[], roots: X50
     const trusted = roots.find((root) => root.fingerprint256 === current.fingerprint256)
       ?? roots.find((root) => current.checkIssued(root) && current.verify(root.publicKey));
     if (trusted) {
-      if (trusted !== current) chain.push(trusted);
+      // Appended even when `current` is that root (a signer that is itself trusted): such a chain has
+      // always listed it twice, and revocationOf takes chain[1] for the signer's issuer.
+      chain.push(trusted);
       if (!within(trusted)) problems.add('certificate_expired', 'Trusted root was not valid at the signing time');
       return { chain, trusted: true };
     }
@@ -324,7 +321,7 @@ function readDss(reader: PdfReader): Dss | null {
   const certificates: X509Certificate[] = [];
   for (const der of streams('Certs')) {
     try {
-      certificates.push(certificate(der));
+      certificates.push(parseCertificate(der));
     } catch {
       /* not a certificate: ignored, as a validator would */
     }
@@ -397,7 +394,7 @@ export function verifyDocument(pdf: Uint8Array, options: VerifyOptions): Verific
   const extraCodes: SignatureProblemCode[] = [];
   try {
     const bytes = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength);
-    const roots = options.trustedRoots.map(rootCertificate);
+    const roots = options.trustedRoots.map((root) => parseCertificate(root));
     const reader = new PdfReader(bytes);
     const dss = readDss(reader);
     if (dss) validationData = { certificates: dss.certificates.length, crls: dss.crls.length };

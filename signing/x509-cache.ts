@@ -8,13 +8,9 @@ import { X509Certificate } from 'node:crypto';
 const MAX_ENTRIES = 512;
 const parsed = new Map<string, X509Certificate>();
 
-/**
- * `new X509Certificate(input)`, parsed once per encoding (it throws as the constructor does).
- * `namespace` keeps sets of objects apart that must never be the same object (the verifier's
- * trusted roots and the certificates of a document).
- */
-export function parseCertificate(input: string | Buffer, namespace = ''): X509Certificate {
-  const key = `${namespace}:${typeof input === 'string' ? `p${input}` : `d${input.toString('latin1')}`}`;
+/** `new X509Certificate(input)`, parsed once per encoding (it throws as the constructor does). */
+export function parseCertificate(input: string | Buffer): X509Certificate {
+  const key = typeof input === 'string' ? `p${input}` : `d${input.toString('latin1')}`;
   let cert = parsed.get(key);
   if (cert) {
     parsed.delete(key); // most recently used last

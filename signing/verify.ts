@@ -266,10 +266,9 @@ function checkTimestamp(token: Asn1, signatureValue: Buffer, roots: X509Certific
 /** Builds the chain from the signer to a trusted root; problems when it cannot. */
 function checkChain(signer: X509Certificate, pool: X509Certificate[], roots: X509Certificate[], at: Date, problems: Findings): { chain: X509Certificate[]; trusted: boolean } {
   const chain = [signer];
-  // The pool entry the current certificate is (-1: none). Certificates are parsed once per encoding,
-  // so two copies of one certificate in the pool (a CMS's and the DSS's) are one object: an entry is
-  // told apart from the others by its place, as it was by its object when each copy was parsed anew.
-  let place = pool.indexOf(signer);
+  // Certificates are told apart by fingerprint: a document may carry one certificate twice (in a
+  // CMS and in the DSS), and a chain never lists one twice (a self-issued CA ends the walk).
+  const listed = new Set([signer.fingerprint256]);
   const within = (c: X509Certificate) => new Date(c.validFrom) <= at && at <= new Date(c.validTo);
   for (let depth = 0; depth < 8; depth++) {
     const current = chain[chain.length - 1];
@@ -283,10 +282,10 @@ function checkChain(signer: X509Certificate, pool: X509Certificate[], roots: X50
       if (!within(trusted)) problems.add('certificate_expired', 'Trusted root was not valid at the signing time');
       return { chain, trusted: true };
     }
-    const next = pool.findIndex((c, i) => i !== place && current.checkIssued(c) && current.verify(c.publicKey) && c.ca);
-    if (next < 0) break;
-    chain.push(pool[next]);
-    place = next;
+    const issuer = pool.find((c) => !listed.has(c.fingerprint256) && c.ca && current.checkIssued(c) && current.verify(c.publicKey));
+    if (!issuer) break;
+    chain.push(issuer);
+    listed.add(issuer.fingerprint256);
   }
   problems.add('untrusted_certificate', 'Certificate chain does not reach a trusted CA');
   return { chain, trusted: false };

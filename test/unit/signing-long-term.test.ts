@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderAgreementPdf } from '../../documents';
 import {
-  buildCrl, createLocalSigner, distributionFor, extendToLta, issueOfficialCertificate, loadTsaCredential, LocalTimeStampAuthority,
+  buildCrl, createLocalCa, createLocalSigner, distributionFor, MemorySigningStore, extendToLta, issueOfficialCertificate, loadTsaCredential, LocalTimeStampAuthority,
   readCrl, serialOf, TEST_SCRYPT, timestampLastSignature, verifyDocument, type SignRequest,
 } from '../../signing';
 import { IncrementalUpdate } from '../../signing/incremental-update';
@@ -79,6 +79,18 @@ test('DSS and document timestamp: PAdES-B-LTA, every signature still valid', () 
   // without the document timestamp: B-LT
   const reader = new PdfReader(lta);
   expect(reader.catalog().has('DSS')).toBe(true);
+});
+
+test('against a CA that did not issue them, each chain ends at the signers\' CA, listed once', async () => {
+  // the DSS holds the CA again beside the signature's copy: the chain must not go back and forth between them
+  const other = await createLocalCa({ store: new MemorySigningStore(), organisation: { id: 'other', name: 'Kabupaten Lain' }, secret: 'x', scrypt: TEST_SCRYPT });
+  const report = verifyDocument(lta, { trustedRoots: [other.certificatePem] });
+  expect(report.ok).toBe(false);
+  for (const signature of report.signatures) {
+    expect(signature.problems).toContain('Certificate chain does not reach a trusted CA');
+    expect(signature.chain).toHaveLength(2);
+    expect(signature.chain[1]).toBe(new X509Certificate(pki.ca.certificatePem).subject.replace(/\n/g, ', '));
+  }
 });
 
 test('pdfsig and qpdf accept the LTA file', () => {

@@ -8,7 +8,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import { createPoller } from '../worker/poller';
+import { createPoller } from '../poller';
 
 export interface NotificationRow {
   key: string;

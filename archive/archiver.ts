@@ -11,7 +11,7 @@ import type { Client } from '@temporalio/client';
 import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import { archiveRun, archivedRunIds } from './archive-store';
-import { createPoller } from '../worker/poller';
+import { createPoller } from '../poller';
 
 /** Visibility is eventually consistent: each pass reads again from this long before the cursor. */
 export const VISIBILITY_OVERLAP_MS = 60_000;

@@ -1,7 +1,7 @@
 // The background pass of the notification dispatcher and the history archiver: passes one after
 // another with the delay the last result chose, a failed pass reported and tried again, and stop
 // waiting for the pass in progress (the worker's shutdown must not cut a delivery in half).
-import { createPoller } from '../../worker/poller';
+import { createPoller } from '../../poller';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -21,11 +21,12 @@ import {
   type RevocationStore,
   type TimeStampAuthority,
   createLocalCa,
-  issueOfficialCertificate,
+  enrolOfficial,
   passphrasePolicyProblem,
   PgSigningStore,
   SigningError,
   verifyDocument,
+  type IssuedCredential,
   type LocalCa,
   type Signer,
   type SigningStore,
@@ -255,16 +256,18 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
     // signature (under the passphrase policy). A revoked certificate never signs: an official who holds
     // a position again (the workflow checked that) enrols anew the same way.
     let credential: StoredCredential | undefined;
+    let enrolment: IssuedCredential | undefined;
     if (local) {
       credential = found ?? undefined;
       if (!credential) {
         const { name, nip } = party === 'first' ? ctx.first : ctx.second!;
         const weak = passphrasePolicyProblem(passphrase, { nip, signerId: input.signerNip });
         if (weak) throw ApplicationFailure.nonRetryable(weak.message, 'WeakPassphrase', { problem: weak.code });
-        credential = await issueOfficialCertificate({
+        enrolment = await enrolOfficial({
           store: signing.store, ca, passphrase, distribution: distributionFor(signing.publicUrl, ca.id),
           official: { signerId: input.signerNip, name, nip, organisation: ctx.orgName, unit: ctx.unitName ?? undefined },
         });
+        credential = enrolment.credential;
       }
     }
     const documentId = `${agreementId}:v${version}:${party}`;
@@ -280,6 +283,8 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
         signedAt,
         // the certificate just checked against the revocations is the one that signs
         credential,
+        // or the one just issued, with its key still open
+        enrolment,
       })
       .catch(async (err) => {
         if (err instanceof SigningError && err.code === 'WrongPassphrase') await auditWrongPassphrase(input, sealId, err);

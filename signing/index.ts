@@ -6,7 +6,7 @@ export * from './bsre-api';
 export { SigningError, type SigningErrorCode } from './errors';
 export { LocalTimeStampAuthority, RemoteTimeStampAuthority, LOCAL_TSA_POLICY, readTstInfo, type TimeStampAuthority } from './timestamp-authority';
 export { timestampLastSignature } from './signature-timestamp';
-export { createLocalCa, issueOfficialCertificate, issueTsaCertificate, loadTsaCredential, tsaSignerId, pemToDer, type LocalCa, type CreateLocalCaOptions, type IssueCertificateOptions } from './certificates';
+export { createLocalCa, enrolOfficial, issueOfficialCertificate, issueTsaCertificate, loadTsaCredential, tsaSignerId, pemToDer, type LocalCa, type CreateLocalCaOptions, type IssueCertificateOptions, type IssuedCredential } from './certificates';
 export { DEFAULT_SCRYPT, TEST_SCRYPT, type ScryptParams, type SealedKey } from './key-encryption';
 export { DEFAULT_LOCKOUT, PassphraseLockout, type LockoutPolicy } from './lockout';
 export type { SigningStore, StoredCa, StoredCredential, LockoutState } from './store';

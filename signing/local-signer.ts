@@ -26,12 +26,15 @@ export class LocalSigner implements Signer {
   }
 
   async sign(request: SignRequest): Promise<Uint8Array> {
-    const credential = request.credential?.signerId === request.nip ? request.credential : await this.options.store.getCredential(request.nip);
+    const enrolment = request.enrolment?.credential.signerId === request.nip ? request.enrolment : undefined;
+    const credential = enrolment?.credential
+      ?? (request.credential?.signerId === request.nip ? request.credential : await this.options.store.getCredential(request.nip));
     if (!credential) throw new SigningError('UnknownSigner', `No signing certificate issued for ${request.nip}`);
     const privateKey = await this.oneAtATime(request.nip, async () => {
       // counted before the key derivation, so parallel attempts cannot outrun the limit
       const attempt = await this.lockout.begin(request.nip, this.clock());
-      const opened = await openPrivateKey(credential.sealedKey, request.passphrase);
+      // an enrolment's key is open already: it was sealed under this very passphrase a moment ago
+      const opened = enrolment ? enrolment.privateKey : await openPrivateKey(credential.sealedKey, request.passphrase);
       if (!opened) return this.lockout.failed(attempt);
       await this.lockout.succeeded(attempt);
       return opened;

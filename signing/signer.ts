@@ -1,4 +1,5 @@
 import type { Party } from '../documents/agreement-input';
+import type { IssuedCredential } from './certificates';
 import type { StoredCredential } from './store';
 
 /** One signature on a PK: who signs, as which party, and what the visible signature shows. */
@@ -22,6 +23,13 @@ export interface SignRequest {
    * store when omitted; ignored unless it is the credential of `nip`.
    */
   credential?: StoredCredential;
+  /**
+   * Local provider, an official's first signature: the credential just issued under this passphrase
+   * and its key, still open. Signs with that key: opening the seal again would derive the
+   * passphrase's key a second time (~0.1 s of a core) only to find what was just chosen. The
+   * lockout applies as to any signature. Ignored unless it is `nip`'s.
+   */
+  enrolment?: IssuedCredential;
 }
 
 /** A signing provider. The result starts with the exact bytes of `pdf` (incremental update). */

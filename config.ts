@@ -27,6 +27,8 @@ const schema = z.object({
   WEBHOOK_SECRET: z.string().optional(),
   SIGNING_LOCK_MINUTES: z.coerce.number().positive().default(15),
   SIGNING_MAX_FAILURES: z.coerce.number().int().positive().default(5),
+  // Officials' keys each worker keeps made ahead for first signatures (signing/key-pair-pool.ts); 0: none.
+  SIGNING_KEYS_AHEAD: z.coerce.number().int().min(0).max(64).default(2),
   // Rate limits per minute, per client address and per caller (see api/rate-limit.ts), and
   // failed token presentations per client address per window before every token from it is 429.
   RATE_LIMIT_SIGN_IN_PER_CLIENT: z.coerce.number().int().positive().default(300),

@@ -34,6 +34,8 @@ import {
   type VerificationReport,
 } from '../signing';
 import { createSigner, providerRoots, type ProviderConfig } from '../signing/provider';
+import { KeyPairPool } from '../signing/key-pair-pool';
+import { newKeyPair } from '../signing/certificates';
 import { SealedSecretError, unsealSecret, type OpenedSecret, type SealBinding } from '../security/sealed-secret';
 import { appendAuditRows, insertAuditRow, type AuditEntry } from '../db/audit-log';
 import { writeReadModel } from './store';
@@ -57,11 +59,13 @@ export interface SigningDeps {
   revocations: RevocationStore;
   /** Where certificates point relying parties for the CA's CRL and certificate. */
   publicUrl: string;
+  /** Officials' keys made ahead, for enrolments (SIGNING_KEYS_AHEAD). */
+  officialKeys: KeyPairPool;
 }
 
 export async function createSigningDeps(
   db: Pool,
-  config: Pick<Config, 'KINERJA_SECRET' | 'SIGNING_MAX_FAILURES' | 'SIGNING_LOCK_MINUTES'> & Partial<Pick<Config, 'TSA_URL' | 'publicUrl'>> & ProviderConfig,
+  config: Pick<Config, 'KINERJA_SECRET' | 'SIGNING_MAX_FAILURES' | 'SIGNING_LOCK_MINUTES'> & Partial<Pick<Config, 'TSA_URL' | 'publicUrl' | 'SIGNING_KEYS_AHEAD'>> & ProviderConfig,
 ): Promise<SigningDeps> {
   const store = new PgSigningStore(db);
   const signer = createSigner(config, {
@@ -93,6 +97,7 @@ export async function createSigningDeps(
     store,
     signer,
     publicUrl,
+    officialKeys: new KeyPairPool(config.SIGNING_KEYS_AHEAD ?? 0, newKeyPair),
     revocations: new PgRevocationStore(db),
     tsa(organisation) {
       if (remoteTsa) return Promise.resolve(remoteTsa);
@@ -264,7 +269,7 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
         const weak = passphrasePolicyProblem(passphrase, { nip, signerId: input.signerNip });
         if (weak) throw ApplicationFailure.nonRetryable(weak.message, 'WeakPassphrase', { problem: weak.code });
         enrolment = await enrolOfficial({
-          store: signing.store, ca, passphrase, distribution: distributionFor(signing.publicUrl, ca.id),
+          store: signing.store, ca, passphrase, distribution: distributionFor(signing.publicUrl, ca.id), keys: signing.officialKeys,
           official: { signerId: input.signerNip, name, nip, organisation: ctx.orgName, unit: ctx.unitName ?? undefined },
         });
         credential = enrolment.credential;

@@ -6,6 +6,7 @@ import forge from 'node-forge';
 import { SigningError } from './errors';
 import { DEFAULT_SCRYPT, openPrivateKey, sealPrivateKey, type ScryptParams } from './key-encryption';
 import { rsaKeyPair } from './slow-crypto';
+import type { KeyPair, KeyPairPool } from './key-pair-pool';
 import type { SigningStore, StoredCa, StoredCredential } from './store';
 import { parseCertificate } from './x509-cache';
 
@@ -48,7 +49,7 @@ function nativeSha256Signer(key: KeyObject): { sign(md: forge.md.MessageDigest):
 }
 
 /** RSA-2048 in a low-priority thread (slow-crypto.ts): its ~100 ms or more must not stall anyone else's work. */
-function newKeyPair(): Promise<{ privateKey: KeyObject; publicKeyPem: string }> {
+export function newKeyPair(): Promise<KeyPair> {
   return rsaKeyPair(2048);
 }
 
@@ -177,6 +178,8 @@ export interface IssueCertificateOptions {
   scrypt?: ScryptParams;
   /** CRL and CA certificate URLs to write into the certificate (PAdES-LT validators follow them). */
   distribution?: CertificateDistribution;
+  /** Where the new key comes from: keys made ahead (key-pair-pool.ts), or by default one made now. */
+  keys?: KeyPairPool;
 }
 
 /** A credential just issued and stored, and its private key still open (an official's first signature signs with it). */
@@ -224,11 +227,12 @@ interface EndEntitySpec {
   distribution?: CertificateDistribution;
   now?: Date;
   scrypt?: ScryptParams;
+  keys?: KeyPairPool;
 }
 
 /** A new key and a signing (non-CA) certificate from the organisation's CA, stored sealed. */
 async function issueEndEntity(spec: EndEntitySpec): Promise<IssuedCredential> {
-  const { privateKey, publicKeyPem } = await newKeyPair();
+  const { privateKey, publicKeyPem } = await (spec.keys ? spec.keys.take() : newKeyPair());
   const caCert = forge.pki.certificateFromPem(spec.ca.certificatePem);
   const certificatePem = makeCertificate({
     subject: spec.subject,

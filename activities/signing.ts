@@ -169,7 +169,7 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
       [agreementId, version, party],
     );
     const r = rows[0];
-    return r ? recordOf(party, { id: r.id, sha256: r.sha256, signerNip: r.signer_nip, signedAt: r.signed_at }) : null;
+    return r ? recordOfRow(party, r) : null;
   }
 
   /**
@@ -324,9 +324,7 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
          RETURNING id, sha256, signer_nip, signed_at`,
         [documentId, agreementId, version, party, sha256, Buffer.from(signed), input.signerNip, signedAt, JSON.stringify(report)],
       );
-      return rows[0]
-        ? recordOf(party, { id: rows[0].id, sha256: rows[0].sha256, signerNip: rows[0].signer_nip, signedAt: rows[0].signed_at })
-        : (await storedSignature(agreementId, version, party, q))!;
+      return rows[0] ? recordOfRow(party, rows[0]) : (await storedSignature(agreementId, version, party, q))!;
     };
     const { record } = input;
     if (!record) return storeDocument(db);
@@ -363,6 +361,11 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
 
 function recordOf(party: Party, row: { id: string; sha256: string; signerNip: string; signedAt: Date | string }): SignatureRecord {
   return { party, signerNip: row.signerNip, documentId: row.id, sha256: row.sha256, signedAt: new Date(row.signedAt).toISOString() };
+}
+
+/** The same from a `documents` row (id, sha256, signer_nip, signed_at). */
+function recordOfRow(party: Party, r: { id: string; sha256: string; signer_nip: string; signed_at: Date }): SignatureRecord {
+  return recordOf(party, { id: r.id, sha256: r.sha256, signerNip: r.signer_nip, signedAt: r.signed_at });
 }
 
 /** The current CRL of every CA that issued a certificate in the document (officials keep theirs across organisations). */

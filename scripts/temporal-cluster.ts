@@ -167,7 +167,7 @@ function makeNode(index: number, server: string, nodeDir: string, ports: NodePor
       try {
         await waitUntilServing(node.frontendAddress, `Temporal node ${index}`, () => (child.exitCode !== null ? `${child.exitCode}\n${tail(logFile)}` : null));
       } catch (err) {
-        if (child.exitCode !== null && readFileSync(logFile, 'utf8').slice(logStart).includes('bind: address already in use')) throw new PortTaken(index, err);
+        if (child.exitCode !== null && readFileSync(logFile).subarray(logStart).toString('utf8').includes('bind: address already in use')) throw new PortTaken(index, err);
         throw err;
       }
     },

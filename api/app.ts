@@ -12,6 +12,7 @@ import { accessCheck } from './access-check';
 import type { AgreementRow } from './access';
 import { idempotency } from './idempotency';
 import { requireShallowJson } from './json-depth';
+import { requireStorableText } from './storable-text';
 import { isWrite, type RouteDef } from './route';
 import { parseBody } from './validation';
 import { openApiDocument } from './openapi';
@@ -83,7 +84,7 @@ function mount(app: Express, def: RouteDef, deps: ApiDeps, limits: RateLimits) {
   }
   if (def.rateLimit) chain.push(...limits.forKind(def.rateLimit));
   const limit = def.bodyLimit ?? deps.config.API_BODY_LIMIT;
-  if (def.body) chain.push(requireMediaType(def.rawBodyTypes ?? []), express.json({ limit, strict: false }), requireShallowJson);
+  if (def.body) chain.push(requireMediaType(def.rawBodyTypes ?? []), express.json({ limit, strict: false }), requireShallowJson, requireStorableText);
   if (def.rawBodyTypes) chain.push(express.raw({ type: [...def.rawBodyTypes], limit }));
   if (def.rawBody) chain.push(...rawBody(def.rawBody));
   chain.push(accessCheck(def, deps.db));

@@ -19,6 +19,7 @@ import type { TransitionFact, TransitionOutcome, TransitionResult, TransitionWri
 import type { AgreementEvent } from '../domain/agreement-events';
 import { parseDeadlineItem, type DeadlineItem, type SigningParty } from '../domain/deadline-item';
 import { revisionDueDates, type DueDates } from '../domain/schedule';
+import { unstorableTextPath } from '../domain/storable-text';
 import { IDEMPOTENT_UPDATE_ID_PREFIX, type Actor, type AgreementInput, type AgreementState, type EarlierAnswer, type Phase, type RejectionCode, type VersionRecord } from './messages';
 import { summaryOf } from './read-model';
 import { EscalationLevelKey, OverdueKey, PhaseKey } from './search-attributes';
@@ -158,10 +159,16 @@ export class AgreementRun {
     return earlier ? { result: earlier.result as Ret } : undefined;
   }
 
-  /** A validator that lets a retry of an earlier run's action through (it gets that answer, changing nothing). */
+  /**
+   * A validator that lets a retry of an earlier run's action through (it gets that answer, changing
+   * nothing), and refuses text the record cannot store before the handler changes anything.
+   */
   unlessRepeated<Ret, Args extends any[]>(_update: UpdateDefinition<Ret, Args>, validator: (...args: NoInfer<Args>) => void): (...args: Args) => void {
     return (...args) => {
-      if (!this.earlierAnswer()) validator(...args);
+      if (this.earlierAnswer()) return;
+      const unstorable = unstorableTextPath(args);
+      if (unstorable) reject('InvalidData', `the text at ${unstorable} contains a NUL character or a broken UTF-16 surrogate, which cannot be stored`);
+      validator(...args);
     };
   }
 

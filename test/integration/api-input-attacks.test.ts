@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import type { Stack } from '../support/stack';
 import { client, enc, nipOf, sampleOrganisation, tokens, startStackWithCycle, waitFor } from '../support/api-client';
 import { TEXT_LIMITS } from '../../domain/limits';
+import { saveDraftUpdate, stateQuery } from '../../workflows/messages';
 
 const ORG = 'kab-input-attacks';
 const org = sampleOrganisation(ORG);
@@ -124,6 +125,50 @@ describe('number bounds', () => {
     expect([draft.status, draft.body.problems?.[0]?.path]).toEqual([422, '/budget/0/amount']);
     expect((await call('GET', `/api/cycles/${enc(cycleId)}/report`, { token: t.evaluator })).status).toBe(200);
     expect((await call('GET', `/api/cycles/${enc(cycleId)}/report?format=csv`, { token: t.evaluator })).status).toBe(200);
+  });
+});
+
+describe('text the database cannot store', () => {
+  // PostgreSQL refuses U+0000 and lone UTF-16 surrogates. Before the check such text passed the
+  // schemas, the workflow's handler changed its state and queued a write the database refused on
+  // every retry: the PK waited behind it for good.
+  const storedDraftHash = async () => (await stack.db.query('SELECT content_hash FROM agreement_versions WHERE agreement_id = $1 ORDER BY version DESC LIMIT 1', [dinkes])).rows[0]?.content_hash ?? null;
+
+  test('a NUL in a draft, a lone surrogate in a reason and a NUL in a key are 400 invalid_text with the path; nothing stored; the PK goes on', async () => {
+    await strictWriteWorks();
+    const before = await storedDraftHash();
+    const nul = structuredClone(org.drafts['kepala-dinkes']);
+    nul.objectives[0].indicators[0].name = 'Angka\u0000kematian';
+    const draft = await call('PUT', `/api/agreements/${enc(dinkes)}/draft`, { token: owner, body: nul });
+    const reason = await call('POST', `/api/agreements/${enc(dinkes)}/review/return`, { token: t.official(nipOf(org, 'bupati')), raw: '{"reason":"kurang \\ud800 jelas"}' });
+    const key = await call('POST', `/api/agreements/${enc(dinkes)}/realizations/1`, { token: owner, raw: '{"realizations":[],"budgetSpent":[],"note":"ok","a\\u0000b":1}' });
+    say(`NUL in a draft: ${draft.status} ${draft.body.code} at ${draft.body.path}; lone surrogate in a reason: ${reason.status} ${reason.body.code}; NUL in a key: ${key.status} ${key.body.code}`);
+    expect([draft.status, draft.body.code, draft.body.path]).toEqual([400, 'invalid_text', '$.objectives[0].indicators[0].name']);
+    expect([reason.status, reason.body.code, reason.body.path]).toEqual([400, 'invalid_text', '$.reason']);
+    expect([key.status, key.body.code]).toEqual([400, 'invalid_text']);
+    expect(await storedDraftHash()).toBe(before);
+
+    // text with a real surrogate pair (an emoji) is storable and stored
+    const emoji = structuredClone(org.drafts['kepala-dinkes']);
+    emoji.objectives[0].indicators[0].name = 'Angka kematian ibu 📉';
+    expect((await call('PUT', `/api/agreements/${enc(dinkes)}/draft`, { token: owner, body: emoji })).status).toBe(200);
+    const stored = (await stack.db.query('SELECT content FROM agreement_versions WHERE agreement_id = $1 ORDER BY version DESC LIMIT 1', [dinkes])).rows[0].content;
+    expect(stored.objectives[0].indicators[0].name).toBe('Angka kematian ibu 📉');
+    await strictWriteWorks();
+  });
+
+  test('an Update sent to the workflow directly with a NUL is refused by its validator; the state is unchanged and the PK goes on', async () => {
+    const handle = stack.client.workflow.getHandle(dinkes);
+    const before = await handle.query(stateQuery);
+    const nul = structuredClone(org.drafts['kepala-dinkes']);
+    nul.objectives[0].text = 'Meningkatnya\u0000derajat kesehatan';
+    const actor = { role: 'official' as const, id: nipOf(org, 'kepala-dinkes'), positionIds: ['kepala-dinkes'] };
+    const refused = await handle.executeUpdate(saveDraftUpdate, { args: [{ actor, content: nul }] }).then(() => null, (err) => err);
+    say(`a direct saveDraft with a NUL: ${refused?.cause?.type}: ${refused?.cause?.message}`);
+    expect(refused?.cause?.type).toBe('InvalidData');
+    expect(refused.cause.message).toContain('$[0].content.objectives[0].text');
+    expect((await handle.query(stateQuery)).draftHash).toBe(before.draftHash);
+    await strictWriteWorks();
   });
 });
 

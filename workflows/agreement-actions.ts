@@ -53,6 +53,8 @@ export function registerHumanActions(pk: AgreementRun): void {
       validator: pk.unlessRepeated(evaluateUpdate, ({ actor, adjustments }) => {
         if (actor.role !== 'evaluator') reject('WrongPerson', 'only the evaluation team evaluates');
         pk.requirePhase('evaluation');
+        // the phase opens before its score is computed; an adjustment meanwhile would be overwritten
+        if (!s.evaluation) reject('WrongPhase', 'the score is still being computed; try again in a moment');
         for (const a of adjustments ?? []) {
           if (!withinBounds(a.value, MAX_ADJUSTED_PERCENT)) reject('InvalidData', `an adjusted value must be a number from 0 to ${MAX_ADJUSTED_PERCENT}`);
           if (!a.reason?.trim()) reject('InvalidData', `adjusting ${a.indicatorId} needs a written reason`);

@@ -16,11 +16,28 @@ const YEAR = new Date().getFullYear() + 1;
 const org = sampleOrganisation('kab-lifecycle', YEAR, ['dinkes-e3-1-e4-1', 'asisten-1']);
 let l: Lifecycle;
 
+/** The year-end score is held until the test lets it go, so the test can act while it is computed. */
+let letEvaluationFinish!: () => void;
+const evaluationMayFinish = new Promise<void>((resolve) => (letEvaluationFinish = resolve));
+let evaluationsComputing = 0;
+
 beforeAll(async () => {
-  l = await startLifecycle();
+  l = await startLifecycle({
+    activities: (real) => ({
+      ...real,
+      async computeEvaluation(args) {
+        evaluationsComputing++;
+        await evaluationMayFinish;
+        return real.computeEvaluation(args);
+      },
+    }),
+  });
   await startTestCycle(l, org);
 });
-afterAll(async () => l?.stop());
+afterAll(async () => {
+  letEvaluationFinish(); // a failed check above must not leave the activity waiting
+  await l?.stop();
+});
 
 const handle = (positionId: string) => l.env.client.workflow.getHandle(pkId(org, positionId));
 const state = (positionId: string): Promise<AgreementState> => queryState(l, pkId(org, positionId));
@@ -111,7 +128,16 @@ test('a PK goes through its whole year: drafted, returned, approved, signed twic
     }
     await pk.executeUpdate(verifyRealizationUpdate, { args: [{ actor: bupati, quarter }] });
   }
+  // The phase opens before its score is computed: an evaluation meanwhile is refused, not overwritten.
+  await until('kepala-dinkes', (s) => s.phase === 'evaluation');
+  for (let i = 0; i < 200 && evaluationsComputing === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  expect(evaluationsComputing).toBe(1);
+  expect(
+    await rejection(pk.executeUpdate(evaluateUpdate, { args: [{ actor: evaluator, adjustments: [{ indicatorId: indicators[0].id, value: 70, reason: 'Data AKI belum terverifikasi' }], close: true }] })),
+  ).toMatchObject({ code: 'WrongPhase', message: expect.stringMatching(/being computed/) });
+  letEvaluationFinish();
   const evaluating = await until('kepala-dinkes', (s) => s.phase === 'evaluation' && s.evaluation !== null);
+  expect(evaluating.evaluation!.closedAt).toBeFalsy();
   // Every indicator met its target exactly: 100 each, "Sangat Baik"; the whole budget absorbed.
   expect(evaluating.evaluation!.score).toBeCloseTo(100, 6);
   expect(evaluating.evaluation!.predicate).toBe('Sangat Baik');

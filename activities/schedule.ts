@@ -26,13 +26,13 @@ export function createScheduleActivities({ db }: ActivityDeps) {
 
 export async function scheduleOf(db: ActivityDeps['db'], agreementId: string): Promise<Schedule> {
   const { rows } = await db.query(
-    `SELECT c.year, c.calendar, p.level FROM agreements a
+    `SELECT c.year, c.calendar, c.calendar_version, p.level FROM agreements a
        JOIN cycles c ON c.id = a.cycle_id
        JOIN positions p ON p.cycle_id = a.cycle_id AND p.id = a.position_id
       WHERE a.id = $1`,
     [agreementId],
   );
   if (rows.length === 0) throw new Error(`agreement ${agreementId} is not stored`);
-  const { year, calendar, level } = rows[0] as { year: number; calendar: Partial<CycleCalendar>; level: Level };
-  return dueDatesFor(year, level, calendar);
+  const { year, calendar, calendar_version, level } = rows[0] as { year: number; calendar: Partial<CycleCalendar>; calendar_version: number; level: Level };
+  return { ...dueDatesFor(year, level, calendar), calendarVersion: calendar_version };
 }

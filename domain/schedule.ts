@@ -81,6 +81,11 @@ export interface DueDates {
   policy: LadderPolicy;
   revisionDays: RevisionDays;
   utcOffsetHours: number;
+  /**
+   * The version of the cycle calendar the dates were read from (cycles.calendar_version), so a PK
+   * that reads the calendar twice keeps the newer; absent in dates carried from older runs.
+   */
+  calendarVersion?: number;
 }
 
 export interface RevisionDays {

@@ -37,11 +37,17 @@ export async function agreementV2(input: AgreementInput): Promise<AgreementState
   // ----- queries, notices and human actions ---------------------------------------------------
   setHandler(stateQuery, () => s);
   setHandler(superiorSignedSignal, (notice) => {
+    // a retried release of the superior's older version may arrive after the newer one's
+    if (notice.version < (s.superiorVersion ?? 0)) return;
     s.superiorSigned = true;
+    s.superiorVersion = notice.version;
     s.superiorIndicatorIds = notice.indicatorIds;
   });
   setHandler(calendarChangedSignal, async () => {
-    pk.schedule = await slow.loadSchedule({ agreementId: input.agreementId });
+    const schedule = await slow.loadSchedule({ agreementId: input.agreementId });
+    // two changes close together: the read of the older calendar may finish last
+    if ((schedule.calendarVersion ?? 0) < (pk.schedule.calendarVersion ?? 0)) return;
+    pk.schedule = schedule;
     s.extendedDueAt = undefined; // a new calendar sets every due date again, extensions included
     if (s.deadline) s.deadline.dueAt = pk.dueFor(s.deadline.item);
     pk.deadlineRevision++;

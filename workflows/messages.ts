@@ -162,6 +162,8 @@ export interface AgreementState {
   returnedReason: string | null;
   /** Indicator ids of the superior's signed PK (for cascade links). */
   superiorIndicatorIds: string[];
+  /** The version of the superior's PK those ids come from (absent before a notice said it). */
+  superiorVersion?: number;
   superiorSigned: boolean;
   quarters: QuarterState[];
   evaluation: EvaluationState | null;

@@ -32,6 +32,12 @@ export function ladderSteps(dueAt: number, policy: LadderPolicy = defaultLadderP
   return [...reminders, ...escalations];
 }
 
+/** Whether two policies give the same steps. */
+export function sameLadderPolicy(a: LadderPolicy, b: LadderPolicy): boolean {
+  return a.escalationEveryDays === b.escalationEveryDays && a.maxLevels === b.maxLevels
+    && a.reminderDaysBefore.length === b.reminderDaysBefore.length && a.reminderDaysBefore.every((d, i) => d === b.reminderDaysBefore[i]);
+}
+
 /** The escalation level the calendar demands at `now` (0 before the due date). */
 export function escalationLevelAt(now: number, dueAt: number, policy: LadderPolicy = defaultLadderPolicy): number {
   return ladderSteps(dueAt, policy).filter((s) => s.kind === 'escalation' && s.at <= now).length;

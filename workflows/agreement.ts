@@ -5,7 +5,8 @@
 // revise) is in workflows/agreement-actions.ts: each action writes itself and returns; the phases
 // below wait for it, and write only the workflow's own transitions (opening, phase changes,
 // escalation). PKs started before this type finish on workflows/legacy/agreement-v1.ts.
-import { allHandlersFinished, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, continueAsNew, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { sameLadderPolicy, type LadderPolicy } from '../domain/ladder';
 import type { AgreementEvent } from '../domain/agreement-events';
 import { reportItem, signItem, verifyItem, type DeadlineItem } from '../domain/deadline-item';
 import { registerHumanActions } from './agreement-actions';
@@ -28,6 +29,16 @@ import {
  */
 export const QUIET_LIMIT = 120;
 export const HARD_LIMIT = 250;
+
+/**
+ * The ladder of a wait under way: a calendar change's new ladder applies to it. Before the patch a
+ * wait kept the ladder it started with (only its due date moved); runs recorded then replay so.
+ * Asked only when the ladder did change, so a run that never sees such a change records no marker.
+ */
+function ladderFollowingCalendar(atStart: LadderPolicy, now: LadderPolicy): LadderPolicy {
+  if (sameLadderPolicy(atStart, now)) return atStart;
+  return patched('ladder-follows-calendar') ? now : atStart;
+}
 
 export async function agreementV2(input: AgreementInput): Promise<AgreementState> {
   const s: AgreementState = input.carried ?? initialState(input);
@@ -80,8 +91,9 @@ export async function agreementV2(input: AgreementInput): Promise<AgreementState
     let overdueNoted = false;
     s.deadline = deadline;
     await recordOwn();
+    const ladderAtStart = pk.schedule.policy;
     await awaitWithLadder(
-      { deadline, policy: pk.schedule.policy, done, revision: () => pk.deadlineRevision, now, until: (fn, ms) => pk.until(fn, ms) },
+      { deadline, policy: () => ladderFollowingCalendar(ladderAtStart, pk.schedule.policy), done, revision: () => pk.deadlineRevision, now, until: (fn, ms) => pk.until(fn, ms) },
       {
         notify: async (kind, level) => {
           const sent = await slow.notify({

@@ -17,7 +17,8 @@ export interface LadderHooks {
 
 export interface LadderWait {
   deadline: Deadline;
-  policy: LadderPolicy;
+  /** Read at each step: a calendar change may change the ladder of a wait under way. */
+  policy: () => LadderPolicy;
   /** The awaited action happened (or the phase loop must move on). */
   done: () => boolean;
   /** Bumped when the due date moves (an extension, a calendar change): the steps are recomputed. */
@@ -34,7 +35,7 @@ export async function awaitWithLadder(wait: LadderWait, hooks: LadderHooks): Pro
   while (!wait.done()) {
     const due = Date.parse(d.dueAt);
     // Catch up to the level the calendar demands now: a late start escalates once, not once per level.
-    const levelNow = escalationLevelAt(wait.now(), due, wait.policy);
+    const levelNow = escalationLevelAt(wait.now(), due, wait.policy());
     if (levelNow > d.escalationLevel && !topReached) {
       const reached = await hooks.notify('escalation', levelNow);
       if (!reached.higherLevelExists) topReached = true;
@@ -43,7 +44,7 @@ export async function awaitWithLadder(wait: LadderWait, hooks: LadderHooks): Pro
       await hooks.changed(d);
       continue;
     }
-    const next = ladderSteps(due, wait.policy).find(
+    const next = ladderSteps(due, wait.policy()).find(
       (s) => s.at > wait.now() && (s.kind === 'reminder' || !topReached),
     );
     const wakeUp = () => wait.done() || wait.revision() !== seenRevision;

@@ -1,10 +1,13 @@
 // One fact, one write, through the API: each change here commits with its audit row, and bad input
 // is a clear 4xx that changes nothing.
 import type { Stack } from '../support/stack';
-import { enc, sampleOrganisation, startStackWithCycle, type client, type tokens } from '../support/api-client';
+import { enc, nipOf, passphraseFor, sampleOrganisation, startStackWithCycle, waitFor, type client, type tokens } from '../support/api-client';
+import { createSigningDeps } from '../../activities/signing';
+import { issueOfficialCertificate } from '../../signing';
 
 const ORG = 'kab-one-write';
 const org = sampleOrganisation(ORG, new Date().getFullYear() - 1);
+const pk = (positionId: string) => `pk:${ORG}:${org.year}:${positionId}`;
 const cycleId = `cycle:${ORG}:${org.year}`;
 let stack: Stack;
 let call: ReturnType<typeof client>;
@@ -17,6 +20,62 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await stack?.stop();
+});
+
+/** Makes inserts of `action` rows into audit_log fail (`times` times, or always while installed). */
+async function failAuditWrites(action: string, options: { times?: number; chain?: string } = {}) {
+  await stack.db.query('CREATE SEQUENCE IF NOT EXISTS test_audit_failures');
+  await stack.db.query("SELECT setval('test_audit_failures', 1, false)");
+  await stack.db.query(`CREATE OR REPLACE FUNCTION test_fail_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      -- nextval is not rolled back with the failed transaction: it counts the failures
+      IF NEW.action = TG_ARGV[0] AND (TG_ARGV[1] = '' OR NEW.agreement_id = TG_ARGV[1])
+         AND (TG_ARGV[2]::int = 0 OR nextval('test_audit_failures') <= TG_ARGV[2]::int) THEN
+        RAISE EXCEPTION 'injected audit write failure';
+      END IF;
+      RETURN NEW;
+    END $$`);
+  await stack.db.query('DROP TRIGGER IF EXISTS test_fail_audit ON audit_log');
+  await stack.db.query(
+    `CREATE TRIGGER test_fail_audit BEFORE INSERT ON audit_log FOR EACH ROW
+     EXECUTE FUNCTION test_fail_audit(${[action, options.chain ?? '', String(options.times ?? 0)].map((a) => `'${a.replace(/'/g, "''")}'`).join(', ')})`,
+  );
+}
+const stopFailingAuditWrites = () => stack.db.query('DROP TRIGGER IF EXISTS test_fail_audit ON audit_log');
+
+const auditRows = async (action: string, where = 'true', params: unknown[] = []) =>
+  (await stack.db.query(`SELECT agreement_id, key, actor, data FROM audit_log WHERE action = $1 AND ${where} ORDER BY seq`, [action, ...params])).rows;
+
+describe('a wrong passphrase whose audit write fails once', () => {
+  test('is counted once: the retried activity meets the attempt of its seal and writes its audit row', async () => {
+    const positionId = 'kepala-pupr';
+    const nip = nipOf(org, positionId);
+    const owner = t.official(nip);
+    const id = pk(positionId);
+    // enrolled already, so a wrong passphrase is a wrong passphrase (not an enrolment)
+    const signing = await createSigningDeps(stack.db, stack.config);
+    const ca = await signing.ca({ id: ORG, name: org.organisation.name });
+    await issueOfficialCertificate({ store: signing.store, ca, passphrase: passphraseFor(nip), official: { signerId: nip, name: 'Kepala PUPR', nip, organisation: org.organisation.name } });
+    const phaseIs = (phase: string) => waitFor(() => call('GET', `/api/agreements/${enc(id)}`, { token: t.evaluator }), (r) => r.body.phase === phase, 60_000);
+    await waitFor(() => call('GET', `/api/agreements/${enc(id)}`, { token: owner }), (r) => r.body.state?.deadline?.item === 'draft');
+    expect((await call('PUT', `/api/agreements/${enc(id)}/draft`, { token: owner, body: org.drafts[positionId] })).status).toBe(200);
+    expect((await call('POST', `/api/agreements/${enc(id)}/submit`, { token: owner })).status).toBe(200);
+    await phaseIs('review');
+    expect((await call('POST', `/api/agreements/${enc(id)}/review/approve`, { token: t.official(nipOf(org, 'bupati')) })).status).toBe(200);
+    await phaseIs('signing');
+
+    await failAuditWrites('signing.wrong_passphrase', { times: 1 });
+    try {
+      const wrong = await call('POST', `/api/agreements/${enc(id)}/sign`, { token: owner, body: { passphrase: `salah-${nip}` } });
+      expect([wrong.status, wrong.body.code, wrong.body.attemptsLeft]).toEqual([422, 'wrong_passphrase', 4]);
+    } finally {
+      await stopFailingAuditWrites();
+    }
+    // the failure happened (the activity ran twice), and the one typo is one failure
+    expect(Number((await stack.db.query("SELECT last_value FROM test_audit_failures")).rows[0].last_value)).toBeGreaterThanOrEqual(1);
+    expect((await stack.db.query('SELECT failures FROM signing_lockout WHERE signer_id = $1', [nip])).rows[0].failures).toBe(1);
+    expect(await auditRows('signing.wrong_passphrase', 'agreement_id = $2', [id])).toHaveLength(1);
+  });
 });
 
 test('a calendar day that does not exist is refused with 422, not rolled into the next month', async () => {

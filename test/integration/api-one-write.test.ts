@@ -2,6 +2,7 @@
 // is a clear 4xx that changes nothing.
 import type { Stack } from '../support/stack';
 import { enc, nipOf, passphraseFor, sampleOrganisation, startStackWithCycle, waitFor, type client, type tokens } from '../support/api-client';
+import { toFirstQuarter } from '../support/reporting';
 import { createSigningDeps } from '../../activities/signing';
 import { issueOfficialCertificate } from '../../signing';
 
@@ -45,6 +46,8 @@ const stopFailingAuditWrites = () => stack.db.query('DROP TRIGGER IF EXISTS test
 
 const auditRows = async (action: string, where = 'true', params: unknown[] = []) =>
   (await stack.db.query(`SELECT agreement_id, key, actor, data FROM audit_log WHERE action = $1 AND ${where} ORDER BY seq`, [action, ...params])).rows;
+/** What a lost answer leaves: the work committed, no stored answer for the key. */
+const forgetAnswer = (key: string) => stack.db.query('DELETE FROM api_idempotency WHERE key = $1', [key]);
 
 describe('a wrong passphrase whose audit write fails once', () => {
   test('is counted once: the retried activity meets the attempt of its seal and writes its audit row', async () => {
@@ -75,6 +78,25 @@ describe('a wrong passphrase whose audit write fails once', () => {
     expect(Number((await stack.db.query("SELECT last_value FROM test_audit_failures")).rows[0].last_value)).toBeGreaterThanOrEqual(1);
     expect((await stack.db.query('SELECT failures FROM signing_lockout WHERE signer_id = $1', [nip])).rows[0].failures).toBe(1);
     expect(await auditRows('signing.wrong_passphrase', 'agreement_id = $2', [id])).toHaveLength(1);
+  });
+});
+
+describe('Idempotency-Key re-runs of direct writes', () => {
+  test('evidence re-run after its answer was lost: one evidence row, one audit row, the same answer', async () => {
+    await toFirstQuarter(call, t.evaluator, t.official, org, 'kepala-dinkes', 'bupati');
+    const owner = t.official(nipOf(org, 'kepala-dinkes'));
+    const path = `/api/agreements/${enc(pk('kepala-dinkes'))}/realizations/1/evidence`;
+    const body = { url: 'https://data.example.go.id/posyandu/ulang', caption: 'Data posyandu (dikirim ulang)' };
+    const headers = { 'idempotency-key': 'evidence-rerun-1' };
+    const first = await call('POST', path, { token: owner, body, headers });
+    expect(first.status).toBe(201);
+    await forgetAnswer('evidence-rerun-1');
+    const again = await call('POST', path, { token: owner, body, headers });
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBeNull(); // ran again, not replayed
+    expect(again.body.id).toBe(first.body.id);
+    expect((await stack.db.query('SELECT count(*)::int AS n FROM report_evidence WHERE caption = $1', [body.caption])).rows[0].n).toBe(1);
+    expect(await auditRows('evidence.added', "data->>'caption' = $2", [body.caption])).toHaveLength(1);
   });
 });
 

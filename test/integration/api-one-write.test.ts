@@ -5,6 +5,7 @@ import { enc, nipOf, passphraseFor, sampleOrganisation, startStackWithCycle, wai
 import { toFirstQuarter } from '../support/reporting';
 import { createSigningDeps } from '../../activities/signing';
 import { issueOfficialCertificate } from '../../signing';
+import { appendAuditRows, verifyAuditChain } from '../../db/audit-log';
 
 const ORG = 'kab-one-write';
 const org = sampleOrganisation(ORG, new Date().getFullYear() - 1);
@@ -98,6 +99,48 @@ describe('Idempotency-Key re-runs of direct writes', () => {
     expect((await stack.db.query('SELECT count(*)::int AS n FROM report_evidence WHERE caption = $1', [body.caption])).rows[0].n).toBe(1);
     expect(await auditRows('evidence.added', "data->>'caption' = $2", [body.caption])).toHaveLength(1);
   });
+});
+
+describe('an administrator\'s unlock', () => {
+  const LOCKED = '199912312020121091';
+  const lockRow = async (nip: string) => (await stack.db.query('SELECT failures FROM signing_lockout WHERE signer_id = $1', [nip])).rows[0];
+  const lockOn = async (nip: string, chains: string[]) => {
+    await stack.db.query("INSERT INTO signing_lockout (signer_id, failures, locked_until) VALUES ($1, 5, now() + interval '15 minutes')", [nip]);
+    for (const chain of chains) {
+      await appendAuditRows(stack.db, chain, [{ agreementId: chain, key: `test:${chain}:${nip}:locked`, action: 'signing.locked', actorId: `official:${nip}`, data: { signerId: nip }, at: new Date().toISOString() }]);
+    }
+  };
+  const lastAction = async (chain: string) => (await stack.db.query('SELECT action FROM audit_log WHERE agreement_id = $1 ORDER BY seq DESC LIMIT 1', [chain])).rows[0]?.action;
+
+  test('an unlock across two PKs is one transaction: a failed audit write leaves the lock and both chains as they were', async () => {
+    const [a, b] = [pk('kepala-dikbud'), pk('kepala-dinsos')].sort();
+    await lockOn(LOCKED, [a, b]);
+    await failAuditWrites('signing.unlocked', { chain: b });
+    try {
+      const failed = await call('POST', `/api/admin/signing/${LOCKED}/unlock`, { token: t.admin });
+      expect(failed.status).toBe(503);
+    } finally {
+      await stopFailingAuditWrites();
+    }
+    expect(await lockRow(LOCKED)).toBeDefined();
+    expect([await lastAction(a), await lastAction(b)]).toEqual(['signing.locked', 'signing.locked']);
+
+    expect((await call('POST', `/api/admin/signing/${LOCKED}/unlock`, { token: t.admin })).status).toBe(200);
+    expect(await lockRow(LOCKED)).toBeUndefined();
+    expect([await lastAction(a), await lastAction(b)]).toEqual(['signing.unlocked', 'signing.unlocked']);
+    expect((await verifyAuditChain(stack.db, a)).ok && (await verifyAuditChain(stack.db, b)).ok).toBe(true);
+  });
+
+  test('an unlock of an official with no signing event on any PK is recorded on their own chain', async () => {
+    const nip = '199912312020121092';
+    await stack.db.query("INSERT INTO signing_lockout (signer_id, failures, locked_until) VALUES ($1, 5, now() + interval '15 minutes')", [nip]);
+    expect((await call('POST', `/api/admin/signing/${nip}/unlock`, { token: t.admin })).status).toBe(200);
+    expect(await lockRow(nip)).toBeUndefined();
+    expect(await auditRows('signing.unlocked', "data->>'signerId' = $2", [nip])).toEqual([
+      expect.objectContaining({ agreement_id: `signer:${nip}`, actor: 'admin:admin-test' }),
+    ]);
+  });
+
 });
 
 test('a calendar day that does not exist is refused with 422, not rolled into the next month', async () => {

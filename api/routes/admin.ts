@@ -6,6 +6,7 @@ import type { ApiDeps } from '../deps';
 import { HttpProblem } from '../problem';
 import { route, type RouteDef } from '../route';
 import { parseQuery } from '../validation';
+import { requeueNotification } from '../notification-requeue';
 import { unlockSigning } from '../signing-unlock';
 import { revokeServiceToken } from '../../security/service-tokens';
 
@@ -35,17 +36,8 @@ export function adminRoutes({ db, logger }: ApiDeps): RouteDef[] {
     route({
       method: 'post', path: '/api/admin/notifications/:key/retry', tag: 'admin', summary: 'Requeue a dead notification (attempts start again)',
       access: ADMIN,
-      async handler(req, res) {
-        const { rows } = await db.query(
-          `UPDATE notifications SET delivery_status = 'pending', attempts = 0, next_attempt_at = now(), last_error = NULL
-            WHERE key = $1 AND delivery_status = 'dead' RETURNING key`,
-          [req.params.key],
-        );
-        if (rows.length === 0) {
-          const exists = await db.query('SELECT delivery_status FROM notifications WHERE key = $1', [req.params.key]);
-          if (exists.rowCount === 0) throw new HttpProblem(404, 'not_found', 'No such notification.');
-          throw new HttpProblem(409, 'not_dead', `The notification is ${exists.rows[0].delivery_status}, not dead.`);
-        }
+      async handler(req, res, ctx) {
+        await requeueNotification(db, String(req.params.key), `admin:${ctx.principal.id}`);
         res.status(202).json({ key: req.params.key, deliveryStatus: 'pending' });
       },
     }),

@@ -1,11 +1,14 @@
-// One fact, one write, through the API: each change here commits with its audit row, and bad input
-// is a clear 4xx that changes nothing.
+// One fact, one write, through the API: each change here commits with its audit row, and a request
+// re-run under its Idempotency-Key (its work committed, its answer never stored) meets what it
+// wrote instead of writing it twice. Failures are injected with a trigger on audit_log, the way a
+// lost connection or a full disk would fail the audit write.
 import type { Stack } from '../support/stack';
 import { enc, nipOf, passphraseFor, sampleOrganisation, startStackWithCycle, waitFor, type client, type tokens } from '../support/api-client';
 import { toFirstQuarter } from '../support/reporting';
 import { createSigningDeps } from '../../activities/signing';
 import { issueOfficialCertificate } from '../../signing';
 import { appendAuditRows, verifyAuditChain } from '../../db/audit-log';
+import { issueServiceToken } from '../../security/service-tokens';
 
 const ORG = 'kab-one-write';
 const org = sampleOrganisation(ORG, new Date().getFullYear() - 1);
@@ -141,6 +144,41 @@ describe('an administrator\'s unlock', () => {
     ]);
   });
 
+});
+
+describe('administrator changes and the import, each with its audit row', () => {
+  test('requeueing a dead notification is on the PK\'s timeline; a re-run under its key requeues once', async () => {
+    const key = `${pk('kepala-dlh')}:test:reminder:dead`;
+    await stack.db.query(
+      `INSERT INTO notifications (key, agreement_id, item, kind, level, recipient_position, recipient_nip, recipient_email, recipient_name, subject, body, due_at, delivery_status, attempts)
+       VALUES ($1, $2, 'draft', 'reminder', 0, 'kepala-dlh', $3, 'dlh@bengkayang.example', 'Kepala DLH', 'Pengingat', 'Mohon segera menyusun draf.', now() + interval '3 days', 'dead', 3)`,
+      [key, pk('kepala-dlh'), nipOf(org, 'kepala-dlh')],
+    );
+    const headers = { 'idempotency-key': 'requeue-rerun-1' };
+    expect((await call('POST', `/api/admin/notifications/${enc(key)}/retry`, { token: t.admin, headers })).status).toBe(202);
+    await forgetAnswer('requeue-rerun-1');
+    expect((await call('POST', `/api/admin/notifications/${enc(key)}/retry`, { token: t.admin, headers })).status).toBe(202);
+    const timeline = await call('GET', `/api/agreements/${enc(pk('kepala-dlh'))}/history`, { token: t.evaluator });
+    expect(timeline.body.entries.filter((e: any) => e.kind === 'notification.requeued')).toEqual([
+      expect.objectContaining({ actor: 'admin:admin-test', data: expect.objectContaining({ notificationKey: key }) }),
+    ]);
+  });
+
+  test('revoking a service token writes one audit row, also when revoked twice', async () => {
+    const { tokenId } = await issueServiceToken(stack.db, { sub: 'robot-laporan', role: 'evaluator' }, stack.config.KINERJA_SECRET, 3600);
+    expect((await call('POST', `/api/admin/tokens/${tokenId}/revoke`, { token: t.admin })).status).toBe(200);
+    expect((await call('POST', `/api/admin/tokens/${tokenId}/revoke`, { token: t.admin })).status).toBe(200);
+    expect(await auditRows('service_token.revoked', "data->>'tokenId' = $2", [tokenId])).toEqual([
+      expect.objectContaining({ agreement_id: 'service-tokens', actor: 'admin:admin-test', data: expect.objectContaining({ subject: 'robot-laporan', role: 'evaluator' }) }),
+    ]);
+    expect((await verifyAuditChain(stack.db, 'service-tokens')).ok).toBe(true);
+  });
+
+  test('the cycle import is the first row of the cycle\'s audit log', async () => {
+    const audit = await call('GET', `/api/cycles/${enc(cycleId)}/audit`, { token: t.evaluator });
+    expect(audit.body.chain.ok).toBe(true);
+    expect(audit.body.items[0]).toMatchObject({ action: 'cycle.imported', actor: 'admin:admin-test', data: { organisationId: ORG, year: org.year } });
+  });
 });
 
 test('a calendar day that does not exist is refused with 422, not rolled into the next month', async () => {

@@ -281,6 +281,8 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
         pdf: previous,
         nip: input.signerNip,
         passphrase,
+        // one seal per signing activity: its retry is the same attempt, counted once
+        attemptKey: sealId,
         party,
         reason: `${PARTY_TEXT[party]} Perjanjian Kinerja Tahun ${ctx.year}`,
         location: ctx.place,

@@ -15,6 +15,14 @@ import { cycleWorkflow } from '../workflows/cycle';
 import { cycleId as cycleIdOf } from '../workflows/ids';
 import { HttpProblem, invalid } from './problem';
 
+/** `actorId`: who imports (principalKey), for the import's audit row. */
+export interface ImportDeps {
+  db: Pool;
+  temporal: Client;
+  taskQueue: string;
+  actorId: string;
+}
+
 export interface StartCycleResult {
   cycleId: string;
   created: boolean;
@@ -22,7 +30,7 @@ export interface StartCycleResult {
 }
 
 export async function startCycle(
-  deps: { db: Pool; temporal: Client; taskQueue: string },
+  deps: ImportDeps,
   body: unknown,
   calendarOverrides?: Partial<CycleCalendar>,
   /** The body's `rules` (every field optional; what is left out keeps DOMAIN.md's default). */
@@ -41,7 +49,7 @@ export async function startCycle(
  * every problem, the tables' own and the validator's, located at its sheet, row and column.
  */
 export async function startCycleFromTables(
-  deps: { db: Pool; temporal: Client; taskQueue: string },
+  deps: ImportDeps,
   fields: OrganisationFields,
   positions: Sheet,
   plan?: Sheet,
@@ -60,14 +68,14 @@ export async function startCycleFromTables(
 }
 
 async function startValidatedCycle(
-  deps: { db: Pool; temporal: Client; taskQueue: string },
+  deps: ImportDeps,
   org: OrganisationImport,
   calendarOverrides: Partial<CycleCalendar> | undefined,
   rules: Rules,
 ): Promise<StartCycleResult> {
   const id = cycleIdOf(org.organisation.id, org.year);
   const sourceHash = sha256Hex(canonicalJson({ org, calendarOverrides: calendarOverrides ?? {}, ...rulesInHash(rules) }));
-  const stored = await storeCycle(deps.db, id, org, sourceHash, calendarOverrides ?? {}, rules);
+  const stored = await storeCycle(deps.db, id, org, sourceHash, calendarOverrides ?? {}, rules, deps.actorId);
   if (stored === 'different') {
     throw new HttpProblem(409, 'cycle_exists', `A different ${org.year} cycle of ${org.organisation.id} was already started; change it with a revision, a calendar or rules change, not a new import.`, { cycleId: id });
   }

@@ -4,7 +4,6 @@
 // cannot change" is exact without holding anything across a Workflow Update: a change either commits
 // before the verification's write (and is part of what was verified), or finds the quarter verified
 // and is refused. Each change and its audit row commit together.
-import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
 import { CAPTION_MAX, detectEvidenceType, EVIDENCE_TYPES, isEvidenceLink } from '../domain/evidence';
 import type { Quarter } from '../domain/types';
@@ -14,6 +13,7 @@ import { inTransaction } from '../db/transaction';
 import { sha256Hex } from '../security/hash';
 import type { QuarterStatus } from '../workflows/messages';
 import { HttpProblem, invalid } from './problem';
+import { requestScopedId } from './request-id';
 
 export const EVIDENCE_ADDED = 'evidence.added';
 export const EVIDENCE_REMOVED = 'evidence.removed';
@@ -48,8 +48,16 @@ function checkInput(input: EvidenceInput) {
 export async function addEvidence(db: Pool, agreementId: string, quarter: Quarter, input: EvidenceInput, actorId: string) {
   const mediaType = checkInput(input);
   return inTransaction(db, async (client) => {
-    requireChangeable(await lockedReportStatus(client, agreementId, quarter), quarter);
-    const id = `ev_${randomBytes(12).toString('base64url')}`;
+    const status = await lockedReportStatus(client, agreementId, quarter);
+    const id = `ev_${requestScopedId()}`;
+    // a re-run of a request whose answer was lost finds what it stored, even if the quarter changed since
+    const stored = (await client.query(
+      `SELECT e.id, e.quarter, e.kind, e.sha256, f.media_type, f.size, e.file_name, e.url, e.caption, e.added_by, e.added_at
+         FROM report_evidence e LEFT JOIN evidence_files f ON f.sha256 = e.sha256 WHERE e.id = $1 AND e.agreement_id = $2`,
+      [id, agreementId],
+    )).rows[0];
+    if (stored) return evidenceView(stored, agreementId);
+    requireChangeable(status, quarter);
     const caption = input.caption.trim();
     let sha256: string | null = null;
     if (input.kind === 'file') {

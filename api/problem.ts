@@ -55,6 +55,8 @@ export function problemHandler(log: (err: unknown) => void): ErrorRequestHandler
       return sendProblem(res, 400, 'malformed_body_encoding', 'The request body cannot be decoded with its Content-Encoding (gzip, deflate or br).');
     }
     if (isBadValue(err)) return sendProblem(res, 400, 'invalid_parameter', 'A value in the request cannot be stored or searched for.');
+    const integrity = integrityProblem(err);
+    if (integrity) return sendProblem(res, integrity.status, integrity.code, integrity.detail);
     if (isUnavailable(err)) {
       res.setHeader('Retry-After', '5');
       return sendProblem(res, 503, 'unavailable', 'A backing service is unavailable; retry shortly.');
@@ -80,6 +82,23 @@ const PG_BAD_VALUE = new Set(['22021', '22P05', '22P02', '22003', '22001', '2200
 function isBadValue(err: unknown): boolean {
   const e = err as { code?: unknown; severity?: unknown };
   return typeof e?.code === 'string' && typeof e.severity === 'string' && PG_BAD_VALUE.has(e.code);
+}
+
+/**
+ * PostgreSQL integrity violations (class 23): the data conflicts with what is stored or breaks a
+ * rule of the schema. Retrying the same request cannot help, so not 503; the statement's
+ * transaction was rolled back, so nothing was changed.
+ */
+const PG_INTEGRITY: Record<string, { status: number; code: string; detail: string }> = {
+  '23505': { status: 409, code: 'conflict', detail: 'The request conflicts with something already stored; nothing was changed.' },
+  '23503': { status: 422, code: 'invalid_data', detail: 'The request refers to something that does not exist; nothing was changed.' },
+  '23514': { status: 422, code: 'invalid_data', detail: 'A value in the request breaks a rule of the records; nothing was changed.' },
+};
+
+export function integrityProblem(err: unknown): { status: number; code: string; detail: string } | null {
+  const e = err as { code?: unknown; severity?: unknown };
+  if (typeof e?.code !== 'string' || typeof e.severity !== 'string') return null;
+  return Object.hasOwn(PG_INTEGRITY, e.code) ? PG_INTEGRITY[e.code] : null;
 }
 
 /** PostgreSQL error codes of a lost or refused connection (class 08) and of a server shutting down (57P0x). */

@@ -3,13 +3,13 @@
 // or closed; the unit's predicate (its head's PK) bounds its staff's distribution, and a unit's
 // ratings close only within the bounds or with the evaluation team's written exception. Stored
 // by the API alone (no workflow step): each rating or closing and its audit row commit together.
-import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { insertAuditRow } from '../db/audit-log';
 import { BERAKHLAK, proposeHasilKerja, rateEmployee, type CoreValue, type ValueRating } from '../domain/employee-rating';
 import { checkStaffDistribution, type DistributionViolation, type EmployeePredikat, type Expectation, type StaffDistributionRule } from '../domain/predicates';
 import type { AgreementRow } from './access';
 import { HttpProblem } from './problem';
+import { requestScopedId } from './request-id';
 import { storedRules } from './rules-change';
 import { inTransaction } from '../db/transaction';
 
@@ -97,7 +97,7 @@ export async function saveRating(db: Pool, agreement: AgreementRow, raterId: str
       [agreement.id, agreement.cycle_id, position.unit_id, agreement.position_id, raterId, capaian, proposed, result.hasilKerja, JSON.stringify(values), result.perilaku, result.predikat],
     );
     await insertAuditRow(client, {
-      agreementId: agreement.id, key: `api:${agreement.id}:rating:${randomUUID()}`, action: RATING_SAVED,
+      agreementId: agreement.id, key: `api:${agreement.id}:rating:${requestScopedId()}`, action: RATING_SAVED,
       actorId: `official:${raterId}`, data: { capaian, hasilKerjaProposed: proposed, ...result, perilakuValues: values }, at: new Date().toISOString(),
     });
     return ratingJson(rows[0]);

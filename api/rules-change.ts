@@ -3,12 +3,12 @@
 // were computed with the stored rules, so a change would make two PKs of one cycle incomparable:
 // 409 `rules_frozen`. The change and its audit row (who, old, new) commit together; the audit row
 // is on the cycle's own hash chain in audit_log (keyed by the cycle id).
-import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { insertAuditRow } from '../db/audit-log';
 import { canonicalJson } from '../security/hash';
 import { applyRules, parseRules, type Rules, type RulesOverrides } from '../domain/rules';
 import { HttpProblem, invalid } from './problem';
+import { requestScopedId } from './request-id';
 
 export const RULES_CHANGED = 'cycle.rules_changed';
 
@@ -46,7 +46,7 @@ export async function changeRules(db: Pool, cycleId: string, overrides: RulesOve
     }
     await client.query('UPDATE cycles SET rules = $2 WHERE id = $1', [cycleId, JSON.stringify(next.value)]);
     await insertAuditRow(client, {
-      agreementId: cycleId, key: `api:${cycleId}:rules:${randomUUID()}`, action: RULES_CHANGED,
+      agreementId: cycleId, key: `api:${cycleId}:rules:${requestScopedId()}`, action: RULES_CHANGED,
       actorId, data: { old, new: next.value }, at: new Date().toISOString(),
     });
     await client.query('COMMIT');

@@ -49,7 +49,13 @@ export const officialBody = z.strictObject({
   note: z.string().trim().max(TEXT_LIMITS.note, `note must be at most ${TEXT_LIMITS.note} characters`).optional(),
 });
 
-const mmdd = z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be MM-DD');
+/** Days in each month; February's 29 is kept (it exists in leap years). */
+const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+// a day past the month's end would roll over silently (02-31 is 3 March in domain/schedule.ts)
+const mmdd = z
+  .string()
+  .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be MM-DD')
+  .refine((v) => Number(v.slice(3)) <= MONTH_DAYS[Number(v.slice(0, 2)) - 1], 'must be a day of the month (MM-DD)');
 const days = z.number().int().min(0).max(366);
 const ITEM = /^(draft|review|sign|evaluation|(quarter|report|verify):Q[1-4])$/;
 

@@ -7,7 +7,13 @@ import type { Problem } from '../domain/problem';
 import type { RejectionCode } from '../workflows/messages';
 import { HttpProblem } from './problem';
 
-const MAPPING: Record<RejectionCode, { status: number; code: string }> = {
+/**
+ * Failure types an activity raises non-retryably (activities/signing.ts businessFailure) that no
+ * workflow validator names: they reach the API inside an update's failure all the same.
+ */
+type ActivityFailureCode = 'UnknownSigner';
+
+const MAPPING: Record<RejectionCode | ActivityFailureCode, { status: number; code: string }> = {
   WrongPhase: { status: 409, code: 'wrong_phase' },
   WrongQuarter: { status: 409, code: 'wrong_quarter' },
   WrongPerson: { status: 403, code: 'wrong_person' },
@@ -16,6 +22,8 @@ const MAPPING: Record<RejectionCode, { status: number; code: string }> = {
   SigningLocked: { status: 423, code: 'signing_locked' },
   WeakPassphrase: { status: 422, code: 'weak_passphrase' },
   NotFound: { status: 404, code: 'not_found' },
+  // the provider holds no certificate for this signer (e.g. an official not registered with BSrE)
+  UnknownSigner: { status: 422, code: 'unknown_signer' },
 };
 
 /** How long a caller waits for an agreement workflow that is being started (the fan-out's gap is 1–4 s). */
@@ -47,7 +55,7 @@ export function toHttpProblem(err: unknown, agreementId: string): unknown {
   }
   const rejection = findRejection(err);
   if (rejection) {
-    const { status, code } = MAPPING[rejection.type as RejectionCode];
+    const { status, code } = MAPPING[rejection.type as keyof typeof MAPPING];
     const extra: Record<string, unknown> = {};
     const first = rejection.details?.[0];
     if (rejection.type === 'InvalidData') {

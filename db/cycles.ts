@@ -1,6 +1,8 @@
 // A cycle in the records: the organisation, its units and positions (with their depth, escalation
-// chain, imported draft and official id), the calendar and the rules, stored in one transaction.
+// chain, imported draft and official id), the calendar and the rules, stored in one transaction
+// with the import's audit row on the cycle's chain.
 import type { Pool } from 'pg';
+import { insertAuditRow } from './audit-log';
 import { escalationChain, escalationTree } from '../domain/escalation';
 import { officialIdOf } from '../domain/identity';
 import { positionDepths } from '../domain/organisation';
@@ -12,10 +14,15 @@ import type { OrganisationImport } from '../domain/types';
  * Stores a validated organisation as the cycle `id` in one transaction: 'created', 'existing' when the
  * same import (by its source hash) was stored before, 'different' when another import holds the id.
  */
-export async function storeCycle(db: Pool, id: string, org: OrganisationImport, sourceHash: string, calendar: Partial<CycleCalendar>, rules: Rules): Promise<'created' | 'existing' | 'different'> {
+export const CYCLE_IMPORTED = 'cycle.imported';
+
+export async function storeCycle(
+  db: Pool, id: string, org: OrganisationImport, sourceHash: string, calendar: Partial<CycleCalendar>, rules: Rules, actorId: string,
+): Promise<'created' | 'existing' | 'different'> {
   const client = await db.connect();
   try {
     await client.query('BEGIN');
+    // the cycle's audit chain lock: it orders imports of one id and is the lock insertAuditRow needs
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [id]);
     const existing = await client.query('SELECT source_hash FROM cycles WHERE id = $1', [id]);
     if (existing.rows.length > 0) {
@@ -54,6 +61,11 @@ export async function storeCycle(db: Pool, id: string, org: OrganisationImport, 
         ps.map((p) => officialIdOf(p.official, o.id, p.id)),
       ],
     );
+    // a cycle is created once, so its id keys the row
+    await insertAuditRow(client, {
+      agreementId: id, key: `api:${id}:imported`, action: CYCLE_IMPORTED, actorId,
+      data: { organisationId: o.id, year: org.year, positions: ps.length, units: org.units.length, sourceHash }, at: new Date().toISOString(),
+    });
     await client.query('COMMIT');
     return 'created';
   } catch (err) {

@@ -1,9 +1,11 @@
 // The register of service tokens (`kinerja token`): each minted token's id is recorded with whom it
-// names and its expiry; revoking sets revoked_at, and the API refuses a bearer token whose id is
+// names and its expiry; revoking sets revoked_at (audited on its own chain), and the API refuses a bearer token whose id is
 // revoked (one primary-key lookup per bearer request).
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { signToken, type TokenSubject } from './jwt';
+import { insertAuditRow } from '../db/audit-log';
+import { inTransaction } from '../db/transaction';
 
 export async function issueServiceToken(db: Pool, claims: TokenSubject, secret: string, ttlSeconds: number): Promise<{ token: string; tokenId: string; expiresAt: Date }> {
   const tokenId = randomUUID();
@@ -13,14 +15,31 @@ export async function issueServiceToken(db: Pool, claims: TokenSubject, secret: 
   return { token: await signToken({ ...claims, jti: tokenId }, secret, ttlSeconds, now), tokenId, expiresAt };
 }
 
-/** Revokes a recorded token; false when no token has that id. Revoking twice keeps the first time. */
+/** The audit chain of service-token revocations (they belong to no agreement or cycle). */
+export const SERVICE_TOKENS_CHAIN = 'service-tokens';
+export const TOKEN_REVOKED = 'service_token.revoked';
+
+/**
+ * Revokes a recorded token; null when no token has that id. Revoking twice keeps the first time.
+ * The revocation and its audit row commit together.
+ */
 export async function revokeServiceToken(db: Pool, tokenId: string, by: string): Promise<{ subject: string; role: string; revokedAt: Date } | null> {
-  const { rows } = await db.query(
-    `UPDATE service_tokens SET revoked_at = COALESCE(revoked_at, now()), revoked_by = COALESCE(revoked_by, $2)
-      WHERE jti = $1 RETURNING subject, role, revoked_at`,
-    [tokenId, by],
-  );
-  return rows[0] ? { subject: rows[0].subject, role: rows[0].role, revokedAt: rows[0].revoked_at } : null;
+  return inTransaction(db, async (client) => {
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [SERVICE_TOKENS_CHAIN]);
+    const { rows } = await client.query(
+      `UPDATE service_tokens SET revoked_at = COALESCE(revoked_at, now()), revoked_by = COALESCE(revoked_by, $2)
+        WHERE jti = $1 RETURNING subject, role, revoked_at, revoked_by`,
+      [tokenId, by],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    // keyed by the token: a token is revoked once, so a second revocation finds the first one's row
+    await insertAuditRow(client, {
+      agreementId: SERVICE_TOKENS_CHAIN, key: `${SERVICE_TOKENS_CHAIN}:${tokenId}:revoked`, action: TOKEN_REVOKED,
+      actorId: row.revoked_by, data: { tokenId, subject: row.subject, role: row.role }, at: new Date(row.revoked_at).toISOString(),
+    });
+    return { subject: row.subject, role: row.role, revokedAt: row.revoked_at };
+  });
 }
 
 export async function isRevoked(db: Pool, tokenId: string): Promise<boolean> {

@@ -32,7 +32,7 @@ export class LocalSigner implements Signer {
     if (!credential) throw new SigningError('UnknownSigner', `No signing certificate issued for ${request.nip}`);
     const privateKey = await this.oneAtATime(request.nip, async () => {
       // counted before the key derivation, so parallel attempts cannot outrun the limit
-      const attempt = await this.lockout.begin(request.nip, this.clock());
+      const attempt = await this.lockout.begin(request.nip, this.clock(), request.attemptKey);
       // an enrolment's key is open already: it was sealed under this very passphrase a moment ago
       const opened = enrolment ? enrolment.privateKey : await openPrivateKey(credential.sealedKey, request.passphrase);
       if (!opened) return this.lockout.failed(attempt);

@@ -19,6 +19,7 @@ export const DEFAULT_LOCKOUT: LockoutPolicy = { maxFailures: 5, lockMs: 15 * 60_
 /** A counted attempt: its place among the attempts since the last success, and the lock it set, if any. */
 export interface PassphraseAttempt {
   signerId: string;
+  attemptKey?: string;
   seq: number;
   lockedUntil: Date | null;
 }
@@ -29,14 +30,17 @@ export class PassphraseLockout {
     private readonly policy: LockoutPolicy = DEFAULT_LOCKOUT,
   ) {}
 
-  /** Counts an attempt before its passphrase is tried; throws SigningLocked while a lock is in force. */
-  async begin(signerId: string, now: Date): Promise<PassphraseAttempt> {
-    const state = await this.store.reserveAttempt(signerId, now, this.policy.maxFailures, this.policy.lockMs);
+  /**
+   * Counts an attempt before its passphrase is tried; throws SigningLocked while a lock is in force.
+   * `attemptKey`: a retry of an attempt counted under it is not counted again.
+   */
+  async begin(signerId: string, now: Date, attemptKey?: string): Promise<PassphraseAttempt> {
+    const state = await this.store.reserveAttempt(signerId, now, this.policy.maxFailures, this.policy.lockMs, attemptKey);
     if (!state) {
       const current = await this.store.getLockout(signerId);
       throw lockedError(current);
     }
-    return { signerId, seq: state.failures, lockedUntil: state.lockedUntil };
+    return { signerId, attemptKey, seq: state.failures, lockedUntil: state.lockedUntil };
   }
 
   /** The attempt's passphrase was wrong (already counted): throws WrongPassphrase, saying whether signing is now locked. */
@@ -52,7 +56,7 @@ export class PassphraseLockout {
 
   /** The attempt's passphrase was right: its slot and those before it are given back. */
   succeeded(attempt: PassphraseAttempt): Promise<void> {
-    return this.store.settleSuccess(attempt.signerId, attempt.seq, this.policy.maxFailures);
+    return this.store.settleSuccess(attempt.signerId, attempt.seq, this.policy.maxFailures, attempt.attemptKey);
   }
 
   /** Administrator action: lifts a lock before it expires. */

@@ -5,6 +5,8 @@ export class MemorySigningStore implements SigningStore {
   private readonly cas = new Map<string, StoredCa>();
   private readonly credentials = new Map<string, StoredCredential>();
   private readonly lockouts = new Map<string, LockoutState>();
+  /** Counted attempts by key (reserveAttempt's attemptKey). */
+  private readonly attempts = new Map<string, LockoutState>();
 
   async getCa(id: string): Promise<StoredCa | null> {
     return this.cas.get(id) ?? null;
@@ -33,7 +35,15 @@ export class MemorySigningStore implements SigningStore {
     return { ...(this.lockouts.get(signerId) ?? { failures: 0, lockedUntil: null }) };
   }
 
-  async reserveAttempt(signerId: string, now: Date, maxFailures: number, lockMs: number): Promise<LockoutState | null> {
+  async reserveAttempt(signerId: string, now: Date, maxFailures: number, lockMs: number, attemptKey?: string): Promise<LockoutState | null> {
+    const prior = attemptKey === undefined ? undefined : this.attempts.get(attemptKey);
+    if (prior) return { ...prior };
+    const counted = this.countAttempt(signerId, now, maxFailures, lockMs);
+    if (counted && attemptKey !== undefined) this.attempts.set(attemptKey, { ...counted });
+    return counted;
+  }
+
+  private countAttempt(signerId: string, now: Date, maxFailures: number, lockMs: number): LockoutState | null {
     const current = this.lockouts.get(signerId) ?? { failures: 0, lockedUntil: null };
     if (current.lockedUntil && current.lockedUntil > now) return null;
     const failures = current.lockedUntil ? 1 : current.failures + 1;
@@ -42,7 +52,8 @@ export class MemorySigningStore implements SigningStore {
     return { ...next };
   }
 
-  async settleSuccess(signerId: string, seq: number, maxFailures: number): Promise<void> {
+  async settleSuccess(signerId: string, seq: number, maxFailures: number, attemptKey?: string): Promise<void> {
+    if (attemptKey !== undefined) this.attempts.delete(attemptKey);
     const current = this.lockouts.get(signerId);
     if (!current) return;
     const failures = Math.max(current.failures - seq, 0);

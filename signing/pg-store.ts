@@ -50,7 +50,8 @@ export class PgSigningStore implements SigningStore {
     return rows[0] ? { failures: rows[0].failures, lockedUntil: rows[0].locked_until } : { failures: 0, lockedUntil: null };
   }
 
-  async reserveAttempt(signerId: string, now: Date, maxFailures: number, lockMs: number): Promise<LockoutState | null> {
+  async reserveAttempt(signerId: string, now: Date, maxFailures: number, lockMs: number, attemptKey?: string): Promise<LockoutState | null> {
+    if (attemptKey !== undefined) return this.reserveKeyedAttempt(signerId, now, maxFailures, lockMs, attemptKey);
     // One statement: the row is locked while the count goes up, so concurrent attempts each get
     // their own number; while a lock is in force the WHERE leaves the row alone and nothing returns.
     const { rows } = await this.pool.query(
@@ -67,13 +68,47 @@ export class PgSigningStore implements SigningStore {
     return rows[0] ? { failures: rows[0].failures, lockedUntil: rows[0].locked_until } : null;
   }
 
-  async settleSuccess(signerId: string, seq: number, maxFailures: number): Promise<void> {
+  /**
+   * As above, in the same one statement, and the count is recorded under `attemptKey`: an attempt
+   * already recorded is returned as it was and counts nothing (even while the lock it set is in
+   * force, so a retry evaluates its passphrase again and writes the same audit rows).
+   */
+  private async reserveKeyedAttempt(signerId: string, now: Date, maxFailures: number, lockMs: number, attemptKey: string): Promise<LockoutState | null> {
+    const { rows } = await this.pool.query(
+      `WITH prior AS (SELECT failures, locked_until FROM signing_attempt WHERE attempt_key = $5 AND signer_id = $1),
+       counted AS (
+         INSERT INTO signing_lockout AS l (signer_id, failures, locked_until)
+         SELECT $1, 1, CASE WHEN 1 >= $3 THEN $2::timestamptz + make_interval(secs => $4 / 1000.0) END
+          WHERE NOT EXISTS (SELECT 1 FROM prior)
+         ON CONFLICT (signer_id) DO UPDATE SET
+           failures = CASE WHEN l.locked_until IS NULL THEN l.failures + 1 ELSE 1 END,
+           locked_until = CASE WHEN (CASE WHEN l.locked_until IS NULL THEN l.failures + 1 ELSE 1 END) >= $3
+                               THEN $2::timestamptz + make_interval(secs => $4 / 1000.0) END
+           WHERE l.locked_until IS NULL OR l.locked_until <= $2::timestamptz
+         RETURNING failures, locked_until),
+       recorded AS (
+         INSERT INTO signing_attempt (attempt_key, signer_id, failures, locked_until)
+         SELECT $5, $1, failures, locked_until FROM counted ON CONFLICT (attempt_key) DO NOTHING)
+       SELECT failures, locked_until FROM prior UNION ALL SELECT failures, locked_until FROM counted`,
+      [signerId, now, maxFailures, lockMs, attemptKey],
+    );
+    return rows[0] ? { failures: rows[0].failures, lockedUntil: rows[0].locked_until } : null;
+  }
+
+  async settleSuccess(signerId: string, seq: number, maxFailures: number, attemptKey?: string): Promise<void> {
     await this.pool.query(
       `UPDATE signing_lockout SET failures = GREATEST(failures - $2, 0),
          locked_until = CASE WHEN GREATEST(failures - $2, 0) >= $3 THEN locked_until END
        WHERE signer_id = $1`,
       [signerId, seq, maxFailures],
     );
+    // a settled attempt is not met again; wrong ones of the past day are kept for their retries
+    if (attemptKey !== undefined) {
+      await this.pool.query(
+        `DELETE FROM signing_attempt WHERE signer_id = $1 AND (attempt_key = $2 OR created_at < now() - interval '1 day')`,
+        [signerId, attemptKey],
+      );
+    }
   }
 
   async clearLockout(signerId: string): Promise<void> {

@@ -18,6 +18,11 @@ export interface SignRequest {
   /** Idempotency key for remote providers; derived from the request when omitted. */
   requestId?: string;
   /**
+   * Local provider: the passphrase attempt's key (the seal's id). A retry of the same attempt (its
+   * audit write failed, its worker died) is not counted against the lockout a second time.
+   */
+  attemptKey?: string;
+  /**
    * Local provider: the signer's credential as the caller read it (and checked it against the
    * revocations), so that certificate is the one that signs and is not read again. Read from the
    * store when omitted; ignored unless it is the credential of `nip`.

@@ -40,10 +40,12 @@ export interface SigningStore {
    * Counts one attempt atomically, before its passphrase is tried: null when a lock is in force
    * (nothing counted); otherwise the count including this attempt, and the lock it set on reaching
    * `maxFailures` (until `now + lockMs`). An expired lock starts the count again.
+   * `attemptKey` (the seal's id): an attempt already counted under it is returned as it was counted,
+   * and nothing is counted again (a retry of the same signing attempt).
    */
-  reserveAttempt(signerId: string, now: Date, maxFailures: number, lockMs: number): Promise<LockoutState | null>;
-  /** A right passphrase in attempt `seq`: gives back that many counted attempts and lifts the lock if fewer than `maxFailures` remain. */
-  settleSuccess(signerId: string, seq: number, maxFailures: number): Promise<void>;
+  reserveAttempt(signerId: string, now: Date, maxFailures: number, lockMs: number, attemptKey?: string): Promise<LockoutState | null>;
+  /** A right passphrase in attempt `seq`: gives back that many counted attempts and lifts the lock if fewer than `maxFailures` remain; forgets `attemptKey`. */
+  settleSuccess(signerId: string, seq: number, maxFailures: number, attemptKey?: string): Promise<void>;
   /** Clears failures and any lock (after a success, or by an administrator). */
   clearLockout(signerId: string): Promise<void>;
 }

@@ -6,9 +6,8 @@ import type { ApiDeps } from '../deps';
 import { HttpProblem } from '../problem';
 import { route, type RouteDef } from '../route';
 import { parseQuery } from '../validation';
-import { randomUUID } from 'node:crypto';
-import { PassphraseLockout, PgSigningStore } from '../../signing';
-import { appendAuditRows, type AuditEntry } from '../../db/audit-log';
+import { requeueNotification } from '../notification-requeue';
+import { unlockSigning } from '../signing-unlock';
 import { revokeServiceToken } from '../../security/service-tokens';
 
 const ADMIN = { kind: 'roles', roles: ['admin'] } as const;
@@ -37,17 +36,8 @@ export function adminRoutes({ db, logger }: ApiDeps): RouteDef[] {
     route({
       method: 'post', path: '/api/admin/notifications/:key/retry', tag: 'admin', summary: 'Requeue a dead notification (attempts start again)',
       access: ADMIN,
-      async handler(req, res) {
-        const { rows } = await db.query(
-          `UPDATE notifications SET delivery_status = 'pending', attempts = 0, next_attempt_at = now(), last_error = NULL
-            WHERE key = $1 AND delivery_status = 'dead' RETURNING key`,
-          [req.params.key],
-        );
-        if (rows.length === 0) {
-          const exists = await db.query('SELECT delivery_status FROM notifications WHERE key = $1', [req.params.key]);
-          if (exists.rowCount === 0) throw new HttpProblem(404, 'not_found', 'No such notification.');
-          throw new HttpProblem(409, 'not_dead', `The notification is ${exists.rows[0].delivery_status}, not dead.`);
-        }
+      async handler(req, res, ctx) {
+        await requeueNotification(db, String(req.params.key), `admin:${ctx.principal.id}`);
         res.status(202).json({ key: req.params.key, deliveryStatus: 'pending' });
       },
     }),
@@ -58,26 +48,7 @@ export function adminRoutes({ db, logger }: ApiDeps): RouteDef[] {
         // The path names the signer by NIP or, for an official without one (the Kepala Daerah), by official id.
         const nip = String(req.params.nip);
         if (!isPersonId(nip)) throw new HttpProblem(404, 'not_found', 'Give the official\'s NIP or official id.');
-        // The PKs on whose audit log this official's lock stands (a lock more recent than any unlock) get the unlock too.
-        const { rows } = await db.query(
-          `SELECT agreement_id FROM (
-             SELECT DISTINCT ON (agreement_id) agreement_id, action FROM audit_log
-              WHERE action IN ('signing.locked', 'signing.unlocked') AND data->>'signerId' = $1
-              ORDER BY agreement_id, seq DESC) latest
-            WHERE action = 'signing.locked'`,
-          [nip],
-        );
-        const lockout = new PassphraseLockout(new PgSigningStore(db));
-        const at = new Date().toISOString();
-        const entry = (agreementId: string): AuditEntry => ({
-          agreementId, key: `api:${agreementId}:signing.unlocked:${randomUUID()}`, action: 'signing.unlocked',
-          actorId: `admin:${ctx.principal.id}`, data: { signerId: nip }, at,
-        });
-        if (rows.length === 0) await lockout.unlock(nip);
-        for (const [i, { agreement_id: agreementId }] of rows.entries()) {
-          // the lock is lifted in the same transaction as the first PK's audit row
-          await appendAuditRows(db, agreementId, [entry(agreementId)], i === 0 ? (client) => client.query('DELETE FROM signing_lockout WHERE signer_id = $1', [nip]).then(() => {}) : undefined);
-        }
+        await unlockSigning(db, nip, `admin:${ctx.principal.id}`);
         logger.info({ nip, by: ctx.principal.id }, 'signing unlocked');
         res.json({ nip, unlocked: true });
       },

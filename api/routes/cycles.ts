@@ -42,7 +42,7 @@ export function cycleRoutes(deps: ApiDeps): RouteDef[] {
       },
       success: { status: 201, description: 'cycle created (200 when it already existed)', also: [200] },
       async handler(req, res, ctx) {
-        const temporalDeps = { db, temporal: deps.temporal, taskQueue: deps.config.TEMPORAL_TASK_QUEUE };
+        const temporalDeps = { db, temporal: deps.temporal, taskQueue: deps.config.TEMPORAL_TASK_QUEUE, actorId: principalKey(ctx.principal) };
         if (Buffer.isBuffer(ctx.body)) {
           // a spreadsheet: one row per position (CSV, or the positions and plan sheets of a workbook)
           const fields = parseQuery(spreadsheetFields, req.query);

@@ -157,8 +157,8 @@ test('a region’s rules: posted, read back, corrected (audited), then every sco
   expect(changed).toMatchObject({ changed: true, rules: { ...POSTED_RULES, cap: 110 } });
   expect(ok(await call('GET', `/api/cycles/${enc(cycleId)}`, { token: t.admin })).rules).toMatchObject({ ...POSTED_RULES, cap: 110 });
   const audit = ok(await call('GET', `/api/cycles/${enc(cycleId)}/audit`, { token: t.evaluator }));
-  expect(audit.chain).toMatchObject({ ok: true, rows: 1 });
-  expect(audit.items).toEqual([expect.objectContaining({
+  expect(audit.chain).toMatchObject({ ok: true, rows: 2 });
+  expect(audit.items).toEqual([expect.objectContaining({ action: 'cycle.imported', actor: 'admin:admin-test' }), expect.objectContaining({
     action: 'cycle.rules_changed', actor: 'admin:admin-test',
     data: { old: expect.objectContaining({ cap: 120 }), new: expect.objectContaining({ cap: 110, lowerIsBetter: 'inverse' }) },
   })]);
@@ -199,7 +199,7 @@ test('a region’s rules: posted, read back, corrected (audited), then every sco
   const frozen = await call('PATCH', `/api/cycles/${enc(cycleId)}/rules`, { token: t.admin, body: { cap: 120 } });
   expect([frozen.status, frozen.body.code]).toEqual([409, 'rules_frozen']);
   expect(ok(await call('GET', `/api/cycles/${enc(cycleId)}`, { token: t.admin })).rules.cap).toBe(110);
-  expect(ok(await call('GET', `/api/cycles/${enc(cycleId)}/audit`, { token: t.admin })).items).toHaveLength(1);
+  expect(ok(await call('GET', `/api/cycles/${enc(cycleId)}/audit`, { token: t.admin })).items).toHaveLength(2);
 
   // The dashboard (capaian to date per unit, its category, the distribution).
   const dashboard = ok(await call('GET', `/api/cycles/${enc(cycleId)}/achievement`, { token: t.evaluator }));

@@ -87,7 +87,7 @@ export async function startLifecycle(options: { activities?: (real: ReturnType<t
 
 /** Stores the organisation and starts its cycle; resolves when every agreement workflow is started. */
 export async function startTestCycle(l: Lifecycle, org: OrganisationImport, calendar?: object): Promise<string> {
-  const { cycleId } = await startCycle({ db: l.db, temporal: l.env.client, taskQueue: l.taskQueue }, org, calendar as any);
+  const { cycleId } = await startCycle({ db: l.db, temporal: l.env.client, taskQueue: l.taskQueue, actorId: 'test:time-skipping' }, org, calendar as any);
   await l.env.client.workflow.getHandle(cycleId).result();
   return cycleId;
 }

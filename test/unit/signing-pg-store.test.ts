@@ -50,4 +50,18 @@ describe('PgSigningStore', () => {
     await store.clearLockout(id);
     expect(await store.getLockout(id)).toEqual({ failures: 0, lockedUntil: null });
   });
+
+  test('an attempt keyed by its seal is counted once, however often it is retried, also the one that locked', async () => {
+    const id = `keyed-${suffix}`;
+    const now = new Date('2025-01-20T00:00:00Z');
+    for (let i = 1; i <= 4; i++) await store.reserveAttempt(id, now, 5, 60_000, `seal-${suffix}-${i}`);
+    const locking = await store.reserveAttempt(id, now, 5, 60_000, `seal-${suffix}-5`);
+    expect(locking).toMatchObject({ failures: 5 });
+    // the retry of the locking attempt meets it as it was counted, though the lock is in force
+    expect(await store.reserveAttempt(id, now, 5, 60_000, `seal-${suffix}-5`)).toEqual(locking);
+    expect(await store.reserveAttempt(id, now, 5, 60_000, `seal-${suffix}-3`)).toMatchObject({ failures: 3 });
+    expect((await store.getLockout(id)).failures).toBe(5);
+    // another seal is another attempt: refused while locked
+    expect(await store.reserveAttempt(id, now, 5, 60_000, `seal-${suffix}-6`)).toBeNull();
+  });
 });

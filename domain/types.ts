@@ -1,4 +1,4 @@
-// The shared vocabulary of the engine: the domain's terms (PK, IKU, capaian, predikat, …) as types. Pure types, no I/O.
+// The shared vocabulary of the engine: the domain's terms (levels, officials, positions, units, indicators, the plan) as types. Pure types, no I/O.
 
 export type Level = 'KEPALA_DAERAH' | 'JPT_MADYA' | 'JPT_PRATAMA' | 'ADMINISTRATOR' | 'PENGAWAS' | 'PELAKSANA';
 

@@ -1,4 +1,6 @@
-// The one place that reads process.env: validated once, then passed down.
+// The product's runtime settings (API, worker, identity provider, CLI), read from the environment and
+// validated here once, then passed down. The scripts that install and start things (scripts/*.ts,
+// scripts/*.sh) and worker/supervised.ts read their own variables (README, Configuration).
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';

@@ -33,7 +33,7 @@ export async function startCycle(
   deps: ImportDeps,
   body: unknown,
   calendarOverrides?: Partial<CycleCalendar>,
-  /** The body's `rules` (every field optional; what is left out keeps DOMAIN.md's default). */
+  /** The body's `rules` (every field optional; what is left out keeps the default of domain/rules.ts). */
   rulesInput?: unknown,
 ): Promise<StartCycleResult> {
   const validated = validateOrganisationImport(body);

@@ -5,8 +5,7 @@
 //
 //   node make-organisation.mjs [--positions 80] [--seed 1] [--year 2025] [--name Bengkayang] > org.json
 //
-// A copy of the workplace's shared generator kept in the repository, so tests and benchmarks run
-// from a clone alone. Output shape:
+// Kept in the repository, so tests and benchmarks run from a clone alone. Output shape:
 //   { organisation, year, units[], positions[], plan, drafts{positionId: draft} }
 
 const args = Object.fromEntries(

@@ -1,4 +1,4 @@
-// Achievement (capaian) formulas per DOMAIN.md "Achievement formulas". Decisions for the edge
+// The domain's achievement (capaian) formulas. Decisions for the edge
 // cases the sources leave open are written next to the code that makes them.
 import type { Direction, Indicator } from './types';
 

@@ -1,4 +1,4 @@
-// Cascading rules (DOMAIN.md "Cascading"): a subordinate's draft serves the superior's indicators,
+// Cascading rules (the domain's cascading): a subordinate's draft serves the superior's indicators,
 // and a superior indicator no subordinate serves is a gap for the evaluation team.
 import { agreementContentSchema } from './agreement-content';
 import { problem, type Problem, type Validated } from './problem';

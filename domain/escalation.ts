@@ -1,4 +1,4 @@
-// Who hears of an overdue item (DOMAIN.md "Escalation"): the official → the direct superior → the
+// Who hears of an overdue item (the domain's escalation): the official → the direct superior → the
 // Asisten overseeing the unit → the Sekda → the Bupati/Walikota. Every step is found in the
 // organisation's data; no position id is assumed.
 import type { Position } from './types';

@@ -1,4 +1,4 @@
-// Year-end evaluation of a PK (DOMAIN.md "Achievement formulas", "Predicates"): per-indicator
+// Year-end evaluation of a PK (the domain's achievement formulas and predicates): per-indicator
 // capaian over the quarters, the PK score and predicate, budget absorption and efficiency; a
 // unit's score from its PKs; and the evaluation team's adjustments kept beside the computed values.
 import {

@@ -1,6 +1,6 @@
 // The performance tree (pohon kinerja) of a cycle: the IKU Pemda at the top, then every position's
 // PK indicators, each linked to the superior indicator it serves. A superior indicator that no
-// subordinate serves is a gap (DOMAIN.md "Cascading", `cascadeGaps`). Pure: the API loads the rows.
+// subordinate serves is a gap (the cascading rules, `cascadeGaps`). Pure: the API loads the rows.
 import { cascadeGaps } from './cascade';
 import type { Indicator, Plan } from './types';
 

@@ -1,4 +1,4 @@
-// Category scales and predicates as data (DOMAIN.md "Predicates"): regions differ, so a scale is
+// Category scales and predicates as data (the domain's predicates): regions differ, so a scale is
 // a value an administrator can replace, never a chain of ifs.
 
 /**

@@ -1,5 +1,5 @@
-// The rules an organisation may set for itself where sources disagree (DOMAIN.md), with the
-// defaults named there and a zod schema so administrators can override any part of them.
+// The rules an organisation may set for itself where sources disagree, with
+// their defaults (DEFAULT_RULES) and a zod schema so administrators can override any part of them.
 // (Deadlines and the reminder ladder are part of the cycle calendar: domain/schedule.ts.)
 import { z } from 'zod';
 import type { LowerIsBetterFormula, QuarterAggregation, Weighting } from './achievement';

@@ -1,4 +1,4 @@
-// The due dates of one PK in its year, from the cycle calendar (DOMAIN.md "Calendar"): every date
+// The due dates of one PK in its year, from the cycle calendar (the domain's calendar): every date
 // has a default and can be overridden per cycle. Dates are local days in the organisation's zone;
 // a due date means the end of that day.
 import { defaultLadderPolicy, type LadderPolicy } from './ladder';

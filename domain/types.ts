@@ -1,4 +1,4 @@
-// The shared vocabulary of the engine (glossary in ../shared/DOMAIN.md). Pure types, no I/O.
+// The shared vocabulary of the engine: the domain's terms (levels, officials, positions, units, indicators, the plan) as types. Pure types, no I/O.
 
 export type Level = 'KEPALA_DAERAH' | 'JPT_MADYA' | 'JPT_PRATAMA' | 'ADMINISTRATOR' | 'PENGAWAS' | 'PELAKSANA';
 
@@ -88,7 +88,7 @@ export interface Plan {
   objectives: Objective[];
 }
 
-/** The import format of an organisation for one year (shape of ../shared/data/*.json). */
+/** The import format of an organisation for one year (the shape of data/kabupaten-bengkayang-2025.json). */
 export interface OrganisationImport {
   organisation: Organisation;
   year: number;

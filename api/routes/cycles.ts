@@ -53,7 +53,7 @@ export function cycleRoutes(deps: ApiDeps): RouteDef[] {
         }
         if (Object.keys(req.query).length > 0) throw new HttpProblem(400, 'invalid_query', 'Query parameters are for a CSV or XLSX body; a JSON import carries its organisation and year inside.');
         const body = ctx.body as Record<string, unknown> | undefined;
-        // The organisation may come bare (the shape of shared/data) or wrapped as `import`; either
+        // The organisation may come bare (the shape of data/*.json) or wrapped as `import`; either
         // way `calendar` and `rules` sit beside it.
         const isObject = body !== null && typeof body === 'object' && !Array.isArray(body);
         const bare = isObject && 'organisation' in body && 'positions' in body;

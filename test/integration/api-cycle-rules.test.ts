@@ -3,7 +3,7 @@
 // bounds exclude their number ("> 85"); the rules are read back, corrected once (audited), and a
 // Kepala Dinas PK is drafted, signed, reported and evaluated. The evaluation, the live capaian's
 // inputs, the dashboard and the CSV report give exactly what a person computes by hand from
-// DOMAIN.md. Invalid rules are 422 with JSON paths and store nothing; after the first evaluation
+// the domain's formulas. Invalid rules are 422 with JSON paths and store nothing; after the first evaluation
 // the rules are frozen (409).
 import type { Stack } from '../support/stack';
 import { startStack } from '../support/stack';
@@ -66,7 +66,7 @@ const content = {
 const REALISASI: Record<string, number> = { aki: 200, imunisasi: 85.01, akb: 8, akreditasi: 15 };
 const SPENT_PER_QUARTER = 800_000_000;
 
-// By hand, DOMAIN.md "Achievement formulas" with this region's rules (target / realisasi, cap 110):
+// By hand, the domain's achievement formulas with this region's rules (target / realisasi, cap 110):
 //   aki (lower is better):        170 / 200 × 100 = 85        → not "> 85": Sangat Baik
 //   imunisasi (higher is better): 85.01 / 100 × 100 = 85.01  → "> 85": Memuaskan
 //   akb (lower is better):        12 / 8 × 100 = 150 → capped at 110 → Memuaskan
@@ -139,7 +139,7 @@ test('the OpenAPI document shows the import body with calendar and rules, and th
 });
 
 test('a region’s rules: posted, read back, corrected (audited), then every score uses them; frozen after the first evaluation', async () => {
-  // Posted with the cycle; GET shows them complete (what was left out has DOMAIN.md's default).
+  // Posted with the cycle; GET shows them complete (what was left out has the default of domain/rules.ts).
   const posted = await call('POST', '/api/cycles', { token: t.admin, body: { import: org, calendar, rules: POSTED_RULES } });
   expect(posted.status).toBe(201);
   const cycle = ok(await call('GET', `/api/cycles/${enc(cycleId)}`, { token: t.evaluator }));

@@ -1,4 +1,4 @@
-// The cycle calendar and the deadline ladder (DOMAIN.md "Calendar", "Escalation"), table-first.
+// The cycle calendar and the deadline ladder (the domain's calendar and escalation), table-first.
 import { dueDatesFor, endOfLocalDay, mergeCalendar, revisionDueDates } from '../../domain/schedule';
 import { escalationLevelAt, ladderSteps } from '../../domain/ladder';
 

@@ -87,8 +87,8 @@ const mailsFor = (kind: 'reminder' | 'escalation') =>
   smtp.messages.filter((m) => read(m).header('X-Kinerja-Notification').startsWith(`${dinkes}:`) && new RegExp(`:${kind}:`).test(read(m).header('X-Kinerja-Notification')));
 
 test('a draft coming due and then late: the reminder reaches the official and the escalation their superior, by e-mail in Bahasa Indonesia', async () => {
-  // the administrator brings the draft's due date to 20 s from now (a calendar change over HTTP)
-  const due = new Date(Date.now() + 20_000).toISOString();
+  // the administrator brings the draft's due date to 40 s from now (a calendar change over HTTP)
+  const due = new Date(Date.now() + 40_000).toISOString(); // its reminder 30 s away: time for the change to reach the PK
   const changed = await settled(call, t.admin, await call('PATCH', `/api/cycles/${enc(cycleId)}/calendar`, { token: t.admin, body: { overrides: { draft: due } } }));
   expect(changed.status).toBe(200);
 

@@ -16,8 +16,9 @@ const REPO = resolve(__dirname, '..', '..');
 const ORG = 'kab-mail-worker';
 const YEAR = new Date().getFullYear() + 1; // the calendar's own dates are next year: only the changed one comes due
 const org: any = sampleOrganisation(ORG, YEAR, ['kepala-dinkes']);
-// the cycle's ladder as the operator posts it: a reminder 10 s before a due date, escalation every 5 s, one level
-org.calendar = { ladder: { reminderDaysBefore: [10 / 86_400], escalationEveryDays: 5 / 86_400, maxLevels: 1 } };
+// the ladder the operator sets with the calendar change (the cycle starts on the default one): a
+// reminder 10 s before a due date, escalation every 5 s, one level
+const LADDER = { reminderDaysBefore: [10 / 86_400], escalationEveryDays: 5 / 86_400, maxLevels: 1 };
 const cycleId = `cycle:${ORG}:${YEAR}`;
 const dinkes = `pk:${ORG}:${YEAR}:kepala-dinkes`;
 const MAIL_FROM = 'Kinerja Kabupaten <kinerja@bengkayang.example>';
@@ -87,9 +88,10 @@ const mailsFor = (kind: 'reminder' | 'escalation') =>
   smtp.messages.filter((m) => read(m).header('X-Kinerja-Notification').startsWith(`${dinkes}:`) && new RegExp(`:${kind}:`).test(read(m).header('X-Kinerja-Notification')));
 
 test('a draft coming due and then late: the reminder reaches the official and the escalation their superior, by e-mail in Bahasa Indonesia', async () => {
-  // the administrator brings the draft's due date to 40 s from now (a calendar change over HTTP)
+  // the administrator brings the draft's due date to 40 s from now and sets the ladder (one calendar
+  // change over HTTP); the draft's wait, under way since the cycle started, takes both
   const due = new Date(Date.now() + 40_000).toISOString(); // its reminder 30 s away: time for the change to reach the PK
-  const changed = await settled(call, t.admin, await call('PATCH', `/api/cycles/${enc(cycleId)}/calendar`, { token: t.admin, body: { overrides: { draft: due } } }));
+  const changed = await settled(call, t.admin, await call('PATCH', `/api/cycles/${enc(cycleId)}/calendar`, { token: t.admin, body: { ladder: LADDER, overrides: { draft: due } } }));
   expect(changed.status).toBe(200);
 
   const reminder = await waitFor(async () => mailsFor('reminder'), (m) => m.length > 0, 120_000);

@@ -17,10 +17,10 @@ export interface NotifyInput {
 
 const ITEM_TEXT: Record<DeadlineKind, string> = {
   draft: 'menyusun dan mengajukan draf Perjanjian Kinerja',
-  review: 'menelaah draf Perjanjian Kinerja bawahan',
+  review: 'mereviu draf Perjanjian Kinerja bawahan',
   sign: 'menandatangani Perjanjian Kinerja',
-  report: 'melaporkan realisasi kinerja triwulan',
-  verify: 'memverifikasi laporan realisasi triwulan',
+  report: 'melaporkan realisasi kinerja Triwulan',
+  verify: 'memverifikasi laporan realisasi Triwulan',
   evaluation: 'menyelesaikan evaluasi kinerja akhir tahun',
 };
 
@@ -56,14 +56,14 @@ export function createNotifyActivities({ db, publicUrl }: ActivityDeps) {
         : null;
       const what = describeItem(input.item);
       const due = formatIndonesianDate(input.dueAt);
-      const link = `${publicUrl}/#/agreements/${encodeURIComponent(input.agreementId)}`;
+      const link = `${publicUrl}/#/pk/${encodeURIComponent(input.agreementId)}`; // the page's route of a PK
       const subject =
         input.kind === 'reminder'
           ? `Pengingat: batas waktu ${what} (${due})`
           : `Eskalasi tingkat ${level}: ${awaiting?.title ?? 'tim evaluasi'} belum ${what}`;
       const body =
         input.kind === 'reminder'
-          ? `Yth. ${recipient?.official_name ?? 'Tim Evaluasi'},\n\nMohon segera ${what} sebelum ${due}.\n\nBuka: ${link}`
+          ? `Yth. ${recipient?.official_name ?? 'Tim Evaluasi'},\n\nMohon segera ${what} paling lambat ${due}.\n\nBuka: ${link}`
           : `Yth. ${recipient?.official_name ?? 'Tim Evaluasi'},\n\n${awaiting?.official_name ?? ''} (${awaiting?.title ?? ''}) belum ${what}; batas waktu ${due} telah terlewati. ` +
             `Mohon tindak lanjut sesuai kewenangan Bapak/Ibu.\n\nBuka: ${link}`;
       await db.query(

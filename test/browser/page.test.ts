@@ -123,6 +123,17 @@ test('an official signs in and sees the overdue draft task with its escalation l
   await shot(owner, '01-inbox-laptop');
 });
 
+test('the link in a notification e-mail opens the PK on the page, and so does one of the earlier form', async () => {
+  const { rows } = await stack.db.query('SELECT body FROM notifications WHERE agreement_id = $1 ORDER BY created_at DESC LIMIT 1', [dinkes]);
+  expect(rows).toHaveLength(1);
+  const link = /Buka: (\S+)/.exec(rows[0].body)![1];
+  for (const url of [link, link.replace('#/pk/', '#/agreements/')]) {
+    await owner.goto(url);
+    await owner.waitForFunction(() => document.getElementById('main')?.dataset.view === 'renderAgreement');
+    expect(new URL(owner.url()).hash).toBe(`#/pk/${enc(dinkes)}`);
+  }
+});
+
 test('the official drafts: a server validation message shows next to its field, then the draft is submitted', async () => {
   await go(owner, `#/pk/${enc(dinkes)}/draf`);
   const target = owner.locator('input[data-path="/objectives/0/indicators/0/target"]');

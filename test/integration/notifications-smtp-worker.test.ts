@@ -103,8 +103,8 @@ test('a draft coming due and then late: the reminder reaches the official and th
   expect(r.header('To')).toContain(head.email);
   expect(r.header('Subject')).toMatch(/^Pengingat: batas waktu menyusun dan mengajukan draf Perjanjian Kinerja \(\d{1,2} [A-Z][a-z]+ \d{4}/);
   expect(r.text).toContain(`Yth. ${head.name},`);
-  expect(r.text).toContain('Mohon segera menyusun dan mengajukan draf Perjanjian Kinerja sebelum');
-  expect(r.text).toContain(`Buka: ${stack.baseUrl}/#/agreements/${encodeURIComponent(dinkes)}`);
+  expect(r.text).toContain('Mohon segera menyusun dan mengajukan draf Perjanjian Kinerja paling lambat');
+  expect(r.text).toContain(`Buka: ${stack.baseUrl}/#/pk/${encodeURIComponent(dinkes)}`); // the page's route of a PK (test/browser/page.test.ts opens it)
 
   // nobody acts: past the due date the escalation goes one level up, to the superior
   const escalation = await waitFor(async () => mailsFor('escalation'), (m) => m.length > 0, 120_000);

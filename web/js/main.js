@@ -74,6 +74,12 @@ async function route() {
   const seq = ++renderSeq;
   const main = document.getElementById('main');
   const { path, query } = parseHash();
+  // e-mails sent before 2026-12-01 linked a PK as #/agreements/ID: they still open it
+  const legacy = /^\/agreements\/([^/]+)$/.exec(path);
+  if (legacy) {
+    location.replace(`#/pk/${legacy[1]}`);
+    return;
+  }
   const found = ROUTES.map(([re, view, opts]) => [re.exec(path), view, opts ?? {}]).find(([m]) => m);
   if (!found) return replace(main, notice('error', 'Halaman tidak ditemukan.'), h('a', { href: '#/' }, 'Kembali'));
   const [match, view, opts] = found;

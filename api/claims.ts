@@ -1,7 +1,7 @@
 // Who an OpenID Connect sign-in is: the provider's claims mapped to an administrator, an evaluator
 // or an official. Roles come from a configured claim holding a list (roles or groups); otherwise
 // the configured official claim names the official: their NIP, their official id as user name, or
-// an e-mail address looked up among the officials of posted organisations.
+// an e-mail address the provider has verified, looked up among the officials of posted organisations.
 import type { Pool } from 'pg';
 import { isNip, isPersonId, SHARED_SUBJECTS } from '../domain/identity';
 import type { Config } from '../config';
@@ -42,6 +42,10 @@ export async function principalFromClaims(db: Pool, claims: Record<string, unkno
   }
   let officialId: string | null = null;
   if (m.OIDC_OFFICIAL_CLAIM === 'email') {
+    // an address the person typed in at the provider, unverified, is not proof of being its official
+    if (claims.email_verified !== true) {
+      return { ok: false, reason: 'no_identity', detail: `the provider has not verified the address "${value}"` };
+    }
     const rows = (await db.query('SELECT DISTINCT official_id FROM positions WHERE lower(email) = lower($1) LIMIT 2', [value])).rows;
     // an address shared by two officials names neither
     officialId = rows.length === 1 ? rows[0].official_id : null;

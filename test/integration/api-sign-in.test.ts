@@ -143,13 +143,17 @@ test('claims map to officials by NIP, user name or e-mail, and to administrators
   expect(await principalFromClaims(stack.db, { sub: 'x', preferred_username: BUPATI_ID }, m)).toEqual({ ok: true, principal: { role: 'official', id: BUPATI_ID, nip: null } });
   expect(await principalFromClaims(stack.db, { sub: 'x', nip: KADIS }, { ...m, OIDC_OFFICIAL_CLAIM: 'nip' })).toEqual({ ok: true, principal: { role: 'official', id: KADIS, nip: KADIS } });
   const email = org.positions.find((p: any) => p.id === 'kepala-dinsos').official.email;
-  expect(await principalFromClaims(stack.db, { sub: 'x', email: email.toUpperCase() }, { ...m, OIDC_OFFICIAL_CLAIM: 'email' })).toEqual({ ok: true, principal: { role: 'official', id: KADIS, nip: KADIS } });
+  expect(await principalFromClaims(stack.db, { sub: 'x', email: email.toUpperCase(), email_verified: true }, { ...m, OIDC_OFFICIAL_CLAIM: 'email' })).toEqual({ ok: true, principal: { role: 'official', id: KADIS, nip: KADIS } });
+  // an address the provider has not verified (a user may set it to an official's) names nobody
+  for (const unverified of [{}, { email_verified: false }, { email_verified: 'true' }]) {
+    expect(await principalFromClaims(stack.db, { sub: 'x', email, ...unverified }, { ...m, OIDC_OFFICIAL_CLAIM: 'email' })).toEqual({ ok: false, reason: 'no_identity', detail: `the provider has not verified the address "${email}"` });
+  }
   // Keycloak's groups ("/kinerja-evaluator") and realm_access.roles
   expect(await principalFromClaims(stack.db, { sub: 'u1', preferred_username: 'sri', groups: ['/kinerja-evaluator'] }, { ...m, OIDC_ROLES_CLAIM: 'groups' })).toEqual({ ok: true, principal: { role: 'evaluator', id: 'sri', nip: null } });
   expect(await principalFromClaims(stack.db, { sub: 'u2', email: 'adi@pemda.example', realm_access: { roles: ['kinerja-admin'] } }, { ...m, OIDC_ROLES_CLAIM: 'realm_access.roles' })).toEqual({ ok: true, principal: { role: 'admin', id: 'adi@pemda.example', nip: null } });
   // nobody: no official claim, an e-mail no official has, a user name that is a role
   expect((await principalFromClaims(stack.db, { sub: 'x' }, m)).ok).toBe(false);
-  expect((await principalFromClaims(stack.db, { sub: 'x', email: 'nobody@example.org' }, { ...m, OIDC_OFFICIAL_CLAIM: 'email' })).ok).toBe(false);
+  expect((await principalFromClaims(stack.db, { sub: 'x', email: 'nobody@example.org', email_verified: true }, { ...m, OIDC_OFFICIAL_CLAIM: 'email' })).ok).toBe(false);
   expect((await principalFromClaims(stack.db, { sub: 'x', preferred_username: 'admin' }, m)).ok).toBe(false);
 });
 

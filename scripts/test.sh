@@ -23,6 +23,11 @@ npx tsc --noEmit -p .
 echo "[kinerja] lint (eslint.config.mjs)..." >&2
 npx eslint .
 if [ $# -gt 0 ] || [ "${KINERJA_SKIP_FAULTS:-}" = "1" ]; then
+  if [ $# -gt 0 ]; then
+    echo "[kinerja] fault suite (test/faults) skipped: file patterns given (npm run test:faults runs it)" >&2
+  else
+    echo "[kinerja] fault suite (test/faults) skipped: KINERJA_SKIP_FAULTS=1 (npm run test:faults runs it)" >&2
+  fi
   exec npx jest --ci "$@"
 fi
 npx jest --ci

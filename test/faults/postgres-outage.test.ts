@@ -101,6 +101,7 @@ test('reports during a 20 s PostgreSQL outage: 503 + Retry-After, retries, each 
     await new Promise((r) => setTimeout(r, 1000));
   }
   report(NAME, `requests during the outage answered ${JSON.stringify(during)}`);
+  expect(Object.keys(during).length).toBeGreaterThan(0);
   expect(Object.keys(during).every((k) => k.endsWith(' 503'))).toBe(true);
   await stack.startPostgres();
   outageOver = true;
@@ -114,6 +115,7 @@ test('reports during a 20 s PostgreSQL outage: 503 + Retry-After, retries, each 
   expect(Object.keys(statuses).filter((s) => Number(s) >= 500 && s !== '503')).toEqual([]);
   expect(statuses[503] ?? 0).toBeGreaterThan(0);
   expect(missingRetryAfter).toBe(0);
+  expect(health.length).toBeGreaterThan(0);
   expect(health.every((s) => s === 503)).toBe(true);
 
   // the write behind the direct update (a local activity: its marker records the attempt that

@@ -32,14 +32,17 @@ test('all workflows continue and nothing is lost across a dev server restart', a
   const before = await histories(ids);
   const phasesBefore = (await stack.call('GET', `/api/cycles/${enc(cycleId)}`, { token: stack.tokens.admin })).body.phases;
 
-  // drafts being saved while the server goes down: the client retries on 503 until it gets 200
+  // drafts being saved while the server goes down (two sent just before it stops, two sent while it
+  // is down): the client retries on 503 until it gets 200
   const statuses: number[] = [];
+  const answersOf = new Map<string, number[]>(drafting.map((p) => [p, []]));
   let retryAfterMissing = 0;
   const saveDraft = async (positionId: string) => {
     const { first } = partiesOf(org, positionId);
     for (let attempt = 0; attempt < 600; attempt++) {
       const r = await stack.call('PUT', `/api/agreements/${enc(agreementIdOf(org, positionId))}/draft`, { token: stack.tokens.official(first), body: org.drafts[positionId] }).catch(() => ({ status: 0, headers: new Headers(), body: null }));
       statuses.push(r.status);
+      answersOf.get(positionId)!.push(r.status);
       if (r.status === 200) return;
       if (r.status === 503 && !r.headers.get('retry-after')) retryAfterMissing++;
       if (r.status !== 503) throw new Error(`saving a draft answered ${r.status}: ${JSON.stringify(r.body)}`);
@@ -48,9 +51,14 @@ test('all workflows continue and nothing is lost across a dev server restart', a
     throw new Error('the draft was never saved');
   };
   await until('drafting to open', () => stack.call('GET', `/api/agreements/${enc(agreementIdOf(org, drafting[0]))}`, { token: stack.tokens.evaluator }), (r) => r.body?.state?.deadline?.item === 'draft');
-  const saving = drafting.map((p) => saveDraft(p));
+  const [inFlight, whileDown] = [drafting.slice(0, 2), drafting.slice(2)];
+  expect(whileDown).toHaveLength(2);
+  const saving = inFlight.map((p) => saveDraft(p));
   const stopAt = Date.now();
   await stack.temporal.stop();
+  // saves sent while the server is down: each must meet the outage (a 503) before it comes back
+  saving.push(...whileDown.map((p) => saveDraft(p)));
+  await until('each save sent during the outage to be refused with 503', async () => whileDown.map((p) => answersOf.get(p)!), (answers) => answers.every((a) => a.includes(503)), 60_000, 100);
   // while it is down: the health check says so, and a write is refused as unavailable
   const health = await stack.call('GET', '/health');
   const down = await stack.call('POST', `/api/agreements/${enc(agreementIdOf(org, signed[0]))}/sign`, { token: stack.tokens.official(partiesOf(org, signed[0]).first), body: { passphrase: 'frasa-sandi-yang-salah-7' } }); // passes the enrolment policy: what answers is Temporal's absence
@@ -67,6 +75,10 @@ test('all workflows continue and nothing is lost across a dev server restart', a
   report(NAME, `draft saves during the restart answered ${JSON.stringify(counts)}; 503 without Retry-After: ${retryAfterMissing}`);
   expect(statuses.filter((s) => s >= 500 && s !== 503)).toEqual([]);
   expect(retryAfterMissing).toBe(0);
+  // the fault was hit: saves met the outage, and every save got through in the end
+  expect(counts[503] ?? 0).toBeGreaterThanOrEqual(whileDown.length);
+  for (const p of whileDown) expect(answersOf.get(p)![0]).toBe(503);
+  for (const p of drafting) expect(answersOf.get(p)!.at(-1)).toBe(200);
 
   // nothing lost: every workflow still running, each history starting with exactly what it had
   const running = await until('every agreement to be listed as running', () => stack.client.workflow.count(`WorkflowType = 'agreementV2' AND KinerjaOrg = '${org.organisation.id}' AND ExecutionStatus = 'Running'`), (c) => c.count === ids.length, 60_000, 1000);

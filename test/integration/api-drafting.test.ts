@@ -102,6 +102,7 @@ test('list: filters and a stable cursor that walks every agreement once', async 
   expect([...seen].sort()).toEqual(seen);
 
   const unit = await call('GET', `/api/agreements?cycle=${enc(cycleId)}&unit=dinkes&limit=200`, { token: t.evaluator });
+  expect(unit.body.items).toHaveLength(org.positions.filter((p: any) => p.unit === 'dinkes').length);
   expect(unit.body.items.every((a: any) => a.unitId === 'dinkes')).toBe(true);
   const waiting = await call('GET', `/api/agreements?cycle=${enc(cycleId)}&phase=waiting_superior&limit=200`, { token: t.admin });
   expect(waiting.body.items.length).toBeGreaterThan(50);

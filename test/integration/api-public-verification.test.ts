@@ -74,6 +74,7 @@ test('a flipped byte: document_modified, and not one this installation issued', 
   const res = await upload(flipByte(signed));
   expect(res.status).toBe(200);
   expect(res.body).toMatchObject({ verdict: 'document_modified', ok: false, issued: null });
+  expect(res.body.signatures).toHaveLength(2);
   expect(res.body.signatures.every((s: any) => s.codes.includes('document_modified'))).toBe(true);
 });
 
@@ -88,6 +89,7 @@ test('an unsigned incremental update appended after the last signature: unsigned
 test('a PK signed under a CA this installation does not hold: untrusted_certificate', async () => {
   const res = await upload(await signedByUnknownCa());
   expect(res.body).toMatchObject({ verdict: 'untrusted_certificate', ok: false, issued: null });
+  expect(res.body.signatures).toHaveLength(2);
   expect(res.body.signatures.every((s: any) => s.trusted === false && s.codes.includes('untrusted_certificate'))).toBe(true);
 });
 

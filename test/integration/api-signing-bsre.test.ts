@@ -8,7 +8,7 @@ import type { Stack } from '../support/stack';
 import { client, nipOf, sampleOrganisation, startStackWithCycle, tokens } from '../support/api-client';
 import { BSRE_ISSUER, startBsreServer, type BsreServer } from '../support/bsre-server';
 import { passphraseOf, signThroughApi } from '../support/sign-through-api';
-import { tempDir } from '../support/pki';
+import { pdfsig, qpdfCheck, tempDir } from '../support/pki';
 
 const ORG = 'kab-bsre';
 const org = sampleOrganisation(ORG, new Date().getFullYear() - 1);
@@ -59,4 +59,13 @@ test('both parties sign through the provider; a late answer is looked up, not si
     expect(sig.level).toBe('B-LT');
   }
   expect(report.signatures.map((s: any) => s.nip)).toEqual([nipOf(org, 'kepala-dinkes'), nipOf(org, 'bupati')]);
+
+  // not only our own verifier: poppler's pdfsig (trusting the provider's root) and qpdf accept the file too
+  const tools = pdfsig(pdf, bsre.caPem);
+  expect(tools.match(/Signature is Valid/g)).toHaveLength(2);
+  expect(tools.match(/Certificate is Trusted/g)).toHaveLength(2);
+  expect(tools).not.toContain('Signature is Invalid');
+  const check = qpdfCheck(pdf);
+  expect(check.output).toContain('No syntax or stream encoding errors');
+  expect(check.status).toBe(0);
 });

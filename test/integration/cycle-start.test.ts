@@ -3,7 +3,7 @@
 import { SAMPLE_ORGANISATION_PATH } from '../../data/sample';
 import { readFileSync } from 'node:fs';
 import { startStack, type Stack } from '../support/stack';
-import { tokens } from '../support/api-client';
+import { lastValueText, tokens } from '../support/api-client';
 
 const sample = JSON.parse(readFileSync(SAMPLE_ORGANISATION_PATH, 'utf8'));
 let stack: Stack;
@@ -24,7 +24,8 @@ async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();
-    if (ok(value) || Date.now() > until) return value;
+    if (ok(value)) return value;
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms; last value: ${lastValueText(value)}`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }
@@ -89,6 +90,7 @@ test('each agreement carries its lineage from the Bupati down to itself; the mig
     () => stack.db.query('SELECT position_id, lineage FROM agreements WHERE cycle_id = $1', [cycleId]),
     (r) => r.rows.length === 80,
   );
+  expect(stored.rows).toHaveLength(80);
   for (const row of stored.rows) expect([row.position_id, row.lineage]).toEqual([row.position_id, expected(row.position_id)]);
   expect(stored.rows.find((r) => r.position_id === 'kepala-dinkes')!.lineage).toHaveLength(2);
 

@@ -62,6 +62,13 @@ test('both signatures: TOTAL_PASSED at PAdES-BASELINE-LTA', () => {
 
 test('a flipped byte: DSS rejects it too', () => {
   const { status, output } = validate(flipByte(pdf));
+  const lines = output.split('\n').filter((l) => /Indication|RESULT/.test(l));
+  console.log(`[dss] ${lines.map((l) => l.trim()).join(' | ')}`);
   expect(output).not.toMatch(/Indication\s*: TOTAL_PASSED[\s\S]*Indication\s*: TOTAL_PASSED/);
+  // it did validate both signatures (not a crash, which also exits 1): each failed on the changed bytes
+  expect(output).toContain('Signatures found: 2');
+  expect(output.match(/^\s*Indication\s*: (\w+)/gm)?.map((l) => l.replace(/^\s*Indication\s*: /, ''))).toEqual(['TOTAL_FAILED', 'TOTAL_FAILED']);
+  expect(output.match(/SubIndication\s*: HASH_FAILURE/g)).toHaveLength(2);
+  expect(output).toContain('RESULT: FAIL');
   expect(status).toBe(1);
 });

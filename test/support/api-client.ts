@@ -64,11 +64,24 @@ export function client(baseUrl: string) {
   };
 }
 
+/** A value's JSON for a timeout message, cut to 500 characters (a Reply's Headers show as {}: its status and body are what tell). */
+export function lastValueText(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 500 ? `${text.slice(0, 500)}…` : text;
+}
+
+/** Polls `fn` until `ok` holds and returns that value; throws when `timeoutMs` passes first, with the last value seen. */
 export async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 60_000): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();
-    if (ok(value) || Date.now() > until) return value;
+    if (ok(value)) return value;
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms; last value: ${lastValueText(value)}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }

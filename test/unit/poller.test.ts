@@ -41,7 +41,11 @@ test('stop waits for the pass in progress, and no pass starts after it', async (
     onError: () => undefined,
   });
   poller.start();
-  await sleep(10);
+  // stop while the first pass is under way (it has started and not finished)
+  for (const until = Date.now() + 10_000; started < 1; await sleep(1)) {
+    if (Date.now() > until) throw new Error(`timed out after 10000 ms waiting for the first pass; last value: ${JSON.stringify({ started, finished })}`);
+  }
+  expect([started, finished]).toEqual([1, 0]);
   await poller.stop();
   expect([started, finished]).toEqual([1, 1]);
   await sleep(20);

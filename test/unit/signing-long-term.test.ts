@@ -75,6 +75,7 @@ test('DSS and document timestamp: PAdES-B-LTA, every signature still valid', () 
   expect(report.validationData).toEqual({ certificates: 4, crls: 1 }); // two officials, the TSA, the CA
   expect(report.documentTimestamps).toHaveLength(1);
   expect(report.documentTimestamps[0]).toMatchObject({ valid: true, coversWholeFile: true });
+  expect(report.signatures).toHaveLength(2);
   for (const sig of report.signatures) expect(sig).toMatchObject({ valid: true, level: 'B-LTA', revocation: { status: 'good', source: 'document' } });
   // without the document timestamp: B-LT
   const reader = new PdfReader(lta);
@@ -86,6 +87,7 @@ test('against a CA that did not issue them, each chain ends at the signers\' CA,
   const other = await createLocalCa({ store: new MemorySigningStore(), organisation: { id: 'other', name: 'Kabupaten Lain' }, secret: 'x', scrypt: TEST_SCRYPT });
   const report = verifyDocument(lta, { trustedRoots: [other.certificatePem] });
   expect(report.ok).toBe(false);
+  expect(report.signatures).toHaveLength(2);
   for (const signature of report.signatures) {
     expect(signature.problems).toContain('Certificate chain does not reach a trusted CA');
     expect(signature.chain).toHaveLength(2);

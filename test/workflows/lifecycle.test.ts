@@ -10,6 +10,7 @@ import {
   submitDraftUpdate, verifyRealizationUpdate, returnRealizationUpdate, type AgreementState,
 } from '../../workflows/messages';
 import { admin, evaluator, historiesOf, official, passphraseOf, pkId, queryState, rejection, sampleOrganisation, sealed, startLifecycle, startTestCycle, type Lifecycle } from '../support/time-skipping';
+import { lastValueText } from '../support/api-client';
 
 jest.setTimeout(180_000);
 const YEAR = new Date().getFullYear() + 1;
@@ -46,12 +47,14 @@ async function advanceTo(iso: string) {
   if (ms > 0) await l.env.sleep(ms);
 }
 async function until(positionId: string, ok: (s: AgreementState) => boolean): Promise<AgreementState> {
+  const started = Date.now();
+  let last: AgreementState | undefined;
   for (let i = 0; i < 200; i++) {
-    const s = await state(positionId);
-    if (ok(s)) return s;
+    last = await state(positionId);
+    if (ok(last)) return last;
     await new Promise((r) => setTimeout(r, 50));
   }
-  return state(positionId);
+  throw new Error(`timed out after ${Date.now() - started} ms; last value: ${lastValueText(last)}`);
 }
 
 test('a PK goes through its whole year: drafted, returned, approved, signed twice, reported, evaluated', async () => {

@@ -39,7 +39,8 @@ async function positionOf(db: Pool | PoolClient, agreement: AgreementRow) {
 
 /**
  * A PK's rating as the page shows it: the proposal from its capaian, the stored rating, who may rate, and its unit's state.
- * `callerPositionIds`: an official caller's positions in the PK's cycle, as the access check read them (null for others).
+ * `callerPositionIds`: an official caller's positions in the PK's cycle, as the access check read them (null for others);
+ * an official's unit distribution names only the staff at or below those positions.
  */
 export async function ratingOf(db: Pool, agreement: AgreementRow, callerPositionIds: string[] | null) {
   const cycle = (await db.query('SELECT rules FROM cycles WHERE id = $1', [agreement.cycle_id])).rows[0];
@@ -60,7 +61,7 @@ export async function ratingOf(db: Pool, agreement: AgreementRow, callerPosition
     mapping: rules.hasilKerjaFromCapaian,
     coreValues: BERAKHLAK,
     rating: ratingJson(stored),
-    unit: position.unit_id ? await unitDistribution(db, agreement.cycle_id, position.unit_id) : null,
+    unit: position.unit_id ? await unitDistribution(db, agreement.cycle_id, position.unit_id, callerPositionIds) : null,
   };
 }
 
@@ -117,7 +118,14 @@ export interface UnitDistribution {
   unitPredicate: string | null;
   /** The distribution rule for that predicate (the cycle's `staffDistribution`). */
   bounds: StaffDistributionRule['bounds'];
+  /**
+   * Each staff position with its official and predikat: every one for the administrators and the
+   * evaluation team; for an official, only the positions they hold and those below them (as they see PKs).
+   */
   staff: Array<{ positionId: string; title: string; officialName: string; agreementId: string | null; phase: string | null; predikat: EmployeePredikat | null }>;
+  /** How many staff the unit has (all of them, also those `staff` leaves out). */
+  staffTotal: number;
+  /** The aggregates of all staff, whoever asks: the rater needs them to respect the unit's bounds. */
   counts: Record<string, number>;
   rated: number;
   violations: DistributionViolation[];
@@ -126,22 +134,30 @@ export interface UnitDistribution {
   closed: { by: string; at: string; exceptionReason: string | null; violations: DistributionViolation[] } | null;
 }
 
-/** A unit's staff predikats against its bounds. Staff are the unit's positions below its head (the one nearest the top). */
-export async function unitDistribution(db: Pool | PoolClient, cycleId: string, unitId: string): Promise<UnitDistribution> {
+/**
+ * A unit's staff predikats against its bounds. Staff are the unit's positions below its head (the one nearest the top).
+ * `viewerPositionIds`: for an official, the positions they hold in the cycle: `staff` then names only
+ * those positions and the ones below them (the agreement's lineage, as `visibleToOfficialSql`);
+ * null (administrators, the evaluation team, the closing): every staff position.
+ */
+export async function unitDistribution(db: Pool | PoolClient, cycleId: string, unitId: string, viewerPositionIds: string[] | null = null): Promise<UnitDistribution> {
   const unit = (await db.query('SELECT u.name, c.rules FROM units u JOIN cycles c ON c.id = u.cycle_id WHERE u.cycle_id = $1 AND u.id = $2', [cycleId, unitId])).rows[0];
   if (!unit) throw new HttpProblem(404, 'not_found', `No unit ${unitId} in ${cycleId}.`);
   const rules = storedRules(unit.rules);
   const { rows } = await db.query(
-    `SELECT p.id, p.title, p.official_name, p.depth, a.id AS agreement_id, a.phase, a.predicate, r.predikat
+    `SELECT p.id, p.title, p.official_name, p.depth, a.id AS agreement_id, a.phase, a.predicate, r.predikat,
+            coalesce($3::text[] IS NULL OR p.id = ANY($3::text[])
+              OR a.lineage && ARRAY(SELECT h.id FROM agreements h WHERE h.cycle_id = $1 AND h.position_id = ANY($3::text[])), false) AS visible
        FROM positions p LEFT JOIN agreements a ON a.cycle_id = p.cycle_id AND a.position_id = p.id
        LEFT JOIN employee_ratings r ON r.agreement_id = a.id
       WHERE p.cycle_id = $1 AND p.unit_id = $2 ORDER BY p.depth, p.id`,
-    [cycleId, unitId],
+    [cycleId, unitId, viewerPositionIds],
   );
   const [headRow, ...staffRows] = rows;
   const unitPredicate: string | null = headRow?.predicate ?? null;
-  const staff = staffRows.map((r) => ({ positionId: r.id, title: r.title, officialName: r.official_name, agreementId: r.agreement_id, phase: r.phase, predikat: r.predikat as EmployeePredikat | null }));
-  const predikats = staff.flatMap((s) => (s.predikat ? [s.predikat] : []));
+  const all = staffRows.map((r) => ({ positionId: r.id, title: r.title, officialName: r.official_name, agreementId: r.agreement_id, phase: r.phase, predikat: r.predikat as EmployeePredikat | null }));
+  const staff = all.filter((_s, i) => staffRows[i].visible === true);
+  const predikats = all.flatMap((s) => (s.predikat ? [s.predikat] : []));
   const counts: Record<string, number> = Object.create(null);
   for (const p of predikats) counts[p] = (counts[p] ?? 0) + 1;
   const violations = unitPredicate ? checkStaffDistribution(unitPredicate, predikats, rules.staffDistribution) : [];
@@ -149,15 +165,21 @@ export async function unitDistribution(db: Pool | PoolClient, cycleId: string, u
   const blockers: UnitDistribution['blockers'] = [];
   if (closedRow) blockers.push({ code: 'ratings_closed', detail: 'The unit\'s ratings are already closed.' });
   if (!unitPredicate) blockers.push({ code: 'unit_not_evaluated', detail: `The unit's predicate comes from its head's PK (${headRow?.id ?? 'none'}), which is not evaluated yet.` });
-  const unrated = staff.filter((s) => !s.predikat);
-  if (unrated.length > 0) blockers.push({ code: 'ratings_incomplete', detail: `Not rated yet: ${unrated.map((s) => s.positionId).join(', ')}.` });
+  const unrated = all.filter((s) => !s.predikat);
+  if (unrated.length > 0) {
+    // the positions the caller may see by id, the others only counted
+    const named = unrated.filter((s) => staff.includes(s)).map((s) => s.positionId);
+    const others = unrated.length - named.length;
+    if (others > 0) named.push(`${others} other staff position${others === 1 ? '' : 's'}`);
+    blockers.push({ code: 'ratings_incomplete', detail: `Not rated yet: ${named.join(', ')}.` });
+  }
   if (violations.length > 0) blockers.push({ code: 'distribution_violated', detail: violations.map((v) => v.message).join('; ') });
   return {
     cycleId, unitId, unitName: unit.name,
     head: headRow ? { positionId: headRow.id, agreementId: headRow.agreement_id, phase: headRow.phase } : null,
     unitPredicate,
     bounds: unitPredicate ? rules.staffDistribution.find((rule) => rule.unitPredicates.includes(unitPredicate))?.bounds ?? [] : [],
-    staff, counts, rated: predikats.length, violations, blockers,
+    staff, staffTotal: all.length, counts, rated: predikats.length, violations, blockers,
     closed: closedRow && { by: closedRow.closed_by, at: closedRow.closed_at.toISOString(), exceptionReason: closedRow.exception_reason, violations: closedRow.violations },
   };
 }
@@ -217,7 +239,7 @@ export async function cycleRatings(db: Pool, cycleId: string) {
     })),
     units: await Promise.all(units.map(async (u) => {
       const d = await unitDistribution(db, cycleId, u.unit_id);
-      return { unitId: d.unitId, unitName: d.unitName, unitPredicate: d.unitPredicate, staff: d.staff.length, rated: d.rated, counts: d.counts, bounds: d.bounds, violations: d.violations, blockers: d.blockers, closed: d.closed };
+      return { unitId: d.unitId, unitName: d.unitName, unitPredicate: d.unitPredicate, staff: d.staffTotal, rated: d.rated, counts: d.counts, bounds: d.bounds, violations: d.violations, blockers: d.blockers, closed: d.closed };
     })),
   };
 }

@@ -76,6 +76,48 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
   const actor = (ctx: Ctx) => actorFor(ctx.principal, ctx.heldPositionIds);
   const id = (ctx: { agreement: AgreementRow | null }) => ctx.agreement!.id;
 
+  /**
+   * The PK as a replaced official signed it, and nothing of where it is now: its identity (the
+   * position's fixed place in the tree), the last version they signed, and each party of the versions
+   * they signed as the signed documents record them (signer id, and the name their certificate
+   * carries). No phase, deadline, score or predicate, and no one who holds a position now.
+   */
+  const asSigned = async (a: AgreementRow, signedVersions: number[]) => {
+    const position = (await db.query('SELECT id, title, level, unit_id, parent_id FROM positions WHERE cycle_id = $1 AND id = $2', [a.cycle_id, a.position_id])).rows[0];
+    const parent = position?.parent_id
+      ? (await db.query('SELECT id, title FROM positions WHERE cycle_id = $1 AND id = $2', [a.cycle_id, position.parent_id])).rows[0]
+      : null;
+    const version = (await db.query(
+      'SELECT version, content, content_hash, saved_at FROM agreement_versions WHERE agreement_id = $1 AND version = $2',
+      [a.id, Math.max(...signedVersions)],
+    )).rows[0];
+    const documents = (await db.query(
+      `SELECT version, party, signer_nip, signed_at, verification->'signatures' AS signatures
+         FROM documents WHERE agreement_id = $1 AND version = ANY($2::int[]) ORDER BY version, signed_at`,
+      [a.id, signedVersions],
+    )).rows;
+    return {
+      id: a.id,
+      cycleId: a.cycle_id,
+      positionId: a.position_id,
+      unitId: a.unit_id,
+      position: position && { id: position.id, title: position.title, level: position.level, unitId: position.unit_id },
+      relation: 'signer',
+      signedVersions,
+      parties: documents.map((d) => {
+        // the document of a party carries that party's signature last
+        const signatures = Array.isArray(d.signatures) ? d.signatures : [];
+        const own = signatures[signatures.length - 1];
+        const held = d.party === 'first' ? position : parent;
+        return {
+          version: d.version, party: d.party, positionId: held?.id ?? null, title: held?.title ?? null,
+          ...signerView(d.signer_nip), name: typeof own?.signerName === 'string' ? own.signerName : null, signedAt: d.signed_at,
+        };
+      }),
+      content: version ? { source: 'saved', version: version.version, content: version.content as AgreementContent, contentHash: version.content_hash, savedAt: version.saved_at } : null,
+    };
+  };
+
   return [
     route({
       method: 'get', path: '/api/agreements', tag: 'agreements', summary: 'List agreements the caller may see (cursor pagination, stable order by id)',
@@ -111,11 +153,16 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
     }),
 
     route({
-      method: 'get', path: '/api/agreements/:agreementId', tag: 'agreements', summary: 'Read model, live workflow state and current content (for a replaced official who signed: the last version they signed)',
+      method: 'get', path: '/api/agreements/:agreementId', tag: 'agreements',
+      summary: 'Read model, live workflow state and current content (for a replaced official who signed: only the PK\'s identity, the last version they signed and the parties as recorded in the versions they signed; no live state, score or current holder)',
       access: READ_SIGNED,
       async handler(_req, res, ctx) {
         const a = ctx.agreement!;
         const signedVersions = signedVersionsOf(res);
+        if (signedVersions) {
+          res.json(await asSigned(a, signedVersions));
+          return;
+        }
         const position = (await db.query('SELECT * FROM positions WHERE cycle_id = $1 AND id = $2', [a.cycle_id, a.position_id])).rows[0];
         const parent = position?.parent_id
           ? (await db.query('SELECT id, title, official_id, nip, official_name FROM positions WHERE cycle_id = $1 AND id = $2', [a.cycle_id, position.parent_id])).rows[0]
@@ -123,8 +170,7 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
         let state: AgreementState | null = null;
         let live = true;
         try {
-          // a former signer sees what they signed, not where the PK is now
-          if (!signedVersions) state = await temporal.workflow.getHandle(a.id).query(stateQuery);
+          state = await temporal.workflow.getHandle(a.id).query(stateQuery);
         } catch (err) {
           live = false; // the read model still answers while the worker is down
           deps.logger.warn({ err, agreementId: a.id }, 'state query failed');
@@ -133,7 +179,7 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
           await db.query(
             `SELECT version, content, content_hash, saved_by, saved_at FROM agreement_versions WHERE agreement_id = $1 AND version <= $2
               ORDER BY version DESC LIMIT 1`,
-            [a.id, signedVersions ? Math.max(...signedVersions) : (state?.version ?? a.version)],
+            [a.id, state?.version ?? a.version],
           )
         ).rows[0];
         const content: { source: string; version?: number; content: AgreementContent; contentHash?: string; savedAt?: string } | null = version

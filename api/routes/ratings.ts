@@ -52,17 +52,20 @@ export function ratingRoutes(deps: ApiDeps): RouteDef[] {
     }),
     route({
       method: 'get', path: '/api/cycles/:cycleId/units/:unitId/ratings', tag: 'ratings',
-      summary: 'A unit\'s staff predikats against the bounds its predicate sets, and why it cannot close yet',
+      summary: 'A unit\'s staff predikats against the bounds its predicate sets, and why it cannot close yet (an official: the counts of all staff, by name only their own position and those below it)',
       access: { kind: 'roles', roles: ['admin', 'evaluator', 'official'] },
       async handler(req, res, ctx) {
         const cycleId = String(req.params.cycleId);
         const unitId = String(req.params.unitId);
+        let viewer: string[] | null = null; // administrators and the evaluation team see every staff position
         if (ctx.principal.role === 'official') {
           const held = (await db.query('SELECT 1 FROM positions WHERE cycle_id = $1 AND unit_id = $2 AND official_id = $3', [cycleId, unitId, ctx.principal.id])).rowCount;
-          if (!held && (await positionsHeld(db, cycleId, ctx.principal.id)).length === 0) throw new HttpProblem(404, 'not_found', `No unit ${unitId} in ${cycleId} for you.`);
+          viewer = await positionsHeld(db, cycleId, ctx.principal.id);
+          if (!held && viewer.length === 0) throw new HttpProblem(404, 'not_found', `No unit ${unitId} in ${cycleId} for you.`);
           if (!held) throw new HttpProblem(403, 'not_in_unit', 'Officials see the distribution of their own unit only.');
         }
-        res.json(await unitDistribution(db, cycleId, unitId));
+        // an official: the unit's aggregates, and by name only their own position and those below it
+        res.json(await unitDistribution(db, cycleId, unitId, viewer));
       },
     }),
     route({

@@ -1,6 +1,7 @@
 // Pergantian pejabat after signing: the official who signed version 1 and was then replaced keeps
-// read access to what they signed (the PK as signed, its documents and their verification), and
-// to nothing else: not the new version, not the timeline, no actions.
+// read access to what they signed (the PK as signed, its parties as signed, its documents and their
+// verification), and to nothing else: not the new version, not where the PK stands now, not who
+// succeeded them, not the timeline, no actions.
 import type { Stack } from '../support/stack';
 import { client, enc, nipOf, sampleOrganisation, settled, tokens, waitFor, startStackWithCycle } from '../support/api-client';
 
@@ -55,10 +56,22 @@ test('a replaced official reads the version and documents they signed, and only 
   // the former official: the PK as they signed it (version 1), not the successor's draft, no live state
   const detail = await call('GET', `/api/agreements/${enc(dinkes)}`, { token: former });
   expect(detail.status).toBe(200);
-  expect(detail.body.relation).toBe('signer');
-  expect(detail.body.state).toBeNull();
+  // nothing of where the PK is now, nor who holds its positions now
+  expect(JSON.stringify(detail.body)).not.toContain(NEW_NIP);
+  expect(JSON.stringify(detail.body)).not.toContain('Pengganti');
+  for (const live of ['phase', 'version', 'dueAt', 'overdue', 'escalationLevel', 'awaitingPositionId', 'score', 'predicate', 'updatedAt', 'state', 'live', 'secondParty']) {
+    expect(detail.body).not.toHaveProperty(live);
+  }
+  expect(detail.body.position).toEqual({ id: 'kepala-dinkes', title: expect.any(String), level: expect.any(String), unitId: 'dinkes' });
+  expect(detail.body).toMatchObject({ id: dinkes, cycleId, positionId: 'kepala-dinkes', relation: 'signer', signedVersions: [1] });
   expect(detail.body.content.version).toBe(1);
   expect(detail.body.content.content.objectives[0].indicators[0].target).toBe(content.objectives[0].indicators[0].target);
+  // the parties as the signed version records them: the former official and the superior who countersigned
+  const nameOf = (id: string) => org.positions.find((p: any) => p.id === id).official.name;
+  expect(detail.body.parties.map((p: any) => [p.version, p.party, p.positionId, p.signerId, p.name])).toEqual([
+    [1, 'first', 'kepala-dinkes', formerNip, nameOf('kepala-dinkes')],
+    [1, 'second', 'bupati', nipOf(org, 'bupati'), nameOf('bupati')],
+  ]);
   // their documents, the PDFs and the verification reports
   const docs = await call('GET', `/api/agreements/${enc(dinkes)}/documents`, { token: former });
   expect(docs.status).toBe(200);
@@ -79,6 +92,7 @@ test('a replaced official reads the version and documents they signed, and only 
   // the successor and the superior see the current version; an unrelated official sees nothing
   const current = await call('GET', `/api/agreements/${enc(dinkes)}`, { token: successor });
   expect([current.body.relation, current.body.content.version]).toEqual(['owner', 2]);
+  expect([current.body.position.official.nip, current.body.state?.phase]).toEqual([NEW_NIP, 'drafting']);
   expect((await call('GET', `/api/agreements/${enc(dinkes)}`, { token: t.official(nipOf(org, 'kepala-pupr')) })).status).toBe(403);
   expect((await call('GET', signedDocs[0].href, { token: t.official(nipOf(org, 'kepala-pupr')) })).status).toBe(403);
 });

@@ -148,3 +148,57 @@ test('the CSV of officials carries each official\'s predikat', async () => {
   expect(row('dinkes-e3-2').slice(-5)).toEqual(['105', 'Sangat Baik', 'di_atas', 'sesuai', 'Baik']);
   expect(row('kepala-dinkes').slice(-3)).toEqual(['', '', '']);
 });
+
+test('an official sees the unit\'s aggregates, but by name only their own predikat and those below them; the head and the evaluation team see all', async () => {
+  const staffOf = (unit: any) => unit.staff.map((s: any) => [s.positionId, s.predikat]);
+  const own = t.official(nipOf(org, 'dinkes-e3-1'));
+  const colleague = org.positions.find((p: any) => p.id === 'dinkes-e3-2').official;
+  // a staff official: their own row, the unit's counts and broken bounds, not their colleague's name or predikat
+  const unit = ok(await call('GET', `/api/cycles/${enc(cycleId)}/units/dinkes/ratings`, { token: own }));
+  expect(staffOf(unit)).toEqual([['dinkes-e3-1', 'Baik']]);
+  expect(unit).toMatchObject({ unitPredicate: 'Baik', staffTotal: 2, rated: 2, counts: { Baik: 2 } });
+  expect(unit.violations).toHaveLength(2);
+  expect(JSON.stringify(unit)).not.toContain(colleague.name);
+  expect(JSON.stringify(unit)).not.toContain('dinkes-e3-2');
+  // the same through their own PK's rating
+  const rating = ok(await call('GET', `/api/agreements/${enc(pk('dinkes-e3-1'))}/rating`, { token: own }));
+  expect(staffOf(rating.unit)).toEqual([['dinkes-e3-1', 'Baik']]);
+  expect(rating.unit.counts).toEqual({ Baik: 2 });
+  expect(JSON.stringify(rating)).not.toContain(colleague.name);
+  // the head (pejabat penilai of both) and the evaluation team: every staff row
+  const both = [['dinkes-e3-1', 'Baik'], ['dinkes-e3-2', 'Baik']];
+  expect(staffOf(ok(await call('GET', `/api/cycles/${enc(cycleId)}/units/dinkes/ratings`, { token: head })))).toEqual(both);
+  expect(staffOf(ok(await call('GET', `/api/agreements/${enc(pk('dinkes-e3-1'))}/rating`, { token: head })).unit)).toEqual(both);
+  expect(staffOf(ok(await call('GET', `/api/cycles/${enc(cycleId)}/units/dinkes/ratings`, { token: t.evaluator })))).toEqual(both);
+  expect(staffOf(ok(await call('GET', `/api/agreements/${enc(pk('dinkes-e3-1'))}/rating`, { token: t.admin })).unit)).toEqual(both);
+});
+
+test('in a deeper unit a Pengawas sees no row of their superior or of the superior\'s peer; their superior sees theirs', async () => {
+  // a second organisation's cycle: Kepala Dinas → two Administrators, one of them with a Pengawas below
+  const ORG2 = 'kab-predikat-dalam';
+  const deep: any = sampleOrganisation(ORG2, YEAR, ['dinkes-e3-1-e4-1', 'dinkes-e3-2']);
+  const deepCycle = `cycle:${ORG2}:${YEAR}`;
+  ok(await call('POST', '/api/cycles', { token: t.admin, body: { import: deep, calendar: endedYearCalendar() } }));
+  await waitFor(() => call('GET', `/api/cycles/${enc(deepCycle)}`, { token: t.admin }), (r) => r.body.status === 'running');
+  const unitOf = async (token: string) => ok(await call('GET', `/api/cycles/${enc(deepCycle)}/units/dinkes/ratings`, { token }));
+  const rows = (unit: any) => unit.staff.map((s: any) => s.positionId);
+  const nameOf = (id: string) => deep.positions.find((p: any) => p.id === id).official.name;
+  const everyone = ['dinkes-e3-1', 'dinkes-e3-2', 'dinkes-e3-1-e4-1'];
+
+  const pengawas = await unitOf(t.official(nipOf(deep, 'dinkes-e3-1-e4-1')));
+  expect(rows(pengawas)).toEqual(['dinkes-e3-1-e4-1']);
+  expect(pengawas.staffTotal).toBe(3);
+  expect(JSON.stringify(pengawas)).not.toContain(nameOf('dinkes-e3-1'));
+  expect(JSON.stringify(pengawas)).not.toContain(nameOf('dinkes-e3-2'));
+  // what is not rated yet: their own position by id, the others only counted
+  expect(pengawas.blockers.find((b: any) => b.code === 'ratings_incomplete').detail).toBe('Not rated yet: dinkes-e3-1-e4-1, 2 other staff positions.');
+  const own = ok(await call('GET', `/api/agreements/${enc(`pk:${ORG2}:${YEAR}:dinkes-e3-1-e4-1`)}/rating`, { token: t.official(nipOf(deep, 'dinkes-e3-1-e4-1')) }));
+  expect(rows(own.unit)).toEqual(['dinkes-e3-1-e4-1']);
+
+  expect(rows(await unitOf(t.official(nipOf(deep, 'dinkes-e3-1'))))).toEqual(['dinkes-e3-1', 'dinkes-e3-1-e4-1']);
+  expect(rows(await unitOf(t.official(nipOf(deep, 'dinkes-e3-2'))))).toEqual(['dinkes-e3-2']);
+  expect(rows(await unitOf(t.official(nipOf(deep, 'kepala-dinkes'))))).toEqual(everyone);
+  const evaluator = await unitOf(t.evaluator);
+  expect(rows(evaluator)).toEqual(everyone);
+  expect(evaluator.blockers.find((b: any) => b.code === 'ratings_incomplete').detail).toBe(`Not rated yet: ${everyone.join(', ')}.`);
+});

@@ -6,7 +6,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
+import { temporalClusterInfo } from '../api/temporal-cluster-info';
 import { freeLowPort } from './free-port';
 import { resolveClusterBinaries, resolveUiServer } from './temporal-cluster-binaries';
 import { ensureTemporalSchemas, temporalDatabases, type TemporalPostgres } from './temporal-schema';
@@ -227,6 +228,28 @@ async function waitUntilVisibleEverywhere(nodes: ClusterNode[], namespace: strin
   }
 }
 
+/**
+ * Every node sees every node in each service's ring. A node restarted on data of an earlier run
+ * serves (its frontend answers) before the other node's services have joined its ring: until then
+ * shards sit on one node and /health shows one member.
+ */
+async function waitUntilRingsComplete(nodes: ClusterNode[]): Promise<void> {
+  for (const node of nodes) {
+    const client = new Client({ connection: await Connection.connect({ address: node.frontendAddress }) });
+    try {
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const members = await temporalClusterInfo(client).then((info) => info.members, () => null);
+        if (members && SERVICES.every((role) => (members[role] ?? []).length === nodes.length)) break;
+        if (Date.now() > deadline) throw new Error(`node ${node.index} sees ${JSON.stringify(members)} after 60 s, not ${nodes.length} members of each service`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    } finally {
+      await client.connection.close();
+    }
+  }
+}
+
 /** A query naming every search attribute Kinerja's workflows carry. */
 const everySearchAttribute = searchAttributeDefinitions
   .map((a) => `${a.name} = ${a.type === 'Keyword' ? "'probe'" : a.type === 'Int' ? '0' : 'false'}`)
@@ -298,6 +321,7 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Tem
     await ensureSearchAttributes(balancer.address);
     await waitUntilVisibleEverywhere(nodes, 'default', everySearchAttribute);
     await ensureRetention(balancer.address, 'default', options.retentionDays ?? DEFAULT_RETENTION_DAYS);
+    await waitUntilRingsComplete(nodes);
     if (uiBinary && options.uiPort) ui = startUi(uiBinary, options.dir, balancer.address, options.uiPort);
   } catch (err) {
     await stop();

@@ -89,6 +89,8 @@ const PROBLEM = {
   too_small: 'Nilai terlalu kecil (harus ≥ 0).',
   invalid_type: 'Isian tidak valid.',
   missing_body: 'Data tidak terkirim.',
+  adjustment_reason_required: 'Alasan penyesuaian wajib diisi bila nilai disesuaikan.',
+  adjustment_value_required: 'Isi nilai disesuaikan, atau kosongkan alasannya.',
 };
 
 export function problemMessage(p) {

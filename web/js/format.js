@@ -38,6 +38,13 @@ export function taskLabel(task) {
   }[task] ?? task;
 }
 
+/** Why a PK Perubahan is started (the API's reason codes). */
+export const REVISION_REASON = {
+  official: 'Pergantian pejabat',
+  budget: 'Perubahan anggaran (APBD-P)',
+  strategy: 'Perubahan kebijakan/strategi',
+};
+
 export const PARTY = { first: 'Pihak Pertama', second: 'Pihak Kedua' };
 export const QUARTER_STATUS = { not_open: 'Belum dibuka', open: 'Terbuka', reported: 'Dilaporkan', verified: 'Terverifikasi' };
 export const DIRECTION = { up: 'Semakin tinggi semakin baik', down: 'Semakin rendah semakin baik' };

@@ -9,6 +9,7 @@ import { capaianToDate, categoryOf, indicatorsOf, showAchievement, valuesByIndic
 import { timelineList } from './timeline.js';
 import { evidenceList } from '../evidence.js';
 import { canEvaluate, evaluationPanel } from './evaluation.js';
+import { canRevise, revisionPanel } from './revision.js';
 
 /** The live phase from the workflow when it answered; the read model can be a moment behind. */
 export const phaseOf = (a) => a.state?.phase ?? a.phase;
@@ -168,6 +169,7 @@ export async function renderAgreement(main, { params, me, isCurrent }) {
       const reported = (a.state?.quarters ?? []).find((q) => q.status === 'reported');
       if (reported) panels.push(verifyPanel(a, reported.quarter, data.quarters.find((q) => q.quarter === reported.quarter), data.evidence ?? [], draw));
     }
+    if (canRevise(me, isOwner, phase)) panels.push(revisionPanel(a, draw));
     // the pejabat penilai (the position above) rates the official once the PK is in evaluation
     if (['evaluation', 'closed'].includes(phase) && a.secondParty && mine.includes(a.secondParty.positionId)) {
       panels.push(h('a', { class: 'button primary', href: `${base}/penilaian`, 'data-testid': 'rate-link' }, 'Nilai kinerja pegawai (predikat)'));

@@ -26,8 +26,10 @@ export function evaluationPanel(a, reload) {
     const adjusted = score.adjusted !== undefined && score.adjusted !== null;
     const tr = h('tr', { 'data-indicator': score.indicatorId },
       h('td', null, name),
-      h('td', { class: 'num', 'data-testid': 'computed' }, fmtPercent(score.computed), score.category ? h('div', { class: 'small muted' }, score.category) : null),
+      h('td', { class: 'num', 'data-testid': 'computed' }, fmtPercent(score.computed)),
+      // the category is the value's in force: the adjusted one when there is one
       h('td', { class: 'num', 'data-testid': 'current' }, fmtPercent(adjusted ? score.adjusted : score.computed),
+        score.category ? h('div', { class: 'small muted' }, score.category) : null,
         adjusted ? h('div', { class: 'small warn' }, `Disesuaikan: ${score.adjustmentReason ?? ''}`) : null),
       h('td', null, value),
       h('td', null, reason));

@@ -58,3 +58,16 @@ export async function getBlob(path) {
 }
 
 export const agreementPath = (id) => `/api/agreements/${enc(id)}`;
+
+/**
+ * Reads `path` until `done(answer)` holds or the tries run out, and returns the last answer: an
+ * action's follow-up (the phase a closing or a revision leads to) lands a moment after its answer.
+ */
+export async function readUntil(path, done, { tries = 20, delayMs = 300 } = {}) {
+  let answer = await get(path);
+  for (let k = 1; k < tries && !done(answer); k++) {
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    answer = await get(path);
+  }
+  return answer;
+}

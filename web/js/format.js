@@ -38,6 +38,13 @@ export function taskLabel(task) {
   }[task] ?? task;
 }
 
+/** Why a PK Perubahan is started (the API's reason codes). */
+export const REVISION_REASON = {
+  official: 'Pergantian pejabat',
+  budget: 'Perubahan anggaran (APBD-P)',
+  strategy: 'Perubahan kebijakan/strategi',
+};
+
 export const PARTY = { first: 'Pihak Pertama', second: 'Pihak Kedua' };
 export const QUARTER_STATUS = { not_open: 'Belum dibuka', open: 'Terbuka', reported: 'Dilaporkan', verified: 'Terverifikasi' };
 export const DIRECTION = { up: 'Semakin tinggi semakin baik', down: 'Semakin rendah semakin baik' };
@@ -89,6 +96,8 @@ const PROBLEM = {
   too_small: 'Nilai terlalu kecil (harus ≥ 0).',
   invalid_type: 'Isian tidak valid.',
   missing_body: 'Data tidak terkirim.',
+  adjustment_reason_required: 'Alasan penyesuaian wajib diisi bila nilai disesuaikan.',
+  adjustment_value_required: 'Isi nilai disesuaikan, atau kosongkan alasannya.',
 };
 
 export function problemMessage(p) {

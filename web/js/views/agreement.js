@@ -8,6 +8,8 @@ import { contentView } from '../content-view.js';
 import { capaianToDate, categoryOf, indicatorsOf, showAchievement, valuesByIndicator } from '../capaian.js';
 import { timelineList } from './timeline.js';
 import { evidenceList } from '../evidence.js';
+import { canEvaluate, evaluationPanel } from './evaluation.js';
+import { canRevise, revisionPanel } from './revision.js';
 
 /** The live phase from the workflow when it answered; the read model can be a moment behind. */
 export const phaseOf = (a) => a.state?.phase ?? a.phase;
@@ -109,7 +111,10 @@ function realizationSection(a, data) {
   return section('Realisasi dan capaian',
     table(['Indikator', 'TW I', 'TW II', 'TW III', 'TW IV', 'Capaian s.d. kini', 'Nilai evaluasi'], rows, { 'data-testid': 'realizations' }),
     h('p', null, `Anggaran ${fmtRupiah(pagu)} · terserap ${fmtRupiah(spent)}${pagu > 0 ? ` (${fmtPercent(Math.round((spent / pagu) * 10000) / 100)})` : ''}`),
-    evaluation ? h('p', { 'data-testid': 'score' }, `Nilai PK: ${fmtPercent(evaluation.score)} · Predikat: ${evaluation.predicate ?? '—'}`) : null,
+    evaluation || a.score !== null
+      ? h('p', { 'data-testid': 'score' }, `${phaseOf(a) === 'closed' ? 'Nilai akhir PK' : 'Nilai PK'}: ${fmtPercent(evaluation?.score ?? a.score)} · Predikat: ${(evaluation?.predicate ?? a.predicate) || '—'}`)
+      : null,
+    phaseOf(a) === 'closed' ? h('p', { class: 'muted', 'data-testid': 'closed' }, `Evaluasi ditutup${evaluation?.closedAt ? ` ${fmtDateTime(evaluation.closedAt)}` : ''}; nilai tidak dapat diubah lagi.`) : null,
     [1, 2, 3, 4].filter((q) => data.evidence?.some((e) => e.quarter === q)).map((q) => h('div', { 'data-quarter-evidence': q },
       h('h3', null, `Bukti dukung Triwulan ${ROMAN[q - 1]}`), evidenceList(data.evidence.filter((e) => e.quarter === q)))),
     data.evaluation?.adjustments?.length
@@ -164,10 +169,14 @@ export async function renderAgreement(main, { params, me, isCurrent }) {
       const reported = (a.state?.quarters ?? []).find((q) => q.status === 'reported');
       if (reported) panels.push(verifyPanel(a, reported.quarter, data.quarters.find((q) => q.quarter === reported.quarter), data.evidence ?? [], draw));
     }
+    if (canRevise(me, isOwner, phase)) panels.push(revisionPanel(a, draw));
     // the pejabat penilai (the position above) rates the official once the PK is in evaluation
     if (['evaluation', 'closed'].includes(phase) && a.secondParty && mine.includes(a.secondParty.positionId)) {
       panels.push(h('a', { class: 'button primary', href: `${base}/penilaian`, 'data-testid': 'rate-link' }, 'Nilai kinerja pegawai (predikat)'));
     }
+    // the evaluation team adjusts and closes once the score is computed (before that the API refuses)
+    if (canEvaluate(me, a, phase)) panels.push(evaluationPanel(a, draw));
+    else if (me.role === 'evaluator' && phase === 'evaluation') panels.push(notice('info', 'Nilai PK sedang dihitung; muat ulang halaman sebentar lagi untuk mengevaluasi.'));
     replace(main,
       agreementHeader(a),
       a.live ? null : notice('warn', 'Status langsung tidak tersedia; data dari catatan terakhir.'),

@@ -146,15 +146,35 @@ function documentsSection(docs) {
     }), { 'data-testid': 'documents' }));
 }
 
+/**
+ * A replaced official keeps the versions they signed (the API answers those alone): who signed
+ * what and when, the content they signed and its documents; nothing of where the PK stands now.
+ */
+function signedOnlyView(a, docs) {
+  return [
+    h('header', { class: 'pk-head' },
+      h('h1', null, `PK ${a.position?.title ?? a.positionId}`),
+      h('p', { class: 'muted', 'data-testid': 'signed-only' },
+        `Anda tidak lagi memegang jabatan ini. Ditampilkan versi yang Anda tandatangani (versi ${a.signedVersions.join(', ')}); status PK saat ini tidak ditampilkan.`)),
+    section('Para pihak yang menandatangani', table(['Versi', 'Pihak', 'Jabatan', 'Nama', 'Ditandatangani'],
+      a.parties.map((p) => [String(p.version), PARTY[p.party] ?? p.party, p.title ?? '', p.name ?? '', p.signedAt ? fmtDateTime(p.signedAt) : '']))),
+    section(`Isi PK (versi ${a.content?.version ?? ''})`, contentView(a.content?.content)),
+    documentsSection(docs),
+  ];
+}
+
 export async function renderAgreement(main, { params, me, isCurrent }) {
   const [id] = params;
   const load = async () => {
-    const [a, data, docs] = await Promise.all([get(agreementPath(id)), get(`${agreementPath(id)}/realizations`), get(`${agreementPath(id)}/documents`)]);
+    // the realizations are not a replaced official's to read (403): their view shows none
+    const realizations = get(`${agreementPath(id)}/realizations`).catch((err) => (err.status === 403 ? null : Promise.reject(err)));
+    const [a, data, docs] = await Promise.all([get(agreementPath(id)), realizations, get(`${agreementPath(id)}/documents`)]);
     return { a, data, docs };
   };
   const draw = async () => {
     const { a, data, docs } = await load();
     if (!isCurrent()) return;
+    if (a.signedVersions) return replace(main, ...signedOnlyView(a, docs));
     const mine = myPositions(me, a.cycleId);
     const awaitingMe = awaitingOf(a) !== null && mine.includes(awaitingOf(a));
     const isOwner = mine.includes(a.positionId);

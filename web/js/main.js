@@ -89,7 +89,8 @@ async function route() {
     renderNav(me);
     // public views (the QR code's report, the upload of a received PDF) need no sign-in
     if (!me && !opts.public) return session.signIn(); // to the organisation's sign-in (OpenID Connect), then back here
-    if (me && me.role === 'official' && me.positions.length === 0 && !opts.public) return renderNoPosition(main, me);
+    // no position: no inbox to show; a PK's own link still opens (a replaced official reads what they signed)
+    if (me && me.role === 'official' && me.positions.length === 0 && path === '/') return renderNoPosition(main, me);
     if (me && path === '/' && me.role === 'admin') {
       location.hash = '#/dasbor';
       return;

@@ -41,6 +41,7 @@ import { appendAuditRows, insertAuditRow, type AuditEntry } from '../db/audit-lo
 import { writeReadModel } from './store';
 import type { StateSummary } from '../workflows/read-model';
 import { sha256Hex } from '../security/hash';
+import { verificationUrl } from '../api/public-verification';
 import type { Party, SealedSecret, SignatureRecord } from '../workflows/messages';
 
 export interface SigningDeps {
@@ -286,7 +287,8 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
         party,
         reason: `${PARTY_TEXT[party]} Perjanjian Kinerja Tahun ${ctx.year}`,
         location: ctx.place,
-        verificationUrl: `${publicUrl}/#/verify/${encodeURIComponent(documentId)}`,
+        // with its token: the id alone, which anyone can guess, opens no report (api/public-verification.ts)
+        verificationUrl: verificationUrl(publicUrl, secret, documentId),
         signedAt,
         // the certificate just checked against the revocations is the one that signs
         credential,

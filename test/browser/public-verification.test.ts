@@ -1,12 +1,17 @@
 // The public verification page in headless Chromium, with no token anywhere: someone who received
 // a signed PK uploads it and reads that it is valid and issued here; a tampered copy is rejected
-// with its reason; and the QR code's URL on the PK opens that document's report without a login.
+// with its reason; the QR code's URL on the PK (with its token) opens that document's report
+// without a login, and the document id alone opens nothing; a signed-in signer's link from the PK
+// page (no token) still shows the report.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { recordPageErrors } from '../support/page-errors';
 import type { Stack } from '../support/stack';
-import { client, sampleOrganisation, startStackWithCycle, tokens } from '../support/api-client';
+import { client, nipOf, sampleOrganisation, startStackWithCycle, tokens } from '../support/api-client';
+import { officialPerson, signInOnPage } from '../support/browser-sign-in';
+import { printedQrCodes, qrCodeOf } from '../support/printed-qr';
+import { verificationUrl } from '../../api/public-verification';
 import { signThroughApi } from '../support/sign-through-api';
 import { flipByte } from '../support/tampering';
 
@@ -27,7 +32,7 @@ jest.setTimeout(180_000);
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  ({ stack, call, t } = await startStackWithCycle(org));
+  ({ stack, call, t } = await startStackWithCycle(org, undefined, { identityProvider: true }));
   const result = await signThroughApi(call, t, org, 'kepala-dinkes', 'bupati');
   agreementId = result.agreementId;
   const second = result.documents.find((d) => d.party === 'second')!;
@@ -78,9 +83,11 @@ test('a copy with one flipped byte: rejected as changed after signing, not issue
   await page.screenshot({ path: path.join(SHOTS, 'verify-02-tampered.png'), fullPage: true });
 });
 
-test('the QR code\'s URL opens the document\'s report in a fresh browser without a token', async () => {
-  // the URL the signing activity encodes in the QR code on the PK (activities/signing.ts)
-  const qrUrl = `${stack.config.publicUrl}/#/verify/${encodeURIComponent(docId)}`;
+test('the QR code\'s URL (with its verification token) opens the document\'s report in a fresh browser without signing in', async () => {
+  // the URL the signing activity encodes in the QR code on the PK (activities/signing.ts), read back from the PDF
+  const qrUrl = verificationUrl(stack.config.publicUrl, stack.config.KINERJA_SECRET, docId);
+  expect(printedQrCodes(signed)).toContainEqual(qrCodeOf(qrUrl));
+  expect(qrUrl).toMatch(/#\/verify\/[^?]+\?t=[\w-]{22}$/);
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'id-ID' });
   const fresh = await context.newPage();
   fresh.on('pageerror', (err) => pageErrors.push(err.message));
@@ -95,5 +102,28 @@ test('the QR code\'s URL opens the document\'s report in a fresh browser without
   const text = await fresh.locator('main').textContent();
   for (const objective of org.drafts['kepala-dinkes'].objectives) expect(text).not.toContain(objective.text);
   await fresh.screenshot({ path: path.join(SHOTS, 'verify-03-qr-page.png'), fullPage: true });
+
+  // the document id alone (guessable) shows nothing of it
+  await fresh.goto('about:blank');
+  await fresh.goto(`${stack.config.publicUrl}/#/verify/${encodeURIComponent(docId)}`);
+  await fresh.locator('main .notice-error').waitFor();
+  expect(await fresh.locator('[data-testid=verification]').count()).toBe(0);
+  const shown = await fresh.locator('main').textContent();
+  expect(shown).not.toContain(nipOf(org, 'kepala-dinkes'));
+  await context.close();
+});
+
+test('a signed-in signer\'s Verifikasi link on the PK page (no token) shows the document\'s report', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
+  const own = await context.newPage();
+  own.on('pageerror', (err) => pageErrors.push(err.message));
+  await signInOnPage(own, stack, officialPerson(nipOf(org, 'kepala-dinkes')));
+  await own.goto(`${stack.baseUrl}/#/pk/${encodeURIComponent(agreementId)}`);
+  await own.locator(`[data-testid=documents] tr[data-doc="${docId}"] a`, { hasText: 'Verifikasi' }).click();
+  const report = own.locator('[data-testid=verification]');
+  await report.waitFor();
+  expect(await report.getAttribute('data-verdict')).toBe('valid');
+  expect(await report.locator('[data-testid=issued]').textContent()).toContain(`PK ${agreementId}, versi 1`);
+  expect(await report.locator('[data-testid=signature]').count()).toBe(2);
   await context.close();
 });

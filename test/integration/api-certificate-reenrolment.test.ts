@@ -11,6 +11,7 @@ import { client, enc, nipOf, passphraseFor, sampleOrganisation, settled, startSt
 import { ownNip } from '../support/own-officials';
 import { signThroughApi } from '../support/sign-through-api';
 import { readCrl } from '../../signing';
+import { verificationToken } from '../../api/public-verification';
 
 jest.setTimeout(240_000);
 
@@ -34,8 +35,8 @@ const ok = (r: Reply, what: string) => {
   if (r.status !== 200) throw new Error(`${what} answered ${r.status}: ${JSON.stringify(r.body)}`);
   return r.body;
 };
-/** The public verification report of a stored document (what the QR code opens). */
-const report = async (documentId: string) => ok(await call('GET', `/api/verify/documents/${enc(documentId)}`), 'the verification report');
+/** The public verification report of a stored document (what the QR code opens, with its token). */
+const report = async (documentId: string) => ok(await call('GET', `/api/verify/documents/${enc(documentId)}?t=${verificationToken(stack.config.KINERJA_SECRET, documentId)}`), 'the verification report');
 const signerSerial = (r: any, nip: string) => r.signatures.find((s: any) => s.nip === nip).certificates[0].serialNumber.replace(/^0+/, '').toUpperCase();
 
 test('a replaced official\'s certificate is revoked; named to a position again, their next signature enrols a new one', async () => {

@@ -1,8 +1,12 @@
 // Public verification through HTTP, without a token: a PK signed by the stack is valid (B-LTA) and
 // recognised as issued here (its PK and version); a flipped byte, an appended unsigned update, a
 // PK signed under an unknown CA and one signed with a revoked certificate each get their own
-// verdict; the QR code's document report needs no login and carries none of the PK's content; bad
-// uploads are clear 4xx problems; the CA's CRL records an official's replacement.
+// verdict; the QR code's document report needs no login and carries none of the PK's content; the
+// link printed on a PK carries its verification token, and the id alone (predictable) answers the
+// unknown id's 404 unless the PK was signed before tokens; bad uploads are clear 4xx problems; the
+// CA's CRL records an official's replacement.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Stack } from '../support/stack';
 import { X509Certificate } from 'node:crypto';
 import { client, enc, nipOf, sampleOrganisation, settled, startStackWithCycle, tokens } from '../support/api-client';
@@ -13,6 +17,8 @@ import { extractSignatures, sampleInput } from '../support/pki';
 import { certificatesOf } from '../support/cms-certificates';
 import { signThroughApi } from '../support/sign-through-api';
 import { appendUnsignedUpdate, flipByte, signedByUnknownCa } from '../support/tampering';
+import { printedQrCodes, qrCodeOf } from '../support/printed-qr';
+import { verificationToken, verificationUrl } from '../../api/public-verification';
 
 const ORG = 'kab-verify';
 const org = sampleOrganisation(ORG, new Date().getFullYear() - 1);
@@ -24,6 +30,7 @@ let call: ReturnType<typeof client>;
 let t: ReturnType<typeof tokens>;
 let signed: Buffer;
 let docId: string;
+let firstDocId: string;
 let agreementId: string;
 
 jest.setTimeout(180_000);
@@ -39,6 +46,7 @@ beforeAll(async () => {
   agreementId = result.agreementId;
   const second = result.documents.find((d) => d.party === 'second')!;
   docId = second.id;
+  firstDocId = result.documents.find((d) => d.party === 'first')!.id;
   const pdf = await fetch(`${stack.baseUrl}${second.href}`, { headers: { authorization: `Bearer ${result.owner}` } });
   signed = Buffer.from(await pdf.arrayBuffer());
 });
@@ -93,8 +101,24 @@ test('a PK signed under a CA this installation does not hold: untrusted_certific
   expect(res.body.signatures.every((s: any) => s.trusted === false && s.codes.includes('untrusted_certificate'))).toBe(true);
 });
 
-test('the QR code\'s document report needs no login and shows no PK content', async () => {
-  const res = await call('GET', `/api/verify/documents/${enc(docId)}`);
+/** The link printed on the PK for `id` (its QR code), checked against the QR codes in `pdf`, and the API path it leads to. */
+function printedLink(pdf: Buffer, id: string) {
+  const url = verificationUrl(stack.config.publicUrl, stack.config.KINERJA_SECRET, id);
+  expect(printedQrCodes(pdf)).toContainEqual(qrCodeOf(url));
+  // what it printed before: the id alone
+  expect(printedQrCodes(pdf)).not.toContainEqual(qrCodeOf(`${stack.config.publicUrl}/#/verify/${encodeURIComponent(id)}`));
+  const [, route, query] = /^#\/verify\/([^/?]+)\?(.*)$/.exec(new URL(url).hash)!;
+  expect(decodeURIComponent(route)).toBe(id);
+  const token = new URLSearchParams(query).get('t')!;
+  expect(Buffer.from(token, 'base64url')).toHaveLength(16); // 128 bits
+  return { url, token, apiPath: `/api/verify/documents/${route}?t=${enc(token)}` };
+}
+
+test('the QR code\'s link (with its token) opens the document\'s report, needing no login and showing no PK content', async () => {
+  // both signatures' QR codes are in the final PK: each with its own document's token
+  const { apiPath } = printedLink(signed, docId);
+  const { apiPath: firstPath } = printedLink(signed, firstDocId);
+  const res = await call('GET', apiPath);
   expect(res.status).toBe(200);
   expect(res.body).toMatchObject({ verdict: 'valid', issued: { documentId: docId, agreementId, version: 1 } });
   const text = JSON.stringify(res.body);
@@ -102,10 +126,63 @@ test('the QR code\'s document report needs no login and shows no PK content', as
     expect(text).not.toContain(objective.text);
     for (const indicator of objective.indicators) expect(text).not.toContain(indicator.name);
   }
+  const first = await call('GET', firstPath);
+  expect([first.status, first.body.issued?.documentId]).toEqual([200, firstDocId]);
   // the authenticated PDF stays authenticated
   expect((await call('GET', `/api/documents/${enc(docId)}`)).status).toBe(401);
+});
+
+test('a new PK\'s id without its token, with a wrong one or another document\'s: the unknown id\'s 404', async () => {
   const missing = await call('GET', `/api/verify/documents/${enc('pk:tidak:ada:v1:first')}`);
   expect([missing.status, missing.body.code]).toEqual([404, 'not_found']);
+  const answer = (r: Awaited<ReturnType<typeof call>>) => [r.status, r.body.code, r.body.detail, r.body.verdict, r.body.signatures];
+  const token = verificationToken(stack.config.KINERJA_SECRET, docId);
+  const wrong = `${token[0] === 'A' ? 'B' : 'A'}${token.slice(1)}`;
+  const firstToken = verificationToken(stack.config.KINERJA_SECRET, firstDocId);
+  // (a few: they count against this client's public-verification budget, which the last test spends)
+  for (const query of ['', `?t=${enc(wrong)}`, `?t=${enc(firstToken)}`, `?t=${enc(token)}x`]) {
+    const res = await call('GET', `/api/verify/documents/${enc(docId)}${query}`);
+    expect({ query, answer: answer(res) }).toEqual({ query, answer: answer(missing) });
+  }
+  // an unknown id with a token of its own shape is no different
+  const unknownId = 'pk:tidak:ada:v1:first';
+  const withToken = await call('GET', `/api/verify/documents/${enc(unknownId)}?t=${verificationToken(stack.config.KINERJA_SECRET, unknownId)}`);
+  expect(answer(withToken)).toEqual(answer(missing));
+});
+
+test('a PK signed before links had a token (its printed link has the id alone) still answers by id', async () => {
+  // what migration 019 marks every document stored before it
+  await stack.db.query('UPDATE documents SET verify_by_id_alone = true WHERE id = $1', [firstDocId]);
+  try {
+    const res = await call('GET', `/api/verify/documents/${enc(firstDocId)}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ verdict: 'valid', issued: { documentId: firstDocId, agreementId, version: 1, party: 'first' } });
+    // the second party's document, signed with tokens, does not
+    expect((await call('GET', `/api/verify/documents/${enc(docId)}`)).status).toBe(404);
+  } finally {
+    await stack.db.query('UPDATE documents SET verify_by_id_alone = false WHERE id = $1', [firstDocId]);
+  }
+  expect((await call('GET', `/api/verify/documents/${enc(firstDocId)}`)).status).toBe(404);
+});
+
+test('migration 019 marks the documents already stored as answering by id, and none stored after it', async () => {
+  // run on a temporary table that shadows documents for this connection only
+  const sql = readFileSync(path.join(__dirname, '..', '..', 'db', 'migrations', '019_verification_token.sql'), 'utf8');
+  const client = await stack.db.connect();
+  try {
+    await client.query('CREATE TEMP TABLE documents (id text PRIMARY KEY)');
+    await client.query("INSERT INTO documents (id) VALUES ('sebelum')");
+    await client.query(sql);
+    await client.query("INSERT INTO documents (id) VALUES ('sesudah')");
+    const { rows } = await client.query('SELECT id, verify_by_id_alone FROM documents ORDER BY id DESC');
+    expect(rows).toEqual([{ id: 'sesudah', verify_by_id_alone: false }, { id: 'sebelum', verify_by_id_alone: true }]);
+  } finally {
+    await client.query('DROP TABLE IF EXISTS pg_temp.documents').catch(() => undefined);
+    client.release();
+  }
+  // and the real table: the new PK's rows took false
+  const { rows } = await stack.db.query('SELECT verify_by_id_alone FROM documents WHERE agreement_id = $1', [agreementId]);
+  expect(rows.map((r) => r.verify_by_id_alone)).toEqual([false, false]);
 });
 
 test('bad uploads are clear 4xx problems and nothing is stored', async () => {

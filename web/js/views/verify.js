@@ -1,8 +1,10 @@
 // A document this installation issued, verified again from its stored bytes: the QR code on a
-// signed PK leads here (#/verify/{docId}). Public, so whoever scans the code sees the verdict
-// without signing in; the PK's content is not shown, only who signed it and its id and version.
+// signed PK leads here (#/verify/{docId}?t={token}). Public, so whoever scans the code sees the
+// verdict without signing in; the PK's content is not shown, only who signed it and its id and
+// version. The API answers by id alone only for PKs signed before links had a token; a signed-in
+// person following the PK page's link (no token) gets the report of the PDF they may open.
 import { h, replace } from '../dom.js';
-import { enc, get } from '../api.js';
+import { enc, get, getBlob, postFile } from '../api.js';
 import { fmtDateTime, PARTY } from '../format.js';
 import { notice, section } from '../ui.js';
 import { publicReport } from '../verification-report.js';
@@ -23,9 +25,13 @@ export function verificationView(v) {
     (report.problems ?? []).length ? h('ul', { class: 'warn' }, report.problems.map((p) => h('li', null, p))) : null);
 }
 
-export async function renderVerify(main, { params, me }) {
+export async function renderVerify(main, { params, query, me }) {
   const [docId] = params;
-  const v = await get(`/api/verify/documents/${enc(docId)}`);
+  const token = query?.get('t');
+  const v = await get(`/api/verify/documents/${enc(docId)}${token ? `?t=${enc(token)}` : ''}`).catch(async (err) => {
+    if (!(me && !token && err.status === 404)) throw err;
+    return postFile('/api/verify', await getBlob(`/api/documents/${enc(docId)}`), 'application/pdf');
+  });
   replace(main,
     h('h1', null, 'Verifikasi dokumen'),
     section(v.issued ? `PK ${v.issued.agreementId} · versi ${v.issued.version} · ${PARTY[v.issued.party] ?? v.issued.party}` : docId,

@@ -14,6 +14,7 @@ const format = require('../../web/js/format.js') as {
   errorMessage(err: PageError): string;
   problemMessage(p: Problem): string;
   fmtDateTime(iso: string): string;
+  describeTimelineEntry(e: { at: string; source: string; kind: string; summary: string; data: Record<string, unknown> }): string;
   SIGNATURE_PROBLEM: Record<string, string>;
 };
 
@@ -147,4 +148,68 @@ test('the signature problem texts are the public verification report\'s', () => 
   const texts = Object.fromEntries([...block.matchAll(/^\s+(\w+): '([^']*)',$/gm)].map((m) => [m[1], m[2]]));
   expect(Object.keys(texts).length).toBeGreaterThan(5);
   expect(format.SIGNATURE_PROBLEM).toEqual(texts);
+});
+
+/** Every audit action the code writes: `action: 'x.y'` literals and the constants passed as `action: NAME`. */
+function auditActions(): Set<string> {
+  const actions = new Set<string>();
+  for (const { text } of sources('api', 'db', 'workflows', 'activities', 'domain')) {
+    for (const m of text.matchAll(/\baction: '([a-z_.]+)'/g)) actions.add(m[1]);
+    for (const m of text.matchAll(/\baction: ([A-Z][A-Z_]+)\b/g)) {
+      const value = new RegExp(`\\b${m[1]} = '([a-z_.]+)'`).exec(text)?.[1];
+      if (value) actions.add(value);
+    }
+    // evaluation.adjusted / evaluation.closed are chosen by a condition
+    for (const m of text.matchAll(/\baction: [^'\n,]*\? '([a-z_.]+)' : '([a-z_.]+)'/g)) actions.add(m[1]).add(m[2]);
+  }
+  return actions;
+}
+
+test('every audit action and Temporal line the timeline can show reads in Indonesian', () => {
+  const actions = auditActions();
+  for (const action of ['signing.wrong_passphrase', 'signing.locked', 'signing.unlocked', 'evaluation.computed', 'evaluation.adjusted', 'evaluation.closed', 'rating.saved', 'realization.opened', 'evidence.added', 'notification.requeued']) {
+    expect([action, actions.has(action)]).toEqual([action, true]);
+  }
+  const history = readFileSync(join(ROOT, 'api', 'history.ts'), 'utf8');
+  const temporalKinds = [...history.matchAll(/kind: '([a-z_.]+)'/g)].map((m) => m[1]);
+  expect(temporalKinds).toEqual(expect.arrayContaining(['update.accepted', 'activity.completed', 'signal', 'workflow.continued']));
+  const unknown = [...actions, ...temporalKinds, 'update.failed'].filter((kind) =>
+    format.describeTimelineEntry({ at: '2026-01-01T00:00:00Z', source: 'audit', kind, summary: ENGLISH, data: {} }) === 'Peristiwa lain tercatat');
+  expect(unknown).toEqual([]);
+});
+
+test('timeline lines: the lockout, the evaluation, deadline items and revision reasons in words, no code names, no doubled prefix', () => {
+  const line = (kind: string, data: Record<string, unknown> = {}, summary = ENGLISH, source = 'audit') =>
+    format.describeTimelineEntry({ at: '2026-01-01T00:00:00Z', source, kind, summary, data });
+  expect(line('signing.wrong_passphrase', { party: 'first', attemptsLeft: 3 })).toBe('Frasa sandi salah saat tanda tangan Pihak Pertama (sisa 3 percobaan)');
+  expect(line('signing.locked', { lockedUntil: '2026-12-01T03:15:00.000Z' })).toBe(`Penandatanganan dikunci hingga ${format.fmtDateTime('2026-12-01T03:15:00.000Z')}`);
+  expect(line('signing.unlocked')).toBe('Kunci penandatanganan dibuka administrator');
+  expect(line('evaluation.computed', { score: 97.5, predicate: 'Baik' })).toBe('Nilai PK dihitung: 97,5, predikat Baik');
+  expect(line('evaluation.adjusted', { adjustments: [{}] })).toBe('Nilai disesuaikan tim evaluasi (1 penyesuaian)');
+  expect(line('evaluation.closed')).toBe('Evaluasi PK ditutup');
+  expect(line('rating.saved')).toBe('Penilaian pegawai disimpan');
+  expect(line('realization.opened', { quarter: 2 })).toBe('Triwulan II dibuka untuk pelaporan');
+  expect(line('deadline.extended', { item: 'report:Q1', dueAt: '2026-04-20T09:00:00Z', reason: 'banjir' }))
+    .toBe(`Tenggat "Laporkan realisasi Triwulan I" diperpanjang hingga ${format.fmtDateTime('2026-04-20T09:00:00Z')}: banjir`);
+  expect(line('revision.started', { reason: 'budget', note: 'APBD-P' })).toBe('PK Perubahan dimulai (perubahan anggaran): APBD-P');
+  expect(line('update.accepted', { update: 'saveDraft' }, ENGLISH, 'temporal')).toBe('Tindakan "Simpan draf" diterima');
+  expect(line('activity.completed', { activity: 'someNewActivity' }, ENGLISH, 'temporal')).toBe('Langkah proses selesai');
+  expect(line('signal', { signal: 'superiorSigned' }, ENGLISH, 'temporal')).toBe('Pemberitahuan diterima: PK atasan sudah ditandatangani');
+  const reminder = 'Pengingat: batas waktu menyusun dan mengajukan draf Perjanjian Kinerja (10 Januari 2026)';
+  expect(line('reminder', {}, reminder, 'notification')).toBe(reminder);
+  const escalation = 'Eskalasi tingkat 1: Kepala Dinas belum menyusun dan mengajukan draf Perjanjian Kinerja';
+  expect(line('escalation.level1', {}, escalation, 'notification')).toBe(escalation);
+});
+
+test('every update, signal and activity of the agreement workflow has a name in words on the timeline', () => {
+  const workflows = sources('workflows').map((f) => f.text).join('\n');
+  const updates = [...workflows.matchAll(/defineUpdate<[^(]*\(\s*'(\w+)'/g)].map((m) => m[1]);
+  const signals = [...workflows.matchAll(/defineSignal<[^(]*\(\s*'(\w+)'/g)].map((m) => m[1]);
+  const activities = [...new Set([...workflows.matchAll(/\b(?:slow|releaser|signer|writes|localWrites)\.(\w+)\(/g)].map((m) => m[1]))];
+  expect(updates).toEqual(expect.arrayContaining(['saveDraft', 'sign', 'evaluate']));
+  expect(activities).toEqual(expect.arrayContaining(['signAgreement', 'notify']));
+  const line = (kind: string, data: Record<string, unknown>) => format.describeTimelineEntry({ at: '2026-01-01T00:00:00Z', source: 'temporal', kind, summary: ENGLISH, data });
+  expect(updates.filter((update) => line('update.completed', { update }) === 'Tindakan selesai')).toEqual([]);
+  expect(signals.filter((signal) => line('signal', { signal }) === 'Pemberitahuan diterima')).toEqual([]);
+  expect(activities.filter((activity) => line('activity.completed', { activity }) === 'Langkah proses selesai')).toEqual([]);
 });

@@ -82,6 +82,104 @@ export function fmtLateness(seconds) {
   return shown.length ? shown.join(' ') : 'kurang dari 1 detik';
 }
 
+// The timeline's lines (web/js/views/timeline.js).
+const shaOf = (d) => (d?.sha256 ? ` (SHA-256 ${String(d.sha256).slice(0, 16)}…)` : '');
+const quarterOf = (d) => `Triwulan ${ROMAN[(d?.quarter ?? 1) - 1]}`;
+/** A deadline item (draft, sign:first, report:Q1…) as the inbox names the task. */
+const itemOf = (d) => `"${taskLabel(String(d?.item ?? ''))}"`;
+const scoreOf = (n) => (n === null || n === undefined ? 'belum dapat dinilai' : fmtNumber(n));
+
+/** The workflow's updates (workflows/messages.ts), its activities and its signals, as a reader calls them. */
+const TIMELINE_UPDATE = {
+  saveDraft: 'Simpan draf',
+  submitDraft: 'Ajukan draf',
+  approveDraft: 'Setujui draf',
+  returnDraft: 'Kembalikan draf',
+  sign: 'Tanda tangan',
+  reportRealization: 'Laporkan realisasi',
+  verifyRealization: 'Verifikasi realisasi',
+  returnRealization: 'Kembalikan laporan realisasi',
+  evaluate: 'Evaluasi',
+  startRevision: 'Mulai PK Perubahan',
+  extendDeadline: 'Perpanjang tenggat',
+};
+const TIMELINE_ACTIVITY = {
+  recordTransition: 'Pencatatan perubahan status',
+  recordTransitions: 'Pencatatan perubahan status',
+  releaseSubordinates: 'Pemberitahuan ke PK bawahan',
+  signAgreement: 'Pembuatan tanda tangan elektronik',
+  computeEvaluation: 'Penghitungan nilai evaluasi',
+  loadSchedule: 'Pembacaan jadwal',
+  loadStartContext: 'Pembacaan data awal PK',
+  notify: 'Pencatatan pengingat/eskalasi',
+};
+const TIMELINE_SIGNAL = { superiorSigned: 'PK atasan sudah ditandatangani', calendarChanged: 'Kalender siklus diubah' };
+const updateOf = (d) => (TIMELINE_UPDATE[d.update] ? `Tindakan "${TIMELINE_UPDATE[d.update]}"` : 'Tindakan');
+const activityOf = (d) => TIMELINE_ACTIVITY[d.activity] ?? 'Langkah proses';
+
+/**
+ * A timeline entry (GET …/history) in Bahasa Indonesia: what happened. The server's summary is
+ * English, except the notifications' (their subject, already Indonesian); code names (updates,
+ * activities, signals) are put in words, the view keeps them under "Rincian teknis".
+ */
+export function describeTimelineEntry(e) {
+  const d = e.data ?? {};
+  switch (e.kind) {
+    case 'drafting.opened': return 'Penyusunan draf dibuka';
+    case 'draft.saved': return `Draf disimpan${d.version !== undefined ? `, versi ${d.version}` : ''}`;
+    case 'draft.submitted': return 'Draf diajukan untuk reviu';
+    case 'draft.approved': return 'Draf disetujui Pihak Kedua';
+    case 'draft.returned': return `Draf dikembalikan: ${d.reason ?? ''}`;
+    case 'document.signed': return `Ditandatangani ${PARTY[d.party] ?? 'salah satu pihak'}${shaOf(d)}`;
+    case 'agreement.signed': return `PK ditandatangani kedua pihak${shaOf(d)}`;
+    case 'signing.wrong_passphrase': return `Frasa sandi salah${PARTY[d.party] ? ` saat tanda tangan ${PARTY[d.party]}` : ''} (sisa ${d.attemptsLeft ?? 0} percobaan)`;
+    case 'signing.locked': return `Penandatanganan dikunci hingga ${fmtDateTime(d.lockedUntil)}`;
+    case 'signing.unlocked': return 'Kunci penandatanganan dibuka administrator';
+    case 'realization.opened': return `${quarterOf(d)} dibuka untuk pelaporan`;
+    case 'realization.reported': return `Realisasi ${quarterOf(d)} dilaporkan`;
+    case 'realization.verified': return `Realisasi ${quarterOf(d)} diverifikasi`;
+    case 'realization.returned': return `Realisasi ${quarterOf(d)} dikembalikan: ${d.reason ?? ''}`;
+    case 'evidence.added': return `Bukti dukung ${quarterOf(d)} dilampirkan: ${d.caption ?? ''}${d.kind === 'link' ? ` (${d.url})` : shaOf(d)}`;
+    case 'evidence.removed': return `Bukti dukung ${quarterOf(d)} dihapus: ${d.caption ?? ''}`;
+    case 'evaluation.computed': return `Nilai PK dihitung: ${scoreOf(d.score)}${d.predicate ? `, predikat ${d.predicate}` : ''}`;
+    case 'evaluation.adjusted': return `Nilai disesuaikan tim evaluasi${d.adjustments?.length ? ` (${d.adjustments.length} penyesuaian)` : ''}`;
+    case 'evaluation.closed': return 'Evaluasi PK ditutup';
+    case 'rating.saved': return `Penilaian pegawai disimpan${d.predikat ? `: predikat ${d.predikat}` : ''}`;
+    case 'unit.ratings_closed': return 'Penilaian unit ditutup';
+    case 'deadline.extended': return `Tenggat ${itemOf(d)} diperpanjang hingga ${fmtDateTime(d.dueAt)}: ${d.reason ?? ''}`;
+    case 'deadline.escalated': return `${itemOf(d)} terlambat: dieskalasi ke tingkat ${d.level}`;
+    case 'deadline.overdue': return `${itemOf(d)} terlambat: tidak ada atasan untuk eskalasi`;
+    case 'revision.started': return `PK Perubahan dimulai (${REVISION_REASON[d.reason] ?? 'alasan lain'})${d.note ? `: ${d.note}` : ''}`;
+    case 'official.changed': return `Pergantian pejabat: ${d.name ?? ''} (${d.nip ?? d.officialId ?? ''})`;
+    case 'notification.requeued': return `Notifikasi ${itemOf(d)} dikirim ulang`;
+    case 'calendar.changed': return `Kalender siklus diubah${d.calendarVersion ? ` (versi ${d.calendarVersion})` : ''}`;
+    case 'cycle.rules_changed': return 'Aturan penilaian siklus diubah';
+    case 'cycle.imported': return 'Data organisasi siklus diimpor';
+    case 'workflow.started': return 'Proses PK dimulai';
+    case 'workflow.completed': return 'Proses PK selesai';
+    case 'workflow.continued': return 'Riwayat proses dilanjutkan ke bagian berikutnya (status dibawa)';
+    case 'workflow.run_started': return 'Bagian berikutnya riwayat proses dimulai';
+    case 'workflow.terminated': return 'Proses PK dihentikan oleh operator';
+    case 'update.accepted': return `${updateOf(d)} diterima`;
+    case 'update.completed': return `${updateOf(d)} selesai`;
+    case 'update.failed': return `${updateOf(d)} ditolak atau gagal; tidak ada yang berubah`;
+    case 'activity.completed': return `${activityOf(d)} selesai`;
+    case 'activity.failed': return `${activityOf(d)} gagal`;
+    case 'timer.started': return 'Pengatur waktu tenggat dipasang';
+    case 'timer.fired': return 'Tenggat/pengingat tercapai';
+    case 'signal': return `Pemberitahuan diterima${TIMELINE_SIGNAL[d.signal] ? `: ${TIMELINE_SIGNAL[d.signal]}` : ''}`;
+    case 'task': return `Tugas dikirim: ${e.summary}`;
+    // a notification's subject already starts with "Pengingat: " / "Eskalasi tingkat n: "
+    case 'reminder': return e.summary?.startsWith('Pengingat') ? e.summary : `Pengingat: ${e.summary}`;
+    default:
+      if (e.kind.startsWith('escalation.level')) {
+        const prefix = `Eskalasi tingkat ${e.kind.slice('escalation.level'.length)}`;
+        return e.summary?.startsWith('Eskalasi tingkat') ? e.summary : `${prefix}: ${e.summary}`;
+      }
+      return e.source === 'notification' ? e.summary : 'Peristiwa lain tercatat';
+  }
+}
+
 /**
  * Per-field problem codes the API sends (domain/, api/: `problem(…)`, `coded(…)`, zod's issue codes
  * and schema-problems.ts's own), in Bahasa Indonesia. The server's `message` is English and is never

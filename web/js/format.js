@@ -205,7 +205,7 @@ const PROBLEM = {
   unknown_indicator: 'Indikator ini tidak ada di PK ini.',
   empty_name: 'Tidak boleh kosong.',
   empty_id: 'Kode tidak boleh kosong.',
-  empty_reason: 'Alasan wajib diisi.',
+  empty_reason: 'Tuliskan alasan pengecualian.', // the page's own check (web/js/views/dashboard.js, the ratings' exception)
   missing_reason: 'Alasan wajib diisi.',
   invalid_range: 'Batas bawah rentang tidak boleh melebihi batas atas.',
   invalid_target: 'Target harus angka ≥ 0.',

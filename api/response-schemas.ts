@@ -77,7 +77,7 @@ export const RESPONSE_SCHEMAS: Record<string, Record<string, unknown>> = {
     { agreementId: str, ok: bool, rows: int, brokenAt: object({ seq: int, reason: str }) },
     ['agreementId', 'ok', 'rows'],
   ),
-  'GET /api/me': object({ role: { type: 'string', enum: ['admin', 'evaluator', 'official'] }, id: str, nip: nullable(str), positions: { type: 'array', items: object({ cycleId: str, positionId: str, title: str, unitId: nullable(str) }) }, signing: object({ enrolled: bool, lockedUntil: nullable(str), minPassphraseLength: int }) }, ['role', 'id', 'positions']),
+  'GET /api/me': object({ role: { type: 'string', enum: ['admin', 'evaluator', 'official'] }, id: str, nip: nullable(str), positions: { type: 'array', items: object({ cycleId: str, positionId: str, title: str, unitId: nullable(str) }) }, signing: object({ enrolled: bool, lockedUntil: nullable(str), minPassphraseLength: int, maxFailures: int, lockMinutes: { type: 'number' } }) }, ['role', 'id', 'positions']),
   'GET /api/me/tasks': list(
     object({ agreementId: str, cycleId: str, task: TASK, phase: PHASE, dueAt: nullable(str), overdue: bool, escalationLevel: int }),
     {

@@ -51,7 +51,7 @@ async function escalatedTo(db: ApiDeps['db'], officialId: string) {
   }));
 }
 
-export function meRoutes({ db }: ApiDeps): RouteDef[] {
+export function meRoutes({ db, config }: ApiDeps): RouteDef[] {
   return [
     route({
       method: 'get', path: '/api/me', tag: 'me', summary: 'The caller and the positions they hold',
@@ -63,12 +63,14 @@ export function meRoutes({ db }: ApiDeps): RouteDef[] {
           ? (await db.query('SELECT cycle_id, id, title, unit_id FROM positions WHERE official_id = $1 ORDER BY cycle_id, id', [p.id])).rows
               .map((r) => ({ cycleId: r.cycle_id, positionId: r.id, title: r.title, unitId: r.unit_id }))
           : [];
-        // Officials: whether they have enrolled (hold a signing key) and any passphrase lock, so the page can explain enrolment.
+        // Officials: whether they have enrolled (hold a signing key) and any passphrase lock, so the page can explain enrolment,
+        // and the lockout rule in force (SIGNING_MAX_FAILURES wrong passphrases lock signing for SIGNING_LOCK_MINUTES).
         let signing;
         if (p.role === 'official') {
           const enrolled = (await db.query('SELECT 1 FROM signing_credential WHERE signer_id = $1', [p.id])).rowCount !== 0;
           const lock = (await db.query('SELECT locked_until FROM signing_lockout WHERE signer_id = $1 AND locked_until > now()', [p.id])).rows[0];
-          signing = { enrolled, lockedUntil: lock ? new Date(lock.locked_until).toISOString() : null, minPassphraseLength: MIN_PASSPHRASE_LENGTH };
+          signing = { enrolled, lockedUntil: lock ? new Date(lock.locked_until).toISOString() : null, minPassphraseLength: MIN_PASSPHRASE_LENGTH,
+            maxFailures: config.SIGNING_MAX_FAILURES, lockMinutes: config.SIGNING_LOCK_MINUTES };
         }
         res.json({ role: p.role, id: p.id, nip: p.nip, positions, ...(signing ? { signing } : {}) });
       },

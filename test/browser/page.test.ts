@@ -237,6 +237,9 @@ test('the superior signs second on a phone, previewing the first party\'s signed
   await superior.locator('iframe[data-testid=pdf-preview]').waitFor();
   // First signature: the page explains enrolment and asks for the new passphrase twice.
   await superior.locator('#passphrase-confirm').waitFor();
+  // the lockout rule as configured (GET /api/me signing.maxFailures / lockMinutes), not a fixed sentence
+  expect(await superior.locator('[data-testid=lockout-rule]').textContent())
+    .toBe(`${stack.config.SIGNING_MAX_FAILURES} kali salah memasukkan frasa sandi mengunci penandatanganan selama ${stack.config.SIGNING_LOCK_MINUTES} menit.`);
   await superior.locator('#passphrase').fill(passphraseOf(BUPATI_NIP));
   await superior.locator('#passphrase-confirm').fill(passphraseOf(BUPATI_NIP));
   await superior.getByRole('button', { name: 'Tanda tangani' }).click();
@@ -287,6 +290,14 @@ test('the official reports a quarter with the capaian computed as they type; the
   await go(owner, `#/pk/${enc(dinkes)}/linimasa`);
   await owner.locator('[data-testid=timeline] li[data-kind="realization.verified"]').waitFor();
   await shot(owner, '09-timeline-laptop');
+  // the lines read in Indonesian: the wrong passphrase with the attempts left, the quarter opened,
+  // and no code names (saveDraft, recordTransition…) outside "Rincian teknis"
+  const line = (kind: string) => owner.locator(`[data-testid=timeline] li[data-kind="${kind}"] .tl-text > span`).first().textContent();
+  expect(await line('signing.wrong_passphrase')).toMatch(/^Frasa sandi salah saat tanda tangan Pihak Pertama \(sisa \d+ percobaan\)$/);
+  expect(await line('realization.opened')).toBe('Triwulan I dibuka untuk pelaporan');
+  expect(await line('update.accepted')).toMatch(/^Tindakan "[^"]+" diterima$/);
+  const texts = await owner.locator('[data-testid=timeline] .tl-text > span').allTextContents();
+  expect(texts.filter((text) => /\b(saveDraft|submitDraft|approveDraft|reportRealization|verifyRealization|recordTransitions?|signAgreement|releaseSubordinates|loadSchedule|loadStartContext|notify|superiorSigned|calendarChanged|report:Q\d|verify:Q\d)\b/.test(text))).toEqual([]);
 });
 
 test('the evaluation team sees it on the dashboard, drills down to the PK and exports CSV', async () => {

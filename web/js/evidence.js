@@ -17,7 +17,12 @@ export function evidenceList(items, { onRemove } = {}) {
       item.kind === 'file'
         ? downloadButton(`${item.fileName ?? 'berkas'} (${kib(item.size)})`, item.href, item.fileName ?? 'bukti', status, { class: 'link' })
         : h('a', { href: item.url, target: '_blank', rel: 'noopener noreferrer' }, item.url),
-      onRemove ? h('button', { type: 'button', class: 'link', 'data-testid': 'evidence-remove', onclick: () => onRemove(item) }, 'Hapus') : null))),
+      onRemove ? h('button', {
+        type: 'button', class: 'link', 'data-testid': 'evidence-remove', 'aria-label': `Hapus bukti dukung "${item.caption}"`,
+        onclick: () => {
+          if (window.confirm(`Hapus bukti dukung "${item.caption}"? Tindakan ini tidak dapat dibatalkan.`)) onRemove(item);
+        },
+      }, 'Hapus') : null))),
     status);
 }
 

@@ -45,6 +45,24 @@ export const REVISION_REASON = {
   strategy: 'Perubahan kebijakan/strategi',
 };
 
+/**
+ * A signature's problem codes (signing/verify.ts SignatureProblemCode) as the public verification
+ * report words them (the same texts as web/js/verification-report.js; test/unit/page-texts.test.ts
+ * keeps the two equal).
+ */
+export const SIGNATURE_PROBLEM = {
+  document_modified: 'isi dokumen berubah',
+  signature_invalid: 'tanda tangan tidak valid',
+  untrusted_certificate: 'sertifikat tidak dipercaya',
+  certificate_expired: 'sertifikat tidak berlaku saat penandatanganan',
+  certificate_revoked: 'sertifikat dicabut',
+  timestamp_invalid: 'penanda waktu tidak valid',
+  malformed_signature: 'struktur tanda tangan tidak sesuai',
+};
+
+/** The same reasons inside a sentence (the timeline's "PK Perubahan dimulai (…)"). */
+export const REVISION_REASON_IN_TEXT = { official: 'pergantian pejabat', budget: 'perubahan anggaran', strategy: 'perubahan kebijakan' };
+
 export const PARTY = { first: 'Pihak Pertama', second: 'Pihak Kedua' };
 export const QUARTER_STATUS = { not_open: 'Belum dibuka', open: 'Terbuka', reported: 'Dilaporkan', verified: 'Terverifikasi' };
 export const DIRECTION = { up: 'Semakin tinggi semakin baik', down: 'Semakin rendah semakin baik' };
@@ -71,7 +89,110 @@ export function fmtLateness(seconds) {
   return shown.length ? shown.join(' ') : 'kurang dari 1 detik';
 }
 
-/** Messages of the problem codes the API sends, in Bahasa Indonesia; unknown codes keep the server's text. */
+// The timeline's lines (web/js/views/timeline.js).
+const shaOf = (d) => (d?.sha256 ? ` (SHA-256 ${String(d.sha256).slice(0, 16)}…)` : '');
+const quarterOf = (d) => `Triwulan ${ROMAN[(d?.quarter ?? 1) - 1]}`;
+/** A deadline item (draft, sign:first, report:Q1…) as the inbox names the task. */
+const itemOf = (d) => `"${taskLabel(String(d?.item ?? ''))}"`;
+const scoreOf = (n) => (n === null || n === undefined ? 'belum dapat dinilai' : fmtNumber(n));
+
+/** The workflow's updates (workflows/messages.ts), its activities and its signals, as a reader calls them. */
+const TIMELINE_UPDATE = {
+  saveDraft: 'Simpan draf',
+  submitDraft: 'Ajukan draf',
+  approveDraft: 'Setujui draf',
+  returnDraft: 'Kembalikan draf',
+  sign: 'Tanda tangan',
+  reportRealization: 'Laporkan realisasi',
+  verifyRealization: 'Verifikasi realisasi',
+  returnRealization: 'Kembalikan laporan realisasi',
+  evaluate: 'Evaluasi',
+  startRevision: 'Mulai PK Perubahan',
+  extendDeadline: 'Perpanjang tenggat',
+};
+const TIMELINE_ACTIVITY = {
+  recordTransition: 'Pencatatan perubahan status',
+  recordTransitions: 'Pencatatan perubahan status',
+  releaseSubordinates: 'Pemberitahuan ke PK bawahan',
+  signAgreement: 'Pembuatan tanda tangan elektronik',
+  computeEvaluation: 'Penghitungan nilai evaluasi',
+  loadSchedule: 'Pembacaan jadwal',
+  loadStartContext: 'Pembacaan data awal PK',
+  notify: 'Pencatatan pengingat/eskalasi',
+};
+const TIMELINE_SIGNAL = { superiorSigned: 'PK atasan sudah ditandatangani', calendarChanged: 'Kalender siklus diubah' };
+const updateOf = (d) => (TIMELINE_UPDATE[d.update] ? `Tindakan "${TIMELINE_UPDATE[d.update]}"` : 'Tindakan');
+const activityOf = (d) => TIMELINE_ACTIVITY[d.activity] ?? 'Langkah proses';
+
+/**
+ * A timeline entry (GET …/history) in Bahasa Indonesia: what happened. The server's summary is
+ * English, except the notifications' (their subject, already Indonesian); code names (updates,
+ * activities, signals) are put in words, the view keeps them under "Rincian teknis".
+ */
+export function describeTimelineEntry(e) {
+  const d = e.data ?? {};
+  switch (e.kind) {
+    case 'drafting.opened': return 'Penyusunan draf dibuka';
+    case 'draft.saved': return `Draf disimpan${d.version !== undefined ? `, versi ${d.version}` : ''}`;
+    case 'draft.submitted': return 'Draf diajukan untuk reviu';
+    case 'draft.approved': return 'Draf disetujui Pihak Kedua';
+    case 'draft.returned': return `Draf dikembalikan: ${d.reason ?? ''}`;
+    case 'document.signed': return `Ditandatangani ${PARTY[d.party] ?? 'salah satu pihak'}${shaOf(d)}`;
+    case 'agreement.signed': return `PK ditandatangani kedua pihak${shaOf(d)}`;
+    case 'signing.wrong_passphrase': return `Frasa sandi salah${PARTY[d.party] ? ` saat tanda tangan ${PARTY[d.party]}` : ''} (sisa ${d.attemptsLeft ?? 0} percobaan)`;
+    case 'signing.locked': return `Penandatanganan dikunci hingga ${fmtDateTime(d.lockedUntil)}`;
+    case 'signing.unlocked': return 'Kunci penandatanganan dibuka administrator';
+    case 'realization.opened': return `${quarterOf(d)} dibuka untuk pelaporan`;
+    case 'realization.reported': return `Realisasi ${quarterOf(d)} dilaporkan`;
+    case 'realization.verified': return `Realisasi ${quarterOf(d)} diverifikasi`;
+    case 'realization.returned': return `Realisasi ${quarterOf(d)} dikembalikan: ${d.reason ?? ''}`;
+    case 'evidence.added': return `Bukti dukung ${quarterOf(d)} dilampirkan: ${d.caption ?? ''}${d.kind === 'link' ? ` (${d.url})` : shaOf(d)}`;
+    case 'evidence.removed': return `Bukti dukung ${quarterOf(d)} dihapus: ${d.caption ?? ''}`;
+    case 'evaluation.computed': return `Nilai PK dihitung: ${scoreOf(d.score)}${d.predicate ? `, predikat ${d.predicate}` : ''}`;
+    case 'evaluation.adjusted': return `Nilai disesuaikan tim evaluasi${d.adjustments?.length ? ` (${d.adjustments.length} penyesuaian)` : ''}`;
+    case 'evaluation.closed': return 'Evaluasi PK ditutup';
+    case 'rating.saved': return `Penilaian pegawai disimpan${d.predikat ? `: predikat ${d.predikat}` : ''}`;
+    case 'unit.ratings_closed': return 'Penilaian unit ditutup';
+    case 'deadline.extended': return `Tenggat ${itemOf(d)} diperpanjang hingga ${fmtDateTime(d.dueAt)}: ${d.reason ?? ''}`;
+    case 'deadline.escalated': return `${itemOf(d)} terlambat: dieskalasi ke tingkat ${d.level}`;
+    case 'deadline.overdue': return `${itemOf(d)} terlambat: tidak ada atasan untuk eskalasi`;
+    case 'revision.started': return `PK Perubahan dimulai (${REVISION_REASON_IN_TEXT[d.reason] ?? 'alasan lain'})${d.note ? `: ${d.note}` : ''}`;
+    case 'official.changed': return `Pergantian pejabat: ${d.name ?? ''} (${d.nip ?? d.officialId ?? ''})`;
+    case 'notification.requeued': return `Notifikasi ${itemOf(d)} dikirim ulang`;
+    case 'calendar.changed': return `Kalender siklus diubah${d.calendarVersion ? ` (versi ${d.calendarVersion})` : ''}`;
+    case 'cycle.rules_changed': return 'Aturan penilaian siklus diubah';
+    case 'cycle.imported': return 'Data organisasi siklus diimpor';
+    case 'workflow.started': return 'Proses PK dimulai';
+    case 'workflow.completed': return 'Proses PK selesai';
+    case 'workflow.continued': return 'Riwayat proses dilanjutkan ke bagian berikutnya (status dibawa)';
+    case 'workflow.run_started': return 'Bagian berikutnya riwayat proses dimulai';
+    case 'workflow.terminated': return 'Proses PK dihentikan oleh operator';
+    case 'update.accepted': return `${updateOf(d)} diterima`;
+    case 'update.completed': return `${updateOf(d)} selesai`;
+    case 'update.failed': return `${updateOf(d)} ditolak atau gagal; tidak ada yang berubah`;
+    case 'activity.completed': return `${activityOf(d)} selesai`;
+    case 'activity.failed': return `${activityOf(d)} gagal`;
+    case 'timer.started': return 'Pengatur waktu tenggat dipasang';
+    case 'timer.fired': return 'Tenggat/pengingat tercapai';
+    case 'signal': return `Pemberitahuan diterima${TIMELINE_SIGNAL[d.signal] ? `: ${TIMELINE_SIGNAL[d.signal]}` : ''}`;
+    case 'task': return `Tugas dikirim: ${e.summary}`;
+    // a notification's subject already starts with "Pengingat: " / "Eskalasi tingkat n: "
+    case 'reminder': return e.summary?.startsWith('Pengingat') ? e.summary : `Pengingat: ${e.summary}`;
+    default:
+      if (e.kind.startsWith('escalation.level')) {
+        const prefix = `Eskalasi tingkat ${e.kind.slice('escalation.level'.length)}`;
+        return e.summary?.startsWith('Eskalasi tingkat') ? e.summary : `${prefix}: ${e.summary}`;
+      }
+      return e.source === 'notification' ? e.summary : 'Peristiwa lain tercatat';
+  }
+}
+
+/**
+ * Per-field problem codes the API sends (domain/, api/: `problem(…)`, `coded(…)`, zod's issue codes
+ * and schema-problems.ts's own), in Bahasa Indonesia. The server's `message` is English and is never
+ * shown: a code without a text here gets a generic Indonesian sentence naming the code
+ * (test/unit/page-texts.test.ts fails when the API gains a code with no text).
+ */
 const PROBLEM = {
   no_objectives: 'PK memerlukan minimal satu sasaran dengan indikator.',
   missing_column: 'Kolom wajib tidak ada di baris judul.',
@@ -82,78 +203,218 @@ const PROBLEM = {
   malformed_nip: 'NIP harus tepat 18 digit.',
   duplicate_nip: 'NIP dipakai lebih dari sekali.',
   dangling_parent: 'Atasan (parent_id) tidak ada di daftar jabatan.',
+  cycle: 'Rantai atasan jabatan ini berputar kembali ke dirinya sendiri.',
   invalid_year: 'Tahun harus antara 2000 dan 2100.',
   no_indicators: 'Setiap sasaran memerlukan minimal satu indikator.',
   duplicate_indicator_id: 'Kode indikator dipakai lebih dari sekali.',
   missing_parent_indicator: 'Pilih indikator atasan yang didukung, atau tandai sebagai tugas tambahan.',
   unknown_parent_indicator: 'Indikator atasan ini tidak ada di PK atasan.',
+  unknown_indicator: 'Indikator ini tidak ada di PK ini.',
   empty_name: 'Tidak boleh kosong.',
   empty_id: 'Kode tidak boleh kosong.',
+  empty_reason: 'Tuliskan alasan pengecualian.', // the page's own check (web/js/views/dashboard.js, the ratings' exception)
+  missing_reason: 'Alasan wajib diisi.',
   invalid_range: 'Batas bawah rentang tidak boleh melebihi batas atas.',
   invalid_target: 'Target harus angka ≥ 0.',
   invalid_amount: 'Anggaran harus rupiah bulat ≥ 0.',
   invalid_weight: 'Bobot harus angka ≥ 0.',
   too_small: 'Nilai terlalu kecil (harus ≥ 0).',
+  too_big: 'Nilai terlalu besar.',
+  too_long: 'Teks terlalu panjang.',
+  too_many: 'Jumlah butir terlalu banyak.',
   invalid_type: 'Isian tidak valid.',
+  invalid_format: 'Format isian tidak valid.',
+  invalid_value: 'Nilai tidak valid.',
+  invalid_union: 'Isian tidak sesuai dengan bentuk yang diterima.',
+  invalid_key: 'Nama isian tidak valid.',
+  invalid_element: 'Salah satu butir tidak valid.',
+  not_multiple_of: 'Nilai harus kelipatan yang ditentukan.',
+  unrecognized_keys: 'Isian tidak dikenal; hapus isian ini.',
+  custom: 'Isian tidak valid.',
+  invalid_id: 'Kode hanya boleh huruf, angka, titik, garis bawah atau tanda hubung, diawali huruf atau angka.',
+  invalid_data: 'Data tidak valid; periksa isian lalu coba lagi.',
   missing_body: 'Data tidak terkirim.',
   adjustment_reason_required: 'Alasan penyesuaian wajib diisi bila nilai disesuaikan.',
   adjustment_value_required: 'Isi nilai disesuaikan, atau kosongkan alasannya.',
+  unknown_unit: 'Unit ini tidak ada di daftar unit.',
+  missing_unit: 'Hanya Kepala Daerah yang boleh tidak berada di unit mana pun.',
+  missing_root: 'Harus ada tepat satu jabatan tanpa atasan (Kepala Daerah); belum ada.',
+  multiple_roots: 'Hanya satu jabatan (Kepala Daerah) yang boleh tanpa atasan.',
+  duplicate_id: 'Kode dipakai lebih dari sekali.',
+  unknown_position: 'Jabatan ini tidak ada di daftar jabatan.',
+  malformed_official_id: 'ID pejabat hanya boleh huruf, angka dan . _ - @ (maks. 128 karakter), diawali dan diakhiri huruf atau angka.',
+  duplicate_official_id: 'ID pejabat ini sudah dipakai jabatan lain.',
+  missing_official_id: 'Pejabat tanpa NIP memerlukan ID pejabat.',
+  official_id_not_nip: 'ID pejabat ASN adalah NIP-nya; kosongkan ID atau isi dengan NIP.',
+  official_id_is_nip: 'Pejabat tanpa NIP memerlukan ID yang bukan 18 digit angka.',
+  invalid_caption: 'Keterangan wajib diisi (maks. 500 karakter).',
+  invalid_url: 'Tautan harus alamat http(s) lengkap (maks. 2000 karakter).',
+  invalid_file_name: 'Nama berkas paling banyak 255 karakter.',
+  invalid_band_bound: 'Setiap rentang predikat memerlukan tepat satu batas bawah (≥ atau >).',
+  duplicate_band_label: 'Nama predikat dipakai oleh dua rentang.',
+  duplicate_band_bound: 'Dua rentang predikat dimulai dari nilai yang sama.',
+  passphrase_too_short: 'Frasa sandi terlalu pendek.',
+  passphrase_is_nip: 'Frasa sandi tidak boleh sama dengan NIP Anda.',
+  passphrase_too_common: 'Frasa sandi terlalu umum; pilih frasa yang hanya Anda ketahui.',
 };
 
-export function problemMessage(p) {
-  if (p.code === 'invalid_format' && /must not be empty/.test(p.message)) return PROBLEM.empty_name;
-  if (p.code === 'too_small' && /whole|bulat/i.test(p.message)) return PROBLEM.invalid_amount;
-  if (p.code === 'invalid_type' && /integer|whole/i.test(p.message)) return 'Harus bilangan bulat.';
-  return PROBLEM[p.code] ?? p.message;
+const limit = (n) => fmtNumber(Number(n));
+
+/**
+ * The English sentences the workflow's InvalidData rejections and the database's constraint
+ * problems carry (no field path, code invalid_data), in Bahasa Indonesia.
+ */
+const DETAIL = [
+  [/contains a NUL character or a broken UTF-16 surrogate/, () => 'Teks memuat karakter yang tidak dapat disimpan; ketik ulang tanpa menempel dari dokumen lain.'],
+  [/^an adjusted value must be a number from 0 to ([\d.e+]+)/i, (m) => `Nilai penyesuaian harus angka 0 sampai ${limit(m[1])}.`],
+  [/^an adjusted value must be a number/i, () => 'Nilai penyesuaian harus angka ≥ 0.'],
+  [/^adjusting (.+) needs a written reason/, (m) => `Penyesuaian indikator ${m[1]} memerlukan alasan tertulis.`],
+  [/^an adjustment needs a written reason/i, () => 'Penyesuaian memerlukan alasan tertulis.'],
+  [/^reason must be official, budget or strategy/, () => 'Pilih alasan PK Perubahan: pergantian pejabat, perubahan anggaran, atau perubahan kebijakan.'],
+  [/^a revision needs a note/, () => 'PK Perubahan memerlukan catatan.'],
+  [/^dueAt must be an ISO date-time/, () => 'Tenggat baru harus berupa tanggal dan jam yang valid.'],
+  [/^an extension needs a reason/, () => 'Perpanjangan tenggat memerlukan alasan.'],
+  [/^save a draft before submitting it/, () => 'Simpan draf terlebih dahulu sebelum mengajukannya.'],
+  [/^a reason is required to return a draft/, () => 'Alasan pengembalian draf wajib diisi.'],
+  [/^a reason is required to return a report/, () => 'Alasan pengembalian laporan wajib diisi.'],
+  [/^quarter must be 1, 2, 3 or 4/, () => 'Triwulan harus I, II, III, atau IV.'],
+  [/^each realization value must be a number from 0 to ([\d.e+]+)/, (m) => `Setiap realisasi harus angka 0 sampai ${limit(m[1])}, atau dikosongkan.`],
+  [/^budget spent must be numbers from 0 to ([\d.e+]+)/, (m) => `Realisasi anggaran harus angka rupiah 0 sampai ${limit(m[1])}.`],
+  [/^the draft has problems/, () => 'Draf masih memuat isian yang perlu diperbaiki.'],
+  [/sealed passphrase was already used/, () => 'Frasa sandi ini sudah dipakai untuk permintaan lain; masukkan frasa sandi lagi.'],
+  [/refers to something that does not exist/, () => 'Data merujuk ke sesuatu yang tidak ada; tidak ada yang berubah.'],
+  [/breaks a rule of the records/, () => 'Ada nilai yang melanggar aturan data; tidak ada yang berubah.'],
+];
+
+function detailText(message) {
+  for (const [pattern, text] of DETAIL) {
+    const m = pattern.exec(String(message ?? ''));
+    if (m) return text(m);
+  }
+  return null;
 }
 
-/** Whole-request errors by code. */
+export function problemMessage(p) {
+  const message = String(p.message ?? '');
+  if (p.code === 'invalid_format' && /must not be empty/.test(message)) return PROBLEM.empty_name;
+  if (p.code === 'too_small' && /whole|bulat/i.test(message)) return PROBLEM.invalid_amount;
+  if (p.code === 'invalid_type' && /integer|whole/i.test(message)) return 'Harus bilangan bulat.';
+  if (p.code === 'invalid_data' || p.code === 'invalid_value') {
+    const known = detailText(message);
+    if (known) return known;
+  }
+  const most = /<=\s*(\d+)/.exec(message);
+  if (p.code === 'too_long' && most) return `Teks terlalu panjang (maks. ${limit(most[1])} karakter).`;
+  if (p.code === 'too_many' && most) return `Jumlah butir terlalu banyak (maks. ${limit(most[1])}).`;
+  return Object.hasOwn(PROBLEM, p.code) ? PROBLEM[p.code] : `Isian tidak valid (kode: ${p.code}).`;
+}
+
+/**
+ * Whole-request problem codes the API sends (api/: HttpProblem and sendProblem, the workflow
+ * rejections of api/workflow-errors.ts, the database's constraint problems, the background changes
+ * and the ratings' blockers), in Bahasa Indonesia. The ones that need the problem's data are in
+ * errorMessage's switch.
+ */
+const ERROR = {
+  wrong_phase: 'Tindakan ini tidak tersedia pada tahap PK saat ini.',
+  wrong_person: 'Anda bukan pihak yang berwenang melakukan tindakan ini sekarang.',
+  wrong_quarter: 'Triwulan ini tidak sedang terbuka untuk tindakan ini.',
+  forbidden: 'Anda tidak berhak melihat atau mengubah ini.',
+  not_found: 'Data tidak ditemukan.',
+  unauthorized: 'Sesi Anda sudah berakhir; silakan masuk lagi.',
+  invalid_token: 'Sesi Anda sudah berakhir; silakan masuk lagi.',
+  token_expired: 'Sesi Anda sudah berakhir; silakan masuk lagi.',
+  session_expired: 'Sesi Anda sudah berakhir; silakan masuk lagi.',
+  not_signed_in: 'Sesi Anda sudah berakhir; silakan masuk lagi.',
+  token_revoked: 'Token akses Anda sudah dicabut; minta token baru kepada administrator Kinerja.',
+  sign_in_unavailable: 'Masuk lewat layanan SSO belum diatur di sistem ini; hubungi administrator Kinerja.',
+  identity_provider_unavailable: 'Layanan masuk (SSO) tidak dapat dihubungi; coba lagi sebentar lagi.',
+  csrf_token_invalid: 'Permintaan ditolak karena tidak membawa token sesi; muat ulang halaman lalu coba lagi.',
+  agreement_closed: 'PK ini sudah selesai; tidak ada tindakan lagi.',
+  evidence_frozen: 'Laporan triwulan ini sudah diverifikasi; bukti dukungnya tidak dapat diubah lagi.',
+  unsupported_evidence_type: 'Isi berkas bukan PDF, gambar (PNG, JPEG, WebP) atau dokumen kantor; berkas tidak disimpan.',
+  body_too_large: 'Berkas terlalu besar.',
+  unknown_signer: 'Sertifikat elektronik Anda belum terdaftar; hubungi administrator Kinerja.',
+  action_failed: 'Tindakan tidak dapat diselesaikan; tidak ada yang berubah. Coba lagi.',
+  change_failed: 'Perubahan tidak selesai diproses; periksa hasilnya lalu ulangi bila perlu.',
+  conflict: 'Data bertabrakan dengan data yang sudah tersimpan; muat ulang halaman.',
+  invalid_text: 'Teks memuat karakter yang tidak dapat disimpan; ketik ulang tanpa menempel dari dokumen lain.',
+  not_rater: 'Hanya pejabat penilai yang dapat menilai PK ini.',
+  not_rateable: 'Kepala Daerah tidak dinilai di sistem ini.',
+  not_in_unit: 'Anda hanya dapat melihat sebaran penilaian unit Anda sendiri.',
+  // the ratings' blockers: the same texts as web/js/views/rating.js BLOCKER
+  ratings_closed: 'Penilaian unit ini sudah ditutup.',
+  unit_not_evaluated: 'PK kepala unit belum dievaluasi, sehingga predikat unit belum ada.',
+  ratings_incomplete: 'Belum semua pegawai unit dinilai.',
+  distribution_violated: 'Sebaran predikat pegawai melanggar batas predikat unit.',
+  cycle_exists: 'Siklus tahun ini untuk organisasi ini sudah dimulai; perubahan dilakukan lewat PK Perubahan atau perubahan kalender.',
+  rules_frozen: 'Aturan penilaian tidak dapat diubah lagi: evaluasi sudah dihitung dengan aturan ini.',
+  invalid_rules: 'Aturan penilaian siklus yang tersimpan tidak valid; hubungi administrator Kinerja.',
+  official_id_in_use: 'Pejabat ini sudah memegang jabatan lain di siklus ini.',
+  nip_in_use: 'Pemilik NIP ini sudah memegang jabatan lain di siklus ini.',
+  not_dead: 'Notifikasi ini tidak sedang gagal terkirim; tidak perlu dikirim ulang.',
+  malformed_spreadsheet: 'Berkas tidak dapat dibaca sebagai CSV/XLSX.',
+  spreadsheet_too_large: 'Berkas terlalu besar; pecah atau kirim sebagai CSV.',
+  invalid_query: 'Isian formulir tidak valid.',
+  invalid_parameter: 'Alamat atau isian memuat karakter yang tidak dapat diproses.',
+  invalid_cursor: 'Daftar sudah berubah; muat ulang halaman dari awal.',
+  empty_body: 'Berkas kosong.',
+  unsupported_media_type: 'Jenis berkas tidak didukung.',
+  unsupported_encoding: 'Pengodean data tidak didukung; muat ulang halaman lalu coba lagi.',
+  malformed_body_encoding: 'Data terkirim rusak dan tidak dapat dibaca; coba lagi.',
+  malformed_json: 'Data terkirim tidak dapat dibaca; muat ulang halaman lalu coba lagi.',
+  too_deeply_nested: 'Data yang dikirim terlalu bertingkat untuk diproses.',
+  invalid_idempotency_key: 'Permintaan tidak valid; muat ulang halaman lalu coba lagi.',
+  idempotency_key_reused: 'Permintaan ini bertabrakan dengan permintaan lain yang sudah dikirim; muat ulang halaman lalu coba lagi.',
+  idempotency_in_progress: 'Permintaan yang sama masih diproses; tunggu sebentar lalu muat ulang halaman.',
+  workflow_starting: 'PK ini sedang disiapkan; coba lagi beberapa detik lagi.',
+  render_timeout: 'Pratinjau terlalu lama dibuat; coba lagi sebentar lagi.',
+  unavailable: 'Layanan sedang tidak tersedia; coba lagi sebentar lagi.',
+  internal: 'Permintaan tidak dapat diselesaikan; tidak ada yang berubah. Coba lagi sebentar lagi.',
+};
+
+/**
+ * An invalid_data answer: problems placed beside their fields are pointed to; those that could not
+ * be (no field path, as the workflow's rejections have, or a path the form has no field for) are
+ * said here. A view that placed the problems may set `err.unplaced` to the ones it could not place;
+ * otherwise the problems without a path are taken as unplaced.
+ */
+function invalidDataMessage(err) {
+  const problems = err.problems ?? [];
+  if (!problems.length) return detailText(err.message) ?? 'Data tidak valid; tidak ada yang berubah. Periksa isian lalu coba lagi.';
+  if (problems.every((p) => p.path === '/caption' || p.path === '/url')) return 'Isi keterangan, dan tautan harus alamat http(s) lengkap.';
+  const unplaced = Array.isArray(err.unplaced) ? err.unplaced : problems.filter((p) => !p.path);
+  const texts = [...new Set(unplaced.map(problemMessage))].join(' ');
+  if (unplaced.length === problems.length) return texts;
+  const beside = 'Ada isian yang perlu diperbaiki (lihat pesan di samping isian).';
+  return texts ? `${beside} ${texts}` : beside;
+}
+
+/** Whole-request errors by code; never the server's English detail. */
 export function errorMessage(err) {
+  const problem = err.problem ?? {};
   switch (err.code) {
     case 'wrong_passphrase':
-      return `Frasa sandi salah; dokumen tidak ditandatangani.${err.problem.attemptsLeft !== undefined ? ` Sisa percobaan: ${err.problem.attemptsLeft}.` : ''}`;
+      // the attempt that sets the lock: nothing is left, and signing waits until lockedUntil
+      if (problem.attemptsLeft === 0 && problem.lockedUntil) return `Frasa sandi salah. Penandatanganan dikunci hingga ${fmtDateTime(problem.lockedUntil)}.`;
+      return `Frasa sandi salah; dokumen tidak ditandatangani.${problem.attemptsLeft !== undefined && problem.attemptsLeft !== null ? ` Sisa percobaan: ${problem.attemptsLeft}.` : ''}`;
     case 'signing_locked':
-      return `Penandatanganan dikunci karena frasa sandi salah berulang kali${err.problem.lockedUntil ? ` hingga ${fmtDateTime(err.problem.lockedUntil)}` : ''}.`;
+      return `Penandatanganan dikunci karena frasa sandi salah berulang kali${problem.lockedUntil ? ` hingga ${fmtDateTime(problem.lockedUntil)}` : ''}. `
+        + 'Hubungi administrator Kinerja bila perlu dibuka lebih cepat.';
     case 'weak_passphrase': {
       const why = {
         passphrase_too_short: 'terlalu pendek',
         passphrase_is_nip: 'sama dengan NIP Anda',
         passphrase_too_common: 'terlalu umum',
-      }[err.problem.problems?.[0]?.code];
+      }[problem.problems?.[0]?.code];
       return `Frasa sandi ${why ?? 'tidak memenuhi syarat'}; pilih frasa lain. Dokumen tidak ditandatangani.`;
     }
-    case 'wrong_phase':
-      return 'Tindakan ini tidak tersedia pada tahap PK saat ini.';
     case 'rate_limited':
-      return `Terlalu banyak permintaan dalam waktu singkat; coba lagi${err.problem.retryAfter ? ` dalam ${err.problem.retryAfter} detik` : ' sebentar lagi'}.`;
-    case 'wrong_person':
-      return 'Anda bukan pihak yang berwenang melakukan tindakan ini sekarang.';
-    case 'wrong_quarter':
-      return 'Triwulan ini tidak sedang terbuka untuk tindakan ini.';
-    case 'forbidden':
-      return 'Anda tidak berhak melihat atau mengubah ini.';
-    case 'not_found':
-      return 'Data tidak ditemukan.';
-    case 'unauthorized':
-    case 'invalid_token':
-    case 'token_expired':
-    case 'session_expired':
-      return 'Sesi Anda sudah berakhir; silakan masuk lagi.';
-    case 'csrf_token_invalid':
-      return 'Permintaan ditolak karena tidak membawa token sesi; muat ulang halaman lalu coba lagi.';
-    case 'agreement_closed':
-      return 'PK ini sudah selesai; tidak ada tindakan lagi.';
-    case 'evidence_frozen':
-      return 'Laporan triwulan ini sudah diverifikasi; bukti dukungnya tidak dapat diubah lagi.';
-    case 'unsupported_evidence_type':
-      return 'Isi berkas bukan PDF, gambar (PNG, JPEG, WebP) atau dokumen kantor; berkas tidak disimpan.';
-    case 'body_too_large':
-      return 'Berkas terlalu besar.';
+      return `Terlalu banyak permintaan dalam waktu singkat; coba lagi${problem.retryAfter ? ` dalam ${problem.retryAfter} detik` : ' sebentar lagi'}.`;
     case 'invalid_data':
-      return err.problems.length && err.problems.every((p) => p.path === '/caption' || p.path === '/url')
-        ? 'Isi keterangan, dan tautan harus alamat http(s) lengkap.'
-        : 'Ada isian yang perlu diperbaiki (lihat pesan di samping isian).';
+      return invalidDataMessage(err);
     default:
-      return err.status >= 500 ? 'Layanan sedang tidak tersedia; coba lagi sebentar lagi.' : `Permintaan gagal: ${err.message}`;
+      if (Object.hasOwn(ERROR, err.code)) return ERROR[err.code];
+      return err.status >= 500 ? 'Layanan sedang tidak tersedia; coba lagi sebentar lagi.' : `Permintaan tidak dapat diproses (kode: ${err.code}).`;
   }
 }

@@ -150,7 +150,7 @@ function unitStatus(u) {
 function closeControl(cycleId, u, state) {
   const path = `/api/cycles/${enc(cycleId)}/units/${enc(u.unitId)}/ratings/close`;
   const status = h('div', { class: 'status', 'data-testid': 'close-status' });
-  const button = h('button', { type: 'button', 'data-testid': 'close-unit' }, 'Tutup penilaian unit');
+  const button = h('button', { type: 'button', 'data-testid': 'close-unit', 'aria-label': `Tutup penilaian unit ${u.unitName}` }, 'Tutup penilaian unit');
   const control = h('div', { class: 'close-unit' }, button, status);
   const closed = (unit) => {
     replace(state, unitStatus(unit));

@@ -14,6 +14,13 @@ const ADDITIONAL = '__tugas_tambahan__';
 /** '' → null; anything else a number (NaN is left for the server to name). */
 const num = (value) => (value.trim() === '' ? null : Number(value.replace(',', '.')));
 
+/** The problems showProblems could not put beside a field (no path, or no field for it): errorMessage says them in the status line. */
+const unplacedProblems = (form, problems) =>
+  problems.filter((p) => !p.path || ![...form.querySelectorAll('.field-error')].some((el) => el.dataset.path === p.path));
+
+/** Removing asks first: the sentence names what goes. */
+const confirmRemove = (what) => window.confirm(`Hapus ${what}? Tindakan ini tidak dapat dibatalkan.`);
+
 function emptyIndicator(positionId) {
   return { id: `${positionId}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`, name: '', unit: '', direction: 'up', target: null, parentIndicatorId: null };
 }
@@ -33,7 +40,10 @@ function indicatorEditor(content, oi, ii, parents, rerender) {
   const at = `/objectives/${oi}/indicators/${ii}`;
   const text = (key, label, hint, maxlength) => {
     const input = h('input', { type: 'text', 'data-path': `${at}/${key}`, value: ind[key] ?? '', required: true, maxlength });
-    input.addEventListener('input', () => { ind[key] = input.value; });
+    input.addEventListener('input', () => {
+      ind[key] = input.value;
+      if (key === 'name') remove.setAttribute('aria-label', `Hapus ${what()}`);
+    });
     return field(label, input, hint);
   };
   const parent = h('select', { 'data-path': `${at}/parentIndicatorId` },
@@ -67,8 +77,10 @@ function indicatorEditor(content, oi, ii, parents, rerender) {
     ind.quarterlyTargets = quarterly.every((x) => x === null) ? null : [...quarterly];
   };
   const hasAdvanced = ind.range || (ind.weight !== null && ind.weight !== undefined) || ind.quarterlyTargets;
-  const remove = h('button', { type: 'button', class: 'link danger' }, 'Hapus indikator');
+  const what = () => `indikator ${ii + 1}${ind.name?.trim() ? ` "${ind.name.trim()}"` : ''} dari sasaran ${oi + 1}`;
+  const remove = h('button', { type: 'button', class: 'link danger', 'aria-label': `Hapus ${what()}` }, 'Hapus indikator');
   remove.addEventListener('click', () => {
+    if (!confirmRemove(what())) return;
     content.objectives[oi].indicators.splice(ii, 1);
     rerender();
   });
@@ -94,14 +106,19 @@ function indicatorEditor(content, oi, ii, parents, rerender) {
 function objectiveEditor(content, oi, parents, positionId, rerender) {
   const o = content.objectives[oi];
   const textArea = h('textarea', { rows: 2, 'data-path': `/objectives/${oi}/text`, required: true, maxlength: TEXT_LIMITS.objectiveText }, o.text ?? '');
-  textArea.addEventListener('input', () => { o.text = textArea.value; });
+  textArea.addEventListener('input', () => {
+    o.text = textArea.value;
+    remove.setAttribute('aria-label', `Hapus ${what()}`);
+  });
   const add = h('button', { type: 'button' }, '+ Tambah indikator');
   add.addEventListener('click', () => {
     o.indicators.push(emptyIndicator(positionId));
     rerender();
   });
-  const remove = h('button', { type: 'button', class: 'link danger' }, 'Hapus sasaran');
+  const what = () => `sasaran ${oi + 1}${o.text?.trim() ? ` "${o.text.trim()}"` : ''} beserta indikatornya`;
+  const remove = h('button', { type: 'button', class: 'link danger', 'aria-label': `Hapus ${what()}` }, 'Hapus sasaran');
   remove.addEventListener('click', () => {
+    if (!confirmRemove(what())) return;
     content.objectives.splice(oi, 1);
     rerender();
   });
@@ -117,9 +134,13 @@ function budgetEditor(content, rerender) {
   const refreshTotal = () => total.replaceChildren(fmtRupiah(content.budget.reduce((s, b) => s + (Number(b.amount) || 0), 0)));
   const rows = content.budget.map((b, j) => {
     const program = h('input', { type: 'text', 'data-path': `/budget/${j}/program`, value: b.program ?? '', required: true, maxlength: TEXT_LIMITS.programName });
-    program.addEventListener('input', () => { b.program = program.value; });
+    program.addEventListener('input', () => {
+      b.program = program.value;
+      remove.setAttribute('aria-label', removeLabel());
+    });
     const amount = numberInput(`/budget/${j}/amount`, b.amount, (v) => { b.amount = v; refreshTotal(); }, { min: 0, max: MAX_RUPIAH, step: 1 });
-    const remove = h('button', { type: 'button', class: 'link danger' }, 'Hapus');
+    const removeLabel = () => `Hapus program ${j + 1}${b.program?.trim() ? ` "${b.program.trim()}"` : ''}`;
+    const remove = h('button', { type: 'button', class: 'link danger', 'aria-label': removeLabel() }, 'Hapus');
     remove.addEventListener('click', () => {
       content.budget.splice(j, 1);
       rerender();
@@ -161,7 +182,10 @@ export async function renderDraft(main, { params, me }) {
       showProblems(form, [], summary);
       return saved;
     } catch (err) {
-      if (err.problems.length) showProblems(form, err.problems, null);
+      if (err.problems.length) {
+        showProblems(form, err.problems, null);
+        err.unplaced = unplacedProblems(form, err.problems);
+      }
       throw err;
     }
   };

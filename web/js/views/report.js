@@ -11,6 +11,10 @@ import { evidenceForm, evidenceList, removeEvidence } from '../evidence.js';
 
 const num = (value) => (value.trim() === '' ? null : Number(value.replace(',', '.')));
 
+/** The problems showProblems could not put beside a field (no path, or no field for it): errorMessage says them in the status line. */
+const unplacedProblems = (form, problems) =>
+  problems.filter((p) => !p.path || ![...form.querySelectorAll('.field-error')].some((el) => el.dataset.path === p.path));
+
 export async function renderReport(main, { params }) {
   const [id, qText] = params;
   const quarter = Number(qText);
@@ -56,7 +60,7 @@ export async function renderReport(main, { params }) {
   for (const input of budgetInputs) input.addEventListener('input', updateAbsorption);
   updateAbsorption();
 
-  const note = h('textarea', { rows: 3, 'data-path': '/note', name: 'note' }, stored?.note ?? '');
+  const note = h('textarea', { rows: 3, 'data-path': '/note', name: 'note', 'aria-label': 'Catatan / kendala' }, stored?.note ?? '');
   const status = h('div', { class: 'status', 'data-testid': 'report-status' });
   const send = h('button', { type: 'submit', class: 'primary' }, `Kirim laporan Triwulan ${ROMAN[quarter - 1]}`);
   const form = h('form', { class: 'report-form', novalidate: true },
@@ -79,7 +83,10 @@ export async function renderReport(main, { params }) {
       try {
         await api('POST', `${agreementPath(id)}/realizations/${quarter}`, body);
       } catch (err) {
-        if (err.problems.length) showProblems(form, err.problems, null);
+        if (err.problems.length) {
+          showProblems(form, err.problems, null);
+          err.unplaced = unplacedProblems(form, err.problems);
+        }
         throw err;
       }
       location.hash = `#/pk/${enc(id)}`;

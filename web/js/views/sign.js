@@ -2,7 +2,7 @@
 // result and its verification report. A wrong passphrase or a lock (423) is shown and signs nothing.
 import { h, replace } from '../dom.js';
 import { agreementPath, api, enc, get, getBlob } from '../api.js';
-import { errorMessage, fmtDateTime, PARTY } from '../format.js';
+import { errorMessage, fmtDateTime, fmtNumber, PARTY } from '../format.js';
 import { busy, notice, section } from '../ui.js';
 import { agreementHeader, awaitingOf, myPositions, phaseOf } from './agreement.js';
 import { verificationView } from './verify.js';
@@ -13,6 +13,14 @@ async function pdfFrame(path, title) {
   const frame = h('iframe', { src: url, title, class: 'pdf', 'data-testid': 'pdf-preview', 'data-bytes': blob.size, 'data-type': blob.type });
   const open = h('a', { href: url, target: '_blank', rel: 'noopener', class: 'button' }, 'Buka PDF di tab baru');
   return h('div', { class: 'pdf-wrap' }, frame, h('p', null, open));
+}
+
+/** The lockout rule in force, from GET /api/me (SIGNING_MAX_FAILURES, SIGNING_LOCK_MINUTES). */
+export function lockoutRule(signing) {
+  const failures = signing?.maxFailures ?? 5;
+  const minutes = signing?.lockMinutes ?? 15;
+  const times = failures === 1 ? 'Satu kali' : `${fmtNumber(failures)} kali`;
+  return `${times} salah memasukkan frasa sandi mengunci penandatanganan selama ${fmtNumber(minutes)} menit.`;
 }
 
 export async function renderSign(main, { params, me }) {
@@ -41,7 +49,7 @@ export async function renderSign(main, { params, me }) {
           h('ul', null,
             h('li', null, `Paling sedikit ${minLength} karakter; kalimat pendek yang hanya Anda ketahui lebih baik daripada satu kata.`),
             h('li', null, 'Bukan NIP Anda, dan bukan frasa yang umum (misalnya 1234567890 atau indonesia123).'),
-            h('li', null, 'Lima kali salah memasukkan frasa sandi mengunci penandatanganan selama 15 menit.')))
+            h('li', { 'data-testid': 'lockout-rule' }, lockoutRule(me.signing))))
       : null,
     h('p', null, `Anda menandatangani sebagai ${PARTY[party]}. Frasa sandi tidak disimpan.`),
     h('label', { for: 'passphrase' }, enrolling ? 'Frasa sandi baru' : 'Frasa sandi tanda tangan elektronik'), passphrase,

@@ -5,24 +5,36 @@
 // person following the PK page's link (no token) gets the report of the PDF they may open.
 import { h, replace } from '../dom.js';
 import { enc, get, getBlob, postFile } from '../api.js';
-import { fmtDateTime, PARTY } from '../format.js';
+import { fmtDateTime, PARTY, SIGNATURE_PROBLEM } from '../format.js';
 import { notice, section } from '../ui.js';
-import { publicReport } from '../verification-report.js';
+import { publicReport, VERDICT } from '../verification-report.js';
+
+/** A signature's verdict in Bahasa Indonesia, from its stable codes (the English problems go under "Rincian teknis"). */
+function signatureStatus(sig) {
+  if (sig.valid) return 'Tanda tangan sah';
+  const codes = sig.codes ?? [];
+  return codes.length ? `Tidak sah: ${codes.map((c) => SIGNATURE_PROBLEM[c] ?? 'masalah lain (lihat rincian teknis)').join(', ')}` : 'Tidak sah (lihat rincian teknis)';
+}
+
+/** The server's own wording, for whoever needs it (a help desk, an auditor). */
+const technical = (title, lines) => (lines.length ? h('details', { class: 'small' }, h('summary', null, title), h('ul', null, lines.map((p) => h('li', null, p)))) : null);
 
 /** The report stored at signing time (the signing page shows it right after a signature). */
 export function verificationView(v) {
   const report = v.report ?? {};
   const ok = report.ok ?? report.valid;
+  const verdict = report.verdict && report.verdict !== 'valid' ? VERDICT[report.verdict] : null;
   return h('div', { class: 'verification', 'data-testid': 'verification', 'data-ok': String(Boolean(ok)) },
     ok ? notice('success', 'Verifikasi: semua tanda tangan sah dan dokumen tidak berubah sejak ditandatangani.')
-      : notice('error', 'Verifikasi gagal: dokumen atau tanda tangan tidak sah.'),
+      : notice('error', `Verifikasi gagal: ${verdict ?? 'dokumen atau tanda tangan tidak sah.'}`),
     h('ol', { class: 'signatures' }, (report.signatures ?? []).map((sig) =>
       h('li', null,
         h('strong', null, sig.signerName ?? 'Tanpa nama'), sig.nip ? ` · NIP ${sig.nip}` : '',
         h('div', { class: 'small' }, `Penerbit sertifikat: ${sig.issuer ?? '—'}`),
         h('div', { class: 'small' }, `${sig.reason ?? ''}${sig.location ? ` · ${sig.location}` : ''}${sig.signingTime ? ` · ${fmtDateTime(sig.signingTime)}` : ''}`),
-        h('div', { class: 'small' }, sig.valid ? 'Tanda tangan sah' : `Tidak sah: ${sig.invalidReason ?? ''}`, sig.coversWholeFile ? ' · mencakup seluruh berkas' : '')))),
-    (report.problems ?? []).length ? h('ul', { class: 'warn' }, report.problems.map((p) => h('li', null, p))) : null);
+        h('div', { class: 'small', 'data-testid': 'signature-status' }, signatureStatus(sig), sig.coversWholeFile ? ' · mencakup seluruh berkas' : ''),
+        technical('Rincian teknis', sig.valid ? [] : (sig.problems?.length ? sig.problems : [sig.invalidReason].filter(Boolean)))))),
+    technical('Rincian teknis dokumen', report.problems ?? []));
 }
 
 export async function renderVerify(main, { params, query, me }) {

@@ -41,7 +41,7 @@ import { appendAuditRows, insertAuditRow, type AuditEntry } from '../db/audit-lo
 import { writeReadModel } from './store';
 import type { StateSummary } from '../workflows/read-model';
 import { sha256Hex } from '../security/hash';
-import { verificationUrl } from '../api/public-verification';
+import { verificationUrl } from '../security/verification-link';
 import type { Party, SealedSecret, SignatureRecord } from '../workflows/messages';
 
 export interface SigningDeps {

@@ -4,7 +4,8 @@
 // Uploads are size-limited, rate-limited per client and never stored.
 import type { ApiDeps } from '../deps';
 import { HttpProblem } from '../problem';
-import { isVerificationToken, verifyPublicly } from '../public-verification';
+import { verifyPublicly } from '../public-verification';
+import { isVerificationToken } from '../../security/verification-link';
 import { route, type RouteDef } from '../route';
 import { providerRoots } from '../../signing/provider';
 

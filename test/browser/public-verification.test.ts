@@ -11,7 +11,7 @@ import type { Stack } from '../support/stack';
 import { client, nipOf, sampleOrganisation, startStackWithCycle, tokens } from '../support/api-client';
 import { officialPerson, signInOnPage } from '../support/browser-sign-in';
 import { printedQrCodes, qrCodeOf } from '../support/printed-qr';
-import { verificationUrl } from '../../api/public-verification';
+import { verificationUrl } from '../../security/verification-link';
 import { signThroughApi } from '../support/sign-through-api';
 import { flipByte } from '../support/tampering';
 

@@ -11,7 +11,7 @@ import { client, enc, nipOf, passphraseFor, sampleOrganisation, settled, startSt
 import { ownNip } from '../support/own-officials';
 import { signThroughApi } from '../support/sign-through-api';
 import { readCrl } from '../../signing';
-import { verificationToken } from '../../api/public-verification';
+import { verificationToken } from '../../security/verification-link';
 
 jest.setTimeout(240_000);
 

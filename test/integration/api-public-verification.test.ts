@@ -18,7 +18,7 @@ import { certificatesOf } from '../support/cms-certificates';
 import { signThroughApi } from '../support/sign-through-api';
 import { appendUnsignedUpdate, flipByte, signedByUnknownCa } from '../support/tampering';
 import { printedQrCodes, qrCodeOf } from '../support/printed-qr';
-import { verificationToken, verificationUrl } from '../../api/public-verification';
+import { verificationToken, verificationUrl } from '../../security/verification-link';
 
 const ORG = 'kab-verify';
 const org = sampleOrganisation(ORG, new Date().getFullYear() - 1);

@@ -1,6 +1,6 @@
 // The verification token in the link printed on a signed PK: an HMAC of the document id under the
 // server secret, so the id alone (predictable) does not open the document's public report.
-import { isVerificationToken, verificationToken, verificationUrl } from '../../api/public-verification';
+import { isVerificationToken, verificationToken, verificationUrl } from '../../security/verification-link';
 
 const SECRET = 'rahasia-server-uji-0123456789';
 const ID = 'pk:kab-x:2025:kepala-dinkes:v1:first';

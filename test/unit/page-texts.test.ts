@@ -142,14 +142,6 @@ test('the attempt that sets the signing lock says until when; the lock says whom
     .toBe(`Penandatanganan dikunci karena frasa sandi salah berulang kali hingga ${format.fmtDateTime(lockedUntil)}. Hubungi administrator Kinerja bila perlu dibuka lebih cepat.`);
 });
 
-test('the signature problem texts are the public verification report\'s', () => {
-  const report = readFileSync(join(ROOT, 'web', 'js', 'verification-report.js'), 'utf8');
-  const block = /\nconst PROBLEM = \{([\s\S]*?)\n\};/.exec(report)?.[1] ?? '';
-  const texts = Object.fromEntries([...block.matchAll(/^\s+(\w+): '([^']*)',$/gm)].map((m) => [m[1], m[2]]));
-  expect(Object.keys(texts).length).toBeGreaterThan(5);
-  expect(format.SIGNATURE_PROBLEM).toEqual(texts);
-});
-
 /** Every audit action the code writes: `action: 'x.y'` literals and the constants passed as `action: NAME`. */
 function auditActions(): Set<string> {
   const actions = new Set<string>();

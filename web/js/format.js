@@ -47,8 +47,7 @@ export const REVISION_REASON = {
 
 /**
  * A signature's problem codes (signing/verify.ts SignatureProblemCode) as the public verification
- * report words them (the same texts as web/js/verification-report.js; test/unit/page-texts.test.ts
- * keeps the two equal).
+ * report words them (web/js/verification-report.js and the stored report of views/verify.js).
  */
 export const SIGNATURE_PROBLEM = {
   document_modified: 'isi dokumen berubah',

@@ -3,7 +3,7 @@
 // timestamp, revocation status, coverage and PAdES level. Used by the upload page and by the
 // page the QR code on a PK leads to.
 import { h } from './dom.js';
-import { fmtDateTime, PARTY } from './format.js';
+import { fmtDateTime, PARTY, SIGNATURE_PROBLEM } from './format.js';
 import { notice } from './ui.js';
 
 export const VERDICT = {
@@ -27,16 +27,6 @@ export const LEVEL = {
   'B-LTA': 'PAdES-BASELINE-LTA (dengan penanda waktu arsip)',
 };
 
-const PROBLEM = {
-  document_modified: 'isi dokumen berubah',
-  signature_invalid: 'tanda tangan tidak valid',
-  untrusted_certificate: 'sertifikat tidak dipercaya',
-  certificate_expired: 'sertifikat tidak berlaku saat penandatanganan',
-  certificate_revoked: 'sertifikat dicabut',
-  timestamp_invalid: 'penanda waktu tidak valid',
-  malformed_signature: 'struktur tanda tangan tidak sesuai',
-};
-
 const REASON = {
   keyCompromise: 'kunci bocor',
   affiliationChanged: 'pergantian pejabat',
@@ -55,7 +45,7 @@ function signatureItem(sig, index) {
     h('h3', null, `Tanda tangan ${index + 1}: ${sig.signerName ?? 'tanpa nama'}`),
     h('dl', { class: 'facts' },
       sig.nip ? [h('dt', null, 'NIP'), h('dd', null, sig.nip)] : null,
-      h('dt', null, 'Status'), h('dd', { 'data-testid': 'signature-status' }, sig.valid ? 'Sah' : `Tidak sah: ${sig.codes.map((c) => PROBLEM[c] ?? c).join(', ')}`),
+      h('dt', null, 'Status'), h('dd', { 'data-testid': 'signature-status' }, sig.valid ? 'Sah' : `Tidak sah: ${sig.codes.map((c) => SIGNATURE_PROBLEM[c] ?? c).join(', ')}`),
       h('dt', null, 'Waktu penandatanganan'), h('dd', null, fmtDateTime(sig.signingTime)),
       h('dt', null, 'Penanda waktu'), h('dd', null, sig.timestamp
         ? `${fmtDateTime(sig.timestamp.time)} oleh ${sig.timestamp.authority}${sig.timestamp.valid ? '' : ' (tidak valid)'}`

@@ -38,8 +38,12 @@ ${error ? `<p class="error" role="alert">${escape(error)}</p>` : ''}
 export const message = (title: string, text: string, nonce: string, link?: { href: string; label: string }) =>
   page(title, `<h1>${escape(title)}</h1><p>${escape(text)}</p>${link ? `<p><a href="${escape(link.href)}">${escape(link.label)}</a></p>` : ''}`, nonce);
 
-/** RP-initiated logout: the provider's form, submitted at once (the person already chose to sign out in Kinerja). */
-export function logoutPage(form: string, nonce: string): string {
-  return page('Keluar', `<h1>Keluar dari Kinerja</h1>${form}<button type="submit" form="op.logoutForm" name="logout" value="yes">Keluar</button>
-<script nonce="${nonce}">document.querySelector('button[name=logout]').click()</script>`, nonce);
+/**
+ * RP-initiated logout of a person signed in here: the provider's form, submitted at once when
+ * Kinerja sent them with their ID token as the hint (they chose to sign out there); otherwise they
+ * confirm with the button, so another site cannot sign them out by sending their browser here.
+ */
+export function logoutPage(form: string, nonce: string, fromKinerja: boolean): string {
+  return page('Keluar', `<h1>Keluar dari Kinerja</h1>${form}<button type="submit" form="op.logoutForm" name="logout" value="yes" data-testid="idp-logout">Keluar</button>
+${fromKinerja ? `<script nonce="${nonce}">document.querySelector('button[name=logout]').click()</script>` : ''}`, nonce);
 }

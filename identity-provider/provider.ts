@@ -107,7 +107,8 @@ export function createIdentityProvider(o: IdentityProviderOptions): { app: expre
           const n = nonce();
           ctx.set('Content-Security-Policy', `default-src 'none'; style-src 'nonce-${n}'; script-src 'nonce-${n}'; form-action 'self' ${o.apiUrl}; frame-ancestors 'none'`);
           ctx.type = 'html';
-          ctx.body = logoutPage(form, n);
+          // a hint given was checked by oidc-provider before this page (an invalid one is refused)
+          ctx.body = logoutPage(form, n, typeof ctx.oidc.params?.id_token_hint === 'string');
         },
         async postLogoutSuccessSource(ctx: KoaContextWithOIDC) {
           ctx.type = 'html';

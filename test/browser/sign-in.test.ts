@@ -101,6 +101,23 @@ test('from / to the provider; a wrong password stays there; the right one lands 
   expect(await stack.db.query('SELECT 1 FROM web_sessions WHERE id_hash = $1', [idHash]).then((r) => r.rowCount)).toBe(0);
 });
 
+test("another site sending a signed-in person's browser to the provider's sign-out signs nobody out: it asks", async () => {
+  const page = await newPage();
+  await page.goto(`${stack.baseUrl}/`);
+  await submitLogin(page, OWNER, PASSWORD);
+  await page.locator('[data-testid=who]').waitFor();
+  // what a link or a redirect on another site does: the provider's end-session URL, no ID token
+  await page.goto(`${stack.identityProvider!.issuer}/session/end`);
+  await page.locator('[data-testid=idp-logout]').waitFor();
+  await page.waitForLoadState('networkidle'); // an automatic submit would have left this page
+  expect(await page.locator('[data-testid=idp-logout]').count()).toBe(1);
+  // still signed in at the provider: Kinerja's sign-in passes without the password form
+  await page.context().clearCookies({ name: 'kinerja_session' });
+  await page.goto(`${stack.baseUrl}/`);
+  await page.locator('[data-testid=who]').waitFor();
+  expect(await page.locator('[data-testid=idp-login]').count()).toBe(0);
+});
+
 test('someone signed in who holds no position and no role sees a page that says so', async () => {
   await ensureAccountRow(stack.db, { accountId: FORMER, role: 'official', name: 'Pejabat Lama', email: null, nip: FORMER });
   // a former official keeps their account (their signed versions stay readable); a link sets a password

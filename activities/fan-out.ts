@@ -7,11 +7,11 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { ActivityDeps } from './deps';
-import type { AgreementInput } from '../workflows/messages';
+import { CURRENT_BEHAVIOUR, type AgreementInput } from '../workflows/messages';
 import { agreementId } from '../workflows/ids';
 import { agreementV2 } from '../workflows/agreement';
 import { indicatorIdsOf } from './store';
-import { OrgKey, PhaseKey, UnitKey, YearKey } from '../workflows/search-attributes';
+import { OrgKey, UnitKey, YearKey } from '../workflows/search-attributes';
 
 const BATCH = 200;
 /** Workflow starts in flight at once (the benchmark's ceiling uses the same). */
@@ -116,6 +116,7 @@ export function createFanOutActivities({ db, client, taskQueue }: ActivityDeps) 
           childPositionIds: p.children,
           escalationChain: p.escalation_chain,
           opensAtOnce: p.parent_id === null || p.parent_id === rootId,
+          behaviour: CURRENT_BEHAVIOUR,
         };
         if (input.opensAtOnce) input.planIndicatorIds = planIndicatorIds;
         try {
@@ -130,7 +131,6 @@ export function createFanOutActivities({ db, client, taskQueue }: ActivityDeps) 
               { key: OrgKey, value: cycle.organisation_id },
               { key: YearKey, value: cycle.year },
               { key: UnitKey, value: p.unit_id ?? '-' },
-              { key: PhaseKey, value: input.opensAtOnce ? 'drafting' : 'waiting_superior' },
             ],
           });
         } catch (err) {

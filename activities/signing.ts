@@ -208,8 +208,9 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
     async signAgreement(input: SignAgreementInput): Promise<SignatureRecord> {
       // Beat while we work (a remote provider may take a while): a worker that dies mid-signature
       // is noticed within the heartbeat timeout, not the whole start-to-close timeout.
+      // (A local activity cannot beat: the workflow task's timeout notices its loss.)
       const activity = Context.current();
-      const beat = setInterval(() => activity.heartbeat(), 5_000);
+      const beat = activity.info.isLocal ? undefined : setInterval(() => activity.heartbeat(), 5_000);
       try {
         return await signOnce(input);
       } finally {

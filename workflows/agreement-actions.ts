@@ -8,7 +8,7 @@ import { validateDraftContent } from '../domain/cascade';
 import { deadlineStep } from '../domain/deadline-item';
 import { MAX_ADJUSTED_PERCENT, MAX_QUANTITY, MAX_RUPIAH } from '../domain/limits';
 import type { Quarter } from '../domain/types';
-import { reject, signer, type AgreementRun } from './agreement-run';
+import { reject, type AgreementRun } from './agreement-run';
 import {
   approveDraftUpdate,
   evaluateUpdate,
@@ -220,7 +220,7 @@ function registerSigning(pk: AgreementRun): void {
       try {
         // the signature, its audit row and the read-model row: one transaction in the signing activity
         const record = pk.transition([{ action: 'document.signed', data: { party } }], actor);
-        const signature = await signer.signAgreement({
+        const signature = await pk.signAgreement({
           agreementId: input.agreementId,
           version: s.version,
           party,

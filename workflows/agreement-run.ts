@@ -12,7 +12,7 @@ import {
   proxyLocalActivities,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { UpdateDefinition } from '@temporalio/common';
+import type { RetryPolicy, UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
 import type { AuditEntry } from '../db/audit-log';
 import type { TransitionFact, TransitionOutcome, TransitionResult, TransitionWrite } from '../activities/store';
@@ -50,13 +50,21 @@ const localWrites = proxyLocalActivities<Activities>({
 });
 /** The writes of runs started before the local writes. */
 const writes = proxyActivities<Activities>(writeOptions);
+const slowRetry: RetryPolicy = { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['WrongPassphrase', 'SigningLocked', 'InvalidData'] };
 const slowOptions: ActivityOptions = {
   startToCloseTimeout: '2 minutes',
   // Eager dispatch (temporal/dynamic-config.yaml) is for what a person waits on (the writes, a
   // signature); a cycle's 10,000 first tasks go through the task queue, behind the fan-out.
   allowEagerDispatch: false,
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['WrongPassphrase', 'SigningLocked', 'InvalidData'] },
+  retry: slowRetry,
 };
+/**
+ * A lean run's signature and reads (the start's context, the year-end score): local activities,
+ * one marker each instead of three events and a workflow task of their own. A worker lost during
+ * one is noticed by the workflow task's timeout (10 s) and the task, with the activity, is run
+ * again elsewhere: the signature is idempotent (its seal, its stored document).
+ */
+const localSlow = proxyLocalActivities<Activities>({ startToCloseTimeout: '2 minutes', retry: slowRetry, localRetryThreshold: '10 seconds' });
 /** Notifications, the release of subordinates, the schedule and evaluation reads: regular activities. */
 export const slow = proxyActivities<Activities>(slowOptions);
 /**
@@ -65,8 +73,11 @@ export const slow = proxyActivities<Activities>(slowOptions);
  * timeout is not part of what replay compares: runs that scheduled it without one replay as before.)
  */
 export const releaser = proxyActivities<Activities>({ ...slowOptions, heartbeatTimeout: '30 seconds' });
-// Signing beats every 5 s, so a signature lost with its worker is retried within 20 s.
-export const signer = proxyActivities<Activities>({ ...slowOptions, allowEagerDispatch: true, heartbeatTimeout: '20 seconds' });
+// Signing beats every 5 s, so a signature lost with its worker is retried within 20 s (runs before `lean`).
+const signer = proxyActivities<Activities>({ ...slowOptions, allowEagerDispatch: true, heartbeatTimeout: '20 seconds' });
+
+interface WaitingWrite { write: TransitionWrite; resolve: (o: TransitionOutcome) => void; reject: (e: unknown) => void }
+interface WaitingJob { job: () => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void }
 
 /** How many idempotent answers a PK keeps across continue-as-new (a retry comes within minutes). */
 const RECENT_ANSWERS = 8;
@@ -112,15 +123,17 @@ export class AgreementRun {
    */
   readonly answers: EarlierAnswer[];
 
+  /** Signing and the reads are local, queued with the writes; no phase attributes (see `AgreementInput.behaviour`). */
+  private readonly lean: boolean;
   /** Decided once, when the run starts: a run keeps one way of writing for its whole history. */
-  private readonly writesLocally = patched('local-writes-one-at-a-time');
+  private readonly writesLocally: boolean;
   /** …and, since `one-write-per-action`, the writes that wait together go as one (see `writeInBatches`). */
-  private readonly writesInBatches = this.writesLocally && patched('one-write-per-action');
+  private readonly writesInBatches: boolean;
   /** The last queued local write: the next one starts after it (runs before `one-write-per-action`). */
   private lastWrite: Promise<unknown> = Promise.resolve();
-  /** Writes waiting for the writer, with their callers' settlers. */
-  private readonly waitingWrites: Array<{ write: TransitionWrite; resolve: (o: TransitionOutcome) => void; reject: (e: unknown) => void }> = [];
-  /** A batch is being written (its local activity is in flight). */
+  /** Writes (and a lean run's other local activities) waiting for the writer, with their callers' settlers. */
+  private readonly waitingWrites: Array<WaitingWrite | WaitingJob> = [];
+  /** A batch or job is under way (its local activity is in flight). */
   private sending = false;
   /** What the main flow waits for now (see `until`); null while it waits on an activity or a write. */
   private mainFlowAwaits: (() => boolean) | null = null;
@@ -128,6 +141,10 @@ export class AgreementRun {
   constructor(readonly input: AgreementInput, readonly s: AgreementState) {
     this.isRoot = input.parentPositionId === null;
     this.answers = [...(input.carriedAnswers ?? [])];
+    this.lean = input.behaviour === 'lean';
+    // a lean run calls no patch: each holds (the markers would cost two events per patch and run)
+    this.writesLocally = this.lean || patched('local-writes-one-at-a-time');
+    this.writesInBatches = this.lean || (this.writesLocally && patched('one-write-per-action'));
     if (this.writesInBatches) void this.writeInBatches();
   }
 
@@ -294,7 +311,21 @@ export class AgreementRun {
   private async writeInBatches(): Promise<never> {
     for (;;) {
       await condition(() => this.waitingWrites.length > 0 && !this.mainFlowAwaits?.());
-      const batch = this.waitingWrites.splice(0);
+      const head = this.waitingWrites[0];
+      if ('job' in head) {
+        this.waitingWrites.shift();
+        this.sending = true;
+        try {
+          head.resolve(await head.job());
+        } catch (err) {
+          head.reject(err);
+        } finally {
+          this.sending = false;
+        }
+        continue;
+      }
+      const jobAt = this.waitingWrites.findIndex((w) => 'job' in w);
+      const batch = this.waitingWrites.splice(0, jobAt < 0 ? this.waitingWrites.length : jobAt) as WaitingWrite[];
       this.sending = true;
       try {
         const results: TransitionResult[] = await localWrites.recordTransitions(batch.map((b) => b.write));
@@ -338,7 +369,25 @@ export class AgreementRun {
     if (attributes) this.writtenAttributes = JSON.stringify([state.phase, state.overdue, state.escalationLevel]);
   }
 
+  // ----- a lean run's other local activities, one at a time with the writes (see `localWrites`) ----
+  private queued<T>(job: () => Promise<T>): Promise<T> {
+    return new Promise((resolve, reject) => this.waitingWrites.push({ job, resolve: resolve as (v: unknown) => void, reject }));
+  }
+
+  signAgreement(input: Parameters<Activities['signAgreement']>[0]): ReturnType<Activities['signAgreement']> {
+    return this.lean ? this.queued(() => localSlow.signAgreement(input)) : signer.signAgreement(input);
+  }
+
+  loadStartContext(input: Parameters<Activities['loadStartContext']>[0]): ReturnType<Activities['loadStartContext']> {
+    return this.lean ? this.queued(() => localSlow.loadStartContext(input)) : slow.loadStartContext(input);
+  }
+
+  computeEvaluation(input: Parameters<Activities['computeEvaluation']>[0]): ReturnType<Activities['computeEvaluation']> {
+    return this.lean ? this.queued(() => localSlow.computeEvaluation(input)) : slow.computeEvaluation(input);
+  }
+
   private publishAttributes(): void {
+    if (this.lean) return; // the phase, overdue flag and level are the read model's (`agreements`)
     const { phase, overdue, escalationLevel } = summaryOf(this.s);
     const attributes = JSON.stringify([phase, overdue, escalationLevel]);
     if (attributes === this.writtenAttributes) return;

@@ -193,7 +193,7 @@ export async function agreementV2(input: AgreementInput): Promise<AgreementState
 
   async function evaluation() {
     if (!s.evaluation) {
-      s.evaluation = await slow.computeEvaluation({ agreementId: input.agreementId });
+      s.evaluation = await pk.computeEvaluation({ agreementId: input.agreementId });
       entering.push({ action: 'evaluation.computed', data: { score: s.evaluation.score, predicate: s.evaluation.predicate } });
     }
     await awaitAction('evaluation', null, () => Boolean(s.evaluation?.closedAt));
@@ -220,7 +220,7 @@ export async function agreementV2(input: AgreementInput): Promise<AgreementState
     pk.schedule = input.carriedSchedule;
     pk.assumeWritten({ attributes: true }); // the previous run wrote everything before it carried on
   } else {
-    const context = await slow.loadStartContext({ agreementId: input.agreementId, cycleId: input.cycleId, parentPositionId: input.parentPositionId });
+    const context = await pk.loadStartContext({ agreementId: input.agreementId, cycleId: input.cycleId, parentPositionId: input.parentPositionId });
     pk.schedule = context.schedule;
     if (context.superior && !s.superiorSigned) {
       s.superiorSigned = true;

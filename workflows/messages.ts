@@ -50,6 +50,11 @@ export type RejectionCode =
 
 // ---------------------------------------------------------------------------------------------
 // Agreement workflow input and live state.
+/** The behaviours a run of `agreementV2` may have (see `AgreementInput.behaviour`). */
+export type AgreementBehaviour = 'lean';
+/** What the fan-out gives every PK it starts. */
+export const CURRENT_BEHAVIOUR: AgreementBehaviour = 'lean';
+
 export interface AgreementInput {
   agreementId: string; // pk:{org}:{year}:{position}
   cycleId: string;
@@ -67,6 +72,14 @@ export interface AgreementInput {
   opensAtOnce: boolean;
   /** For those that open at once: the plan's (IKU Pemda) indicator ids they cascade from. */
   planIndicatorIds?: string[];
+  /**
+   * How the run behaves, fixed when the PK starts and carried across continue-as-new: what a
+   * `patched()` call would decide, without its two history events in every run. `lean` (every PK
+   * started since): each earlier patch holds; signing and the reads are local activities, queued
+   * with the writes; the phase is left to the read model (no search-attribute upserts). Absent on
+   * PKs started before, which keep what their patch markers record.
+   */
+  behaviour?: AgreementBehaviour;
   /** Carried across continue-as-new; absent on the first run. */
   carried?: AgreementState;
   /** The due dates as the previous run knew them (calendar changes included), so a new run needs no read. */

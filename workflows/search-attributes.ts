@@ -1,5 +1,7 @@
 // Search attributes the agreement workflows carry, so the Temporal UI and visibility queries can
-// filter by year, unit and phase. Registered by scripts/dev-server.ts (and docker-compose's setup).
+// filter by organisation, year and unit (set when a run starts). Phase, overdue and escalation level
+// are upserted only by runs started before the `lean` behaviour; the read model has them for all.
+// Registered by scripts/dev-server.ts (and docker-compose's setup).
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
 export const OrgKey = defineSearchAttributeKey('KinerjaOrg', SearchAttributeType.KEYWORD);

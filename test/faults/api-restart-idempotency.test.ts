@@ -2,9 +2,8 @@
 // started again; the client keeps retrying the same request with the same key: the signature is
 // applied once, and the client finally gets the answer of that one signature.
 import { sampleOrganisation, enc } from '../support/api-client';
-import { temporal } from '@temporalio/proto';
 import { type FaultStack, withFaultStack, report, until } from './harness';
-import { agreementIdOf, partiesOf, passphraseOf, toSigning } from './drive';
+import { agreementIdOf, partiesOf, passphraseOf, signatureUnderWay, toSigning } from './drive';
 
 const NAME = 'api-restart-idempotency';
 const org = sampleOrganisation('kab-faults-idem');
@@ -13,8 +12,6 @@ let stack: FaultStack;
 jest.setTimeout(900_000);
 
 withFaultStack(NAME, { org }, (s) => (stack = s));
-
-const STARTED = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
 
 test('a write retried with the same Idempotency-Key across an API kill -9 is applied once', async () => {
   const positionId = org.positions.find((p: any) => p.parent === 'bupati').id;
@@ -25,10 +22,7 @@ test('a write retried with the same Idempotency-Key across an API kill -9 is app
   const send = () => stack.call('POST', `/api/agreements/${enc(id)}/sign`, request).catch((err) => ({ status: 0, headers: new Headers(), body: String(err) }));
 
   const inFlight = send();
-  await until('the signing activity to run', async () => {
-    const d = await stack.client.workflow.getHandle(id).describe();
-    return (d.raw.pendingActivities ?? []).some((a) => a.activityType?.name === 'signAgreement' && a.state === STARTED);
-  }, (running) => running, 60_000, 20);
+  await until('the signature to be under way', () => signatureUnderWay(stack, id), (running) => running, 60_000, 20);
   const pid = await stack.kill9('api');
   const lost = await inFlight;
   report(NAME, `kill -9 API pid ${pid} while the sign request was being handled; the client saw ${lost.status === 0 ? 'the connection drop' : lost.status}`);

@@ -4,11 +4,10 @@
 // agreement exists exactly once, every signature exactly once, and the API never answers a 5xx
 // other than 503 with Retry-After.
 import { randomUUID } from 'node:crypto';
-import { temporal } from '@temporalio/proto';
 import { enc, sampleOrganisation } from '../support/api-client';
 import { verifyDocument } from '../../signing/verify';
 import { FaultStack, report, until } from './harness';
-import { agreementIdOf, partiesOf, passphraseOf, phaseIs, toReporting, toSigning } from './drive';
+import { agreementIdOf, partiesOf, passphraseOf, phaseIs, signatureUnderWay, toReporting, toSigning } from './drive';
 import { agreementRows, expectEveryAgreementOnce, generatedOrganisation } from './exactly-once';
 
 const NAME = 'cluster';
@@ -48,12 +47,7 @@ async function persist(method: string, path: string, token: string, body?: unkno
   }
 }
 
-const STARTED = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
-
-async function signingRunning(id: string): Promise<boolean> {
-  const d = await stack.client.workflow.getHandle(id).describe();
-  return (d.raw.pendingActivities ?? []).some((a) => a.activityType?.name === 'signAgreement' && a.state === STARTED);
-}
+const signingRunning = (id: string) => signatureUnderWay(stack, id);
 
 test('signing: kill -9 a server node, then a worker, while signatures are made; every signature exactly once', async () => {
   const org = sampleOrganisation('kab-faults-cluster-sign');

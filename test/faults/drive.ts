@@ -21,6 +21,20 @@ export async function phaseIs(s: FaultStack, id: string, phase: string, timeoutM
   return until(`${id} in phase ${phase}`, () => agreementOf(s, id), (a) => a?.phase === phase, timeoutMs);
 }
 
+/**
+ * A signature of this PK is under way: its seal is claimed (the signing activity's first step) and
+ * no document is stored for it yet. Read from the record, as the signature is a local activity,
+ * which Temporal's pending activities do not list.
+ */
+export async function signatureUnderWay(s: FaultStack, id: string): Promise<boolean> {
+  const { rows } = await s.db.query(
+    `SELECT (SELECT count(*) FROM signing_used_seal WHERE left(used_by, length($1) + 1) = $1 || '/')
+          > (SELECT count(*) FROM documents WHERE agreement_id = $1) AS under_way`,
+    [id],
+  );
+  return rows[0].under_way;
+}
+
 async function ok(what: string, reply: Promise<{ status: number; body: any }>) {
   const r = await reply;
   if (r.status !== 200) throw new Error(`${what} answered ${r.status}: ${JSON.stringify(r.body)}`);

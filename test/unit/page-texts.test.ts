@@ -197,7 +197,7 @@ test('every update, signal and activity of the agreement workflow has a name in 
   const workflows = sources('workflows').map((f) => f.text).join('\n');
   const updates = [...workflows.matchAll(/defineUpdate<[^(]*\(\s*'(\w+)'/g)].map((m) => m[1]);
   const signals = [...workflows.matchAll(/defineSignal<[^(]*\(\s*'(\w+)'/g)].map((m) => m[1]);
-  const activities = [...new Set([...workflows.matchAll(/\b(?:slow|releaser|signer|writes|localWrites)\.(\w+)\(/g)].map((m) => m[1]))];
+  const activities = [...new Set([...workflows.matchAll(/\b(?:slow|localSlow|releaser|signer|writes|localWrites)\.(\w+)\(/g)].map((m) => m[1]))];
   expect(updates).toEqual(expect.arrayContaining(['saveDraft', 'sign', 'evaluate']));
   expect(activities).toEqual(expect.arrayContaining(['signAgreement', 'notify']));
   const line = (kind: string, data: Record<string, unknown>) => format.describeTimelineEntry({ at: '2026-01-01T00:00:00Z', source: 'temporal', kind, summary: ENGLISH, data });

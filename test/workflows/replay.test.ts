@@ -30,14 +30,29 @@ const localWriteType = (e: temporal.api.history.v1.IHistoryEvent): string | null
   return (JSON.parse(Buffer.from(marker.details!.data.payloads![0].data!).toString()) as { activity_type: string }).activity_type;
 };
 
-test('agreementV2 is recorded writing every way: regular activities, one local write at a time, and local writes that carry what waited together', () => {
+/** The behaviour a run started with (`AgreementInput.behaviour`), from its first event. */
+const behaviourOf = (history: temporal.api.history.v1.IHistory): string | undefined => {
+  const input = history.events![0].workflowExecutionStartedEventAttributes!.input!.payloads![0];
+  return (JSON.parse(Buffer.from(input.data!).toString()) as { behaviour?: string }).behaviour;
+};
+
+test('agreementV2 is recorded writing every way: regular activities, one local write at a time, local writes that carry what waited together, and lean runs', () => {
   const ways = new Set(fixtures.map((f) => temporal.api.history.v1.History.decode(readFileSync(join(dir, f)))).filter((h) => workflowType(h) === 'agreementV2').map((h) => {
     const local = new Set(h.events!.map(localWriteType).filter((t) => t !== null));
+    // a lean run records no patch, and writes, signs and reads through local activities only
+    if (behaviourOf(h) === 'lean') {
+      const patches = h.events!.some((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
+      const scheduled = h.events!.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter((n) => n);
+      return !patches && scheduled.every((n) => ['notify', 'releaseSubordinates', 'loadSchedule'].includes(n!)) ? 'lean' : 'lean, recorded otherwise';
+    }
     const regular = h.events!.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'recordTransition');
     if (regular) return local.size === 0 ? 'regular' : 'mixed';
     return local.size === 1 ? [...local][0] : 'mixed';
   }));
-  expect([...ways].sort()).toEqual(['recordTransition', 'recordTransitions', 'regular']);
+  expect([...ways].sort()).toEqual(['lean', 'recordTransition', 'recordTransitions', 'regular']);
+  const leanSignatures = fixtures.map((f) => temporal.api.history.v1.History.decode(readFileSync(join(dir, f))))
+    .filter((h) => behaviourOf(h) === 'lean').flatMap((h) => h.events!.map(localWriteType)).filter((t) => t === 'signAgreement');
+  expect(leanSignatures.length).toBeGreaterThan(0);
 });
 
 test.each(fixtures)('%s replays against the current workflow code', async (file) => {

@@ -109,8 +109,9 @@ test('an administrator sees the panel and the link to the dead notifications; th
 
   const official = await signedIn(officialPerson(nipOf(org, EXTENDED)));
   await open(official, `#/pk/${enc(pk(EXTENDED))}`);
-  await official.locator('[data-testid=documents]').waitFor();
-  await official.getByRole('link', { name: 'Susun / sunting draf' }).waitFor(); // the page is the official's, fully drawn
+  // the page drawn for the official: their own action on it (the panels are drawn together)
+  await official.locator('[data-testid=actions]').getByRole('link', { name: 'Susun / sunting draf' }).waitFor();
+  await official.locator('.pk-head').waitFor();
   expect(await official.locator('[data-testid=admin-actions]').count()).toBe(0);
   expect(await official.locator('#nav').getByRole('link', { name: 'Notifikasi gagal' }).count()).toBe(0);
 });

@@ -25,8 +25,8 @@ function row(n) {
   retry.addEventListener('click', () => busy(retry, status, async () => {
     await api('POST', `/api/admin/notifications/${enc(n.key)}/retry`);
     tr.dataset.status = 'pending';
-    replace(state, h('span', { class: 'badge ok' }, 'Masuk antrean lagi'));
-    replace(status, notice('success', 'Notifikasi masuk antrean pengiriman lagi; percobaan dimulai dari awal.'));
+    replace(state, h('span', { class: 'badge ok', title: 'Percobaan pengiriman dimulai dari awal.' }, 'Masuk antrean lagi'));
+    status.replaceChildren();
     retry.remove();
   }).catch(() => {}));
   return tr;

@@ -16,6 +16,7 @@ import { renderVerifyUpload } from './views/verify-upload.js';
 import { renderImport } from './views/import.js';
 import { renderTree } from './views/tree.js';
 import { renderRating } from './views/rating.js';
+import { renderDeadNotifications } from './views/dead-notifications.js';
 
 const ROUTES = [
   [/^\/$/, renderInbox],
@@ -32,6 +33,7 @@ const ROUTES = [
   [/^\/verifikasi$/, renderVerifyUpload, { public: true }],
   [/^\/impor$/, renderImport],
   [/^\/pohon\/([^/]+)$/, renderTree],
+  [/^\/notifikasi-gagal$/, renderDeadNotifications],
 ];
 
 function parseHash() {
@@ -62,6 +64,7 @@ function renderNav(me) {
     me.role === 'official' ? h('a', { href: '#/' }, 'Kotak tugas') : null,
     me.role !== 'official' ? h('a', { href: '#/dasbor' }, 'Dasbor') : null,
     me.role === 'admin' ? h('a', { href: '#/impor' }, 'Impor organisasi') : null,
+    me.role === 'admin' ? h('a', { href: '#/notifikasi-gagal' }, 'Notifikasi gagal') : null,
     me.role === 'evaluator' ? h('a', { href: '#/' }, 'Tugas evaluasi') : null,
     h('a', { href: '#/verifikasi' }, 'Verifikasi dokumen'),
     h('span', { class: 'who', 'data-testid': 'who' }, who),

@@ -10,6 +10,7 @@ import { timelineList } from './timeline.js';
 import { evidenceList } from '../evidence.js';
 import { canEvaluate, evaluationPanel } from './evaluation.js';
 import { canRevise, revisionPanel } from './revision.js';
+import { adminActionsPanel, canAdminister } from './admin-actions.js';
 
 /** The live phase from the workflow when it answered; the read model can be a moment behind. */
 export const phaseOf = (a) => a.state?.phase ?? a.phase;
@@ -197,6 +198,8 @@ export async function renderAgreement(main, { params, me, isCurrent }) {
     // the evaluation team adjusts and closes once the score is computed (before that the API refuses)
     if (canEvaluate(me, a, phase)) panels.push(evaluationPanel(a, draw));
     else if (me.role === 'evaluator' && phase === 'evaluation') panels.push(notice('info', 'Nilai PK sedang dihitung; muat ulang halaman sebentar lagi untuk mengevaluasi.'));
+    // deadline extension, signing unlock and change of official: administrators only
+    if (canAdminister(me)) panels.push(adminActionsPanel(a, draw));
     replace(main,
       agreementHeader(a),
       a.live ? null : notice('warn', 'Status langsung tidak tersedia; data dari catatan terakhir.'),

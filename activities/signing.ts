@@ -66,12 +66,17 @@ export interface SigningDeps {
 
 export async function createSigningDeps(
   db: Pool,
-  config: Pick<Config, 'KINERJA_SECRET' | 'SIGNING_MAX_FAILURES' | 'SIGNING_LOCK_MINUTES'> & Partial<Pick<Config, 'TSA_URL' | 'publicUrl' | 'SIGNING_KEYS_AHEAD'>> & ProviderConfig,
+  config: Pick<Config, 'KINERJA_SECRET' | 'SIGNING_MAX_FAILURES' | 'SIGNING_LOCK_MINUTES'>
+    & Partial<Pick<Config, 'TSA_URL' | 'publicUrl' | 'SIGNING_KEYS_AHEAD' | 'SEALED_SECRET_TTL_SECONDS'>> & ProviderConfig,
 ): Promise<SigningDeps> {
   const store = new PgSigningStore(db);
+  const lockMs = config.SIGNING_LOCK_MINUTES * 60_000;
+  // A counted attempt's record serves only a retry of its activity, which needs its seal open: it is
+  // kept for the lock window, or the seal's lifetime and a minute for clocks if that is longer.
+  const attemptKeepMs = Math.max(lockMs, ((config.SEALED_SECRET_TTL_SECONDS ?? 0) + 60) * 1000);
   const signer = createSigner(config, {
     store,
-    lockout: { maxFailures: config.SIGNING_MAX_FAILURES, lockMs: config.SIGNING_LOCK_MINUTES * 60_000 },
+    lockout: { maxFailures: config.SIGNING_MAX_FAILURES, lockMs, attemptKeepMs },
   });
   const extraRoots = providerRoots(config);
   const cas = new Map<string, Promise<LocalCa>>();

@@ -113,6 +113,11 @@ export interface UnitDistribution {
   cycleId: string;
   unitId: string;
   unitName: string;
+  /**
+   * The unit's head position; its PK's id and phase only for a caller who may see that PK (as
+   * GET /api/agreements/:id decides: administrators, the evaluation team, the head and those above
+   * it), else null: a staff official reads neither anywhere else (every route of that PK is 403).
+   */
   head: { positionId: string; agreementId: string | null; phase: string | null } | null;
   /** The head's PK predicate on the cycle's scale; null until it is evaluated. */
   unitPredicate: string | null;
@@ -137,8 +142,9 @@ export interface UnitDistribution {
 /**
  * A unit's staff predikats against its bounds. Staff are the unit's positions below its head (the one nearest the top).
  * `viewerPositionIds`: for an official, the positions they hold in the cycle: `staff` then names only
- * those positions and the ones below them (the agreement's lineage, as `visibleToOfficialSql`);
- * null (administrators, the evaluation team, the closing): every staff position.
+ * those positions and the ones below them (the agreement's lineage, as `visibleToOfficialSql`), and
+ * `head` carries its PK's id and phase only when the same rule lets them see it;
+ * null (administrators, the evaluation team, the closing): every staff position and the head's PK.
  */
 export async function unitDistribution(db: Pool | PoolClient, cycleId: string, unitId: string, viewerPositionIds: string[] | null = null): Promise<UnitDistribution> {
   const unit = (await db.query('SELECT u.name, c.rules FROM units u JOIN cycles c ON c.id = u.cycle_id WHERE u.cycle_id = $1 AND u.id = $2', [cycleId, unitId])).rows[0];
@@ -176,7 +182,8 @@ export async function unitDistribution(db: Pool | PoolClient, cycleId: string, u
   if (violations.length > 0) blockers.push({ code: 'distribution_violated', detail: violations.map((v) => v.message).join('; ') });
   return {
     cycleId, unitId, unitName: unit.name,
-    head: headRow ? { positionId: headRow.id, agreementId: headRow.agreement_id, phase: headRow.phase } : null,
+    // the head's PK as the staff rows: its id and phase only where the caller may see that PK
+    head: headRow ? { positionId: headRow.id, agreementId: headRow.visible === true ? headRow.agreement_id : null, phase: headRow.visible === true ? headRow.phase : null } : null,
     unitPredicate,
     bounds: unitPredicate ? rules.staffDistribution.find((rule) => rule.unitPredicates.includes(unitPredicate))?.bounds ?? [] : [],
     staff, staffTotal: all.length, counts, rated: predikats.length, violations, blockers,

@@ -12,6 +12,14 @@ import type { LockoutState, SigningStore } from './store';
 export interface LockoutPolicy {
   maxFailures: number;
   lockMs: number;
+  /**
+   * How long the record of a counted attempt (by its `attemptKey`) is kept for a retry of that
+   * attempt, which meets it instead of counting again; older records are deleted as attempts are
+   * counted. A retry comes only while its seal still opens, so this must cover the seal's lifetime
+   * (activities/signing.ts: the longer of the lock window and SEALED_SECRET_TTL_SECONDS plus a
+   * minute). Default: `lockMs`.
+   */
+  attemptKeepMs?: number;
 }
 
 export const DEFAULT_LOCKOUT: LockoutPolicy = { maxFailures: 5, lockMs: 15 * 60_000 };
@@ -35,7 +43,8 @@ export class PassphraseLockout {
    * `attemptKey`: a retry of an attempt counted under it is not counted again.
    */
   async begin(signerId: string, now: Date, attemptKey?: string): Promise<PassphraseAttempt> {
-    const state = await this.store.reserveAttempt(signerId, now, this.policy.maxFailures, this.policy.lockMs, attemptKey);
+    const { maxFailures, lockMs, attemptKeepMs = lockMs } = this.policy;
+    const state = await this.store.reserveAttempt(signerId, now, maxFailures, lockMs, attemptKey, attemptKeepMs);
     if (!state) {
       const current = await this.store.getLockout(signerId);
       throw lockedError(current);

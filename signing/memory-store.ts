@@ -5,8 +5,8 @@ export class MemorySigningStore implements SigningStore {
   private readonly cas = new Map<string, StoredCa>();
   private readonly credentials = new Map<string, StoredCredential>();
   private readonly lockouts = new Map<string, LockoutState>();
-  /** Counted attempts by key (reserveAttempt's attemptKey). */
-  private readonly attempts = new Map<string, LockoutState>();
+  /** Counted attempts by key (reserveAttempt's attemptKey), with when they were counted. */
+  private readonly attempts = new Map<string, LockoutState & { at: number }>();
 
   async getCa(id: string): Promise<StoredCa | null> {
     return this.cas.get(id) ?? null;
@@ -35,11 +35,14 @@ export class MemorySigningStore implements SigningStore {
     return { ...(this.lockouts.get(signerId) ?? { failures: 0, lockedUntil: null }) };
   }
 
-  async reserveAttempt(signerId: string, now: Date, maxFailures: number, lockMs: number, attemptKey?: string): Promise<LockoutState | null> {
+  async reserveAttempt(signerId: string, now: Date, maxFailures: number, lockMs: number, attemptKey?: string, attemptKeepMs = lockMs): Promise<LockoutState | null> {
+    if (attemptKey !== undefined) {
+      for (const [key, attempt] of this.attempts) if (key !== attemptKey && attempt.at < now.getTime() - attemptKeepMs) this.attempts.delete(key);
+    }
     const prior = attemptKey === undefined ? undefined : this.attempts.get(attemptKey);
-    if (prior) return { ...prior };
+    if (prior) return { failures: prior.failures, lockedUntil: prior.lockedUntil };
     const counted = this.countAttempt(signerId, now, maxFailures, lockMs);
-    if (counted && attemptKey !== undefined) this.attempts.set(attemptKey, { ...counted });
+    if (counted && attemptKey !== undefined) this.attempts.set(attemptKey, { ...counted, at: now.getTime() });
     return counted;
   }
 

@@ -50,8 +50,8 @@ export class PgSigningStore implements SigningStore {
     return rows[0] ? { failures: rows[0].failures, lockedUntil: rows[0].locked_until } : { failures: 0, lockedUntil: null };
   }
 
-  async reserveAttempt(signerId: string, now: Date, maxFailures: number, lockMs: number, attemptKey?: string): Promise<LockoutState | null> {
-    if (attemptKey !== undefined) return this.reserveKeyedAttempt(signerId, now, maxFailures, lockMs, attemptKey);
+  async reserveAttempt(signerId: string, now: Date, maxFailures: number, lockMs: number, attemptKey?: string, attemptKeepMs = lockMs): Promise<LockoutState | null> {
+    if (attemptKey !== undefined) return this.reserveKeyedAttempt(signerId, now, maxFailures, lockMs, attemptKey, attemptKeepMs);
     // One statement: the row is locked while the count goes up, so concurrent attempts each get
     // their own number; while a lock is in force the WHERE leaves the row alone and nothing returns.
     const { rows } = await this.pool.query(
@@ -72,10 +72,19 @@ export class PgSigningStore implements SigningStore {
    * As above, in the same one statement, and the count is recorded under `attemptKey`: an attempt
    * already recorded is returned as it was and counts nothing (even while the lock it set is in
    * force, so a retry evaluates its passphrase again and writes the same audit rows).
+   * The same statement deletes the records older than `attemptKeepMs`, of every official (also
+   * those who never sign again): no retry meets them any more, and the count lives in
+   * signing_lockout, not in them. Rows a concurrent count is deleting are left to it (SKIP LOCKED),
+   * so two counts never wait on each other here.
    */
-  private async reserveKeyedAttempt(signerId: string, now: Date, maxFailures: number, lockMs: number, attemptKey: string): Promise<LockoutState | null> {
+  private async reserveKeyedAttempt(signerId: string, now: Date, maxFailures: number, lockMs: number, attemptKey: string, attemptKeepMs: number): Promise<LockoutState | null> {
     const { rows } = await this.pool.query(
       `WITH prior AS (SELECT failures, locked_until FROM signing_attempt WHERE attempt_key = $5 AND signer_id = $1),
+       expired AS (
+         DELETE FROM signing_attempt WHERE attempt_key IN (
+           SELECT attempt_key FROM signing_attempt
+            WHERE created_at < now() - make_interval(secs => $6 / 1000.0) AND attempt_key <> $5
+              FOR UPDATE SKIP LOCKED)),
        counted AS (
          INSERT INTO signing_lockout AS l (signer_id, failures, locked_until)
          SELECT $1, 1, CASE WHEN 1 >= $3 THEN $2::timestamptz + make_interval(secs => $4 / 1000.0) END
@@ -90,7 +99,7 @@ export class PgSigningStore implements SigningStore {
          INSERT INTO signing_attempt (attempt_key, signer_id, failures, locked_until)
          SELECT $5, $1, failures, locked_until FROM counted ON CONFLICT (attempt_key) DO NOTHING)
        SELECT failures, locked_until FROM prior UNION ALL SELECT failures, locked_until FROM counted`,
-      [signerId, now, maxFailures, lockMs, attemptKey],
+      [signerId, now, maxFailures, lockMs, attemptKey, attemptKeepMs],
     );
     return rows[0] ? { failures: rows[0].failures, lockedUntil: rows[0].locked_until } : null;
   }
@@ -102,12 +111,9 @@ export class PgSigningStore implements SigningStore {
        WHERE signer_id = $1`,
       [signerId, seq, maxFailures],
     );
-    // a settled attempt is not met again; wrong ones of the past day are kept for their retries
+    // a settled attempt is not met again; the wrong ones go as they age (reserveKeyedAttempt)
     if (attemptKey !== undefined) {
-      await this.pool.query(
-        `DELETE FROM signing_attempt WHERE signer_id = $1 AND (attempt_key = $2 OR created_at < now() - interval '1 day')`,
-        [signerId, attemptKey],
-      );
+      await this.pool.query('DELETE FROM signing_attempt WHERE signer_id = $1 AND attempt_key = $2', [signerId, attemptKey]);
     }
   }
 

@@ -41,9 +41,10 @@ export interface SigningStore {
    * (nothing counted); otherwise the count including this attempt, and the lock it set on reaching
    * `maxFailures` (until `now + lockMs`). An expired lock starts the count again.
    * `attemptKey` (the seal's id): an attempt already counted under it is returned as it was counted,
-   * and nothing is counted again (a retry of the same signing attempt).
+   * and nothing is counted again (a retry of the same signing attempt). The records of keyed attempts
+   * (every official's) older than `attemptKeepMs` (default `lockMs`) are forgotten in the same step.
    */
-  reserveAttempt(signerId: string, now: Date, maxFailures: number, lockMs: number, attemptKey?: string): Promise<LockoutState | null>;
+  reserveAttempt(signerId: string, now: Date, maxFailures: number, lockMs: number, attemptKey?: string, attemptKeepMs?: number): Promise<LockoutState | null>;
   /** A right passphrase in attempt `seq`: gives back that many counted attempts and lifts the lock if fewer than `maxFailures` remain; forgets `attemptKey`. */
   settleSuccess(signerId: string, seq: number, maxFailures: number, attemptKey?: string): Promise<void>;
   /** Clears failures and any lock (after a success, or by an administrator). */

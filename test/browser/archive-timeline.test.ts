@@ -5,10 +5,10 @@
 // alone. Screenshots go to test-output/screenshots/.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { recordPageErrors } from '../support/page-errors';
+import type { Page } from 'playwright-core';
 import type { Stack } from '../support/stack';
 import { EVALUATOR, signInOnPage } from '../support/browser-sign-in';
+import { BrowserSession } from '../support/browser-session';
 import { client, enc, startStackWithCycle, tokens, waitFor } from '../support/api-client';
 import { agreementIdIn, compressedYearOrganisation, driveCompressedYear } from '../support/compressed-year';
 
@@ -19,22 +19,19 @@ const dinkes = agreementIdIn(org, 'kepala-dinkes');
 let stack: Stack;
 let call: ReturnType<typeof client>;
 let t: ReturnType<typeof tokens>;
-let browser: Browser;
+const session = new BrowserSession();
 let page: Page;
-const pageErrors: string[] = [];
 
 jest.setTimeout(420_000);
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   ({ stack, call, t } = await startStackWithCycle(org, undefined, { identityProvider: true }));
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'id-ID' });
-  page = await context.newPage();
-  recordPageErrors(page, pageErrors);
+  await session.launch(stack);
+  page = await session.newPage();
 });
 afterAll(async () => {
-  await browser?.close();
+  await session.close();
   await stack?.stop();
 });
 
@@ -76,7 +73,7 @@ function expectNoGap(view: Awaited<ReturnType<typeof readTimeline>>, runs: strin
     expect(lines[i + 1].run).not.toBe(lines[i].run);
     expect(order.indexOf(lines[i + 1].run)).toBe(order.indexOf(lines[i].run) + 1);
   }
-  expect(pageErrors).toEqual([]);
+  expect(session.pageErrors).toEqual([]);
 }
 
 test('the timeline of a PK-year of several runs shows them all, marks each continue-as-new with no gap, also from the archive alone', async () => {

@@ -5,10 +5,10 @@
 // year starts a PK Perubahan and sees it back in drafting as version 2.
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { recordPageErrors } from '../support/page-errors';
+import type { Page } from 'playwright-core';
 import { startStack, type Stack } from '../support/stack';
-import { ADMIN, EVALUATOR, officialPerson, signInOnPage, type Person } from '../support/browser-sign-in';
+import { ADMIN, EVALUATOR, officialPerson } from '../support/browser-sign-in';
+import { BrowserSession } from '../support/browser-session';
 import { BUPATI_NIP, client, enc, nipOf, tokens, waitFor } from '../support/api-client';
 import { sampleOrganisation } from '../support/time-skipping';
 import { ownNip } from '../support/own-officials';
@@ -29,11 +29,9 @@ const percent = (n: number) => `${new Intl.NumberFormat('id-ID', { maximumFracti
 let stack: Stack;
 let t: ReturnType<typeof tokens>;
 let call: ReturnType<typeof client>;
-let browser: Browser;
 let evaluatedId: string;
 let revisedId: string;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
+const session = new BrowserSession();
 
 jest.setTimeout(300_000);
 
@@ -50,23 +48,13 @@ beforeAll(async () => {
     revised = toFirstQuarter(call, t.evaluator, t.official, org, REVISED, EVALUATED);
   });
   revisedId = await revised;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  await session.launch(stack);
 });
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
+  await session.close();
   await stack?.stop();
 });
-afterEach(() => expect(pageErrors).toEqual([]));
-
-async function signedIn(who: Person): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'id-ID' });
-  contexts.push(context);
-  const page = await context.newPage();
-  recordPageErrors(page, pageErrors);
-  await signInOnPage(page, stack, who);
-  return page;
-}
+afterEach(() => expect(session.pageErrors).toEqual([]));
 
 /** The POSTs the page sends to `path`, counted from now. */
 function countPosts(page: Page, path: string): { count: number } {
@@ -79,7 +67,7 @@ function countPosts(page: Page, path: string): { count: number } {
 
 test('the evaluator opens the PK from the inbox, adjusts one indicator with a reason, saves, and closes the evaluation after the confirmation', async () => {
   const indicator = org.drafts[EVALUATED].objectives[0].indicators[0];
-  const page = await signedIn(EVALUATOR);
+  const page = await session.signedIn(EVALUATOR);
   const posts = countPosts(page, `/api/agreements/${enc(evaluatedId)}/evaluation`);
   const task = page.locator(`[data-testid=tasks] li[data-agreement="${evaluatedId}"] a.task-title`);
   await expect(task.textContent()).resolves.toBe('Evaluasi PK');
@@ -145,15 +133,15 @@ test('the evaluator opens the PK from the inbox, adjusts one indicator with a re
 
 test('the first party starts a PK Perubahan: the note is required, then after the confirmation the PK is drafted again as version 2', async () => {
   // an administrator may start one too; the second party may not
-  const admin = await signedIn(ADMIN);
+  const admin = await session.signedIn(ADMIN);
   await admin.evaluate((hash) => { location.hash = hash; }, `#/pk/${enc(revisedId)}`);
   await admin.locator('[data-testid=revision-panel]').getByRole('button', { name: 'Ajukan PK Perubahan' }).waitFor();
-  const superior = await signedIn(officialPerson(nipOf(org, EVALUATED)));
+  const superior = await session.signedIn(officialPerson(nipOf(org, EVALUATED)));
   await superior.evaluate((hash) => { location.hash = hash; }, `#/pk/${enc(revisedId)}`);
   await superior.locator('[data-testid=documents]').waitFor();
   expect(await superior.locator('[data-testid=revision-panel]').count()).toBe(0);
 
-  const page = await signedIn(officialPerson(nipOf(org, REVISED)));
+  const page = await session.signedIn(officialPerson(nipOf(org, REVISED)));
   const posts = countPosts(page, `/api/agreements/${enc(revisedId)}/revisions`);
   await page.evaluate((hash) => { location.hash = hash; }, `#/pk/${enc(revisedId)}`);
   const panel = page.locator('[data-testid=revision-panel]');

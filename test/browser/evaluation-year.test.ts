@@ -5,10 +5,9 @@
 // evidence to a quarterly report and the superior opens it while verifying.
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { recordPageErrors } from '../support/page-errors';
 import { startStack, type Stack } from '../support/stack';
-import { ADMIN, EVALUATOR, officialPerson, signInOnPage, type Person } from '../support/browser-sign-in';
+import { ADMIN, EVALUATOR, officialPerson } from '../support/browser-sign-in';
+import { BrowserSession } from '../support/browser-session';
 import { client, enc, nipOf, sampleOrganisation, tokens, waitFor } from '../support/api-client';
 import { toFirstQuarter } from '../support/reporting';
 import { organisationCsv } from '../../api/spreadsheet';
@@ -16,9 +15,7 @@ import { organisationCsv } from '../../api/spreadsheet';
 const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'screenshots');
 let stack: Stack;
 let t: ReturnType<typeof tokens>;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
+const session = new BrowserSession({ acceptDownloads: true });
 
 jest.setTimeout(90_000);
 
@@ -26,23 +23,13 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   stack = await startStack({}, { identityProvider: true });
   t = tokens(stack.config.KINERJA_SECRET);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  await session.launch(stack);
 });
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
+  await session.close();
   await stack?.stop();
 });
-afterEach(() => expect(pageErrors).toEqual([]));
-
-async function signedIn(who: Person): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'id-ID', acceptDownloads: true });
-  contexts.push(context);
-  const page = await context.newPage();
-  recordPageErrors(page, pageErrors);
-  await signInOnPage(page, stack, who);
-  return page;
-}
+afterEach(() => expect(session.pageErrors).toEqual([]));
 
 test('the administrator imports a spreadsheet: a rejected file lists its problems by row and column, the corrected one starts the cycle', async () => {
   const org = sampleOrganisation('kab-page-sheet');
@@ -51,7 +38,7 @@ test('the administrator imports a spreadsheet: a rejected file lists its problem
   const row = lines.findIndex((l) => l.startsWith('kepala-dinkes,'));
   lines[row] = lines[row].replace(/,(\d{18}),/, (_, nip: string) => `,${nip.slice(1)},`); // a leading digit lost
 
-  const page = await signedIn(ADMIN);
+  const page = await session.signedIn(ADMIN);
   await page.getByRole('link', { name: 'Impor organisasi' }).click();
   await page.locator('[data-testid=import-form]').waitFor();
   const download = page.waitForEvent('download');
@@ -85,7 +72,7 @@ test('the evaluator sees the gaps on the dashboard, opens the performance tree, 
   const cycleId = `cycle:kab-page-tree:${org.year}`;
   await waitFor(() => call('GET', `/api/cycles/${enc(cycleId)}`, { token: t.admin }), (r) => r.body.status === 'running');
 
-  const page = await signedIn(EVALUATOR);
+  const page = await session.signedIn(EVALUATOR);
   await page.evaluate((h) => { location.hash = h; }, `#/dasbor/${enc(cycleId)}`);
   await page.locator('[data-testid=stat-gaps]').waitFor();
   expect(await page.locator('[data-testid=stat-gaps]').textContent()).toBe('1');
@@ -115,7 +102,7 @@ test('an official attaches evidence to a quarterly report; the superior opens it
   const id = await toFirstQuarter(call, t.evaluator, t.official, org, 'kepala-dinkes', 'bupati');
   const pdf = Buffer.from('%PDF-1.4\n% daftar hadir posyandu\n%%EOF\n');
 
-  const owner = await signedIn(officialPerson(nipOf(org, 'kepala-dinkes')));
+  const owner = await session.signedIn(officialPerson(nipOf(org, 'kepala-dinkes')));
   await owner.evaluate((h) => { location.hash = h; }, `#/pk/${enc(id)}/laporan/1`);
   const form = owner.locator('[data-testid=evidence-form]');
   await form.waitFor();
@@ -140,7 +127,7 @@ test('an official attaches evidence to a quarterly report; the superior opens it
   await owner.getByRole('button', { name: 'Kirim laporan Triwulan I' }).click();
   await owner.waitForURL((u) => u.hash === `#/pk/${enc(id)}`);
 
-  const superior = await signedIn(officialPerson(nipOf(org, 'bupati')));
+  const superior = await session.signedIn(officialPerson(nipOf(org, 'bupati')));
   await superior.evaluate((h) => { location.hash = h; }, `#/pk/${enc(id)}`);
   const panel = superior.locator('[data-testid=actions]');
   await panel.getByRole('button', { name: 'Verifikasi Triwulan I' }).waitFor();

@@ -3,11 +3,10 @@
 // shows the version they signed, its parties as signed and its documents, and nothing of where the
 // PK stands now nor who succeeded them (the API answers no more; before, the page asked for the
 // realizations, got 403, and showed nothing but the error).
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { recordPageErrors } from '../support/page-errors';
 import type { Stack } from '../support/stack';
 import { client, enc, nipOf, sampleOrganisation, settled, startStackWithCycle, tokens, waitFor } from '../support/api-client';
-import { officialPerson, signInOnPage } from '../support/browser-sign-in';
+import { officialPerson } from '../support/browser-sign-in';
+import { BrowserSession } from '../support/browser-session';
 
 const ORG = 'kab-former-page';
 const org = sampleOrganisation(ORG, new Date().getFullYear() - 1);
@@ -17,17 +16,16 @@ const SUCCESSOR = { nip: '199004122015031004', name: 'dr. Penerus Dinkes, M.Kes'
 let stack: Stack;
 let call: ReturnType<typeof client>;
 let t: ReturnType<typeof tokens>;
-let browser: Browser;
-const pageErrors: string[] = [];
+const session = new BrowserSession();
 
 jest.setTimeout(180_000);
 
 beforeAll(async () => {
   ({ stack, call, t } = await startStackWithCycle(org, (s) => s.status === 'running', { identityProvider: true }));
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  await session.launch(stack);
 });
 afterAll(async () => {
-  await browser?.close();
+  await session.close();
   await stack?.stop();
 });
 
@@ -54,9 +52,7 @@ test('a moved official opens the PK they signed: the version, parties and docume
   expect((await replace('kepala-dinkes', SUCCESSOR)).status).toBe(200);
   expect((await replace('kepala-dinsos', { nip: formerNip, name: formerPosition.name, email: formerPosition.email })).status).toBe(200);
 
-  const page: Page = await (await browser.newContext({ locale: 'id-ID' })).newPage();
-  recordPageErrors(page, pageErrors);
-  await signInOnPage(page, stack, officialPerson(formerNip));
+  const page = await session.signedIn(officialPerson(formerNip));
   await page.evaluate((hash) => { location.hash = hash; }, `#/pk/${enc(dinkes)}`);
   await page.locator('[data-testid=signed-only]').waitFor();
   const text = (await page.locator('#main').textContent()) ?? '';
@@ -67,5 +63,5 @@ test('a moved official opens the PK they signed: the version, parties and docume
   expect(text).not.toContain(SUCCESSOR.name);
   expect(text).not.toContain(SUCCESSOR.nip);
   expect(await page.locator('[data-testid=actions], [data-testid=realizations], .badge[class*="phase-"]').count()).toBe(0);
-  expect(pageErrors).toEqual([]);
+  expect(session.pageErrors).toEqual([]);
 });

@@ -6,13 +6,14 @@
 // the dashboard, drills down and exports CSV. Screenshots of each screen go to test-output/screenshots/.
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { recordPageErrors } from '../support/page-errors';
+import type { Page } from 'playwright-core';
 import type { Stack } from '../support/stack';
 import { client, enc, nipOf, sampleOrganisation, startStackWithCycle, tokens, waitFor } from '../support/api-client';
 import { createSigningDeps } from '../../activities/signing';
 import { issueOfficialCertificate } from '../../signing';
-import { passwordOf, setPasswordByInvite } from '../support/identity-provider';
+import { setPasswordByInvite } from '../support/identity-provider';
+import { logInOnPage } from '../support/browser-sign-in';
+import { BrowserSession, LAPTOP, PHONE } from '../support/browser-session';
 
 const ORG = 'kab-page';
 const org = sampleOrganisation(ORG, new Date().getFullYear() - 1);
@@ -26,38 +27,19 @@ const passphraseOf = (nip: string) => `frasa-rahasia-${nip}`;
 const EVALUATOR = 'evaluator-test';
 
 const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'screenshots');
-const LAPTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
 
 let stack: Stack;
 let call: ReturnType<typeof client>;
 let t: ReturnType<typeof tokens>;
 let cycleId: string;
-let browser: Browser;
 let owner: Page;
 let superior: Page;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
+const session = new BrowserSession({ acceptDownloads: true });
 
 jest.setTimeout(90_000);
 
-async function newPage(viewport: { width: number; height: number }): Promise<Page> {
-  const context = await browser.newContext({ viewport, locale: 'id-ID', acceptDownloads: true });
-  contexts.push(context);
-  const page = await context.newPage();
-  recordPageErrors(page, pageErrors);
-  return page;
-}
-
-/** From the page to the provider's sign-in form and back, as the person does it. */
-async function signIn(page: Page, accountId: string) {
-  await page.goto(`${stack.baseUrl}/`);
-  await page.locator('[data-testid=idp-login]').waitFor();
-  await page.locator('#username').fill(accountId);
-  await page.locator('#password').fill(passwordOf(accountId));
-  await page.getByRole('button', { name: 'Masuk' }).click();
-  await page.locator('[data-testid=who]').waitFor();
-}
+/** From the page to the provider's sign-in form and back, as the person does it (passwords set in beforeAll). */
+const signIn = (page: Page, accountId: string) => logInOnPage(page, stack, accountId);
 
 async function go(page: Page, hash: string) {
   await page.evaluate((h) => { location.hash = h; }, hash);
@@ -80,19 +62,18 @@ beforeAll(async () => {
     const ca = await signing.ca({ id: ORG, name: org.organisation.name });
     await issueOfficialCertificate({ store: signing.store, ca, official: { signerId: OWNER_NIP, name: 'Kepala Dinas Kesehatan', nip: OWNER_NIP }, passphrase: passphraseOf(OWNER_NIP) });
   }
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
-  owner = await newPage(LAPTOP);
-  superior = await newPage(PHONE);
+  await session.launch(stack);
+  owner = await session.newPage({ viewport: LAPTOP });
+  superior = await session.newPage({ viewport: PHONE });
 });
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
+  await session.close();
   await stack?.stop();
 });
 
 afterEach(() => {
-  expect(pageErrors).toEqual([]);
+  expect(session.pageErrors).toEqual([]);
 });
 
 test('the page is served at / with its security headers; /api keeps its 404', async () => {
@@ -302,7 +283,7 @@ test('the official reports a quarter with the capaian computed as they type; the
 
 test('the evaluation team sees it on the dashboard, drills down to the PK and exports CSV', async () => {
   for (const [viewport, name] of [[LAPTOP, 'laptop'], [PHONE, 'phone']] as const) {
-    const page = await newPage(viewport);
+    const page = await session.newPage({ viewport });
     await signIn(page, EVALUATOR);
     await go(page, `#/dasbor/${enc(cycleId)}`);
     const chart = page.locator('[data-testid=chart-achievement]');

@@ -3,10 +3,9 @@
 // hasil kerja and the seven BerAKHLAK values, sees the predikat, and after the second sees why the
 // unit cannot close (both "Baik" in a "Baik" unit); the evaluator's dashboard shows the same, and
 // the evaluator closes the unit there with a written exception.
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { recordPageErrors } from '../support/page-errors';
 import { startStack, type Stack } from '../support/stack';
-import { ADMIN, EVALUATOR, officialPerson, signInOnPage, type Person } from '../support/browser-sign-in';
+import { ADMIN, EVALUATOR, officialPerson } from '../support/browser-sign-in';
+import { BrowserSession } from '../support/browser-session';
 import { BUPATI_NIP, client, enc, nipOf, tokens, waitFor } from '../support/api-client';
 import { sampleOrganisation } from '../support/time-skipping';
 import { ownNip } from '../support/own-officials';
@@ -22,9 +21,7 @@ const capaianOf = (percent: number) => (i: any) => (i.target * (200 - percent)) 
 
 let stack: Stack;
 let t: ReturnType<typeof tokens>;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
+const session = new BrowserSession();
 
 jest.setTimeout(300_000);
 
@@ -40,26 +37,16 @@ beforeAll(async () => {
     staff = Promise.all(STAFF.map((id) => toEvaluation(call, t.evaluator, t.official, org, id, 'kepala-dinkes', capaianOf(80))));
   });
   await staff;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  await session.launch(stack);
 });
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
+  await session.close();
   await stack?.stop();
 });
-afterEach(() => expect(pageErrors).toEqual([]));
-
-async function signedIn(who: Person): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'id-ID' });
-  contexts.push(context);
-  const page = await context.newPage();
-  recordPageErrors(page, pageErrors);
-  await signInOnPage(page, stack, who);
-  return page;
-}
+afterEach(() => expect(session.pageErrors).toEqual([]));
 
 test('the superior rates two staff and sees why the unit cannot close; the evaluator closes it with a written exception', async () => {
-  const page = await signedIn(officialPerson(nipOf(org, 'kepala-dinkes')));
+  const page = await session.signedIn(officialPerson(nipOf(org, 'kepala-dinkes')));
   for (const [k, id] of STAFF.entries()) {
     await page.goto(`${stack.baseUrl}/#/pk/${enc(`pk:${ORG}:${YEAR}:${id}`)}`);
     await page.locator('[data-testid=rate-link]').click();
@@ -85,7 +72,7 @@ test('the superior rates two staff and sees why the unit cannot close; the evalu
     'Unit berpredikat "Baik" harus memiliki paling sedikit 1 pegawai Butuh Perbaikan/Kurang; saat ini 0.',
   ]);
 
-  const evaluator = await signedIn(EVALUATOR);
+  const evaluator = await session.signedIn(EVALUATOR);
   await evaluator.goto(`${stack.baseUrl}/#/dasbor/${enc(`cycle:${ORG}:${YEAR}`)}`);
   const row = evaluator.locator('[data-testid=ratings-table] tr[data-unit=dinkes]');
   await row.waitFor();

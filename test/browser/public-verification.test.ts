@@ -5,11 +5,11 @@
 // page (no token) still shows the report.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { recordPageErrors } from '../support/page-errors';
+import type { Page } from 'playwright-core';
 import type { Stack } from '../support/stack';
 import { client, nipOf, sampleOrganisation, startStackWithCycle, tokens } from '../support/api-client';
 import { officialPerson, signInOnPage } from '../support/browser-sign-in';
+import { BrowserSession, PHONE } from '../support/browser-session';
 import { printedQrCodes, qrCodeOf } from '../support/printed-qr';
 import { verificationUrl } from '../../security/verification-link';
 import { signThroughApi } from '../support/sign-through-api';
@@ -21,12 +21,12 @@ const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'screenshots');
 let stack: Stack;
 let call: ReturnType<typeof client>;
 let t: ReturnType<typeof tokens>;
-let browser: Browser;
+const session = new BrowserSession();
 let page: Page;
 let signed: Buffer;
 let docId: string;
 let agreementId: string;
-const pageErrors: string[] = [];
+const pageErrors = session.pageErrors;
 
 jest.setTimeout(180_000);
 
@@ -38,14 +38,12 @@ beforeAll(async () => {
   const second = result.documents.find((d) => d.party === 'second')!;
   docId = second.id;
   signed = Buffer.from(await (await fetch(`${stack.baseUrl}${second.href}`, { headers: { authorization: `Bearer ${result.owner}` } })).arrayBuffer());
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'id-ID' });
-  page = await context.newPage();
-  recordPageErrors(page, pageErrors);
+  await session.launch(stack);
+  page = await session.newPage({ viewport: PHONE });
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await session.close();
   await stack?.stop();
 });
 
@@ -88,7 +86,7 @@ test('the QR code\'s URL (with its verification token) opens the document\'s rep
   const qrUrl = verificationUrl(stack.config.publicUrl, stack.config.KINERJA_SECRET, docId);
   expect(printedQrCodes(signed)).toContainEqual(qrCodeOf(qrUrl));
   expect(qrUrl).toMatch(/#\/verify\/[^?]+\?t=[\w-]{22}$/);
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'id-ID' });
+  const context = await session.newContext({ viewport: PHONE });
   const fresh = await context.newPage();
   fresh.on('pageerror', (err) => pageErrors.push(err.message));
   await fresh.goto(qrUrl);
@@ -114,7 +112,7 @@ test('the QR code\'s URL (with its verification token) opens the document\'s rep
 });
 
 test('a signed-in signer\'s Verifikasi link on the PK page (no token) shows the document\'s report', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
+  const context = await session.newContext({ viewport: { width: 1280, height: 900 } });
   const own = await context.newPage();
   own.on('pageerror', (err) => pageErrors.push(err.message));
   await signInOnPage(own, stack, officialPerson(nipOf(org, 'kepala-dinkes')));

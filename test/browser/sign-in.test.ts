@@ -3,11 +3,12 @@
 // session cookie is HttpOnly; a change without the CSRF token is refused; signing out ends both
 // sessions; someone who holds no position and no role gets a page that says so.
 import { createHash } from 'node:crypto';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Stack } from '../support/stack';
 import { client, enc, nipOf, sampleOrganisation, startStackWithCycle, waitFor, tokens } from '../support/api-client';
 import { passwordOf, setPasswordByInvite } from '../support/identity-provider';
 import { ensureAccountRow } from '../../identity-provider/accounts';
+import { BrowserSession } from '../support/browser-session';
 
 const ORG = 'kab-sso-page';
 const org = sampleOrganisation(ORG);
@@ -19,16 +20,14 @@ const FORMER = '198001012005011009'; // an account whose official holds no posit
 let stack: Stack;
 let call: ReturnType<typeof client>;
 let t: ReturnType<typeof tokens>;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
+const session = new BrowserSession();
+const pageErrors = session.pageErrors;
 
 jest.setTimeout(90_000);
 
 async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'id-ID' });
-  contexts.push(context);
-  const page = await context.newPage();
+  // this file counts uncaught errors only (not console errors)
+  const page = await (await session.newContext()).newPage();
   page.on('pageerror', (err) => pageErrors.push(err.message));
   return page;
 }
@@ -43,11 +42,10 @@ async function submitLogin(page: Page, username: string, password: string) {
 beforeAll(async () => {
   ({ stack, call, t } = await startStackWithCycle(org, undefined, { identityProvider: true }));
   await setPasswordByInvite(stack.db, stack.identityProvider!.issuer, { accountId: OWNER });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  await session.launch(stack);
 });
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
+  await session.close();
   await stack?.stop();
 });
 afterEach(() => {

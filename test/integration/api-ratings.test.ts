@@ -173,6 +173,33 @@ test('an official sees the unit\'s aggregates, but by name only their own predik
   expect(staffOf(ok(await call('GET', `/api/agreements/${enc(pk('dinkes-e3-1'))}/rating`, { token: t.admin })).unit)).toEqual(both);
 });
 
+test('a staff official sees which position heads the unit, but not the id or phase of the head\'s PK, which no route lets them open; the head and the evaluation team see both', async () => {
+  const own = t.official(nipOf(org, 'dinkes-e3-1'));
+  const headPk = pk('kepala-dinkes');
+  // the evidence that the head's PK is not the staff official's to read: every read of it is 403
+  for (const path of ['', '/rating', '/history', '/documents', '/realizations']) {
+    expect([path, (await call('GET', `/api/agreements/${enc(headPk)}${path}`, { token: own })).status]).toEqual([path, 403]);
+  }
+  const listed = ok(await call('GET', `/api/agreements?cycle=${enc(cycleId)}`, { token: own }));
+  expect(listed.items.map((a: any) => a.id)).toEqual([pk('dinkes-e3-1')]);
+  // … so neither does the unit's distribution carry it: the head's position, not its PK's id or phase
+  const hidden = { positionId: 'kepala-dinkes', agreementId: null, phase: null };
+  const unit = ok(await call('GET', `/api/cycles/${enc(cycleId)}/units/dinkes/ratings`, { token: own }));
+  expect(unit.head).toEqual(hidden);
+  expect(JSON.stringify(unit)).not.toContain(headPk);
+  const rating = ok(await call('GET', `/api/agreements/${enc(pk('dinkes-e3-1'))}/rating`, { token: own }));
+  expect(rating.unit.head).toEqual(hidden);
+  expect(JSON.stringify(rating)).not.toContain(headPk);
+  // the head and the evaluation team, who read the head's PK, see its id and phase
+  const headPhase = ok(await call('GET', `/api/agreements/${enc(headPk)}`, { token: head })).phase;
+  expect(headPhase).toEqual(expect.any(String));
+  const shown = { positionId: 'kepala-dinkes', agreementId: headPk, phase: headPhase };
+  expect(ok(await call('GET', `/api/cycles/${enc(cycleId)}/units/dinkes/ratings`, { token: head })).head).toEqual(shown);
+  expect(ok(await call('GET', `/api/agreements/${enc(pk('dinkes-e3-1'))}/rating`, { token: head })).unit.head).toEqual(shown);
+  expect(ok(await call('GET', `/api/cycles/${enc(cycleId)}/units/dinkes/ratings`, { token: t.evaluator })).head).toEqual(shown);
+  expect(ok(await call('GET', `/api/agreements/${enc(pk('dinkes-e3-1'))}/rating`, { token: t.admin })).unit.head).toEqual(shown);
+});
+
 test('in a deeper unit a Pengawas sees no row of their superior or of the superior\'s peer; their superior sees theirs', async () => {
   // a second organisation's cycle: Kepala Dinas → two Administrators, one of them with a Pengawas below
   const ORG2 = 'kab-predikat-dalam';
@@ -188,6 +215,7 @@ test('in a deeper unit a Pengawas sees no row of their superior or of the superi
   const pengawas = await unitOf(t.official(nipOf(deep, 'dinkes-e3-1-e4-1')));
   expect(rows(pengawas)).toEqual(['dinkes-e3-1-e4-1']);
   expect(pengawas.staffTotal).toBe(3);
+  expect(pengawas.head).toEqual({ positionId: 'kepala-dinkes', agreementId: null, phase: null });
   expect(JSON.stringify(pengawas)).not.toContain(nameOf('dinkes-e3-1'));
   expect(JSON.stringify(pengawas)).not.toContain(nameOf('dinkes-e3-2'));
   // what is not rated yet: their own position by id, the others only counted

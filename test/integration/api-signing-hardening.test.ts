@@ -132,6 +132,30 @@ describe('passphrase lockout under parallel requests', () => {
     expect((await bupatiSigns(HEADS[9], RIGHT)).status).toBe(423);
     await unlock();
   });
+
+  test('a wrong passphrase\'s attempt record goes by itself once past the lock window (or the seal\'s lifetime), also of an official who never signs again; the count stays', async () => {
+    const { SIGNING_LOCK_MINUTES, SEALED_SECRET_TTL_SECONDS, SIGNING_MAX_FAILURES } = stack.config;
+    const pastKeep = Math.max(SIGNING_LOCK_MINUTES * 60, SEALED_SECRET_TTL_SECONDS + 60) + 60; // seconds
+    const attempts = async (signerId: string) => (await stack.db.query('SELECT attempt_key FROM signing_attempt WHERE signer_id = $1', [signerId])).rows.map((r) => r.attempt_key);
+    // an official who typed a wrong passphrase long ago and never came back
+    const gone = `gone-${ORG}`;
+    await stack.db.query('INSERT INTO signing_attempt (attempt_key, signer_id, failures, created_at) VALUES ($1, $2, 1, now() - make_interval(secs => $3))', [`seal-of-${gone}`, gone, pastKeep]);
+    const first = await bupatiSigns(HEADS[0], `tebakan-lama-${BUPATI}`);
+    expect([first.status, first.body.code]).toEqual([422, 'wrong_passphrase']);
+    const [old] = await attempts(BUPATI);
+    expect(await attempts(BUPATI)).toEqual([old]);
+    expect(await attempts(gone)).toEqual([]); // went with the Bupati's count
+    await stack.db.query('UPDATE signing_attempt SET created_at = now() - make_interval(secs => $2) WHERE attempt_key = $1', [old, pastKeep]);
+    const second = await bupatiSigns(HEADS[1], `tebakan-baru-${BUPATI}`);
+    expect([second.status, second.body.code]).toEqual([422, 'wrong_passphrase']);
+    const now = await attempts(BUPATI);
+    expect(now).toHaveLength(1);
+    expect(now).not.toContain(old);
+    // both wrong passphrases still count toward the lock
+    expect((await lockoutRow()).failures).toBe(2);
+    expect(second.body.attemptsLeft).toBe(SIGNING_MAX_FAILURES - 2);
+    await unlock();
+  });
 });
 
 describe('no fast hash of a passphrase is stored', () => {

@@ -89,6 +89,21 @@ test('lockout is per official', async () => {
   expect(other.length).toBeGreaterThan(unsigned.length);
 });
 
+test('the memory store forgets a keyed attempt once older than the keep window (its retry would count again), not before; the count stays', async () => {
+  const store = new MemorySigningStore();
+  const t0 = new Date('2026-01-05T00:00:00Z');
+  const at = (ms: number) => new Date(t0.getTime() + ms);
+  expect(await store.reserveAttempt('nip-a', t0, 5, 60_000, 'seal-1', 120_000)).toEqual({ failures: 1, lockedUntil: null });
+  // within the window a retry meets the attempt as counted
+  expect(await store.reserveAttempt('nip-b', at(120_000), 5, 60_000, 'seal-2', 120_000)).toEqual({ failures: 1, lockedUntil: null });
+  expect(await store.reserveAttempt('nip-a', at(120_000), 5, 60_000, 'seal-1', 120_000)).toEqual({ failures: 1, lockedUntil: null });
+  expect((await store.getLockout('nip-a')).failures).toBe(1);
+  // past it another official's count forgets it, and the count it made stays
+  await store.reserveAttempt('nip-b', at(120_001), 5, 60_000, 'seal-3', 120_000);
+  expect((await store.getLockout('nip-a')).failures).toBe(1);
+  expect(await store.reserveAttempt('nip-a', at(120_002), 5, 60_000, 'seal-1', 120_000)).toEqual({ failures: 2, lockedUntil: null });
+});
+
 test('the store never holds a passphrase in clear text', async () => {
   const store = new MemorySigningStore();
   const input = sampleInput();

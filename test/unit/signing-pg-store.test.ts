@@ -64,4 +64,32 @@ describe('PgSigningStore', () => {
     // another seal is another attempt: refused while locked
     expect(await store.reserveAttempt(id, now, 5, 60_000, `seal-${suffix}-6`)).toBeNull();
   });
+
+  test('the records of keyed attempts go by themselves once older than the keep window, every official\'s, with the next count; the count stays', async () => {
+    const id = `aging-${suffix}`;
+    const gone = `never-signs-again-${suffix}`; // an official who typed a wrong passphrase once and never came back
+    const now = new Date();
+    const keys = async (signerId: string) => (await pool.query('SELECT attempt_key FROM signing_attempt WHERE signer_id = $1 ORDER BY attempt_key', [signerId])).rows.map((r) => r.attempt_key);
+    await store.reserveAttempt(gone, now, 5, 60_000, `seal-${suffix}-gone`, 120_000);
+    await store.reserveAttempt(id, now, 5, 60_000, `seal-${suffix}-a`, 120_000);
+    await store.reserveAttempt(id, now, 5, 60_000, `seal-${suffix}-b`, 120_000);
+    // two of them age past the window (two minutes), one stays just within it
+    await pool.query("UPDATE signing_attempt SET created_at = now() - interval '121 seconds' WHERE attempt_key = ANY($1)", [[`seal-${suffix}-gone`, `seal-${suffix}-a`]]);
+    await pool.query("UPDATE signing_attempt SET created_at = now() - interval '100 seconds' WHERE attempt_key = $1", [`seal-${suffix}-b`]);
+    expect(await keys(gone)).toEqual([`seal-${suffix}-gone`]);
+    // anyone's next count deletes them, whoever they belong to
+    await store.reserveAttempt(`someone-else-${suffix}`, now, 5, 60_000, `seal-${suffix}-other`, 120_000);
+    expect(await keys(gone)).toEqual([]);
+    expect(await keys(id)).toEqual([`seal-${suffix}-b`]);
+    // the lockout count is not theirs to change
+    expect((await store.getLockout(id)).failures).toBe(2);
+    expect((await store.getLockout(gone)).failures).toBe(1);
+    // the record within the window still meets its retry: counted once
+    expect(await store.reserveAttempt(id, now, 5, 60_000, `seal-${suffix}-b`, 120_000)).toEqual({ failures: 2, lockedUntil: null });
+    expect((await store.getLockout(id)).failures).toBe(2);
+    // without a keep window the lock window is it
+    await pool.query("UPDATE signing_attempt SET created_at = now() - interval '130 seconds' WHERE attempt_key = $1", [`seal-${suffix}-b`]);
+    await store.reserveAttempt(`someone-else-${suffix}`, now, 5, 120_000, `seal-${suffix}-other-2`);
+    expect(await keys(id)).toEqual([]);
+  });
 });

@@ -6,10 +6,10 @@
 // it. An official sees neither the panel nor the link.
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { recordPageErrors } from '../support/page-errors';
+import type { Page } from 'playwright-core';
 import type { Stack } from '../support/stack';
-import { ADMIN, officialPerson, signInOnPage, type Person } from '../support/browser-sign-in';
+import { ADMIN, officialPerson } from '../support/browser-sign-in';
+import { BrowserSession } from '../support/browser-session';
 import { client, enc, nipOf, passphraseFor, sampleOrganisation, startStackWithCycle, tokens, waitFor } from '../support/api-client';
 import { startHttpReceiver, type HttpReceiver } from '../support/http-receiver';
 import { createSigningDeps } from '../../activities/signing';
@@ -38,10 +38,8 @@ const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'screenshots');
 let stack: Stack;
 let call: ReturnType<typeof client>;
 let t: ReturnType<typeof tokens>;
-let browser: Browser;
 let failing: HttpReceiver;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
+const session = new BrowserSession({ viewport: { width: 1280, height: 900 } });
 
 jest.setTimeout(300_000);
 
@@ -67,24 +65,15 @@ beforeAll(async () => {
   const ca = await signing.ca({ id: ORG, name: org.organisation.name });
   const nip = nipOf(org, LOCKED);
   await issueOfficialCertificate({ store: signing.store, ca, passphrase: passphraseFor(nip), official: { signerId: nip, name: org.positions.find((p: any) => p.id === LOCKED).official.name, nip, organisation: org.organisation.name } });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  await session.launch(stack);
 });
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
+  await session.close();
   await failing?.stop();
   await stack?.stop();
 });
-afterEach(() => expect(pageErrors).toEqual([]));
-
-async function signedIn(who: Person): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
-  contexts.push(context);
-  const page = await context.newPage();
-  recordPageErrors(page, pageErrors);
-  await signInOnPage(page, stack, who);
-  return page;
-}
+afterEach(() => expect(session.pageErrors).toEqual([]));
+const signedIn = (who: Parameters<BrowserSession['signedIn']>[0]) => session.signedIn(who);
 
 const open = (page: Page, hash: string) => page.evaluate((h) => { location.hash = h; }, hash);
 

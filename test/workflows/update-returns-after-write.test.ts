@@ -1,28 +1,34 @@
 // A human action writes itself: when its Update returns, its fact, its audit row and the read-model
-// row are committed, whatever the main flow is doing (here: still loading its due dates). And the
-// write is ordered: a late or retried write of a transition never overwrites a newer one.
+// row are committed, whatever the main flow is doing (here: still sending the draft's first
+// reminder, an activity). And the write is ordered: a late or retried write of a transition never
+// overwrites a newer one.
 import { createStoreActivities } from '../../activities/store';
 import type { ActivityDeps } from '../../activities';
 import { canonicalJson, sha256Hex } from '../../security/hash';
 import { saveDraftUpdate, submitDraftUpdate } from '../../workflows/messages';
 import type { StateSummary } from '../../workflows/read-model';
-import { official, pkId, sampleOrganisation, startLifecycle, startTestCycle, type Lifecycle } from '../support/time-skipping';
+import { agreementDriver, official, pkId, sampleOrganisation, startLifecycle, startTestCycle, type Lifecycle } from '../support/time-skipping';
 
 const YEAR = new Date().getFullYear() + 1;
 const org = sampleOrganisation('kab-tulis-sendiri', YEAR, ['kepala-dinkes']);
 let l: Lifecycle;
-/** The main flow of this PK stays in its first activity until the test lets it go. */
+/** The main flow of this PK stays in its first reminder's activity until the test lets it go. */
 const held = pkId(org, 'kepala-dinkes');
 let release!: () => void;
 const released = new Promise<void>((resolve) => (release = resolve));
+let reminding!: () => void;
+const reminderSending = new Promise<void>((resolve) => (reminding = resolve));
 
 beforeAll(async () => {
   l = await startLifecycle({
     activities: (real) => ({
       ...real,
-      async loadStartContext(args) {
-        if (args.agreementId === held) await released;
-        return real.loadStartContext(args);
+      async notify(args) {
+        if (args.agreementId === held && args.kind === 'reminder') {
+          reminding();
+          await released;
+        }
+        return real.notify(args);
       },
     }),
   });
@@ -39,16 +45,21 @@ const readModel = async (id: string) => {
   return { phase: row?.phase, seq: Number(row?.write_seq), actions };
 };
 
-test('save and submit return with their writes committed while the main flow has not yet reached its first wait', async () => {
+test('save and submit return with their writes committed while the main flow is still in an activity', async () => {
   const pk = l.env.client.workflow.getHandle(held);
   const head = official(org, 'kepala-dinkes');
   const content = org.drafts!['kepala-dinkes'];
+  // to the draft's first reminder (three days before its due date): the main flow sends it, held
+  const d = agreementDriver(l, org);
+  const waiting = await d.until('kepala-dinkes', (s) => s.deadline?.item === 'draft');
+  await d.advanceTo(new Date(Date.parse(waiting.deadline!.dueAt) - 3 * 86_400_000 + 1000).toISOString());
+  await reminderSending;
 
   const saved = await pk.executeUpdate(saveDraftUpdate, { args: [{ actor: head, content }] });
   expect(saved.contentHash).toBe(sha256Hex(canonicalJson(content)));
   await pk.executeUpdate(submitDraftUpdate, { args: [{ actor: head }] });
 
-  // Both returned although the main flow is still in loadStartContext: read at once, no polling.
+  // Both returned although the main flow is still in the reminder's activity: read at once, no polling.
   const before = await readModel(held);
   expect(before.actions).toEqual(['draft.saved', 'draft.submitted']);
   expect(before.phase).toBe('drafting'); // the phase change is the main flow's own write, still to come

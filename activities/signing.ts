@@ -62,6 +62,12 @@ export interface SigningDeps {
   publicUrl: string;
   /** Officials' keys made ahead, for enrolments (SIGNING_KEYS_AHEAD). */
   officialKeys: KeyPairPool;
+  /**
+   * How long a seal's claim (signing_used_seal) is kept: the seal's lifetime and a minute for
+   * clocks, after which no one can open that seal again; null (kept for ever) when the lifetime is
+   * not known to this process.
+   */
+  sealClaimKeepMs: number | null;
 }
 
 export async function createSigningDeps(
@@ -104,6 +110,7 @@ export async function createSigningDeps(
     signer,
     publicUrl,
     officialKeys: new KeyPairPool(config.SIGNING_KEYS_AHEAD ?? 0, newKeyPair),
+    sealClaimKeepMs: config.SEALED_SECRET_TTL_SECONDS === undefined ? null : (config.SEALED_SECRET_TTL_SECONDS + 60) * 1000,
     revocations: new PgRevocationStore(db),
     tsa(organisation) {
       if (remoteTsa) return Promise.resolve(remoteTsa);
@@ -181,14 +188,24 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
   /**
    * A seal opens for one signing attempt: the first activity to open it records its id; another
    * activity (a replay of the same seal) is refused, while the same activity's retry may go on.
+   * The same statement deletes every claim older than the seal's lifetime and a minute
+   * (SigningDeps.sealClaimKeepMs): a seal that old no longer opens, so its claim guards nothing.
+   * Rows a concurrent claim is deleting are left to it (SKIP LOCKED), and this seal's own row is
+   * never among them. Without a known lifetime nothing is deleted.
    */
   async function useSealOnce(sealId: string): Promise<void> {
     const { workflowExecution, activityId } = Context.current().info;
     const user = `${workflowExecution?.workflowId}/${workflowExecution?.runId}/${activityId}`;
+    const keepMs = signing.sealClaimKeepMs;
     const { rows } = await db.query(
-      `WITH claimed AS (INSERT INTO signing_used_seal (seal_id, used_by) VALUES ($1, $2) ON CONFLICT (seal_id) DO NOTHING RETURNING used_by)
+      `WITH expired AS (
+         DELETE FROM signing_used_seal WHERE seal_id IN (
+           SELECT seal_id FROM signing_used_seal
+            WHERE $3::float8 IS NOT NULL AND used_at < now() - make_interval(secs => $3::float8 / 1000.0) AND seal_id <> $1
+              FOR UPDATE SKIP LOCKED)),
+       claimed AS (INSERT INTO signing_used_seal (seal_id, used_by) VALUES ($1, $2) ON CONFLICT (seal_id) DO NOTHING RETURNING used_by)
        SELECT used_by FROM claimed UNION ALL SELECT used_by FROM signing_used_seal WHERE seal_id = $1`,
-      [sealId, user],
+      [sealId, user, keepMs],
     );
     if (rows[0]?.used_by !== user) throw ApplicationFailure.nonRetryable('this sealed passphrase was already used; send the passphrase again', 'InvalidData');
   }

@@ -16,6 +16,8 @@ type ActivityFailureCode = 'UnknownSigner';
 const MAPPING: Record<RejectionCode | ActivityFailureCode, { status: number; code: string }> = {
   WrongPhase: { status: 409, code: 'wrong_phase' },
   WrongQuarter: { status: 409, code: 'wrong_quarter' },
+  // POST …/deadline with a due date not later than the current one
+  DeadlineNotLater: { status: 422, code: 'deadline_not_later' },
   WrongPerson: { status: 403, code: 'wrong_person' },
   InvalidData: { status: 422, code: 'invalid_data' },
   WrongPassphrase: { status: 422, code: 'wrong_passphrase' },

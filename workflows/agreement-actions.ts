@@ -110,6 +110,11 @@ export function registerHumanActions(pk: AgreementRun): void {
         if (actor.role !== 'admin') reject('WrongPerson', 'only an administrator extends a deadline');
         if (!s.deadline) reject('WrongPhase', 'nothing is awaited now');
         if (!Number.isFinite(Date.parse(dueAt))) reject('InvalidData', 'dueAt must be an ISO date-time');
+        // an extension only moves the due date later: an earlier one would shorten the step (and
+        // could make the official overdue at once) under the name of an extension
+        if (Date.parse(dueAt) <= Date.parse(s.deadline.dueAt)) {
+          reject('DeadlineNotLater', `an extension must move the due date later than the current one (${s.deadline.dueAt})`);
+        }
         if (!reason?.trim()) reject('InvalidData', 'an extension needs a reason');
       }),
     },

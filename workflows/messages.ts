@@ -43,6 +43,7 @@ export type RejectionCode =
   | 'WrongPerson'
   | 'InvalidData'
   | 'WrongQuarter'
+  | 'DeadlineNotLater'
   | 'WrongPassphrase'
   | 'SigningLocked'
   | 'WeakPassphrase'

@@ -290,7 +290,7 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
       },
     }),
     route({
-      method: 'post', path: '/api/agreements/:agreementId/deadline', tag: 'deadlines', summary: 'Extend the current deadline (administrator, audited)',
+      method: 'post', path: '/api/agreements/:agreementId/deadline', tag: 'deadlines', summary: 'Extend the current deadline to a later due date (administrator, audited; an earlier or equal one is 422 deadline_not_later)',
       access: { kind: 'agreement', roles: ['admin'] }, body: schemas.deadlineBody,
       async handler(_req, res, ctx) {
         const dueAt = new Date(ctx.body.dueAt).toISOString();

@@ -109,6 +109,26 @@ test('the Kepala Daerah\'s own late draft is overdue but escalates to nobody: no
   expect(timeline.entries.filter((e: any) => e.kind === 'deadline.overdue')).toHaveLength(1);
 });
 
+test('an "extension" to the current due date or an earlier one is 422 deadline_not_later, and nothing changes', async () => {
+  // the Bupati's own draft, overdue since at(25) (above)
+  const before = ok(await detail(bupatiPk));
+  expect(before).toMatchObject({ phase: 'drafting', dueAt: at(25) });
+  const extensions = async () => (await stack.db.query("SELECT count(*)::int AS n FROM audit_log WHERE agreement_id = $1 AND action = 'deadline.extended'", [bupatiPk])).rows[0].n;
+  expect(await extensions()).toBe(0);
+  // earlier (which would shorten the step), the same instant, and the same instant written otherwise
+  for (const dueAt of [at(20), at(25), at(25).replace('Z', '+00:00')]) {
+    const r = await call('POST', `/api/agreements/${enc(bupatiPk)}/deadline`, { token: t.admin, body: { dueAt, reason: 'Memajukan tenggat' } });
+    expect([dueAt, r.status, r.body.code]).toEqual([dueAt, 422, 'deadline_not_later']);
+    expect(r.body.detail).toMatch(/later than the current one/);
+  }
+  const after = ok(await detail(bupatiPk));
+  expect(after).toMatchObject({ dueAt: at(25), overdue: true });
+  expect(after.state.deadline).toEqual(before.state.deadline);
+  expect(await extensions()).toBe(0);
+  const timeline = ok(await call('GET', `/api/agreements/${enc(bupatiPk)}/history`, { token: t.evaluator }));
+  expect(timeline.entries.filter((e: any) => e.kind === 'deadline.extended')).toEqual([]);
+});
+
 test('whoever a late item is escalated to sees it in their inbox: who is late, with what, since when; never past the chain', async () => {
   const cycleId = `cycle:${ORG}:${YEAR}`;
   const chain = await chainOf(cycleId, 'kepala-dikbud');

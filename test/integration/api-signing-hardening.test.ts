@@ -241,6 +241,28 @@ describe('sealed passphrases from history', () => {
     const docs = await stack.db.query("SELECT count(*)::int AS n FROM documents WHERE agreement_id = ANY($1) AND party = 'second'", [[source, target]]);
     expect(docs.rows[0].n).toBe(0);
   });
+
+  test('a seal\'s claim goes by itself once past the seal\'s lifetime and a minute, with the next claim; a younger one stays', async () => {
+    const { SEALED_SECRET_TTL_SECONDS } = stack.config;
+    const claims = async (ids: string[]) => (await stack.db.query('SELECT seal_id FROM signing_used_seal WHERE seal_id = ANY($1)', [ids])).rows.map((r) => r.seal_id).sort();
+    const claimedAgo = (sealId: string, seconds: number) => stack.db.query(
+      "INSERT INTO signing_used_seal (seal_id, used_by, used_at) VALUES ($1, 'wf/run/1', now() - make_interval(secs => $2))", [sealId, seconds]);
+    // a claim of long ago (past the keep window), one past the seal's lifetime but within its minute
+    // for clocks, and a recent one
+    const [old, margin, recent] = ['old', 'margin', 'recent'].map((age) => `claim-${age}-${ORG}-${Date.now()}`);
+    await claimedAgo(old, SEALED_SECRET_TTL_SECONDS + 60 + 60);
+    await claimedAgo(margin, SEALED_SECRET_TTL_SECONDS + 30);
+    await claimedAgo(recent, 5);
+    const positionId = HEADS[3];
+    const before = (await stack.db.query('SELECT now() AS at')).rows[0].at;
+    const signed = await bupatiSigns(positionId, RIGHT);
+    expect(signed.status).toBe(200);
+    expect(await claims([old, margin, recent])).toEqual([margin, recent].sort());
+    // the signature's own claim is kept (a seal used twice: the test above)
+    const own = await stack.db.query('SELECT count(*)::int AS n FROM signing_used_seal WHERE left(used_by, length($1) + 1) = $1 || \'/\' AND used_at >= $2', [pk(positionId), before]);
+    expect(own.rows[0].n).toBe(1);
+    await stack.db.query('DELETE FROM signing_used_seal WHERE seal_id = ANY($1)', [[margin, recent]]);
+  });
 });
 
 describe('one person as both parties', () => {

@@ -318,6 +318,7 @@ const ERROR = {
   wrong_phase: 'Tindakan ini tidak tersedia pada tahap PK saat ini.',
   wrong_person: 'Anda bukan pihak yang berwenang melakukan tindakan ini sekarang.',
   wrong_quarter: 'Triwulan ini tidak sedang terbuka untuk tindakan ini.',
+  deadline_not_later: 'Tenggat baru harus lebih lambat dari tenggat saat ini; perpanjangan tidak dapat memajukan tenggat.',
   forbidden: 'Anda tidak berhak melihat atau mengubah ini.',
   not_found: 'Data tidak ditemukan.',
   unauthorized: 'Sesi Anda sudah berakhir; silakan masuk lagi.',

@@ -38,14 +38,14 @@ test('a kill -9 between two runs of a PK\'s year delays archiving; every run is 
   await driveCompressedYear({
     call: stack.call.bind(stack), tokens: stack.tokens, org, positionId: 'kepala-dinkes',
     beforeQuarter: async (quarter) => {
-      if (quarter !== 3) return;
-      // Two quarters (each report returned once) made the PK continue as new; those runs are closed
-      // and, with the archiver asleep, not archived.
+      if (quarter !== 4) return;
+      // Three quarters (each report returned once) made the PK continue as new (a lean run, at the
+      // quiet point before Q3 or Q4); those runs are closed and, with the archiver asleep, not archived.
       const runs = await until(`${id} to have continued as new`, () => temporalRuns(id), (r) => r.some((x) => x.status === 'CONTINUED_AS_NEW'), 120_000);
       const closed = runs.filter((r) => r.status !== 'RUNNING').length;
       expect(await archivedRows(id)).toHaveLength(0);
       const pid = await stack.kill9('worker');
-      report(NAME, `kill -9 worker pid ${pid} with ${closed} closed run(s) of ${id} not yet archived, before quarter 3`);
+      report(NAME, `kill -9 worker pid ${pid} with ${closed} closed run(s) of ${id} not yet archived, before quarter 4`);
       stack.extraEnv.HISTORY_ARCHIVE_POLL_MS = String(2_000);
       await stack.startWorker();
       report(NAME, 'a new worker started (archiver every 2 s); the year goes on');

@@ -219,7 +219,8 @@ export async function runHumanActions(): Promise<BenchResult> {
     const signLessScrypt = round(p(samples.sign, 0.5) - scryptMs, 1);
     rows.push({ figure: `sign (enrolled) p50 less the key's scrypt (${scryptMs} ms median), ${at}`, value: signLessScrypt, unit: 'ms', ceiling: bareP50, ceilingLabel: 'bare Update p50', ratio: round(signLessScrypt / bareP50, 2), ratioOf: '(p50 − scrypt) / bare p50' });
     return {
-      name: resultName('human-actions', servers.topology),
+      // one official at a time is a result of its own, beside the default run's
+      name: resultName(concurrency === 1 ? 'human-actions-one-at-a-time' : 'human-actions', servers.topology),
       startedAt: started.toISOString(),
       seconds: round((Date.now() - started.getTime()) / 1000, 1),
       params: { topology: servers.topology, workers: workerCount, positions, concurrency, year, layout },

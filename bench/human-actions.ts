@@ -1,14 +1,15 @@
 // Human actions through the API on the dev server: 50 officials at once sign (first and second
 // party) and report a quarter, each an HTTP request that runs a Workflow Update (signing renders
 // and signs the PDF in an activity before it answers). An official's first signature also issues
-// their key and certificate (enrolment), so it is reported apart from later signatures. The ceiling: a bare Update (no validator,
-// no activity) on an idle workflow on the same server from the benchmark's process, at the same
-// concurrency. The cycle is last year's, so every quarter is open;
-// its due dates are weeks ahead (`inTimeCalendar`), so nobody is late. The officials move through the
-// organisation top down (a PK opens when its superior's is signed), each step taken by whoever it
-// awaits as soon as it is possible. Sizes: BENCH_ACTIONS_POSITIONS (400), BENCH_ACTIONS_CONCURRENCY (50;
-// 1 gives "one official at a time", the ceiling then at concurrency 1 too). An enrolled official's
-// signature opens their key with scrypt on purpose (signing/key-encryption.ts): the median of that
+// their key and certificate (enrolment), so it is reported apart from later signatures. The
+// ceiling: a bare Update (no validator, no activity) on an idle workflow on the same server from
+// the benchmark's process, at the same concurrency. The cycle is last year's, so every quarter is
+// open; its due dates are weeks ahead (`inTimeCalendar`), so nobody is late. The officials move
+// through the organisation top down (a PK opens when its superior's is signed), each step taken by
+// whoever it awaits as soon as it is possible. Sizes: BENCH_ACTIONS_POSITIONS (400),
+// BENCH_ACTIONS_CONCURRENCY (50; 1 gives "one official at a time", the ceiling then at concurrency 1
+// too). An enrolled official's signature opens their key with scrypt on purpose
+// (signing/key-encryption.ts): the median of that
 // derivation on this machine is measured and reported with the signature less it.
 //
 // Processes, as in production (scripts/start.ts, docker-compose.yml): the API (`api/main.ts`) and

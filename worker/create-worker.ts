@@ -35,18 +35,6 @@ const quietBundlerLogger = { trace: noop, debug: noop, info: noop, warn: noop, e
  */
 export const DEFAULT_MAX_CACHED_WORKFLOWS = 250;
 
-/**
- * Workflow tasks in progress at once. A lean PK signs in a local activity (workflows/agreement-run.ts),
- * and its workflow task holds a slot until the signature is made: seconds when fifty officials sign
- * at once. With the SDK's 40 slots those signatures took them all, and everyone else's report or
- * verification waited behind them (`npm run bench -- human-actions`, 400 positions, 50 at once: p50
- * 930 ms against 146 ms for runs that sign in a regular activity). A waiting task costs a slot and
- * nothing else; the SDK caps this at the cache size.
- */
-export const MAX_CONCURRENT_WORKFLOW_TASKS = 200;
-/** Local activities at once: the writes of every PK in progress and the signatures made meanwhile. */
-export const MAX_CONCURRENT_LOCAL_ACTIVITIES = 200;
-
 export interface WorkerOptions {
   connection: NativeConnection;
   namespace: string;
@@ -56,7 +44,6 @@ export interface WorkerOptions {
 }
 
 export async function createWorker(options: WorkerOptions): Promise<Worker> {
-  const cached = options.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS;
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -65,10 +52,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     activities: createActivities(options.deps),
     // opens the Update and activity inputs the API encrypted (sealed passphrases)
     dataConverter: { payloadCodecs: [createPayloadCodec(options.deps.secret)] },
-    maxCachedWorkflows: cached,
+    maxCachedWorkflows: options.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS,
     maxConcurrentActivityTaskExecutions: 100,
-    // never more than the cache holds (0: no cache, no limit from it)
-    maxConcurrentWorkflowTaskExecutions: cached === 0 ? MAX_CONCURRENT_WORKFLOW_TASKS : Math.max(2, Math.min(cached, MAX_CONCURRENT_WORKFLOW_TASKS)),
-    maxConcurrentLocalActivityExecutions: MAX_CONCURRENT_LOCAL_ACTIVITIES,
   });
 }

@@ -1,10 +1,12 @@
 // What a running stack exposes beyond its routes: the API process listens on loopback unless told
-// otherwise; Temporal's SQLite database is readable by its owner only; the API documentation is
-// served under its own Content-Security-Policy and Swagger UI keeps no token in localStorage.
+// otherwise, and keeps idle connections longer than a proxy reuses them; Temporal's SQLite database
+// is readable by its owner only; the API documentation is served under its own
+// Content-Security-Policy and Swagger UI keeps no token in localStorage.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { KEEP_ALIVE_SECONDS } from '../../api/keep-alive';
 import { loadConfig } from '../../config';
 import { startDevServer, stopProcess } from '../../scripts/dev-server';
 import { freePort } from '../support/global-setup';
@@ -57,9 +59,13 @@ describe('the API process listens on loopback unless configured', () => {
       const loopback = await reach(`http://127.0.0.1:${api.port}/health`);
       // 127.0.0.2 is this machine too (all of 127/8 is loopback): a server on 0.0.0.0 would answer it
       const other = await reach(`http://127.0.0.2:${api.port}/health`);
-      say(`default listen host: 127.0.0.1:${api.port} → ${loopback}, 127.0.0.2:${api.port} → ${other}`);
+      // idle connections outlive a reverse proxy's reuse of them (60 s), so the proxy closes them, never the API
+      const keepAlive = (await fetch(`http://127.0.0.1:${api.port}/health`)).headers.get('keep-alive');
+      say(`default listen host: 127.0.0.1:${api.port} → ${loopback}, 127.0.0.2:${api.port} → ${other}; Keep-Alive: ${keepAlive}`);
       expect(typeof loopback).toBe('number');
       expect(other).toBe('ECONNREFUSED');
+      expect(keepAlive).toBe(`timeout=${KEEP_ALIVE_SECONDS}`);
+      expect(KEEP_ALIVE_SECONDS).toBeGreaterThan(60);
     } finally {
       await stopProcess(api.child);
     }

@@ -13,6 +13,7 @@ import { createApp } from '../../api/app';
 import { createSigningDeps } from '../../activities/signing';
 import { createHistoryArchiver, type HistoryArchiver } from '../../archive/archiver';
 import { freePort, startIdentityProvider, type RunningIdentityProvider } from './identity-provider';
+import { keepConnectionsAlive } from '../../api/keep-alive';
 
 export interface Stack {
   config: Config;
@@ -62,7 +63,7 @@ export async function startStack(overrides: Record<string, string> = {}, options
     overrides = { PUBLIC_URL: `http://127.0.0.1:${port}`, ...overrides };
   }
   // Listen first, so PUBLIC_URL (the QR codes on signed PKs, links in e-mails) is the real address.
-  const server: Server = createServer();
+  const server: Server = keepConnectionsAlive(createServer());
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   port = (server.address() as { port: number }).port;
   const config = loadConfig({ ...process.env, TEMPORAL_TASK_QUEUE: taskQueue, PORT: '0', PUBLIC_URL: `http://127.0.0.1:${port}`, ...overrides });

@@ -9,8 +9,8 @@
 // whoever it awaits as soon as it is possible. Sizes: BENCH_ACTIONS_POSITIONS (400),
 // BENCH_ACTIONS_CONCURRENCY (50; 1 gives "one official at a time", the ceiling then at concurrency 1
 // too). An enrolled official's signature opens their key with scrypt on purpose
-// (signing/key-encryption.ts): the median of that
-// derivation on this machine is measured and reported with the signature less it.
+// (signing/key-encryption.ts): the median of that derivation on this machine is measured and
+// reported with the signature less it.
 //
 // Processes, as in production (scripts/start.ts, docker-compose.yml): the API (`api/main.ts`) and
 // the worker (`worker/main.ts`; two on the cluster) each run in a child process of their own with

@@ -253,9 +253,11 @@ describe('rate limits', () => {
     // a valid token from the same client is refused too, so guessing cannot go on between valid ones
     const valid = await attacker('GET', '/api/me', { token: t.admin });
     expectTooMany(valid);
-    // another client (and the same token) are served; valid tokens never spend an allowance
+    // another client (and the same token) are served; valid tokens never spend an allowance. (An
+    // official's inbox: the evaluator's lists every PK in evaluation in the suite's shared database,
+    // and 130 of those at once made this a load test of it, which a loaded CI machine failed once.)
     const colleague = from('203.0.113.8');
-    const reads = await Promise.all(Array.from({ length: limit + 30 }, () => colleague('GET', '/api/me/tasks', { token: t.evaluator })));
+    const reads = await Promise.all(Array.from({ length: limit + 30 }, () => colleague('GET', '/api/me/tasks', { token: t.official(nipOf(org, 'bupati')) })));
     say(`${burst.length} bad tokens from one client (limit ${limit} per ${config.RATE_LIMIT_AUTH_FAILURE_WINDOW_SECONDS} s): ${JSON.stringify(seen)}, Retry-After ${blocked[0].headers.get('retry-after')} s; then its valid token: ${valid.status}; ${reads.length} valid reads from another client: ${JSON.stringify(tally(reads))}`);
     expect(tally(reads)).toEqual({ 200: reads.length });
   });

@@ -54,7 +54,6 @@ const auditKey = (changeId: string) => `official:${changeId}`;
 
 /** Idempotent by change id: a retry finds the audit row of the first and returns what it stored. */
 export async function storeOfficialChange(db: Pool, change: OfficialChangeInput, at: Date): Promise<StoredOfficialChange> {
-  const credentials = new PgSigningStore(db);
   const revocations = new PgRevocationStore(db);
   const agreementRow = (await db.query('SELECT id FROM agreements WHERE cycle_id = $1 AND position_id = $2', [change.cycleId, change.positionId])).rows[0];
   // the audit row goes on the PK's chain, or on the cycle's when the position has no PK
@@ -94,7 +93,8 @@ export async function storeOfficialChange(db: Pool, change: OfficialChangeInput,
     let revoked: Revocation | null = null;
     if (position.official_id !== official.id) {
       const stillHolds = (await client.query('SELECT 1 FROM positions WHERE official_id = $1 LIMIT 1', [position.official_id])).rows.length > 0;
-      const credential = stillHolds ? null : await credentials.getCredential(position.official_id);
+      // on the transaction's connection: one held while waiting for another deadlocks a full pool
+      const credential = stillHolds ? null : await new PgSigningStore(client).getCredential(position.official_id);
       if (credential) {
         revoked = {
           caId: credential.caId, serialNumber: serialOf(credential.certificatePem), signerId: position.official_id, reason: 'affiliationChanged',

@@ -1,9 +1,10 @@
 // PostgreSQL implementation of the signing store (tables in db/migrations/002_signing.sql).
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { LockoutState, SigningStore, StoredCa, StoredCredential } from './store';
 
 export class PgSigningStore implements SigningStore {
-  constructor(private readonly pool: Pool) {}
+  /** The pool, or a transaction's client when a read belongs to it (db/official-change.ts). */
+  constructor(private readonly pool: Pool | PoolClient) {}
 
   async getCa(id: string): Promise<StoredCa | null> {
     const { rows } = await this.pool.query('SELECT id, certificate_pem, sealed_key, created_at FROM signing_ca WHERE id = $1', [id]);

@@ -6,11 +6,14 @@
 // serial, not on the CRL), the public verification of the new PK is valid, the revoked one stays
 // on the CRL, and the PK they signed before still verifies with its certificate reported revoked.
 import { X509Certificate } from 'node:crypto';
+import { Pool } from 'pg';
 import type { Stack } from '../support/stack';
 import { client, enc, nipOf, passphraseFor, sampleOrganisation, settled, startStackWithCycle, tokens, waitFor, type Reply } from '../support/api-client';
 import { ownNip } from '../support/own-officials';
 import { signThroughApi } from '../support/sign-through-api';
-import { readCrl } from '../../signing';
+import { issueOfficialCertificate, readCrl, serialOf } from '../../signing';
+import { createSigningDeps } from '../../activities/signing';
+import { storeOfficialChange } from '../../db/official-change';
 import { verificationToken } from '../../security/verification-link';
 
 jest.setTimeout(240_000);
@@ -103,4 +106,25 @@ test('a replaced official\'s certificate is revoked; named to a position again, 
   const old = await report(signedDoc.id);
   expect(old).toMatchObject({ verdict: 'valid' });
   expect(old.signatures.find((s: any) => s.nip === PERSON).revocation).toMatchObject({ status: 'revoked', reason: 'affiliationChanged' });
+});
+
+test('the change of an official who held a certificate is stored on one database connection (a pool of one cannot deadlock it)', async () => {
+  // It held its transaction's connection while it read the credential on the pool: with every
+  // connection of a pool so held (changes at once, or others queued behind its lock), none was free.
+  const positionId = 'kepala-bappeda';
+  const nip = nipOf(org, positionId);
+  const signing = await createSigningDeps(stack.db, stack.config);
+  const ca = await signing.ca({ id: ORG, name: org.organisation.name });
+  const credential = await issueOfficialCertificate({ store: signing.store, ca, passphrase: `frasa-${nip}`, official: { signerId: nip, name: 'Kepala Bappeda', nip, organisation: org.organisation.name } });
+  const one = new Pool({ connectionString: stack.config.DATABASE_URL, max: 1, connectionTimeoutMillis: 3_000 });
+  try {
+    const successor = ownNip(ORG, '198001012005011998');
+    const stored = await storeOfficialChange(one, {
+      cycleId, positionId, changeId: 'one-connection', adminId: 'admin-test',
+      official: { id: successor, nip: successor, name: 'Pengganti Bappeda', email: 'pengganti.bappeda@example.go.id' },
+    }, new Date());
+    expect(stored).toMatchObject({ kind: 'stored', revokedCertificate: { serialNumber: serialOf(credential.certificatePem), reason: 'affiliationChanged' } });
+  } finally {
+    await one.end();
+  }
 });

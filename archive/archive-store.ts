@@ -1,5 +1,5 @@
 // The history archive in PostgreSQL (migration 010_history_archive.sql): one row per closed run.
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { compress, decodeHistory, decompress, encodeHistory, runFacts, type History } from './history-codec';
 
 export interface ArchivedRun {
@@ -18,7 +18,7 @@ export interface ArchivedRun {
  * Stores a closed run's history once: a second call for the same run id changes nothing (the
  * archiver may see a run twice after a crash or from two workers). Returns whether it was new.
  */
-export async function archiveRun(db: Pool, namespace: string, workflowId: string, runId: string, history: History): Promise<boolean> {
+export async function archiveRun(db: Pool | PoolClient, namespace: string, workflowId: string, runId: string, history: History): Promise<boolean> {
   const facts = runFacts(history);
   if (!facts.status) throw new Error(`run ${runId} of ${workflowId} is still open: only closed runs are archived`);
   const bytes = encodeHistory(history);
@@ -52,7 +52,7 @@ export async function archivedRunsOf(db: Pool, workflowId: string): Promise<Arra
 }
 
 /** Which of these run ids are archived. */
-export async function archivedRunIds(db: Pool, runIds: string[]): Promise<Set<string>> {
+export async function archivedRunIds(db: Pool | PoolClient, runIds: string[]): Promise<Set<string>> {
   if (runIds.length === 0) return new Set();
   const { rows } = await db.query('SELECT run_id FROM history_archive WHERE run_id = ANY($1::text[])', [runIds]);
   return new Set(rows.map((r) => r.run_id));

@@ -61,10 +61,11 @@ export function createHistoryArchiver(options: ArchiverOptions): HistoryArchiver
     let archived = 0;
     let page: Array<{ workflowId: string; runId: string }> = [];
     const flush = async () => {
-      const known = await archivedRunIds(db, page.map((r) => r.runId));
+      // on the lock's connection: a pass holds one, not two
+      const known = await archivedRunIds(lock, page.map((r) => r.runId));
       for (const run of page.filter((r) => !known.has(r.runId))) {
         const history = await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
-        if (await archiveRun(db, namespace, run.workflowId, run.runId, history)) archived++;
+        if (await archiveRun(lock, namespace, run.workflowId, run.runId, history)) archived++;
       }
       page = [];
     };

@@ -14,6 +14,9 @@ import { workflowBundle } from '../../worker/create-worker';
 import { replayCommand } from '../../cli/commands/replay';
 import { doctorCommand } from '../../cli/commands/doctor';
 import { archiveRun } from '../../archive/archive-store';
+import { createHistoryArchiver } from '../../archive/archiver';
+import { createLogger } from '../../logger';
+import { Pool } from 'pg';
 import { createPayloadCodec } from '../../security/payload-codec';
 
 jest.setTimeout(420_000);
@@ -142,6 +145,22 @@ test('every run of a PK\'s year is archived once, even across an archiver outage
   await waitFor(() => archivedRows(dikbud), (rows) => rows.some((r) => r.status === 'terminated'), 60_000);
   // a second pass, or a second archiver, adds nothing
   expect((await stack.archiver.runOnce()).archived).toBe(0);
+  // A pass holds one connection (its lock's): an archiver on a pool of one reads every closed run
+  // again (its cursor cleared) and adds nothing.
+  await stack.archiver.stop();
+  await stack.db.query('DELETE FROM history_archive_cursor');
+  const one = new Pool({ connectionString: stack.config.DATABASE_URL, max: 1, connectionTimeoutMillis: 3_000 });
+  try {
+    const single = createHistoryArchiver({
+      db: one, client: stack.client, namespace: stack.config.TEMPORAL_NAMESPACE, taskQueue: stack.config.TEMPORAL_TASK_QUEUE, logger: createLogger('test', 'silent'), pollMs: 60_000,
+    });
+    const pass = await single.runOnce();
+    expect(pass).toMatchObject({ ran: true, archived: 0 });
+    expect(pass.seen).toBeGreaterThanOrEqual(runs.length);
+  } finally {
+    await one.end();
+    stack.archiver.start();
+  }
   const history = await stack.client.workflow.getHandle(dinkes, runs[0]).fetchHistory();
   expect(await archiveRun(stack.db, stack.config.TEMPORAL_NAMESPACE, dinkes, runs[0], history)).toBe(false);
   expect(await archivedRows(dinkes)).toHaveLength(runs.length);

@@ -1,7 +1,7 @@
 // How long the API keeps an idle client connection open. Node's default (5 s) is shorter than a
 // reverse proxy's reuse of its upstream connections (nginx's keepalive_timeout, most load
-// balancers: 60 s): the API closed a connection the proxy, or a client's pool, was just writing a
-// request into, and that request was reset (ECONNRESET) instead of answered. Longer than theirs,
+// balancers: 60 s): the API could close a connection just as the proxy, or a client's pool, wrote a
+// request into it, and that request was reset (ECONNRESET) instead of answered. Longer than theirs,
 // the proxy is always the side that closes.
 import type { Server } from 'node:http';
 

@@ -14,7 +14,7 @@ import { workflowBundle } from '../../worker/create-worker';
 import { replayCommand } from '../../cli/commands/replay';
 import { doctorCommand } from '../../cli/commands/doctor';
 import { archiveRun } from '../../archive/archive-store';
-import { createHistoryArchiver } from '../../archive/archiver';
+import { archiveScope, createHistoryArchiver } from '../../archive/archiver';
 import { createLogger } from '../../logger';
 import { Pool } from 'pg';
 import { createPayloadCodec } from '../../security/payload-codec';
@@ -148,7 +148,7 @@ test('every run of a PK\'s year is archived once, even across an archiver outage
   // A pass holds one connection (its lock's): an archiver on a pool of one reads every closed run
   // again (its cursor cleared) and adds nothing.
   await stack.archiver.stop();
-  await stack.db.query('DELETE FROM history_archive_cursor');
+  await stack.db.query('DELETE FROM history_archive_cursor WHERE scope = $1', [archiveScope(stack.config.TEMPORAL_NAMESPACE, stack.config.TEMPORAL_TASK_QUEUE)]);
   const one = new Pool({ connectionString: stack.config.DATABASE_URL, max: 1, connectionTimeoutMillis: 3_000 });
   try {
     const single = createHistoryArchiver({

@@ -56,6 +56,12 @@ async function storeIn(
   return { calendarVersion, calendar };
 }
 
+/** The cycle calendar's current version (an extension records it: a later change clears the extension). */
+export async function calendarVersionOf(db: Pool, cycleId: string): Promise<number> {
+  const { rows } = await db.query('SELECT calendar_version FROM cycles WHERE id = $1', [cycleId]);
+  return rows[0].calendar_version;
+}
+
 /** The ids of the cycle's PKs that are not closed, in order (the calendar change tells them). */
 export async function openAgreementIds(db: Pool, cycleId: string): Promise<string[]> {
   const { rows } = await db.query(`SELECT id FROM agreements WHERE cycle_id = $1 AND phase <> 'closed' ORDER BY id`, [cycleId]);

@@ -77,6 +77,7 @@ export function registerHumanActions(pk: AgreementRun): void {
       s.returnedReason = null;
       s.draftApproved = false;
       s.extendedDueAt = undefined; // the revision's steps have their own due dates
+      s.extendedUnder = undefined;
       await pk.record([{ action: 'revision.started', data: { reason, note } }], actor, { kind: 'revision', fromVersion, toVersion: s.version });
       return pk.answer(s);
     },
@@ -93,14 +94,16 @@ export function registerHumanActions(pk: AgreementRun): void {
   // ----- deadlines ------------------------------------------------------------------------------
   setHandler(
     extendDeadlineUpdate,
-    async ({ actor, dueAt, reason }) => {
+    async ({ actor, dueAt, reason, calendarVersion }) => {
       const earlier = pk.earlierAnswerTo(extendDeadlineUpdate);
       if (earlier) return earlier.result;
       const deadline = s.deadline!;
       deadline.dueAt = new Date(dueAt).toISOString();
       // The extension holds for the whole step: after the first party signs, the second party's
       // signature is due on the extended date too, not on the calendar's (which may have passed).
-      s.extendedDueAt = { ...s.extendedDueAt, [deadlineStep(deadline.item)]: deadline.dueAt };
+      const step = deadlineStep(deadline.item);
+      s.extendedDueAt = { ...s.extendedDueAt, [step]: deadline.dueAt };
+      if (calendarVersion !== undefined) s.extendedUnder = { ...s.extendedUnder, [step]: calendarVersion };
       pk.deadlineRevision++;
       await pk.record([{ action: 'deadline.extended', data: { item: deadline.item, dueAt, reason } }], actor);
       return pk.answer(deadline);

@@ -245,6 +245,20 @@ export class AgreementRun {
   }
 
   // ----- due dates ------------------------------------------------------------------------------
+  /**
+   * A changed calendar applies: it sets every due date again, and extensions granted under an older
+   * calendar (or with no version, in older runs) go. One granted under this calendar stays: the
+   * administrator saw it, though its notice reached the PK after the extension did.
+   */
+  applyCalendar(schedule: DueDates): void {
+    this.schedule = schedule;
+    const calendarVersion = schedule.calendarVersion ?? 0;
+    const kept = Object.entries(this.s.extendedDueAt ?? {}).filter(([step]) => (this.s.extendedUnder?.[step] ?? -1) >= calendarVersion);
+    this.s.extendedDueAt = kept.length ? Object.fromEntries(kept) : undefined;
+    this.s.extendedUnder = kept.length ? Object.fromEntries(kept.map(([step]) => [step, this.s.extendedUnder![step]])) : undefined;
+    if (this.s.deadline) this.s.deadline.dueAt = this.dueFor(this.s.deadline.item);
+  }
+
   dueFor(item: DeadlineItem): string {
     const subject = parseDeadlineItem(item)!;
     const step = subject.kind === 'sign' ? 'sign' : item;

@@ -58,9 +58,7 @@ export async function agreementV2(input: AgreementInput): Promise<AgreementState
     const schedule = await slow.loadSchedule({ agreementId: input.agreementId });
     // two changes close together: the read of the older calendar may finish last
     if ((schedule.calendarVersion ?? 0) < (pk.schedule.calendarVersion ?? 0)) return;
-    pk.schedule = schedule;
-    s.extendedDueAt = undefined; // a new calendar sets every due date again, extensions included
-    if (s.deadline) s.deadline.dueAt = pk.dueFor(s.deadline.item);
+    pk.applyCalendar(schedule);
     pk.deadlineRevision++;
   });
   registerHumanActions(pk);

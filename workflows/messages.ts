@@ -187,6 +187,11 @@ export interface AgreementState {
    * both parties' signatures, until a calendar change or a revision. Absent in older runs.
    */
   extendedDueAt?: Record<string, string>;
+  /**
+   * The cycle calendar's version each extension was granted under, by step: a calendar change
+   * clears only extensions granted before it. Absent for extensions of older runs (cleared by any change).
+   */
+  extendedUnder?: Record<string, number>;
   revision: { reason: RevisionReason; note?: string; requestedBy: string; startedAt: string } | null;
   /** Sequence of audit records written by this agreement (their idempotency key). */
   auditSeq: number;
@@ -267,6 +272,11 @@ export interface ExtendDeadlineInput {
   actor: Actor;
   dueAt: string;
   reason: string;
+  /**
+   * The cycle calendar's version when the administrator extended (the API reads it): a calendar
+   * change stored before the extension, still on its way to the PK, then leaves the extension be.
+   */
+  calendarVersion?: number;
 }
 export const extendDeadlineUpdate = defineUpdate<Deadline, [ExtendDeadlineInput]>('extendDeadline');
 

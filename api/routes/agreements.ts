@@ -19,6 +19,7 @@ import {
 } from '../../workflows/messages';
 import type { AgreementContent, Quarter } from '../../domain/types';
 import { verifyAuditChain } from '../../db/audit-log';
+import { calendarVersionOf } from '../../db/cycle-calendar';
 import { sealSecret } from '../../security/sealed-secret';
 import { passphrasePolicyProblem } from '../../signing/passphrase-policy';
 import type { ApiDeps } from '../deps';
@@ -294,7 +295,8 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
       access: { kind: 'agreement', roles: ['admin'] }, body: schemas.deadlineBody,
       async handler(_req, res, ctx) {
         const dueAt = new Date(ctx.body.dueAt).toISOString();
-        res.json(await runUpdate(temporal, id(ctx), extendDeadlineUpdate, { actor: actor(ctx), dueAt, reason: ctx.body.reason }));
+        const calendarVersion = await calendarVersionOf(db, ctx.agreement!.cycle_id);
+        res.json(await runUpdate(temporal, id(ctx), extendDeadlineUpdate, { actor: actor(ctx), dueAt, reason: ctx.body.reason, calendarVersion }));
       },
     }),
 

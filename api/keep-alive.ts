@@ -11,3 +11,22 @@ export function keepConnectionsAlive<S extends Server>(server: S): S {
   server.keepAliveTimeout = KEEP_ALIVE_SECONDS * 1000;
   return server;
 }
+
+/**
+ * Stops the server: no new connections, requests under way are answered, then their connections
+ * close. Node's `close()` closes only the connections idle at that moment; one answering a request
+ * would stay open for the whole keep-alive time after its answer, so they are closed as they fall
+ * idle, and any still busy after `graceMs` are cut.
+ */
+export function closeServer(server: Server, graceMs = 10_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const sweep = setInterval(() => server.closeIdleConnections(), 100);
+    const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close((err) => {
+      clearInterval(sweep);
+      clearTimeout(cut);
+      if (err) reject(err);
+      else resolve();
+    });
+  });
+}

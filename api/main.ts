@@ -6,7 +6,7 @@ import { createLogger } from '../logger';
 import { connectClient } from '../worker/temporal';
 import { exitWithParent } from '../worker/supervised';
 import { createApp } from './app';
-import { keepConnectionsAlive } from './keep-alive';
+import { closeServer, keepConnectionsAlive } from './keep-alive';
 
 async function main() {
   const config = loadConfig();
@@ -26,7 +26,7 @@ async function main() {
     logger.info({ host: config.LISTEN_HOST, port: config.PORT }, `API listening on ${config.LISTEN_HOST}:${config.PORT} (${config.publicUrl})`);
   });
   keepConnectionsAlive(server);
-  const stop = () => server.close(() => void db.end().finally(() => process.exit(0)));
+  const stop = () => void closeServer(server).finally(() => db.end().finally(() => process.exit(0)));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }

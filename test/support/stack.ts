@@ -13,7 +13,7 @@ import { createApp } from '../../api/app';
 import { createSigningDeps } from '../../activities/signing';
 import { createHistoryArchiver, type HistoryArchiver } from '../../archive/archiver';
 import { freePort, startIdentityProvider, type RunningIdentityProvider } from './identity-provider';
-import { keepConnectionsAlive } from '../../api/keep-alive';
+import { closeServer, keepConnectionsAlive } from '../../api/keep-alive';
 
 export interface Stack {
   config: Config;
@@ -105,7 +105,7 @@ export async function startStack(overrides: Record<string, string> = {}, options
       await startWorkers();
     },
     async stop() {
-      await new Promise((r) => server.close(r));
+      await closeServer(server);
       await archiver.stop();
       await identityProvider?.stop();
       await stopWorker();

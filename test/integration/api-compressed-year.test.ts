@@ -132,6 +132,16 @@ test('a year with deadlines seconds apart: drafted, reviewed, signed, reported, 
   // Past the namespace's retention Temporal forgets the closed PK's runs: an action is still
   // final (409), not a workflow being started (503, retry forever).
   await waitFor(() => stack.client.workflow.getHandle(dinkes).describe(), (d) => d.status.name === 'COMPLETED', 60_000);
+  // The evaluation team reads a closed PK's final state with no worker up (its run's result, kept by Temporal).
+  await stack.stopWorker();
+  try {
+    const view = ok(await call('GET', `/api/agreements/${enc(dinkes)}`, { token: t.evaluator }));
+    expect(view.live).toBe(true);
+    expect(view.state).toMatchObject({ phase: 'closed', evaluation: { predicate: 'Sangat Baik' } });
+    expect(view.state.evaluation.closedAt).toEqual(expect.any(String));
+  } finally {
+    await stack.startWorker();
+  }
   await stack.client.workflowService.deleteWorkflowExecution({ namespace: stack.config.TEMPORAL_NAMESPACE, workflowExecution: { workflowId: dinkes } });
   // Temporal deletes asynchronously (after the run's close tasks are done): on a busy machine this has
   // taken over 30 s. Only "not found" counts as gone; any other error is shown if it never goes.

@@ -17,7 +17,7 @@ import type { Activities } from '../activities';
 import type { AuditEntry } from '../db/audit-log';
 import type { TransitionFact, TransitionOutcome, TransitionResult, TransitionWrite } from '../activities/store';
 import type { AgreementEvent } from '../domain/agreement-events';
-import { parseDeadlineItem, type DeadlineItem, type SigningParty } from '../domain/deadline-item';
+import { deadlineStep, parseDeadlineItem, type DeadlineItem, type SigningParty } from '../domain/deadline-item';
 import { revisionDueDates, type DueDates } from '../domain/schedule';
 import { unstorableTextPath } from '../domain/storable-text';
 import { IDEMPOTENT_UPDATE_ID_PREFIX, type Actor, type AgreementInput, type AgreementState, type EarlierAnswer, type Phase, type RejectionCode, type VersionRecord } from './messages';
@@ -253,16 +253,17 @@ export class AgreementRun {
   applyCalendar(schedule: DueDates): void {
     this.schedule = schedule;
     const calendarVersion = schedule.calendarVersion ?? 0;
-    const kept = Object.entries(this.s.extendedDueAt ?? {}).filter(([step]) => (this.s.extendedUnder?.[step] ?? -1) >= calendarVersion);
-    this.s.extendedDueAt = kept.length ? Object.fromEntries(kept) : undefined;
-    this.s.extendedUnder = kept.length ? Object.fromEntries(kept.map(([step]) => [step, this.s.extendedUnder![step]])) : undefined;
+    const kept = Object.keys(this.s.extendedDueAt ?? {}).filter((step) => (this.s.extendedUnder?.[step] ?? -1) >= calendarVersion);
+    const only = <V>(record: Record<string, V> | undefined): Record<string, V> | undefined =>
+      kept.length ? Object.fromEntries(kept.map((step) => [step, record![step]])) : undefined;
+    this.s.extendedDueAt = only(this.s.extendedDueAt);
+    this.s.extendedUnder = only(this.s.extendedUnder);
     if (this.s.deadline) this.s.deadline.dueAt = this.dueFor(this.s.deadline.item);
   }
 
   dueFor(item: DeadlineItem): string {
     const subject = parseDeadlineItem(item)!;
-    const step = subject.kind === 'sign' ? 'sign' : item;
-    const extended = this.s.extendedDueAt?.[step];
+    const extended = this.s.extendedDueAt?.[deadlineStep(item)];
     if (extended) return extended;
     // a PK Perubahan gets its own days from the day it started, not January's dates
     const drafting = this.s.revision ? revisionDueDates(this.s.revision.startedAt, this.schedule) : this.schedule;

@@ -81,6 +81,7 @@ export const RESPONSE_SCHEMAS: Record<string, Record<string, unknown>> = {
   'GET /api/me/tasks': list(
     object({ agreementId: str, cycleId: str, task: TASK, phase: PHASE, dueAt: nullable(str), overdue: bool, escalationLevel: int }),
     {
+      total: int,
       escalations: {
         type: 'array',
         items: object({

@@ -1,6 +1,8 @@
 // The caller: who they are, what they hold, and their inbox (what they must do now, oldest first).
+import { z } from 'zod';
 import type { ApiDeps } from '../deps';
 import { route, type RouteDef } from '../route';
+import { parseQuery } from '../validation';
 import { MIN_PASSPHRASE_LENGTH } from '../../signing/passphrase-policy';
 import { inboxTask, type InboxTask } from '../../domain/deadline-item';
 
@@ -11,6 +13,15 @@ import { inboxTask, type InboxTask } from '../../domain/deadline-item';
 function taskOf(phase: string, awaiting: string, positionId: string): InboxTask {
   return inboxTask(phase as Parameters<typeof inboxTask>[0], awaiting === positionId);
 }
+
+/**
+ * At most this many tasks in one answer by default, and at most (`?limit=`): the oldest due first,
+ * with `total` saying how many there are. An official has a handful; the evaluation team has every
+ * PK in evaluation, a thousand at a Pemda's year end, which is a list to filter (GET /api/agreements,
+ * the dashboard), not an inbox to send whole on every visit.
+ */
+export const TASKS_SHOWN = 200;
+const tasksQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(TASKS_SHOWN).default(TASKS_SHOWN) });
 
 /** At most this many escalated items in one inbox, the oldest due first (the rest follow as those are done). */
 export const ESCALATIONS_SHOWN = 100;
@@ -77,25 +88,28 @@ export function meRoutes({ db, config }: ApiDeps): RouteDef[] {
     }),
     route({
       method: 'get', path: '/api/me/tasks', tag: 'me',
-      summary: 'What the caller must do now, with due dates, oldest first; and the overdue items escalated to the caller (`escalations`)',
+      summary: 'What the caller must do now, with due dates, oldest first (`total`: how many in all); and the overdue items escalated to the caller (`escalations`)',
       access: { kind: 'roles', roles: ['official', 'evaluator'] },
-      async handler(_req, res, ctx) {
+      query: { limit: `1–${TASKS_SHOWN} (${TASKS_SHOWN}): the oldest due first` },
+      async handler(req, res, ctx) {
         const p = ctx.principal;
+        const { limit } = parseQuery(tasksQuery, req.query);
         // both lookups at once: the inbox stays one round trip's latency
         const [{ rows }, escalations] = await Promise.all([
           p.role === 'official'
             ? db.query(
-                `SELECT a.*, p.title, o.title AS owner_title, o.official_name AS owner_name FROM agreements a
+                `SELECT a.*, p.title, o.title AS owner_title, o.official_name AS owner_name, count(*) OVER () AS total FROM agreements a
                    JOIN positions p ON p.cycle_id = a.cycle_id AND p.id = a.awaiting_position AND p.official_id = $1
                    JOIN positions o ON o.cycle_id = a.cycle_id AND o.id = a.position_id
                   WHERE a.phase NOT IN ('closed', 'waiting_superior')
-                  ORDER BY a.due_at NULLS LAST, a.id`,
-                [p.id],
+                  ORDER BY a.due_at NULLS LAST, a.id LIMIT $2`,
+                [p.id, limit],
               )
             : db.query(
-                `SELECT a.*, o.title AS owner_title, o.official_name AS owner_name FROM agreements a
+                `SELECT a.*, o.title AS owner_title, o.official_name AS owner_name, count(*) OVER () AS total FROM agreements a
                    JOIN positions o ON o.cycle_id = a.cycle_id AND o.id = a.position_id
-                  WHERE a.phase = 'evaluation' ORDER BY a.due_at NULLS LAST, a.id`,
+                  WHERE a.phase = 'evaluation' ORDER BY a.due_at NULLS LAST, a.id LIMIT $1`,
+                [limit],
               ),
           p.role === 'official' ? escalatedTo(db, p.id) : Promise.resolve([]),
         ]);
@@ -112,6 +126,8 @@ export function meRoutes({ db, config }: ApiDeps): RouteDef[] {
             escalationLevel: a.escalation_level,
             href: `/api/agreements/${encodeURIComponent(a.id)}`,
           })),
+          // the window counts the rows before LIMIT: no second query; none at all is 0
+          total: rows.length ? Number(rows[0].total) : 0,
           escalations,
         });
       },

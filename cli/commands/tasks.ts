@@ -15,7 +15,7 @@ export const tasksCommand: Command = {
       token: typeof options.token === 'string' ? options.token : undefined,
       mint: tokenClaims({ nip: options.nip, official: options.official }),
     });
-    const { items } = await api.request('GET', '/api/me/tasks');
+    const { items, total } = await api.request('GET', '/api/me/tasks');
     if (items.length === 0) {
       console.log('Nothing to do.');
       return 0;
@@ -25,6 +25,7 @@ export const tasksCommand: Command = {
       const flag = t.overdue ? `  OVERDUE (level ${t.escalationLevel})` : '';
       console.log(`${due}  ${t.task.padEnd(12)} ${t.agreementOf.title} — ${t.agreementOf.official}  [${t.agreementId}]${flag}`);
     }
+    if (total > items.length) console.log(`… and ${total - items.length} more, due later (the API sends the oldest ${items.length}).`);
     return 0;
   },
 };

@@ -3,7 +3,8 @@
 // - an administrator's extension during the first party's signature holds for the second party too;
 // - escalation stops at the top of the chain (nobody is above the Kepala Daerah; a Kepala Dinas's
 //   chain has three people, so never "level 4", also when a late start catches up at once);
-// - whoever an item is escalated to finds it in their inbox, with who is late, with what, by how much.
+// - whoever an item is escalated to finds it in their inbox, with who is late, with what, by how much;
+// - an inbox is the oldest due first, up to ?limit, with how many there are in all.
 import type { Stack } from '../support/stack';
 import { BUPATI_NIP, client, enc, nipOf, startStackWithCycle, tokens, waitFor, type Reply } from '../support/api-client';
 import { sampleOrganisation } from '../support/time-skipping';
@@ -81,6 +82,17 @@ test('an extension during the first party\'s signature holds for the second part
   // The second party's step is due on the extended date, not overdue.
   const second = await prompted(bupati, dinkes, 'sign:second');
   expect(second.body.items.find((i: any) => i.agreementId === dinkes)).toMatchObject({ dueAt: EXTENDED_SIGN, overdue: false, escalationLevel: 0 });
+  // The Bupati has two tasks now: his own draft (due at 25 s) and this signature. An inbox answers
+  // the oldest due first, up to ?limit, and says how many there are in all.
+  expect(second.body.items.map((i: any) => [i.agreementId, i.task])).toEqual([[bupatiPk, 'draft'], [dinkes, 'sign:second']]);
+  expect(second.body.total).toBe(2);
+  const first = ok(await call('GET', '/api/me/tasks?limit=1', { token: bupati }));
+  expect(first.items.map((i: any) => i.agreementId)).toEqual([bupatiPk]);
+  expect(first.total).toBe(2);
+  for (const query of ['limit=0', 'limit=201', 'limit=satu', 'limit=1.5', 'page=2']) {
+    const bad = await call('GET', `/api/me/tasks?${query}`, { token: bupati });
+    expect([query, bad.status, bad.body.code]).toEqual([query, 400, 'invalid_query']);
+  }
   // The second party's reminder comes 12 s before the extended date: by then, had the old date
   // held, the ladder would have escalated several times.
   await waitFor(() => notifications(dinkes), (ns) => ns.some((n) => n.item === 'sign:second' && n.kind === 'reminder'), 120_000);

@@ -3,7 +3,7 @@
 // much); below them, the PKs the caller may open (their own and their subordinates').
 import { h, replace } from '../dom.js';
 import { enc, get } from '../api.js';
-import { escalationLabel, fmtDateTime, fmtLateness, taskLabel } from '../format.js';
+import { escalationLabel, fmtDateTime, fmtLateness, fmtNumber, taskLabel } from '../format.js';
 import { dueInfo, notice, phaseBadge, section, table } from '../ui.js';
 
 const TASK_VIEW = { draft: 'draf', 'sign:first': 'tanda-tangan', 'sign:second': 'tanda-tangan' };
@@ -23,6 +23,12 @@ export async function renderInbox(main, { me }) {
           h('a', { href: taskHref(item), class: 'task-title' }, taskLabel(item.task)),
           h('div', null, `PK ${item.agreementOf.title}`, item.agreementOf.official ? ` — ${item.agreementOf.official}` : ''),
           dueInfo(item))));
+  // the API sends the oldest due first, up to its limit: say so when there are more
+  const more = tasks.total > tasks.items.length
+    ? h('p', { class: 'muted', 'data-testid': 'tasks-more' },
+      `Menampilkan ${fmtNumber(tasks.items.length)} dari ${fmtNumber(tasks.total)} tugas, yang paling dahulu jatuh tempo. `,
+      me.role === 'evaluator' ? h('a', { href: '#/dasbor' }, 'Semua PK ada di Dasbor.') : 'Sisanya muncul setelah tugas ini selesai.')
+    : null;
   const escalations = tasks.escalations ?? [];
   const escalated = h('ul', { class: 'tasks', 'data-testid': 'escalations' }, escalations.map((item) =>
     h('li', { class: 'task is-overdue', 'data-agreement': item.agreementId, 'data-task': item.task },
@@ -41,7 +47,7 @@ export async function renderInbox(main, { me }) {
       h('td', null, a.overdue ? h('span', { class: 'badge overdue' }, 'Terlambat') : '—')));
   replace(main,
     h('h1', null, me.role === 'evaluator' ? 'Tugas evaluasi' : 'Kotak tugas'),
-    section('Yang perlu dikerjakan sekarang', inbox),
+    section('Yang perlu dikerjakan sekarang', inbox, more),
     escalations.length ? section('Eskalasi kepada Anda', escalated) : null,
     me.role === 'official'
       ? section('PK saya dan bawahan', rows.length ? table(['Jabatan', 'Pejabat', 'Tahap', 'Status'], rows) : notice('info', 'Belum ada PK.'))

@@ -35,6 +35,17 @@ async function chainsOf(client: PoolClient, signerId: string): Promise<string[]>
   return [latest ? latest.agreement_id as string : signerChain(signerId)];
 }
 
+/**
+ * The passphrase locks in force for these signers (official ids: the NIP, or the Kepala Daerah's
+ * id), by signer: what an administrator looks at before lifting one. Expired locks are not locks.
+ */
+export async function signingLocksOf(db: Pool, signerIds: Array<string | null | undefined>): Promise<Map<string, string>> {
+  const ids = signerIds.filter((id): id is string => Boolean(id));
+  if (ids.length === 0) return new Map();
+  const { rows } = await db.query('SELECT signer_id, locked_until FROM signing_lockout WHERE signer_id = ANY($1) AND locked_until > now()', [ids]);
+  return new Map(rows.map((r) => [r.signer_id as string, new Date(r.locked_until).toISOString()]));
+}
+
 export async function unlockSigning(db: Pool, signerId: string, actorId: string): Promise<{ chains: string[] }> {
   const suffix = requestScopedId();
   return inTransaction(db, async (client) => {

@@ -28,6 +28,7 @@ import { decodeCursor, encodeCursor } from '../cursor';
 import { HttpProblem } from '../problem';
 import { route, type Ctx, type RouteDef } from '../route';
 import * as schemas from '../schemas';
+import { signingLocksOf } from '../signing-unlock';
 import { actorFor, runUpdate } from '../updates';
 import { parseQuery } from '../validation';
 import { buildTimeline, exportHistories } from '../history';
@@ -178,6 +179,9 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
         const parent = position?.parent_id
           ? (await db.query('SELECT id, title, official_id, nip, official_name FROM positions WHERE cycle_id = $1 AND id = $2', [a.cycle_id, position.parent_id])).rows[0]
           : null;
+        // An administrator sees whether either party's signing is locked, and until when, before lifting it.
+        const locksRead = ctx.principal.role === 'admin' ? signingLocksOf(db, [position?.official_id, parent?.official_id]) : null;
+        locksRead?.catch(() => undefined); // awaited below
         let state: AgreementState | null = null;
         let live = true;
         try {
@@ -198,13 +202,15 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
           : position?.draft
             ? { source: 'imported', content: position.draft }
             : null;
+        const locks = await locksRead;
+        const lockOf = (officialId: string | null) => (locks ? { signingLockedUntil: (officialId && locks.get(officialId)) || null } : {});
         res.json({
           ...agreementView(a),
           position: position && {
             id: position.id, title: position.title, level: position.level, unitId: position.unit_id,
-            official: { id: position.official_id, nip: position.nip, name: position.official_name },
+            official: { id: position.official_id, nip: position.nip, name: position.official_name, ...lockOf(position.official_id) },
           },
-          secondParty: parent && { positionId: parent.id, title: parent.title, official: { id: parent.official_id, nip: parent.nip, name: parent.official_name } },
+          secondParty: parent && { positionId: parent.id, title: parent.title, official: { id: parent.official_id, nip: parent.nip, name: parent.official_name, ...lockOf(parent.official_id) } },
           relation: ctx.principal.role === 'official' ? relationOf(res) : null,
           live,
           state,

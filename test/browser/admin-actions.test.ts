@@ -165,9 +165,17 @@ test('an official locked out by wrong passphrases is unlocked on the page, and t
   await expect(section.locator('select[name=unlock-official] option:checked').textContent()).resolves
     .toBe(`Pihak Pertama: ${name} (NIP ${nip})`);
   await expect(section.textContent()).resolves.toContain(`PK ini menunggu tanda tangan Pihak Pertama: ${name} (NIP ${nip}).`);
+  // the administrator sees who is locked, and until when
+  const lockedUntil = (await stack.db.query('SELECT locked_until FROM signing_lockout WHERE signer_id = $1', [nip])).rows[0].locked_until;
+  const firstLock = section.locator('[data-testid=signing-locks] li[data-party=first]');
+  await expect(firstLock.getAttribute('data-locked')).resolves.toBe('true');
+  await expect(firstLock.textContent()).resolves.toBe(`Pihak Pertama: ${name} (NIP ${nip}) — terkunci hingga ${format.fmtDateTime(new Date(lockedUntil).toISOString())}`);
+  await expect(section.locator('[data-testid=signing-locks] li[data-party=second]').textContent()).resolves.toMatch(/— tidak terkunci$/);
   await section.getByRole('button', { name: 'Buka kunci penandatanganan' }).click();
   await expect(page.locator('[data-testid=admin-unlock] .notice-success').textContent()).resolves
     .toBe(`Kunci penandatanganan ${name} (NIP ${nip}) dibuka; ia dapat menandatangani lagi dengan frasa sandinya.`);
+  await expect(page.locator('[data-testid=signing-locks] li[data-party=first]').getAttribute('data-locked')).resolves.toBe('false');
+  await expect(page.locator('[data-testid=signing-locks] li[data-party=first]').textContent()).resolves.toMatch(/— tidak terkunci$/);
   expect(posts.count).toBe(1);
   await page.screenshot({ path: path.join(SHOTS, 'admin-actions-unlock.png'), fullPage: true });
 
@@ -210,7 +218,7 @@ test('the administrator changes the official of the PK\'s position: the page fol
   await page.screenshot({ path: path.join(SHOTS, 'admin-actions-official.png'), fullPage: true });
 
   const after = await read(pk(CHANGED));
-  expect(after.position.official).toEqual({ id: SUCCESSOR.nip, nip: SUCCESSOR.nip, name: SUCCESSOR.name });
+  expect(after.position.official).toEqual({ id: SUCCESSOR.nip, nip: SUCCESSOR.nip, name: SUCCESSOR.name, signingLockedUntil: null });
   const position = (await stack.db.query('SELECT official_id, nip, official_name, email FROM positions WHERE cycle_id = $1 AND id = $2', [cycleId, CHANGED])).rows[0];
   expect(position).toEqual({ official_id: SUCCESSOR.nip, nip: SUCCESSOR.nip, official_name: SUCCESSOR.name, email: SUCCESSOR.email });
 });

@@ -60,7 +60,7 @@ test('the Kepala Daerah without NIP signs in, reviews and countersigns a Kepala 
   const dinkes = pk('kepala-dinkes');
   // the administrator finds the Bupati's official id on the agreement
   const bupatiPk = await call('GET', `/api/agreements/${enc(pk('bupati'))}`, { token: t.admin });
-  expect(bupatiPk.body.position.official).toEqual({ id: BUPATI_ID, nip: null, name: BUPATI_NAME });
+  expect(bupatiPk.body.position.official).toEqual({ id: BUPATI_ID, nip: null, name: BUPATI_NAME, signingLockedUntil: null });
   const byOfficial = await call('GET', `/api/agreements?official=${enc(BUPATI_ID)}`, { token: t.admin });
   expect(byOfficial.body.items.map((a: any) => a.id)).toEqual([pk('bupati')]);
 

@@ -107,9 +107,18 @@ describe('passphrase lockout under parallel requests', () => {
     expect(timeline.body.entries.map((e: any) => e.kind)).toEqual(expect.arrayContaining(['signing.wrong_passphrase', 'signing.locked']));
     expect(JSON.stringify(timeline.body)).not.toMatch(/tebakan-salah/);
 
+    // an administrator sees the lock, and until when, on the PK the Bupati signs as second party; others do not
+    const lockedUntil = new Date((await lockoutRow()).locked_until).toISOString();
+    const asAdmin = await call('GET', `/api/agreements/${enc(lockedPk)}`, { token: t.admin });
+    expect(asAdmin.body.secondParty.official).toMatchObject({ id: BUPATI, signingLockedUntil: lockedUntil });
+    expect(asAdmin.body.position.official.signingLockedUntil).toBeNull();
+    const asEvaluator = await call('GET', `/api/agreements/${enc(lockedPk)}`, { token: t.evaluator });
+    expect(asEvaluator.body.secondParty.official).not.toHaveProperty('signingLockedUntil');
+
     // the administrator's unlock is on the same PK's log and timeline
     await unlock();
     expect(await lockoutRow()).toBeUndefined();
+    expect((await call('GET', `/api/agreements/${enc(lockedPk)}`, { token: t.admin })).body.secondParty.official.signingLockedUntil).toBeNull();
     const after = await call('GET', `/api/agreements/${enc(lockedPk)}/history`, { token: t.evaluator });
     expect(after.body.entries.find((e: any) => e.kind === 'signing.unlocked')).toMatchObject({ actor: 'admin:admin-test' });
   });

@@ -92,8 +92,17 @@ function unlockSection(a, reload) {
   const awaiting = a.state?.deadline?.awaiting ?? a.awaitingPositionId;
   const signing = (a.state?.phase ?? a.phase) === 'signing';
   const awaited = signing ? parties.find((p) => p.positionId === awaiting) : undefined;
+  // the API tells an administrator whose signing is locked, and until when
+  const locked = parties.find((p) => p.official.signingLockedUntil);
+  const chosenFirst = locked ?? awaited;
   const who = h('select', { name: 'unlock-official' },
-    parties.map((p) => h('option', { value: p.party, selected: p === awaited }, `${PARTY[p.party]}: ${personOf(p.official)}`)));
+    parties.map((p) => h('option', { value: p.party, selected: p === chosenFirst }, `${PARTY[p.party]}: ${personOf(p.official)}`)));
+  const locks = h('ul', { class: 'signing-locks', 'data-testid': 'signing-locks' }, parties.map((p) =>
+    h('li', { 'data-party': p.party, 'data-locked': p.official.signingLockedUntil ? 'true' : 'false' },
+      `${PARTY[p.party]}: ${personOf(p.official)} — `,
+      p.official.signingLockedUntil
+        ? h('span', { class: 'badge overdue' }, `terkunci hingga ${fmtDateTime(p.official.signingLockedUntil)}`)
+        : 'tidak terkunci')));
   const status = h('div', { class: 'status' });
   const submit = h('button', { type: 'submit' }, 'Buka kunci penandatanganan');
   const form = h('form', { 'data-testid': 'unlock-form', novalidate: true },
@@ -114,6 +123,7 @@ function unlockSection(a, reload) {
     takeOutcome(a, 'unlock'),
     h('p', { class: 'muted small' }, 'Frasa sandi yang salah berulang kali mengunci penandatanganan pejabat untuk sementara. ',
       awaited ? `PK ini menunggu tanda tangan ${PARTY[awaited.party]}: ${personOf(awaited.official)}.` : ''),
+    parties.length ? locks : null,
     parties.length ? form : h('p', { class: 'muted' }, 'Pejabat PK ini tidak diketahui.'));
 }
 

@@ -4,6 +4,8 @@
 // not reach Node built-ins, side-effect libraries or the APIs the sandbox does not make
 // deterministic (it does replace Date, Math.random and setTimeout with replay-safe versions).
 import { builtinModules } from 'node:module';
+import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = builtinModules.filter((m) => !m.startsWith('_')).flatMap((m) => [m, `node:${m}`]);
@@ -22,7 +24,15 @@ const notDeterministicInWorkflows = [
 ].flat();
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.data/**', 'web/**', 'test-output/**', 'coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  { ignores: ['node_modules/**', '.data/**', 'test-output/**', 'coverage/**', '**/*.js', '!web/**/*.js', '**/*.mjs', '**/*.cjs'] },
+  // The page's own modules: plain JavaScript the browser loads as it is (no build), so no types;
+  // ESLint's recommended rules catch what a build would (undefined names, unused code, typos).
+  {
+    files: ['web/**/*.js'],
+    languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: globals.browser },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    rules: js.configs.recommended.rules,
+  },
   {
     files: ['**/*.ts'],
     languageOptions: {

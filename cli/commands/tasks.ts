@@ -1,4 +1,5 @@
-// `kinerja tasks --nip NIP` (or `--official ID`): an official's inbox, oldest due first.
+// `kinerja tasks --nip NIP` (or `--official ID`): an official's inbox, oldest due first, up to
+// `--limit` items (the API's own bounds and default apply; a bad limit gets its 400).
 import { apiClient } from '../../api/client';
 import { parseOptions, UsageError, type Command } from '../command';
 import { tokenClaims } from './token';
@@ -6,7 +7,7 @@ import { tokenClaims } from './token';
 export const tasksCommand: Command = {
   path: ['tasks'],
   summary: "an official's inbox: what they must do now, with due dates",
-  usage: 'kinerja tasks (--nip NIP | --official ID) [--api URL] [--token T]',
+  usage: 'kinerja tasks (--nip NIP | --official ID) [--limit N] [--api URL] [--token T]',
   async run(args) {
     const { options } = parseOptions(args);
     if (typeof options.nip !== 'string' && typeof options.official !== 'string') throw new UsageError('give --nip NIP or --official ID');
@@ -15,7 +16,9 @@ export const tasksCommand: Command = {
       token: typeof options.token === 'string' ? options.token : undefined,
       mint: tokenClaims({ nip: options.nip, official: options.official }),
     });
-    const { items, total } = await api.request('GET', '/api/me/tasks');
+    if (options.limit === true) throw new UsageError('--limit takes a number of tasks, e.g. --limit 20');
+    const query = typeof options.limit === 'string' ? `?limit=${encodeURIComponent(options.limit)}` : '';
+    const { items, total } = await api.request('GET', `/api/me/tasks${query}`);
     if (items.length === 0) {
       console.log('Nothing to do.');
       return 0;

@@ -1,6 +1,6 @@
 // The CLI against a running stack: cycle start with progress, cycle status, an official's tasks, doctor.
 import { startStack, type Stack } from '../support/stack';
-import { client, nipOf, sampleOrganisation } from '../support/api-client';
+import { client, nipOf, sampleOrganisation, tokens } from '../support/api-client';
 import { cycleStartCommand, cycleStatusCommand } from '../../cli/commands/cycle';
 import { tasksCommand } from '../../cli/commands/tasks';
 import { doctorCommand } from '../../cli/commands/doctor';
@@ -62,6 +62,34 @@ test('token, cycle start, cycle status, tasks and doctor', async () => {
   }
   expect(out.join('\n')).toMatch(/ok\s+worker\s+\d+ poller/);
   expect(out.join('\n')).toContain('Everything looks right.');
+});
+
+test('`kinerja tasks --limit N` lists the oldest N and says how many more there are; a bad limit is refused', async () => {
+  // The same official in this cycle and the next year's: two draft tasks, next year's due later.
+  const nextYear = { ...org, year: org.year + 1 };
+  const call = client(stack.baseUrl);
+  const { admin } = tokens(stack.config.KINERJA_SECRET);
+  const started = await call('POST', '/api/cycles', { token: admin, body: nextYear });
+  expect(started.status).toBe(201);
+  const nip = nipOf(org, 'sekda');
+  const thisYear = `pk:${ORG}:${org.year}:sekda`;
+  const later = `pk:${ORG}:${nextYear.year}:sekda`;
+  for (let i = 0; i < 150; i++) {
+    out = [];
+    expect(await tasksCommand.run(['--nip', nip, '--api', stack.baseUrl])).toBe(0);
+    if (out.join('\n').includes(later)) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  expect(out).toHaveLength(2);
+  expect(out[0]).toContain(thisYear);
+  expect(out[1]).toContain(later);
+
+  out = [];
+  expect(await tasksCommand.run(['--nip', nip, '--limit', '1', '--api', stack.baseUrl])).toBe(0);
+  expect(out).toEqual([expect.stringContaining(thisYear), '… and 1 more, due later (the API sends the oldest 1).']);
+
+  await expect(tasksCommand.run(['--nip', nip, '--limit', '0', '--api', stack.baseUrl])).rejects.toThrow(/^400 invalid_query/);
+  await expect(tasksCommand.run(['--nip', nip, '--limit', '--api', stack.baseUrl])).rejects.toThrow('--limit takes a number of tasks');
 });
 
 test('a service token is recorded and revocable: by `kinerja token revoke` or by an administrator over the API', async () => {

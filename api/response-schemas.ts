@@ -12,6 +12,8 @@ const list = (item: unknown, extra: Record<string, unknown> = {}) => object({ it
 
 const TASK = { type: 'string', enum: [...INBOX_TASKS] };
 const PHASE = { type: 'string', enum: ['waiting_superior', 'drafting', 'review', 'signing', 'reporting', 'evaluation', 'closed'] };
+/** Which organisation's cycle of which year an inbox item belongs to. */
+const cycleOf = object({ organisation: str, year: int });
 
 const cycleSummary = {
   id: str, organisationId: str, year: int, status: str, positions: int, started: int, calendarVersion: int, createdAt: str,
@@ -79,7 +81,7 @@ export const RESPONSE_SCHEMAS: Record<string, Record<string, unknown>> = {
   ),
   'GET /api/me': object({ role: { type: 'string', enum: ['admin', 'evaluator', 'official'] }, id: str, nip: nullable(str), positions: { type: 'array', items: object({ cycleId: str, positionId: str, title: str, unitId: nullable(str) }) }, signing: object({ enrolled: bool, lockedUntil: nullable(str), minPassphraseLength: int, maxFailures: int, lockMinutes: { type: 'number' } }) }, ['role', 'id', 'positions']),
   'GET /api/me/tasks': list(
-    object({ agreementId: str, cycleId: str, task: TASK, phase: PHASE, dueAt: nullable(str), overdue: bool, escalationLevel: int }),
+    object({ agreementId: str, cycleId: str, task: TASK, phase: PHASE, cycleOf, dueAt: nullable(str), overdue: bool, escalationLevel: int }),
     {
       total: int,
       escalations: {
@@ -88,6 +90,7 @@ export const RESPONSE_SCHEMAS: Record<string, Record<string, unknown>> = {
           agreementId: str, cycleId: str, task: TASK, phase: PHASE, asPositionId: str,
           lateOfficial: object({ positionId: str, title: str, official: str }),
           agreementOf: object({ positionId: str, title: str, official: str }),
+          cycleOf,
           dueAt: str, lateSeconds: int, escalationLevel: int, reachedYouAtLevel: int, href: str,
         }),
       },

@@ -26,6 +26,12 @@ const tasksQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(TA
 /** At most this many escalated items in one inbox, the oldest due first (the rest follow as those are done). */
 export const ESCALATIONS_SHOWN = 100;
 
+// Which organisation and year a task belongs to: in January an official drafts the new year's PK
+// while last year's Q4 is still due, two items with the same title.
+const CYCLE_OF_COLUMNS = 'g.name AS organisation_name, c.year AS cycle_year';
+const CYCLE_OF_JOIN = 'JOIN cycles c ON c.id = a.cycle_id JOIN organisations g ON g.id = c.organisation_id';
+const cycleOf = (a: { organisation_name: string; cycle_year: number }) => ({ organisation: a.organisation_name, year: a.cycle_year });
+
 /**
  * Overdue items escalated to one of the caller's positions: the read model's `escalated_to` holds
  * the chain up to the level reached (activities/store.ts), GIN-indexed, so this is one lookup.
@@ -36,11 +42,13 @@ async function escalatedTo(db: ApiDeps['db'], officialId: string) {
     `SELECT a.id, a.cycle_id, a.phase, a.position_id, a.awaiting_position, a.due_at, a.escalation_level,
             me.id AS as_position, array_position(a.escalated_to, me.id) AS reached_at_level,
             late.title AS late_title, late.official_name AS late_name, o.title AS owner_title, o.official_name AS owner_name,
+            ${CYCLE_OF_COLUMNS},
             greatest(0, floor(extract(epoch FROM now() - a.due_at)))::bigint AS late_seconds
        FROM positions me
        JOIN agreements a ON a.escalated_to @> ARRAY[me.id] AND a.cycle_id = me.cycle_id AND a.overdue
        JOIN positions late ON late.cycle_id = a.cycle_id AND late.id = a.awaiting_position
        JOIN positions o ON o.cycle_id = a.cycle_id AND o.id = a.position_id
+       ${CYCLE_OF_JOIN}
       WHERE me.official_id = $1
       ORDER BY a.due_at, a.id
       LIMIT ${ESCALATIONS_SHOWN}`,
@@ -54,6 +62,7 @@ async function escalatedTo(db: ApiDeps['db'], officialId: string) {
     asPositionId: a.as_position,
     lateOfficial: { positionId: a.awaiting_position, title: a.late_title, official: a.late_name },
     agreementOf: { positionId: a.position_id, title: a.owner_title, official: a.owner_name },
+    cycleOf: cycleOf(a),
     dueAt: a.due_at,
     lateSeconds: Number(a.late_seconds),
     escalationLevel: a.escalation_level,
@@ -98,16 +107,18 @@ export function meRoutes({ db, config }: ApiDeps): RouteDef[] {
         const [{ rows }, escalations] = await Promise.all([
           p.role === 'official'
             ? db.query(
-                `SELECT a.*, p.title, o.title AS owner_title, o.official_name AS owner_name, count(*) OVER () AS total FROM agreements a
+                `SELECT a.*, p.title, o.title AS owner_title, o.official_name AS owner_name, ${CYCLE_OF_COLUMNS}, count(*) OVER () AS total FROM agreements a
                    JOIN positions p ON p.cycle_id = a.cycle_id AND p.id = a.awaiting_position AND p.official_id = $1
                    JOIN positions o ON o.cycle_id = a.cycle_id AND o.id = a.position_id
+                   ${CYCLE_OF_JOIN}
                   WHERE a.phase NOT IN ('closed', 'waiting_superior')
                   ORDER BY a.due_at NULLS LAST, a.id LIMIT $2`,
                 [p.id, limit],
               )
             : db.query(
-                `SELECT a.*, o.title AS owner_title, o.official_name AS owner_name, count(*) OVER () AS total FROM agreements a
+                `SELECT a.*, o.title AS owner_title, o.official_name AS owner_name, ${CYCLE_OF_COLUMNS}, count(*) OVER () AS total FROM agreements a
                    JOIN positions o ON o.cycle_id = a.cycle_id AND o.id = a.position_id
+                   ${CYCLE_OF_JOIN}
                   WHERE a.phase = 'evaluation' ORDER BY a.due_at NULLS LAST, a.id LIMIT $1`,
                 [limit],
               ),
@@ -121,6 +132,7 @@ export function meRoutes({ db, config }: ApiDeps): RouteDef[] {
             phase: a.phase,
             asPositionId: a.awaiting_position,
             agreementOf: { positionId: a.position_id, title: a.owner_title, official: a.owner_name },
+            cycleOf: cycleOf(a),
             dueAt: a.due_at,
             overdue: a.overdue,
             escalationLevel: a.escalation_level,

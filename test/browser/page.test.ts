@@ -12,6 +12,7 @@ import { client, enc, nipOf, sampleOrganisation, startStackWithCycle, tokens, wa
 import { createSigningDeps } from '../../activities/signing';
 import { issueOfficialCertificate } from '../../signing';
 import { setPasswordByInvite } from '../support/identity-provider';
+import { ownNip } from '../support/own-officials';
 import { logInOnPage } from '../support/browser-sign-in';
 import { BrowserSession, LAPTOP, PHONE } from '../support/browser-session';
 
@@ -164,7 +165,7 @@ test('the superior sees the late items escalated to them, with who is late, with
   expect(await superior.locator('section', { has: superior.locator('[data-testid=escalations]') }).locator('h2').textContent()).toBe('Eskalasi kepada Anda');
   const dikbudHead = org.positions.find((p: any) => p.id === 'kepala-dikbud');
   expect(await escalated.locator('.task-title').textContent()).toBe(`${dikbudHead.official.name} — ${dikbudHead.title}`);
-  expect(await escalated.textContent()).toContain('Belum: Susun draf PK');
+  expect(await escalated.textContent()).toContain(`Belum: Susun draf PK (PK ${dikbudHead.title} ${org.year}) · ${org.organisation.name}`);
   expect(await escalated.locator('[data-testid=lateness]').textContent()).toMatch(/^Terlambat \d+ hari/);
   expect(await escalated.locator('.badge.escalation').textContent()).toBe('Eskalasi tingkat 3');
   await shot(superior, '03-escalations-phone');
@@ -319,6 +320,48 @@ test('the evaluation team sees it on the dashboard, drills down to the PK and ex
     await page.locator('[data-testid=timeline] li[data-kind="document.signed"]').first().waitFor();
     await shot(page, '11-drilldown-laptop');
   }
+});
+
+test('an official with more tasks than the page shows sees the oldest twenty, how many there are, and the rest on request', async () => {
+  // A Sekda of this file's own who holds the same post in 21 small regencies: 21 draft tasks.
+  const nip = ownNip('kab-page-inbox', '197203151998031001');
+  const regencies = 21;
+  for (let i = 1; i <= regencies; i++) {
+    const small = {
+      organisation: { id: `kab-page-inbox-${i}`, name: `Pemerintah Kabupaten Uji ${i}`, place: 'Uji' },
+      year: org.year,
+      units: [{ id: 'setda', name: 'Sekretariat Daerah' }],
+      positions: [
+        { id: 'bupati', title: `Bupati Uji ${i}`, unit: null, parent: null, level: 'KEPALA_DAERAH', official: { nip: null, name: 'Bupati Uji', email: 'bupati@uji.example' } },
+        { id: 'sekda', title: 'Sekretaris Daerah', unit: 'setda', parent: 'bupati', level: 'JPT_MADYA', official: { nip, name: 'Sekda Uji', email: 'sekda@uji.example' } },
+      ],
+    };
+    const started = await call('POST', '/api/cycles', { token: t.admin, body: small });
+    expect(started.status).toBe(201);
+  }
+  const inbox = await waitFor(() => call('GET', '/api/me/tasks', { token: t.official(nip) }), (r) => r.body.total === regencies, 120_000);
+  const order = inbox.body.items.map((item: any) => item.agreementId);
+  expect(order).toHaveLength(regencies);
+  // each item says whose regency and which year: the titles alone are all "Sekretaris Daerah"
+  const regencyOf = new Map(inbox.body.items.map((item: any) => [item.agreementId, item.cycleOf]));
+  expect(regencyOf.get(`pk:kab-page-inbox-7:${org.year}:sekda`)).toEqual({ organisation: 'Pemerintah Kabupaten Uji 7', year: org.year });
+
+  await setPasswordByInvite(stack.db, stack.identityProvider!.issuer, { accountId: nip });
+  const page = await session.newPage({ viewport: LAPTOP });
+  await logInOnPage(page, stack, nip);
+  const more = page.locator('[data-testid=tasks-more]');
+  await more.waitFor();
+  const shown = () => page.locator('[data-testid=tasks] li.task').evaluateAll((items) => items.map((li) => li.getAttribute('data-agreement')));
+  expect(await shown()).toEqual(order.slice(0, 20));
+  const seventh = page.locator(`[data-testid=tasks] li.task[data-agreement="pk:kab-page-inbox-7:${org.year}:sekda"]`);
+  expect(await seventh.locator('div').first().textContent()).toBe(`PK Sekretaris Daerah ${org.year} — Sekda Uji · Pemerintah Kabupaten Uji 7`);
+  expect(await more.textContent()).toBe('Menampilkan 20 dari 21 tugas, yang paling dahulu jatuh tempo. Tampilkan semua');
+  await shot(page, '12-inbox-cut');
+
+  await page.locator('[data-testid=tasks-all]').click();
+  await more.waitFor({ state: 'detached' });
+  expect(await shown()).toEqual(order);
+  await page.close();
 });
 
 test('the routes the page added answer what it shows', async () => {

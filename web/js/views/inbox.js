@@ -14,27 +14,49 @@ function taskHref(item) {
   return base;
 }
 
+// Whose PK and of which year: in January one official drafts the new year's PK while last year's
+// fourth quarter is still due, two items with the same title; the organisation tells Pemdas apart.
+const pkOf = (item) => `PK ${item.agreementOf.title} ${item.cycleOf.year}`;
+const organisationOf = (item) => h('span', { class: 'muted', 'data-testid': 'organisation' }, ` · ${item.cycleOf.organisation}`);
+
+// The inbox shows the oldest due first, a page's worth; "Tampilkan semua" asks for the API's most.
+const TASKS_ON_PAGE = 20;
+const TASKS_AT_MOST = 200;
+
+function taskList(tasks) {
+  if (tasks.items.length === 0) return h('p', { class: 'muted' }, 'Tidak ada tugas saat ini.');
+  return h('ul', { class: 'tasks', 'data-testid': 'tasks' }, tasks.items.map((item) =>
+    h('li', { class: `task${item.overdue ? ' is-overdue' : ''}`, 'data-agreement': item.agreementId, 'data-task': item.task },
+      h('a', { href: taskHref(item), class: 'task-title' }, taskLabel(item.task)),
+      h('div', null, pkOf(item), item.agreementOf.official ? ` — ${item.agreementOf.official}` : '', organisationOf(item)),
+      dueInfo(item))));
+}
+
+/** When the list is cut: how many of how many, and the way to the rest. */
+function moreLine(tasks, { me, showAll }) {
+  if (tasks.total <= tasks.items.length) return null;
+  const shown = `Menampilkan ${fmtNumber(tasks.items.length)} dari ${fmtNumber(tasks.total)} tugas, yang paling dahulu jatuh tempo. `;
+  const rest = tasks.items.length < TASKS_AT_MOST
+    ? h('button', { type: 'button', 'data-testid': 'tasks-all', onclick: showAll }, 'Tampilkan semua')
+    : me.role === 'evaluator' ? h('a', { href: '#/dasbor' }, 'Semua PK ada di Dasbor.') : 'Sisanya muncul setelah tugas ini selesai.';
+  return h('p', { class: 'muted', 'data-testid': 'tasks-more' }, shown, rest);
+}
+
 export async function renderInbox(main, { me }) {
-  const [tasks, list] = await Promise.all([get('/api/me/tasks'), get('/api/agreements?limit=50')]);
-  const inbox = tasks.items.length === 0
-    ? h('p', { class: 'muted' }, 'Tidak ada tugas saat ini.')
-    : h('ul', { class: 'tasks', 'data-testid': 'tasks' }, tasks.items.map((item) =>
-        h('li', { class: `task${item.overdue ? ' is-overdue' : ''}`, 'data-agreement': item.agreementId, 'data-task': item.task },
-          h('a', { href: taskHref(item), class: 'task-title' }, taskLabel(item.task)),
-          h('div', null, `PK ${item.agreementOf.title}`, item.agreementOf.official ? ` — ${item.agreementOf.official}` : ''),
-          dueInfo(item))));
-  // the API sends the oldest due first, up to its limit: say so when there are more
-  const more = tasks.total > tasks.items.length
-    ? h('p', { class: 'muted', 'data-testid': 'tasks-more' },
-      `Menampilkan ${fmtNumber(tasks.items.length)} dari ${fmtNumber(tasks.total)} tugas, yang paling dahulu jatuh tempo. `,
-      me.role === 'evaluator' ? h('a', { href: '#/dasbor' }, 'Semua PK ada di Dasbor.') : 'Sisanya muncul setelah tugas ini selesai.')
-    : null;
+  const [tasks, list] = await Promise.all([get(`/api/me/tasks?limit=${TASKS_ON_PAGE}`), get('/api/agreements?limit=50')]);
+  const todo = h('div', { 'data-testid': 'todo' });
+  const show = (shown) => replace(todo, taskList(shown), moreLine(shown, { me, showAll }));
+  async function showAll(event) {
+    event.currentTarget.disabled = true;
+    show(await get(`/api/me/tasks?limit=${TASKS_AT_MOST}`));
+  }
+  show(tasks);
   const escalations = tasks.escalations ?? [];
   const escalated = h('ul', { class: 'tasks', 'data-testid': 'escalations' }, escalations.map((item) =>
     h('li', { class: 'task is-overdue', 'data-agreement': item.agreementId, 'data-task': item.task },
       h('a', { href: `#/pk/${enc(item.agreementId)}`, class: 'task-title' },
         `${item.lateOfficial.official} — ${item.lateOfficial.title}`),
-      h('div', null, `Belum: ${taskLabel(item.task)}`, ` (PK ${item.agreementOf.title})`),
+      h('div', null, `Belum: ${taskLabel(item.task)}`, ` (${pkOf(item)})`, organisationOf(item)),
       h('div', { class: 'due' },
         h('span', null, `Tenggat ${fmtDateTime(item.dueAt)}`),
         h('span', { class: 'badge overdue', 'data-testid': 'lateness' }, `Terlambat ${fmtLateness(item.lateSeconds)}`),
@@ -47,7 +69,7 @@ export async function renderInbox(main, { me }) {
       h('td', null, a.overdue ? h('span', { class: 'badge overdue' }, 'Terlambat') : '—')));
   replace(main,
     h('h1', null, me.role === 'evaluator' ? 'Tugas evaluasi' : 'Kotak tugas'),
-    section('Yang perlu dikerjakan sekarang', inbox, more),
+    section('Yang perlu dikerjakan sekarang', todo),
     escalations.length ? section('Eskalasi kepada Anda', escalated) : null,
     me.role === 'official'
       ? section('PK saya dan bawahan', rows.length ? table(['Jabatan', 'Pejabat', 'Tahap', 'Status'], rows) : notice('info', 'Belum ada PK.'))

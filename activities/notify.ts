@@ -40,7 +40,13 @@ export function createNotifyActivities({ db, publicUrl }: ActivityDeps) {
      * the chain when the calendar demands more levels than there are people above (0 for nobody).
      */
     async notify(input: NotifyInput): Promise<{ higherLevelExists: boolean; recipientPositionId: string | null; level: number }> {
-      const agreement = (await db.query('SELECT cycle_id, position_id FROM agreements WHERE id = $1', [input.agreementId])).rows[0];
+      const agreement = (await db.query(
+        `SELECT a.cycle_id, a.position_id, o.title AS owner_title, o.official_name AS owner_name, c.year, g.name AS organisation_name
+           FROM agreements a JOIN positions o ON o.cycle_id = a.cycle_id AND o.id = a.position_id
+           JOIN cycles c ON c.id = a.cycle_id JOIN organisations g ON g.id = c.organisation_id
+          WHERE a.id = $1`,
+        [input.agreementId],
+      )).rows[0];
       const awaiting = input.awaitingPositionId
         ? (await db.query('SELECT id, title, nip, official_name, email, escalation_chain FROM positions WHERE cycle_id = $1 AND id = $2', [agreement.cycle_id, input.awaitingPositionId])).rows[0]
         : null;
@@ -57,15 +63,19 @@ export function createNotifyActivities({ db, publicUrl }: ActivityDeps) {
       const what = describeItem(input.item);
       const due = formatIndonesianDate(input.dueAt);
       const link = `${publicUrl}/#/pk/${encodeURIComponent(input.agreementId)}`; // the page's route of a PK
+      // Whose PK it is, when the item is not the owner's own (a superior signs or verifies for many
+      // subordinates, whose reminders would otherwise read alike); the body always names it.
+      const whose = input.awaitingPositionId === agreement.position_id ? '' : ` — PK ${agreement.owner_title}`;
+      const pk = `Perjanjian Kinerja ${agreement.owner_title} (${agreement.owner_name}), ${agreement.organisation_name}, tahun ${agreement.year}.`;
       const subject =
         input.kind === 'reminder'
-          ? `Pengingat: batas waktu ${what} (${due})`
-          : `Eskalasi tingkat ${level}: ${awaiting?.title ?? 'tim evaluasi'} belum ${what}`;
+          ? `Pengingat: batas waktu ${what} (${due})${whose}`
+          : `Eskalasi tingkat ${level}: ${awaiting?.title ?? 'tim evaluasi'} belum ${what}${whose}`;
       const body =
         input.kind === 'reminder'
-          ? `Yth. ${recipient?.official_name ?? 'Tim Evaluasi'},\n\nMohon segera ${what} paling lambat ${due}.\n\nBuka: ${link}`
+          ? `Yth. ${recipient?.official_name ?? 'Tim Evaluasi'},\n\nMohon segera ${what} paling lambat ${due}.\n${pk}\n\nBuka: ${link}`
           : `Yth. ${recipient?.official_name ?? 'Tim Evaluasi'},\n\n${awaiting?.official_name ?? ''} (${awaiting?.title ?? ''}) belum ${what}; batas waktu ${due} telah terlewati. ` +
-            `Mohon tindak lanjut sesuai kewenangan Bapak/Ibu.\n\nBuka: ${link}`;
+            `Mohon tindak lanjut sesuai kewenangan Bapak/Ibu.\n${pk}\n\nBuka: ${link}`;
       await db.query(
         `INSERT INTO notifications (key, agreement_id, item, kind, level, recipient_position, recipient_nip, recipient_email, recipient_name, subject, body, due_at)
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) ON CONFLICT (key) DO NOTHING`,

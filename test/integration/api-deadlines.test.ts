@@ -99,7 +99,11 @@ test('an extension during the first party\'s signature holds for the second part
   }
   // The second party's reminder comes 12 s before the extended date: by then, had the old date
   // held, the ladder would have escalated several times.
-  await waitFor(() => notifications(dinkes), (ns) => ns.some((n) => n.item === 'sign:second' && n.kind === 'reminder'), 120_000);
+  const reminders = await waitFor(() => notifications(dinkes), (ns) => ns.some((n) => n.item === 'sign:second' && n.kind === 'reminder'), 120_000);
+  // The Bupati signs for many heads: his reminder says whose PK it is; the inbox item says which cycle.
+  const dinkesTitle = org.positions.find((p: any) => p.id === 'kepala-dinkes').title;
+  expect(reminders.find((n) => n.item === 'sign:second')!.subject).toMatch(new RegExp(`^Pengingat: batas waktu menandatangani Perjanjian Kinerja \\(.+\\) — PK ${dinkesTitle}$`));
+  expect(all.items.find((i: any) => i.agreementId === dinkes).cycleOf).toEqual({ organisation: org.organisation.name, year: YEAR });
   expect((await notifications(dinkes)).filter((n) => n.item.startsWith('sign:') && n.kind === 'escalation')).toEqual([]);
   expect((await detail(dinkes)).body).toMatchObject({ phase: 'signing', overdue: false, escalationLevel: 0, dueAt: EXTENDED_SIGN });
 

@@ -104,6 +104,9 @@ test('a draft coming due and then late: the reminder reaches the official and th
   expect(r.header('Subject')).toMatch(/^Pengingat: batas waktu menyusun dan mengajukan draf Perjanjian Kinerja \(\d{1,2} [A-Z][a-z]+ \d{4}/);
   expect(r.text).toContain(`Yth. ${head.name},`);
   expect(r.text).toContain('Mohon segera menyusun dan mengajukan draf Perjanjian Kinerja paling lambat');
+  const headTitle = org.positions.find((p: any) => p.id === 'kepala-dinkes').title;
+  const thePk = `Perjanjian Kinerja ${headTitle} (${head.name}), ${org.organisation.name}, tahun ${org.year}.`;
+  expect(r.text).toContain(thePk); // which PK, named in the mail itself
   expect(r.text).toContain(`Buka: ${stack.baseUrl}/#/pk/${encodeURIComponent(dinkes)}`); // the page's route of a PK (test/browser/page.test.ts opens it)
 
   // nobody acts: past the due date the escalation goes one level up, to the superior
@@ -115,6 +118,7 @@ test('a draft coming due and then late: the reminder reaches the official and th
   expect(e.text).toContain(`Yth. ${superior.name},`);
   expect(e.text).toContain(`${head.name} (`);
   expect(e.text).toContain('telah terlewati. Mohon tindak lanjut sesuai kewenangan Bapak/Ibu.');
+  expect(e.text).toContain(thePk);
 
   // the outbox says both were sent, and the PK's timeline shows them
   const history = await waitFor(() => call('GET', `/api/agreements/${enc(dinkes)}/history`, { token: t.admin }),

@@ -4,7 +4,7 @@
 import { h, replace } from '../dom.js';
 import { enc, get } from '../api.js';
 import { escalationLabel, fmtDateTime, fmtLateness, fmtNumber, taskLabel } from '../format.js';
-import { dueInfo, notice, phaseBadge, section, table } from '../ui.js';
+import { busy, dueInfo, notice, phaseBadge, section, table } from '../ui.js';
 
 const TASK_VIEW = { draft: 'draf', 'sign:first': 'tanda-tangan', 'sign:second': 'tanda-tangan' };
 
@@ -36,20 +36,22 @@ function taskList(tasks) {
 function moreLine(tasks, { me, showAll }) {
   if (tasks.total <= tasks.items.length) return null;
   const shown = `Menampilkan ${fmtNumber(tasks.items.length)} dari ${fmtNumber(tasks.total)} tugas, yang paling dahulu jatuh tempo. `;
-  const rest = tasks.items.length < TASKS_AT_MOST
-    ? h('button', { type: 'button', 'data-testid': 'tasks-all', onclick: showAll }, 'Tampilkan semua')
-    : me.role === 'evaluator' ? h('a', { href: '#/dasbor' }, 'Semua PK ada di Dasbor.') : 'Sisanya muncul setelah tugas ini selesai.';
-  return h('p', { class: 'muted', 'data-testid': 'tasks-more' }, shown, rest);
+  if (tasks.items.length >= TASKS_AT_MOST) {
+    const rest = me.role === 'evaluator' ? h('a', { href: '#/dasbor' }, 'Semua PK ada di Dasbor.') : 'Sisanya muncul setelah tugas ini selesai.';
+    return h('p', { class: 'muted', 'data-testid': 'tasks-more' }, shown, rest);
+  }
+  const button = h('button', { type: 'button', 'data-testid': 'tasks-all' }, 'Tampilkan semua');
+  const status = h('div', { class: 'status' });
+  // busy() shows a failed request under the button and keeps the list as it was
+  button.addEventListener('click', () => busy(button, status, showAll).catch(() => {}));
+  return h('div', null, h('p', { class: 'muted', 'data-testid': 'tasks-more' }, shown, button), status);
 }
 
 export async function renderInbox(main, { me }) {
   const [tasks, list] = await Promise.all([get(`/api/me/tasks?limit=${TASKS_ON_PAGE}`), get('/api/agreements?limit=50')]);
   const todo = h('div', { 'data-testid': 'todo' });
   const show = (shown) => replace(todo, taskList(shown), moreLine(shown, { me, showAll }));
-  async function showAll(event) {
-    event.currentTarget.disabled = true;
-    show(await get(`/api/me/tasks?limit=${TASKS_AT_MOST}`));
-  }
+  const showAll = async () => show(await get(`/api/me/tasks?limit=${TASKS_AT_MOST}`));
   show(tasks);
   const escalations = tasks.escalations ?? [];
   const escalated = h('ul', { class: 'tasks', 'data-testid': 'escalations' }, escalations.map((item) =>

@@ -84,6 +84,7 @@ export const RESPONSE_SCHEMAS: Record<string, Record<string, unknown>> = {
     object({ agreementId: str, cycleId: str, task: TASK, phase: PHASE, cycleOf, dueAt: nullable(str), overdue: bool, escalationLevel: int }),
     {
       total: int,
+      escalationsTotal: int,
       escalations: {
         type: 'array',
         items: object({

@@ -36,6 +36,7 @@ const cycleOf = (a: { organisation_name: string; cycle_year: number }) => ({ org
  * Overdue items escalated to one of the caller's positions: the read model's `escalated_to` holds
  * the chain up to the level reached (activities/store.ts), GIN-indexed, so this is one lookup.
  * An item stays in the inbox of every level it has reached until it is done or its due date moves.
+ * The most overdue first, up to ESCALATIONS_SHOWN, with how many there are in all.
  */
 async function escalatedTo(db: ApiDeps['db'], officialId: string) {
   const { rows } = await db.query(
@@ -43,7 +44,8 @@ async function escalatedTo(db: ApiDeps['db'], officialId: string) {
             me.id AS as_position, array_position(a.escalated_to, me.id) AS reached_at_level,
             late.title AS late_title, late.official_name AS late_name, o.title AS owner_title, o.official_name AS owner_name,
             ${CYCLE_OF_COLUMNS},
-            greatest(0, floor(extract(epoch FROM now() - a.due_at)))::bigint AS late_seconds
+            greatest(0, floor(extract(epoch FROM now() - a.due_at)))::bigint AS late_seconds,
+            count(*) OVER () AS total
        FROM positions me
        JOIN agreements a ON a.escalated_to @> ARRAY[me.id] AND a.cycle_id = me.cycle_id AND a.overdue
        JOIN positions late ON late.cycle_id = a.cycle_id AND late.id = a.awaiting_position
@@ -54,7 +56,7 @@ async function escalatedTo(db: ApiDeps['db'], officialId: string) {
       LIMIT ${ESCALATIONS_SHOWN}`,
     [officialId],
   );
-  return rows.map((a) => ({
+  const items = rows.map((a) => ({
     agreementId: a.id,
     cycleId: a.cycle_id,
     task: taskOf(a.phase, a.awaiting_position, a.position_id),
@@ -69,6 +71,7 @@ async function escalatedTo(db: ApiDeps['db'], officialId: string) {
     reachedYouAtLevel: a.reached_at_level,
     href: `/api/agreements/${encodeURIComponent(a.id)}`,
   }));
+  return { items, total: rows.length ? Number(rows[0].total) : 0 };
 }
 
 export function meRoutes({ db, config }: ApiDeps): RouteDef[] {
@@ -122,7 +125,7 @@ export function meRoutes({ db, config }: ApiDeps): RouteDef[] {
                   WHERE a.phase = 'evaluation' ORDER BY a.due_at NULLS LAST, a.id LIMIT $1`,
                 [limit],
               ),
-          p.role === 'official' ? escalatedTo(db, p.id) : Promise.resolve([]),
+          p.role === 'official' ? escalatedTo(db, p.id) : Promise.resolve({ items: [], total: 0 }),
         ]);
         res.json({
           items: rows.map((a) => ({
@@ -140,7 +143,8 @@ export function meRoutes({ db, config }: ApiDeps): RouteDef[] {
           })),
           // the window counts the rows before LIMIT: no second query; none at all is 0
           total: rows.length ? Number(rows[0].total) : 0,
-          escalations,
+          escalations: escalations.items,
+          escalationsTotal: escalations.total,
         });
       },
     }),

@@ -364,6 +364,41 @@ test('an official with more tasks than the page shows sees the oldest twenty, ho
   await page.close();
 });
 
+test('a Kepala Daerah with more late items than the page shows sees the most overdue hundred and how many there are', async () => {
+  // A regency of 101 heads of office under one Bupati, started after every draft was due: each
+  // late draft escalates to him at once.
+  const ID = 'kab-page-escalated';
+  const bupatiNip = ownNip(ID, '196501011990011001');
+  const heads = 101;
+  const regency = {
+    organisation: { id: ID, name: 'Pemerintah Kabupaten Terlambat', place: 'Terlambat' },
+    year: org.year,
+    units: Array.from({ length: heads }, (_, i) => ({ id: `dinas-${i + 1}`, name: `Dinas ${i + 1}` })),
+    positions: [
+      { id: 'bupati', title: 'Bupati Terlambat', unit: null, parent: null, level: 'KEPALA_DAERAH', official: { nip: bupatiNip, name: 'Bupati Terlambat', email: 'bupati@terlambat.example' } },
+      ...Array.from({ length: heads }, (_, i) => ({
+        id: `kepala-${i + 1}`, title: `Kepala Dinas ${i + 1}`, unit: `dinas-${i + 1}`, parent: 'bupati', level: 'JPT_PRATAMA',
+        official: { nip: ownNip(ID, `19700101199503${String(1000 + i)}`), name: `Kepala Dinas ${i + 1}`, email: `kepala${i + 1}@terlambat.example` },
+      })),
+    ],
+  };
+  const started = await call('POST', '/api/cycles', { token: t.admin, body: regency });
+  expect(started.status).toBe(201);
+  const inbox = await waitFor(() => call('GET', '/api/me/tasks', { token: t.official(bupatiNip) }), (r) => r.body.escalationsTotal === heads, 200_000);
+  expect(inbox.body.escalations).toHaveLength(100);
+  const dues = inbox.body.escalations.map((e: any) => e.dueAt);
+  expect(dues).toEqual([...dues].sort());
+
+  await setPasswordByInvite(stack.db, stack.identityProvider!.issuer, { accountId: bupatiNip });
+  const page = await session.newPage({ viewport: LAPTOP });
+  await logInOnPage(page, stack, bupatiNip);
+  const more = page.locator('[data-testid=escalations-more]');
+  await more.waitFor();
+  expect(await page.locator('[data-testid=escalations] li.task').count()).toBe(100);
+  expect(await more.textContent()).toBe('Menampilkan 100 dari 101 eskalasi, yang paling lama terlambat. Sisanya muncul setelah yang terlambat ini diselesaikan.');
+  await page.close();
+}, 300_000);
+
 test('the routes the page added answer what it shows', async () => {
   const owner = t.official(OWNER_NIP);
   const achievement = await call('GET', `/api/cycles/${enc(cycleId)}/achievement`, { token: t.evaluator });

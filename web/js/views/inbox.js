@@ -47,6 +47,14 @@ function moreLine(tasks, { me, showAll }) {
   return h('div', null, h('p', { class: 'muted', 'data-testid': 'tasks-more' }, shown, button), status);
 }
 
+/** The API sends the most overdue escalations first, up to its limit: say how many there are in all. */
+function escalationsMore(tasks, escalations) {
+  if (!(tasks.escalationsTotal > escalations.length)) return null;
+  return h('p', { class: 'muted', 'data-testid': 'escalations-more' },
+    `Menampilkan ${fmtNumber(escalations.length)} dari ${fmtNumber(tasks.escalationsTotal)} eskalasi, yang paling lama terlambat. `,
+    'Sisanya muncul setelah yang terlambat ini diselesaikan.');
+}
+
 export async function renderInbox(main, { me }) {
   const [tasks, list] = await Promise.all([get(`/api/me/tasks?limit=${TASKS_ON_PAGE}`), get('/api/agreements?limit=50')]);
   const todo = h('div', { 'data-testid': 'todo' });
@@ -72,7 +80,7 @@ export async function renderInbox(main, { me }) {
   replace(main,
     h('h1', null, me.role === 'evaluator' ? 'Tugas evaluasi' : 'Kotak tugas'),
     section('Yang perlu dikerjakan sekarang', todo),
-    escalations.length ? section('Eskalasi kepada Anda', escalated) : null,
+    escalations.length ? section('Eskalasi kepada Anda', escalated, escalationsMore(tasks, escalations)) : null,
     me.role === 'official'
       ? section('PK saya dan bawahan', rows.length ? table(['Jabatan', 'Pejabat', 'Tahap', 'Status'], rows) : notice('info', 'Belum ada PK.'))
       : null);

@@ -1,8 +1,13 @@
 // `kinerja tasks --nip NIP` (or `--official ID`): an official's inbox, oldest due first, up to
-// `--limit` items (the API's own bounds and default apply; a bad limit gets its 400).
+// `--limit` items (the API's own bounds and default apply; a bad limit gets its 400), then what
+// has been escalated to them.
 import { apiClient } from '../../api/client';
 import { parseOptions, UsageError, type Command } from '../command';
 import { tokenClaims } from './token';
+
+const minute = (at: string | null): string => (at ? new Date(at).toISOString().slice(0, 16).replace('T', ' ') : '—');
+const lateness = (seconds: number): string =>
+  seconds >= 86_400 ? `${Math.floor(seconds / 86_400)} d` : seconds >= 3_600 ? `${Math.floor(seconds / 3_600)} h` : `${Math.floor(seconds / 60)} min`;
 
 export const tasksCommand: Command = {
   path: ['tasks'],
@@ -18,17 +23,19 @@ export const tasksCommand: Command = {
     });
     if (options.limit === true) throw new UsageError('--limit takes a number of tasks, e.g. --limit 20');
     const query = typeof options.limit === 'string' ? `?limit=${encodeURIComponent(options.limit)}` : '';
-    const { items, total } = await api.request('GET', `/api/me/tasks${query}`);
-    if (items.length === 0) {
-      console.log('Nothing to do.');
-      return 0;
-    }
+    const { items, total, escalations, escalationsTotal } = await api.request('GET', `/api/me/tasks${query}`);
+    if (items.length === 0) console.log(escalations.length === 0 ? 'Nothing to do.' : 'No task of your own.');
     for (const t of items) {
-      const due = t.dueAt ? new Date(t.dueAt).toISOString().slice(0, 16).replace('T', ' ') : '—';
       const flag = t.overdue ? `  OVERDUE (level ${t.escalationLevel})` : '';
-      console.log(`${due}  ${t.task.padEnd(12)} ${t.agreementOf.title} — ${t.agreementOf.official}  [${t.agreementId}]${flag}`);
+      console.log(`${minute(t.dueAt)}  ${t.task.padEnd(12)} ${t.agreementOf.title} — ${t.agreementOf.official}  [${t.agreementId}]${flag}`);
     }
     if (total > items.length) console.log(`… and ${total - items.length} more, due later (the API sends the oldest ${items.length}).`);
+    // what others owe and has been escalated to this official: who is late, with what, how late
+    if (escalations.length > 0) console.log('Escalated to you (the most overdue first):');
+    for (const e of escalations) {
+      console.log(`${minute(e.dueAt)}  ${e.task.padEnd(12)} ${e.lateOfficial.title} — ${e.lateOfficial.official}  [${e.agreementId}]  late ${lateness(e.lateSeconds)}, level ${e.escalationLevel}`);
+    }
+    if (escalationsTotal > escalations.length) console.log(`… and ${escalationsTotal - escalations.length} more escalated (the API sends the most overdue ${escalations.length}).`);
     return 0;
   },
 };

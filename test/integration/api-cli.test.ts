@@ -7,6 +7,7 @@ import { doctorCommand } from '../../cli/commands/doctor';
 import { tokenCommand, tokenRevokeCommand } from '../../cli/commands/token';
 import { verifyToken } from '../../security/jwt';
 import { writeFileSync } from 'node:fs';
+import { ownNip } from '../support/own-officials';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 
@@ -90,6 +91,35 @@ test('`kinerja tasks --limit N` lists the oldest N and says how many more there 
 
   await expect(tasksCommand.run(['--nip', nip, '--limit', '0', '--api', stack.baseUrl])).rejects.toThrow(/^400 invalid_query/);
   await expect(tasksCommand.run(['--nip', nip, '--limit', '--api', stack.baseUrl])).rejects.toThrow('--limit takes a number of tasks');
+});
+
+test('`kinerja tasks` lists what has been escalated to the official: who is late, with what, how late', async () => {
+  // A small regency whose drafts were due a minute before it started: the Sekda's late draft
+  // reaches the Bupati at once, beside his own late draft.
+  const ID = 'kab-cli-late';
+  const bupatiNip = ownNip(ID, '196501011990011001');
+  const late = {
+    organisation: { id: ID, name: 'Pemerintah Kabupaten Telat', place: 'Telat' },
+    year: org.year,
+    units: [{ id: 'setda', name: 'Sekretariat Daerah' }],
+    positions: [
+      { id: 'bupati', title: 'Bupati Telat', unit: null, parent: null, level: 'KEPALA_DAERAH', official: { nip: bupatiNip, name: 'Bupati Telat', email: 'bupati@telat.example' } },
+      { id: 'sekda', title: 'Sekretaris Daerah', unit: 'setda', parent: 'bupati', level: 'JPT_MADYA', official: { nip: ownNip(ID, '196807201991052001'), name: 'Sekda Telat', email: 'sekda@telat.example' } },
+    ],
+    calendar: { overrides: { draft: new Date(Date.now() - 60_000).toISOString() } },
+  };
+  const { admin } = tokens(stack.config.KINERJA_SECRET);
+  expect((await client(stack.baseUrl)('POST', '/api/cycles', { token: admin, body: late })).status).toBe(201);
+  for (let i = 0; i < 150 && !out.some((line) => line.startsWith('Escalated to you')); i++) {
+    out = [];
+    expect(await tasksCommand.run(['--nip', bupatiNip, '--api', stack.baseUrl])).toBe(0);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  expect(out).toEqual([
+    expect.stringMatching(new RegExp(`draft +Bupati Telat — Bupati Telat  \\[pk:${ID}:${org.year}:bupati\\]  OVERDUE \\(level 0\\)$`)),
+    'Escalated to you (the most overdue first):',
+    expect.stringMatching(new RegExp(`draft +Sekretaris Daerah — Sekda Telat  \\[pk:${ID}:${org.year}:sekda\\]  late \\d+ (min|h), level 1$`)),
+  ]);
 });
 
 test('a service token is recorded and revocable: by `kinerja token revoke` or by an administrator over the API', async () => {

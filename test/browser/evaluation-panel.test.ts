@@ -82,6 +82,12 @@ test('the evaluator opens the PK from the inbox, adjusts one indicator with a re
   await expect(row.locator('[data-testid=computed]').textContent()).resolves.toContain(percent(computed));
   const adjusted = computed === 95 ? 90 : 95;
 
+  // a value out of range: the bound in Indonesian by the field, nothing sent
+  await row.getByLabel(`Nilai disesuaikan (%) ${indicator.name}`).fill('-5');
+  await panel.getByRole('button', { name: 'Simpan penyesuaian' }).click();
+  await expect(row.locator('.field-error[data-path$="/value"]').textContent()).resolves.toBe('Nilai disesuaikan harus angka 0 sampai 1.000.');
+  expect(posts.count).toBe(0);
+
   // a value without a reason: the Indonesian message by the field, nothing sent
   await row.getByLabel(`Nilai disesuaikan (%) ${indicator.name}`).fill(String(adjusted));
   await panel.getByRole('button', { name: 'Simpan penyesuaian' }).click();

@@ -165,7 +165,7 @@ test('the superior sees the late items escalated to them, with who is late, with
   expect(await superior.locator('section', { has: superior.locator('[data-testid=escalations]') }).locator('h2').textContent()).toBe('Eskalasi kepada Anda');
   const dikbudHead = org.positions.find((p: any) => p.id === 'kepala-dikbud');
   expect(await escalated.locator('.task-title').textContent()).toBe(`${dikbudHead.official.name} — ${dikbudHead.title}`);
-  expect(await escalated.textContent()).toContain(`Belum: Susun draf PK (PK ${dikbudHead.title} ${org.year}) · ${org.organisation.name}`);
+  expect(await escalated.textContent()).toContain(`Belum menyusun draf PK (PK ${dikbudHead.title} ${org.year}) · ${org.organisation.name}`);
   expect(await escalated.locator('[data-testid=lateness]').textContent()).toMatch(/^Terlambat \d+ hari/);
   expect(await escalated.locator('.badge.escalation').textContent()).toBe('Eskalasi tingkat 3');
   await shot(superior, '03-escalations-phone');
@@ -278,6 +278,11 @@ test('the official reports a quarter with the capaian computed as they type; the
   expect(await line('signing.wrong_passphrase')).toMatch(/^Frasa sandi salah saat tanda tangan Pihak Pertama \(sisa \d+ percobaan\)$/);
   expect(await line('realization.opened')).toBe('Triwulan I dibuka untuk pelaporan');
   expect(await line('update.accepted')).toMatch(/^Tindakan "[^"]+" diterima$/);
+  expect(await owner.locator('.notice-success', { hasText: 'Catatan audit' }).textContent()).toBe('Catatan audit utuh: tidak ada catatan yang diubah atau dihapus.');
+  // who did it, in words: the official by NIP, the workflow's own steps by the system
+  const actors = await owner.locator('[data-testid=timeline] [data-testid=actor]').allTextContents();
+  expect(actors).toContain(` oleh pejabat NIP ${OWNER_NIP}`);
+  expect(actors.filter((a) => !/^ oleh (sistem|pejabat NIP \d{18}|Tim Evaluasi \(.+\)|administrator \(.+\))$/.test(a))).toEqual([]);
   const texts = await owner.locator('[data-testid=timeline] .tl-text > span').allTextContents();
   expect(texts.filter((text) => /\b(saveDraft|submitDraft|approveDraft|reportRealization|verifyRealization|recordTransitions?|signAgreement|releaseSubordinates|loadSchedule|loadStartContext|notify|superiorSigned|calendarChanged|report:Q\d|verify:Q\d)\b/.test(text))).toEqual([]);
 });

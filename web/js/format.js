@@ -38,6 +38,37 @@ export function taskLabel(task) {
   }[task] ?? task;
 }
 
+/** A task as what someone has not done yet ("Belum menyusun draf PK"): the escalations' wording. */
+export function taskPending(task) {
+  const report = /^(report|verify):Q([1-4])$/.exec(task);
+  if (report) return `${report[1] === 'report' ? 'melaporkan realisasi' : 'memverifikasi realisasi'} Triwulan ${ROMAN[report[2] - 1]}`;
+  return {
+    draft: 'menyusun draf PK',
+    review: 'mereviu draf bawahan',
+    'sign:first': 'menandatangani sebagai Pihak Pertama',
+    'sign:second': 'menandatangani sebagai Pihak Kedua',
+    sign: 'menandatangani PK',
+    report: 'melaporkan realisasi triwulan',
+    verify: 'memverifikasi realisasi bawahan',
+    evaluate: 'menyelesaikan evaluasi PK',
+    evaluation: 'menyelesaikan evaluasi PK',
+  }[task] ?? task;
+}
+
+/**
+ * Who did it, from the history's actor key (`role:id`, or `system`): the role in words, a NIP
+ * said to be one.
+ */
+export function actorText(actor) {
+  if (actor === 'system') return 'sistem';
+  const [role, ...rest] = String(actor).split(':');
+  const id = rest.join(':');
+  if (role === 'official') return /^\d{18}$/.test(id) ? `pejabat NIP ${id}` : `pejabat ${id}`;
+  if (role === 'evaluator') return `Tim Evaluasi (${id})`;
+  if (role === 'admin') return `administrator (${id})`;
+  return String(actor);
+}
+
 /** Why a PK Perubahan is started (the API's reason codes). */
 export const REVISION_REASON = {
   official: 'Pergantian pejabat',
@@ -302,6 +333,8 @@ export function problemMessage(p) {
     const known = detailText(message);
     if (known) return known;
   }
+  // the evaluation panel's own range check carries its bound
+  if (p.code === 'adjustment_out_of_range') return `Nilai disesuaikan harus angka 0 sampai ${fmtNumber(p.max)}.`;
   const most = /<=\s*(\d+)/.exec(message);
   if (p.code === 'too_long' && most) return `Teks terlalu panjang (maks. ${limit(most[1])} karakter).`;
   if (p.code === 'too_many' && most) return `Jumlah butir terlalu banyak (maks. ${limit(most[1])}).`;

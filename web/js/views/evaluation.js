@@ -59,7 +59,7 @@ export function evaluationPanel(a, reload) {
       }
       const number = r.value.valueAsNumber;
       if (!Number.isFinite(number) || number < 0 || number > MAX_ADJUSTED_PERCENT) {
-        problems.push({ path: `/adjustments/${k}/value`, code: 'adjustment_out_of_range', message: `Nilai disesuaikan harus angka 0 sampai ${MAX_ADJUSTED_PERCENT}.` });
+        problems.push({ path: `/adjustments/${k}/value`, code: 'adjustment_out_of_range', max: MAX_ADJUSTED_PERCENT, message: '' });
       }
       if (!text) problems.push({ path: `/adjustments/${k}/reason`, code: 'adjustment_reason_required', message: '' });
       adjustments.push({ indicatorId: r.indicatorId, value: number, reason: text });

@@ -3,7 +3,7 @@
 // much); below them, the PKs the caller may open (their own and their subordinates').
 import { h, replace } from '../dom.js';
 import { enc, get } from '../api.js';
-import { escalationLabel, fmtDateTime, fmtLateness, fmtNumber, taskLabel } from '../format.js';
+import { escalationLabel, fmtDateTime, fmtLateness, fmtNumber, taskLabel, taskPending } from '../format.js';
 import { busy, dueInfo, notice, phaseBadge, section, table } from '../ui.js';
 
 const TASK_VIEW = { draft: 'draf', 'sign:first': 'tanda-tangan', 'sign:second': 'tanda-tangan' };
@@ -66,7 +66,7 @@ export async function renderInbox(main, { me }) {
     h('li', { class: 'task is-overdue', 'data-agreement': item.agreementId, 'data-task': item.task },
       h('a', { href: `#/pk/${enc(item.agreementId)}`, class: 'task-title' },
         `${item.lateOfficial.official} — ${item.lateOfficial.title}`),
-      h('div', null, `Belum: ${taskLabel(item.task)}`, ` (${pkOf(item)})`, organisationOf(item)),
+      h('div', null, `Belum ${taskPending(item.task)}`, ` (${pkOf(item)})`, organisationOf(item)),
       h('div', { class: 'due' },
         h('span', null, `Tenggat ${fmtDateTime(item.dueAt)}`),
         h('span', { class: 'badge overdue', 'data-testid': 'lateness' }, `Terlambat ${fmtLateness(item.lateSeconds)}`),

@@ -4,7 +4,7 @@
 // continue-as-new is shown as one marked line, and the header says how many runs the year took.
 import { h, replace } from '../dom.js';
 import { agreementPath, get } from '../api.js';
-import { describeTimelineEntry, fmtDateTime } from '../format.js';
+import { actorText, describeTimelineEntry, fmtDateTime } from '../format.js';
 import { notice, section } from '../ui.js';
 import { agreementHeader } from './agreement.js';
 
@@ -22,7 +22,9 @@ export async function timelineList(id) {
   const runs = history.runs ?? [];
   const archived = runs.filter((r) => r.archived).length;
   return h('div', null,
-    chain.ok ? notice('success', 'Rantai hash catatan audit utuh.') : notice('error', 'Rantai hash catatan audit rusak!'),
+    chain.ok
+      ? notice('success', 'Catatan audit utuh: tidak ada catatan yang diubah atau dihapus.')
+      : notice('error', 'Peringatan: catatan audit PK ini tidak utuh (ada catatan yang diubah atau hilang). Laporkan ke administrator Kinerja.'),
     runs.length > 1
       ? h('p', { class: 'muted small', 'data-testid': 'timeline-runs' },
         `Riwayat proses lengkap: ${runs.length} bagian berurutan (${archived} dari arsip), ditampilkan tanpa jeda.`)
@@ -32,7 +34,7 @@ export async function timelineList(id) {
         h('time', { datetime: e.at }, fmtDateTime(e.at)),
         h('span', { class: 'badge' }, SOURCE[e.source] ?? e.source),
         h('div', { class: 'tl-text' }, h('span', null, describeTimelineEntry(e)), technical(e)),
-        e.actor ? h('span', { class: 'muted small' }, ` oleh ${e.actor}`) : null))));
+        e.actor ? h('span', { class: 'muted small', 'data-testid': 'actor' }, ` oleh ${actorText(e.actor)}`) : null))));
 }
 
 export async function renderTimeline(main, { params }) {

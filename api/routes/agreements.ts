@@ -25,7 +25,8 @@ import { passphrasePolicyProblem } from '../../signing/passphrase-policy';
 import type { ApiDeps } from '../deps';
 import { visibleToOfficialSql, type AgreementRow } from '../access';
 import { decodeCursor, encodeCursor } from '../cursor';
-import { HttpProblem } from '../problem';
+import { HttpProblem, invalid } from '../problem';
+import { reportProblems } from '../../domain/realization-report';
 import { route, type Ctx, type RouteDef } from '../route';
 import * as schemas from '../schemas';
 import { signingLocksOf } from '../signing-unlock';
@@ -272,6 +273,11 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
       access: ACT, body: schemas.reportBody,
       async handler(req, res, ctx) {
         const quarter = quarterParam(String(req.params.quarter));
+        // the workflow keeps no content: the report is checked here against the version it reports on
+        const a = ctx.agreement!;
+        const content = (await db.query('SELECT content FROM agreement_versions WHERE agreement_id = $1 AND version = $2', [a.id, a.version])).rows[0]?.content;
+        const problems = content ? reportProblems(content, ctx.body) : [];
+        if (problems.length > 0) throw invalid(problems, 'The report does not match the PK\'s indicators or budget lines; nothing was stored.');
         res.json(await runUpdate(temporal, id(ctx), reportRealizationUpdate, { actor: actor(ctx), quarter, ...ctx.body }));
       },
     }),

@@ -75,6 +75,27 @@ test('files and links with captions; types told by content; the superior sees an
   expect((await call('GET', evidencePath, { token: t.official(nipOf(org, 'kepala-pupr')) })).status).toBe(403);
 });
 
+test('a report that does not match the PK (an unknown or repeated indicator, one left out, budget lines miscounted) is 422 and stores nothing', async () => {
+  const content = org.drafts['kepala-dinkes'];
+  const indicators = content.objectives.flatMap((o: any) => o.indicators);
+  const good = { realizations: indicators.map((i: any) => ({ indicatorId: i.id, value: i.target })), budgetSpent: content.budget.map(() => 0) };
+  const [first, second] = good.realizations;
+  const bad: Array<[object, Array<[string, string]>]> = [
+    [{ ...good, realizations: [...good.realizations, { indicatorId: 'tidak-ada', value: 10 }] }, [[`/realizations/${indicators.length}/indicatorId`, 'unknown_indicator']]],
+    [{ ...good, realizations: [...good.realizations, { ...first, value: 900 }] }, [[`/realizations/${indicators.length}/indicatorId`, 'duplicate_indicator']]],
+    [{ ...good, realizations: good.realizations.filter((r: any) => r !== second) }, [['/realizations', 'missing_indicator']]],
+    [{ ...good, budgetSpent: [...good.budgetSpent, 5] }, [['/budgetSpent', 'budget_lines_mismatch']]],
+  ];
+  for (const [body, problems] of bad) {
+    const r = await call('POST', `/api/agreements/${enc(dinkes)}/realizations/1`, { token: owner, body });
+    expect([r.status, r.body.code, r.body.problems.map((p: any) => [p.path, p.code])]).toEqual([422, 'invalid_data', problems]);
+  }
+  // nothing was stored: the quarter is still open for the right report
+  const read = await call('GET', `/api/agreements/${enc(dinkes)}`, { token: owner });
+  expect(read.body.state.quarters[0].status).toBe('open');
+  expect((await call('GET', `/api/agreements/${enc(dinkes)}/realizations`, { token: owner })).body.quarters[0]?.realizations ?? []).toEqual([]);
+});
+
 test('a returned report\'s evidence changes; a verified one\'s cannot; every change is audited', async () => {
   const content = org.drafts['kepala-dinkes'];
   const body = { realizations: content.objectives.flatMap((o: any) => o.indicators).map((i: any) => ({ indicatorId: i.id, value: i.target })), budgetSpent: content.budget.map(() => 0) };

@@ -240,6 +240,9 @@ const PROBLEM = {
   missing_parent_indicator: 'Pilih indikator atasan yang didukung, atau tandai sebagai tugas tambahan.',
   unknown_parent_indicator: 'Indikator atasan ini tidak ada di PK atasan.',
   unknown_indicator: 'Indikator ini tidak ada di PK ini.',
+  duplicate_indicator: 'Indikator ini dilaporkan lebih dari sekali.',
+  missing_indicator: 'Setiap indikator PK harus dilaporkan (kosongkan nilainya bila belum terukur).',
+  budget_lines_mismatch: 'Realisasi anggaran harus diisi satu per baris anggaran PK.',
   empty_name: 'Tidak boleh kosong.',
   empty_id: 'Kode tidak boleh kosong.',
   empty_reason: 'Tuliskan alasan pengecualian.', // the page's own check (web/js/views/dashboard.js, the ratings' exception)

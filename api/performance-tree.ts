@@ -15,13 +15,17 @@ import { csvCell } from './report';
 interface CycleRow {
   id: string;
   organisation_id: string;
+  organisation_name: string;
   year: number;
   plan: Plan;
   rules: unknown;
 }
 
 async function loadCycle(db: Pool, cycleId: string): Promise<CycleRow> {
-  const row = (await db.query('SELECT id, organisation_id, year, plan, rules FROM cycles WHERE id = $1', [cycleId])).rows[0];
+  const row = (await db.query(
+    'SELECT c.id, c.organisation_id, g.name AS organisation_name, c.year, c.plan, c.rules FROM cycles c JOIN organisations g ON g.id = c.organisation_id WHERE c.id = $1',
+    [cycleId],
+  )).rows[0];
   if (!row) throw new HttpProblem(404, 'not_found', `No cycle ${cycleId}.`);
   return row;
 }
@@ -80,6 +84,7 @@ export async function treeSummary(db: Pool, cycleId: string) {
   return {
     cycleId: cycle.id,
     organisationId: cycle.organisation_id,
+    organisationName: cycle.organisation_name,
     year: cycle.year,
     gaps: { total: positionGaps + gaps.plan.length, plan: gaps.plan.length, positions: positionGaps },
     plan: planNodes(cycle.plan, gaps.plan),
@@ -96,6 +101,28 @@ export async function unitTree(db: Pool, cycleId: string, unitId: string) {
   return { cycleId: cycle.id, unitId: unit.id, unitName: unit.name, nodes: await nodesOf(db, cycle, { unitId }, gaps) };
 }
 
+/**
+ * The names of the indicators the nodes' superiors (or the regional plan) hold, by id: a reader
+ * sees "mendukung Angka Kematian Ibu", not the id the draft editor generated.
+ */
+async function parentIndicatorNames(db: Pool, cycle: CycleRow, parentIds: Array<string | null>): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  for (const o of cycle.plan?.objectives ?? []) for (const i of o.indicators) names.set(i.id, i.name);
+  const wanted = [...new Set(parentIds.filter((id): id is string => id !== null))];
+  if (wanted.length === 0) return names;
+  const { rows } = await db.query(
+    `SELECT coalesce(v.content, p.draft) AS content FROM agreements a
+       JOIN positions p ON p.cycle_id = a.cycle_id AND p.id = a.position_id
+       LEFT JOIN agreement_versions v ON v.agreement_id = a.id AND v.version = a.version
+      WHERE a.cycle_id = $1 AND a.position_id = ANY($2::text[])`,
+    [cycle.id, wanted],
+  );
+  for (const { content } of rows as Array<{ content: AgreementContent | null }>) {
+    for (const o of content?.objectives ?? []) for (const i of o.indicators) names.set(i.id, i.name);
+  }
+  return names;
+}
+
 /** The PKs of a unit (or of given positions) with their official, phase, capaian to date and each indicator's gap mark. */
 async function nodesOf(db: Pool, cycle: CycleRow, which: { unitId?: string; positionIds?: string[] }, gaps: TreeGaps) {
   const rules: Rules = storedRules(cycle.rules);
@@ -110,6 +137,7 @@ async function nodesOf(db: Pool, cycle: CycleRow, which: { unitId?: string; posi
       ORDER BY p.depth, p.id`,
     [cycle.id, which.unitId ?? null, which.positionIds ?? []],
   );
+  const parentName = await parentIndicatorNames(db, cycle, rows.map((r) => r.parent_id as string | null));
   return rows.map((r) => {
     const content = r.content as AgreementContent | null;
     const reports: QuarterReport[] = (r.reports as Array<Record<string, any>>).map((x) => ({ quarter: x.quarter, realizations: x.realizations, budgetSpent: x.budget_spent }));
@@ -127,7 +155,8 @@ async function nodesOf(db: Pool, cycle: CycleRow, which: { unitId?: string; posi
       capaian: reports.length > 0 ? evaluation?.score ?? null : null,
       indicators: (content?.objectives ?? []).flatMap((o) => o.indicators.map((i) => ({
         id: i.id, name: i.name, unit: i.unit, target: i.target ?? null,
-        parentIndicatorId: i.parentIndicatorId ?? null, additionalTask: i.additionalTask === true,
+        parentIndicatorId: i.parentIndicatorId ?? null, parentIndicatorName: i.parentIndicatorId ? parentName.get(i.parentIndicatorId) ?? null : null,
+        additionalTask: i.additionalTask === true,
         capaian: reports.length > 0 ? capaianOf.get(i.id) ?? null : null,
         gap: isGap.has(i.id),
       }))),

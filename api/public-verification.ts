@@ -13,6 +13,8 @@ export interface IssuedDocument {
   version: number;
   party: string;
   signedAt: string;
+  /** What the document is, for a reader who holds only the file or its QR code: the first party's post, the year, the organisation. */
+  agreementOf: { title: string; year: number; organisation: string };
 }
 
 export interface PublicVerification {
@@ -51,11 +53,18 @@ async function revocationLookup(db: Pool): Promise<NonNullable<VerifyOptions['re
 
 async function issuedDocument(db: Pool, sha256: string): Promise<IssuedDocument | null> {
   const row = (await db.query(
-    'SELECT id, agreement_id, version, party, signed_at FROM documents WHERE sha256 = $1 ORDER BY signed_at LIMIT 1',
+    `SELECT d.id, d.agreement_id, d.version, d.party, d.signed_at, p.title, c.year, g.name AS organisation
+       FROM documents d JOIN agreements a ON a.id = d.agreement_id
+       JOIN positions p ON p.cycle_id = a.cycle_id AND p.id = a.position_id
+       JOIN cycles c ON c.id = a.cycle_id JOIN organisations g ON g.id = c.organisation_id
+      WHERE d.sha256 = $1 ORDER BY d.signed_at LIMIT 1`,
     [sha256],
   )).rows[0];
   return row
-    ? { documentId: row.id, agreementId: row.agreement_id, version: row.version, party: row.party, signedAt: new Date(row.signed_at).toISOString() }
+    ? {
+        documentId: row.id, agreementId: row.agreement_id, version: row.version, party: row.party, signedAt: new Date(row.signed_at).toISOString(),
+        agreementOf: { title: row.title, year: row.year, organisation: row.organisation },
+      }
     : null;
 }
 

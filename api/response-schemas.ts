@@ -16,7 +16,7 @@ const PHASE = { type: 'string', enum: ['waiting_superior', 'drafting', 'review',
 const cycleOf = object({ organisation: str, year: int });
 
 const cycleSummary = {
-  id: str, organisationId: str, year: int, status: str, positions: int, started: int, calendarVersion: int, createdAt: str,
+  id: str, organisationId: str, organisationName: str, year: int, status: str, positions: int, started: int, calendarVersion: int, createdAt: str,
 };
 
 const agreementView = object(
@@ -33,7 +33,7 @@ const VERDICT = { type: 'string', enum: ['valid', 'unreadable', 'not_signed', 'd
 const LEVEL = { type: 'string', enum: ['B-B', 'B-T', 'B-LT', 'B-LTA'] };
 const publicVerification = object({
   verdict: VERDICT, summary: str, ok: bool, level: nullable(LEVEL), sha256: str, size: int,
-  issued: nullable(object({ documentId: str, agreementId: str, version: int, party: str, signedAt: str })),
+  issued: nullable(object({ documentId: str, agreementId: str, version: int, party: str, signedAt: str, agreementOf: object({ title: str, year: int, organisation: str }) })),
   signatures: {
     type: 'array',
     items: object(

@@ -24,7 +24,7 @@ const OVERSIGHT = { kind: 'roles', roles: ['admin', 'evaluator'] } as const;
 export function cycleRoutes(deps: ApiDeps): RouteDef[] {
   const { db } = deps;
   const loadCycle = async (id: string) => {
-    const cycle = (await db.query('SELECT * FROM cycles WHERE id = $1', [id])).rows[0];
+    const cycle = (await db.query('SELECT c.*, g.name AS organisation_name FROM cycles c JOIN organisations g ON g.id = c.organisation_id WHERE c.id = $1', [id])).rows[0];
     if (!cycle) throw new HttpProblem(404, 'not_found', `No cycle ${id}.`);
     return cycle;
   };
@@ -74,9 +74,10 @@ export function cycleRoutes(deps: ApiDeps): RouteDef[] {
         // cycles where their NIP holds a position (other organisations' cycles are not theirs).
         const official = ctx.principal.role === 'official';
         const { rows } = await db.query(
-          `SELECT id, organisation_id, year, status, position_count, started_count, created_at, calendar_version FROM cycles
-            WHERE NOT $1::boolean OR id IN (SELECT cycle_id FROM positions WHERE official_id = $2)
-            ORDER BY year DESC, organisation_id`,
+          `SELECT c.id, c.organisation_id, g.name AS organisation_name, c.year, c.status, c.position_count, c.started_count, c.created_at, c.calendar_version
+             FROM cycles c JOIN organisations g ON g.id = c.organisation_id
+            WHERE NOT $1::boolean OR c.id IN (SELECT cycle_id FROM positions WHERE official_id = $2)
+            ORDER BY c.year DESC, c.organisation_id`,
           [official, official ? ctx.principal.id : null],
         );
         res.json({ items: rows.map(cycleSummary) });
@@ -225,6 +226,7 @@ function cycleSummary(c: Record<string, any>) {
   return {
     id: c.id,
     organisationId: c.organisation_id,
+    organisationName: c.organisation_name,
     year: c.year,
     status: c.status,
     positions: c.position_count,

@@ -75,6 +75,8 @@ test('the evaluator sees the gaps on the dashboard, opens the performance tree, 
   const page = await session.signedIn(EVALUATOR);
   await page.evaluate((h) => { location.hash = h; }, `#/dasbor/${enc(cycleId)}`);
   await page.locator('[data-testid=stat-gaps]').waitFor();
+  expect(await page.locator('main h1').textContent()).toBe(`Dasbor ${org.organisation.name} — Tahun ${org.year}`);
+  expect(await page.locator('#cycle option:checked').textContent()).toBe(`${org.organisation.name} · ${org.year}`);
   expect(await page.locator('[data-testid=stat-gaps]').textContent()).toBe('1');
   expect(await page.locator('[data-testid=gap-table] tbody tr td').allTextContents()).toEqual(['Dinas Kesehatan', String(org.positions.filter((p: any) => p.unit === 'dinkes').length), '1']);
 
@@ -87,6 +89,13 @@ test('the evaluator sees the gaps on the dashboard, opens the performance tree, 
   const gap = dinkes.locator('li.tree-node[data-position=kepala-dinkes] > ul.indicators li[data-indicator="kepala-dinkes#3"]');
   await gap.locator('[data-testid=gap]').waitFor();
   expect(await gap.textContent()).toContain('Prevalensi stunting balita');
+  expect(await page.locator('main h1').textContent()).toBe(`Pohon kinerja ${org.organisation.name} — Tahun ${org.year}`);
+  // an indicator names the superior's indicator it serves, and its target reads with a decimal comma
+  const head = dinkes.locator('li.tree-node[data-position=kepala-dinkes] > ul.indicators li[data-indicator="kepala-dinkes#3"]');
+  expect(await head.locator('[data-testid=serves]').textContent()).toBe(' · mendukung Usia Harapan Hidup');
+  expect(await head.textContent()).toContain(' · target 18,5 %');
+  const served = dinkes.locator('li.tree-node[data-position=dinkes-e3-1] li[data-indicator="dinkes-e3-1#1"] [data-testid=serves]');
+  expect(await served.textContent()).toBe(' · mendukung Angka Kematian Ibu');
   // the head's subordinates are nested under it; the one that stopped serving shows its additional task
   const sub = dinkes.locator('li.tree-node[data-position=kepala-dinkes] li.tree-node[data-position=dinkes-e3-3]');
   expect(await sub.locator('li.indicator').first().textContent()).toContain('Tugas tambahan');

@@ -18,6 +18,8 @@ import { flipByte } from '../support/tampering';
 const ORG = 'kab-verify-page';
 const org = sampleOrganisation(ORG, new Date().getFullYear() - 1);
 const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'screenshots');
+// how an issued document is named to a reader: the post, the year, the organisation, never an internal id
+const ISSUED = `Perjanjian Kinerja ${org.positions.find((p: any) => p.id === 'kepala-dinkes').title} Tahun ${org.year} (${org.organisation.name}), versi 1, ditandatangani Pihak Kedua pada `;
 let stack: Stack;
 let call: ReturnType<typeof client>;
 let t: ReturnType<typeof tokens>;
@@ -65,7 +67,7 @@ test('the original PK uploaded without signing in: valid, issued here with its P
   const report = await uploadAndRead('pk-asli.pdf', signed);
   expect(await report.getAttribute('data-verdict')).toBe('valid');
   expect(await report.locator('[data-testid=verdict]').textContent()).toMatch(/^Dokumen sah/);
-  expect(await report.locator('[data-testid=issued]').textContent()).toContain(`PK ${agreementId}, versi 1`);
+  expect(await report.locator('[data-testid=issued]').textContent()).toContain(ISSUED);
   expect(await report.locator('[data-testid=signature]').count()).toBe(2);
   expect(await report.locator('[data-testid=signature-status]').allTextContents()).toEqual(['Sah', 'Sah']);
   expect(await report.locator('[data-testid=level]').textContent()).toMatch(/^PAdES-BASELINE-/);
@@ -95,7 +97,9 @@ test('the QR code\'s URL (with its verification token) opens the document\'s rep
   expect(fresh.url()).toBe(qrUrl); // not sent to the login form
   expect(await fresh.evaluate(() => sessionStorage.length)).toBe(0);
   expect(await report.getAttribute('data-verdict')).toBe('valid');
-  expect(await report.locator('[data-testid=issued]').textContent()).toContain(`PK ${agreementId}, versi 1`);
+  expect(await report.locator('[data-testid=issued]').textContent()).toContain(ISSUED);
+  expect(await fresh.locator('main section h2').first().textContent())
+    .toBe(`Perjanjian Kinerja ${org.positions.find((p: any) => p.id === 'kepala-dinkes').title} Tahun ${org.year} · versi 1 · Pihak Kedua`);
   // the PK's content is not on the page
   const text = await fresh.locator('main').textContent();
   for (const objective of org.drafts['kepala-dinkes'].objectives) expect(text).not.toContain(objective.text);
@@ -121,7 +125,7 @@ test('a signed-in signer\'s Verifikasi link on the PK page (no token) shows the 
   const report = own.locator('[data-testid=verification]');
   await report.waitFor();
   expect(await report.getAttribute('data-verdict')).toBe('valid');
-  expect(await report.locator('[data-testid=issued]').textContent()).toContain(`PK ${agreementId}, versi 1`);
+  expect(await report.locator('[data-testid=issued]').textContent()).toContain(ISSUED);
   expect(await report.locator('[data-testid=signature]').count()).toBe(2);
   await context.close();
 });

@@ -30,6 +30,7 @@ afterAll(async () => {
 test('the summary marks the unserved IKU Pemda and counts each unit\'s gaps', async () => {
   const tree = await call('GET', `/api/cycles/${enc(cycleId)}/tree`, { token: t.evaluator });
   expect(tree.status).toBe(200);
+  expect(tree.body).toMatchObject({ organisationId: 'kab-tree', organisationName: org.organisation.name, year: org.year });
   expect(tree.body.gaps).toEqual({ total: 2, plan: 1, positions: 1 });
   const iku = tree.body.plan.flatMap((o: any) => o.indicators);
   expect(iku.filter((i: any) => i.gap).map((i: any) => i.id)).toEqual(['IKU-infrastruktur']);

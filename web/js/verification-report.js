@@ -65,13 +65,16 @@ function signatureItem(sig, index) {
 }
 
 /** The report returned by POST /api/verify and GET /api/verify/documents/:id. */
+/** What an issued document is, in words: "Perjanjian Kinerja Kepala Dinas Kesehatan Tahun 2026". */
+export const issuedTitle = (issued) => `Perjanjian Kinerja ${issued.agreementOf.title} Tahun ${issued.agreementOf.year}`;
+
 export function publicReport(v) {
   return h('div', { class: 'verification', 'data-testid': 'verification', 'data-verdict': v.verdict, 'data-ok': String(v.ok) },
     notice(v.ok ? 'success' : 'error', h('strong', { 'data-testid': 'verdict' }, VERDICT[v.verdict] ?? v.verdict)),
     h('dl', { class: 'facts' },
       h('dt', null, 'Diterbitkan sistem ini'),
       h('dd', { 'data-testid': 'issued' }, v.issued
-        ? `Ya: PK ${v.issued.agreementId}, versi ${v.issued.version}, ${PARTY[v.issued.party] ?? v.issued.party} (${fmtDateTime(v.issued.signedAt)})`
+        ? `Ya: ${issuedTitle(v.issued)} (${v.issued.agreementOf.organisation}), versi ${v.issued.version}, ditandatangani ${PARTY[v.issued.party] ?? v.issued.party} pada ${fmtDateTime(v.issued.signedAt)}`
         : 'Tidak: berkas ini tidak sama persis dengan dokumen yang diterbitkan sistem ini'),
       v.level ? [h('dt', null, 'Tingkat PAdES'), h('dd', { 'data-testid': 'level' }, LEVEL[v.level] ?? v.level)] : null,
       v.validationData ? [h('dt', null, 'Data validasi'), h('dd', null, `${v.validationData.certificates} sertifikat dan ${v.validationData.crls} daftar pencabutan (CRL) tersimpan di dokumen`)] : null,

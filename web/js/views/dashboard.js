@@ -13,7 +13,7 @@ const PHASES = Object.keys(PHASE);
 const QUARTERS = ['TW I', 'TW II', 'TW III', 'TW IV'].map((name, k) => ({ name, cls: k }));
 
 function cyclePicker(cycles, current) {
-  const select = h('select', { id: 'cycle', 'aria-label': 'Siklus PK' }, cycles.map((c) => h('option', { value: c.id }, `${c.organisationId} · ${c.year}`)));
+  const select = h('select', { id: 'cycle', 'aria-label': 'Siklus PK' }, cycles.map((c) => h('option', { value: c.id }, `${c.organisationName} · ${c.year}`)));
   select.value = current;
   select.addEventListener('change', () => { location.hash = `#/dasbor/${enc(select.value)}`; });
   return h('label', { class: 'field inline' }, h('span', { class: 'label' }, 'Siklus'), select);
@@ -87,7 +87,7 @@ export async function renderDashboard(main, { params }) {
   const statusLine = h('div', { class: 'status' });
 
   replace(main,
-    h('div', { class: 'dash-head' }, h('h1', null, `Dasbor ${status.organisationId} ${status.year}`), cyclePicker(cycles, cycleId), csvButton(cycleId, statusLine)),
+    h('div', { class: 'dash-head' }, h('h1', null, `Dasbor ${status.organisationName} — Tahun ${status.year}`), cyclePicker(cycles, cycleId), csvButton(cycleId, statusLine)),
     statusLine,
     h('div', { class: 'stats' },
       h('div', { class: 'stat' }, h('span', { class: 'stat-n', 'data-testid': 'stat-total' }, String(status.agreements)), 'PK'),

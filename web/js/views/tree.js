@@ -5,7 +5,7 @@
 // no subordinate serves it.
 import { h, replace } from '../dom.js';
 import { enc, get } from '../api.js';
-import { errorMessage, fmtPercent } from '../format.js';
+import { errorMessage, fmtNumber, fmtPercent, ROMAN } from '../format.js';
 import { downloadButton, notice, phaseBadge, section } from '../ui.js';
 
 const gapBadge = () => h('span', { class: 'badge gap', 'data-testid': 'gap' }, 'Celah: belum diturunkan');
@@ -13,8 +13,8 @@ const gapBadge = () => h('span', { class: 'badge gap', 'data-testid': 'gap' }, '
 function indicatorItem(i) {
   return h('li', { class: i.gap ? 'indicator is-gap' : 'indicator', 'data-indicator': i.id },
     h('span', null, i.name),
-    h('span', { class: 'muted small' }, ` · target ${i.target ?? '—'} ${i.unit}`),
-    i.additionalTask ? h('span', { class: 'badge' }, 'Tugas tambahan') : i.parentIndicatorId ? h('span', { class: 'muted small' }, ` · mendukung ${i.parentIndicatorId}`) : null,
+    h('span', { class: 'muted small' }, ` · target ${fmtNumber(i.target)} ${i.unit}`),
+    i.additionalTask ? h('span', { class: 'badge' }, 'Tugas tambahan') : i.parentIndicatorId ? h('span', { class: 'muted small', 'data-testid': 'serves' }, ` · mendukung ${i.parentIndicatorName ?? i.parentIndicatorId}`) : null,
     i.capaian !== null && i.capaian !== undefined ? h('span', { class: 'small' }, ` · capaian ${fmtPercent(i.capaian)}`) : null,
     i.gap ? gapBadge() : null);
 }
@@ -26,7 +26,7 @@ function nodeItem(node, childrenOf) {
       h('a', { href: `#/pk/${enc(node.agreementId)}` }, node.title),
       h('span', { class: 'muted' }, ` — ${node.official.name}`),
       phaseBadge(node.phase),
-      h('span', { class: 'small' }, node.capaian === null ? ' belum ada laporan' : ` capaian s.d. TW ${Math.max(...node.reportedQuarters)}: ${fmtPercent(node.capaian)}`)),
+      h('span', { class: 'small' }, node.capaian === null ? ' belum ada laporan' : ` capaian s.d. TW ${ROMAN[Math.max(...node.reportedQuarters) - 1]}: ${fmtPercent(node.capaian)}`)),
     node.indicators.length ? h('ul', { class: 'indicators' }, node.indicators.map(indicatorItem)) : h('p', { class: 'muted small' }, 'Belum ada isi PK.'),
     children.length ? h('ul', { class: 'tree' }, children.map((c) => nodeItem(c, childrenOf))) : null);
 }
@@ -69,7 +69,7 @@ export async function renderTree(main, { params }) {
   const status = h('div', { class: 'status' });
   const childrenOfTop = new Map();
   replace(main,
-    h('div', { class: 'dash-head' }, h('h1', null, `Pohon kinerja ${tree.organisationId} ${tree.year}`),
+    h('div', { class: 'dash-head' }, h('h1', null, `Pohon kinerja ${tree.organisationName} — Tahun ${tree.year}`),
       h('a', { href: `#/dasbor/${enc(cycleId)}` }, 'Kembali ke dasbor'), gapCsvButton(cycleId, status)),
     status,
     h('p', { 'data-testid': 'tree-gaps' }, tree.gaps.total

@@ -7,7 +7,7 @@ import { h, replace } from '../dom.js';
 import { enc, get, getBlob, postFile } from '../api.js';
 import { fmtDateTime, PARTY, SIGNATURE_PROBLEM } from '../format.js';
 import { notice, section } from '../ui.js';
-import { publicReport, VERDICT } from '../verification-report.js';
+import { issuedTitle, publicReport, VERDICT } from '../verification-report.js';
 
 /** A signature's verdict in Bahasa Indonesia, from its stable codes (the English problems go under "Rincian teknis"). */
 function signatureStatus(sig) {
@@ -46,7 +46,7 @@ export async function renderVerify(main, { params, query, me }) {
   });
   replace(main,
     h('h1', null, 'Verifikasi dokumen'),
-    section(v.issued ? `PK ${v.issued.agreementId} · versi ${v.issued.version} · ${PARTY[v.issued.party] ?? v.issued.party}` : docId,
+    section(v.issued ? `${issuedTitle(v.issued)} · versi ${v.issued.version} · ${PARTY[v.issued.party] ?? v.issued.party}` : `Dokumen ${docId}`,
       publicReport(v)),
     h('p', null,
       h('a', { href: '#/verifikasi' }, 'Periksa berkas PDF yang Anda terima'),

@@ -55,6 +55,8 @@ export function problemHandler(log: (err: unknown) => void): ErrorRequestHandler
       return sendProblem(res, 400, 'malformed_body_encoding', 'The request body cannot be decoded with its Content-Encoding (gzip, deflate or br).');
     }
     if (isBadValue(err)) return sendProblem(res, 400, 'invalid_parameter', 'A value in the request cannot be stored or searched for.');
+    // the router's decodeURIComponent of a path parameter ("%E0%A4%A"): the caller's error, not ours
+    if (err instanceof URIError) return sendProblem(res, 400, 'invalid_parameter', 'A path parameter is not valid percent-encoded UTF-8.');
     const integrity = integrityProblem(err);
     if (integrity) return sendProblem(res, integrity.status, integrity.code, integrity.detail);
     if (isUnavailable(err)) {

@@ -46,6 +46,22 @@ export async function signingLocksOf(db: Pool, signerIds: Array<string | null | 
   return new Map(rows.map((r) => [r.signer_id as string, new Date(r.locked_until).toISOString()]));
 }
 
+/**
+ * Whether anyone by this id could hold a lock: a position's official (by official id or NIP), a
+ * signing key, or a lock or counted attempt. A mistyped id is then 404, not "unlocked" while the
+ * real official stays locked.
+ */
+export async function signerKnown(db: Pool, signerId: string): Promise<boolean> {
+  const { rows } = await db.query(
+    `SELECT EXISTS (SELECT 1 FROM positions WHERE official_id = $1 OR nip = $1)
+         OR EXISTS (SELECT 1 FROM signing_credential WHERE signer_id = $1)
+         OR EXISTS (SELECT 1 FROM signing_lockout WHERE signer_id = $1)
+         OR EXISTS (SELECT 1 FROM signing_attempt WHERE signer_id = $1) AS known`,
+    [signerId],
+  );
+  return rows[0].known === true;
+}
+
 export async function unlockSigning(db: Pool, signerId: string, actorId: string): Promise<{ chains: string[] }> {
   const suffix = requestScopedId();
   return inTransaction(db, async (client) => {

@@ -7,7 +7,7 @@ import { HttpProblem } from '../problem';
 import { route, type RouteDef } from '../route';
 import { parseQuery } from '../validation';
 import { requeueNotification } from '../notification-requeue';
-import { unlockSigning } from '../signing-unlock';
+import { signerKnown, unlockSigning } from '../signing-unlock';
 import { revokeServiceToken } from '../../security/service-tokens';
 
 const ADMIN = { kind: 'roles', roles: ['admin'] } as const;
@@ -48,6 +48,7 @@ export function adminRoutes({ db, logger }: ApiDeps): RouteDef[] {
         // The path names the signer by NIP or, for an official without one (the Kepala Daerah), by official id.
         const nip = String(req.params.nip);
         if (!isPersonId(nip)) throw new HttpProblem(404, 'not_found', 'Give the official\'s NIP or official id.');
+        if (!(await signerKnown(db, nip))) throw new HttpProblem(404, 'not_found', `No official ${nip} holds a position, a signing key or a lock here; nothing was changed.`);
         await unlockSigning(db, nip, `admin:${ctx.principal.id}`);
         logger.info({ nip, by: ctx.principal.id }, 'signing unlocked');
         res.json({ nip, unlocked: true });

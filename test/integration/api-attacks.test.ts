@@ -65,6 +65,11 @@ describe('passphrase lockout', () => {
     expect((await stack.db.query('SELECT count(*)::int AS n FROM documents WHERE agreement_id = $1', [dinkes])).rows[0].n).toBe(0);
 
     expect((await call('POST', `/api/admin/signing/${nip}/unlock`, { token: owner })).status).toBe(403);
+    // a mistyped id is 404 and writes nothing: not "unlocked" while the official stays locked
+    const typo = `${nip.slice(0, -1)}${nip.endsWith('9') ? '8' : '9'}`;
+    const mistyped = await call('POST', `/api/admin/signing/${typo}/unlock`, { token: t.admin });
+    expect([mistyped.status, mistyped.body.code]).toEqual([404, 'not_found']);
+    expect((await stack.db.query("SELECT count(*)::int AS n FROM audit_log WHERE data->>'signerId' = $1", [typo])).rows[0].n).toBe(0);
     expect((await call('POST', `/api/admin/signing/${nip}/unlock`, { token: t.admin })).status).toBe(200);
     const signed = await call('POST', `/api/agreements/${enc(dinkes)}/sign`, { token: owner, body: { passphrase: right } });
     say(`after an administrator's unlock the right passphrase signs: ${signed.status}`);
@@ -140,6 +145,17 @@ describe('SQL and path fragments', () => {
     say(`${FRAGMENTS.length} fragments × ${paths('x').length} id positions: answers ${JSON.stringify(answers)}`);
     expect(await tableCounts()).toEqual(before);
   });
+});
+
+test('a path parameter that is not valid percent-encoded UTF-8 is 400 invalid_parameter, signed in or not (it was 503 with Retry-After)', async () => {
+  for (const [path, token] of [
+    ['/api/agreements/%E0%A4%A', t.admin],
+    ['/api/agreements/%C3%28/history', t.evaluator],
+    ['/api/verify/documents/%E0%A4%A', undefined],
+  ] as const) {
+    const r = await call('GET', path, { token });
+    expect([path, r.status, r.body.code, r.headers.get('retry-after')]).toEqual([path, 400, 'invalid_parameter', null]);
+  }
 });
 
 describe('audit chain', () => {

@@ -7,6 +7,7 @@ import type { ApiDeps } from './deps';
 import { healthRoutes } from './routes/health';
 import { apiRoutes } from './routes';
 import { HttpProblem, problemHandler, sendProblem } from './problem';
+import { htmlPage } from './html-page';
 import { authenticate, principalOf } from './auth';
 import { accessCheck } from './access-check';
 import type { AgreementRow } from './access';
@@ -125,6 +126,8 @@ export function createApp(deps: ApiDeps): Express {
   app.use(signInRoutes(deps)); // /auth/*: the page's OpenID Connect sign-in and session
   app.use(webRoutes()); // the page at / (web/); /api stays with the 404 below
   app.use('/api', (_req, res) => sendProblem(res, 404, 'not_found', 'No such endpoint.'));
+  // any other address is a browser's: a page in Bahasa Indonesia, not Express's English one
+  app.use((_req, res) => htmlPage(res, 404, 'Halaman tidak ditemukan', 'Alamat ini tidak ada di Kinerja. Periksa tautannya, atau buka halaman utama.', { href: '/', label: 'Ke halaman utama' }));
   app.use(problemHandler((err) => deps.logger.error({ err }, 'unexpected error')));
   return app;
 }

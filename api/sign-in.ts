@@ -7,6 +7,7 @@ import type { ApiDeps } from './deps';
 import { principalFromClaims } from './claims';
 import { clearCookie, cookieNames, cookieOptions, openCookieValue, readCookie, sealCookieValue } from './cookies';
 import { RelyingParty } from './oidc-relying-party';
+import { htmlPage as page } from './html-page';
 import { HttpProblem, sendProblem } from './problem';
 import { createSession, endSession, resumeSession } from './sessions';
 import { CSRF_HEADER, sameToken } from './auth';
@@ -22,16 +23,9 @@ interface PendingSignIn {
   at: number;
 }
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
-/** A plain page of the app's look for what cannot be the app itself (the page needs a session). */
-function htmlPage(res: Response, status: number, title: string, text: string, link: { href: string; label: string }) {
-  res.status(status).type('html').setHeader('Cache-Control', 'no-store');
-  res.send(`<!doctype html><html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(title)} — Kinerja</title><link rel="stylesheet" href="/css/app.css"></head>
-<body><main id="main"><section class="card narrow" data-testid="sign-in-problem"><h1>${escape(title)}</h1><p>${escape(text)}</p>
-<p><a href="${escape(link.href)}">${escape(link.label)}</a></p></section></main></body></html>`);
-}
+/** The sign-in's own problems, on a page (api/html-page.ts). */
+const htmlPage = (res: Response, status: number, title: string, text: string, link: { href: string; label: string }) =>
+  page(res, status, title, text, link, 'sign-in-problem');
 
 /** Only the page's own hash routes: never a URL elsewhere (an open redirect). */
 const safeNext = (value: unknown) => (typeof value === 'string' && /^#\/[^\s]*$/.test(value) && value.length < 500 ? value : '#/');
@@ -45,11 +39,19 @@ export function signInRoutes({ db, config, logger }: ApiDeps): Router {
 
   router.get('/auth/login', async (req, res, next) => {
     try {
-      if (!rp.enabled) throw new HttpProblem(503, 'sign_in_unavailable', 'No OpenID provider is configured (OIDC_ISSUER); use a bearer token.');
+      // a browser's navigation: what stops the sign-in is said on a page, not in a problem document
+      if (!rp.enabled) {
+        return htmlPage(res, 503, 'Masuk lewat SSO belum tersedia', 'Masuk lewat layanan SSO belum diatur di sistem ini. Hubungi administrator Kinerja.', { href: '/', label: 'Kembali' });
+      }
       const login = await rp.loginRequest().catch((err) => {
         logger.warn({ err }, 'OpenID provider discovery failed');
-        throw new HttpProblem(503, 'identity_provider_unavailable', 'The sign-in service cannot be reached; try again shortly.');
+        return null;
       });
+      if (!login) {
+        res.setHeader('Retry-After', '5');
+        return htmlPage(res, 503, 'Layanan masuk tidak dapat dihubungi', 'Layanan masuk (SSO) tidak dapat dihubungi saat ini. Coba lagi sebentar lagi.',
+          { href: `/auth/login?next=${encodeURIComponent(safeNext(req.query.next))}`, label: 'Coba lagi' });
+      }
       const pending: PendingSignIn = { state: login.state, nonce: login.nonce, verifier: login.verifier, next: safeNext(req.query.next), at: Date.now() };
       res.cookie(names.signIn, sealCookieValue(pending, config.KINERJA_SECRET), cookieOptions(secure, SIGN_IN_WINDOW_MS));
       res.setHeader('Cache-Control', 'no-store');

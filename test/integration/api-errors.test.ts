@@ -2,7 +2,7 @@
 // problem with its JSON path, and neither changes stored data. Plus tokens (forged, expired,
 // alg none), body limits, media types and Idempotency-Key replay.
 import { createHmac } from 'node:crypto';
-import type { Stack } from '../support/stack';
+import { startStack, type Stack } from '../support/stack';
 import { client, enc, nipOf, sampleOrganisation, tokens, startStackWithCycle } from '../support/api-client';
 import { apiRoutes } from '../../api/routes';
 import type { RouteDef } from '../../api/route';
@@ -180,4 +180,30 @@ test('Idempotency-Key replays the stored response and refuses a different reques
   // keys are per caller: the same key from someone else is a new request
   const bad = await call('POST', `/api/agreements/${enc(dinkes)}/review/return`, { token: t.official(nipOf(org, 'bupati')), body: { reason: 'x' }, headers: { 'idempotency-key': key } });
   expect(bad.body.code).toBe('wrong_phase');
+});
+
+test('a sign-in that cannot go on, and an address that does not exist, are pages in Bahasa Indonesia (not JSON, not Express\'s English page)', async () => {
+  const html = async (r: Response) => [r.status, r.headers.get('content-type')?.split(';')[0], await r.text()] as const;
+  // this stack has no OpenID provider configured
+  const [status, type, body] = await html(await fetch(`${stack.baseUrl}/auth/login`, { redirect: 'manual' }));
+  expect([status, type]).toEqual([503, 'text/html']);
+  expect(body).toContain('<html lang="id">');
+  expect(body).toContain('<h1>Masuk lewat SSO belum tersedia</h1>');
+  for (const [method, path] of [['GET', '/nope'], ['POST', '/health'], ['GET', '/css/tidak-ada.css']]) {
+    const [code, kind, page] = await html(await fetch(`${stack.baseUrl}${path}`, { method }));
+    expect([method, path, code, kind]).toEqual([method, path, 404, 'text/html']);
+    expect(page).toContain('<h1>Halaman tidak ditemukan</h1>');
+    expect(page).not.toContain('Cannot');
+  }
+  // a provider configured but unreachable: the page says so, with a way to try again
+  const unreachable = await startStack({ OIDC_ISSUER: 'http://127.0.0.1:9/' });
+  try {
+    const r = await fetch(`${unreachable.baseUrl}/auth/login?next=${enc('#/pk/x')}`, { redirect: 'manual' });
+    const [code, kind, page] = await html(r);
+    expect([code, kind, r.headers.get('retry-after')]).toEqual([503, 'text/html', '5']);
+    expect(page).toContain('<h1>Layanan masuk tidak dapat dihubungi</h1>');
+    expect(page).toContain(`href="/auth/login?next=${enc('#/pk/x')}"`);
+  } finally {
+    await unreachable.stop();
+  }
 });

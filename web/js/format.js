@@ -363,8 +363,6 @@ const ERROR = {
   session_expired: 'Sesi Anda sudah berakhir; silakan masuk lagi.',
   not_signed_in: 'Sesi Anda sudah berakhir; silakan masuk lagi.',
   token_revoked: 'Token akses Anda sudah dicabut; minta token baru kepada administrator Kinerja.',
-  sign_in_unavailable: 'Masuk lewat layanan SSO belum diatur di sistem ini; hubungi administrator Kinerja.',
-  identity_provider_unavailable: 'Layanan masuk (SSO) tidak dapat dihubungi; coba lagi sebentar lagi.',
   csrf_token_invalid: 'Permintaan ditolak karena tidak membawa token sesi; muat ulang halaman lalu coba lagi.',
   agreement_closed: 'PK ini sudah selesai; tidak ada tindakan lagi.',
   evidence_frozen: 'Laporan triwulan ini sudah diverifikasi; bukti dukungnya tidak dapat diubah lagi.',

@@ -83,6 +83,16 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
    * The workflow's state. A closed PK's is its last run's result, which Temporal keeps with the run:
    * read without a worker (a query would have one replay the run, ~150 ms, and fail with none up).
    */
+  /**
+   * The live state as the API tells it: the workflow records a signer's id under `signerNip` (its
+   * name from before officials without a NIP); readers get `signerId`, and `signerNip` only when
+   * the id is a NIP, as the sign answer and the documents list do.
+   */
+  const stateView = (state: AgreementState | null) => state && {
+    ...state,
+    versions: state.versions.map((v) => ({ ...v, signatures: v.signatures.map((sig) => ({ ...sig, ...signerView(sig.signerNip) })) })),
+  };
+
   async function liveState(a: AgreementRow): Promise<AgreementState> {
     const handle = temporal.workflow.getHandle(a.id);
     if (a.phase === 'closed' && (await handle.describe()).status.name === 'COMPLETED') return handle.result();
@@ -214,7 +224,7 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
           secondParty: parent && { positionId: parent.id, title: parent.title, official: { id: parent.official_id, nip: parent.nip, name: parent.official_name, ...lockOf(parent.official_id) } },
           relation: ctx.principal.role === 'official' ? relationOf(res) : null,
           live,
-          state,
+          state: stateView(state),
           content,
         });
       },

@@ -100,6 +100,12 @@ test('the Kepala Daerah without NIP signs in, reviews and countersigns a Kepala 
   const docs = await call('GET', `/api/agreements/${enc(dinkes)}/documents`, { token: bupati });
   const countersigned = docs.body.items.find((d: any) => d.party === 'second');
   expect(countersigned).toMatchObject({ signerId: BUPATI_ID, signerNip: null });
+  // the PK's own read names the signers the same way (its state kept the id under signerNip)
+  const read = await call('GET', `/api/agreements/${enc(dinkes)}`, { token: bupati });
+  expect(read.body.state.versions[0].signatures.map((s: any) => [s.party, s.signerId, s.signerNip])).toEqual([
+    ['first', nipOf('kepala-dinkes'), nipOf('kepala-dinkes')],
+    ['second', BUPATI_ID, null],
+  ]);
   const verification = await call('GET', `/api/documents/${enc(countersigned.id)}/verification`, { token: bupati });
   expect(verification.body.report.ok).toBe(true);
   expect(verification.body.report.signatures.map((s: any) => [s.signerName, s.nip, s.valid])).toEqual([

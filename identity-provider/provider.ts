@@ -132,7 +132,11 @@ export function createIdentityProvider(o: IdentityProviderOptions): { app: expre
   app.set('kinerja api origin', new URL(o.apiUrl).origin);
   const form = express.urlencoded({ extended: false, limit: '8kb' });
   // password guessing: per client address (the accounts' own lockout would let anyone lock an official out)
-  const loginLimit = rateLimit({ windowMs: 15 * 60_000, limit: 50, standardHeaders: 'draft-8', legacyHeaders: false });
+  const loginLimit = rateLimit({
+    windowMs: 15 * 60_000, limit: 50, standardHeaders: 'draft-8', legacyHeaders: false,
+    // a whole office behind one address can reach it on a busy morning: say so in its language
+    handler: (_req, res) => sendHtml(res, 429, (n) => message('Terlalu banyak percobaan masuk', 'Terlalu banyak percobaan masuk dari jaringan ini. Tunggu beberapa menit, lalu coba lagi.', n)),
+  });
 
   app.get('/interaction/:uid', async (req, res, next) => {
     try {

@@ -184,3 +184,32 @@ test("the provider's own access tokens are accepted as bearer tokens (verified w
     await other.stop();
   }
 });
+
+// Last in this file: it spends the provider's sign-in allowance for this address.
+test('past fifty sign-in attempts from one address in fifteen minutes, the provider answers 429 with a page in Bahasa Indonesia', async () => {
+  const jar = new Jar();
+  const go = async (url: URL, init: RequestInit = {}) => {
+    const res = await fetch(url, { ...init, redirect: 'manual', headers: { cookie: jar.header(url) } });
+    jar.take(url, res);
+    return res;
+  };
+  let url = new URL('/auth/login', stack.baseUrl);
+  let res = await go(url);
+  while (res.status >= 300 && res.status < 400) {
+    url = new URL(res.headers.get('location')!, url);
+    res = await go(url);
+  }
+  expect(url.pathname).toMatch(/^\/interaction\//);
+  const attempts: number[] = [];
+  for (let i = 0; i < 60 && attempts[attempts.length - 1] !== 429; i++) {
+    res = await go(new URL(`${url.pathname}/login`, url), { method: 'POST', body: new URLSearchParams({ username: KADIS, password: 'bukan-kata-sandinya' }) });
+    attempts.push(res.status);
+  }
+  // every refused password was a 401 form, until the allowance ran out
+  expect(attempts[attempts.length - 1]).toBe(429);
+  expect(new Set(attempts.slice(0, -1))).toEqual(new Set([401]));
+  const page = await res.text();
+  expect(page).toContain('lang="id"');
+  expect(page).toContain('Terlalu banyak percobaan masuk dari jaringan ini.');
+  expect(page).not.toContain('Too many requests');
+});

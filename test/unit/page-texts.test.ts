@@ -107,6 +107,10 @@ test('every per-field problem code has an Indonesian text, never the server mess
 test('an unknown code gets an Indonesian sentence naming the code, not the detail', () => {
   expect(format.errorMessage(pageError(409, 'brand_new_code'))).toBe('Permintaan tidak dapat diproses (kode: brand_new_code).');
   expect(format.errorMessage(pageError(502, 'http_error'))).toBe('Layanan sedang tidak tersedia; coba lagi sebentar lagi.');
+  // an answer with no problem document (a proxy's body limit, its 404): said by its status, never a code
+  expect(format.errorMessage(pageError(413, 'http_error'))).toBe('Berkas terlalu besar.');
+  expect(format.errorMessage(pageError(404, 'http_error'))).toBe('Data tidak ditemukan.');
+  expect(format.errorMessage(pageError(418, 'http_error'))).toBe('Permintaan tidak dapat diproses (status 418); coba lagi atau hubungi administrator Kinerja.');
   expect(format.problemMessage({ path: '/a', code: 'brand_new_code', message: ENGLISH })).toBe('Isian tidak valid (kode: brand_new_code).');
   // a code that is an Object.prototype name is still unknown
   expect(format.problemMessage({ path: '/a', code: 'constructor', message: ENGLISH })).toBe('Isian tidak valid (kode: constructor).');

@@ -425,6 +425,15 @@ function invalidDataMessage(err) {
 }
 
 /** Whole-request errors by code; never the server's English detail. */
+/** An answer without a problem document, by its HTTP status. */
+const HTTP_STATUS_TEXT = {
+  401: 'Sesi Anda sudah berakhir; silakan masuk lagi.',
+  403: 'Anda tidak berhak melihat atau mengubah ini.',
+  404: 'Data tidak ditemukan.',
+  413: 'Berkas terlalu besar.',
+  429: 'Terlalu banyak permintaan dalam waktu singkat; coba lagi sebentar lagi.',
+};
+
 export function errorMessage(err) {
   const problem = err.problem ?? {};
   switch (err.code) {
@@ -447,6 +456,10 @@ export function errorMessage(err) {
       return `Terlalu banyak permintaan dalam waktu singkat; coba lagi${problem.retryAfter ? ` dalam ${problem.retryAfter} detik` : ' sebentar lagi'}.`;
     case 'invalid_data':
       return invalidDataMessage(err);
+    case 'http_error':
+      // no problem document: a proxy's or a server's own answer (a 413 from a body limit, a 404, a 502)
+      return HTTP_STATUS_TEXT[err.status] ?? (err.status >= 500 ? 'Layanan sedang tidak tersedia; coba lagi sebentar lagi.'
+        : `Permintaan tidak dapat diproses (status ${err.status}); coba lagi atau hubungi administrator Kinerja.`);
     default:
       if (Object.hasOwn(ERROR, err.code)) return ERROR[err.code];
       return err.status >= 500 ? 'Layanan sedang tidak tersedia; coba lagi sebentar lagi.' : `Permintaan tidak dapat diproses (kode: ${err.code}).`;

@@ -308,7 +308,8 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
         // one seal per signing activity: its retry is the same attempt, counted once
         attemptKey: sealId,
         party,
-        reason: `${PARTY_TEXT[party]} Perjanjian Kinerja Tahun ${ctx.year}`,
+        // the signature panel's "Reason": what the signer did, as a sentence
+        reason: `Menandatangani Perjanjian Kinerja Tahun ${ctx.year} sebagai ${PARTY_TEXT[party]}`,
         location: ctx.place,
         // with its token: the id alone, which anyone can guess, opens no report (api/public-verification.ts)
         verificationUrl: verificationUrl(publicUrl, secret, documentId),

@@ -69,6 +69,10 @@ test('a PK signed by the stack is valid, names both signers with their chain, an
   expect(second).toMatchObject({ valid: true, trusted: true, coversWholeFile: false, codes: [] });
   expect(first.nip).toBe(org.positions.find((p: any) => p.id === 'kepala-dinkes').official.nip);
   expect(first.signerName).toBeTruthy();
+  expect([first.reason, second.reason]).toEqual([
+    `Menandatangani Perjanjian Kinerja Tahun ${org.year} sebagai Pihak Pertama`,
+    `Menandatangani Perjanjian Kinerja Tahun ${org.year} sebagai Pihak Kedua`,
+  ]);
   expect(first.certificates).toHaveLength(2); // the official's certificate, then the organisation's CA
   expect(first.certificates[1].subject).toContain('Otoritas Sertifikat');
   expect(Date.parse(first.signingTime)).toBeLessThanOrEqual(Date.parse(second.signingTime));

@@ -2,7 +2,8 @@
 // them), write the notification record with its time and level, and leave delivery (e-mail,
 // webhooks) to the outbox dispatcher. The key makes a retried activity write one record.
 import type { ActivityDeps } from './deps';
-import { formatIndonesianDate } from '../domain/format';
+import { formatIndonesianDate, formatIndonesianDateTime } from '../domain/format';
+import { defaultCalendar } from '../domain/schedule';
 import { parseDeadlineItem, type DeadlineItem, type DeadlineKind } from '../domain/deadline-item';
 
 export interface NotifyInput {
@@ -26,6 +27,9 @@ const ITEM_TEXT: Record<DeadlineKind, string> = {
 
 const ROMAN = ['I', 'II', 'III', 'IV'];
 
+/** The sender takes no replies (MAIL_FROM is a no-reply address by default): the mail says so. */
+const AUTOMATED = '\n\n—\nPesan ini dikirim otomatis oleh aplikasi Kinerja; mohon tidak membalas e-mail ini.';
+
 export function describeItem(item: DeadlineItem): string {
   const subject = parseDeadlineItem(item);
   if (!subject) return item;
@@ -41,7 +45,8 @@ export function createNotifyActivities({ db, publicUrl }: ActivityDeps) {
      */
     async notify(input: NotifyInput): Promise<{ higherLevelExists: boolean; recipientPositionId: string | null; level: number }> {
       const agreement = (await db.query(
-        `SELECT a.cycle_id, a.position_id, o.title AS owner_title, o.official_name AS owner_name, c.year, g.name AS organisation_name
+        `SELECT a.cycle_id, a.position_id, o.title AS owner_title, o.official_name AS owner_name, c.year, g.name AS organisation_name,
+                (c.calendar->>'utcOffsetHours')::numeric AS utc_offset_hours
            FROM agreements a JOIN positions o ON o.cycle_id = a.cycle_id AND o.id = a.position_id
            JOIN cycles c ON c.id = a.cycle_id JOIN organisations g ON g.id = c.organisation_id
           WHERE a.id = $1`,
@@ -62,6 +67,7 @@ export function createNotifyActivities({ db, publicUrl }: ActivityDeps) {
         : null;
       const what = describeItem(input.item);
       const due = formatIndonesianDate(input.dueAt);
+      const dueTime = formatIndonesianDateTime(input.dueAt, agreement.utc_offset_hours === null ? defaultCalendar.utcOffsetHours : Number(agreement.utc_offset_hours));
       const link = `${publicUrl}/#/pk/${encodeURIComponent(input.agreementId)}`; // the page's route of a PK
       // Whose PK it is, when the item is not the owner's own (a superior signs or verifies for many
       // subordinates, whose reminders would otherwise read alike); the body always names it.
@@ -73,9 +79,9 @@ export function createNotifyActivities({ db, publicUrl }: ActivityDeps) {
           : `Eskalasi tingkat ${level}: ${awaiting?.title ?? 'tim evaluasi'} belum ${what}${whose}`;
       const body =
         input.kind === 'reminder'
-          ? `Yth. ${recipient?.official_name ?? 'Tim Evaluasi'},\n\nMohon segera ${what} paling lambat ${due}.\n${pk}\n\nBuka: ${link}`
-          : `Yth. ${recipient?.official_name ?? 'Tim Evaluasi'},\n\n${awaiting?.official_name ?? ''} (${awaiting?.title ?? ''}) belum ${what}; batas waktu ${due} telah terlewati. ` +
-            `Mohon tindak lanjut sesuai kewenangan Bapak/Ibu.\n${pk}\n\nBuka: ${link}`;
+          ? `Yth. ${recipient?.official_name ?? 'Tim Evaluasi'},\n\nMohon segera ${what} paling lambat ${dueTime}.\n${pk}\n\nBuka: ${link}${AUTOMATED}`
+          : `Yth. ${recipient?.official_name ?? 'Tim Evaluasi'},\n\n${awaiting?.official_name ?? ''} (${awaiting?.title ?? ''}) belum ${what}; batas waktu ${dueTime} telah terlewati. ` +
+            `Mohon tindak lanjut sesuai kewenangan Bapak/Ibu.\n${pk}\n\nBuka: ${link}${AUTOMATED}`;
       await db.query(
         `INSERT INTO notifications (key, agreement_id, item, kind, level, recipient_position, recipient_nip, recipient_email, recipient_name, subject, body, due_at)
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) ON CONFLICT (key) DO NOTHING`,

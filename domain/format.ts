@@ -38,6 +38,19 @@ export function formatIndonesianDate(date: string | Date): string {
   return `${day} ${INDONESIAN_MONTHS[month - 1]} ${year}`;
 }
 
+const ZONE_NAMES: Record<number, string> = { 7: 'WIB', 8: 'WITA', 9: 'WIT' };
+
+/**
+ * An instant as a region's local date and time: "10 Januari 2026 pukul 23.59 WIB" (UTC+8: WITA,
+ * UTC+9: WIT). Due dates are the end of a local day, so the time tells which day's end.
+ */
+export function formatIndonesianDateTime(instant: string | Date, utcOffsetHours: number): string {
+  const local = new Date(new Date(instant).getTime() + utcOffsetHours * 3_600_000);
+  const time = `${String(local.getUTCHours()).padStart(2, '0')}.${String(local.getUTCMinutes()).padStart(2, '0')}`;
+  const zone = ZONE_NAMES[utcOffsetHours] ?? `UTC${utcOffsetHours >= 0 ? '+' : ''}${utcOffsetHours}`;
+  return `${formatIndonesianDate(local)} pukul ${time} ${zone}`;
+}
+
 /** "Bengkayang, 20 Januari 2025". */
 export function formatPlaceAndDate(place: string, date: string | Date): string {
   return `${place}, ${formatIndonesianDate(date)}`;

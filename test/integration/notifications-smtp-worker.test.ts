@@ -103,7 +103,8 @@ test('a draft coming due and then late: the reminder reaches the official and th
   expect(r.header('To')).toContain(head.email);
   expect(r.header('Subject')).toMatch(/^Pengingat: batas waktu menyusun dan mengajukan draf Perjanjian Kinerja \(\d{1,2} [A-Z][a-z]+ \d{4}/);
   expect(r.text).toContain(`Yth. ${head.name},`);
-  expect(r.text).toContain('Mohon segera menyusun dan mengajukan draf Perjanjian Kinerja paling lambat');
+  expect(r.text).toMatch(/Mohon segera menyusun dan mengajukan draf Perjanjian Kinerja paling lambat \d{1,2} [A-Z][a-z]+ \d{4} pukul \d{2}\.\d{2} WIB\./);
+  expect(r.text).toContain('Pesan ini dikirim otomatis oleh aplikasi Kinerja; mohon tidak membalas e-mail ini.');
   const headTitle = org.positions.find((p: any) => p.id === 'kepala-dinkes').title;
   const thePk = `Perjanjian Kinerja ${headTitle} (${head.name}), ${org.organisation.name}, tahun ${org.year}.`;
   expect(r.text).toContain(thePk); // which PK, named in the mail itself

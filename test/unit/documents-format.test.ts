@@ -1,4 +1,4 @@
-import { formatIndonesianDate, formatNumberId, formatPlaceAndDate, formatRupiah } from '../../domain/format';
+import { formatIndonesianDate, formatIndonesianDateTime, formatNumberId, formatPlaceAndDate, formatRupiah } from '../../domain/format';
 
 describe('formatRupiah', () => {
   test.each([
@@ -26,6 +26,16 @@ describe('formatIndonesianDate', () => {
   test('reads a Date in UTC', () => expect(formatIndonesianDate(new Date('2025-03-09T23:30:00Z'))).toBe('9 Maret 2025'));
   test('rejects impossible dates', () => expect(() => formatIndonesianDate('2025-02-30')).toThrow(RangeError));
   test('place and date', () => expect(formatPlaceAndDate('Bengkayang', '2025-01-20')).toBe('Bengkayang, 20 Januari 2025'));
+});
+
+describe('formatIndonesianDateTime', () => {
+  test.each([
+    ['2026-01-10T16:59:59.999Z', 7, '10 Januari 2026 pukul 23.59 WIB'],
+    ['2026-01-10T15:59:59.999Z', 8, '10 Januari 2026 pukul 23.59 WITA'],
+    ['2026-01-10T14:59:59.999Z', 9, '10 Januari 2026 pukul 23.59 WIT'],
+    ['2026-01-10T18:30:00Z', 7, '11 Januari 2026 pukul 01.30 WIB'],
+    ['2026-01-10T18:30:00Z', 5.5, '11 Januari 2026 pukul 00.00 UTC+5.5'],
+  ])('%p at UTC%p → %p', (iso, offset, expected) => expect(formatIndonesianDateTime(iso, offset)).toBe(expected));
 });
 
 describe('formatNumberId', () => {

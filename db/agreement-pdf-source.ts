@@ -19,7 +19,7 @@ export interface AgreementPdfSource {
 const SOURCE_COLUMNS = `c.year, c.calendar, o.id AS org_id, o.name AS org_name, o.place, u.name AS unit_name,
             p.title, p.official_name, p.nip, p.level,
             sp.title AS s_title, sp.official_name AS s_name, sp.nip AS s_nip,
-            v.content`;
+            v.content, v.version AS v_version`;
 const SOURCE_JOINS = `FROM agreements a
        JOIN cycles c ON c.id = a.cycle_id
        JOIN organisations o ON o.id = c.organisation_id
@@ -93,6 +93,7 @@ function sourceOf(r: Record<string, any>): AgreementPdfSource {
       firstParty: first,
       secondParty: second,
       content: r.content,
+      ...(Number(r.v_version) > 1 ? { revision: true as const } : {}),
     }),
   };
 }

@@ -24,7 +24,16 @@ export interface AgreementPdfInput {
   /** Null for the Kepala Daerah's statement, signed alone. */
   secondParty: PartyInput | null;
   content: AgreementContent;
+  /**
+   * A PK Perubahan (a version after the first): titled so, to be told apart from the PK it amends.
+   * Absent for a first version, whose input (its document id and bytes) stays as it was.
+   */
+  revision?: true;
 }
+
+/** "PERJANJIAN KINERJA" or, for a revised PK, "PERJANJIAN KINERJA PERUBAHAN". */
+export const documentKind = (input: Pick<AgreementPdfInput, 'revision'>): string =>
+  input.revision ? 'Perjanjian Kinerja Perubahan' : 'Perjanjian Kinerja';
 
 export type Party = 'first' | 'second';
 

@@ -2,7 +2,7 @@
 // annex tables (indicators, budget) that break across pages with their header row repeated.
 import { formatIndonesianDate, formatNumberId, formatRupiah } from '../domain/format';
 import type { Indicator } from '../domain/types';
-import type { AgreementPdfInput, Party } from './agreement-input';
+import { documentKind, type AgreementPdfInput, type Party } from './agreement-input';
 import { Canvas, type Fonts } from './canvas';
 
 export const PAGE_WIDTH = 595.28;
@@ -127,7 +127,7 @@ const SUPERVISION =
   'dan sanksi.';
 
 function agreementPage(flow: Flow, input: AgreementPdfInput): void {
-  header(flow, input, `PERJANJIAN KINERJA TAHUN ${input.year}`);
+  header(flow, input, `${documentKind(input).toUpperCase()} TAHUN ${input.year}`);
   const second = input.secondParty;
   flow.paragraph(second ? OPENING : OPENING_ALONE);
   flow.gap(6);
@@ -250,7 +250,7 @@ function targetText(indicator: Indicator): string {
 
 function annex(flow: Flow, input: AgreementPdfInput): void {
   flow.newPage();
-  header(flow, input, `LAMPIRAN PERJANJIAN KINERJA TAHUN ${input.year}`);
+  header(flow, input, `LAMPIRAN ${documentKind(input).toUpperCase()} TAHUN ${input.year}`);
   flow.paragraph(`Tabel 1. Sasaran, Indikator Kinerja, dan Target`, 0, 10, true);
   flow.gap(6);
   const indicatorRows: Array<{ cells: string[] }> = [];
@@ -285,7 +285,7 @@ function annex(flow: Flow, input: AgreementPdfInput): void {
 }
 
 function footers(pages: LaidOutPage[], input: AgreementPdfInput): void {
-  const label = `Perjanjian Kinerja Tahun ${input.year} — ${input.firstParty.title}`;
+  const label = `${documentKind(input)} Tahun ${input.year} — ${input.firstParty.title}`;
   pages.forEach((page, i) => {
     page.canvas.text(label, MARGIN_X, 30, 8);
     page.canvas.text(`Halaman ${i + 1} dari ${pages.length}`, MARGIN_X, 30, 8, { align: 'right', width: CONTENT_WIDTH });

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { PDFArray, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRawStream, PDFString, type PDFContext, type PDFRef } from 'pdf-lib';
 import { deflateSync } from 'node:zlib';
 import { calendarDate } from '../domain/format';
-import { SIGNATURE_FIELD_NAMES, type AgreementPdfInput } from './agreement-input';
+import { documentKind, SIGNATURE_FIELD_NAMES, type AgreementPdfInput } from './agreement-input';
 import { FONT_RESOURCE, type Fonts } from './canvas';
 import { layoutAgreement, PAGE_HEIGHT, PAGE_WIDTH, printedTexts } from './agreement-layout';
 import { fontForTexts, type SubsetFont } from './fonts';
@@ -113,7 +113,7 @@ export async function renderAgreementPdf(input: AgreementPdfInput): Promise<Uint
   })));
 
   const id = documentIdOf(input);
-  const title = `Perjanjian Kinerja Tahun ${input.year} - ${input.firstParty.title}`;
+  const title = `${documentKind(input)} Tahun ${input.year} - ${input.firstParty.title}`;
   const date = PDFString.of(pdfDate(input.date));
   context.trailerInfo.Info = context.register(context.obj({
     Title: PDFHexString.fromText(title),

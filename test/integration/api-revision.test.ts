@@ -6,6 +6,7 @@
 // first revision runs (wrong_phase), and without a note (invalid_data / the body check). The
 // administrator may start one too; the revised PK is then drafted, approved and signed as version 2.
 import type { Stack } from '../support/stack';
+import { pageTexts } from '../support/pki';
 import { client, enc, nipOf, passphraseFor, sampleOrganisation, startStackWithCycle, tokens, waitFor } from '../support/api-client';
 import { toFirstQuarter } from '../support/reporting';
 
@@ -103,7 +104,12 @@ test('the first party starts a PK Perubahan on a signed PK: back to drafting as 
   const resigned = await waitFor(() => read(dinkes), (r) => r.body.phase === 'reporting' && r.body.state?.quarters?.[1]?.status === 'open');
   expect(resigned.body.version).toBe(2);
   expect(resigned.body.state.quarters[0]).toEqual(q1);
-  expect((await call('GET', `/api/agreements/${enc(dinkes)}/documents`, { token: owner })).body.items.map((d: any) => d.version)).toEqual([1, 1, 2, 2]);
+  const documents = (await call('GET', `/api/agreements/${enc(dinkes)}/documents`, { token: owner })).body.items;
+  expect(documents.map((d: any) => d.version)).toEqual([1, 1, 2, 2]);
+  // the signed PK Perubahan is titled so; the version it amends is not
+  const titleOf = async (doc: any) => pageTexts(Buffer.from(await (await fetch(`${stack.baseUrl}${doc.href}`, { headers: { authorization: `Bearer ${owner}` } })).arrayBuffer()))[0];
+  expect(await titleOf(documents[3])).toContain('PERJANJIAN KINERJA PERUBAHAN TAHUN');
+  expect(await titleOf(documents[1])).not.toContain('PERUBAHAN');
 });
 
 test('an administrator starts a PK Perubahan on a signed PK; an official of another unit may not', async () => {

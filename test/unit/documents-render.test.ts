@@ -80,6 +80,16 @@ describe('renderAgreementPdf', () => {
     expect(second.rect[1]).toBe(first.rect[1]);
   });
 
+  test('a PK Perubahan is titled so on its page, its annex and its metadata', async () => {
+    const pdf = await renderAgreementPdf({ ...sampleInput(), revision: true });
+    const text = pageTexts(pdf).join('\n');
+    expect(text).toContain('PERJANJIAN KINERJA PERUBAHAN TAHUN 2025');
+    expect(text).toContain('LAMPIRAN PERJANJIAN KINERJA PERUBAHAN TAHUN 2025');
+    expect(Buffer.from(pdf).toString('latin1')).toMatch(/\/Title <FEFF[0-9A-F]+>/);
+    const first = pageTexts(await renderAgreementPdf(sampleInput())).join('\n');
+    expect(first).not.toContain('PERUBAHAN');
+  });
+
   test('prints any Indonesian name (beyond Latin-1) with embedded fonts', async () => {
     const input = sampleInput();
     const name = 'Ni Made Ayu Ṭirtā Łukasz Çağlar Şükrü';

@@ -11,6 +11,7 @@ import { PHASES } from '../workflows/messages';
 import { HttpProblem } from './problem';
 import { storedRules } from './rules-change';
 import { csvCell } from './report';
+import { indicatorNamesOf } from '../db/indicator-names';
 
 interface CycleRow {
   id: string;
@@ -101,28 +102,6 @@ export async function unitTree(db: Pool, cycleId: string, unitId: string) {
   return { cycleId: cycle.id, unitId: unit.id, unitName: unit.name, nodes: await nodesOf(db, cycle, { unitId }, gaps) };
 }
 
-/**
- * The names of the indicators the nodes' superiors (or the regional plan) hold, by id: a reader
- * sees "mendukung Angka Kematian Ibu", not the id the draft editor generated.
- */
-async function parentIndicatorNames(db: Pool, cycle: CycleRow, parentIds: Array<string | null>): Promise<Map<string, string>> {
-  const names = new Map<string, string>();
-  for (const o of cycle.plan?.objectives ?? []) for (const i of o.indicators) names.set(i.id, i.name);
-  const wanted = [...new Set(parentIds.filter((id): id is string => id !== null))];
-  if (wanted.length === 0) return names;
-  const { rows } = await db.query(
-    `SELECT coalesce(v.content, p.draft) AS content FROM agreements a
-       JOIN positions p ON p.cycle_id = a.cycle_id AND p.id = a.position_id
-       LEFT JOIN agreement_versions v ON v.agreement_id = a.id AND v.version = a.version
-      WHERE a.cycle_id = $1 AND a.position_id = ANY($2::text[])`,
-    [cycle.id, wanted],
-  );
-  for (const { content } of rows as Array<{ content: AgreementContent | null }>) {
-    for (const o of content?.objectives ?? []) for (const i of o.indicators) names.set(i.id, i.name);
-  }
-  return names;
-}
-
 /** The PKs of a unit (or of given positions) with their official, phase, capaian to date and each indicator's gap mark. */
 async function nodesOf(db: Pool, cycle: CycleRow, which: { unitId?: string; positionIds?: string[] }, gaps: TreeGaps) {
   const rules: Rules = storedRules(cycle.rules);
@@ -137,7 +116,7 @@ async function nodesOf(db: Pool, cycle: CycleRow, which: { unitId?: string; posi
       ORDER BY p.depth, p.id`,
     [cycle.id, which.unitId ?? null, which.positionIds ?? []],
   );
-  const parentName = await parentIndicatorNames(db, cycle, rows.map((r) => r.parent_id as string | null));
+  const parentName = await indicatorNamesOf(db, cycle.id, rows.map((r) => r.parent_id as string | null));
   return rows.map((r) => {
     const content = r.content as AgreementContent | null;
     const reports: QuarterReport[] = (r.reports as Array<Record<string, any>>).map((x) => ({ quarter: x.quarter, realizations: x.realizations, budgetSpent: x.budget_spent }));

@@ -26,6 +26,8 @@ import type { ApiDeps } from '../deps';
 import { visibleToOfficialSql, type AgreementRow } from '../access';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { HttpProblem, invalid } from '../problem';
+import { indicatorNamesOf } from '../../db/indicator-names';
+import { jsonObject } from '../json-object';
 import { reportProblems } from '../../domain/realization-report';
 import { route, type Ctx, type RouteDef } from '../route';
 import * as schemas from '../schemas';
@@ -213,6 +215,10 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
           : position?.draft
             ? { source: 'imported', content: position.draft }
             : null;
+        // each superior indicator the content serves, by name (the page's "Mendukung: …")
+        const linked = (content?.content.objectives ?? []).flatMap((o) => o.indicators.flatMap((i) => (i.parentIndicatorId ? [i.parentIndicatorId] : [])));
+        const names = linked.length ? await indicatorNamesOf(db, a.cycle_id, [position?.parent_id ?? null]) : new Map<string, string>();
+        const parentIndicators = jsonObject(new Map(linked.flatMap((ref) => (names.has(ref) ? [[ref, names.get(ref)!] as const] : []))));
         const locks = await locksRead;
         const lockOf = (officialId: string | null) => (locks ? { signingLockedUntil: (officialId && locks.get(officialId)) || null } : {});
         res.json({
@@ -225,7 +231,7 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
           relation: ctx.principal.role === 'official' ? relationOf(res) : null,
           live,
           state: stateView(state),
-          content,
+          content: content && { ...content, parentIndicators },
         });
       },
     }),

@@ -177,6 +177,9 @@ test('the superior reviews and approves on a phone', async () => {
   await task.locator('a').click();
   await superior.getByRole('button', { name: 'Setujui draf' }).waitFor();
   await superior.locator('[data-testid=indicators]').getByText('Pembinaan posyandu').waitFor();
+  // each indicator names the superior's indicator it serves, not its id
+  expect(new Set(await superior.locator('[data-testid=indicators] [data-testid=serves]').allTextContents())).toEqual(new Set(['Mendukung: Usia Harapan Hidup']));
+  expect((await agreement()).body.content.parentIndicators).toEqual({ 'IKU-kesehatan': 'Usia Harapan Hidup' });
   await shot(superior, '03-review-phone');
   await superior.getByRole('button', { name: 'Setujui draf' }).click();
   await superior.locator('.pk-head .badge.phase-signing').waitFor();

@@ -8,7 +8,8 @@ function targetText(i) {
   return i.target === null || i.target === undefined ? 'Tanpa target' : fmtNumber(i.target);
 }
 
-export function contentView(content) {
+/** `parentIndicators`: the names of the superior indicators served, by id (GET /api/agreements/:id). */
+export function contentView(content, parentIndicators = {}) {
   if (!content) return h('p', { class: 'muted' }, 'Belum ada isi PK.');
   let n = 0;
   const rows = content.objectives.flatMap((o) => o.indicators.map((i, k) =>
@@ -16,7 +17,7 @@ export function contentView(content) {
       h('td', null, String(++n)),
       h('td', null, k === 0 ? o.text : ''),
       h('td', null, i.name, i.additionalTask ? h('span', { class: 'badge' }, 'Tugas tambahan') : null,
-        i.parentIndicatorId ? h('div', { class: 'muted small' }, `Mendukung: ${i.parentIndicatorId}`) : null),
+        i.parentIndicatorId ? h('div', { class: 'muted small', 'data-testid': 'serves' }, `Mendukung: ${parentIndicators[i.parentIndicatorId] ?? i.parentIndicatorId}`) : null),
       h('td', { class: 'num' }, targetText(i), i.direction === 'down' ? h('span', { class: 'muted small', title: 'Semakin rendah semakin baik' }, ' ↓') : null),
       h('td', null, i.unit),
       h('td', { class: 'num' }, i.weight === null || i.weight === undefined ? '—' : fmtNumber(i.weight)))));

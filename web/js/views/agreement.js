@@ -159,7 +159,7 @@ function signedOnlyView(a, docs) {
         `Anda tidak lagi memegang jabatan ini. Ditampilkan versi yang Anda tandatangani (versi ${a.signedVersions.join(', ')}); status PK saat ini tidak ditampilkan.`)),
     section('Para pihak yang menandatangani', table(['Versi', 'Pihak', 'Jabatan', 'Nama', 'Ditandatangani'],
       a.parties.map((p) => [String(p.version), PARTY[p.party] ?? p.party, p.title ?? '', p.name ?? '', p.signedAt ? fmtDateTime(p.signedAt) : '']))),
-    section(`Isi PK (versi ${a.content?.version ?? ''})`, contentView(a.content?.content)),
+    section(`Isi PK (versi ${a.content?.version ?? ''})`, contentView(a.content?.content, a.content?.parentIndicators)),
     documentsSection(docs),
   ];
 }
@@ -207,7 +207,7 @@ export async function renderAgreement(main, { params, me, isCurrent }) {
       // once the year runs, the quarters and what was reported come before the signed content
       a.state?.quarters?.some((q) => q.status !== 'not_open') ? section('Triwulan', quartersTable(a, isOwner)) : null,
       ['reporting', 'evaluation', 'closed'].includes(phase) || data.quarters.length ? realizationSection(a, data) : null,
-      section('Isi PK', contentView(a.content?.content)),
+      section('Isi PK', contentView(a.content?.content, a.content?.parentIndicators)),
       documentsSection(docs),
       h('p', null, h('a', { href: `${base}/linimasa`, class: 'button' }, 'Lihat linimasa lengkap')),
       me.role !== 'official' ? section('Linimasa', await timelineList(a.id)) : null);

@@ -135,6 +135,10 @@ test('the evaluator opens the PK from the inbox, adjusts one indicator with a re
   const record = (await call('GET', `/api/agreements/${enc(evaluatedId)}/realizations`, { token: t.evaluator })).body.evaluation;
   expect(record.closedAt).toBeTruthy();
   expect(record.adjustments).toEqual([expect.objectContaining({ indicatorId: indicator.id, value: adjusted, reason: 'Data BPS terbaru dipakai untuk indikator ini' })]);
+  // the closed PK lists the adjustment by the indicator's name and says who made it, not their ids
+  expect(await page.locator('[data-testid=adjustment]').allTextContents()).toEqual([
+    `${indicator.name}: ${percent(adjusted)} — Data BPS terbaru dipakai untuk indikator ini (oleh Tim Evaluasi (${record.adjustments[0].by}))`,
+  ]);
 });
 
 test('the first party starts a PK Perubahan: the note is required, then after the confirmation the PK is drafted again as version 2', async () => {

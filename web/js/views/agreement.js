@@ -2,7 +2,7 @@
 // to draft, sign or report), its content, realizations and scores, documents and timeline.
 import { h, replace } from '../dom.js';
 import { agreementPath, api, enc, get, getBlob } from '../api.js';
-import { fmtDateTime, fmtNumber, fmtPercent, fmtRupiah, PARTY, QUARTER_STATUS, ROMAN } from '../format.js';
+import { actorText, fmtDateTime, fmtNumber, fmtPercent, fmtRupiah, PARTY, QUARTER_STATUS, ROMAN } from '../format.js';
 import { busy, dueInfo, notice, phaseBadge, section, showProblems, table } from '../ui.js';
 import { contentView } from '../content-view.js';
 import { capaianToDate, categoryOf, indicatorsOf, showAchievement, valuesByIndicator } from '../capaian.js';
@@ -120,7 +120,8 @@ function realizationSection(a, data) {
       h('h3', null, `Bukti dukung Triwulan ${ROMAN[q - 1]}`), evidenceList(data.evidence.filter((e) => e.quarter === q)))),
     data.evaluation?.adjustments?.length
       ? h('div', null, h('h3', null, 'Penyesuaian tim evaluasi'), h('ul', null, data.evaluation.adjustments.map((x) =>
-          h('li', null, `${x.indicatorId ?? 'Nilai PK'}: ${fmtPercent(x.value)} — ${x.reason}${x.by ? ` (${x.by})` : ''}`))))
+          h('li', { 'data-testid': 'adjustment' }, `${x.indicatorId === null ? 'Nilai PK' : indicators.find((i) => i.id === x.indicatorId)?.name ?? x.indicatorId}: `
+            + `${fmtPercent(x.value)} — ${x.reason}${x.by ? ` (oleh ${actorText(`evaluator:${x.by}`)})` : ''}`))))
       : null);
 }
 

@@ -82,10 +82,6 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
   const id = (ctx: { agreement: AgreementRow | null }) => ctx.agreement!.id;
 
   /**
-   * The workflow's state. A closed PK's is its last run's result, which Temporal keeps with the run:
-   * read without a worker (a query would have one replay the run, ~150 ms, and fail with none up).
-   */
-  /**
    * The live state as the API tells it: the workflow records a signer's id under `signerNip` (its
    * name from before officials without a NIP); readers get `signerId`, and `signerNip` only when
    * the id is a NIP, as the sign answer and the documents list do.
@@ -95,6 +91,10 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
     versions: state.versions.map((v) => ({ ...v, signatures: v.signatures.map((sig) => ({ ...sig, ...signerView(sig.signerNip) })) })),
   };
 
+  /**
+   * The workflow's state. A closed PK's is its last run's result, which Temporal keeps with the run:
+   * read without a worker (a query would have one replay the run, ~150 ms, and fail with none up).
+   */
   async function liveState(a: AgreementRow): Promise<AgreementState> {
     const handle = temporal.workflow.getHandle(a.id);
     if (a.phase === 'closed' && (await handle.describe()).status.name === 'COMPLETED') return handle.result();

@@ -22,38 +22,30 @@ export const PHASE = {
 
 export const ROMAN = ['I', 'II', 'III', 'IV'];
 
-export function taskLabel(task) {
-  const report = /^(report|verify):Q([1-4])$/.exec(task);
-  if (report) return `${report[1] === 'report' ? 'Laporkan realisasi' : 'Verifikasi realisasi'} Triwulan ${ROMAN[report[2] - 1]}`;
-  return {
-    draft: 'Susun draf PK',
-    review: 'Reviu draf bawahan',
-    'sign:first': 'Tanda tangani sebagai Pihak Pertama',
-    'sign:second': 'Tanda tangani sebagai Pihak Kedua',
-    sign: 'Tanda tangani PK',
-    report: 'Laporkan realisasi triwulan',
-    verify: 'Verifikasi realisasi bawahan',
-    evaluate: 'Evaluasi PK',
-    evaluation: 'Evaluasi PK',
-  }[task] ?? task;
+// Each task in two forms: what to do (the inbox's link) and what is not done yet ("Belum …", the
+// escalations). Quarterly items ("report:Q1") name their quarter.
+const TASK_TEXT = {
+  draft: ['Susun draf PK', 'menyusun draf PK'],
+  review: ['Reviu draf bawahan', 'mereviu draf bawahan'],
+  'sign:first': ['Tanda tangani sebagai Pihak Pertama', 'menandatangani sebagai Pihak Pertama'],
+  'sign:second': ['Tanda tangani sebagai Pihak Kedua', 'menandatangani sebagai Pihak Kedua'],
+  sign: ['Tanda tangani PK', 'menandatangani PK'],
+  report: ['Laporkan realisasi triwulan', 'melaporkan realisasi triwulan'],
+  verify: ['Verifikasi realisasi bawahan', 'memverifikasi realisasi bawahan'],
+  evaluate: ['Evaluasi PK', 'menyelesaikan evaluasi PK'],
+  evaluation: ['Evaluasi PK', 'menyelesaikan evaluasi PK'],
+};
+const QUARTER_TASK_TEXT = { report: ['Laporkan realisasi', 'melaporkan realisasi'], verify: ['Verifikasi realisasi', 'memverifikasi realisasi'] };
+
+function taskText(task, form) {
+  const quarterly = /^(report|verify):Q([1-4])$/.exec(task);
+  if (quarterly) return `${QUARTER_TASK_TEXT[quarterly[1]][form]} Triwulan ${ROMAN[quarterly[2] - 1]}`;
+  return TASK_TEXT[task]?.[form] ?? task;
 }
 
-/** A task as what someone has not done yet ("Belum menyusun draf PK"): the escalations' wording. */
-export function taskPending(task) {
-  const report = /^(report|verify):Q([1-4])$/.exec(task);
-  if (report) return `${report[1] === 'report' ? 'melaporkan realisasi' : 'memverifikasi realisasi'} Triwulan ${ROMAN[report[2] - 1]}`;
-  return {
-    draft: 'menyusun draf PK',
-    review: 'mereviu draf bawahan',
-    'sign:first': 'menandatangani sebagai Pihak Pertama',
-    'sign:second': 'menandatangani sebagai Pihak Kedua',
-    sign: 'menandatangani PK',
-    report: 'melaporkan realisasi triwulan',
-    verify: 'memverifikasi realisasi bawahan',
-    evaluate: 'menyelesaikan evaluasi PK',
-    evaluation: 'menyelesaikan evaluasi PK',
-  }[task] ?? task;
-}
+export const taskLabel = (task) => taskText(task, 0);
+/** A task as what someone has not done yet ("Belum menyusun draf PK"). */
+export const taskPending = (task) => taskText(task, 1);
 
 /**
  * Who did it, from the history's actor key (`role:id`, or `system`): the role in words, a NIP

@@ -37,3 +37,6 @@ export const COUNT_LIMITS = {
   indicatorsPerObjective: 100,
   budgetLines: 500,
 } as const;
+
+/** The most tasks one inbox answer holds (`GET /api/me/tasks`, api/routes/me.ts); the page's *Tampilkan semua* asks for as many. */
+export const INBOX_TASKS_AT_MOST = 200;

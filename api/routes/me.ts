@@ -1,5 +1,6 @@
 // The caller: who they are, what they hold, and their inbox (what they must do now, oldest first).
 import { z } from 'zod';
+import { INBOX_TASKS_AT_MOST } from '../../domain/limits';
 import type { ApiDeps } from '../deps';
 import { route, type RouteDef } from '../route';
 import { parseQuery } from '../validation';
@@ -18,9 +19,9 @@ function taskOf(phase: string, awaiting: string, positionId: string): InboxTask 
  * At most this many tasks in one answer by default, and at most (`?limit=`): the oldest due first,
  * with `total` saying how many there are. An official has a handful; the evaluation team has every
  * PK in evaluation, a thousand at a Pemda's year end, which is a list to filter (GET /api/agreements,
- * the dashboard), not an inbox to send whole on every visit.
+ * the dashboard), not an inbox to send whole on every visit. Shared with the page (domain/limits.ts).
  */
-export const TASKS_SHOWN = 200;
+const TASKS_SHOWN = INBOX_TASKS_AT_MOST;
 const tasksQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(TASKS_SHOWN).default(TASKS_SHOWN) });
 
 /** At most this many escalated items in one inbox, the oldest due first (the rest follow as those are done). */

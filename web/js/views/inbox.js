@@ -5,6 +5,7 @@ import { h, replace } from '../dom.js';
 import { enc, get } from '../api.js';
 import { escalationLabel, fmtDateTime, fmtLateness, fmtNumber, taskLabel, taskPending } from '../format.js';
 import { busy, dueInfo, notice, phaseBadge, section, table } from '../ui.js';
+import { INBOX_TASKS_AT_MOST } from '/lib/limits.js';
 
 const TASK_VIEW = { draft: 'draf', 'sign:first': 'tanda-tangan', 'sign:second': 'tanda-tangan' };
 
@@ -21,7 +22,6 @@ const organisationOf = (item) => h('span', { class: 'muted', 'data-testid': 'org
 
 // The inbox shows the oldest due first, a page's worth; "Tampilkan semua" asks for the API's most.
 const TASKS_ON_PAGE = 20;
-const TASKS_AT_MOST = 200;
 
 function taskList(tasks) {
   if (tasks.items.length === 0) return h('p', { class: 'muted' }, 'Tidak ada tugas saat ini.');
@@ -36,7 +36,7 @@ function taskList(tasks) {
 function moreLine(tasks, { me, showAll }) {
   if (tasks.total <= tasks.items.length) return null;
   const shown = `Menampilkan ${fmtNumber(tasks.items.length)} dari ${fmtNumber(tasks.total)} tugas, yang paling dahulu jatuh tempo. `;
-  if (tasks.items.length >= TASKS_AT_MOST) {
+  if (tasks.items.length >= INBOX_TASKS_AT_MOST) {
     const rest = me.role === 'evaluator' ? h('a', { href: '#/dasbor' }, 'Semua PK ada di Dasbor.') : 'Sisanya muncul setelah tugas ini selesai.';
     return h('p', { class: 'muted', 'data-testid': 'tasks-more' }, shown, rest);
   }
@@ -59,7 +59,7 @@ export async function renderInbox(main, { me }) {
   const [tasks, list] = await Promise.all([get(`/api/me/tasks?limit=${TASKS_ON_PAGE}`), get('/api/agreements?limit=50')]);
   const todo = h('div', { 'data-testid': 'todo' });
   const show = (shown) => replace(todo, taskList(shown), moreLine(shown, { me, showAll }));
-  const showAll = async () => show(await get(`/api/me/tasks?limit=${TASKS_AT_MOST}`));
+  const showAll = async () => show(await get(`/api/me/tasks?limit=${INBOX_TASKS_AT_MOST}`));
   show(tasks);
   const escalations = tasks.escalations ?? [];
   const escalated = h('ul', { class: 'tasks', 'data-testid': 'escalations' }, escalations.map((item) =>

@@ -3,6 +3,7 @@
 // together with what else it needs before signing (loadSigningSource).
 import type { Pool } from 'pg';
 import type { AgreementPdfInput } from '../documents';
+import { budgetLinesFor } from '../documents/agreement-input';
 
 export interface AgreementPdfSource {
   orgId: string;
@@ -94,6 +95,7 @@ function sourceOf(r: Record<string, any>): AgreementPdfSource {
       secondParty: second,
       content: r.content,
       ...(Number(r.v_version) > 1 ? { revision: true as const } : {}),
+      ...budgetLinesFor(r.level),
     }),
   };
 }

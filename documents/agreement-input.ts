@@ -1,3 +1,4 @@
+import { budgetLineKindOf, type BudgetLineKind } from '../domain/budget-line-kind';
 import type { AgreementContent } from '../domain/types';
 
 /** One signing party as printed on the PK. */
@@ -29,6 +30,20 @@ export interface AgreementPdfInput {
    * Absent for a first version, whose input (its document id and bytes) stays as it was.
    */
   revision?: true;
+  /**
+   * What the budget lines are (annex table 2): Kegiatan for an eselon III, Sub-kegiatan lower down.
+   * Absent for Program (a Kepala OPD's or the Kepala Daerah's PK), whose input stays as it was.
+   */
+  budgetLineKind?: Exclude<BudgetLineKind, 'Program'>;
+}
+
+/** Annex table 2's name for the budget lines. */
+export const budgetLinesOf = (input: Pick<AgreementPdfInput, 'budgetLineKind'>): BudgetLineKind => input.budgetLineKind ?? 'Program';
+
+/** The input's `budgetLineKind` for the first party's level (nothing for Program). */
+export function budgetLinesFor(level: string | null | undefined): Pick<AgreementPdfInput, 'budgetLineKind'> {
+  const kind = budgetLineKindOf(level);
+  return kind === 'Program' ? {} : { budgetLineKind: kind };
 }
 
 /** "PERJANJIAN KINERJA" or, for a revised PK, "PERJANJIAN KINERJA PERUBAHAN". */

@@ -2,7 +2,7 @@
 // annex tables (indicators, budget) that break across pages with their header row repeated.
 import { formatIndonesianDate, formatNumberId, formatRupiah } from '../domain/format';
 import type { Indicator } from '../domain/types';
-import { documentKind, type AgreementPdfInput, type Party } from './agreement-input';
+import { budgetLinesOf, documentKind, type AgreementPdfInput, type Party } from './agreement-input';
 import { Canvas, type Fonts } from './canvas';
 
 export const PAGE_WIDTH = 595.28;
@@ -271,12 +271,12 @@ function annex(flow: Flow, input: AgreementPdfInput): void {
 
   flow.gap(20);
   flow.ensure(60);
-  flow.paragraph(`Tabel 2. Program dan Anggaran`, 0, 10, true);
+  flow.paragraph(`Tabel 2. ${budgetLinesOf(input)} dan Anggaran`, 0, 10, true);
   flow.gap(6);
   const total = input.content.budget.reduce((sum, line) => sum + line.amount, 0);
   table(flow, [
     { header: 'No', width: 28, align: 'center' },
-    { header: 'Program', width: CONTENT_WIDTH - 28 - 140 },
+    { header: budgetLinesOf(input), width: CONTENT_WIDTH - 28 - 140 },
     { header: 'Anggaran (Rp)', width: 140, align: 'right' },
   ], [
     ...input.content.budget.map((line, i) => ({ cells: [String(i + 1), line.program, formatRupiah(line.amount)] })),

@@ -106,6 +106,8 @@ export async function renderAgreementPdf(input: AgreementPdfInput): Promise<Uint
     }
   }
 
+  // screen readers read the text with an Indonesian voice, not the reader's default
+  doc.catalog.set(PDFName.of('Lang'), PDFString.of('id-ID'));
   doc.catalog.set(PDFName.of('AcroForm'), context.register(context.obj({
     Fields: fieldRefs,
     SigFlags: 3,

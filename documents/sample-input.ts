@@ -1,6 +1,6 @@
 // Builds the render input for one position of an organisation import (the sample JSON's shape).
 import type { OrganisationImport, Position } from '../domain/types';
-import type { AgreementPdfInput, PartyInput } from './agreement-input';
+import { budgetLinesFor, type AgreementPdfInput, type PartyInput } from './agreement-input';
 
 function party(position: Position): PartyInput {
   return { name: position.official.name, title: position.title, nip: position.official.nip };
@@ -25,5 +25,6 @@ export function agreementInputFromImport(data: OrganisationImport, positionId: s
     firstParty: party(position),
     secondParty: position.level === 'KEPALA_DAERAH' || !superior ? null : party(superior),
     content,
+    ...budgetLinesFor(position.level),
   };
 }

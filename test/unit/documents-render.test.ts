@@ -68,6 +68,8 @@ describe('renderAgreementPdf', () => {
     expect(text).toMatch(/PIHAK KEDUA,\s+PIHAK PERTAMA,/);
     expect(text).toMatch(/No\s+Sasaran\s+Indikator Kinerja\s+Target\s+Satuan/);
     expect(text).toMatch(/No\s+Program\s+Anggaran \(Rp\)/);
+    // the document declares its language, for screen readers
+    expect(Buffer.from(pdf).toString('latin1')).toMatch(/\/Lang \(id-ID\)/);
     const total = input.content.budget.reduce((sum, line) => sum + line.amount, 0);
     expect(text).toMatch(new RegExp(`TOTAL\\s+Rp ${total.toLocaleString('de-DE').replace(/\./g, '\\.')}`));
 
@@ -88,6 +90,18 @@ describe('renderAgreementPdf', () => {
     expect(Buffer.from(pdf).toString('latin1')).toMatch(/\/Title <FEFF[0-9A-F]+>/);
     const first = pageTexts(await renderAgreementPdf(sampleInput())).join('\n');
     expect(first).not.toContain('PERUBAHAN');
+  });
+
+  test("names the budget lines at the first party's level: Kegiatan for an eselon III, Sub-kegiatan for an eselon IV", async () => {
+    const eselonIII = pageTexts(await renderAgreementPdf(sampleInput('dinkes-e3-1'))).join('\n');
+    expect(eselonIII).toContain('Tabel 2. Kegiatan dan Anggaran');
+    expect(eselonIII).toMatch(/No\s+Kegiatan\s+Anggaran \(Rp\)/);
+    const eselonIV = pageTexts(await renderAgreementPdf(sampleInput('dinkes-e3-1-e4-1'))).join('\n');
+    expect(eselonIV).toContain('Tabel 2. Sub-kegiatan dan Anggaran');
+    expect(eselonIV).toMatch(/No\s+Sub-kegiatan\s+Anggaran \(Rp\)/);
+    // a Kepala OPD's PK funds Programs, and its input (its document id) is as before
+    expect(sampleInput()).not.toHaveProperty('budgetLineKind');
+    expect(pageTexts(await renderAgreementPdf(sampleInput())).join('\n')).toContain('Tabel 2. Program dan Anggaran');
   });
 
   test('prints any Indonesian name (beyond Latin-1) with embedded fonts', async () => {

@@ -1,15 +1,20 @@
-// A PK's content read-only: the annex tables (Sasaran, Indikator, Target, Satuan; Program, Anggaran).
+// A PK's content read-only: the annex tables (Sasaran, Indikator, Target, Satuan; Program or
+// Kegiatan or Sub-kegiatan, Anggaran).
 import { h } from './dom.js';
 import { fmtNumber, fmtRupiah } from './format.js';
 import { table } from './ui.js';
+import { budgetLineKindOf } from '/lib/budget-line-kind.js';
 
 function targetText(i) {
   if (i.range) return `${fmtNumber(i.range[0])}–${fmtNumber(i.range[1])}`;
   return i.target === null || i.target === undefined ? 'Tanpa target' : fmtNumber(i.target);
 }
 
-/** `parentIndicators`: the names of the superior indicators served, by id (GET /api/agreements/:id). */
-export function contentView(content, parentIndicators = {}) {
+/**
+ * `parentIndicators`: the names of the superior indicators served, by id (GET /api/agreements/:id);
+ * `level`: the first party's, which names the budget lines as the PDF does.
+ */
+export function contentView(content, parentIndicators = {}, level = null) {
   if (!content) return h('p', { class: 'muted' }, 'Belum ada isi PK.');
   let n = 0;
   const rows = content.objectives.flatMap((o) => o.indicators.map((i, k) =>
@@ -28,5 +33,5 @@ export function contentView(content, parentIndicators = {}) {
   ];
   return h('div', { class: 'content-view' },
     table(['No', 'Sasaran', 'Indikator Kinerja', 'Target', 'Satuan', 'Bobot'], rows, { 'data-testid': 'indicators' }),
-    table(['No', 'Program / Kegiatan', 'Anggaran (Rp)'], budgetRows, { 'data-testid': 'budget' }));
+    table(['No', budgetLineKindOf(level), 'Anggaran (Rp)'], budgetRows, { 'data-testid': 'budget' }));
 }

@@ -110,7 +110,7 @@ function realizationSection(a, data) {
   const pagu = (a.content?.content?.budget ?? []).reduce((sum, b) => sum + b.amount, 0);
   const spent = (data.quarters ?? []).reduce((sum, q) => sum + q.budgetSpent.reduce((x, y) => x + y, 0), 0);
   return section('Realisasi dan capaian',
-    table(['Indikator', 'TW I', 'TW II', 'TW III', 'TW IV', 'Capaian s.d. kini', 'Nilai evaluasi'], rows, { 'data-testid': 'realizations' }),
+    table(['Indikator', 'TW I', 'TW II', 'TW III', 'TW IV', 'Capaian s.d. kini', 'Nilai evaluasi (%)'], rows, { 'data-testid': 'realizations' }),
     h('p', null, `Anggaran ${fmtRupiah(pagu)} · terserap ${fmtRupiah(spent)}${pagu > 0 ? ` (${fmtPercent(Math.round((spent / pagu) * 10000) / 100)})` : ''}`),
     evaluation || a.score !== null
       ? h('p', { 'data-testid': 'score' }, `${phaseOf(a) === 'closed' ? 'Nilai akhir PK' : 'Nilai PK'}: ${fmtPercent(evaluation?.score ?? a.score)} · Predikat: ${(evaluation?.predicate ?? a.predicate) || '—'}`)
@@ -160,7 +160,7 @@ function signedOnlyView(a, docs) {
         `Anda tidak lagi memegang jabatan ini. Ditampilkan versi yang Anda tandatangani (versi ${a.signedVersions.join(', ')}); status PK saat ini tidak ditampilkan.`)),
     section('Para pihak yang menandatangani', table(['Versi', 'Pihak', 'Jabatan', 'Nama', 'Ditandatangani'],
       a.parties.map((p) => [String(p.version), PARTY[p.party] ?? p.party, p.title ?? '', p.name ?? '', p.signedAt ? fmtDateTime(p.signedAt) : '']))),
-    section(`Isi PK (versi ${a.content?.version ?? ''})`, contentView(a.content?.content, a.content?.parentIndicators)),
+    section(`Isi PK (versi ${a.content?.version ?? ''})`, contentView(a.content?.content, a.content?.parentIndicators, a.position?.level)),
     documentsSection(docs),
   ];
 }
@@ -208,7 +208,7 @@ export async function renderAgreement(main, { params, me, isCurrent }) {
       // once the year runs, the quarters and what was reported come before the signed content
       a.state?.quarters?.some((q) => q.status !== 'not_open') ? section('Triwulan', quartersTable(a, isOwner)) : null,
       ['reporting', 'evaluation', 'closed'].includes(phase) || data.quarters.length ? realizationSection(a, data) : null,
-      section('Isi PK', contentView(a.content?.content, a.content?.parentIndicators)),
+      section('Isi PK', contentView(a.content?.content, a.content?.parentIndicators, a.position?.level)),
       documentsSection(docs),
       h('p', null, h('a', { href: `${base}/linimasa`, class: 'button' }, 'Lihat linimasa lengkap')),
       me.role !== 'official' ? section('Linimasa', await timelineList(a.id)) : null);

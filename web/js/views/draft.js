@@ -4,6 +4,7 @@
 // shown next to the field they name (data-path = the problem's JSON pointer).
 import { h, replace } from '../dom.js';
 import { MAX_QUANTITY, MAX_RUPIAH, MAX_WEIGHT, TEXT_LIMITS } from '/lib/limits.js';
+import { budgetLineKindOf } from '/lib/budget-line-kind.js';
 import { agreementPath, api, enc, get } from '../api.js';
 import { DIRECTION, fmtRupiah, ROMAN } from '../format.js';
 import { busy, notice, showProblems } from '../ui.js';
@@ -129,7 +130,8 @@ function objectiveEditor(content, oi, parents, positionId, rerender) {
     h('div', { class: 'actions' }, add, remove));
 }
 
-function budgetEditor(content, rerender) {
+/** `kind`: what the lines are at this PK's level (Program, Kegiatan, Sub-kegiatan), as the PDF names them. */
+function budgetEditor(content, kind, rerender) {
   const total = h('strong', null, fmtRupiah(content.budget.reduce((s, b) => s + (Number(b.amount) || 0), 0)));
   const refreshTotal = () => total.replaceChildren(fmtRupiah(content.budget.reduce((s, b) => s + (Number(b.amount) || 0), 0)));
   const rows = content.budget.map((b, j) => {
@@ -139,15 +141,15 @@ function budgetEditor(content, rerender) {
       remove.setAttribute('aria-label', removeLabel());
     });
     const amount = numberInput(`/budget/${j}/amount`, b.amount, (v) => { b.amount = v; refreshTotal(); }, { min: 0, max: MAX_RUPIAH, step: 1 });
-    const removeLabel = () => `Hapus program ${j + 1}${b.program?.trim() ? ` "${b.program.trim()}"` : ''}`;
+    const removeLabel = () => `Hapus ${kind.toLowerCase()} ${j + 1}${b.program?.trim() ? ` "${b.program.trim()}"` : ''}`;
     const remove = h('button', { type: 'button', class: 'link danger', 'aria-label': removeLabel() }, 'Hapus');
     remove.addEventListener('click', () => {
       content.budget.splice(j, 1);
       rerender();
     });
-    return h('div', { class: 'row budget-line', 'data-path': `/budget/${j}` }, field('Program / kegiatan', program), field('Anggaran (Rp)', amount), remove);
+    return h('div', { class: 'row budget-line', 'data-path': `/budget/${j}` }, field(kind, program), field('Anggaran (Rp)', amount), remove);
   });
-  const add = h('button', { type: 'button' }, '+ Tambah program');
+  const add = h('button', { type: 'button' }, `+ Tambah ${kind.toLowerCase()}`);
   add.addEventListener('click', () => {
     content.budget.push({ program: '', amount: 0 });
     rerender();
@@ -166,7 +168,7 @@ export async function renderDraft(main, { params, me }) {
   const rerender = () => replace(body,
     h('div', { 'data-path': '/objectives' }, content.objectives.map((_, oi) => objectiveEditor(content, oi, parents.items, a.positionId, rerender))),
     h('p', null, addObjective),
-    budgetEditor(content, rerender));
+    budgetEditor(content, budgetLineKindOf(a.position?.level), rerender));
   const addObjective = h('button', { type: 'button' }, '+ Tambah sasaran');
   addObjective.addEventListener('click', () => {
     content.objectives.push({ text: '', indicators: [emptyIndicator(a.positionId)] });

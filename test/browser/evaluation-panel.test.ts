@@ -14,6 +14,7 @@ import { sampleOrganisation } from '../support/time-skipping';
 import { ownNip } from '../support/own-officials';
 import { endedYearCalendar, levelIndicators, toEvaluation } from '../support/evaluation';
 import { toFirstQuarter } from '../support/reporting';
+import { pageTexts } from '../support/pki';
 
 const ORG = 'kab-page-evaluasi';
 const YEAR = new Date().getFullYear();
@@ -77,6 +78,9 @@ test('the evaluator opens the PK from the inbox, adjusts one indicator with a re
   const before = (await call('GET', `/api/agreements/${enc(evaluatedId)}`, { token: t.evaluator })).body.state.evaluation;
   await expect(panel.locator('[data-testid=evaluation-score]').textContent()).resolves
     .toBe(`Nilai PK: ${percent(before.score)} · Predikat: ${before.predicate ?? '—'}`);
+  // the same word for the same quantity: each indicator's evaluation value is its "nilai", in %
+  await expect(panel.locator('[data-testid=evaluation-form] thead th').allTextContents()).resolves
+    .toEqual(['Indikator', 'Nilai terhitung (%)', 'Nilai saat ini (%)', 'Nilai disesuaikan (%)', 'Alasan penyesuaian']);
   const row = panel.locator(`tr[data-indicator="${indicator.id}"]`);
   const computed = before.indicators.find((i: any) => i.indicatorId === indicator.id).computed;
   await expect(row.locator('[data-testid=computed]').textContent()).resolves.toContain(percent(computed));
@@ -155,6 +159,13 @@ test('the first party starts a PK Perubahan: the note is required, then after th
   const posts = countPosts(page, `/api/agreements/${enc(revisedId)}/revisions`);
   await page.evaluate((hash) => { location.hash = hash; }, `#/pk/${enc(revisedId)}`);
   const panel = page.locator('[data-testid=revision-panel]');
+  // an eselon III's budget lines are Kegiatan, on the page as in the signed PDF's annex
+  await page.locator('[data-testid=budget]').waitFor();
+  await expect(page.locator('[data-testid=budget] thead th').allTextContents()).resolves.toEqual(['No', 'Kegiatan', 'Anggaran (Rp)']);
+  const signed = (await call('GET', `/api/agreements/${enc(revisedId)}/documents`, { token: t.evaluator })).body.items;
+  const annex = pageTexts(Buffer.from(await (await fetch(`${stack.baseUrl}${signed[1].href}`, { headers: { authorization: `Bearer ${t.evaluator}` } })).arrayBuffer())).join('\n');
+  expect(annex).toContain('Tabel 2. Kegiatan dan Anggaran');
+  expect(annex).not.toContain('Program dan Anggaran');
   await panel.getByRole('button', { name: 'Ajukan PK Perubahan' }).click();
   const form = panel.locator('[data-testid=revision-form]');
   await form.getByLabel('Alasan perubahan').selectOption({ label: 'Perubahan anggaran (APBD-P)' });
@@ -172,7 +183,10 @@ test('the first party starts a PK Perubahan: the note is required, then after th
   expect(posts.count).toBe(1);
   await expect(page.locator('.pk-head .head-meta').textContent()).resolves.toContain('Versi 2');
   expect(await page.locator('[data-testid=revision-panel]').count()).toBe(0);
-  await page.getByRole('link', { name: 'Susun / sunting draf' }).waitFor();
+  await page.getByRole('link', { name: 'Susun / sunting draf' }).click();
+  // the draft editor names the lines so too
+  await expect(page.locator('.budget-line .label').first().textContent()).resolves.toBe('Kegiatan');
+  await page.getByRole('button', { name: '+ Tambah kegiatan' }).waitFor();
 
   const pk = (await call('GET', `/api/agreements/${enc(revisedId)}`, { token: t.evaluator })).body;
   expect(pk.state).toMatchObject({ phase: 'drafting', version: 2, revision: { reason: 'budget', note: 'Pagu kegiatan posyandu berubah pada APBD-P' } });

@@ -241,6 +241,8 @@ test('the official reports a quarter with the capaian computed as they type; the
   const row = (id: string) => owner.locator(`[data-testid=report-table] tr[data-indicator="${id}"]`);
   const aki = row('kepala-dinkes#1');
   await aki.waitFor();
+  expect(await owner.locator('[data-testid=report-table] thead th').allTextContents())
+    .toEqual(['Indikator', 'Target', 'Realisasi', 'Capaian TW I', 'Capaian s.d. kini', 'Kategori capaian']);
   // Angka Kematian Ibu: lower is better, target 180: (2 × 180 − 198) / 180 × 100 = 90 → Baik
   await aki.locator('input').fill('198');
   expect(await aki.locator('[data-testid=capaian-quarter]').textContent()).toBe('90%');
@@ -304,6 +306,8 @@ test('the evaluation team sees it on the dashboard, drills down to the PK and ex
     await page.locator('[data-testid=overdue-table]').waitFor();
     expect(await page.locator('[data-testid=chart-absorption] rect.bar').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-testid=chart-categories] rect.bar[data-value="1"]').count()).toBe(1);
+    // the in-year bands are "kategori capaian", the year-end results "predikat": the section says both
+    expect(await page.locator('section', { has: page.locator('[data-testid=chart-categories]') }).locator('h2').textContent()).toBe('Kategori capaian dan predikat PK');
     await shot(page, `10-dashboard-${name}`);
     if (name === 'phone') {
       // nothing wider than the phone but the tables that scroll inside their own box

@@ -180,7 +180,7 @@ test('timeline lines: the lockout, the evaluation, deadline items and revision r
   expect(line('signing.wrong_passphrase', { party: 'first', attemptsLeft: 3 })).toBe('Frasa sandi salah saat tanda tangan Pihak Pertama (sisa 3 percobaan)');
   expect(line('signing.locked', { lockedUntil: '2026-12-01T03:15:00.000Z' })).toBe(`Penandatanganan dikunci hingga ${format.fmtDateTime('2026-12-01T03:15:00.000Z')}`);
   expect(line('signing.unlocked')).toBe('Kunci penandatanganan dibuka administrator');
-  expect(line('evaluation.computed', { score: 97.5, predicate: 'Baik' })).toBe('Nilai PK dihitung: 97,5, predikat Baik');
+  expect(line('evaluation.computed', { score: 97.5, predicate: 'Baik' })).toBe('Nilai PK dihitung: 97,5%, predikat Baik');
   expect(line('evaluation.adjusted', { adjustments: [{}] })).toBe('Nilai disesuaikan tim evaluasi (1 penyesuaian)');
   expect(line('evaluation.closed')).toBe('Evaluasi PK ditutup');
   expect(line('rating.saved')).toBe('Penilaian pegawai disimpan');
@@ -208,4 +208,11 @@ test('every update, signal and activity of the agreement workflow has a name in 
   expect(updates.filter((update) => line('update.completed', { update }) === 'Tindakan selesai')).toEqual([]);
   expect(signals.filter((signal) => line('signal', { signal }) === 'Pemberitahuan diterima')).toEqual([]);
   expect(activities.filter((activity) => line('activity.completed', { activity }) === 'Langkah proses selesai')).toEqual([]);
+});
+
+test('the public verification titles a version after the first as a PK Perubahan, as its PDF is titled', () => {
+  const { issuedTitle } = require('../../web/js/verification-report.js') as { issuedTitle(issued: { version: number; agreementOf: { title: string; year: number } }): string };
+  const agreementOf = { title: 'Kepala Dinas Kesehatan', year: 2026 };
+  expect(issuedTitle({ version: 1, agreementOf })).toBe('Perjanjian Kinerja Kepala Dinas Kesehatan Tahun 2026');
+  expect(issuedTitle({ version: 2, agreementOf })).toBe('Perjanjian Kinerja Perubahan Kepala Dinas Kesehatan Tahun 2026');
 });

@@ -116,7 +116,7 @@ const shaOf = (d) => (d?.sha256 ? ` (SHA-256 ${String(d.sha256).slice(0, 16)}…
 const quarterOf = (d) => `Triwulan ${ROMAN[(d?.quarter ?? 1) - 1]}`;
 /** A deadline item (draft, sign:first, report:Q1…) as the inbox names the task. */
 const itemOf = (d) => `"${taskLabel(String(d?.item ?? ''))}"`;
-const scoreOf = (n) => (n === null || n === undefined ? 'belum dapat dinilai' : fmtNumber(n));
+const scoreOf = (n) => (n === null || n === undefined ? 'belum dapat dinilai' : fmtPercent(n));
 
 /** The workflow's updates (workflows/messages.ts), its activities and its signals, as a reader calls them. */
 const TIMELINE_UPDATE = {

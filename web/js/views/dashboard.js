@@ -111,7 +111,7 @@ export async function renderDashboard(main, { params }) {
     section('Capaian per unit per triwulan',
       barGroups({ title: 'Rata-rata capaian PK (%) s.d. tiap triwulan', groups: achievement.units.filter((u) => u.reporting > 0).map((u) => ({ label: u.unitName, values: u.quarters })), series: QUARTERS, max: 100, format: fmtPercent, testid: 'chart-achievement' })),
     h('div', { class: 'grid' },
-      section('Sebaran predikat',
+      section('Kategori capaian dan predikat PK',
         barGroups({ title: 'PK per kategori capaian s.d. kini', groups: bands.map((b) => ({ label: b, values: [own(achievement.categories, b) ?? 0] })), series: [{ name: 'PK' }], testid: 'chart-categories' }),
         closedPredicates.size
           ? barGroups({ title: 'Predikat akhir PK yang sudah dievaluasi', groups: [...closedPredicates].map(([p, n]) => ({ label: p, values: [n] })), series: [{ name: 'PK', cls: 2 }], testid: 'chart-predicates' })

@@ -40,7 +40,7 @@ export function evaluationPanel(a, reload) {
   const save = h('button', { type: 'button' }, 'Simpan penyesuaian');
   const close = h('button', { type: 'button', class: 'primary' }, 'Simpan dan tutup evaluasi');
   const form = h('form', { class: 'evaluation-form', 'data-testid': 'evaluation-form', novalidate: true },
-    table(['Indikator', 'Capaian (nilai terhitung)', 'Nilai saat ini', 'Nilai disesuaikan (%)', 'Alasan penyesuaian'], rows.map((r) => r.tr)),
+    table(['Indikator', 'Nilai terhitung (%)', 'Nilai saat ini (%)', 'Nilai disesuaikan (%)', 'Alasan penyesuaian'], rows.map((r) => r.tr)),
     h('p', { class: 'muted small' }, `Kosongkan nilai disesuaikan bila nilai terhitung dipakai. Nilai disesuaikan 0 sampai ${MAX_ADJUSTED_PERCENT}% dan wajib disertai alasan.`),
     h('div', { class: 'actions' }, save, close, status));
   form.addEventListener('submit', (event) => event.preventDefault());

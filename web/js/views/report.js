@@ -7,6 +7,7 @@ import { errorMessage, fmtNumber, fmtPercent, fmtRupiah, ROMAN } from '../format
 import { busy, notice, section, showProblems, table } from '../ui.js';
 import { capaianToDate, categoryOf, indicatorsOf, quarterCapaian, showAchievement, valuesByIndicator } from '../capaian.js';
 import { agreementHeader } from './agreement.js';
+import { budgetLineKindOf } from '/lib/budget-line-kind.js';
 import { evidenceForm, evidenceList, removeEvidence } from '../evidence.js';
 
 const num = (value) => (value.trim() === '' ? null : Number(value.replace(',', '.')));
@@ -65,9 +66,9 @@ export async function renderReport(main, { params }) {
   const send = h('button', { type: 'submit', class: 'primary' }, `Kirim laporan Triwulan ${ROMAN[quarter - 1]}`);
   const form = h('form', { class: 'report-form', novalidate: true },
     section(`Realisasi indikator Triwulan ${ROMAN[quarter - 1]}`,
-      table(['Indikator', 'Target', 'Realisasi', `Capaian TW ${ROMAN[quarter - 1]}`, 'Capaian s.d. kini', 'Kategori'], rows.map((r) => r.row), { 'data-testid': 'report-table' })),
+      table(['Indikator', 'Target', 'Realisasi', `Capaian TW ${ROMAN[quarter - 1]}`, 'Capaian s.d. kini', 'Kategori capaian'], rows.map((r) => r.row), { 'data-testid': 'report-table' })),
     section('Realisasi anggaran',
-      table(['Program / kegiatan', 'Pagu', `Realisasi TW ${ROMAN[quarter - 1]} (Rp)`], content.budget.map((b, j) =>
+      table([budgetLineKindOf(a.position?.level), 'Pagu', `Realisasi TW ${ROMAN[quarter - 1]} (Rp)`], content.budget.map((b, j) =>
         h('tr', null, h('td', null, b.program), h('td', { class: 'num' }, fmtRupiah(b.amount)), h('td', null, budgetInputs[j])))),
       h('p', null, 'Serapan anggaran s.d. triwulan ini: ', absorption)),
     section('Catatan / kendala', note),

@@ -80,6 +80,10 @@ test('a copy with one flipped byte: rejected as changed after signing, not issue
   expect(await report.locator('[data-testid=verdict]').textContent()).toContain('Dokumen telah diubah setelah ditandatangani');
   expect(await report.locator('[data-testid=issued]').textContent()).toMatch(/^Tidak/);
   expect(await report.locator('[data-testid=signature-status]').first().textContent()).toContain('isi dokumen berubah');
+  // the verifier's English sentences stay, folded and labelled for the help desk
+  const technical = report.locator('[data-testid=signature]').first().locator('details', { has: page.locator('summary', { hasText: 'Rincian teknis' }) });
+  await expect(technical.locator('summary').textContent()).resolves.toBe('Rincian teknis (bahasa Inggris, untuk petugas layanan)');
+  expect(await technical.locator('li').count()).toBeGreaterThan(0);
   await page.screenshot({ path: path.join(SHOTS, 'verify-02-tampered.png'), fullPage: true });
 });
 

@@ -20,6 +20,12 @@ export const VERDICT = {
   malformed_signature: 'Struktur tanda tangan elektronik tidak sesuai standar.',
 };
 
+/** The verifier's own English sentences are kept for help desks and auditors, and labelled as such. */
+export const TECHNICAL = {
+  signature: 'Rincian teknis (bahasa Inggris, untuk petugas layanan)',
+  document: 'Rincian teknis dokumen (bahasa Inggris, untuk petugas layanan)',
+};
+
 export const LEVEL = {
   'B-B': 'PAdES-BASELINE-B (tanda tangan dasar, tanpa penanda waktu)',
   'B-T': 'PAdES-BASELINE-T (dengan penanda waktu tepercaya)',
@@ -61,12 +67,14 @@ function signatureItem(sig, index) {
         h('div', null, c.subject),
         h('div', { class: 'small' }, `Diterbitkan oleh ${c.issuer} · nomor seri ${c.serialNumber} · berlaku ${fmtDateTime(c.validFrom)} s.d. ${fmtDateTime(c.validTo)}`),
         h('div', { class: 'hash' }, `SHA-256 ${c.sha256}`))))),
-    sig.problems.length ? h('details', null, h('summary', null, 'Rincian teknis'), h('ul', null, sig.problems.map((p) => h('li', null, p)))) : null);
+    sig.problems.length ? h('details', null, h('summary', null, TECHNICAL.signature), h('ul', null, sig.problems.map((p) => h('li', null, p)))) : null);
 }
 
 /** The report returned by POST /api/verify and GET /api/verify/documents/:id. */
 /** What an issued document is, in words: "Perjanjian Kinerja Kepala Dinas Kesehatan Tahun 2026". */
-export const issuedTitle = (issued) => `Perjanjian Kinerja ${issued.agreementOf.title} Tahun ${issued.agreementOf.year}`;
+// A version after the first is a PK Perubahan, titled so on its PDF (db/agreement-pdf-source.ts)
+export const issuedTitle = (issued) =>
+  `Perjanjian Kinerja${issued.version > 1 ? ' Perubahan' : ''} ${issued.agreementOf.title} Tahun ${issued.agreementOf.year}`;
 
 export function publicReport(v) {
   return h('div', { class: 'verification', 'data-testid': 'verification', 'data-verdict': v.verdict, 'data-ok': String(v.ok) },
@@ -82,5 +90,5 @@ export function publicReport(v) {
         h('dd', null, `${fmtDateTime(ts.time)} oleh ${ts.authority ?? '—'}${ts.valid ? '' : ' (tidak valid)'}`)]),
       h('dt', null, 'SHA-256 berkas'), h('dd', { class: 'hash' }, v.sha256)),
     v.signatures.length ? h('ol', { class: 'signatures' }, v.signatures.map(signatureItem)) : null,
-    v.problems.length ? h('details', null, h('summary', null, 'Rincian teknis dokumen'), h('ul', null, v.problems.map((p) => h('li', null, p)))) : null);
+    v.problems.length ? h('details', null, h('summary', null, TECHNICAL.document), h('ul', null, v.problems.map((p) => h('li', null, p)))) : null);
 }

@@ -7,7 +7,7 @@ import { h, replace } from '../dom.js';
 import { enc, get, getBlob, postFile } from '../api.js';
 import { fmtDateTime, PARTY, SIGNATURE_PROBLEM } from '../format.js';
 import { notice, section } from '../ui.js';
-import { issuedTitle, publicReport, VERDICT } from '../verification-report.js';
+import { issuedTitle, publicReport, TECHNICAL, VERDICT } from '../verification-report.js';
 
 /** A signature's verdict in Bahasa Indonesia, from its stable codes (the English problems go under "Rincian teknis"). */
 function signatureStatus(sig) {
@@ -33,8 +33,8 @@ export function verificationView(v) {
         h('div', { class: 'small' }, `Penerbit sertifikat: ${sig.issuer ?? '—'}`),
         h('div', { class: 'small' }, `${sig.reason ?? ''}${sig.location ? ` · ${sig.location}` : ''}${sig.signingTime ? ` · ${fmtDateTime(sig.signingTime)}` : ''}`),
         h('div', { class: 'small', 'data-testid': 'signature-status' }, signatureStatus(sig), sig.coversWholeFile ? ' · mencakup seluruh berkas' : ''),
-        technical('Rincian teknis', sig.valid ? [] : (sig.problems?.length ? sig.problems : [sig.invalidReason].filter(Boolean)))))),
-    technical('Rincian teknis dokumen', report.problems ?? []));
+        technical(TECHNICAL.signature, sig.valid ? [] : (sig.problems?.length ? sig.problems : [sig.invalidReason].filter(Boolean)))))),
+    technical(TECHNICAL.document, report.problems ?? []));
 }
 
 export async function renderVerify(main, { params, query, me }) {

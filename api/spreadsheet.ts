@@ -4,7 +4,7 @@
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import type { CellValue, Sheet } from '../domain/organisation-table';
-import { organisationToTables, PLAN_SHEET, POSITIONS_SHEET } from '../domain/organisation-table';
+import { organisationToTables, PLAN_SHEET, PLAN_SHEET_NAMES, POSITIONS_SHEET, POSITIONS_SHEET_NAMES } from '../domain/organisation-table';
 import { HttpProblem } from './problem';
 import { csvCell } from './report';
 
@@ -32,7 +32,7 @@ export function readCsv(bytes: Buffer): Sheet {
   };
 }
 
-/** Sheets by lower-case name; the positions sheet is the one named "positions", else the first. */
+/** Sheets by lower-case name; the positions sheet is the one named "jabatan" (or "positions"), else the first. */
 export async function readXlsx(bytes: Buffer): Promise<{ positions: Sheet; plan?: Sheet }> {
   // an XLSX file is a ZIP archive: check the content, not the name or the header it came with
   if (bytes.length < 4 || bytes.readUInt32LE(0) !== 0x04034b50) throw malformed('The body is not an XLSX workbook (not a ZIP archive).');
@@ -49,9 +49,9 @@ export async function readXlsx(bytes: Buffer): Promise<{ positions: Sheet; plan?
   }
   const sheets = workbook.worksheets;
   if (sheets.length === 0) throw malformed('The XLSX workbook has no sheet.');
-  const byName = (name: string) => sheets.find((s) => s.name.trim().toLowerCase() === name);
-  const positions = byName(POSITIONS_SHEET) ?? sheets[0];
-  const plan = byName(PLAN_SHEET);
+  const byName = (names: string[]) => sheets.find((s) => names.includes(s.name.trim().toLowerCase()));
+  const positions = byName(POSITIONS_SHEET_NAMES) ?? sheets[0];
+  const plan = byName(PLAN_SHEET_NAMES);
   return { positions: sheetOf(positions), ...(plan && plan !== positions ? { plan: sheetOf(plan) } : {}) };
 }
 

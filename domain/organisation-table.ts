@@ -31,13 +31,36 @@ export interface OrganisationFields {
   year?: string;
 }
 
-export const POSITIONS_SHEET = 'positions';
-export const PLAN_SHEET = 'plan';
+/**
+ * The sheets' names in the template, in Bahasa Indonesia for the administrators who fill it; the
+ * English names (older files, scripts) are read too.
+ */
+export const POSITIONS_SHEET = 'jabatan';
+export const PLAN_SHEET = 'iku_pemda';
+export const POSITIONS_SHEET_NAMES = [POSITIONS_SHEET, 'positions'];
+export const PLAN_SHEET_NAMES = [PLAN_SHEET, 'iku pemda', 'plan'];
 
 /** Required position columns; `official_id` and `oversees` (unit ids separated by ";") are optional. */
 export const POSITION_COLUMNS = ['position_id', 'title', 'unit_id', 'unit_name', 'parent_id', 'level', 'nip', 'name', 'email'] as const;
 export const OPTIONAL_POSITION_COLUMNS = ['official_id', 'oversees'] as const;
 export const PLAN_COLUMNS = ['objective_id', 'objective', 'indicator_id', 'indicator', 'unit', 'direction', 'target'] as const;
+type PositionColumn = (typeof POSITION_COLUMNS)[number] | (typeof OPTIONAL_POSITION_COLUMNS)[number];
+type PlanColumn = (typeof PLAN_COLUMNS)[number];
+
+/** Each column's header in the template; a column is found by it or by its English key. */
+export const POSITION_HEADER: Record<PositionColumn, string> = {
+  position_id: 'kode_jabatan', title: 'nama_jabatan', unit_id: 'kode_unit', unit_name: 'nama_unit',
+  parent_id: 'kode_jabatan_atasan', level: 'tingkat', nip: 'nip', name: 'nama_pejabat', email: 'email',
+  official_id: 'id_pejabat', oversees: 'membawahi_unit',
+};
+export const PLAN_HEADER: Record<PlanColumn, string> = {
+  objective_id: 'kode_sasaran', objective: 'sasaran', indicator_id: 'kode_indikator', indicator: 'indikator',
+  unit: 'satuan', direction: 'arah', target: 'target',
+};
+
+/** An indicator's direction as the template writes it ("naik": higher is better); "up"/"down" are read too. */
+export const DIRECTION_WORD: Record<string, string> = { up: 'naik', down: 'turun' };
+const DIRECTION_OF_WORD: Record<string, string> = { naik: 'up', turun: 'down' };
 
 /** The JSON field of a position each column fills. */
 const POSITION_FIELD: Record<string, string> = {
@@ -63,22 +86,24 @@ interface Columns {
   at(row: number, key: string): Location;
 }
 
-function readHeader(sheet: Sheet, required: readonly string[], optional: readonly string[], problems: LocatedProblem[]): Columns | null {
+function readHeader(sheet: Sheet, required: readonly string[], optional: readonly string[], headers: Record<string, string>, problems: LocatedProblem[]): Columns | null {
   const index = new Map<string, number>();
   const known = new Set([...required, ...optional]);
+  const keyOfHeader = new Map(Object.entries(headers).map(([key, header]) => [header, key]));
   const before = problems.length;
   sheet.header.forEach((cell, i) => {
-    const key = headerKey(cell);
-    if (key === '') return;
+    const written = headerKey(cell);
+    if (written === '') return;
+    const key = keyOfHeader.get(written) ?? written;
     const location = { sheet: sheet.name, row: 1, column: columnLetter(i), header: String(cell) };
     if (!known.has(key)) {
-      problems.push({ path: '', code: 'unknown_column', message: `Column "${String(cell)}" is not one of ${[...known].join(', ')}`, location });
+      problems.push({ path: '', code: 'unknown_column', message: `Column "${String(cell)}" is not one of ${[...known].map((k) => headers[k]).join(', ')}`, location });
     } else if (index.has(key)) {
-      problems.push({ path: '', code: 'duplicate_column', message: `Column "${key}" appears more than once`, location });
+      problems.push({ path: '', code: 'duplicate_column', message: `Column "${headers[key]}" appears more than once`, location });
     } else index.set(key, i);
   });
   for (const key of required) {
-    if (!index.has(key)) problems.push({ path: '', code: 'missing_column', message: `The ${sheet.name} sheet needs a column "${key}"`, location: { sheet: sheet.name, row: 1 } });
+    if (!index.has(key)) problems.push({ path: '', code: 'missing_column', message: `The ${sheet.name} sheet needs a column "${headers[key]}"`, location: { sheet: sheet.name, row: 1, header: headers[key] } });
   }
   if (problems.length > before) return null;
   return {
@@ -122,7 +147,7 @@ export function organisationFromTables(fields: OrganisationFields, positionsShee
   const positions: unknown[] = [];
   const units: Array<{ id: string; name: string }> = [];
 
-  const columns = readHeader(positionsSheet, POSITION_COLUMNS, OPTIONAL_POSITION_COLUMNS, problems);
+  const columns = readHeader(positionsSheet, POSITION_COLUMNS, OPTIONAL_POSITION_COLUMNS, POSITION_HEADER, problems);
   if (columns) {
     const unitIndex = new Map<string, number>();
     for (const { row, cells } of positionsSheet.rows) {
@@ -167,7 +192,7 @@ export function organisationFromTables(fields: OrganisationFields, positionsShee
   }
 
   let plan: { objectives: unknown[] } | undefined;
-  const planColumns = planSheet ? readHeader(planSheet, PLAN_COLUMNS, [], problems) : null;
+  const planColumns = planSheet ? readHeader(planSheet, PLAN_COLUMNS, [], PLAN_HEADER, problems) : null;
   if (planSheet && planColumns) {
     const objectives: Array<{ id?: string; text: string; indicators: unknown[] }> = [];
     const objectiveIndex = new Map<string, number>();
@@ -182,7 +207,8 @@ export function organisationFromTables(fields: OrganisationFields, positionsShee
         objectiveRows.push(row);
         indicatorRows.push([]);
       }
-      const direction = get('direction')?.toLowerCase() ?? '';
+      const written = get('direction')?.toLowerCase() ?? '';
+      const direction = DIRECTION_OF_WORD[written] ?? written;
       objectives[k].indicators.push({
         id: get('indicator_id') ?? '',
         name: get('indicator') ?? '',
@@ -246,15 +272,15 @@ export function organisationToTables(org: {
 }): { positions: string[][]; plan: Array<Array<string | number | null>> } {
   const unitName = new Map(org.units.map((u) => [u.id, u.name]));
   const positions = [
-    [...POSITION_COLUMNS, ...OPTIONAL_POSITION_COLUMNS],
+    [...POSITION_COLUMNS, ...OPTIONAL_POSITION_COLUMNS].map((key) => POSITION_HEADER[key]),
     ...org.positions.map((p) => [
       p.id, p.title, p.unit ?? '', p.unit ? unitName.get(p.unit) ?? '' : '', p.parent ?? '', p.level,
       p.official.nip ?? '', p.official.name, p.official.email, p.official.id ?? '', (p.oversees ?? []).join(';'),
     ]),
   ];
   const plan: Array<Array<string | number | null>> = [
-    [...PLAN_COLUMNS],
-    ...(org.plan?.objectives ?? []).flatMap((o) => o.indicators.map((i) => [o.id ?? '', o.text, i.id, i.name, i.unit, i.direction, i.target])),
+    PLAN_COLUMNS.map((key) => PLAN_HEADER[key]),
+    ...(org.plan?.objectives ?? []).flatMap((o) => o.indicators.map((i) => [o.id ?? '', o.text, i.id, i.name, i.unit, DIRECTION_WORD[i.direction] ?? i.direction, i.target])),
   ];
   return { positions, plan };
 }

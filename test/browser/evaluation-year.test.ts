@@ -4,13 +4,13 @@
 // dashboard, opens the performance tree, unfolds a unit and sees the gap; an official attaches
 // evidence to a quarterly report and the superior opens it while verifying.
 import path from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { startStack, type Stack } from '../support/stack';
 import { ADMIN, EVALUATOR, officialPerson } from '../support/browser-sign-in';
 import { BrowserSession } from '../support/browser-session';
 import { client, enc, nipOf, sampleOrganisation, tokens, waitFor } from '../support/api-client';
 import { toFirstQuarter } from '../support/reporting';
-import { organisationCsv } from '../../api/spreadsheet';
+import { organisationCsv, readXlsx } from '../../api/spreadsheet';
 
 const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'screenshots');
 let stack: Stack;
@@ -44,6 +44,10 @@ test('the administrator imports a spreadsheet: a rejected file lists its problem
   const download = page.waitForEvent('download');
   await page.locator('[data-testid=template-xlsx]').click();
   expect((await download).suggestedFilename()).toBe('organisasi.xlsx');
+  // the template the administrator fills is headed in Bahasa Indonesia, as the page explains it
+  const template = await readXlsx(readFileSync((await (await download).path())!));
+  expect([template.positions.name, template.positions.header[0], template.plan?.name]).toEqual(['jabatan', 'kode_jabatan', 'iku_pemda']);
+  await page.getByText('kode_jabatan (unik)', { exact: false }).waitFor();
 
   await page.locator('input[name=organisation]').fill(org.organisation.id);
   await page.locator('input[name=name]').fill(org.organisation.name);
@@ -53,7 +57,7 @@ test('the administrator imports a spreadsheet: a rejected file lists its problem
   await page.getByRole('button', { name: 'Impor dan mulai siklus' }).click();
   const problem = page.locator('[data-testid=import-problems] tr[data-code=malformed_nip]');
   await problem.waitFor();
-  expect(await problem.locator('td').allTextContents()).toEqual(['positions', String(row + 1), 'G (nip)', 'NIP harus tepat 18 digit.']);
+  expect(await problem.locator('td').allTextContents()).toEqual(['jabatan', String(row + 1), 'G (nip)', 'NIP harus tepat 18 digit.']);
   await page.screenshot({ path: path.join(SHOTS, 'evaluation-year-import-problems.png'), fullPage: true });
 
   await page.locator('[data-testid=import-file]').setInputFiles({ name: 'organisasi.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });

@@ -86,19 +86,21 @@ test('the sample as CSV and as XLSX imports to the same positions as its JSON', 
   expect(status.body).toMatchObject({ positions: 80, agreements: 80 });
 });
 
-test('the templates download as XLSX (positions and plan sheets) and CSV, and the XLSX one imports', async () => {
+test('the templates download as XLSX (jabatan and iku_pemda sheets) and CSV, headed in Bahasa Indonesia, and the XLSX one imports', async () => {
   const res = await fetch(`${stack.baseUrl}/api/templates/organisation.xlsx`, { headers: { authorization: `Bearer ${admin}` } });
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toBe(XLSX);
   const bytes = Buffer.from(await res.arrayBuffer());
   const sheets = await readXlsx(bytes);
-  expect(sheets.positions.header).toEqual(['position_id', 'title', 'unit_id', 'unit_name', 'parent_id', 'level', 'nip', 'name', 'email', 'official_id', 'oversees']);
-  expect(sheets.plan?.header).toEqual(['objective_id', 'objective', 'indicator_id', 'indicator', 'unit', 'direction', 'target']);
+  expect([sheets.positions.name, sheets.plan?.name]).toEqual(['jabatan', 'iku_pemda']);
+  expect(sheets.positions.header).toEqual(['kode_jabatan', 'nama_jabatan', 'kode_unit', 'nama_unit', 'kode_jabatan_atasan', 'tingkat', 'nip', 'nama_pejabat', 'email', 'id_pejabat', 'membawahi_unit']);
+  expect(sheets.plan?.header).toEqual(['kode_sasaran', 'sasaran', 'kode_indikator', 'indikator', 'satuan', 'arah', 'target']);
+  expect(sheets.plan?.rows[0].cells[5]).toBe('naik');
 
   const csv = await fetch(`${stack.baseUrl}/api/templates/organisation.csv`, { headers: { authorization: `Bearer ${admin}` } });
   expect(csv.status).toBe(200);
   expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
-  expect((await csv.text()).split('\r\n')[0]).toBe('position_id,title,unit_id,unit_name,parent_id,level,nip,name,email,official_id,oversees');
+  expect((await csv.text()).split('\r\n')[0]).toBe('kode_jabatan,nama_jabatan,kode_unit,nama_unit,kode_jabatan_atasan,tingkat,nip,nama_pejabat,email,id_pejabat,membawahi_unit');
 
   // the OpenAPI document shows the spreadsheet bodies and the query beside the JSON import
   const doc = (await call('GET', '/api/openapi.json')).body.paths['/api/cycles'].post;
@@ -130,10 +132,10 @@ test('a defective spreadsheet is one 422 with every problem at its sheet, row an
   expect(answer.body.code).toBe('invalid_data');
   const located = answer.body.problems.map((p: any) => [p.code, p.location]);
   expect(located).toEqual(expect.arrayContaining([
-    ['malformed_nip', { sheet: 'positions', row: rowOf('kepala-dinkes'), column: 'G', header: 'nip' }],
-    ['dangling_parent', { sheet: 'positions', row: rowOf('sekda'), column: 'E', header: 'parent_id' }],
-    ['invalid_value', { sheet: 'positions', row: rowOf('asisten-1'), column: 'F', header: 'level' }],
-    ['conflicting_unit_name', { sheet: 'positions', row: rowOf(lastOfDikbud), column: 'D', header: 'unit_name' }],
+    ['malformed_nip', { sheet: 'jabatan', row: rowOf('kepala-dinkes'), column: 'G', header: 'nip' }],
+    ['dangling_parent', { sheet: 'jabatan', row: rowOf('sekda'), column: 'E', header: 'kode_jabatan_atasan' }],
+    ['invalid_value', { sheet: 'jabatan', row: rowOf('asisten-1'), column: 'F', header: 'tingkat' }],
+    ['conflicting_unit_name', { sheet: 'jabatan', row: rowOf(lastOfDikbud), column: 'D', header: 'nama_unit' }],
     ['invalid_year', { parameter: 'year' }],
   ]));
   expect(located.filter(([code]: [string]) => code === 'conflicting_unit_name')).toHaveLength(1);
@@ -141,14 +143,14 @@ test('a defective spreadsheet is one 422 with every problem at its sheet, row an
   // XLSX: an 18-digit NIP typed as a number has lost digits; a plan target that is not a number
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load((await organisationXlsx(org)) as unknown as ArrayBuffer);
-  const positions = workbook.getWorksheet('positions')!;
+  const positions = workbook.getWorksheet('jabatan')!;
   positions.getCell('G3').value = Number(org.positions[1].official.nip);
-  workbook.getWorksheet('plan')!.getCell('G2').value = 'tujuh puluh';
+  workbook.getWorksheet('iku_pemda')!.getCell('G2').value = 'tujuh puluh';
   const bad = await post(Buffer.from(await workbook.xlsx.writeBuffer()), XLSX, fieldsOf(org));
   expect(bad.status).toBe(422);
   expect(bad.body.problems.map((p: any) => [p.code, p.location])).toEqual(expect.arrayContaining([
-    ['nip_not_text', { sheet: 'positions', row: 3, column: 'G', header: 'nip' }],
-    ['invalid_target', { sheet: 'plan', row: 2, column: 'G', header: 'target' }],
+    ['nip_not_text', { sheet: 'jabatan', row: 3, column: 'G', header: 'nip' }],
+    ['invalid_target', { sheet: 'iku_pemda', row: 2, column: 'G', header: 'target' }],
   ]));
 
   // not a workbook at all, a type the route does not take, and query parameters beside JSON

@@ -10,7 +10,7 @@ import { organisationCsv, organisationXlsx, readCsv, readXlsx, unpackedSize } fr
 const sample = JSON.parse(readFileSync(SAMPLE_ORGANISATION_PATH, 'utf8'));
 const fields = { organisation: sample.organisation.id, name: sample.organisation.name, place: sample.organisation.place, year: String(sample.year) };
 
-test('the sample as XLSX (positions and plan sheets) reads back to its positions, units and plan', async () => {
+test('the sample as XLSX (jabatan and iku_pemda sheets) reads back to its positions, units and plan', async () => {
   const sheets = await readXlsx(await organisationXlsx(sample));
   const tables = organisationFromTables(fields, sheets.positions, sheets.plan);
   expect(tables.problems).toEqual([]);
@@ -48,9 +48,36 @@ test('headers are found by name in any order and case; missing and unknown colum
 
   const bad = organisationFromTables(fields, readCsv(Buffer.from('position_id,title,unit_id,unit_name,parent_id,level,nip,name,e_mail\r\n')));
   expect(bad.problems.map((p) => [p.code, p.location])).toEqual([
-    ['unknown_column', { sheet: 'positions', row: 1, column: 'I', header: 'e_mail' }],
-    ['missing_column', { sheet: 'positions', row: 1 }],
+    ['unknown_column', { sheet: 'jabatan', row: 1, column: 'I', header: 'e_mail' }],
+    ['missing_column', { sheet: 'jabatan', row: 1, header: 'email' }],
   ]);
+});
+
+test('the English headers, sheet names and directions of older files and scripts read as the Indonesian ones', async () => {
+  const indonesian = organisationToTables(sample);
+  const english = {
+    positions: [['position_id', 'title', 'unit_id', 'unit_name', 'parent_id', 'level', 'nip', 'name', 'email', 'official_id', 'oversees'], ...indonesian.positions.slice(1)],
+    plan: [['objective_id', 'objective', 'indicator_id', 'indicator', 'unit', 'direction', 'target'],
+      ...indonesian.plan.slice(1).map((r) => r.map((c, i) => (i === 5 ? ({ naik: 'up', turun: 'down' } as Record<string, string>)[String(c)] : c)))],
+  };
+  expect(new Set(english.plan.slice(1).map((r) => r[5]))).toEqual(new Set(['up', 'down']));
+  const ExcelJS = (await import('exceljs')).default;
+  const workbook = new ExcelJS.Workbook();
+  const positionsSheet = workbook.addWorksheet('positions');
+  english.positions.forEach((r) => positionsSheet.addRow(r));
+  positionsSheet.columns.forEach((column) => (column.numFmt = '@'));
+  const planSheet = workbook.addWorksheet('plan');
+  english.plan.forEach((r) => planSheet.addRow(r));
+  const sheets = await readXlsx(Buffer.from(await workbook.xlsx.writeBuffer()));
+  expect([sheets.positions.name, sheets.plan?.name]).toEqual(['positions', 'plan']);
+  const fromEnglish = organisationFromTables(fields, sheets.positions, sheets.plan);
+  expect(fromEnglish.problems).toEqual([]);
+  const indonesianSheets = await readXlsx(await organisationXlsx(sample));
+  const fromIndonesian = organisationFromTables(fields, indonesianSheets.positions, indonesianSheets.plan);
+  expect(fromEnglish.input).toEqual(fromIndonesian.input);
+  // one column under both names is one column twice
+  const twice = organisationFromTables(fields, readCsv(Buffer.from('kode_jabatan,position_id,title,unit_id,unit_name,parent_id,level,nip,name,email\r\n')));
+  expect(twice.problems.map((p) => [p.code, p.location])).toEqual([['duplicate_column', { sheet: 'jabatan', row: 1, column: 'B', header: 'position_id' }]]);
 });
 
 test('a workbook is refused before it is unpacked when its parts declare more than 256 MB; a real one is measured', async () => {

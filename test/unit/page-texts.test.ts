@@ -216,3 +216,9 @@ test('the public verification titles a version after the first as a PK Perubahan
   expect(issuedTitle({ version: 1, agreementOf })).toBe('Perjanjian Kinerja Kepala Dinas Kesehatan Tahun 2026');
   expect(issuedTitle({ version: 2, agreementOf })).toBe('Perjanjian Kinerja Perubahan Kepala Dinas Kesehatan Tahun 2026');
 });
+
+test("a spreadsheet's missing column is named by its template header", () => {
+  expect(format.problemMessage({ path: '', code: 'missing_column', message: ENGLISH, location: { sheet: 'jabatan', row: 1, header: 'email' } } as Problem))
+    .toBe('Kolom wajib "email" tidak ada di baris judul.');
+  expect(format.problemMessage({ path: '', code: 'missing_column', message: ENGLISH } as Problem)).toBe('Kolom wajib tidak ada di baris judul.');
+});

@@ -328,6 +328,8 @@ export function problemMessage(p) {
     const known = detailText(message);
     if (known) return known;
   }
+  // a spreadsheet's missing column is named by its header in the template
+  if (p.code === 'missing_column' && p.location?.header) return `Kolom wajib "${p.location.header}" tidak ada di baris judul.`;
   // the evaluation panel's own range check carries its bound
   if (p.code === 'adjustment_out_of_range') return `Nilai disesuaikan harus angka 0 sampai ${fmtNumber(p.max)}.`;
   const most = /<=\s*(\d+)/.exec(message);

@@ -54,9 +54,10 @@ export function cycleRoutes(deps: ApiDeps): RouteDef[] {
         if (Object.keys(req.query).length > 0) throw new HttpProblem(400, 'invalid_query', 'Query parameters are for a CSV or XLSX body; a JSON import carries its organisation and year inside.');
         const body = ctx.body as Record<string, unknown> | undefined;
         // The organisation may come bare (the shape of data/*.json) or wrapped as `import`; either
-        // way `calendar` and `rules` sit beside it.
+        // way `calendar` and `rules` sit beside it. A body without `import` is read as bare, so what
+        // it lacks is named (`/positions`), not "expected object" for a wrapper it never meant.
         const isObject = body !== null && typeof body === 'object' && !Array.isArray(body);
-        const bare = isObject && 'organisation' in body && 'positions' in body;
+        const bare = isObject && (('organisation' in body && 'positions' in body) || !('import' in body));
         if (isObject && !bare && 'import' in body) rejectUnknownWrapperKeys(body);
         const organisation = bare ? body : isObject ? body.import : body;
         const calendar = isObject && body.calendar !== undefined ? parseCalendar(body.calendar) : undefined;

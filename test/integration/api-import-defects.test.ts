@@ -91,6 +91,19 @@ test('a defective import: 422 listing every problem with its path, nothing store
   expect(stored).toEqual({ organisations: 0, cycles: 0, positions: 0, agreements: 0, workflows: 0 });
 });
 
+test('an import missing its positions is told what it lacks, not that a wrapper is wrong', async () => {
+  const res = await call('POST', '/api/cycles', { token: admin, body: { organisation: { id: 'kab-tanpa-jabatan', name: 'Pemerintah Kabupaten X', place: 'X' }, year: 2030 } });
+  expect(res.status).toBe(422);
+  expect(res.body.code).toBe('invalid_data');
+  expect(res.body.problems.map((p: any) => p.path)).toContain('/positions');
+  expect(res.body.problems.map((p: any) => p.path)).not.toContain('');
+  expect(await storedFor('kab-tanpa-jabatan')).toEqual({ organisations: 0, cycles: 0, positions: 0, agreements: 0, workflows: 0 });
+  // the wrapped form still names its own missing part
+  const wrapped = await call('POST', '/api/cycles', { token: admin, body: { import: { organisation: { id: 'kab-tanpa-jabatan', name: 'X', place: 'X' }, year: 2030 } } });
+  expect(wrapped.status).toBe(422);
+  expect(wrapped.body.problems.map((p: any) => p.path)).toContain('/positions');
+});
+
 test('valid unicode names are accepted as they are', async () => {
   const org = sampleOrganisation('kab-unicode');
   org.organisation.name = 'Pemerintah Kabupaten Bengkayang — Kalimantan Barat ✓';

@@ -6,7 +6,7 @@
 // two server nodes on PostgreSQL (scripts/temporal-cluster.ts), its Web UI, and two workers.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createPool } from '../db/pool';
 import { migrate } from '../db/migrate';
@@ -55,7 +55,14 @@ async function stopAll(code: number): Promise<void> {
 }
 
 async function main() {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 }); // the secret, Temporal's and PostgreSQL's data: the owner's only
+  // the secret, Temporal's and PostgreSQL's data: the owner's only, also when the directory was
+  // there before (mkdir leaves an existing one as it is)
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  try {
+    chmodSync(dataDir, 0o700);
+  } catch (err) {
+    log(`warning: could not make ${dataDir} private (${(err as Error).message}); its files are 0600`);
+  }
   const port = Number(process.env.PORT ?? 3000);
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));

@@ -4,7 +4,7 @@
 // the stack without DATABASE_URL, and SIGTERM or SIGINT sent to the one `npm start` process stops
 // every process it started, the Temporal dev server included.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, symlinkSync, utimesSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, symlinkSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { freePort } from '../support/global-setup';
@@ -84,6 +84,9 @@ beforeAll(async () => {
     copyFileSync(join(REPO, file), join(clone, file));
   }
   symlinkSync(realpathSync(join(REPO, 'node_modules')), join(clone, 'node_modules'));
+  // a data directory made beforehand, readable by all (a newcomer's mkdir, a restored backup)
+  mkdirSync(join(clone, '.data'));
+  chmodSync(join(clone, '.data'), 0o755);
   // the shared node_modules is current: keep ensure-install from running `npm ci` into it
   const installed = statSync(join(REPO, 'node_modules', '.package-lock.json')).mtime;
   utimesSync(join(clone, 'package-lock.json'), installed, new Date(installed.getTime() - 1000));
@@ -109,6 +112,8 @@ test('npm start from a clone in a 0700 directory: up, found by the CLI, and stop
   const first = await npmStart();
   // nothing above the clone was opened up for the postgres user
   expect(statSync(privateDir).mode & 0o777).toBe(0o700);
+  // the data directory is the owner's only, though it was there, open, before the start
+  expect(statSync(join(clone, '.data')).mode & 0o777).toBe(0o700);
   if (isRoot) {
     // PostgreSQL's files live where the postgres user can reach them, linked from .data/postgres
     const pgData = join(clone, '.data', 'postgres');

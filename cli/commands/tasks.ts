@@ -3,7 +3,7 @@
 // has been escalated to them.
 import { apiClient } from '../../api/client';
 import { parseOptions, UsageError, type Command } from '../command';
-import { tokenClaims } from './token';
+import { ID_HINT, tokenClaims } from './token';
 
 const minute = (at: string | null): string => (at ? new Date(at).toISOString().slice(0, 16).replace('T', ' ') : '—');
 const lateness = (seconds: number): string =>
@@ -24,7 +24,10 @@ export const tasksCommand: Command = {
     if (options.limit === true) throw new UsageError('--limit takes a number of tasks, e.g. --limit 20');
     const query = typeof options.limit === 'string' ? `?limit=${encodeURIComponent(options.limit)}` : '';
     const { items, total, escalations, escalationsTotal } = await api.request('GET', `/api/me/tasks${query}`);
-    if (items.length === 0) console.log(escalations.length === 0 ? 'Nothing to do.' : 'No task of your own.');
+    if (items.length === 0 && escalations.length === 0) {
+      const { id, positions } = await api.request('GET', '/api/me');
+      console.log(positions.length === 0 ? `Nothing to do: ${id} holds no position in any cycle (${ID_HINT}).` : 'Nothing to do.');
+    } else if (items.length === 0) console.log('No task of your own.');
     for (const t of items) {
       const flag = t.overdue ? `  OVERDUE (level ${t.escalationLevel})` : '';
       console.log(`${minute(t.dueAt)}  ${t.task.padEnd(12)} ${t.agreementOf.title} — ${t.agreementOf.official}  [${t.agreementId}]${flag}`);

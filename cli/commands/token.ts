@@ -11,6 +11,8 @@ import { parseTtl, type TokenRole } from '../../security/jwt';
 import { parseOptions, UsageError, type Command } from '../command';
 
 const USAGE = 'give --nip NIP or --official ID (an official), or --role admin|evaluator --user NAME';
+/** What an official's id looks like, for the messages about one that holds nothing. */
+export const ID_HINT = 'an official is named by their 18-digit NIP, or without one by {organisation}.{position}, e.g. kab-bengkayang.bupati';
 
 /** The claims a token carries for the options given; throws UsageError on anything else. */
 export function tokenClaims(options: Record<string, string | true>): { sub: string; role: TokenRole; nip?: string; official?: string } {
@@ -53,6 +55,10 @@ export const tokenCommand: Command = {
       const { token, tokenId, expiresAt } = await issueServiceToken(db, claims, loadSecret(), ttl);
       console.log(token);
       console.error(`token id ${tokenId}, expires ${expiresAt.toISOString()} (revoke: kinerja token revoke ${tokenId})`);
+      // a mistyped id still makes a valid token, which then sees nothing: say so now
+      if (claims.role === 'official' && (await db.query('SELECT 1 FROM positions WHERE official_id = $1 LIMIT 1', [claims.sub])).rowCount === 0) {
+        console.error(`warning: ${claims.sub} holds no position in any cycle yet; this token sees nothing until they do (${ID_HINT})`);
+      }
     } finally {
       await db.end();
     }

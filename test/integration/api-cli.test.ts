@@ -122,6 +122,21 @@ test('`kinerja tasks` lists what has been escalated to the official: who is late
   ]);
 });
 
+test('an official id that holds no position: the token says so when made, and `kinerja tasks` says why there is nothing', async () => {
+  const said: string[] = [];
+  const err = jest.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void said.push(a.join(' ')));
+  out = [];
+  expect(await tokenCommand.run(['--official', 'kabupaten-bengkayang.bupati', '--ttl', '5m'])).toBe(0);
+  expect(said.at(-1)).toBe('warning: kabupaten-bengkayang.bupati holds no position in any cycle yet; this token sees nothing until they do (an official is named by their 18-digit NIP, or without one by {organisation}.{position}, e.g. kab-bengkayang.bupati)');
+  said.length = 0;
+  expect(await tokenCommand.run(['--nip', nipOf(org, 'kepala-dinkes'), '--ttl', '5m'])).toBe(0);
+  expect(said.filter((line) => line.startsWith('warning'))).toEqual([]);
+  err.mockRestore();
+  out = [];
+  expect(await tasksCommand.run(['--official', 'kabupaten-bengkayang.bupati', '--api', stack.baseUrl])).toBe(0);
+  expect(out).toEqual(['Nothing to do: kabupaten-bengkayang.bupati holds no position in any cycle (an official is named by their 18-digit NIP, or without one by {organisation}.{position}, e.g. kab-bengkayang.bupati).']);
+});
+
 test('a service token is recorded and revocable: by `kinerja token revoke` or by an administrator over the API', async () => {
   const call = client(stack.baseUrl);
   const mint = async (...args: string[]) => {

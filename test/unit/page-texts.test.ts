@@ -7,7 +7,7 @@ import { ZodIssueCode } from 'zod';
 
 const ROOT = join(__dirname, '..', '..');
 
-interface PageError { status: number; code: string; message: string; problem: Record<string, unknown>; problems: Problem[]; unplaced?: Problem[] }
+interface PageError { status: number; code: string; message: string; problem: Record<string, unknown>; problems: Problem[]; unplaced?: Problem[]; names?: Map<string, string> }
 interface Problem { path: string; code: string; message: string }
 // web/js is plain ES modules for the browser; jest's swc turns format.js into CommonJS
 const format = require('../../web/js/format.js') as {
@@ -16,6 +16,11 @@ const format = require('../../web/js/format.js') as {
   fmtDateTime(iso: string): string;
   describeTimelineEntry(e: { at: string; source: string; kind: string; summary: string; data: Record<string, unknown> }): string;
   SIGNATURE_PROBLEM: Record<string, string>;
+  escalationLabel(level: number): string;
+  describePath(path: string | undefined): string;
+  fmtFileSize(bytes: number): string;
+  positionTitle(a: { positionId: string; position?: { title: string } }): string;
+  EMPTY_FILE: string;
 };
 
 const ENGLISH = 'Zebra detail in English that must never reach the page';
@@ -110,6 +115,13 @@ test('an unknown code gets an Indonesian sentence naming the code, not the detai
   // an answer with no problem document (a proxy's body limit, its 404): said by its status, never a code
   expect(format.errorMessage(pageError(413, 'http_error'))).toBe('Berkas terlalu besar.');
   expect(format.errorMessage(pageError(404, 'http_error'))).toBe('Data tidak ditemukan.');
+  // the statuses say what their codes say (one sentence each, not a copy)
+  expect(format.errorMessage(pageError(401, 'http_error'))).toBe(format.errorMessage(pageError(401, 'unauthorized')));
+  expect(format.errorMessage(pageError(403, 'http_error'))).toBe(format.errorMessage(pageError(403, 'forbidden')));
+  expect(format.errorMessage(pageError(404, 'http_error'))).toBe(format.errorMessage(pageError(404, 'not_found')));
+  expect(format.errorMessage(pageError(413, 'http_error'))).toBe(format.errorMessage(pageError(413, 'body_too_large')));
+  expect(format.errorMessage(pageError(401, 'http_error'))).toBe('Sesi Anda sudah berakhir; silakan masuk lagi.');
+  expect(format.errorMessage(pageError(403, 'http_error'))).toBe('Anda tidak berhak melihat atau mengubah ini.');
   expect(format.errorMessage(pageError(418, 'http_error'))).toBe('Permintaan tidak dapat diproses (status 418); coba lagi atau hubungi administrator Kinerja.');
   expect(format.problemMessage({ path: '/a', code: 'brand_new_code', message: ENGLISH })).toBe('Isian tidak valid (kode: brand_new_code).');
   // a code that is an Object.prototype name is still unknown

@@ -416,16 +416,16 @@ function invalidDataMessage(err) {
   return texts ? `${beside} ${texts}` : beside;
 }
 
-/** Whole-request errors by code; never the server's English detail. */
-/** An answer without a problem document, by its HTTP status. */
+/** An answer without a problem document, by its HTTP status (the same sentences as ERROR's). */
 const HTTP_STATUS_TEXT = {
-  401: 'Sesi Anda sudah berakhir; silakan masuk lagi.',
-  403: 'Anda tidak berhak melihat atau mengubah ini.',
-  404: 'Data tidak ditemukan.',
-  413: 'Berkas terlalu besar.',
+  401: ERROR.unauthorized,
+  403: ERROR.forbidden,
+  404: ERROR.not_found,
+  413: ERROR.body_too_large,
   429: 'Terlalu banyak permintaan dalam waktu singkat; coba lagi sebentar lagi.',
 };
 
+/** Whole-request errors by code; never the server's English detail. */
 export function errorMessage(err) {
   const problem = err.problem ?? {};
   switch (err.code) {

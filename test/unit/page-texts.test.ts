@@ -128,6 +128,15 @@ test('an unknown code gets an Indonesian sentence naming the code, not the detai
   expect(format.problemMessage({ path: '/a', code: 'constructor', message: ENGLISH })).toBe('Isian tidak valid (kode: constructor).');
 });
 
+test('an empty file is said to be empty, by the page and from the API\'s code; a file size reads with a decimal comma', () => {
+  expect(format.errorMessage(pageError(400, 'empty_file'))).toBe('Berkas kosong.');
+  expect(format.EMPTY_FILE).toBe('Berkas kosong.');
+  expect(format.fmtFileSize(2.5 * 1024 * 1024)).toBe('2,5 MB');
+  expect(format.fmtFileSize(10 * 1024 * 1024)).toBe('10 MB');
+  expect(format.fmtFileSize(40 * 1024)).toBe('40 KB');
+  expect(format.fmtFileSize(10)).toBe('1 KB');
+});
+
 test('the workflow\'s rejections without a field path read in Indonesian, in the status line', () => {
   const rejection = (message: string) => pageError(422, 'invalid_data', { problems: [{ path: '', code: 'invalid_data', message }] });
   expect(format.errorMessage(rejection('a reason is required to return a report'))).toBe('Alasan pengembalian laporan wajib diisi.');

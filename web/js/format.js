@@ -8,6 +8,8 @@ export const fmtDateTime = (iso) => (iso ? `${dateTime.format(new Date(iso))} WI
 export const fmtDate = (iso) => (iso ? dateOnly.format(new Date(iso)) : '—');
 export const fmtNumber = (n) => (n === null || n === undefined || Number.isNaN(n) ? '—' : number.format(n));
 export const fmtPercent = (n) => (n === null || n === undefined ? '—' : `${number.format(n)}%`);
+/** A file's size with a decimal comma: "2,5 MB", "40 KB" (at least 1 KB). */
+export const fmtFileSize = (n) => (n >= 1024 * 1024 ? `${fmtNumber(Math.round(n / 104857.6) / 10)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
 export const fmtRupiah = (n) => (n === null || n === undefined ? '—' : `Rp ${new Intl.NumberFormat('id-ID', { maximumFractionDigits: 0 }).format(n)}`);
 
 export const PHASE = {
@@ -385,6 +387,7 @@ const ERROR = {
   invalid_parameter: 'Alamat atau isian memuat karakter yang tidak dapat diproses.',
   invalid_cursor: 'Daftar sudah berubah; muat ulang halaman dari awal.',
   empty_body: 'Berkas kosong.',
+  empty_file: 'Berkas kosong.', // also the page's own check before an upload (EMPTY_FILE)
   unsupported_media_type: 'Jenis berkas tidak didukung.',
   unsupported_encoding: 'Pengodean data tidak didukung; muat ulang halaman lalu coba lagi.',
   malformed_body_encoding: 'Data terkirim rusak dan tidak dapat dibaca; coba lagi.',
@@ -457,3 +460,6 @@ export function errorMessage(err) {
       return err.status >= 500 ? 'Layanan sedang tidak tersedia; coba lagi sebentar lagi.' : `Permintaan tidak dapat diproses (kode: ${err.code}).`;
   }
 }
+
+/** An empty file chosen for an upload, as the API's empty_file says it. */
+export const EMPTY_FILE = ERROR.empty_file;

@@ -200,6 +200,10 @@ test('the administrator changes the official of the PK\'s position: the page fol
   await form.getByLabel('E-mail').fill(SUCCESSOR.email);
   await form.getByRole('button', { name: 'Ganti pejabat' }).click();
   await expect(form.locator('.field-error[data-path="/nip"]').textContent()).resolves.toBe('NIP harus tepat 18 digit.');
+  // an empty NIP is said to be missing (only the Kepala Daerah may have none), not malformed
+  await form.getByLabel('NIP pejabat baru').fill('');
+  await form.getByRole('button', { name: 'Ganti pejabat' }).click();
+  await expect(form.locator('.field-error[data-path="/nip"]').textContent()).resolves.toBe('NIP wajib diisi; hanya Kepala Daerah yang boleh tanpa NIP.');
   expect(puts.count).toBe(0);
 
   await form.getByLabel('NIP pejabat baru').fill(SUCCESSOR.nip);

@@ -137,6 +137,11 @@ test('an empty file is said to be empty, by the page and from the API\'s code; a
   expect(format.fmtFileSize(10)).toBe('1 KB');
 });
 
+test('a missing NIP is said to be missing, with its own code, not malformed', () => {
+  expect(format.problemMessage({ path: '/nip', code: 'missing_nip', message: ENGLISH })).toBe('NIP wajib diisi; hanya Kepala Daerah yang boleh tanpa NIP.');
+  expect(format.problemMessage({ path: '/nip', code: 'malformed_nip', message: ENGLISH })).toBe('NIP harus tepat 18 digit.');
+});
+
 test('the workflow\'s rejections without a field path read in Indonesian, in the status line', () => {
   const rejection = (message: string) => pageError(422, 'invalid_data', { problems: [{ path: '', code: 'invalid_data', message }] });
   expect(format.errorMessage(rejection('a reason is required to return a report'))).toBe('Alasan pengembalian laporan wajib diisi.');

@@ -225,6 +225,7 @@ const PROBLEM = {
   nip_not_text: 'NIP tersimpan sebagai angka sehingga digitnya hilang; format kolom NIP sebagai teks.',
   conflicting_unit_name: 'Nama unit berbeda dengan baris lain yang memakai kode unit yang sama.',
   malformed_nip: 'NIP harus tepat 18 digit.',
+  missing_nip: 'NIP wajib diisi; hanya Kepala Daerah yang boleh tanpa NIP.',
   duplicate_nip: 'NIP dipakai lebih dari sekali.',
   dangling_parent: 'Atasan (parent_id) tidak ada di daftar jabatan.',
   cycle: 'Rantai atasan jabatan ini berputar kembali ke dirinya sendiri.',

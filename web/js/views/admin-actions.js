@@ -169,7 +169,7 @@ function officialSection(a, reload) {
     if (id?.value.trim()) body.id = id.value.trim();
     if (note.value.trim()) body.note = note.value.trim();
     const problems = [
-      body.nip === null && !withoutNip ? { path: '/nip', code: 'empty_name', message: '' } : null,
+      body.nip === null && !withoutNip ? { path: '/nip', code: 'missing_nip', message: '' } : null,
       body.nip !== null && !/^\d{18}$/.test(body.nip) ? { path: '/nip', code: 'malformed_nip', message: '' } : null,
       withoutNip && body.nip === null && !body.id ? { path: '/id', code: 'missing_official_id', message: '' } : null,
       body.name ? null : { path: '/name', code: 'empty_name', message: '' },

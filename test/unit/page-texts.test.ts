@@ -142,6 +142,15 @@ test('a missing NIP is said to be missing, with its own code, not malformed', ()
   expect(format.problemMessage({ path: '/nip', code: 'malformed_nip', message: ENGLISH })).toBe('NIP harus tepat 18 digit.');
 });
 
+test('escalation levels say whom they reached up the chain, not a bare number', () => {
+  expect(format.escalationLabel(0)).toBe('Belum dieskalasi');
+  expect(format.escalationLabel(1)).toBe('Eskalasi tingkat 1 (atasan langsung)');
+  expect(format.escalationLabel(2)).toBe('Eskalasi tingkat 2 (atasan dari atasan langsung)');
+  expect(format.escalationLabel(3)).toBe('Eskalasi tingkat 3 (atasan 3 tingkat di atas)');
+  const line = (kind: string, data: Record<string, unknown>) => format.describeTimelineEntry({ at: '2026-01-01T00:00:00Z', source: 'audit', kind, summary: ENGLISH, data });
+  expect(line('deadline.escalated', { item: 'draft', level: 2 })).toBe('"Susun draf PK" terlambat: dieskalasi ke tingkat 2 (atasan dari atasan langsung)');
+});
+
 test('the workflow\'s rejections without a field path read in Indonesian, in the status line', () => {
   const rejection = (message: string) => pageError(422, 'invalid_data', { problems: [{ path: '', code: 'invalid_data', message }] });
   expect(format.errorMessage(rejection('a reason is required to return a report'))).toBe('Alasan pengembalian laporan wajib diisi.');

@@ -92,10 +92,21 @@ export const QUARTER_STATUS = { not_open: 'Belum dibuka', open: 'Terbuka', repor
 export const DIRECTION = { up: 'Semakin tinggi semakin baik', down: 'Semakin rendah semakin baik' };
 export const NOT_ASSESSED = { no_target: 'Tidak dinilai (tanpa target)', no_realization: 'Tidak dinilai (belum ada realisasi)' };
 
-/** Escalation level 0 is the official; then the superior, the Asisten, the Sekda, the Kepala Daerah. */
+/**
+ * Who an escalation level reaches, counted up the awaiting official's chain of superiors (level 0
+ * is the official). The chain is data (an Asisten, the Sekda, the Kepala Daerah in a usual
+ * Pemda), so only its steps are named, not its titles.
+ */
+export function escalationLevelText(level) {
+  if (level === 1) return 'atasan langsung';
+  if (level === 2) return 'atasan dari atasan langsung';
+  return `atasan ${level} tingkat di atas`;
+}
+
+/** "Eskalasi tingkat 2 (atasan dari atasan langsung)". */
 export function escalationLabel(level) {
   if (!level) return 'Belum dieskalasi';
-  return `Eskalasi tingkat ${level}`;
+  return `Eskalasi tingkat ${level} (${escalationLevelText(level)})`;
 }
 
 /** How late an item is, in its two largest units: "3 hari 4 jam", "12 detik". */
@@ -178,7 +189,7 @@ export function describeTimelineEntry(e) {
     case 'rating.saved': return `Penilaian pegawai disimpan${d.predikat ? `: predikat ${d.predikat}` : ''}`;
     case 'unit.ratings_closed': return 'Penilaian unit ditutup';
     case 'deadline.extended': return `Tenggat ${itemOf(d)} diperpanjang hingga ${fmtDateTime(d.dueAt)}: ${d.reason ?? ''}`;
-    case 'deadline.escalated': return `${itemOf(d)} terlambat: dieskalasi ke tingkat ${d.level}`;
+    case 'deadline.escalated': return `${itemOf(d)} terlambat: dieskalasi ke tingkat ${d.level}${d.level ? ` (${escalationLevelText(d.level)})` : ''}`;
     case 'deadline.overdue': return `${itemOf(d)} terlambat: tidak ada atasan untuk eskalasi`;
     case 'revision.started': return `PK Perubahan dimulai (${REVISION_REASON_IN_TEXT[d.reason] ?? 'alasan lain'})${d.note ? `: ${d.note}` : ''}`;
     case 'official.changed': return `Pergantian pejabat: ${d.name ?? ''} (${d.nip ?? d.officialId ?? ''})`;

@@ -101,7 +101,12 @@ test('an official signs in and sees the overdue draft task with its escalation l
   expect(await task.getAttribute('data-task')).toBe('draft');
   await task.locator('[data-testid=overdue]').waitFor();
   expect(await task.locator('[data-testid=overdue]').textContent()).toBe('Terlambat');
-  expect(await task.locator('.badge.escalation').textContent()).toMatch(/^Eskalasi tingkat \d+$/);
+  // the level says whom it reached up the chain, not a bare number
+  expect(await task.locator('.badge.escalation').textContent())
+    .toMatch(/^Eskalasi tingkat (1 \(atasan langsung\)|2 \(atasan dari atasan langsung\)|([3-9]) \(atasan \2 tingkat di atas\))$/);
+  // the table's last column only says whether a PK is late: named for that
+  const mine = owner.locator('section', { has: owner.locator('h2', { hasText: 'PK saya dan bawahan' }) });
+  expect(await mine.locator('thead th').allTextContents()).toEqual(['Jabatan', 'Pejabat', 'Tahap', 'Keterlambatan']);
   await shot(owner, '01-inbox-laptop');
 });
 

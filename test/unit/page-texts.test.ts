@@ -151,6 +151,11 @@ test('escalation levels say whom they reached up the chain, not a bare number', 
   expect(line('deadline.escalated', { item: 'draft', level: 2 })).toBe('"Susun draf PK" terlambat: dieskalasi ke tingkat 2 (atasan dari atasan langsung)');
 });
 
+test('a position without a title says so, with its code as a fallback', () => {
+  expect(format.positionTitle({ positionId: 'kepala-dinkes', position: { title: 'Kepala Dinas Kesehatan' } })).toBe('Kepala Dinas Kesehatan');
+  expect(format.positionTitle({ positionId: 'kepala-dinkes' })).toBe('Jabatan tanpa nama (kode kepala-dinkes)');
+});
+
 test('the workflow\'s rejections without a field path read in Indonesian, in the status line', () => {
   const rejection = (message: string) => pageError(422, 'invalid_data', { problems: [{ path: '', code: 'invalid_data', message }] });
   expect(format.errorMessage(rejection('a reason is required to return a report'))).toBe('Alasan pengembalian laporan wajib diisi.');

@@ -88,6 +88,9 @@ export const SIGNATURE_PROBLEM = {
 export const REVISION_REASON_IN_TEXT = { official: 'pergantian pejabat', budget: 'perubahan anggaran', strategy: 'perubahan kebijakan' };
 
 export const PARTY = { first: 'Pihak Pertama', second: 'Pihak Kedua' };
+
+/** A PK's position by its title; without one (a fallback), said as such with its code. */
+export const positionTitle = (a) => a.position?.title ?? `Jabatan tanpa nama (kode ${a.positionId})`;
 export const QUARTER_STATUS = { not_open: 'Belum dibuka', open: 'Terbuka', reported: 'Dilaporkan', verified: 'Terverifikasi' };
 export const DIRECTION = { up: 'Semakin tinggi semakin baik', down: 'Semakin rendah semakin baik' };
 export const NOT_ASSESSED = { no_target: 'Tidak dinilai (tanpa target)', no_realization: 'Tidak dinilai (belum ada realisasi)' };

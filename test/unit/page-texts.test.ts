@@ -156,6 +156,24 @@ test('a position without a title says so, with its code as a fallback', () => {
   expect(format.positionTitle({ positionId: 'kepala-dinkes' })).toBe('Jabatan tanpa nama (kode kepala-dinkes)');
 });
 
+test('a problem the form has no field for says where it is as the form numbers things, not its JSON pointer', () => {
+  expect(format.describePath('/objectives/0/indicators/2/parentIndicatorId')).toBe('Sasaran 1, indikator 3');
+  expect(format.describePath('/objectives/1/indicators/0/quarterlyTargets/3')).toBe('Sasaran 2, indikator 1, target triwulan IV');
+  expect(format.describePath('/budget/1/amount')).toBe('Program anggaran 2');
+  expect(format.describePath('/objectives/0')).toBe('Sasaran 1');
+  expect(format.describePath('/note')).toBe('Catatan');
+  expect(format.describePath('')).toBe('PK');
+  expect(format.describePath(undefined)).toBe('PK');
+  expect(format.describePath('/somethingNew')).toBe('PK');
+});
+
+test('a rejection naming an indicator by its id says its name when the view knows it', () => {
+  const rejection = pageError(422, 'invalid_data', { message: 'adjusting kadis-dinkes-m1x9k2abc needs a written reason' });
+  expect(format.errorMessage({ ...rejection, names: new Map([['kadis-dinkes-m1x9k2abc', 'Usia Harapan Hidup']]) }))
+    .toBe('Penyesuaian indikator "Usia Harapan Hidup" memerlukan alasan tertulis.');
+  expect(format.errorMessage(rejection)).toBe('Penyesuaian salah satu indikator (kode kadis-dinkes-m1x9k2abc) memerlukan alasan tertulis.');
+});
+
 test('the workflow\'s rejections without a field path read in Indonesian, in the status line', () => {
   const rejection = (message: string) => pageError(422, 'invalid_data', { problems: [{ path: '', code: 'invalid_data', message }] });
   expect(format.errorMessage(rejection('a reason is required to return a report'))).toBe('Alasan pengembalian laporan wajib diisi.');

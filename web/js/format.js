@@ -302,6 +302,43 @@ const PROBLEM = {
 
 const limit = (n) => fmtNumber(Number(n));
 
+/** The lists a problem's JSON pointer can step into, as the forms number their items. */
+const PATH_LIST = {
+  objectives: (i) => `sasaran ${i + 1}`,
+  indicators: (i) => `indikator ${i + 1}`,
+  budget: (i) => `program anggaran ${i + 1}`,
+  realizations: (i) => `realisasi indikator ${i + 1}`,
+  budgetSpent: (i) => `realisasi anggaran ${i + 1}`,
+  adjustments: (i) => `penyesuaian ${i + 1}`,
+  quarterlyTargets: (i) => `target triwulan ${ROMAN[i] ?? i + 1}`,
+  range: (i) => (i === 0 ? 'batas bawah rentang' : 'batas atas rentang'),
+};
+/** A field said alone (a path with no list in it). */
+const PATH_FIELD = {
+  reason: 'alasan', note: 'catatan', caption: 'keterangan', url: 'tautan', nip: 'NIP', id: 'ID pejabat', name: 'nama', email: 'e-mail',
+  dueAt: 'tenggat baru', hasilKerja: 'hasil kerja', exceptionReason: 'alasan pengecualian',
+};
+
+/**
+ * Where a problem is, from its JSON pointer, as the form numbers things: "/objectives/0/indicators/2/parentIndicatorId"
+ * is "Sasaran 1, indikator 3" (the problem's text says what is wrong there); no path, or one the
+ * page has no words for, is the PK as a whole.
+ */
+export function describePath(path) {
+  const parts = String(path ?? '').split('/').slice(1);
+  const said = [];
+  for (let k = 0; k < parts.length; k += 1) {
+    const list = PATH_LIST[parts[k]];
+    const index = Number(parts[k + 1]);
+    if (list && Number.isInteger(index) && parts[k + 1] !== '') {
+      said.push(list(index));
+      k += 1;
+    }
+  }
+  const text = said.length ? said.join(', ') : parts.length === 1 ? PATH_FIELD[parts[0]] : undefined;
+  return text ? text[0].toUpperCase() + text.slice(1) : 'PK';
+}
+
 /**
  * The English sentences the workflow's InvalidData rejections and the database's constraint
  * problems carry (no field path, code invalid_data), in Bahasa Indonesia.
@@ -310,7 +347,10 @@ const DETAIL = [
   [/contains a NUL character or a broken UTF-16 surrogate/, () => 'Teks memuat karakter yang tidak dapat disimpan; ketik ulang tanpa menempel dari dokumen lain.'],
   [/^an adjusted value must be a number from 0 to ([\d.e+]+)/i, (m) => `Nilai penyesuaian harus angka 0 sampai ${limit(m[1])}.`],
   [/^an adjusted value must be a number/i, () => 'Nilai penyesuaian harus angka ≥ 0.'],
-  [/^adjusting (.+) needs a written reason/, (m) => `Penyesuaian indikator ${m[1]} memerlukan alasan tertulis.`],
+  // the rejection names the indicator by its id: the view's names (err.names) say it as the page does
+  [/^adjusting (.+) needs a written reason/, (m, names) => (names?.get(m[1])
+    ? `Penyesuaian indikator "${names.get(m[1])}" memerlukan alasan tertulis.`
+    : `Penyesuaian salah satu indikator (kode ${m[1]}) memerlukan alasan tertulis.`)],
   [/^an adjustment needs a written reason/i, () => 'Penyesuaian memerlukan alasan tertulis.'],
   [/^reason must be official, budget or strategy/, () => 'Pilih alasan PK Perubahan: pergantian pejabat, perubahan anggaran, atau perubahan kebijakan.'],
   [/^a revision needs a note/, () => 'PK Perubahan memerlukan catatan.'],
@@ -328,10 +368,11 @@ const DETAIL = [
   [/breaks a rule of the records/, () => 'Ada nilai yang melanggar aturan data; tidak ada yang berubah.'],
 ];
 
-function detailText(message) {
+/** `names`: the indicators' names by id (a Map), when the view has them. */
+function detailText(message, names) {
   for (const [pattern, text] of DETAIL) {
     const m = pattern.exec(String(message ?? ''));
-    if (m) return text(m);
+    if (m) return text(m, names);
   }
   return null;
 }
@@ -418,14 +459,15 @@ const ERROR = {
 };
 
 /**
- * An invalid_data answer: problems placed beside their fields are pointed to; those that could not
+ * An invalid_data answer (`err.names`, the indicators' names by id, lets a rejection that names an
+ * indicator by its id say its name): problems placed beside their fields are pointed to; those that could not
  * be (no field path, as the workflow's rejections have, or a path the form has no field for) are
  * said here. A view that placed the problems may set `err.unplaced` to the ones it could not place;
  * otherwise the problems without a path are taken as unplaced.
  */
 function invalidDataMessage(err) {
   const problems = err.problems ?? [];
-  if (!problems.length) return detailText(err.message) ?? 'Data tidak valid; tidak ada yang berubah. Periksa isian lalu coba lagi.';
+  if (!problems.length) return detailText(err.message, err.names) ?? 'Data tidak valid; tidak ada yang berubah. Periksa isian lalu coba lagi.';
   if (problems.every((p) => p.path === '/caption' || p.path === '/url')) return 'Isi keterangan, dan tautan harus alamat http(s) lengkap.';
   const unplaced = Array.isArray(err.unplaced) ? err.unplaced : problems.filter((p) => !p.path);
   const texts = [...new Set(unplaced.map(problemMessage))].join(' ');

@@ -36,6 +36,8 @@ function checkInput(input: EvidenceInput) {
   if (input.kind === 'file' && input.fileName !== null && input.fileName.length > 255) problems.push({ path: '/name', code: 'invalid_file_name', message: 'A file name has at most 255 characters' });
   if (problems.length > 0) throw invalid(problems, 'The evidence has problems; nothing was stored.');
   if (input.kind === 'file') {
+    // an empty body is not a file of the wrong type: said as itself, before the content is read
+    if (input.bytes.length === 0) throw new HttpProblem(400, 'empty_file', 'The file is empty; nothing was stored.');
     const type = detectEvidenceType(input.bytes);
     if (!type) {
       throw new HttpProblem(415, 'unsupported_evidence_type', `The file's content is not one of the accepted types (${Object.values(EVIDENCE_TYPES).join(', ')}).`);

@@ -30,7 +30,7 @@ export async function checkOfficialChange(db: Pool | PoolClient, change: Pick<Of
   )).rows[0];
   if (!position) return problem(404, 'not_found', `No position ${positionId} in ${cycleId}.`);
   if (official.nip === null && position.level !== 'KEPALA_DAERAH') {
-    return problem(422, 'invalid_data', 'The request has invalid data.', { problems: [{ path: '/nip', code: 'malformed_nip', message: 'NIP is required: only the Kepala Daerah may have none' }] });
+    return problem(422, 'invalid_data', 'The request has invalid data.', { problems: [{ path: '/nip', code: 'missing_nip', message: 'NIP is required: only the Kepala Daerah may have none' }] });
   }
   const holder = (await db.query('SELECT id FROM positions WHERE cycle_id = $1 AND official_id = $2 AND id <> $3', [cycleId, official.id, positionId])).rows[0];
   if (holder) return inUse(official, holder.id);

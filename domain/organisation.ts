@@ -142,7 +142,7 @@ function checkOfficialsAndUnits(rawPositions: unknown, unitIds: Set<string>, all
       const nip = official.nip;
       if (nip === null && !isKepalaDaerah) {
         problems.push(
-          problem(['positions', index, 'official', 'nip'], 'malformed_nip', 'NIP is required: only the Kepala Daerah may have none'),
+          problem(['positions', index, 'official', 'nip'], 'missing_nip', 'NIP is required: only the Kepala Daerah may have none'),
         );
       }
       if (typeof nip === 'string' && nip !== '') {

@@ -35,6 +35,29 @@ ${error ? `<p class="error" role="alert">${escape(error)}</p>` : ''}
 <button type="submit">Simpan</button></form>`, nonce);
 }
 
+/** The OIDC error codes a person can meet here, said as what to do; others get the general sentence. */
+const OIDC_ERROR: Record<string, string> = {
+  invalid_request: 'Permintaan masuk tidak lengkap atau kedaluwarsa; mulai lagi dari halaman Kinerja.',
+  invalid_grant: 'Permintaan masuk sudah kedaluwarsa atau sudah dipakai; mulai lagi dari halaman Kinerja.',
+  access_denied: 'Masuk dibatalkan atau ditolak; mulai lagi dari halaman Kinerja.',
+  login_required: 'Anda perlu masuk lagi; mulai lagi dari halaman Kinerja.',
+  consent_required: 'Anda perlu masuk lagi; mulai lagi dari halaman Kinerja.',
+  interaction_required: 'Anda perlu masuk lagi; mulai lagi dari halaman Kinerja.',
+  invalid_client: 'Aplikasi yang meminta masuk tidak dikenal layanan masuk; hubungi administrator Kinerja.',
+  unauthorized_client: 'Aplikasi yang meminta masuk tidak dikenal layanan masuk; hubungi administrator Kinerja.',
+  invalid_redirect_uri: 'Alamat tujuan setelah masuk tidak terdaftar; hubungi administrator Kinerja.',
+  server_error: 'Layanan masuk sedang bermasalah; coba lagi sebentar lagi.',
+  temporarily_unavailable: 'Layanan masuk sedang bermasalah; coba lagi sebentar lagi.',
+};
+
+/** The provider's error page: a sentence in Bahasa Indonesia, the OIDC code only in small print (for a help desk). */
+export function errorPage(error: unknown, home: string, nonce: string): string {
+  const code = String(error).replace(/[^a-z_]/g, '');
+  const text = OIDC_ERROR[code] ?? 'Permintaan masuk tidak dapat diproses; mulai lagi dari halaman Kinerja.';
+  return page('Kesalahan', `<h1>Permintaan masuk tidak dapat diproses</h1><p data-testid="idp-error">${escape(text)}</p>
+${code ? `<p class="muted"><small>(kode: ${code})</small></p>` : ''}<p><a href="${escape(home)}">Kembali ke Kinerja</a></p>`, nonce);
+}
+
 export const message = (title: string, text: string, nonce: string, link?: { href: string; label: string }) =>
   page(title, `<h1>${escape(title)}</h1><p>${escape(text)}</p>${link ? `<p><a href="${escape(link.href)}">${escape(link.label)}</a></p>` : ''}`, nonce);
 

@@ -12,7 +12,7 @@ import Provider, { errors, type Configuration, type JWK, type KoaContextWithOIDC
 import { claimsOf, findAccount, passwordHashOf } from './accounts';
 import { inviteAccount, redeemInvite } from './invites';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords';
-import { loginForm, logoutPage, message, page, setPasswordForm } from './pages';
+import { errorPage, loginForm, logoutPage, message, setPasswordForm } from './pages';
 import { postgresAdapter } from './pg-adapter';
 
 export interface IdentityProviderOptions {
@@ -118,7 +118,7 @@ export function createIdentityProvider(o: IdentityProviderOptions): { app: expre
     },
     async renderError(ctx, out) {
       ctx.type = 'html';
-      ctx.body = page('Kesalahan', `<h1>Permintaan masuk tidak dapat diproses</h1><p>${String(out.error).replace(/[^a-z_]/g, '')}</p><p><a href="${o.apiUrl}/">Kembali ke Kinerja</a></p>`, '');
+      ctx.body = errorPage(out.error, `${o.apiUrl}/`, '');
     },
     cookies: { keys: o.cookieKeys },
     jwks: { keys: o.jwks },

@@ -46,6 +46,8 @@ export function cycleRoutes(deps: ApiDeps): RouteDef[] {
         if (Buffer.isBuffer(ctx.body)) {
           // a spreadsheet: one row per position (CSV, or the positions and plan sheets of a workbook)
           const fields = parseQuery(spreadsheetFields, req.query);
+          // an empty file is neither a table without columns nor an unreadable workbook
+          if (ctx.body.length === 0) throw new HttpProblem(400, 'empty_file', 'The file is empty; nothing was stored.');
           const sheets = req.is(XLSX_TYPE) ? await readXlsx(ctx.body) : { positions: readCsv(ctx.body), plan: undefined };
           const result = await startCycleFromTables(temporalDeps, fields, sheets.positions, sheets.plan);
           res.status(result.created ? 201 : 200).location(`/api/cycles/${encodeURIComponent(result.cycleId)}`).json(result);

@@ -200,6 +200,10 @@ test('the administrator changes the official of the PK\'s position: the page fol
   await form.getByLabel('E-mail').fill(SUCCESSOR.email);
   await form.getByRole('button', { name: 'Ganti pejabat' }).click();
   await expect(form.locator('.field-error[data-path="/nip"]').textContent()).resolves.toBe('NIP harus tepat 18 digit.');
+  // an empty NIP is said to be missing (only the Kepala Daerah may have none), not malformed
+  await form.getByLabel('NIP pejabat baru').fill('');
+  await form.getByRole('button', { name: 'Ganti pejabat' }).click();
+  await expect(form.locator('.field-error[data-path="/nip"]').textContent()).resolves.toBe('NIP wajib diisi; hanya Kepala Daerah yang boleh tanpa NIP.');
   expect(puts.count).toBe(0);
 
   await form.getByLabel('NIP pejabat baru').fill(SUCCESSOR.nip);
@@ -249,6 +253,9 @@ test('a notification that died at a failing receiver is listed under "Notifikasi
   await expect(row.getAttribute('data-status')).resolves.toBe('dead');
   const text = (await row.textContent()) ?? '';
   expect(text).toContain('Eskalasi tingkat 1');
+  // the kind says who the level reached; the receiver's English error is labelled as such
+  await expect(row.locator('td').nth(2).textContent()).resolves.toBe('Eskalasi tingkat 1 (atasan langsung)');
+  await expect(row.locator('details summary').textContent()).resolves.toBe('Rincian teknis (pesan server, bahasa Inggris)');
   expect(text).toContain('bupati@kab-page-admin.example');
   expect(text).toContain('Gagal terkirim');
   await row.getByRole('button', { name: 'Kirim ulang' }).click();

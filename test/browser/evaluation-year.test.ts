@@ -53,6 +53,10 @@ test('the administrator imports a spreadsheet: a rejected file lists its problem
   await page.locator('input[name=name]').fill(org.organisation.name);
   await page.locator('input[name=place]').fill(org.organisation.place);
   await page.locator('input[name=year]').fill(String(org.year));
+  // an empty file is said to be empty, not a table with problems
+  await page.locator('[data-testid=import-file]').setInputFiles({ name: 'organisasi.csv', mimeType: 'text/csv', buffer: Buffer.alloc(0) });
+  await page.getByRole('button', { name: 'Impor dan mulai siklus' }).click();
+  await page.locator('[data-testid=import-status]').getByText('Berkas kosong.', { exact: true }).waitFor();
   await page.locator('[data-testid=import-file]').setInputFiles({ name: 'organisasi.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\r\n')) });
   await page.getByRole('button', { name: 'Impor dan mulai siklus' }).click();
   const problem = page.locator('[data-testid=import-problems] tr[data-code=malformed_nip]');
@@ -128,6 +132,11 @@ test('an official attaches evidence to a quarterly report; the superior opens it
   await form.locator('input[name=evidence-file]').setInputFiles({ name: 'bukti.pdf', mimeType: 'application/pdf', buffer: Buffer.from('MZ\x90\0program') });
   await form.getByRole('button', { name: 'Lampirkan' }).click();
   await owner.locator('[data-testid=evidence-status]').getByText('Isi berkas bukan PDF').waitFor();
+  // an empty file is said to be empty, not of the wrong type
+  await form.locator('input[name=evidence-file]').setInputFiles({ name: 'kosong.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(0) });
+  await form.getByRole('button', { name: 'Lampirkan' }).click();
+  await owner.locator('[data-testid=evidence-status]').getByText('Berkas kosong.', { exact: true }).waitFor();
+  expect(await owner.locator('[data-testid=evidence-list] li[data-kind=file]').count()).toBe(1);
   await form.locator('input[name=evidence-file]').setInputFiles([]);
   await form.locator('input[name=evidence-caption]').fill('Data posyandu daring');
   await form.locator('input[name=evidence-url]').fill('https://data.example.go.id/posyandu');

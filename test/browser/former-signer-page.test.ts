@@ -57,6 +57,7 @@ test('a moved official opens the PK they signed: the version, parties and docume
   await page.locator('[data-testid=signed-only]').waitFor();
   const text = (await page.locator('#main').textContent()) ?? '';
   expect(text).toContain('versi 1');
+  expect(await page.locator('[data-testid=signed-only]').textContent()).toContain('Ditampilkan versi yang Anda tanda tangani (versi ');
   expect(text).toContain('Para pihak yang menandatangani');
   expect(await page.locator('[data-testid=documents] tbody tr').count()).toBe(2);
   // nothing of now: no phase, no quarters, no actions, not the successor

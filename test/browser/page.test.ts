@@ -101,7 +101,12 @@ test('an official signs in and sees the overdue draft task with its escalation l
   expect(await task.getAttribute('data-task')).toBe('draft');
   await task.locator('[data-testid=overdue]').waitFor();
   expect(await task.locator('[data-testid=overdue]').textContent()).toBe('Terlambat');
-  expect(await task.locator('.badge.escalation').textContent()).toMatch(/^Eskalasi tingkat \d+$/);
+  // the level says whom it reached up the chain, not a bare number
+  expect(await task.locator('.badge.escalation').textContent())
+    .toMatch(/^Eskalasi tingkat (1 \(atasan langsung\)|2 \(atasan dari atasan langsung\)|([3-9]) \(atasan \2 tingkat di atas\))$/);
+  // the table's last column only says whether a PK is late: named for that
+  const mine = owner.locator('section', { has: owner.locator('h2', { hasText: 'PK saya dan bawahan' }) });
+  expect(await mine.locator('thead th').allTextContents()).toEqual(['Jabatan', 'Pejabat', 'Tahap', 'Keterlambatan']);
   await shot(owner, '01-inbox-laptop');
 });
 
@@ -123,6 +128,12 @@ test('the official drafts: a server validation message shows next to its field, 
   expect(await target.inputValue()).toBe('180');
   // the superior's indicators are offered for the link
   expect(await owner.locator('select[data-path="/objectives/0/indicators/0/parentIndicatorId"]').inputValue()).toBe('IKU-kesehatan');
+  // the generated indicator code is not in the heading, only under "Rincian teknis"; the budget's sum reads as the PK's
+  const first = owner.locator('fieldset.indicator[data-path="/objectives/0/indicators/0"]');
+  expect(await first.locator('legend').textContent()).toBe('Indikator 1');
+  const code = (await agreement()).body.content.content.objectives[0].indicators[0].id;
+  expect(await first.locator('[data-testid=indicator-code]').textContent()).toBe(`Rincian teknisKode indikator: ${code}`);
+  expect(await owner.locator('[data-testid=budget-total]').textContent()).toMatch(/^TOTAL Rp \d{1,3}(\.\d{3})*$/);
 
   await target.fill('-5');
   await owner.getByRole('button', { name: 'Simpan draf' }).click();
@@ -167,8 +178,15 @@ test('the superior sees the late items escalated to them, with who is late, with
   expect(await escalated.locator('.task-title').textContent()).toBe(`${dikbudHead.official.name} — ${dikbudHead.title}`);
   expect(await escalated.textContent()).toContain(`Belum menyusun draf PK (PK ${dikbudHead.title} ${org.year}) · ${org.organisation.name}`);
   expect(await escalated.locator('[data-testid=lateness]').textContent()).toMatch(/^Terlambat \d+ hari/);
-  expect(await escalated.locator('.badge.escalation').textContent()).toBe('Eskalasi tingkat 3');
+  expect(await escalated.locator('.badge.escalation').textContent()).toBe('Eskalasi tingkat 3 (atasan 3 tingkat di atas)');
   await shot(superior, '03-escalations-phone');
+
+  // the Kepala Daerah has no superior: their own draft goes on to signing, and the button says so
+  await go(superior, `#/pk/${enc(`pk:${ORG}:${org.year}:bupati`)}/draf`);
+  await superior.getByRole('button', { name: 'Simpan dan lanjutkan ke penandatanganan' }).waitFor();
+  expect(await superior.getByRole('button', { name: 'Simpan dan ajukan ke atasan' }).count()).toBe(0);
+  await go(superior, '#/');
+  await superior.locator('[data-testid=escalations]').waitFor();
 });
 
 test('the superior reviews and approves on a phone', async () => {
@@ -304,6 +322,10 @@ test('the evaluation team sees it on the dashboard, drills down to the PK and ex
     expect(await page.locator('[data-testid=stat-total]').textContent()).toBe(String(org.positions.length));
     expect(Number(await page.locator('[data-testid=stat-overdue]').textContent())).toBeGreaterThan(0);
     await page.locator('[data-testid=overdue-table]').waitFor();
+    // each level's column says whom it reached (level 0: late, not escalated yet)
+    const levels = (await page.locator('[data-testid=overdue-table] thead th').allTextContents()).slice(1);
+    expect(levels.length).toBeGreaterThan(0);
+    expect(levels.filter((l) => l !== 'Belum dieskalasi' && !/^Eskalasi tingkat \d+ \(atasan /.test(l))).toEqual([]);
     expect(await page.locator('[data-testid=chart-absorption] rect.bar').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-testid=chart-categories] rect.bar[data-value="1"]').count()).toBe(1);
     // the in-year bands are "kategori capaian", the year-end results "predikat": the section says both

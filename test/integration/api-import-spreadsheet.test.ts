@@ -153,8 +153,11 @@ test('a defective spreadsheet is one 422 with every problem at its sheet, row an
     ['invalid_target', { sheet: 'iku_pemda', row: 2, column: 'G', header: 'target' }],
   ]));
 
-  // not a workbook at all, a type the route does not take, and query parameters beside JSON
+  // not a workbook at all, an empty file (CSV or XLSX: empty, not unreadable or without columns), a type
+  // the route does not take, and query parameters beside JSON
   expect(await post('not a zip', XLSX, fieldsOf(org))).toMatchObject({ status: 400, body: { code: 'malformed_spreadsheet' } });
+  expect(await post('', XLSX, fieldsOf(org))).toMatchObject({ status: 400, body: { code: 'empty_file' } });
+  expect(await post('', 'text/csv', fieldsOf(org))).toMatchObject({ status: 400, body: { code: 'empty_file' } });
   expect(await post('x', 'text/plain', fieldsOf(org))).toMatchObject({ status: 415, body: { code: 'unsupported_media_type' } });
   const jsonWithQuery = await call('POST', `/api/cycles?year=2030`, { token: admin, body: org });
   expect(jsonWithQuery).toMatchObject({ status: 400, body: { code: 'invalid_query' } });

@@ -199,7 +199,8 @@ test('tokens live at most 30 days, and an administrator acts under their own nam
   // a new Bupati takes office under an official id of their own; the position, its tasks and its PK follow them
   const cycle = `cycle:${ORG}:${org.year}`;
   const taken = await call('PUT', `/api/positions/${enc(cycle)}/sekda/official`, { token: admin, body: { nip: null, id: BUPATI_ID, name: 'X', email: 'x@bengkayang.example' } });
-  expect(taken.status).toBe(422); // only the Kepala Daerah may have no NIP
+  // only the Kepala Daerah may have no NIP: said as missing, not as malformed
+  expect([taken.status, taken.body.problems?.[0]?.code, taken.body.problems?.[0]?.path]).toEqual([422, 'missing_nip', '/nip']);
   const elected = await settled(call, admin, await call('PUT', `/api/positions/${enc(cycle)}/bupati/official`, {
     token: admin, body: { nip: null, id: 'agus.pratama', name: 'Agus Pratama', email: 'agus@bengkayang.example', note: 'Pelantikan Bupati hasil Pilkada' },
   }));

@@ -52,8 +52,10 @@ test('files and links with captions; types told by content; the superior sees an
   expect((await upload(PDF, 'application/pdf', { caption: 'Laporan (salinan)' })).status).toBe(201);
   expect((await stack.db.query('SELECT count(*)::int AS n FROM evidence_files WHERE sha256 = $1', [pdf.body.sha256])).rows[0].n).toBe(1);
 
-  // refused: a program named and declared as a PDF, a type the route does not take, no caption, a script link, another official
+  // refused: a program named and declared as a PDF, an empty file (said as empty, not as a wrong type),
+  // a type the route does not take, no caption, a script link, another official
   expect(await upload(EXE, 'application/pdf', { caption: 'Bukti', name: 'bukti.pdf' })).toMatchObject({ status: 415, body: { code: 'unsupported_evidence_type' } });
+  expect(await upload(Buffer.alloc(0), 'application/pdf', { caption: 'Bukti', name: 'kosong.pdf' })).toMatchObject({ status: 400, body: { code: 'empty_file' } });
   expect(await upload(PDF, 'text/html', { caption: 'Bukti' })).toMatchObject({ status: 415, body: { code: 'unsupported_media_type' } });
   const noCaption = await upload(PDF, 'application/pdf', {});
   expect([noCaption.status, noCaption.body.problems?.[0]?.path]).toEqual([422, '/caption']);

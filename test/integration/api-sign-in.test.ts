@@ -185,6 +185,17 @@ test("the provider's own access tokens are accepted as bearer tokens (verified w
   }
 });
 
+test("the provider's error page says what went wrong in Bahasa Indonesia, with the OIDC code only in small print", async () => {
+  // an authorization request without its parameters (a bookmark of the provider's page, an expired link)
+  const res = await fetch(`${stack.identityProvider!.issuer}/auth`, { redirect: 'manual' });
+  const body = await res.text();
+  expect(res.status).toBe(400);
+  expect(body).toContain('<h1>Permintaan masuk tidak dapat diproses</h1>');
+  expect(body).toContain('<p data-testid="idp-error">Permintaan masuk tidak lengkap atau kedaluwarsa; mulai lagi dari halaman Kinerja.</p>');
+  expect(body).toContain('<small>(kode: invalid_request)</small>');
+  expect(body).not.toContain('<p>invalid_request</p>');
+});
+
 // Last in this file: it spends the provider's sign-in allowance for this address.
 test('past fifty sign-in attempts from one address in fifteen minutes, the provider answers 429 with a page in Bahasa Indonesia', async () => {
   const jar = new Jar();

@@ -60,7 +60,7 @@ const defects: Array<[string, (org: any) => void, string, string]> = [
   ['NIP of 17 digits', (org) => (org.positions[kasi].official.nip = '19800510200309106'), 'malformed_nip', `/positions/${kasi}/official/nip`],
   ['NIP with a letter', (org) => (org.positions[kasi].official.nip = '19800510200309106X'), 'malformed_nip', `/positions/${kasi}/official/nip`],
   ['NIP as a number', (org) => (org.positions[kasi].official.nip = 198005102003091066), 'malformed_nip', `/positions/${kasi}/official/nip`],
-  ['null NIP below the Kepala Daerah', (org) => (org.positions[kasi].official.nip = null), 'malformed_nip', `/positions/${kasi}/official/nip`],
+  ['null NIP below the Kepala Daerah', (org) => (org.positions[kasi].official.nip = null), 'missing_nip', `/positions/${kasi}/official/nip`],
   ['empty official name', (org) => (org.positions[kasi].official.name = '   '), 'empty_name', `/positions/${kasi}/official/name`],
   ['empty title', (org) => (org.positions[kasi].title = ''), 'empty_name', `/positions/${kasi}/title`],
   ['empty unit name', (org) => (org.units[2].name = ''), 'empty_name', '/units/2/name'],

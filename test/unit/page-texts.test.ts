@@ -7,7 +7,7 @@ import { ZodIssueCode } from 'zod';
 
 const ROOT = join(__dirname, '..', '..');
 
-interface PageError { status: number; code: string; message: string; problem: Record<string, unknown>; problems: Problem[]; unplaced?: Problem[] }
+interface PageError { status: number; code: string; message: string; problem: Record<string, unknown>; problems: Problem[]; unplaced?: Problem[]; names?: Map<string, string> }
 interface Problem { path: string; code: string; message: string }
 // web/js is plain ES modules for the browser; jest's swc turns format.js into CommonJS
 const format = require('../../web/js/format.js') as {
@@ -16,6 +16,11 @@ const format = require('../../web/js/format.js') as {
   fmtDateTime(iso: string): string;
   describeTimelineEntry(e: { at: string; source: string; kind: string; summary: string; data: Record<string, unknown> }): string;
   SIGNATURE_PROBLEM: Record<string, string>;
+  escalationLabel(level: number): string;
+  describePath(path: string | undefined): string;
+  fmtFileSize(bytes: number): string;
+  positionTitle(a: { positionId: string; position?: { title: string } }): string;
+  EMPTY_FILE: string;
 };
 
 const ENGLISH = 'Zebra detail in English that must never reach the page';
@@ -110,10 +115,63 @@ test('an unknown code gets an Indonesian sentence naming the code, not the detai
   // an answer with no problem document (a proxy's body limit, its 404): said by its status, never a code
   expect(format.errorMessage(pageError(413, 'http_error'))).toBe('Berkas terlalu besar.');
   expect(format.errorMessage(pageError(404, 'http_error'))).toBe('Data tidak ditemukan.');
+  // the statuses say what their codes say (one sentence each, not a copy)
+  expect(format.errorMessage(pageError(401, 'http_error'))).toBe(format.errorMessage(pageError(401, 'unauthorized')));
+  expect(format.errorMessage(pageError(403, 'http_error'))).toBe(format.errorMessage(pageError(403, 'forbidden')));
+  expect(format.errorMessage(pageError(404, 'http_error'))).toBe(format.errorMessage(pageError(404, 'not_found')));
+  expect(format.errorMessage(pageError(413, 'http_error'))).toBe(format.errorMessage(pageError(413, 'body_too_large')));
+  expect(format.errorMessage(pageError(401, 'http_error'))).toBe('Sesi Anda sudah berakhir; silakan masuk lagi.');
+  expect(format.errorMessage(pageError(403, 'http_error'))).toBe('Anda tidak berhak melihat atau mengubah ini.');
   expect(format.errorMessage(pageError(418, 'http_error'))).toBe('Permintaan tidak dapat diproses (status 418); coba lagi atau hubungi administrator Kinerja.');
   expect(format.problemMessage({ path: '/a', code: 'brand_new_code', message: ENGLISH })).toBe('Isian tidak valid (kode: brand_new_code).');
   // a code that is an Object.prototype name is still unknown
   expect(format.problemMessage({ path: '/a', code: 'constructor', message: ENGLISH })).toBe('Isian tidak valid (kode: constructor).');
+});
+
+test('an empty file is said to be empty, by the page and from the API\'s code; a file size reads with a decimal comma', () => {
+  expect(format.errorMessage(pageError(400, 'empty_file'))).toBe('Berkas kosong.');
+  expect(format.EMPTY_FILE).toBe('Berkas kosong.');
+  expect(format.fmtFileSize(2.5 * 1024 * 1024)).toBe('2,5 MB');
+  expect(format.fmtFileSize(10 * 1024 * 1024)).toBe('10 MB');
+  expect(format.fmtFileSize(40 * 1024)).toBe('40 KB');
+  expect(format.fmtFileSize(10)).toBe('1 KB');
+});
+
+test('a missing NIP is said to be missing, with its own code, not malformed', () => {
+  expect(format.problemMessage({ path: '/nip', code: 'missing_nip', message: ENGLISH })).toBe('NIP wajib diisi; hanya Kepala Daerah yang boleh tanpa NIP.');
+  expect(format.problemMessage({ path: '/nip', code: 'malformed_nip', message: ENGLISH })).toBe('NIP harus tepat 18 digit.');
+});
+
+test('escalation levels say whom they reached up the chain, not a bare number', () => {
+  expect(format.escalationLabel(0)).toBe('Belum dieskalasi');
+  expect(format.escalationLabel(1)).toBe('Eskalasi tingkat 1 (atasan langsung)');
+  expect(format.escalationLabel(2)).toBe('Eskalasi tingkat 2 (atasan dari atasan langsung)');
+  expect(format.escalationLabel(3)).toBe('Eskalasi tingkat 3 (atasan 3 tingkat di atas)');
+  const line = (kind: string, data: Record<string, unknown>) => format.describeTimelineEntry({ at: '2026-01-01T00:00:00Z', source: 'audit', kind, summary: ENGLISH, data });
+  expect(line('deadline.escalated', { item: 'draft', level: 2 })).toBe('"Susun draf PK" terlambat: dieskalasi ke tingkat 2 (atasan dari atasan langsung)');
+});
+
+test('a position without a title says so, with its code as a fallback', () => {
+  expect(format.positionTitle({ positionId: 'kepala-dinkes', position: { title: 'Kepala Dinas Kesehatan' } })).toBe('Kepala Dinas Kesehatan');
+  expect(format.positionTitle({ positionId: 'kepala-dinkes' })).toBe('Jabatan tanpa nama (kode kepala-dinkes)');
+});
+
+test('a problem the form has no field for says where it is as the form numbers things, not its JSON pointer', () => {
+  expect(format.describePath('/objectives/0/indicators/2/parentIndicatorId')).toBe('Sasaran 1, indikator 3');
+  expect(format.describePath('/objectives/1/indicators/0/quarterlyTargets/3')).toBe('Sasaran 2, indikator 1, target triwulan IV');
+  expect(format.describePath('/budget/1/amount')).toBe('Program anggaran 2');
+  expect(format.describePath('/objectives/0')).toBe('Sasaran 1');
+  expect(format.describePath('/note')).toBe('Catatan');
+  expect(format.describePath('')).toBe('PK');
+  expect(format.describePath(undefined)).toBe('PK');
+  expect(format.describePath('/somethingNew')).toBe('PK');
+});
+
+test('a rejection naming an indicator by its id says its name when the view knows it', () => {
+  const rejection = pageError(422, 'invalid_data', { message: 'adjusting kadis-dinkes-m1x9k2abc needs a written reason' });
+  expect(format.errorMessage({ ...rejection, names: new Map([['kadis-dinkes-m1x9k2abc', 'Usia Harapan Hidup']]) }))
+    .toBe('Penyesuaian indikator "Usia Harapan Hidup" memerlukan alasan tertulis.');
+  expect(format.errorMessage(rejection)).toBe('Penyesuaian salah satu indikator (kode kadis-dinkes-m1x9k2abc) memerlukan alasan tertulis.');
 });
 
 test('the workflow\'s rejections without a field path read in Indonesian, in the status line', () => {

@@ -3,9 +3,8 @@
 // report is verified, a form to attach a file or a link with a caption and a button to remove one.
 import { h, replace } from './dom.js';
 import { agreementPath, api, postFile } from './api.js';
+import { EMPTY_FILE, fmtFileSize } from './format.js';
 import { busy, downloadButton, notice } from './ui.js';
-
-const kib = (n) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
 
 /** The evidence list; `onRemove(item)` given, each item gets a remove button. */
 export function evidenceList(items, { onRemove } = {}) {
@@ -15,7 +14,7 @@ export function evidenceList(items, { onRemove } = {}) {
     h('ul', { class: 'evidence', 'data-testid': 'evidence-list' }, items.map((item) => h('li', { 'data-evidence': item.id, 'data-kind': item.kind },
       h('strong', null, item.caption), ' — ',
       item.kind === 'file'
-        ? downloadButton(`${item.fileName ?? 'berkas'} (${kib(item.size)})`, item.href, item.fileName ?? 'bukti', status, { class: 'link' })
+        ? downloadButton(`${item.fileName ?? 'berkas'} (${fmtFileSize(item.size)})`, item.href, item.fileName ?? 'bukti', status, { class: 'link' })
         : h('a', { href: item.url, target: '_blank', rel: 'noopener noreferrer' }, item.url),
       onRemove ? h('button', {
         type: 'button', class: 'link', 'data-testid': 'evidence-remove', 'aria-label': `Hapus bukti dukung "${item.caption}"`,
@@ -43,6 +42,7 @@ export function evidenceForm(agreementId, quarter, done) {
     event.preventDefault();
     const chosen = file.files?.[0];
     if (!chosen && !url.value.trim()) return replace(status, notice('error', 'Pilih berkas atau isi tautan.'));
+    if (chosen?.size === 0) return replace(status, notice('error', EMPTY_FILE));
     busy(add, status, async () => {
       if (chosen) {
         const query = new URLSearchParams({ caption: caption.value.trim(), name: chosen.name });

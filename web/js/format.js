@@ -8,6 +8,8 @@ export const fmtDateTime = (iso) => (iso ? `${dateTime.format(new Date(iso))} WI
 export const fmtDate = (iso) => (iso ? dateOnly.format(new Date(iso)) : '—');
 export const fmtNumber = (n) => (n === null || n === undefined || Number.isNaN(n) ? '—' : number.format(n));
 export const fmtPercent = (n) => (n === null || n === undefined ? '—' : `${number.format(n)}%`);
+/** A file's size with a decimal comma: "2,5 MB", "40 KB" (at least 1 KB). */
+export const fmtFileSize = (n) => (n >= 1024 * 1024 ? `${fmtNumber(Math.round(n / 104857.6) / 10)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
 export const fmtRupiah = (n) => (n === null || n === undefined ? '—' : `Rp ${new Intl.NumberFormat('id-ID', { maximumFractionDigits: 0 }).format(n)}`);
 
 export const PHASE = {
@@ -86,14 +88,28 @@ export const SIGNATURE_PROBLEM = {
 export const REVISION_REASON_IN_TEXT = { official: 'pergantian pejabat', budget: 'perubahan anggaran', strategy: 'perubahan kebijakan' };
 
 export const PARTY = { first: 'Pihak Pertama', second: 'Pihak Kedua' };
+
+/** A PK's position by its title; without one (a fallback), said as such with its code. */
+export const positionTitle = (a) => a.position?.title ?? `Jabatan tanpa nama (kode ${a.positionId})`;
 export const QUARTER_STATUS = { not_open: 'Belum dibuka', open: 'Terbuka', reported: 'Dilaporkan', verified: 'Terverifikasi' };
 export const DIRECTION = { up: 'Semakin tinggi semakin baik', down: 'Semakin rendah semakin baik' };
 export const NOT_ASSESSED = { no_target: 'Tidak dinilai (tanpa target)', no_realization: 'Tidak dinilai (belum ada realisasi)' };
 
-/** Escalation level 0 is the official; then the superior, the Asisten, the Sekda, the Kepala Daerah. */
+/**
+ * Who an escalation level reaches, counted up the awaiting official's chain of superiors (level 0
+ * is the official). The chain is data (an Asisten, the Sekda, the Kepala Daerah in a usual
+ * Pemda), so only its steps are named, not its titles.
+ */
+export function escalationLevelText(level) {
+  if (level === 1) return 'atasan langsung';
+  if (level === 2) return 'atasan dari atasan langsung';
+  return `atasan ${level} tingkat di atas`;
+}
+
+/** "Eskalasi tingkat 2 (atasan dari atasan langsung)". */
 export function escalationLabel(level) {
   if (!level) return 'Belum dieskalasi';
-  return `Eskalasi tingkat ${level}`;
+  return `Eskalasi tingkat ${level} (${escalationLevelText(level)})`;
 }
 
 /** How late an item is, in its two largest units: "3 hari 4 jam", "12 detik". */
@@ -176,7 +192,7 @@ export function describeTimelineEntry(e) {
     case 'rating.saved': return `Penilaian pegawai disimpan${d.predikat ? `: predikat ${d.predikat}` : ''}`;
     case 'unit.ratings_closed': return 'Penilaian unit ditutup';
     case 'deadline.extended': return `Tenggat ${itemOf(d)} diperpanjang hingga ${fmtDateTime(d.dueAt)}: ${d.reason ?? ''}`;
-    case 'deadline.escalated': return `${itemOf(d)} terlambat: dieskalasi ke tingkat ${d.level}`;
+    case 'deadline.escalated': return `${itemOf(d)} terlambat: dieskalasi ke tingkat ${d.level}${d.level ? ` (${escalationLevelText(d.level)})` : ''}`;
     case 'deadline.overdue': return `${itemOf(d)} terlambat: tidak ada atasan untuk eskalasi`;
     case 'revision.started': return `PK Perubahan dimulai (${REVISION_REASON_IN_TEXT[d.reason] ?? 'alasan lain'})${d.note ? `: ${d.note}` : ''}`;
     case 'official.changed': return `Pergantian pejabat: ${d.name ?? ''} (${d.nip ?? d.officialId ?? ''})`;
@@ -223,6 +239,7 @@ const PROBLEM = {
   nip_not_text: 'NIP tersimpan sebagai angka sehingga digitnya hilang; format kolom NIP sebagai teks.',
   conflicting_unit_name: 'Nama unit berbeda dengan baris lain yang memakai kode unit yang sama.',
   malformed_nip: 'NIP harus tepat 18 digit.',
+  missing_nip: 'NIP wajib diisi; hanya Kepala Daerah yang boleh tanpa NIP.',
   duplicate_nip: 'NIP dipakai lebih dari sekali.',
   dangling_parent: 'Atasan (parent_id) tidak ada di daftar jabatan.',
   cycle: 'Rantai atasan jabatan ini berputar kembali ke dirinya sendiri.',
@@ -285,6 +302,43 @@ const PROBLEM = {
 
 const limit = (n) => fmtNumber(Number(n));
 
+/** The lists a problem's JSON pointer can step into, as the forms number their items. */
+const PATH_LIST = {
+  objectives: (i) => `sasaran ${i + 1}`,
+  indicators: (i) => `indikator ${i + 1}`,
+  budget: (i) => `program anggaran ${i + 1}`,
+  realizations: (i) => `realisasi indikator ${i + 1}`,
+  budgetSpent: (i) => `realisasi anggaran ${i + 1}`,
+  adjustments: (i) => `penyesuaian ${i + 1}`,
+  quarterlyTargets: (i) => `target triwulan ${ROMAN[i] ?? i + 1}`,
+  range: (i) => (i === 0 ? 'batas bawah rentang' : 'batas atas rentang'),
+};
+/** A field said alone (a path with no list in it). */
+const PATH_FIELD = {
+  reason: 'alasan', note: 'catatan', caption: 'keterangan', url: 'tautan', nip: 'NIP', id: 'ID pejabat', name: 'nama', email: 'e-mail',
+  dueAt: 'tenggat baru', hasilKerja: 'hasil kerja', exceptionReason: 'alasan pengecualian',
+};
+
+/**
+ * Where a problem is, from its JSON pointer, as the form numbers things: "/objectives/0/indicators/2/parentIndicatorId"
+ * is "Sasaran 1, indikator 3" (the problem's text says what is wrong there); no path, or one the
+ * page has no words for, is the PK as a whole.
+ */
+export function describePath(path) {
+  const parts = String(path ?? '').split('/').slice(1);
+  const said = [];
+  for (let k = 0; k < parts.length; k += 1) {
+    const list = PATH_LIST[parts[k]];
+    const index = Number(parts[k + 1]);
+    if (list && Number.isInteger(index) && parts[k + 1] !== '') {
+      said.push(list(index));
+      k += 1;
+    }
+  }
+  const text = said.length ? said.join(', ') : parts.length === 1 ? PATH_FIELD[parts[0]] : undefined;
+  return text ? text[0].toUpperCase() + text.slice(1) : 'PK';
+}
+
 /**
  * The English sentences the workflow's InvalidData rejections and the database's constraint
  * problems carry (no field path, code invalid_data), in Bahasa Indonesia.
@@ -293,7 +347,10 @@ const DETAIL = [
   [/contains a NUL character or a broken UTF-16 surrogate/, () => 'Teks memuat karakter yang tidak dapat disimpan; ketik ulang tanpa menempel dari dokumen lain.'],
   [/^an adjusted value must be a number from 0 to ([\d.e+]+)/i, (m) => `Nilai penyesuaian harus angka 0 sampai ${limit(m[1])}.`],
   [/^an adjusted value must be a number/i, () => 'Nilai penyesuaian harus angka ≥ 0.'],
-  [/^adjusting (.+) needs a written reason/, (m) => `Penyesuaian indikator ${m[1]} memerlukan alasan tertulis.`],
+  // the rejection names the indicator by its id: the view's names (err.names) say it as the page does
+  [/^adjusting (.+) needs a written reason/, (m, names) => (names?.get(m[1])
+    ? `Penyesuaian indikator "${names.get(m[1])}" memerlukan alasan tertulis.`
+    : `Penyesuaian salah satu indikator (kode ${m[1]}) memerlukan alasan tertulis.`)],
   [/^an adjustment needs a written reason/i, () => 'Penyesuaian memerlukan alasan tertulis.'],
   [/^reason must be official, budget or strategy/, () => 'Pilih alasan PK Perubahan: pergantian pejabat, perubahan anggaran, atau perubahan kebijakan.'],
   [/^a revision needs a note/, () => 'PK Perubahan memerlukan catatan.'],
@@ -311,10 +368,11 @@ const DETAIL = [
   [/breaks a rule of the records/, () => 'Ada nilai yang melanggar aturan data; tidak ada yang berubah.'],
 ];
 
-function detailText(message) {
+/** `names`: the indicators' names by id (a Map), when the view has them. */
+function detailText(message, names) {
   for (const [pattern, text] of DETAIL) {
     const m = pattern.exec(String(message ?? ''));
-    if (m) return text(m);
+    if (m) return text(m, names);
   }
   return null;
 }
@@ -387,6 +445,7 @@ const ERROR = {
   invalid_parameter: 'Alamat atau isian memuat karakter yang tidak dapat diproses.',
   invalid_cursor: 'Daftar sudah berubah; muat ulang halaman dari awal.',
   empty_body: 'Berkas kosong.',
+  empty_file: 'Berkas kosong.', // also the page's own check before an upload (EMPTY_FILE)
   unsupported_media_type: 'Jenis berkas tidak didukung.',
   unsupported_encoding: 'Pengodean data tidak didukung; muat ulang halaman lalu coba lagi.',
   malformed_body_encoding: 'Data terkirim rusak dan tidak dapat dibaca; coba lagi.',
@@ -402,14 +461,15 @@ const ERROR = {
 };
 
 /**
- * An invalid_data answer: problems placed beside their fields are pointed to; those that could not
+ * An invalid_data answer (`err.names`, the indicators' names by id, lets a rejection that names an
+ * indicator by its id say its name): problems placed beside their fields are pointed to; those that could not
  * be (no field path, as the workflow's rejections have, or a path the form has no field for) are
  * said here. A view that placed the problems may set `err.unplaced` to the ones it could not place;
  * otherwise the problems without a path are taken as unplaced.
  */
 function invalidDataMessage(err) {
   const problems = err.problems ?? [];
-  if (!problems.length) return detailText(err.message) ?? 'Data tidak valid; tidak ada yang berubah. Periksa isian lalu coba lagi.';
+  if (!problems.length) return detailText(err.message, err.names) ?? 'Data tidak valid; tidak ada yang berubah. Periksa isian lalu coba lagi.';
   if (problems.every((p) => p.path === '/caption' || p.path === '/url')) return 'Isi keterangan, dan tautan harus alamat http(s) lengkap.';
   const unplaced = Array.isArray(err.unplaced) ? err.unplaced : problems.filter((p) => !p.path);
   const texts = [...new Set(unplaced.map(problemMessage))].join(' ');
@@ -418,16 +478,16 @@ function invalidDataMessage(err) {
   return texts ? `${beside} ${texts}` : beside;
 }
 
-/** Whole-request errors by code; never the server's English detail. */
-/** An answer without a problem document, by its HTTP status. */
+/** An answer without a problem document, by its HTTP status (the same sentences as ERROR's). */
 const HTTP_STATUS_TEXT = {
-  401: 'Sesi Anda sudah berakhir; silakan masuk lagi.',
-  403: 'Anda tidak berhak melihat atau mengubah ini.',
-  404: 'Data tidak ditemukan.',
-  413: 'Berkas terlalu besar.',
+  401: ERROR.unauthorized,
+  403: ERROR.forbidden,
+  404: ERROR.not_found,
+  413: ERROR.body_too_large,
   429: 'Terlalu banyak permintaan dalam waktu singkat; coba lagi sebentar lagi.',
 };
 
+/** Whole-request errors by code; never the server's English detail. */
 export function errorMessage(err) {
   const problem = err.problem ?? {};
   switch (err.code) {
@@ -459,3 +519,6 @@ export function errorMessage(err) {
       return err.status >= 500 ? 'Layanan sedang tidak tersedia; coba lagi sebentar lagi.' : `Permintaan tidak dapat diproses (kode: ${err.code}).`;
   }
 }
+
+/** An empty file chosen for an upload, as the API's empty_file says it. */
+export const EMPTY_FILE = ERROR.empty_file;

@@ -3,7 +3,7 @@
 // whose data-path is the problem's JSON pointer.
 import { h, replace } from './dom.js';
 import { getBlob } from './api.js';
-import { errorMessage, escalationLabel, fmtDateTime, PHASE, problemMessage } from './format.js';
+import { describePath, errorMessage, escalationLabel, fmtDateTime, PHASE, problemMessage } from './format.js';
 
 export const notice = (kind, ...text) => h('div', { class: `notice notice-${kind}`, role: kind === 'error' ? 'alert' : 'status' }, ...text);
 
@@ -55,7 +55,7 @@ export function showProblems(form, problems, summary) {
   }
   if (summary) {
     summary.replaceChildren(...(problems.length ? [notice('error', 'Ada isian yang perlu diperbaiki (lihat pesan di samping isian).',
-      loose.length ? h('ul', null, loose.map((p) => h('li', null, `${p.path || 'PK'}: ${problemMessage(p)}`))) : null)] : []));
+      loose.length ? h('ul', null, loose.map((p) => h('li', null, `${describePath(p.path)}: ${problemMessage(p)}`))) : null)] : []));
   }
   form.querySelector('[aria-invalid], .field-error')?.scrollIntoView({ block: 'center' });
 }

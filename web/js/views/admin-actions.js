@@ -5,7 +5,7 @@
 // shown in the rebuilt panel.
 import { h } from '../dom.js';
 import { agreementPath, api, enc, get } from '../api.js';
-import { fmtDateTime, PARTY, taskLabel } from '../format.js';
+import { fmtDateTime, PARTY, positionTitle, taskLabel } from '../format.js';
 import { busy, notice, section, showProblems } from '../ui.js';
 import { TEXT_LIMITS } from '/lib/limits.js';
 
@@ -83,7 +83,7 @@ function deadlineSection(a, reload) {
     h('p', { 'data-testid': 'current-deadline', 'data-due': deadline.dueAt },
       `Tenggat saat ini: "${taskLabel(deadline.item)}" — ${fmtDateTime(deadline.dueAt)}`,
       deadline.overdue ? h('span', { class: 'badge overdue' }, 'Terlambat') : null),
-    h('p', { class: 'muted small' }, `Menunggu: ${awaited ? `${PARTY[awaited.party]}, ${personOf(awaited.official)}` : deadline.awaiting === null ? 'Tim Evaluasi' : deadline.awaiting}`),
+    h('p', { class: 'muted small' }, `Menunggu: ${awaited ? `${PARTY[awaited.party]}, ${personOf(awaited.official)}` : deadline.awaiting === null ? 'Tim Evaluasi' : `pemegang jabatan lain (kode ${deadline.awaiting})`}`),
     form);
 }
 
@@ -169,7 +169,7 @@ function officialSection(a, reload) {
     if (id?.value.trim()) body.id = id.value.trim();
     if (note.value.trim()) body.note = note.value.trim();
     const problems = [
-      body.nip === null && !withoutNip ? { path: '/nip', code: 'empty_name', message: '' } : null,
+      body.nip === null && !withoutNip ? { path: '/nip', code: 'missing_nip', message: '' } : null,
       body.nip !== null && !/^\d{18}$/.test(body.nip) ? { path: '/nip', code: 'malformed_nip', message: '' } : null,
       withoutNip && body.nip === null && !body.id ? { path: '/id', code: 'missing_official_id', message: '' } : null,
       body.name ? null : { path: '/name', code: 'empty_name', message: '' },
@@ -189,7 +189,7 @@ function officialSection(a, reload) {
   return h('div', { 'data-testid': 'admin-official' },
     h('h3', null, 'Ganti pejabat'),
     takeOutcome(a, 'official'),
-    h('p', { 'data-testid': 'current-official' }, `Pejabat saat ini (${PARTY.first}, ${a.position?.title ?? a.positionId}): ${current ? personOf(current) : '—'}`),
+    h('p', { 'data-testid': 'current-official' }, `Pejabat saat ini (${PARTY.first}, ${positionTitle(a)}): ${current ? personOf(current) : '—'}`),
     form);
 }
 

@@ -2,7 +2,7 @@
 // to draft, sign or report), its content, realizations and scores, documents and timeline.
 import { h, replace } from '../dom.js';
 import { agreementPath, api, enc, get, getBlob } from '../api.js';
-import { actorText, fmtDateTime, fmtNumber, fmtPercent, fmtRupiah, PARTY, QUARTER_STATUS, ROMAN } from '../format.js';
+import { actorText, fmtDateTime, fmtNumber, fmtPercent, fmtRupiah, PARTY, positionTitle, QUARTER_STATUS, ROMAN } from '../format.js';
 import { busy, dueInfo, notice, phaseBadge, section, showProblems, table } from '../ui.js';
 import { contentView } from '../content-view.js';
 import { capaianToDate, categoryOf, indicatorsOf, showAchievement, valuesByIndicator } from '../capaian.js';
@@ -19,7 +19,7 @@ export const awaitingOf = (a) => a.state?.deadline?.awaiting ?? a.awaitingPositi
 
 export function agreementHeader(a) {
   return h('header', { class: 'pk-head' },
-    h('h1', null, `PK ${a.position?.title ?? a.positionId}`),
+    h('h1', null, `PK ${positionTitle(a)}`),
     h('p', null, a.position?.official?.name ?? '', a.position?.official?.nip ? ` · NIP ${a.position.official.nip}` : ''),
     a.secondParty ? h('p', { class: 'muted' }, `Pihak Kedua: ${a.secondParty.official.name} (${a.secondParty.title})`) : null,
     h('div', { class: 'head-meta' }, phaseBadge(phaseOf(a)), h('span', null, `Versi ${a.version}`), a.dueAt ? dueInfo(a) : null));
@@ -155,9 +155,9 @@ function documentsSection(docs) {
 function signedOnlyView(a, docs) {
   return [
     h('header', { class: 'pk-head' },
-      h('h1', null, `PK ${a.position?.title ?? a.positionId}`),
+      h('h1', null, `PK ${positionTitle(a)}`),
       h('p', { class: 'muted', 'data-testid': 'signed-only' },
-        `Anda tidak lagi memegang jabatan ini. Ditampilkan versi yang Anda tandatangani (versi ${a.signedVersions.join(', ')}); status PK saat ini tidak ditampilkan.`)),
+        `Anda tidak lagi memegang jabatan ini. Ditampilkan versi yang Anda tanda tangani (versi ${a.signedVersions.join(', ')}); status PK saat ini tidak ditampilkan.`)),
     section('Para pihak yang menandatangani', table(['Versi', 'Pihak', 'Jabatan', 'Nama', 'Ditandatangani'],
       a.parties.map((p) => [String(p.version), PARTY[p.party] ?? p.party, p.title ?? '', p.name ?? '', p.signedAt ? fmtDateTime(p.signedAt) : '']))),
     section(`Isi PK (versi ${a.content?.version ?? ''})`, contentView(a.content?.content, a.content?.parentIndicators, a.position?.level)),

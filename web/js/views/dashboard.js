@@ -4,7 +4,7 @@
 // with closing its ratings, the list of PKs to drill into, and the CSV export.
 import { h, replace } from '../dom.js';
 import { api, enc, get } from '../api.js';
-import { errorMessage, escalationLabel, fmtPercent, PHASE } from '../format.js';
+import { errorMessage, escalationLabel, fmtPercent, PHASE, positionTitle } from '../format.js';
 import { busy, downloadButton, dueInfo, notice, phaseBadge, section, showProblems, table } from '../ui.js';
 import { barGroups, stackedBars } from '../charts.js';
 import { BLOCKER, boundText, violationText } from './rating.js';
@@ -36,7 +36,7 @@ async function agreementList(cycleId, units) {
     const page = await get(`/api/agreements?${q}`);
     if (reset) body.replaceChildren();
     body.append(...page.items.map((a) => h('tr', null,
-      h('td', null, h('a', { href: `#/pk/${enc(a.id)}` }, a.position?.title ?? a.positionId)),
+      h('td', null, h('a', { href: `#/pk/${enc(a.id)}` }, positionTitle(a))),
       h('td', null, a.position?.official?.name ?? '—'),
       h('td', null, phaseBadge(a.phase)),
       h('td', null, a.dueAt ? dueInfo(a) : '—'),

@@ -6,7 +6,8 @@ import { api, enc, get } from '../api.js';
 import { escalationLabel, fmtDateTime, fmtNumber, taskLabel } from '../format.js';
 import { busy, notice, section, table } from '../ui.js';
 
-const kindOf = (n) => (n.kind === 'reminder' ? 'Pengingat' : n.kind === 'escalation' ? escalationLabel(n.level) : n.kind);
+/** Reminders and escalations; any other kind the API may add is a notification all the same (never its code). */
+const kindOf = (n) => (n.kind === 'reminder' ? 'Pengingat' : n.kind === 'escalation' ? escalationLabel(n.level) : 'Notifikasi');
 
 function row(n) {
   const state = h('td', { 'data-testid': 'delivery-status' }, h('span', { class: 'badge overdue' }, 'Gagal terkirim'));
@@ -19,7 +20,7 @@ function row(n) {
     h('td', null, n.recipientEmail ?? '—', n.recipientPositionId ? h('div', { class: 'small muted' }, n.recipientPositionId) : null),
     h('td', null, n.subject),
     h('td', { class: 'num' }, fmtNumber(n.attempts),
-      n.lastError ? h('details', { class: 'small' }, h('summary', null, 'Rincian teknis'), h('div', { class: 'muted' }, n.lastError)) : null),
+      n.lastError ? h('details', { class: 'small' }, h('summary', null, 'Rincian teknis (pesan server, bahasa Inggris)'), h('div', { class: 'muted', lang: 'en' }, n.lastError)) : null),
     state,
     h('td', null, retry, status));
   retry.addEventListener('click', () => busy(retry, status, async () => {

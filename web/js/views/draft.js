@@ -50,8 +50,9 @@ function indicatorEditor(content, oi, ii, parents, rerender) {
   const parent = h('select', { 'data-path': `${at}/parentIndicatorId` },
     h('option', { value: '' }, '— pilih indikator atasan —'),
     parents.map((p) => h('option', { value: p.id }, `${p.name}${p.unit ? ` (${p.unit})` : ''}`)),
-    // a link the superior's list no longer has still shows, so the server can name it
-    ind.parentIndicatorId && !parents.some((p) => p.id === ind.parentIndicatorId) ? h('option', { value: ind.parentIndicatorId }, ind.parentIndicatorId) : null,
+    // a link the superior's list no longer has still shows (as such; its code only to tell it), so the server can name it
+    ind.parentIndicatorId && !parents.some((p) => p.id === ind.parentIndicatorId)
+      ? h('option', { value: ind.parentIndicatorId }, `Indikator atasan yang sudah tidak ada (kode ${ind.parentIndicatorId})`) : null,
     h('option', { value: ADDITIONAL }, 'Tugas tambahan (tanpa indikator atasan)'));
   parent.value = ind.additionalTask ? ADDITIONAL : ind.parentIndicatorId ?? '';
   parent.addEventListener('change', () => {
@@ -86,7 +87,10 @@ function indicatorEditor(content, oi, ii, parents, rerender) {
     rerender();
   });
   return h('fieldset', { class: 'indicator', 'data-path': at },
-    h('legend', null, `Indikator ${ii + 1}`, h('span', { class: 'muted small', 'data-path': `${at}/id` }, ` · kode ${ind.id}`)),
+    // the generated code is internal: it stays out of the legend, under "Rincian teknis"; its
+    // problems (a code used twice) still have their place here
+    h('legend', null, `Indikator ${ii + 1}`),
+    h('div', { 'data-path': `${at}/id` }),
     text('name', 'Indikator kinerja', null, TEXT_LIMITS.indicatorName),
     field('Mendukung indikator atasan', parent),
     h('div', { class: 'row' },
@@ -101,6 +105,7 @@ function indicatorEditor(content, oi, ii, parents, rerender) {
         field('Bobot', numberInput(`${at}/weight`, ind.weight, (v) => { ind.weight = v; }, { min: 0, max: MAX_WEIGHT }))),
       h('div', { class: 'row', 'data-path': `${at}/quarterlyTargets` },
         [0, 1, 2, 3].map((k) => field(`Target TW ${ROMAN[k]}`, numberInput(`${at}/quarterlyTargets/${k}`, quarterly[k], (v) => setQuarter(k, v), { min: 0, max: MAX_QUANTITY }))))),
+    h('details', { class: 'small muted', 'data-testid': 'indicator-code' }, h('summary', null, 'Rincian teknis'), `Kode indikator: ${ind.id}`),
     remove);
 }
 
@@ -154,7 +159,7 @@ function budgetEditor(content, kind, rerender) {
     content.budget.push({ program: '', amount: 0 });
     rerender();
   });
-  return h('section', { class: 'card', 'data-path': '/budget' }, h('h2', null, 'Anggaran'), rows, h('p', null, 'Total: ', total), h('div', { class: 'actions' }, add));
+  return h('section', { class: 'card', 'data-path': '/budget' }, h('h2', null, 'Anggaran'), rows, h('p', { 'data-testid': 'budget-total' }, 'TOTAL ', total), h('div', { class: 'actions' }, add));
 }
 
 export async function renderDraft(main, { params, me }) {
@@ -177,7 +182,10 @@ export async function renderDraft(main, { params, me }) {
   rerender();
 
   const save = h('button', { type: 'button' }, 'Simpan draf');
-  const submit = h('button', { type: 'button', class: 'primary' }, 'Simpan dan ajukan ke atasan');
+  // the Kepala Daerah has no superior (no second party): their submitted draft goes straight to
+  // signing, not to a review (workflows/agreement.ts drafting)
+  const isRoot = Boolean(a.position) && a.secondParty === null;
+  const submit = h('button', { type: 'button', class: 'primary' }, isRoot ? 'Simpan dan lanjutkan ke penandatanganan' : 'Simpan dan ajukan ke atasan');
   const put = async () => {
     try {
       const saved = await api('PUT', `${agreementPath(id)}/draft`, content);

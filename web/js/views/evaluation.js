@@ -83,7 +83,10 @@ export function evaluationPanel(a, reload) {
     }
     if (closing && !window.confirm(CLOSE_CONFIRMATION)) return;
     busy(button, status, async () => {
-      await api('POST', `${agreementPath(a.id)}/evaluation`, { adjustments, close: closing });
+      await api('POST', `${agreementPath(a.id)}/evaluation`, { adjustments, close: closing }).catch((err) => {
+        err.names = names; // a rejection naming an indicator by its id is said with its name
+        throw err;
+      });
       if (closing) await readUntil(agreementPath(a.id), (x) => (x.state?.phase ?? x.phase) === 'closed');
       await reload();
     }).catch((err) => showProblems(form, byRow(err.problems ?? [], sentRows), null));

@@ -3,7 +3,7 @@
 // rejected file in a table by sheet, row and column, so it can be fixed in the spreadsheet.
 import { h, replace } from '../dom.js';
 import { enc, postFile } from '../api.js';
-import { problemMessage } from '../format.js';
+import { EMPTY_FILE, problemMessage } from '../format.js';
 import { busy, downloadButton, notice, section, table } from '../ui.js';
 
 const TYPES = {
@@ -43,6 +43,7 @@ export async function renderImport(main) {
     const chosen = file.files?.[0];
     const ext = chosen?.name.split('.').pop()?.toLowerCase();
     if (!chosen || !TYPES[ext]) return replace(status, notice('error', 'Pilih berkas .csv atau .xlsx.'));
+    if (chosen.size === 0) return replace(status, notice('error', EMPTY_FILE));
     busy(submit, status, async () => {
       const query = new URLSearchParams({ organisation: organisation.value.trim(), name: name.value.trim(), place: place.value.trim(), year: year.value.trim() });
       try {

@@ -3,7 +3,7 @@
 // much); below them, the PKs the caller may open (their own and their subordinates').
 import { h, replace } from '../dom.js';
 import { enc, get } from '../api.js';
-import { escalationLabel, fmtDateTime, fmtLateness, fmtNumber, taskLabel, taskPending } from '../format.js';
+import { escalationLabel, fmtDateTime, fmtLateness, fmtNumber, positionTitle, taskLabel, taskPending } from '../format.js';
 import { busy, dueInfo, notice, phaseBadge, section, table } from '../ui.js';
 import { INBOX_TASKS_AT_MOST } from '/lib/limits.js';
 
@@ -73,7 +73,7 @@ export async function renderInbox(main, { me }) {
         h('span', { class: 'badge escalation', 'data-level': item.escalationLevel }, escalationLabel(item.escalationLevel))))));
   const rows = list.items.map((a) =>
     h('tr', null,
-      h('td', null, h('a', { href: `#/pk/${enc(a.id)}` }, a.position?.title ?? a.positionId)),
+      h('td', null, h('a', { href: `#/pk/${enc(a.id)}` }, positionTitle(a))),
       h('td', null, a.position?.official?.name ?? '—'),
       h('td', null, phaseBadge(a.phase)),
       h('td', null, a.overdue ? h('span', { class: 'badge overdue' }, 'Terlambat') : '—')));
@@ -82,6 +82,6 @@ export async function renderInbox(main, { me }) {
     section('Yang perlu dikerjakan sekarang', todo),
     escalations.length ? section('Eskalasi kepada Anda', escalated, escalationsMore(tasks, escalations)) : null,
     me.role === 'official'
-      ? section('PK saya dan bawahan', rows.length ? table(['Jabatan', 'Pejabat', 'Tahap', 'Status'], rows) : notice('info', 'Belum ada PK.'))
+      ? section('PK saya dan bawahan', rows.length ? table(['Jabatan', 'Pejabat', 'Tahap', 'Keterlambatan'], rows) : notice('info', 'Belum ada PK.'))
       : null);
 }

@@ -30,6 +30,14 @@ const ROMAN = ['I', 'II', 'III', 'IV'];
 /** The sender takes no replies (MAIL_FROM is a no-reply address by default): the mail says so. */
 const AUTOMATED = '\n\n—\nPesan ini dikirim otomatis oleh aplikasi Kinerja; mohon tidak membalas e-mail ini.';
 
+/** "Nama (Jabatan)", or the post alone while nobody holds it by name: never a blank before "(". */
+export function lateOfficial(awaiting: { official_name: string | null; title: string | null } | undefined): string {
+  const name = awaiting?.official_name?.trim();
+  const title = awaiting?.title?.trim();
+  if (name && title) return `${name} (${title})`;
+  return name || (title ? `Pemegang jabatan ${title}` : 'Pemegang jabatan');
+}
+
 export function describeItem(item: DeadlineItem): string {
   const subject = parseDeadlineItem(item);
   if (!subject) return item;
@@ -80,7 +88,7 @@ export function createNotifyActivities({ db, publicUrl }: ActivityDeps) {
       const body =
         input.kind === 'reminder'
           ? `Yth. ${recipient?.official_name ?? 'Tim Evaluasi'},\n\nMohon segera ${what} paling lambat ${dueTime}.\n${pk}\n\nBuka: ${link}${AUTOMATED}`
-          : `Yth. ${recipient?.official_name ?? 'Tim Evaluasi'},\n\n${awaiting?.official_name ?? ''} (${awaiting?.title ?? ''}) belum ${what}; batas waktu ${dueTime} telah terlewati. ` +
+          : `Yth. ${recipient?.official_name ?? 'Tim Evaluasi'},\n\n${lateOfficial(awaiting)} belum ${what}; batas waktu ${dueTime} telah terlewati. ` +
             `Mohon tindak lanjut sesuai kewenangan Bapak/Ibu.\n${pk}\n\nBuka: ${link}${AUTOMATED}`;
       await db.query(
         `INSERT INTO notifications (key, agreement_id, item, kind, level, recipient_position, recipient_nip, recipient_email, recipient_name, subject, body, due_at)

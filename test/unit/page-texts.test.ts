@@ -4,6 +4,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ZodIssueCode } from 'zod';
+import { EXPECTATION_LABELS, PHASE_LABELS } from '../../domain/labels';
+import { PHASES } from '../../workflows/messages';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -16,6 +18,7 @@ const format = require('../../web/js/format.js') as {
   fmtDateTime(iso: string): string;
   describeTimelineEntry(e: { at: string; source: string; kind: string; summary: string; data: Record<string, unknown> }): string;
   SIGNATURE_PROBLEM: Record<string, string>;
+  PHASE: Record<string, string>;
 };
 
 const ENGLISH = 'Zebra detail in English that must never reach the page';
@@ -208,4 +211,14 @@ test('every update, signal and activity of the agreement workflow has a name in 
   expect(updates.filter((update) => line('update.completed', { update }) === 'Tindakan selesai')).toEqual([]);
   expect(signals.filter((signal) => line('signal', { signal }) === 'Pemberitahuan diterima')).toEqual([]);
   expect(activities.filter((activity) => line('activity.completed', { activity }) === 'Langkah proses selesai')).toEqual([]);
+});
+
+test('the Excel downloads name phases, hasil kerja and perilaku with the page\'s words (domain/labels.ts and the page\'s tables agree)', () => {
+  expect(format.PHASE).toEqual(PHASE_LABELS);
+  expect(Object.keys(PHASE_LABELS)).toEqual(PHASES);
+  // views/rating.js imports the DOM helpers, so its table is read from the source
+  const rating = readFileSync(join(ROOT, 'web', 'js', 'views', 'rating.js'), 'utf8');
+  const table = /export const EXPECTATION = (\{[^}]*\});/.exec(rating);
+  expect(table).not.toBeNull();
+  expect(JSON.parse(table![1].replace(/(\w+):/g, '"$1":').replace(/'/g, '"'))).toEqual(EXPECTATION_LABELS);
 });

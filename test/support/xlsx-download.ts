@@ -27,6 +27,17 @@ export async function downloadXlsx(baseUrl: string, path: string, token: string)
   if (res.status !== 200) return { status: res.status, headers: res.headers, problem: JSON.parse(bytes.toString('utf8') || 'null') } as XlsxDownload;
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
+  return { status: res.status, headers: res.headers, problem: null, ...tableOf(workbook) };
+}
+
+/** A file the page downloaded (Playwright's download path), read the same way. */
+export async function readXlsxFile(file: string): Promise<Omit<XlsxDownload, 'status' | 'headers' | 'problem'>> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile(file);
+  return tableOf(workbook);
+}
+
+function tableOf(workbook: ExcelJS.Workbook): Omit<XlsxDownload, 'status' | 'headers' | 'problem'> {
   const sheet = workbook.worksheets[0];
   const header = (sheet.getRow(1).values as ExcelJS.CellValue[]).slice(1).map(String);
   const rows: XlsxDownload['rows'] = [];
@@ -42,5 +53,5 @@ export async function downloadXlsx(baseUrl: string, path: string, token: string)
   sheet.eachRow((row) => row.eachCell((c) => {
     if (c.type === ExcelJS.ValueType.Formula) formulas.push(c.address);
   }));
-  return { status: res.status, headers: res.headers, problem: null, sheet, header, rows, cell, formulas };
+  return { sheet, header, rows, cell, formulas };
 }

@@ -27,10 +27,12 @@ function errorResponses(def: RouteDef): Record<string, unknown> {
 }
 
 /** JSON answers are objects (never a bare array or string); other media types are opaque bytes. */
-function successResponse(def: RouteDef, success: { description: string; mediaType?: string }) {
+function successResponse(def: RouteDef, success: { description: string; mediaType?: string; otherMediaTypes?: readonly string[] }) {
   const mediaType = success.mediaType ?? 'application/json';
   const schema = RESPONSE_SCHEMAS[`${def.method.toUpperCase()} ${def.path}`] ?? { type: 'object' };
-  return { description: success.description, content: { [mediaType]: mediaType === 'application/json' ? { schema } : {} } };
+  const content: Record<string, unknown> = { [mediaType]: mediaType === 'application/json' ? { schema } : {} };
+  for (const other of success.otherMediaTypes ?? []) content[other] = {};
+  return { description: success.description, content };
 }
 
 /** A change still under way (api/background-change.ts): where to follow it. */

@@ -1,6 +1,6 @@
 // Reads of the performance tree (pohon kinerja): the summary (IKU Pemda, the Kepala Daerah's PK,
 // per unit its PKs, phases and gaps), one unit's PKs in full (lazy, so 10,000 positions stay
-// readable), and every gap as a list (JSON or CSV). Gaps come from domain/performance-tree.ts over
+// readable), and every gap as a list (JSON, CSV for machines or XLSX for people). Gaps come from domain/performance-tree.ts over
 // the links of every PK's current version (the imported draft until one is saved); capaian to date from the cycle's rules and reports.
 import type { Pool } from 'pg';
 import { treeGaps, type TreeGaps, type TreePosition } from '../domain/performance-tree';
@@ -11,6 +11,8 @@ import { PHASES } from '../workflows/messages';
 import { HttpProblem } from './problem';
 import { storedRules } from './rules-change';
 import { csvCell } from './report';
+import { xlsxTable, type XlsxColumn } from './xlsx-table';
+import { labelOf, PHASE_LABELS } from '../domain/labels';
 import { indicatorNamesOf } from '../db/indicator-names';
 
 interface CycleRow {
@@ -194,4 +196,20 @@ export function gapCsv(items: GapRow[]): string {
   const header = ['unit_id', 'unit_name', 'position_id', 'title', 'official_name', 'phase', 'indicator_id', 'indicator_name', 'target'];
   const lines = items.map((g) => [g.unitId, g.unitName, g.positionId, g.title, g.officialName, g.phase, g.indicatorId, g.indicatorName, g.target].map(csvCell).join(','));
   return [header.join(','), ...lines].join('\r\n') + '\r\n';
+}
+
+/** The gaps for people: Indonesian headers, the PK's phase as the page names it. */
+export function gapXlsx(items: GapRow[]): Promise<Buffer> {
+  const columns: Array<XlsxColumn<GapRow>> = [
+    { header: 'Kode unit', kind: 'text', value: (g) => g.unitId },
+    { header: 'Nama unit', kind: 'text', value: (g) => g.unitName },
+    { header: 'Kode jabatan', kind: 'text', value: (g) => g.positionId },
+    { header: 'Jabatan', kind: 'text', value: (g) => g.title },
+    { header: 'Nama pejabat', kind: 'text', value: (g) => g.officialName },
+    { header: 'Tahap', kind: 'text', value: (g) => labelOf(PHASE_LABELS, g.phase) },
+    { header: 'Kode indikator', kind: 'text', value: (g) => g.indicatorId },
+    { header: 'Indikator', kind: 'text', value: (g) => g.indicatorName },
+    { header: 'Target', kind: 'quantity', value: (g) => g.target },
+  ];
+  return xlsxTable('Celah pohon kinerja', columns, items);
 }

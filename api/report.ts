@@ -1,11 +1,12 @@
 // The cycle report per unit: agreements, average score, predicate counts and budget absorption
-// (serapan = realised budget / pagu × 100), as JSON or CSV. PK scores and predicates are the ones
+// (serapan = realised budget / pagu × 100), as JSON, CSV (for machines) or XLSX (for people). PK scores and predicates are the ones
 // the evaluation stored (computed with the cycle's rules); the unit's predicate is its average on
 // the cycle's scale.
 import type { Pool } from 'pg';
 import { evaluateUnit } from '../domain/evaluation';
 import type { Rules } from '../domain/rules';
 import { jsonObject } from './json-object';
+import { xlsxTable, type XlsxColumn } from './xlsx-table';
 
 export interface UnitReport {
   unitId: string | null;
@@ -76,13 +77,34 @@ export function csvCell(value: unknown): string {
 
 const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
 
+/** Every predicate some unit's PKs have, in one order for the CSV's and the XLSX's columns. */
+const predicateNamesOf = (units: UnitReport[]) => [...new Set(units.flatMap((u) => Object.keys(u.predicates)))].sort();
+const predicateCount = (u: UnitReport, p: string) => (Object.hasOwn(u.predicates, p) ? u.predicates[p] : 0);
+
 export function reportCsv(units: UnitReport[]): string {
-  const predicateNames = [...new Set(units.flatMap((u) => Object.keys(u.predicates)))].sort();
+  const predicateNames = predicateNamesOf(units);
   const header = ['unit_id', 'unit_name', 'agreements', 'scored', 'average_score', 'predicate', ...predicateNames.map((p) => `predicate_${p}`), 'budget_rp', 'spent_rp', 'absorption_percent'];
   const lines = units.map((u) =>
-    [u.unitId ?? '', u.unitName, u.agreements, u.scored, u.averageScore, u.predicate, ...predicateNames.map((p) => (Object.hasOwn(u.predicates, p) ? u.predicates[p] : 0)), u.budget, u.spent, u.absorption]
+    [u.unitId ?? '', u.unitName, u.agreements, u.scored, u.averageScore, u.predicate, ...predicateNames.map((p) => predicateCount(u, p)), u.budget, u.spent, u.absorption]
       .map(csvCell)
       .join(','),
   );
   return [header.map(csvCell).join(','), ...lines].join('\r\n') + '\r\n';
+}
+
+/** The report for people: the CSV's rows with Indonesian headers, one column per predicate ("PK Sangat Baik"). */
+export function reportXlsx(units: UnitReport[]): Promise<Buffer> {
+  const columns: Array<XlsxColumn<UnitReport>> = [
+    { header: 'Kode unit', kind: 'text', value: (u) => u.unitId },
+    { header: 'Nama unit', kind: 'text', value: (u) => u.unitName },
+    { header: 'Jumlah PK', kind: 'count', value: (u) => u.agreements },
+    { header: 'PK dinilai', kind: 'count', value: (u) => u.scored },
+    { header: 'Rata-rata nilai (%)', kind: 'percent', value: (u) => u.averageScore },
+    { header: 'Predikat', kind: 'text', value: (u) => u.predicate },
+    ...predicateNamesOf(units).map((p): XlsxColumn<UnitReport> => ({ header: `PK ${p}`, kind: 'count', value: (u) => predicateCount(u, p) })),
+    { header: 'Pagu (Rp)', kind: 'rupiah', value: (u) => u.budget },
+    { header: 'Realisasi anggaran (Rp)', kind: 'rupiah', value: (u) => u.spent },
+    { header: 'Serapan (%)', kind: 'percent', value: (u) => u.absorption },
+  ];
+  return xlsxTable('Laporan per unit', columns, units);
 }

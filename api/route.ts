@@ -65,7 +65,8 @@ export interface RouteDef<B = any> {
   /** Successful status and media type, for OpenAPI. */
   /** `also`: other success statuses with the same body (e.g. 200 when a repeated create finds the existing one). */
   /** `accepted`: the route may also answer 202 (a change still under way) with `{ changeId, state, statusUrl }` and a Location. */
-  success?: { status: number; description: string; mediaType?: string; also?: number[]; accepted?: string };
+  /** `otherMediaTypes`: files the same status may carry instead (the downloads' ?format=csv|xlsx). */
+  success?: { status: number; description: string; mediaType?: string; also?: number[]; accepted?: string; otherMediaTypes?: readonly string[] };
   handler(req: Request, res: Response, ctx: Ctx<B>): Promise<void>;
 }
 

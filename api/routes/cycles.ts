@@ -14,7 +14,8 @@ import { applyCalendarPatch } from '../../domain/calendar-patch';
 import { calendarChangeWorkflow } from '../../workflows/calendar-change';
 import { calendarChangeWorkflowId, type CalendarChangeInput } from '../../workflows/changes';
 import { changeStatus, newChangeId, startChange } from '../background-change';
-import { cycleReport, reportCsv } from '../report';
+import { cycleReport, reportCsv, reportXlsx } from '../report';
+import { DOWNLOAD_QUERY_DOC, DOWNLOAD_SUCCESS, downloadQuery, sendDownload } from '../download-format';
 import { parseQuery } from '../validation';
 import { jsonObject } from '../json-object';
 
@@ -168,18 +169,15 @@ export function cycleRoutes(deps: ApiDeps): RouteDef[] {
     }),
 
     route({
-      method: 'get', path: '/api/cycles/:cycleId/report', tag: 'reports', summary: 'Per unit: agreements, average score, predicate counts, budget absorption (JSON or ?format=csv)',
-      access: OVERSIGHT, query: { format: 'json|csv' },
+      method: 'get', path: '/api/cycles/:cycleId/report', tag: 'reports', summary: 'Per unit: agreements, average score, predicate counts, budget absorption (JSON, ?format=csv for machines or ?format=xlsx in Bahasa Indonesia)',
+      access: OVERSIGHT, query: DOWNLOAD_QUERY_DOC, success: DOWNLOAD_SUCCESS,
       async handler(req, res) {
-        const { format } = parseQuery(z.strictObject({ format: z.enum(['json', 'csv']).default('json') }), req.query);
+        const { format } = parseQuery(downloadQuery, req.query);
         const cycle = await loadCycle(String(req.params.cycleId));
         const units = await cycleReport(db, cycle.id, storedRules(cycle.rules));
-        if (format === 'csv') {
-          res.type('text/csv; charset=utf-8')
-            .setHeader('Content-Disposition', `attachment; filename="laporan-${cycle.organisation_id}-${cycle.year}.csv"`);
-          res.send(reportCsv(units));
-          return;
-        }
+        const fileName = `laporan-${cycle.organisation_id}-${cycle.year}`;
+        if (format === 'csv') return sendDownload(res, format, fileName, reportCsv(units));
+        if (format === 'xlsx') return sendDownload(res, format, fileName, await reportXlsx(units));
         res.json({ cycleId: cycle.id, organisationId: cycle.organisation_id, year: cycle.year, units });
       },
     }),

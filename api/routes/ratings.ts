@@ -1,6 +1,6 @@
 // Each official's predikat at year end: the pejabat penilai rates a PK in evaluation or closed;
 // per unit the distribution against its bounds; the evaluation team closes a unit's ratings
-// (with a written exception when the bounds are broken); every official's predikat as JSON or CSV.
+// (with a written exception when the bounds are broken); every official's predikat as JSON, CSV or XLSX.
 import { z } from 'zod';
 import type { ApiDeps } from '../deps';
 import { BERAKHLAK } from '../../domain/employee-rating';
@@ -10,6 +10,9 @@ import { closeUnitRatings, cycleRatings, ratingOf, saveRating, unitDistribution 
 import { principalKey } from '../principal';
 import { HttpProblem } from '../problem';
 import { csvCell } from '../report';
+import { DOWNLOAD_QUERY_DOC, DOWNLOAD_SUCCESS, downloadQuery, sendDownload } from '../download-format';
+import { xlsxTable, type XlsxColumn } from '../xlsx-table';
+import { EXPECTATION_LABELS, labelOf, PHASE_LABELS } from '../../domain/labels';
 import { route, type RouteDef } from '../route';
 import { parseQuery } from '../validation';
 
@@ -78,24 +81,45 @@ export function ratingRoutes(deps: ApiDeps): RouteDef[] {
     }),
     route({
       method: 'get', path: '/api/cycles/:cycleId/ratings', tag: 'ratings',
-      summary: 'Every official\'s predikat (hasil kerja, perilaku, predikat) and per unit the distribution against its bounds (JSON, or ?format=csv: the officials)',
-      access: OVERSIGHT, query: { format: 'json|csv' },
+      summary: 'Every official\'s predikat (hasil kerja, perilaku, predikat) and per unit the distribution against its bounds (JSON; ?format=csv for machines or ?format=xlsx in Bahasa Indonesia: the officials)',
+      access: OVERSIGHT, query: DOWNLOAD_QUERY_DOC, success: DOWNLOAD_SUCCESS,
       async handler(req, res) {
-        const { format } = parseQuery(z.strictObject({ format: z.enum(['json', 'csv']).default('json') }), req.query);
+        const { format } = parseQuery(downloadQuery, req.query);
         const all = await cycleRatings(db, String(req.params.cycleId));
-        if (format === 'csv') {
-          res.type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="predikat-pegawai-${all.organisationId}-${all.year}.csv"`);
-          res.send(ratingsCsv(all.officials));
-          return;
-        }
+        const fileName = `predikat-pegawai-${all.organisationId}-${all.year}`;
+        if (format === 'csv') return sendDownload(res, format, fileName, ratingsCsv(all.officials));
+        if (format === 'xlsx') return sendDownload(res, format, fileName, await ratingsXlsx(all.officials));
         res.json(all);
       },
     }),
   ];
 }
 
-function ratingsCsv(officials: Awaited<ReturnType<typeof cycleRatings>>['officials']): string {
+type OfficialRating = Awaited<ReturnType<typeof cycleRatings>>['officials'][number];
+
+function ratingsCsv(officials: OfficialRating[]): string {
   const header = ['position_id', 'title', 'unit_id', 'unit_name', 'official_id', 'nip', 'name', 'rater_position_id', 'phase', 'capaian', 'pk_predicate', 'hasil_kerja', 'perilaku', 'predikat'];
   const lines = officials.map((o) => [o.positionId, o.title, o.unitId, o.unitName, o.officialId, o.nip, o.name, o.raterPositionId, o.phase, o.capaian, o.pkPredicate, o.hasilKerja, o.perilaku, o.predikat].map(csvCell).join(','));
   return [header.join(','), ...lines].join('\r\n') + '\r\n';
+}
+
+/** The officials' predikats for people: Indonesian headers, hasil kerja and perilaku in words, the phase as the page names it. */
+function ratingsXlsx(officials: OfficialRating[]): Promise<Buffer> {
+  const columns: Array<XlsxColumn<OfficialRating>> = [
+    { header: 'Kode jabatan', kind: 'text', value: (o) => o.positionId },
+    { header: 'Jabatan', kind: 'text', value: (o) => o.title },
+    { header: 'Kode unit', kind: 'text', value: (o) => o.unitId },
+    { header: 'Nama unit', kind: 'text', value: (o) => o.unitName },
+    { header: 'ID pejabat', kind: 'text', value: (o) => o.officialId },
+    { header: 'NIP', kind: 'text', value: (o) => o.nip },
+    { header: 'Nama pejabat', kind: 'text', value: (o) => o.name },
+    { header: 'Kode jabatan penilai', kind: 'text', value: (o) => o.raterPositionId },
+    { header: 'Tahap PK', kind: 'text', value: (o) => labelOf(PHASE_LABELS, o.phase) },
+    { header: 'Capaian PK (%)', kind: 'percent', value: (o) => o.capaian },
+    { header: 'Predikat PK', kind: 'text', value: (o) => o.pkPredicate },
+    { header: 'Hasil kerja', kind: 'text', value: (o) => labelOf(EXPECTATION_LABELS, o.hasilKerja) },
+    { header: 'Perilaku kerja', kind: 'text', value: (o) => labelOf(EXPECTATION_LABELS, o.perilaku) },
+    { header: 'Predikat pegawai', kind: 'text', value: (o) => o.predikat },
+  ];
+  return xlsxTable('Predikat pegawai', columns, officials);
 }

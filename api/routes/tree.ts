@@ -1,10 +1,10 @@
 // The performance tree (pohon kinerja) of a cycle for the evaluation team: the summary (IKU Pemda,
-// the Kepala Daerah's PK, per unit its PKs and gaps), one unit in full, and the gaps as JSON or CSV.
-import { z } from 'zod';
+// the Kepala Daerah's PK, per unit its PKs and gaps), one unit in full, and the gaps as JSON, CSV or XLSX.
 import type { ApiDeps } from '../deps';
 import { route, type RouteDef } from '../route';
 import { parseQuery } from '../validation';
-import { gapCsv, gapList, treeSummary, unitTree } from '../performance-tree';
+import { gapCsv, gapList, gapXlsx, treeSummary, unitTree } from '../performance-tree';
+import { DOWNLOAD_QUERY_DOC, DOWNLOAD_SUCCESS, downloadQuery, sendDownload } from '../download-format';
 
 const OVERSIGHT = { kind: 'roles', roles: ['admin', 'evaluator'] } as const;
 
@@ -29,17 +29,14 @@ export function treeRoutes(deps: ApiDeps): RouteDef[] {
     }),
     route({
       method: 'get', path: '/api/cycles/:cycleId/gaps', tag: 'reports',
-      summary: 'Superior indicators no subordinate serves (cascade gaps), per unit and position (JSON or ?format=csv)',
-      access: OVERSIGHT, query: { format: 'json|csv' },
+      summary: 'Superior indicators no subordinate serves (cascade gaps), per unit and position (JSON, ?format=csv for machines or ?format=xlsx in Bahasa Indonesia)',
+      access: OVERSIGHT, query: DOWNLOAD_QUERY_DOC, success: DOWNLOAD_SUCCESS,
       async handler(req, res) {
-        const { format } = parseQuery(z.strictObject({ format: z.enum(['json', 'csv']).default('json') }), req.query);
+        const { format } = parseQuery(downloadQuery, req.query);
         const gaps = await gapList(db, String(req.params.cycleId));
-        if (format === 'csv') {
-          res.type('text/csv; charset=utf-8')
-            .setHeader('Content-Disposition', `attachment; filename="celah-pohon-kinerja-${gaps.organisationId}-${gaps.year}.csv"`);
-          res.send(gapCsv(gaps.items));
-          return;
-        }
+        const fileName = `celah-pohon-kinerja-${gaps.organisationId}-${gaps.year}`;
+        if (format === 'csv') return sendDownload(res, format, fileName, gapCsv(gaps.items));
+        if (format === 'xlsx') return sendDownload(res, format, fileName, await gapXlsx(gaps.items));
         res.json(gaps);
       },
     }),

@@ -1,7 +1,8 @@
 // The evaluation year's pages in headless Chromium against the real stack: the administrator
 // imports an organisation from a spreadsheet (a rejected file's problems by sheet, row and column,
 // then the corrected file starts the cycle); the evaluator sees the cascade gaps counted on the
-// dashboard, opens the performance tree, unfolds a unit and sees the gap; an official attaches
+// dashboard, opens the performance tree, unfolds a unit, sees the gap and downloads the gaps as
+// an Excel file; an official attaches
 // evidence to a quarterly report and the superior opens it while verifying.
 import path from 'node:path';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { BrowserSession } from '../support/browser-session';
 import { client, enc, nipOf, sampleOrganisation, tokens, waitFor } from '../support/api-client';
 import { toFirstQuarter } from '../support/reporting';
 import { organisationCsv, readXlsx } from '../../api/spreadsheet';
+import { readXlsxFile } from '../support/xlsx-download';
 
 const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'screenshots');
 let stack: Stack;
@@ -98,6 +100,18 @@ test('the evaluator sees the gaps on the dashboard, opens the performance tree, 
   await gap.locator('[data-testid=gap]').waitFor();
   expect(await gap.textContent()).toContain('Prevalensi stunting balita');
   expect(await page.locator('main h1').textContent()).toBe(`Pohon kinerja ${org.organisation.name} — Tahun ${org.year}`);
+  // the gaps as an Excel file in Bahasa Indonesia: the gap's row with its phase in words
+  const gapsButton = page.locator('[data-testid=gaps-xlsx]');
+  expect(await gapsButton.textContent()).toBe('Unduh daftar celah (Excel)');
+  const download = page.waitForEvent('download');
+  await gapsButton.click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe(`celah-${cycleId.replace(/[^A-Za-z0-9-]+/g, '-')}.xlsx`);
+  const gaps = await readXlsxFile((await file.path())!);
+  expect(gaps.header).toEqual(['Kode unit', 'Nama unit', 'Kode jabatan', 'Jabatan', 'Nama pejabat', 'Tahap', 'Kode indikator', 'Indikator', 'Target']);
+  expect(gaps.rows.filter((r) => r['Kode indikator'] === 'kepala-dinkes#3')).toEqual([expect.objectContaining({
+    'Kode unit': 'dinkes', 'Nama unit': 'Dinas Kesehatan', Indikator: 'Prevalensi stunting balita', Target: 18.5, Tahap: expect.stringMatching(/^(Menunggu PK atasan|Penyusunan draf)$/),
+  })]);
   // an indicator names the superior's indicator it serves, and its target reads with a decimal comma
   const head = dinkes.locator('li.tree-node[data-position=kepala-dinkes] > ul.indicators li[data-indicator="kepala-dinkes#3"]');
   expect(await head.locator('[data-testid=serves]').textContent()).toBe(' · mendukung Usia Harapan Hidup');

@@ -3,8 +3,8 @@
 // an official drafts (a validation message lands next to its field), the superior approves on a
 // phone, a wrong passphrase shows its error and signs nothing, both sign, a quarter is reported
 // with the capaian computed as the official types and verified, and the evaluation team sees it on
-// the dashboard, drills down and exports CSV. Screenshots of each screen go to test-output/screenshots/.
-import { mkdirSync, readFileSync } from 'node:fs';
+// the dashboard, drills down and downloads the report and the predikats as Excel files. Screenshots of each screen go to test-output/screenshots/.
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { Stack } from '../support/stack';
@@ -14,6 +14,7 @@ import { issueOfficialCertificate } from '../../signing';
 import { setPasswordByInvite } from '../support/identity-provider';
 import { ownNip } from '../support/own-officials';
 import { logInOnPage } from '../support/browser-sign-in';
+import { readXlsxFile } from '../support/xlsx-download';
 import { BrowserSession, LAPTOP, PHONE } from '../support/browser-session';
 
 const ORG = 'kab-page';
@@ -310,7 +311,7 @@ test('the official reports a quarter with the capaian computed as they type; the
   expect(texts.filter((text) => /\b(saveDraft|submitDraft|approveDraft|reportRealization|verifyRealization|recordTransitions?|signAgreement|releaseSubordinates|loadSchedule|loadStartContext|notify|superiorSigned|calendarChanged|report:Q\d|verify:Q\d)\b/.test(text))).toEqual([]);
 });
 
-test('the evaluation team sees it on the dashboard, drills down to the PK and exports CSV', async () => {
+test('the evaluation team sees it on the dashboard, drills down to the PK and downloads the report as an Excel file', async () => {
   for (const [viewport, name] of [[LAPTOP, 'laptop'], [PHONE, 'phone']] as const) {
     const page = await session.newPage({ viewport });
     await signIn(page, EVALUATOR);
@@ -338,11 +339,29 @@ test('the evaluation team sees it on the dashboard, drills down to the PK and ex
       continue;
     }
 
+    // the report as an Excel file in Bahasa Indonesia (the API's ?format=csv stays for machines)
+    const reportButton = page.locator('[data-testid=report-xlsx]');
+    expect(await reportButton.textContent()).toBe('Unduh laporan (Excel)');
     const download = page.waitForEvent('download');
-    await page.locator('[data-testid=csv]').click();
-    const csv = readFileSync((await (await download).path())!, 'utf8');
-    expect(csv.split('\r\n')[0]).toMatch(/^unit_id,unit_name,agreements/);
-    expect(csv).toContain('dinkes,');
+    await reportButton.click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe(`laporan-${cycleId.replace(/[^A-Za-z0-9-]+/g, '-')}.xlsx`);
+    const report = await readXlsxFile((await file.path())!);
+    expect(report.header.slice(0, 6)).toEqual(['Kode unit', 'Nama unit', 'Jumlah PK', 'PK dinilai', 'Rata-rata nilai (%)', 'Predikat']);
+    expect(report.header.slice(-3)).toEqual(['Pagu (Rp)', 'Realisasi anggaran (Rp)', 'Serapan (%)']);
+    expect(report.rows.filter((r) => r['Kode unit'] === 'dinkes')).toEqual([expect.objectContaining({ 'Nama unit': 'Dinas Kesehatan', 'Jumlah PK': expect.any(Number) })]);
+    // the officials' predikats, from the staff predikat section
+    const ratingsButton = page.locator('[data-testid=ratings-xlsx]');
+    expect(await ratingsButton.textContent()).toBe('Unduh predikat pegawai (Excel)');
+    const ratingsDownload = page.waitForEvent('download');
+    await ratingsButton.click();
+    const ratingsFile = await ratingsDownload;
+    expect(ratingsFile.suggestedFilename()).toBe(`predikat-pegawai-${cycleId.replace(/[^A-Za-z0-9-]+/g, '-')}.xlsx`);
+    const ratings = await readXlsxFile((await ratingsFile.path())!);
+    expect(ratings.header).toEqual(expect.arrayContaining(['NIP', 'Tahap PK', 'Hasil kerja', 'Perilaku kerja', 'Predikat pegawai']));
+    const phase = { reporting: 'Pelaporan triwulan', evaluation: 'Evaluasi' }[(await agreement()).body.phase as string];
+    expect(phase).toEqual(expect.any(String));
+    expect(ratings.rows.find((r) => r['Kode jabatan'] === 'kepala-dinkes')).toMatchObject({ NIP: OWNER_NIP, 'Tahap PK': phase });
 
     await page.locator('[data-testid=unit-filter]').selectOption('dinkes');
     await page.locator(`[data-testid=agreement-list] a[href="#/pk/${enc(dinkes)}"]`).click();

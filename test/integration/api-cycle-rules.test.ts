@@ -11,6 +11,8 @@ import { BUPATI_NIP, client, enc, nipOf, tokens, waitFor, type Reply, passphrase
 import { sampleOrganisation } from '../support/time-skipping';
 import { yearAchievement } from '../../domain/achievement';
 import { categorize } from '../../domain/predicates';
+import ExcelJS from 'exceljs';
+import { downloadXlsx, XLSX_TYPE } from '../support/xlsx-download';
 
 jest.setTimeout(240_000);
 
@@ -136,6 +138,10 @@ test('the OpenAPI document shows the import body with calendar and rules, and th
   const change = doc.paths['/api/cycles/{cycleId}/rules'].patch;
   expect(change['x-kinerja-access']).toEqual({ kind: 'roles', roles: ['admin'] });
   expect(change.requestBody.content['application/json'].schema.properties.cap).toBeDefined();
+  // the three downloads answer JSON, CSV or XLSX, and say so (the fuzzer checks answers against this)
+  for (const path of ['/api/cycles/{cycleId}/report', '/api/cycles/{cycleId}/gaps', '/api/cycles/{cycleId}/ratings']) {
+    expect([path, Object.keys(doc.paths[path].get.responses['200'].content)]).toEqual([path, ['application/json', 'text/csv', XLSX_TYPE]]);
+  }
 });
 
 test('a region’s rules: posted, read back, corrected (audited), then every score uses them; frozen after the first evaluation', async () => {
@@ -227,4 +233,37 @@ test('a region’s rules: posted, read back, corrected (audited), then every sco
   expect(lines[0]).toBe('unit_id,unit_name,agreements,scored,average_score,predicate,predicate_Sangat Baik,budget_rp,spent_rp,absorption_percent');
   const unitName = org.units.find((u: any) => u.id === 'dinkes').name;
   expect(lines).toContain(`dinkes,${unitName},1,1,77.5,Sangat Baik,1,4000000000,3200000000,80`);
+
+  // The same report as the evaluation team downloads it for Excel: Indonesian headers, the JSON's
+  // rows and values, numbers as numeric cells with their formats (Excel in an Indonesian locale
+  // shows them as 4.000.000.000 and 77,50), a bold frozen header and columns wide enough.
+  const xlsx = await downloadXlsx(stack.baseUrl, `/api/cycles/${enc(cycleId)}/report?format=xlsx`, t.evaluator);
+  expect([xlsx.status, xlsx.headers.get('content-type'), xlsx.headers.get('content-disposition')])
+    .toEqual([200, XLSX_TYPE, `attachment; filename="laporan-${ORG}-${YEAR}.xlsx"`]);
+  expect(xlsx.sheet.name).toBe('Laporan per unit');
+  expect(xlsx.header).toEqual(['Kode unit', 'Nama unit', 'Jumlah PK', 'PK dinilai', 'Rata-rata nilai (%)', 'Predikat', 'PK Sangat Baik', 'Pagu (Rp)', 'Realisasi anggaran (Rp)', 'Serapan (%)']);
+  expect(xlsx.rows).toEqual(report.units.map((u: any) => ({
+    'Kode unit': u.unitId, 'Nama unit': u.unitName, 'Jumlah PK': u.agreements, 'PK dinilai': u.scored, 'Rata-rata nilai (%)': u.averageScore,
+    Predikat: u.predicate, 'PK Sangat Baik': u.predicates['Sangat Baik'] ?? 0, 'Pagu (Rp)': u.budget, 'Realisasi anggaran (Rp)': u.spent, 'Serapan (%)': u.absorption,
+  })));
+  const cell = (header: string) => xlsx.cell('Kode unit', 'dinkes', header);
+  expect([cell('Nama unit').value, cell('Predikat').value]).toEqual([unitName, 'Sangat Baik']);
+  expect(['Jumlah PK', 'PK Sangat Baik', 'Pagu (Rp)', 'Realisasi anggaran (Rp)', 'Rata-rata nilai (%)', 'Serapan (%)'].map((h) => [h, cell(h).type, cell(h).value, cell(h).numFmt])).toEqual([
+    ['Jumlah PK', ExcelJS.ValueType.Number, 1, '0'],
+    ['PK Sangat Baik', ExcelJS.ValueType.Number, 1, '0'],
+    ['Pagu (Rp)', ExcelJS.ValueType.Number, 4_000_000_000, '#,##0'],
+    ['Realisasi anggaran (Rp)', ExcelJS.ValueType.Number, 3_200_000_000, '#,##0'],
+    ['Rata-rata nilai (%)', ExcelJS.ValueType.Number, 77.5, '0.00'],
+    ['Serapan (%)', ExcelJS.ValueType.Number, 80, '0.00'],
+  ]);
+  expect(xlsx.sheet.getRow(1).getCell(1).font?.bold).toBe(true);
+  expect(xlsx.sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+  expect(xlsx.sheet.getColumn(2).width).toBeGreaterThanOrEqual(Math.min(60, unitName.length));
+  expect(xlsx.sheet.getColumn(8).width).toBeGreaterThanOrEqual('4.000.000.000'.length);
+
+  // who may not read the CSV may not read the XLSX; a format the API does not write is a clear 400
+  expect((await call('GET', `/api/cycles/${enc(cycleId)}/report?format=csv`, { token: head })).status).toBe(403);
+  expect((await downloadXlsx(stack.baseUrl, `/api/cycles/${enc(cycleId)}/report?format=xlsx`, head)).status).toBe(403);
+  const unknown = await call('GET', `/api/cycles/${enc(cycleId)}/report?format=xls`, { token: t.evaluator });
+  expect([unknown.status, unknown.body.code, unknown.body.problems?.[0]?.path]).toEqual([400, 'invalid_query', '/format']);
 });

@@ -1,12 +1,14 @@
 // The input attacks of the hardening issue, performed through the API against a running stack:
 // prototype pollution through unit ids, a 10,000-character word for the PDF, 1e308 Rupiah, deeply
 // nested JSON with an Idempotency-Key, an undecodable gzip body, colliding agreement ids and
-// formulas in the CSV report. Each must be refused (or neutralised) and do no harm to what follows.
+// formulas in the CSV and XLSX reports. Each must be refused (or neutralised) and do no harm to what follows.
 import { gzipSync } from 'node:zlib';
 import type { Stack } from '../support/stack';
 import { client, enc, nipOf, sampleOrganisation, tokens, startStackWithCycle, waitFor } from '../support/api-client';
 import { TEXT_LIMITS } from '../../domain/limits';
 import { saveDraftUpdate, stateQuery } from '../../workflows/messages';
+import ExcelJS from 'exceljs';
+import { downloadXlsx } from '../support/xlsx-download';
 
 const ORG = 'kab-input-attacks';
 const org = sampleOrganisation(ORG);
@@ -228,5 +230,17 @@ describe('CSV injection', () => {
     for (const name of HOSTILE_NAMES.slice(1)) expect(res.body).toContain(`'${name}`);
     // no text cell starts with a formula character any more (numbers are ours and never negative here)
     for (const line of (res.body as string).split('\r\n')) expect(line).not.toMatch(/(^|,)"?[=+\-@\t\r]/);
+  });
+
+  test('the same names in the XLSX report are text cells, exactly as typed, formatted as Text; no cell is a formula', async () => {
+    const xlsx = await downloadXlsx(stack.baseUrl, `/api/cycles/${enc(cycleId)}/report?format=xlsx`, t.evaluator);
+    expect(xlsx.status).toBe(200);
+    for (const name of HOSTILE_NAMES) {
+      const cell = xlsx.cell('Nama unit', name, 'Nama unit');
+      say(`XLSX unit name ${JSON.stringify(name)}: ${cell.address} type ${cell.type}, format ${cell.numFmt}`);
+      // a shared string (not <f>): Excel opens it as these characters; "@" keeps it text when the cell is edited
+      expect([cell.type, cell.value, cell.numFmt]).toEqual([ExcelJS.ValueType.String, name, '@']);
+    }
+    expect(xlsx.formulas).toEqual([]);
   });
 });

@@ -1,9 +1,11 @@
 // The performance tree (pohon kinerja) through the API: the sample with one subordinate indicator
 // turned into an additional task (so its superior's indicator is a gap) and one IKU Pemda no PK
 // serves; the summary counts the gaps per unit, a unit opens with each PK's official, phase,
-// capaian to date and indicators, and the gaps list as JSON and CSV.
+// capaian to date and indicators, and the gaps list as JSON, CSV and XLSX.
 import type { Stack } from '../support/stack';
-import { enc, sampleOrganisation, startStackWithCycle, type Reply } from '../support/api-client';
+import ExcelJS from 'exceljs';
+import { enc, nipOf, sampleOrganisation, startStackWithCycle, type Reply } from '../support/api-client';
+import { downloadXlsx, XLSX_TYPE } from '../support/xlsx-download';
 
 let stack: Stack;
 let call: (method: string, path: string, opts?: any) => Promise<Reply>;
@@ -84,4 +86,30 @@ test('the gaps list as JSON and as CSV, the IKU Pemda first', async () => {
   expect(lines).toHaveLength(3);
   expect(lines[2]).toMatch(/^dinkes,Dinas Kesehatan,kepala-dinkes,.*,kepala-dinkes#3,Prevalensi stunting balita,18\.5$/);
   expect((await call('GET', `/api/cycles/${enc(cycleId)}/gaps?format=xml`, { token: t.evaluator })).status).toBe(400);
+});
+
+test('the gaps list as the evaluation team downloads it for Excel: Indonesian headers, the phase as the page names it, the JSON\'s rows', async () => {
+  const json = (await call('GET', `/api/cycles/${enc(cycleId)}/gaps`, { token: t.evaluator })).body;
+  const xlsx = await downloadXlsx(stack.baseUrl, `/api/cycles/${enc(cycleId)}/gaps?format=xlsx`, t.evaluator);
+  expect([xlsx.status, xlsx.headers.get('content-type'), xlsx.headers.get('content-disposition')])
+    .toEqual([200, XLSX_TYPE, `attachment; filename="celah-pohon-kinerja-kab-tree-${org.year}.xlsx"`]);
+  expect(xlsx.sheet.name).toBe('Celah pohon kinerja');
+  expect(xlsx.header).toEqual(['Kode unit', 'Nama unit', 'Kode jabatan', 'Jabatan', 'Nama pejabat', 'Tahap', 'Kode indikator', 'Indikator', 'Target']);
+  // the page's badges (web/js/format.js PHASE) for the phases a just-started cycle has
+  const PAGE_PHASE: Record<string, string> = { waiting_superior: 'Menunggu PK atasan', drafting: 'Penyusunan draf' };
+  const head = json.items[1];
+  expect(Object.keys(PAGE_PHASE)).toContain(head.phase);
+  expect(xlsx.rows).toEqual([
+    { 'Kode unit': null, 'Nama unit': null, 'Kode jabatan': null, Jabatan: 'IKU Pemda', 'Nama pejabat': null, Tahap: null, 'Kode indikator': 'IKU-infrastruktur', Indikator: json.items[0].indicatorName, Target: json.items[0].target },
+    { 'Kode unit': 'dinkes', 'Nama unit': 'Dinas Kesehatan', 'Kode jabatan': 'kepala-dinkes', Jabatan: head.title, 'Nama pejabat': head.officialName, Tahap: PAGE_PHASE[head.phase], 'Kode indikator': 'kepala-dinkes#3', Indikator: 'Prevalensi stunting balita', Target: 18.5 },
+  ]);
+  const target = xlsx.cell('Kode indikator', 'kepala-dinkes#3', 'Target');
+  expect([target.type, target.value]).toEqual([ExcelJS.ValueType.Number, 18.5]);
+  expect(xlsx.cell('Kode indikator', 'kepala-dinkes#3', 'Kode jabatan').numFmt).toBe('@');
+  expect(xlsx.sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+  expect(xlsx.sheet.getRow(1).getCell(1).font?.bold).toBe(true);
+  // an official reads neither the CSV nor the XLSX
+  const official = t.official(nipOf(org, 'kepala-dinkes'));
+  expect((await call('GET', `/api/cycles/${enc(cycleId)}/gaps?format=csv`, { token: official })).status).toBe(403);
+  expect((await downloadXlsx(stack.baseUrl, `/api/cycles/${enc(cycleId)}/gaps?format=xlsx`, official)).status).toBe(403);
 });

@@ -11,6 +11,8 @@ import { sampleOrganisation } from '../support/time-skipping';
 import { endedYearCalendar, levelIndicators, toEvaluation } from '../support/evaluation';
 import { employeePredikat, type Expectation } from '../../domain/predicates';
 import { BERAKHLAK } from '../../domain/employee-rating';
+import ExcelJS from 'exceljs';
+import { downloadXlsx, XLSX_TYPE } from '../support/xlsx-download';
 
 jest.setTimeout(480_000);
 
@@ -147,6 +149,35 @@ test('the CSV of officials carries each official\'s predikat', async () => {
   expect(row('dinkes-e3-1').slice(-5)).toEqual(['80', 'Baik', 'sesuai', 'sesuai', 'Baik']);
   expect(row('dinkes-e3-2').slice(-5)).toEqual(['105', 'Sangat Baik', 'di_atas', 'sesuai', 'Baik']);
   expect(row('kepala-dinkes').slice(-3)).toEqual(['', '', '']);
+});
+
+test('the officials\' predikats as the evaluation team downloads them for Excel: hasil kerja and perilaku in words, the JSON\'s rows; officials may not', async () => {
+  const json = ok(await call('GET', `/api/cycles/${enc(cycleId)}/ratings`, { token: t.admin }));
+  const xlsx = await downloadXlsx(stack.baseUrl, `/api/cycles/${enc(cycleId)}/ratings?format=xlsx`, t.admin);
+  expect([xlsx.status, xlsx.headers.get('content-type'), xlsx.headers.get('content-disposition')])
+    .toEqual([200, XLSX_TYPE, `attachment; filename="predikat-pegawai-${ORG}-${YEAR}.xlsx"`]);
+  expect(xlsx.sheet.name).toBe('Predikat pegawai');
+  expect(xlsx.header).toEqual(['Kode jabatan', 'Jabatan', 'Kode unit', 'Nama unit', 'ID pejabat', 'NIP', 'Nama pejabat', 'Kode jabatan penilai',
+    'Tahap PK', 'Capaian PK (%)', 'Predikat PK', 'Hasil kerja', 'Perilaku kerja', 'Predikat pegawai']);
+  expect(xlsx.rows.map((r) => r['Kode jabatan'])).toEqual(json.officials.map((o: any) => o.positionId));
+  const row = (id: string) => xlsx.rows.find((r) => r['Kode jabatan'] === id)!;
+  const pick = (r: Record<string, unknown>) => ['Tahap PK', 'Capaian PK (%)', 'Predikat PK', 'Hasil kerja', 'Perilaku kerja', 'Predikat pegawai'].map((h) => r[h]);
+  // the phase as the page's badges name it (web/js/format.js PHASE)
+  const phase = (id: string) => ({ evaluation: 'Evaluasi', closed: 'Selesai' } as Record<string, string>)[json.officials.find((o: any) => o.positionId === id).phase];
+  expect(pick(row('dinkes-e3-1'))).toEqual([phase('dinkes-e3-1'), 80, 'Baik', 'Sesuai ekspektasi', 'Sesuai ekspektasi', 'Baik']);
+  expect(pick(row('dinkes-e3-2'))).toEqual([phase('dinkes-e3-2'), 105, 'Sangat Baik', 'Di atas ekspektasi', 'Sesuai ekspektasi', 'Baik']);
+  expect(phase('dinkes-e3-1')).toEqual(expect.any(String));
+  expect(pick(row('kepala-dinkes')).slice(-3)).toEqual([null, null, null]);
+  // the NIP stays its 18 digits (text, not a number Excel would round); capaian a numeric cell
+  const staff = json.officials.find((o: any) => o.positionId === 'dinkes-e3-2');
+  const nip = xlsx.cell('Kode jabatan', 'dinkes-e3-2', 'NIP');
+  expect([nip.type, nip.value, nip.numFmt]).toEqual([ExcelJS.ValueType.String, staff.nip, '@']);
+  expect(row('dinkes-e3-2')).toMatchObject({ 'Nama pejabat': staff.name, 'Nama unit': staff.unitName, 'Kode jabatan penilai': 'kepala-dinkes' });
+  const capaian = xlsx.cell('Kode jabatan', 'dinkes-e3-2', 'Capaian PK (%)');
+  expect([capaian.type, capaian.value, capaian.numFmt]).toEqual([ExcelJS.ValueType.Number, staff.capaian, '0.00']);
+
+  expect((await call('GET', `/api/cycles/${enc(cycleId)}/ratings?format=csv`, { token: head })).status).toBe(403);
+  expect((await downloadXlsx(stack.baseUrl, `/api/cycles/${enc(cycleId)}/ratings?format=xlsx`, head)).status).toBe(403);
 });
 
 test('an official sees the unit\'s aggregates, but by name only their own predikat and those below them; the head and the evaluation team see all', async () => {

@@ -4,6 +4,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ZodIssueCode } from 'zod';
+import { EXPECTATION_LABELS, PHASE_LABELS } from '../../domain/labels';
+import { PHASES } from '../../workflows/messages';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -21,6 +23,7 @@ const format = require('../../web/js/format.js') as {
   fmtFileSize(bytes: number): string;
   positionTitle(a: { positionId: string; position?: { title: string } }): string;
   EMPTY_FILE: string;
+  PHASE: Record<string, string>;
 };
 
 const ENGLISH = 'Zebra detail in English that must never reach the page';
@@ -279,4 +282,14 @@ test("a spreadsheet's missing column is named by its template header", () => {
   expect(format.problemMessage({ path: '', code: 'missing_column', message: ENGLISH, location: { sheet: 'jabatan', row: 1, header: 'email' } } as Problem))
     .toBe('Kolom wajib "email" tidak ada di baris judul.');
   expect(format.problemMessage({ path: '', code: 'missing_column', message: ENGLISH } as Problem)).toBe('Kolom wajib tidak ada di baris judul.');
+});
+
+test('the Excel downloads name phases, hasil kerja and perilaku with the page\'s words (domain/labels.ts and the page\'s tables agree)', () => {
+  expect(format.PHASE).toEqual(PHASE_LABELS);
+  expect(Object.keys(PHASE_LABELS)).toEqual(PHASES);
+  // views/rating.js imports the DOM helpers, so its table is read from the source
+  const rating = readFileSync(join(ROOT, 'web', 'js', 'views', 'rating.js'), 'utf8');
+  const table = /export const EXPECTATION = (\{[^}]*\});/.exec(rating);
+  expect(table).not.toBeNull();
+  expect(JSON.parse(table![1].replace(/(\w+):/g, '"$1":').replace(/'/g, '"'))).toEqual(EXPECTATION_LABELS);
 });

@@ -42,7 +42,7 @@ export const get = (path) => api('GET', path);
 /** A file (a Blob) posted as is with its media type: the public verification, the spreadsheet import. */
 export const postFile = (path, file, type) => api('POST', path, file, type);
 
-/** A binary answer (PDF, CSV) as a Blob. */
+/** A binary answer (PDF, XLSX) as a Blob. */
 export async function getBlob(path) {
   const res = await request('GET', path);
   if (!res.ok) {

@@ -1,7 +1,7 @@
 // The evaluation team's dashboard for a cycle: progress by phase and unit, overdue items by
 // escalation level, capaian per unit per quarter, the predicate distribution, budget absorption
 // against capaian, the cascade gaps per unit (the performance tree), each unit's staff predikats
-// with closing its ratings, the list of PKs to drill into, and the CSV export.
+// with closing its ratings, the list of PKs to drill into, and the Excel downloads.
 import { h, replace } from '../dom.js';
 import { api, enc, get } from '../api.js';
 import { errorMessage, escalationLabel, fmtPercent, PHASE, positionTitle } from '../format.js';
@@ -19,8 +19,12 @@ function cyclePicker(cycles, current) {
   return h('label', { class: 'field inline' }, h('span', { class: 'label' }, 'Siklus'), select);
 }
 
-const csvButton = (cycleId, status) => downloadButton('Unduh laporan CSV', `/api/cycles/${enc(cycleId)}/report?format=csv`,
-  `laporan-${cycleId.replace(/[^A-Za-z0-9-]+/g, '-')}.csv`, status, { 'data-testid': 'csv' });
+// Excel files in Bahasa Indonesia for people; the API's ?format=csv stays for machines
+const fileStem = (cycleId) => cycleId.replace(/[^A-Za-z0-9-]+/g, '-');
+const reportButton = (cycleId, status) => downloadButton('Unduh laporan (Excel)', `/api/cycles/${enc(cycleId)}/report?format=xlsx`,
+  `laporan-${fileStem(cycleId)}.xlsx`, status, { 'data-testid': 'report-xlsx' });
+const ratingsButton = (cycleId, status) => downloadButton('Unduh predikat pegawai (Excel)', `/api/cycles/${enc(cycleId)}/ratings?format=xlsx`,
+  `predikat-pegawai-${fileStem(cycleId)}.xlsx`, status, { 'data-testid': 'ratings-xlsx' });
 
 async function agreementList(cycleId, units) {
   const unit = h('select', { 'aria-label': 'Unit', 'data-testid': 'unit-filter' }, h('option', { value: '' }, 'Semua unit'), units.map((u) => h('option', { value: u.unitId ?? '' }, u.unitName)));
@@ -85,9 +89,10 @@ export async function renderDashboard(main, { params }) {
   for (const u of report.units) for (const [p, n] of Object.entries(u.predicates)) closedPredicates.set(p, (closedPredicates.get(p) ?? 0) + n);
   const bands = achievement.scale.bands.map((b) => b.label);
   const statusLine = h('div', { class: 'status' });
+  const ratingsStatus = h('div', { class: 'status' });
 
   replace(main,
-    h('div', { class: 'dash-head' }, h('h1', null, `Dasbor ${status.organisationName} — Tahun ${status.year}`), cyclePicker(cycles, cycleId), csvButton(cycleId, statusLine)),
+    h('div', { class: 'dash-head' }, h('h1', null, `Dasbor ${status.organisationName} — Tahun ${status.year}`), cyclePicker(cycles, cycleId), reportButton(cycleId, statusLine)),
     statusLine,
     h('div', { class: 'stats' },
       h('div', { class: 'stat' }, h('span', { class: 'stat-n', 'data-testid': 'stat-total' }, String(status.agreements)), 'PK'),
@@ -118,7 +123,7 @@ export async function renderDashboard(main, { params }) {
           : h('p', { class: 'muted' }, 'Belum ada PK yang selesai dievaluasi.')),
       section('Serapan anggaran dan capaian',
         barGroups({ title: 'Serapan anggaran (%) dan capaian (%) per unit', groups: achievement.units.filter((u) => u.budget > 0).map((u) => ({ label: u.unitName, values: [u.absorption, u.achievement] })), series: [{ name: 'Serapan anggaran', cls: 'budget' }, { name: 'Capaian', cls: 1 }], max: 100, format: fmtPercent, testid: 'chart-absorption' }))),
-    section('Sebaran predikat pegawai per unit', ratingsTable(cycleId, ratings.units)),
+    section('Sebaran predikat pegawai per unit', ratingsTable(cycleId, ratings.units), h('p', null, ratingsButton(cycleId, ratingsStatus)), ratingsStatus),
     section('Daftar PK', await agreementList(cycleId, report.units)));
 }
 

@@ -60,8 +60,9 @@ function unitSection(cycleId, unit) {
   return details;
 }
 
-const gapCsvButton = (cycleId, status) => downloadButton('Unduh daftar celah (CSV)', `/api/cycles/${enc(cycleId)}/gaps?format=csv`,
-  `celah-${cycleId.replace(/[^A-Za-z0-9-]+/g, '-')}.csv`, status, { 'data-testid': 'gaps-csv' });
+// an Excel file in Bahasa Indonesia for people; the API's ?format=csv stays for machines
+const gapXlsxButton = (cycleId, status) => downloadButton('Unduh daftar celah (Excel)', `/api/cycles/${enc(cycleId)}/gaps?format=xlsx`,
+  `celah-${cycleId.replace(/[^A-Za-z0-9-]+/g, '-')}.xlsx`, status, { 'data-testid': 'gaps-xlsx' });
 
 export async function renderTree(main, { params }) {
   const cycleId = params[0];
@@ -70,7 +71,7 @@ export async function renderTree(main, { params }) {
   const childrenOfTop = new Map();
   replace(main,
     h('div', { class: 'dash-head' }, h('h1', null, `Pohon kinerja ${tree.organisationName} — Tahun ${tree.year}`),
-      h('a', { href: `#/dasbor/${enc(cycleId)}` }, 'Kembali ke dasbor'), gapCsvButton(cycleId, status)),
+      h('a', { href: `#/dasbor/${enc(cycleId)}` }, 'Kembali ke dasbor'), gapXlsxButton(cycleId, status)),
     status,
     h('p', { 'data-testid': 'tree-gaps' }, tree.gaps.total
       ? `${tree.gaps.total} indikator atasan belum didukung indikator bawahan mana pun (celah).`

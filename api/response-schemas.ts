@@ -12,8 +12,9 @@ const list = (item: unknown, extra: Record<string, unknown> = {}) => object({ it
 
 const TASK = { type: 'string', enum: [...INBOX_TASKS] };
 const PHASE = { type: 'string', enum: ['waiting_superior', 'drafting', 'review', 'signing', 'reporting', 'evaluation', 'closed'] };
-/** Which organisation's cycle of which year an inbox item belongs to. */
-const cycleOf = object({ organisation: str, year: int });
+const num = { type: 'number' } as const;
+/** Which organisation's cycle of which year an inbox item belongs to, and its zone (hours ahead of UTC: WIB 7, WITA 8, WIT 9). */
+const cycleOf = object({ organisation: str, year: int, utcOffsetHours: num });
 
 const cycleSummary = {
   id: str, organisationId: str, organisationName: str, year: int, status: str, positions: int, started: int, calendarVersion: int, createdAt: str,
@@ -23,17 +24,17 @@ const agreementView = object(
   {
     id: str, cycleId: str, positionId: str, unitId: nullable(str), phase: PHASE, version: int, overdue: bool,
     escalationLevel: int, dueAt: nullable(str), awaitingPositionId: nullable(str), score: nullable({ type: 'number' }),
-    predicate: nullable(str), updatedAt: str,
+    predicate: nullable(str), updatedAt: str, utcOffsetHours: num,
     position: object({ title: str, parentId: nullable(str), official: object({ id: str, nip: nullable(str), name: str }) }),
   },
-  ['id', 'cycleId', 'positionId', 'phase', 'version', 'overdue', 'escalationLevel', 'updatedAt'],
+  ['id', 'cycleId', 'positionId', 'phase', 'version', 'overdue', 'escalationLevel', 'updatedAt', 'utcOffsetHours'],
 );
 
 const VERDICT = { type: 'string', enum: ['valid', 'unreadable', 'not_signed', 'document_modified', 'signature_invalid', 'unsigned_changes', 'untrusted_certificate', 'certificate_revoked', 'certificate_expired', 'timestamp_invalid', 'malformed_signature'] };
 const LEVEL = { type: 'string', enum: ['B-B', 'B-T', 'B-LT', 'B-LTA'] };
 const publicVerification = object({
   verdict: VERDICT, summary: str, ok: bool, level: nullable(LEVEL), sha256: str, size: int,
-  issued: nullable(object({ documentId: str, agreementId: str, version: int, party: str, signedAt: str, agreementOf: object({ title: str, year: int, organisation: str }) })),
+  issued: nullable(object({ documentId: str, agreementId: str, version: int, party: str, signedAt: str, agreementOf: object({ title: str, year: int, organisation: str, utcOffsetHours: num }) })),
   signatures: {
     type: 'array',
     items: object(
@@ -97,7 +98,7 @@ export const RESPONSE_SCHEMAS: Record<string, Record<string, unknown>> = {
       },
     },
   ),
-  'GET /api/admin/notifications/dead': list(object({ key: str, agreementId: str, attempts: int, lastError: nullable(str), createdAt: str }, ['key', 'agreementId', 'attempts', 'createdAt'])),
+  'GET /api/admin/notifications/dead': list(object({ key: str, agreementId: str, attempts: int, lastError: nullable(str), createdAt: str, utcOffsetHours: num }, ['key', 'agreementId', 'attempts', 'createdAt', 'utcOffsetHours'])),
   'POST /api/verify': publicVerification,
   'GET /api/verify/documents/:docId': publicVerification,
   'POST /api/admin/signing/:nip/unlock': object({ nip: str, unlocked: { const: true } }),

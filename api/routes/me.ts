@@ -6,6 +6,7 @@ import { route, type RouteDef } from '../route';
 import { parseQuery } from '../validation';
 import { MIN_PASSPHRASE_LENGTH } from '../../signing/passphrase-policy';
 import { inboxTask, type InboxTask } from '../../domain/deadline-item';
+import { UTC_OFFSET_HOURS_SQL } from '../../db/cycle-calendar';
 
 /**
  * What the awaited action is, from the phase and whether the awaited position is the first party.
@@ -28,10 +29,12 @@ const tasksQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(TA
 export const ESCALATIONS_SHOWN = 100;
 
 // Which organisation and year a task belongs to: in January an official drafts the new year's PK
-// while last year's Q4 is still due, two items with the same title.
-const CYCLE_OF_COLUMNS = 'g.name AS organisation_name, c.year AS cycle_year';
+// while last year's Q4 is still due, two items with the same title. And the cycle's zone, in which
+// the page shows the due date (an official of a WITA region reads "23.59 WITA").
+const CYCLE_OF_COLUMNS = `g.name AS organisation_name, c.year AS cycle_year, ${UTC_OFFSET_HOURS_SQL} AS utc_offset_hours`;
 const CYCLE_OF_JOIN = 'JOIN cycles c ON c.id = a.cycle_id JOIN organisations g ON g.id = c.organisation_id';
-const cycleOf = (a: { organisation_name: string; cycle_year: number }) => ({ organisation: a.organisation_name, year: a.cycle_year });
+const cycleOf = (a: { organisation_name: string; cycle_year: number; utc_offset_hours: number }) => (
+  { organisation: a.organisation_name, year: a.cycle_year, utcOffsetHours: Number(a.utc_offset_hours) });
 
 /**
  * Overdue items escalated to one of the caller's positions: the read model's `escalated_to` holds

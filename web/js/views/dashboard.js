@@ -39,7 +39,7 @@ async function agreementList(cycleId, units) {
       h('td', null, h('a', { href: `#/pk/${enc(a.id)}` }, a.position?.title ?? a.positionId)),
       h('td', null, a.position?.official?.name ?? '—'),
       h('td', null, phaseBadge(a.phase)),
-      h('td', null, a.dueAt ? dueInfo(a) : '—'),
+      h('td', null, a.dueAt ? dueInfo(a, a.utcOffsetHours) : '—'),
       h('td', { class: 'num' }, a.score === null ? '—' : fmtPercent(a.score), a.predicate ? h('div', { class: 'small' }, a.predicate) : null))));
     cursor = page.nextCursor;
     more.hidden = !cursor;

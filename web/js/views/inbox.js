@@ -29,7 +29,7 @@ function taskList(tasks) {
     h('li', { class: `task${item.overdue ? ' is-overdue' : ''}`, 'data-agreement': item.agreementId, 'data-task': item.task },
       h('a', { href: taskHref(item), class: 'task-title' }, taskLabel(item.task)),
       h('div', null, pkOf(item), item.agreementOf.official ? ` — ${item.agreementOf.official}` : '', organisationOf(item)),
-      dueInfo(item))));
+      dueInfo(item, item.cycleOf.utcOffsetHours))));
 }
 
 /** When the list is cut: how many of how many, and the way to the rest. */
@@ -68,7 +68,7 @@ export async function renderInbox(main, { me }) {
         `${item.lateOfficial.official} — ${item.lateOfficial.title}`),
       h('div', null, `Belum ${taskPending(item.task)}`, ` (${pkOf(item)})`, organisationOf(item)),
       h('div', { class: 'due' },
-        h('span', null, `Tenggat ${fmtDateTime(item.dueAt)}`),
+        h('span', null, `Tenggat ${fmtDateTime(item.dueAt, item.cycleOf.utcOffsetHours)}`),
         h('span', { class: 'badge overdue', 'data-testid': 'lateness' }, `Terlambat ${fmtLateness(item.lateSeconds)}`),
         h('span', { class: 'badge escalation', 'data-level': item.escalationLevel }, escalationLabel(item.escalationLevel))))));
   const rows = list.items.map((a) =>

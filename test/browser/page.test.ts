@@ -352,7 +352,7 @@ test('an official with more tasks than the page shows sees the oldest twenty, ho
   expect(order).toHaveLength(regencies);
   // each item says whose regency and which year: the titles alone are all "Sekretaris Daerah"
   const regencyOf = new Map(inbox.body.items.map((item: any) => [item.agreementId, item.cycleOf]));
-  expect(regencyOf.get(`pk:kab-page-inbox-7:${org.year}:sekda`)).toEqual({ organisation: 'Pemerintah Kabupaten Uji 7', year: org.year });
+  expect(regencyOf.get(`pk:kab-page-inbox-7:${org.year}:sekda`)).toEqual({ organisation: 'Pemerintah Kabupaten Uji 7', year: org.year, utcOffsetHours: 7 });
 
   await setPasswordByInvite(stack.db, stack.identityProvider!.issuer, { accountId: nip });
   const page = await session.newPage({ viewport: LAPTOP });

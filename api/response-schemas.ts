@@ -11,6 +11,8 @@ const object = (properties: Record<string, unknown>, required = Object.keys(prop
 const list = (item: unknown, extra: Record<string, unknown> = {}) => object({ items: { type: 'array', items: item }, ...extra });
 
 const TASK = { type: 'string', enum: [...INBOX_TASKS] };
+/** The quarter a report or verification task is for (no other task has one). */
+const QUARTER = { type: 'integer', minimum: 1, maximum: 4 };
 const PHASE = { type: 'string', enum: ['waiting_superior', 'drafting', 'review', 'signing', 'reporting', 'evaluation', 'closed'] };
 const num = { type: 'number' } as const;
 /** Which organisation's cycle of which year an inbox item belongs to, and its zone (hours ahead of UTC: WIB 7, WITA 8, WIT 9). */
@@ -82,19 +84,22 @@ export const RESPONSE_SCHEMAS: Record<string, Record<string, unknown>> = {
   ),
   'GET /api/me': object({ role: { type: 'string', enum: ['admin', 'evaluator', 'official'] }, id: str, nip: nullable(str), positions: { type: 'array', items: object({ cycleId: str, positionId: str, title: str, unitId: nullable(str) }) }, signing: object({ enrolled: bool, lockedUntil: nullable(str), minPassphraseLength: int, maxFailures: int, lockMinutes: { type: 'number' } }) }, ['role', 'id', 'positions']),
   'GET /api/me/tasks': list(
-    object({ agreementId: str, cycleId: str, task: TASK, phase: PHASE, cycleOf, dueAt: nullable(str), overdue: bool, escalationLevel: int }),
+    object(
+      { agreementId: str, cycleId: str, task: TASK, quarter: QUARTER, phase: PHASE, cycleOf, dueAt: nullable(str), overdue: bool, escalationLevel: int },
+      ['agreementId', 'cycleId', 'task', 'phase', 'cycleOf', 'dueAt', 'overdue', 'escalationLevel'],
+    ),
     {
       total: int,
       escalationsTotal: int,
       escalations: {
         type: 'array',
         items: object({
-          agreementId: str, cycleId: str, task: TASK, phase: PHASE, asPositionId: str,
+          agreementId: str, cycleId: str, task: TASK, quarter: QUARTER, phase: PHASE, asPositionId: str,
           lateOfficial: object({ positionId: str, title: str, official: str }),
           agreementOf: object({ positionId: str, title: str, official: str }),
           cycleOf,
           dueAt: str, lateSeconds: int, escalationLevel: int, reachedYouAtLevel: int, href: str,
-        }),
+        }, ['agreementId', 'cycleId', 'task', 'phase', 'asPositionId', 'lateOfficial', 'agreementOf', 'cycleOf', 'dueAt', 'lateSeconds', 'escalationLevel', 'reachedYouAtLevel', 'href']),
       },
     },
   ),

@@ -16,6 +16,9 @@ const format = require('../../web/js/format.js') as {
   fmtDateTime(iso: string, utcOffsetHours?: number | null): string;
   describeTimelineEntry(e: { at: string; source: string; kind: string; summary: string; data: Record<string, unknown> }, utcOffsetHours?: number): string;
   SIGNATURE_PROBLEM: Record<string, string>;
+  taskLabel(task: string): string;
+  taskPending(task: string): string;
+  inboxTaskItem(item: { task: string; quarter?: number }): string;
 };
 
 const ENGLISH = 'Zebra detail in English that must never reach the page';
@@ -163,6 +166,17 @@ test('a time reads in the zone of the PK\'s region: the same end of day is 23.59
   expect(format.errorMessage(lock, 8)).toContain(`hingga ${format.fmtDateTime(dueInWita, 8)}.`);
   expect(format.describeTimelineEntry({ at: dueInWita, source: 'audit', kind: 'deadline.extended', summary: ENGLISH, data: { item: 'draft', dueAt: dueInWita, reason: 'banjir' } }, 9))
     .toBe(`Tenggat "Susun draf PK" diperpanjang hingga ${format.fmtDateTime(dueInWita, 9)}: banjir`);
+});
+
+test('an inbox report or verification names its quarter; a task without one reads as before', () => {
+  const label = (item: { task: string; quarter?: number }) => format.taskLabel(format.inboxTaskItem(item));
+  expect(label({ task: 'report', quarter: 1 })).toBe('Laporkan realisasi Triwulan I');
+  expect(label({ task: 'verify', quarter: 3 })).toBe('Verifikasi realisasi Triwulan III');
+  expect(format.taskPending(format.inboxTaskItem({ task: 'verify', quarter: 4 }))).toBe('memverifikasi realisasi Triwulan IV');
+  // an answer without the quarter (an older API) keeps the general wording
+  expect(label({ task: 'report' })).toBe('Laporkan realisasi triwulan');
+  expect(label({ task: 'draft' })).toBe('Susun draf PK');
+  expect(label({ task: 'sign:first', quarter: 2 })).toBe('Tanda tangani sebagai Pihak Pertama');
 });
 
 /** Every audit action the code writes: `action: 'x.y'` literals and the constants passed as `action: NAME`. */

@@ -62,6 +62,11 @@ function taskText(task, form) {
 export const taskLabel = (task) => taskText(task, 0);
 /** A task as what someone has not done yet ("Belum menyusun draf PK"). */
 export const taskPending = (task) => taskText(task, 1);
+/**
+ * An inbox item's task as a deadline item: a report or verification with its `quarter` (GET
+ * /api/me/tasks) is "report:Q1", so it reads "Laporkan realisasi Triwulan I"; any other as it is.
+ */
+export const inboxTaskItem = (item) => (item.quarter && QUARTER_TASK_TEXT[item.task] ? `${item.task}:Q${item.quarter}` : item.task);
 
 /**
  * Who did it, from the history's actor key (`role:id`, or `system`): the role in words, a NIP

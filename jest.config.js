@@ -8,6 +8,8 @@ module.exports = {
   // jose, openid-client and oauth4webapi are ES modules only: swc turns them into CommonJS for jest
   transformIgnorePatterns: ['/node_modules/(?!(jose|openid-client|oauth4webapi)/)'],
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  // the page imports the shared domain modules as the server serves them (api/web.ts: /lib/x.js is domain/x.ts)
+  moduleNameMapper: { '^/lib/([a-z-]+)\\.js$': '<rootDir>/domain/$1.ts' },
   testTimeout: 60_000,
   // A fresh process for every file. In one process (jest's choice on two cores) every file's stack
   // left memory behind: the heap grew ~70 MB a file (151 → 425 MB over five), the process reached

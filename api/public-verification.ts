@@ -6,6 +6,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import type { Pool } from 'pg';
 import { normaliseSerial, PgSigningStore, verifyDocument, type DocumentTimestampReport, type SignatureReport, type VerifyOptions } from '../signing';
 import { VERDICT_SUMMARY, type PadesLevel, type VerdictCode } from '../signing/verdict';
+import { UTC_OFFSET_HOURS_SQL } from '../db/cycle-calendar';
 
 export interface IssuedDocument {
   documentId: string;
@@ -14,7 +15,8 @@ export interface IssuedDocument {
   party: string;
   signedAt: string;
   /** What the document is, for a reader who holds only the file or its QR code: the first party's post, the year, the organisation. */
-  agreementOf: { title: string; year: number; organisation: string };
+  /** `utcOffsetHours`: the cycle's zone, in which the page shows the signing time. */
+  agreementOf: { title: string; year: number; organisation: string; utcOffsetHours: number };
 }
 
 export interface PublicVerification {
@@ -53,7 +55,7 @@ async function revocationLookup(db: Pool): Promise<NonNullable<VerifyOptions['re
 
 async function issuedDocument(db: Pool, sha256: string): Promise<IssuedDocument | null> {
   const row = (await db.query(
-    `SELECT d.id, d.agreement_id, d.version, d.party, d.signed_at, p.title, c.year, g.name AS organisation
+    `SELECT d.id, d.agreement_id, d.version, d.party, d.signed_at, p.title, c.year, g.name AS organisation, ${UTC_OFFSET_HOURS_SQL} AS utc_offset_hours
        FROM documents d JOIN agreements a ON a.id = d.agreement_id
        JOIN positions p ON p.cycle_id = a.cycle_id AND p.id = a.position_id
        JOIN cycles c ON c.id = a.cycle_id JOIN organisations g ON g.id = c.organisation_id
@@ -63,7 +65,7 @@ async function issuedDocument(db: Pool, sha256: string): Promise<IssuedDocument 
   return row
     ? {
         documentId: row.id, agreementId: row.agreement_id, version: row.version, party: row.party, signedAt: new Date(row.signed_at).toISOString(),
-        agreementOf: { title: row.title, year: row.year, organisation: row.organisation },
+        agreementOf: { title: row.title, year: row.year, organisation: row.organisation, utcOffsetHours: Number(row.utc_offset_hours) },
       }
     : null;
 }

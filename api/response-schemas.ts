@@ -11,9 +11,12 @@ const object = (properties: Record<string, unknown>, required = Object.keys(prop
 const list = (item: unknown, extra: Record<string, unknown> = {}) => object({ items: { type: 'array', items: item }, ...extra });
 
 const TASK = { type: 'string', enum: [...INBOX_TASKS] };
+/** The quarter a report or verification task is for (no other task has one). */
+const QUARTER = { type: 'integer', minimum: 1, maximum: 4 };
 const PHASE = { type: 'string', enum: ['waiting_superior', 'drafting', 'review', 'signing', 'reporting', 'evaluation', 'closed'] };
-/** Which organisation's cycle of which year an inbox item belongs to. */
-const cycleOf = object({ organisation: str, year: int });
+const num = { type: 'number' } as const;
+/** Which organisation's cycle of which year an inbox item belongs to, and its zone (hours ahead of UTC: WIB 7, WITA 8, WIT 9). */
+const cycleOf = object({ organisation: str, year: int, utcOffsetHours: num });
 
 const cycleSummary = {
   id: str, organisationId: str, organisationName: str, year: int, status: str, positions: int, started: int, calendarVersion: int, createdAt: str,
@@ -23,17 +26,17 @@ const agreementView = object(
   {
     id: str, cycleId: str, positionId: str, unitId: nullable(str), phase: PHASE, version: int, overdue: bool,
     escalationLevel: int, dueAt: nullable(str), awaitingPositionId: nullable(str), score: nullable({ type: 'number' }),
-    predicate: nullable(str), updatedAt: str,
+    predicate: nullable(str), updatedAt: str, utcOffsetHours: num,
     position: object({ title: str, parentId: nullable(str), official: object({ id: str, nip: nullable(str), name: str }) }),
   },
-  ['id', 'cycleId', 'positionId', 'phase', 'version', 'overdue', 'escalationLevel', 'updatedAt'],
+  ['id', 'cycleId', 'positionId', 'phase', 'version', 'overdue', 'escalationLevel', 'updatedAt', 'utcOffsetHours'],
 );
 
 const VERDICT = { type: 'string', enum: ['valid', 'unreadable', 'not_signed', 'document_modified', 'signature_invalid', 'unsigned_changes', 'untrusted_certificate', 'certificate_revoked', 'certificate_expired', 'timestamp_invalid', 'malformed_signature'] };
 const LEVEL = { type: 'string', enum: ['B-B', 'B-T', 'B-LT', 'B-LTA'] };
 const publicVerification = object({
   verdict: VERDICT, summary: str, ok: bool, level: nullable(LEVEL), sha256: str, size: int,
-  issued: nullable(object({ documentId: str, agreementId: str, version: int, party: str, signedAt: str, agreementOf: object({ title: str, year: int, organisation: str }) })),
+  issued: nullable(object({ documentId: str, agreementId: str, version: int, party: str, signedAt: str, agreementOf: object({ title: str, year: int, organisation: str, utcOffsetHours: num }) })),
   signatures: {
     type: 'array',
     items: object(
@@ -81,23 +84,26 @@ export const RESPONSE_SCHEMAS: Record<string, Record<string, unknown>> = {
   ),
   'GET /api/me': object({ role: { type: 'string', enum: ['admin', 'evaluator', 'official'] }, id: str, nip: nullable(str), positions: { type: 'array', items: object({ cycleId: str, positionId: str, title: str, unitId: nullable(str) }) }, signing: object({ enrolled: bool, lockedUntil: nullable(str), minPassphraseLength: int, maxFailures: int, lockMinutes: { type: 'number' } }) }, ['role', 'id', 'positions']),
   'GET /api/me/tasks': list(
-    object({ agreementId: str, cycleId: str, task: TASK, phase: PHASE, cycleOf, dueAt: nullable(str), overdue: bool, escalationLevel: int }),
+    object(
+      { agreementId: str, cycleId: str, task: TASK, quarter: QUARTER, phase: PHASE, cycleOf, dueAt: nullable(str), overdue: bool, escalationLevel: int },
+      ['agreementId', 'cycleId', 'task', 'phase', 'cycleOf', 'dueAt', 'overdue', 'escalationLevel'],
+    ),
     {
       total: int,
       escalationsTotal: int,
       escalations: {
         type: 'array',
         items: object({
-          agreementId: str, cycleId: str, task: TASK, phase: PHASE, asPositionId: str,
+          agreementId: str, cycleId: str, task: TASK, quarter: QUARTER, phase: PHASE, asPositionId: str,
           lateOfficial: object({ positionId: str, title: str, official: str }),
           agreementOf: object({ positionId: str, title: str, official: str }),
           cycleOf,
           dueAt: str, lateSeconds: int, escalationLevel: int, reachedYouAtLevel: int, href: str,
-        }),
+        }, ['agreementId', 'cycleId', 'task', 'phase', 'asPositionId', 'lateOfficial', 'agreementOf', 'cycleOf', 'dueAt', 'lateSeconds', 'escalationLevel', 'reachedYouAtLevel', 'href']),
       },
     },
   ),
-  'GET /api/admin/notifications/dead': list(object({ key: str, agreementId: str, attempts: int, lastError: nullable(str), createdAt: str }, ['key', 'agreementId', 'attempts', 'createdAt'])),
+  'GET /api/admin/notifications/dead': list(object({ key: str, agreementId: str, attempts: int, lastError: nullable(str), createdAt: str, utcOffsetHours: num }, ['key', 'agreementId', 'attempts', 'createdAt', 'utcOffsetHours'])),
   'POST /api/verify': publicVerification,
   'GET /api/verify/documents/:docId': publicVerification,
   'POST /api/admin/signing/:nip/unlock': object({ nip: str, unlocked: { const: true } }),

@@ -3,7 +3,8 @@
 // the evaluation uses: domain/achievement.ts and domain/predicates.ts are pure (no imports but
 // types), so they are transpiled once at start-up (esbuild, already installed with tsx; types are
 // only stripped) and served as ES modules under /lib/. One source of the rules, no browser fork,
-// and no round trip per keystroke, which a preview endpoint would need.
+// and no round trip per keystroke, which a preview endpoint would need. Likewise the limits and the
+// time zones' names (domain/limits.ts, domain/time-zones.ts), which the page and the API share.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import express, { Router } from 'express';
@@ -12,7 +13,7 @@ import { transformSync } from 'esbuild';
 const WEB_DIR = path.join(__dirname, '..', 'web');
 const DOMAIN_DIR = path.join(__dirname, '..', 'domain');
 /** Domain modules the browser may import; each must be pure (only `import type`). */
-const SHARED_MODULES = ['achievement', 'predicates', 'limits', 'budget-line-kind'] as const;
+const SHARED_MODULES = ['achievement', 'predicates', 'limits', 'budget-line-kind', 'time-zones'] as const;
 
 function sharedModules(): Map<string, string> {
   const out = new Map<string, string>();

@@ -3,6 +3,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { applyCalendarPatch, type CalendarPatch } from '../domain/calendar-patch';
 import type { CycleCalendar } from '../domain/schedule';
+import { DEFAULT_UTC_OFFSET_HOURS } from '../domain/time-zones';
 import { insertAuditRow } from './audit-log';
 
 export interface StoredCalendarChange {
@@ -66,4 +67,16 @@ export async function calendarVersionOf(db: Pool, cycleId: string): Promise<numb
 export async function openAgreementIds(db: Pool, cycleId: string): Promise<string[]> {
   const { rows } = await db.query(`SELECT id FROM agreements WHERE cycle_id = $1 AND phase <> 'closed' ORDER BY id`, [cycleId]);
   return rows.map((r) => r.id as string);
+}
+
+/**
+ * A cycle's zone as hours ahead of UTC (WIB 7, WITA 8, WIT 9), in SQL over `cycles c`: the
+ * calendar's, else the default's. The page shows a PK's times in it (web/js/format.js).
+ */
+export const UTC_OFFSET_HOURS_SQL = `coalesce((c.calendar->>'utcOffsetHours')::float8, ${DEFAULT_UTC_OFFSET_HOURS})`;
+
+/** The zone of one cycle, as UTC_OFFSET_HOURS_SQL reads it. */
+export async function utcOffsetHoursOf(db: Pool, cycleId: string): Promise<number> {
+  const { rows } = await db.query(`SELECT ${UTC_OFFSET_HOURS_SQL} AS hours FROM cycles c WHERE c.id = $1`, [cycleId]);
+  return rows[0]?.hours ?? DEFAULT_UTC_OFFSET_HOURS;
 }

@@ -1,6 +1,8 @@
 // Indonesian formatting for printed documents. Pure functions, no locale data from the runtime
 // (Intl output differs between Node/ICU builds, and the PDF must be byte-for-byte reproducible).
 
+import { timeZoneOf } from './time-zones';
+
 export const INDONESIAN_MONTHS = [
   'Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni',
   'Juli', 'Agustus', 'September', 'Oktober', 'November', 'Desember',
@@ -38,8 +40,6 @@ export function formatIndonesianDate(date: string | Date): string {
   return `${day} ${INDONESIAN_MONTHS[month - 1]} ${year}`;
 }
 
-const ZONE_NAMES: Record<number, string> = { 7: 'WIB', 8: 'WITA', 9: 'WIT' };
-
 /**
  * An instant as a region's local date and time: "10 Januari 2026 pukul 23.59 WIB" (UTC+8: WITA,
  * UTC+9: WIT). Due dates are the end of a local day, so the time tells which day's end.
@@ -47,8 +47,7 @@ const ZONE_NAMES: Record<number, string> = { 7: 'WIB', 8: 'WITA', 9: 'WIT' };
 export function formatIndonesianDateTime(instant: string | Date, utcOffsetHours: number): string {
   const local = new Date(new Date(instant).getTime() + utcOffsetHours * 3_600_000);
   const time = `${String(local.getUTCHours()).padStart(2, '0')}.${String(local.getUTCMinutes()).padStart(2, '0')}`;
-  const zone = ZONE_NAMES[utcOffsetHours] ?? `UTC${utcOffsetHours >= 0 ? '+' : ''}${utcOffsetHours}`;
-  return `${formatIndonesianDate(local)} pukul ${time} ${zone}`;
+  return `${formatIndonesianDate(local)} pukul ${time} ${timeZoneOf(utcOffsetHours).label}`;
 }
 
 /** "Bengkayang, 20 Januari 2025". */

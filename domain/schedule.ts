@@ -2,6 +2,7 @@
 // has a default and can be overridden per cycle. Dates are local days in the organisation's zone;
 // a due date means the end of that day.
 import { defaultLadderPolicy, type LadderPolicy } from './ladder';
+import { DEFAULT_UTC_OFFSET_HOURS } from './time-zones';
 import type { Level } from './types';
 
 export interface CycleCalendar {
@@ -25,7 +26,7 @@ export interface CycleCalendar {
 }
 
 export const defaultCalendar: CycleCalendar = {
-  utcOffsetHours: 7,
+  utcOffsetHours: DEFAULT_UTC_OFFSET_HOURS,
   signBy: {
     KEPALA_DAERAH: '01-10',
     JPT_MADYA: '01-15',

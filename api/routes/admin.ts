@@ -9,6 +9,7 @@ import { parseQuery } from '../validation';
 import { requeueNotification } from '../notification-requeue';
 import { signerKnown, unlockSigning } from '../signing-unlock';
 import { revokeServiceToken } from '../../security/service-tokens';
+import { UTC_OFFSET_HOURS_SQL } from '../../db/cycle-calendar';
 
 const ADMIN = { kind: 'roles', roles: ['admin'] } as const;
 
@@ -20,8 +21,10 @@ export function adminRoutes({ db, logger }: ApiDeps): RouteDef[] {
       async handler(req, res) {
         const { limit } = parseQuery(z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) }), req.query);
         const { rows } = await db.query(
-          `SELECT key, agreement_id, item, kind, level, recipient_position, recipient_email, subject, attempts, last_error, delivered, created_at, next_attempt_at
-             FROM notifications WHERE delivery_status = 'dead' ORDER BY created_at DESC LIMIT $1`,
+          `SELECT n.key, n.agreement_id, n.item, n.kind, n.level, n.recipient_position, n.recipient_email, n.subject, n.attempts, n.last_error, n.delivered,
+                  n.created_at, n.next_attempt_at, ${UTC_OFFSET_HOURS_SQL} AS utc_offset_hours
+             FROM notifications n LEFT JOIN agreements a ON a.id = n.agreement_id LEFT JOIN cycles c ON c.id = a.cycle_id
+            WHERE n.delivery_status = 'dead' ORDER BY n.created_at DESC LIMIT $1`,
           [limit],
         );
         res.json({
@@ -29,6 +32,7 @@ export function adminRoutes({ db, logger }: ApiDeps): RouteDef[] {
             key: n.key, agreementId: n.agreement_id, item: n.item, kind: n.kind, level: n.level,
             recipientPositionId: n.recipient_position, recipientEmail: n.recipient_email, subject: n.subject,
             attempts: n.attempts, lastError: n.last_error, delivered: n.delivered, createdAt: n.created_at, lastAttemptAt: n.next_attempt_at,
+            utcOffsetHours: Number(n.utc_offset_hours), // the PK's cycle's zone, for the page's times
           })),
         });
       },

@@ -19,7 +19,7 @@ import {
 } from '../../workflows/messages';
 import type { AgreementContent, Quarter } from '../../domain/types';
 import { verifyAuditChain } from '../../db/audit-log';
-import { calendarVersionOf } from '../../db/cycle-calendar';
+import { calendarVersionOf, UTC_OFFSET_HOURS_SQL, utcOffsetHoursOf } from '../../db/cycle-calendar';
 import { sealSecret } from '../../security/sealed-secret';
 import { passphrasePolicyProblem } from '../../signing/passphrase-policy';
 import type { ApiDeps } from '../deps';
@@ -67,6 +67,8 @@ export function agreementView(a: AgreementRow & Record<string, any>) {
     score: a.score === null ? null : Number(a.score),
     predicate: a.predicate,
     updatedAt: a.updated_at,
+    // the cycle's zone: the page shows the PK's times as its region reads them (WIB, WITA, WIT)
+    ...(a.utc_offset_hours !== undefined ? { utcOffsetHours: Number(a.utc_offset_hours) } : {}),
     ...(a.title !== undefined ? { position: { title: a.title, parentId: a.parent_id, official: { id: a.official_id, nip: a.nip, name: a.official_name } } } : {}),
   };
 }
@@ -126,6 +128,7 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
       cycleId: a.cycle_id,
       positionId: a.position_id,
       unitId: a.unit_id,
+      utcOffsetHours: await utcOffsetHoursOf(db, a.cycle_id),
       position: position && { id: position.id, title: position.title, level: position.level, unitId: position.unit_id },
       relation: 'signer',
       signedVersions,
@@ -166,9 +169,10 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
         params.push(q.limit + 1);
         const { rows } = await db.query(
           // the page is cut from agreements alone; only its rows are joined with their positions
-          `SELECT a.*, p.title, p.parent_id, p.official_id, p.nip, p.official_name
+          `SELECT a.*, p.title, p.parent_id, p.official_id, p.nip, p.official_name, ${UTC_OFFSET_HOURS_SQL} AS utc_offset_hours
              FROM (SELECT * FROM agreements a ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.id LIMIT $${params.length}) a
-             JOIN positions p ON p.cycle_id = a.cycle_id AND p.id = a.position_id ORDER BY a.id`,
+             JOIN positions p ON p.cycle_id = a.cycle_id AND p.id = a.position_id
+             JOIN cycles c ON c.id = a.cycle_id ORDER BY a.id`,
           params,
         );
         const page = rows.slice(0, q.limit);
@@ -189,6 +193,8 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
           return;
         }
         const position = (await db.query('SELECT * FROM positions WHERE cycle_id = $1 AND id = $2', [a.cycle_id, a.position_id])).rows[0];
+        const zoneRead = utcOffsetHoursOf(db, a.cycle_id);
+        zoneRead.catch(() => undefined); // awaited below
         const parent = position?.parent_id
           ? (await db.query('SELECT id, title, official_id, nip, official_name FROM positions WHERE cycle_id = $1 AND id = $2', [a.cycle_id, position.parent_id])).rows[0]
           : null;
@@ -222,7 +228,7 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
         const locks = await locksRead;
         const lockOf = (officialId: string | null) => (locks ? { signingLockedUntil: (officialId && locks.get(officialId)) || null } : {});
         res.json({
-          ...agreementView(a),
+          ...agreementView({ ...a, utc_offset_hours: await zoneRead }),
           position: position && {
             id: position.id, title: position.title, level: position.level, unitId: position.unit_id,
             official: { id: position.official_id, nip: position.nip, name: position.official_name, ...lockOf(position.official_id) },

@@ -6,6 +6,8 @@ import { route, type RouteDef } from '../route';
 import { parseQuery } from '../validation';
 import { MIN_PASSPHRASE_LENGTH } from '../../signing/passphrase-policy';
 import { inboxTask, type InboxTask } from '../../domain/deadline-item';
+import { UTC_OFFSET_HOURS_SQL } from '../../db/cycle-calendar';
+import { AWAITED_QUARTER_SQL } from '../../db/awaited-quarter';
 
 /**
  * What the awaited action is, from the phase and whether the awaited position is the first party.
@@ -28,10 +30,17 @@ const tasksQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(TA
 export const ESCALATIONS_SHOWN = 100;
 
 // Which organisation and year a task belongs to: in January an official drafts the new year's PK
-// while last year's Q4 is still due, two items with the same title.
-const CYCLE_OF_COLUMNS = 'g.name AS organisation_name, c.year AS cycle_year';
+// while last year's Q4 is still due, two items with the same title. And the cycle's zone, in which
+// the page shows the due date (an official of a WITA region reads "23.59 WITA").
+const CYCLE_OF_COLUMNS = `g.name AS organisation_name, c.year AS cycle_year, ${UTC_OFFSET_HOURS_SQL} AS utc_offset_hours`;
 const CYCLE_OF_JOIN = 'JOIN cycles c ON c.id = a.cycle_id JOIN organisations g ON g.id = c.organisation_id';
-const cycleOf = (a: { organisation_name: string; cycle_year: number }) => ({ organisation: a.organisation_name, year: a.cycle_year });
+const cycleOf = (a: { organisation_name: string; cycle_year: number; utc_offset_hours: number }) => (
+  { organisation: a.organisation_name, year: a.cycle_year, utcOffsetHours: Number(a.utc_offset_hours) });
+
+// A report or a verification names its quarter ("Laporkan realisasi Triwulan I"): read from the
+// audit log for the PKs in reporting only (the query's `a` and `o`, the PK's own position).
+const QUARTER_COLUMN = `CASE WHEN a.phase = 'reporting' THEN ${AWAITED_QUARTER_SQL} END AS awaited_quarter`;
+const quarterOf = (a: { awaited_quarter?: number | null }) => (a.awaited_quarter ? { quarter: a.awaited_quarter } : {});
 
 /**
  * Overdue items escalated to one of the caller's positions: the read model's `escalated_to` holds
@@ -44,7 +53,7 @@ async function escalatedTo(db: ApiDeps['db'], officialId: string) {
     `SELECT a.id, a.cycle_id, a.phase, a.position_id, a.awaiting_position, a.due_at, a.escalation_level,
             me.id AS as_position, array_position(a.escalated_to, me.id) AS reached_at_level,
             late.title AS late_title, late.official_name AS late_name, o.title AS owner_title, o.official_name AS owner_name,
-            ${CYCLE_OF_COLUMNS},
+            ${CYCLE_OF_COLUMNS}, ${QUARTER_COLUMN},
             greatest(0, floor(extract(epoch FROM now() - a.due_at)))::bigint AS late_seconds,
             count(*) OVER () AS total
        FROM positions me
@@ -61,6 +70,7 @@ async function escalatedTo(db: ApiDeps['db'], officialId: string) {
     agreementId: a.id,
     cycleId: a.cycle_id,
     task: taskOf(a.phase, a.awaiting_position, a.position_id),
+    ...quarterOf(a),
     phase: a.phase,
     asPositionId: a.as_position,
     lateOfficial: { positionId: a.awaiting_position, title: a.late_title, official: a.late_name },
@@ -111,7 +121,7 @@ export function meRoutes({ db, config }: ApiDeps): RouteDef[] {
         const [{ rows }, escalations] = await Promise.all([
           p.role === 'official'
             ? db.query(
-                `SELECT a.*, p.title, o.title AS owner_title, o.official_name AS owner_name, ${CYCLE_OF_COLUMNS}, count(*) OVER () AS total FROM agreements a
+                `SELECT a.*, p.title, o.title AS owner_title, o.official_name AS owner_name, ${CYCLE_OF_COLUMNS}, ${QUARTER_COLUMN}, count(*) OVER () AS total FROM agreements a
                    JOIN positions p ON p.cycle_id = a.cycle_id AND p.id = a.awaiting_position AND p.official_id = $1
                    JOIN positions o ON o.cycle_id = a.cycle_id AND o.id = a.position_id
                    ${CYCLE_OF_JOIN}
@@ -133,6 +143,7 @@ export function meRoutes({ db, config }: ApiDeps): RouteDef[] {
             agreementId: a.id,
             cycleId: a.cycle_id,
             task: taskOf(a.phase, a.awaiting_position, a.position_id),
+            ...quarterOf(a),
             phase: a.phase,
             asPositionId: a.awaiting_position,
             agreementOf: { positionId: a.position_id, title: a.owner_title, official: a.owner_name },

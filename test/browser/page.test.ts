@@ -256,6 +256,11 @@ test('the superior signs second on a phone, previewing the first party\'s signed
 });
 
 test('the official reports a quarter with the capaian computed as they type; the superior verifies it', async () => {
+  // the inbox names the quarter due, as the reminders do
+  await waitFor(() => call('GET', '/api/me/tasks', { token: t.official(OWNER_NIP) }), (r) => r.body.items?.some((i: any) => i.agreementId === dinkes && i.task === 'report'), 60_000);
+  await go(owner, '#/');
+  await expect(owner.locator(`[data-testid=tasks] li[data-agreement="${dinkes}"][data-task=report] .task-title`).textContent()).resolves
+    .toBe('Laporkan realisasi Triwulan I');
   await go(owner, `#/pk/${enc(dinkes)}/laporan/1`);
   const row = (id: string) => owner.locator(`[data-testid=report-table] tr[data-indicator="${id}"]`);
   const aki = row('kepala-dinkes#1');
@@ -397,7 +402,7 @@ test('an official with more tasks than the page shows sees the oldest twenty, ho
   expect(order).toHaveLength(regencies);
   // each item says whose regency and which year: the titles alone are all "Sekretaris Daerah"
   const regencyOf = new Map(inbox.body.items.map((item: any) => [item.agreementId, item.cycleOf]));
-  expect(regencyOf.get(`pk:kab-page-inbox-7:${org.year}:sekda`)).toEqual({ organisation: 'Pemerintah Kabupaten Uji 7', year: org.year });
+  expect(regencyOf.get(`pk:kab-page-inbox-7:${org.year}:sekda`)).toEqual({ organisation: 'Pemerintah Kabupaten Uji 7', year: org.year, utcOffsetHours: 7 });
 
   await setPasswordByInvite(stack.db, stack.identityProvider!.issuer, { accountId: nip });
   const page = await session.newPage({ viewport: LAPTOP });

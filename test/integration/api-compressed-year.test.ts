@@ -112,18 +112,21 @@ test('a year with deadlines seconds apart: drafted, reviewed, signed, reported, 
 
   // Four quarters: each opens when it ends, is reported by the first party and verified by the second.
   const indicators = content.objectives.flatMap((o: any) => o.indicators);
+  // The inbox names the quarter each report and verification is for (the page: "Laporkan realisasi Triwulan I").
+  const taskIn = (reply: any, task: string) => reply.body.items.find((i: any) => i.agreementId === dinkes && i.task === task);
   for (const quarter of [1, 2, 3, 4]) {
-    await prompted(head, dinkes, 'report');
+    expect(taskIn(await prompted(head, dinkes, 'report'), 'report').quarter).toBe(quarter);
     expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(at(quarterEnd[quarter - 1])));
     const realizations = indicators.map((i: any) => ({ indicatorId: i.id, value: i.target }));
     const budgetSpent = content.budget.map((b: any) => b.amount / 4);
     ok(await call('POST', `/api/agreements/${enc(dinkes)}/realizations/${quarter}`, { token: head, body: { realizations, budgetSpent } }));
-    await prompted(bupati, dinkes, 'verify');
+    expect(taskIn(await prompted(bupati, dinkes, 'verify'), 'verify').quarter).toBe(quarter);
     ok(await call('POST', `/api/agreements/${enc(dinkes)}/realizations/${quarter}/verify`, { token: bupati }));
   }
 
   // Year-end evaluation by the evaluation team.
-  await prompted(t.evaluator, dinkes, 'evaluate');
+  // a task of no quarter has none
+  expect(taskIn(await prompted(t.evaluator, dinkes, 'evaluate'), 'evaluate')).not.toHaveProperty('quarter');
   const evaluated = ok(await call('POST', `/api/agreements/${enc(dinkes)}/evaluation`, { token: t.evaluator, body: { adjustments: [], close: true } }));
   expect(evaluated.score).toBeCloseTo(100, 6);
   expect(evaluated.predicate).toBe('Sangat Baik');

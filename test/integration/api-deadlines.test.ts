@@ -4,7 +4,8 @@
 // - escalation stops at the top of the chain (nobody is above the Kepala Daerah; a Kepala Dinas's
 //   chain has three people, so never "level 4", also when a late start catches up at once);
 // - whoever an item is escalated to finds it in their inbox, with who is late, with what, by how much;
-// - an inbox is the oldest due first, up to ?limit, with how many there are in all.
+// - an inbox is the oldest due first, up to ?limit, with how many there are in all;
+// - the inbox, the escalations and the PK carry their cycle's zone (this region is WITA, the late one WIB).
 import type { Stack } from '../support/stack';
 import { BUPATI_NIP, client, enc, nipOf, startStackWithCycle, tokens, waitFor, type Reply } from '../support/api-client';
 import { sampleOrganisation } from '../support/time-skipping';
@@ -26,7 +27,8 @@ const bupatiPk = pk(ORG, 'bupati');
 const T0 = Date.now() + 5 * SECOND;
 const at = (seconds: number) => new Date(T0 + seconds * SECOND).toISOString();
 const ladder = { reminderDaysBefore: [12 * SECOND / DAY], escalationEveryDays: 3 * SECOND / DAY, maxLevels: 4 };
-const calendar = { overrides: { draft: at(25), review: at(35), sign: at(45) }, ladder };
+// a region in Sulawesi (WITA, UTC+8): the overrides are instants, so the zone moves no due date here
+const calendar = { utcOffsetHours: 8, overrides: { draft: at(25), review: at(35), sign: at(45) }, ladder };
 const EXTENDED_SIGN = at(100); // the administrator's new date for the signing step
 
 let stack: Stack;
@@ -103,9 +105,9 @@ test('an extension during the first party\'s signature holds for the second part
   // The Bupati signs for many heads: his reminder says whose PK it is; the inbox item says which cycle.
   const dinkesTitle = org.positions.find((p: any) => p.id === 'kepala-dinkes').title;
   expect(reminders.find((n) => n.item === 'sign:second')!.subject).toMatch(new RegExp(`^Pengingat: batas waktu menandatangani Perjanjian Kinerja \\(.+\\) — PK ${dinkesTitle}$`));
-  expect(all.items.find((i: any) => i.agreementId === dinkes).cycleOf).toEqual({ organisation: org.organisation.name, year: YEAR });
+  expect(all.items.find((i: any) => i.agreementId === dinkes).cycleOf).toEqual({ organisation: org.organisation.name, year: YEAR, utcOffsetHours: 8 });
   expect((await notifications(dinkes)).filter((n) => n.item.startsWith('sign:') && n.kind === 'escalation')).toEqual([]);
-  expect((await detail(dinkes)).body).toMatchObject({ phase: 'signing', overdue: false, escalationLevel: 0, dueAt: EXTENDED_SIGN });
+  expect((await detail(dinkes)).body).toMatchObject({ phase: 'signing', overdue: false, escalationLevel: 0, dueAt: EXTENDED_SIGN, utcOffsetHours: 8 });
 
   ok(await call('POST', `/api/agreements/${enc(dinkes)}/sign`, { token: bupati, body: { passphrase: passphrase(BUPATI_NIP) } }));
   await until(dinkes, (r) => r.body.phase === 'reporting');
@@ -176,6 +178,7 @@ test('whoever a late item is escalated to sees it in their inbox: who is late, w
       dueAt: at(25),
       escalationLevel: 3,
       reachedYouAtLevel: level,
+      cycleOf: { organisation: org.organisation.name, year: YEAR, utcOffsetHours: 8 },
     });
     expect(item.lateSeconds).toBeGreaterThanOrEqual(9); // the third step came 6 s after the due date, and this read after it
   }
@@ -200,6 +203,11 @@ test('a late start catches up once, to the top of the chain and no further (neve
   const id = pk(LATE, 'kepala-dikbud');
   const caughtUp = await waitFor(() => detail(id), (r) => r.status === 200 && r.body.overdue === true, 120_000);
   expect(caughtUp.body.escalationLevel).toBe(3);
+  // its calendar names no zone: WIB, the default, in the PK and in the list
+  expect(caughtUp.body.utcOffsetHours).toBe(7);
+  const listed = ok(await call('GET', `/api/agreements?cycle=${enc(`cycle:${LATE}:${YEAR}`)}`, { token: t.admin }));
+  expect(listed.items.map((a: any) => a.utcOffsetHours)).toEqual(listed.items.map(() => 7));
+  expect(listed.items.length).toBeGreaterThan(0);
   const steps = (await notifications(id)).filter((n) => n.kind === 'escalation');
   expect(steps.map((n) => `${n.level}:${n.recipient_position}`)).toEqual(['3:bupati']);
   expect(steps[0].subject).toMatch(/^Eskalasi tingkat 3:/);
@@ -207,5 +215,5 @@ test('a late start catches up once, to the top of the chain and no further (neve
   expect(timeline.entries.filter((e: any) => e.kind === 'deadline.escalated').map((e: any) => e.data.level)).toEqual([3]);
   // The Bupati of that region sees it at level 3 in their inbox.
   const item = (await inbox(t.official('196501011990011002'))).body.escalations.find((e: any) => e.agreementId === id);
-  expect(item).toMatchObject({ asPositionId: 'bupati', escalationLevel: 3, reachedYouAtLevel: 3, lateOfficial: { positionId: 'kepala-dikbud' } });
+  expect(item).toMatchObject({ asPositionId: 'bupati', escalationLevel: 3, reachedYouAtLevel: 3, lateOfficial: { positionId: 'kepala-dikbud' }, cycleOf: { utcOffsetHours: 7 } });
 });

@@ -101,7 +101,8 @@ test('a failing receiver: bounded retries, then a dead letter admins list and re
 
   const dead = await call('GET', '/api/admin/notifications/dead', { token: t.admin });
   expect(dead.status).toBe(200);
-  expect(dead.body.items.find((n: any) => n.key === key)).toMatchObject({ attempts: 3, agreementId });
+  // utcOffsetHours: the zone the page shows its time in (a notification of no known PK: WIB)
+  expect(dead.body.items.find((n: any) => n.key === key)).toMatchObject({ attempts: 3, agreementId, utcOffsetHours: 7 });
   expect((await call('GET', '/api/admin/notifications/dead', { token: t.evaluator })).status).toBe(403);
 
   const retry = await call('POST', `/api/admin/notifications/${enc(key)}/retry`, { token: t.admin });

@@ -60,8 +60,9 @@ test('a PK signed by the stack is valid, names both signers with their chain, an
   expect(res.headers.get('cache-control')).toBe('no-store');
   expect(res.body).toMatchObject({ verdict: 'valid', ok: true, size: signed.length });
   expect(res.body.issued).toMatchObject({ documentId: docId, agreementId, version: 1, party: 'second' });
-  // what it is, for someone holding only the file: the post, the year, the organisation
-  expect(res.body.issued.agreementOf).toEqual({ title: org.positions.find((p: any) => p.id === 'kepala-dinkes').title, year: org.year, organisation: org.organisation.name });
+  // what it is, for someone holding only the file: the post, the year, the organisation; and its
+  // region's zone, in which the page shows the signing time (no zone in this calendar: WIB)
+  expect(res.body.issued.agreementOf).toEqual({ title: org.positions.find((p: any) => p.id === 'kepala-dinkes').title, year: org.year, organisation: org.organisation.name, utcOffsetHours: 7 });
   expect(res.body.signatures).toHaveLength(2);
   const [first, second] = res.body.signatures;
   expect(first).toMatchObject({ valid: true, trusted: true, coversWholeFile: false, codes: [] });

@@ -13,10 +13,10 @@ interface PageError { status: number; code: string; message: string; problem: Re
 interface Problem { path: string; code: string; message: string }
 // web/js is plain ES modules for the browser; jest's swc turns format.js into CommonJS
 const format = require('../../web/js/format.js') as {
-  errorMessage(err: PageError): string;
+  errorMessage(err: PageError, utcOffsetHours?: number): string;
   problemMessage(p: Problem): string;
-  fmtDateTime(iso: string): string;
-  describeTimelineEntry(e: { at: string; source: string; kind: string; summary: string; data: Record<string, unknown> }): string;
+  fmtDateTime(iso: string, utcOffsetHours?: number | null): string;
+  describeTimelineEntry(e: { at: string; source: string; kind: string; summary: string; data: Record<string, unknown> }, utcOffsetHours?: number): string;
   SIGNATURE_PROBLEM: Record<string, string>;
   escalationLabel(level: number): string;
   describePath(path: string | undefined): string;
@@ -24,6 +24,9 @@ const format = require('../../web/js/format.js') as {
   positionTitle(a: { positionId: string; position?: { title: string } }): string;
   EMPTY_FILE: string;
   PHASE: Record<string, string>;
+  taskLabel(task: string): string;
+  taskPending(task: string): string;
+  inboxTaskItem(item: { task: string; quarter?: number }): string;
 };
 
 const ENGLISH = 'Zebra detail in English that must never reach the page';
@@ -205,6 +208,36 @@ test('the attempt that sets the signing lock says until when; the lock says whom
     .toBe('Frasa sandi salah; dokumen tidak ditandatangani. Sisa percobaan: 2.');
   expect(format.errorMessage(pageError(423, 'signing_locked', { problem: { lockedUntil } })))
     .toBe(`Penandatanganan dikunci karena frasa sandi salah berulang kali hingga ${format.fmtDateTime(lockedUntil)}. Hubungi administrator Kinerja bila perlu dibuka lebih cepat.`);
+});
+
+test('a time reads in the zone of the PK\'s region: the same end of day is 23.59 WITA in Makassar and 22.59 WIB in Jakarta', () => {
+  // the end of 20 April in UTC+8 (domain/schedule.ts endOfLocalDay)
+  const dueInWita = '2026-04-20T15:59:59.999Z';
+  expect(format.fmtDateTime(dueInWita, 8)).toMatch(/^20 Apr 2026,? 23[.:]59 WITA$/);
+  expect(format.fmtDateTime(dueInWita, 7)).toMatch(/^20 Apr 2026,? 22[.:]59 WIB$/);
+  expect(format.fmtDateTime(dueInWita, 9)).toMatch(/^21 Apr 2026,? 00[.:]59 WIT$/);
+  // no PK in view (a PDF this system did not issue): WIB
+  expect(format.fmtDateTime(dueInWita)).toBe(format.fmtDateTime(dueInWita, 7));
+  expect(format.fmtDateTime(dueInWita, null)).toBe(format.fmtDateTime(dueInWita, 7));
+  // an offset outside Indonesia is named by its offset
+  expect(format.fmtDateTime(dueInWita, 10)).toMatch(/^21 Apr 2026,? 01[.:]59 UTC\+10$/);
+  expect(format.fmtDateTime(null as unknown as string, 8)).toBe('—');
+  // the texts that carry a time carry it in the PK's zone
+  const lock = pageError(423, 'signing_locked', { problem: { lockedUntil: dueInWita } });
+  expect(format.errorMessage(lock, 8)).toContain(`hingga ${format.fmtDateTime(dueInWita, 8)}.`);
+  expect(format.describeTimelineEntry({ at: dueInWita, source: 'audit', kind: 'deadline.extended', summary: ENGLISH, data: { item: 'draft', dueAt: dueInWita, reason: 'banjir' } }, 9))
+    .toBe(`Tenggat "Susun draf PK" diperpanjang hingga ${format.fmtDateTime(dueInWita, 9)}: banjir`);
+});
+
+test('an inbox report or verification names its quarter; a task without one reads as before', () => {
+  const label = (item: { task: string; quarter?: number }) => format.taskLabel(format.inboxTaskItem(item));
+  expect(label({ task: 'report', quarter: 1 })).toBe('Laporkan realisasi Triwulan I');
+  expect(label({ task: 'verify', quarter: 3 })).toBe('Verifikasi realisasi Triwulan III');
+  expect(format.taskPending(format.inboxTaskItem({ task: 'verify', quarter: 4 }))).toBe('memverifikasi realisasi Triwulan IV');
+  // an answer without the quarter (an older API) keeps the general wording
+  expect(label({ task: 'report' })).toBe('Laporkan realisasi triwulan');
+  expect(label({ task: 'draft' })).toBe('Susun draf PK');
+  expect(label({ task: 'sign:first', quarter: 2 })).toBe('Tanda tangani sebagai Pihak Pertama');
 });
 
 /** Every audit action the code writes: `action: 'x.y'` literals and the constants passed as `action: NAME`. */

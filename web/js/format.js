@@ -1,10 +1,26 @@
-// How values read in Bahasa Indonesia: dates in WIB with Indonesian month names, Rupiah with dot
-// thousands, percentages with a decimal comma, and the names of phases and tasks.
-const dateTime = new Intl.DateTimeFormat('id-ID', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Jakarta' });
+// How values read in Bahasa Indonesia: times in the PK's region's zone (WIB, WITA, WIT) with
+// Indonesian month names, Rupiah with dot thousands, percentages with a decimal comma, and the names
+// of phases and tasks.
+import { timeZoneOf } from '/lib/time-zones.js';
+
 const dateOnly = new Intl.DateTimeFormat('id-ID', { dateStyle: 'long', timeZone: 'Asia/Jakarta' });
 const number = new Intl.NumberFormat('id-ID', { maximumFractionDigits: 2 });
 
-export const fmtDateTime = (iso) => (iso ? `${dateTime.format(new Date(iso))} WIB` : '—');
+const dateTimeFormats = new Map();
+function dateTimeIn(timeZone) {
+  if (!dateTimeFormats.has(timeZone)) dateTimeFormats.set(timeZone, new Intl.DateTimeFormat('id-ID', { dateStyle: 'medium', timeStyle: 'short', timeZone }));
+  return dateTimeFormats.get(timeZone);
+}
+
+/**
+ * An instant as the PK's region reads it: `utcOffsetHours` is its cycle calendar's (the API's
+ * `utcOffsetHours`, a task's `cycleOf.utcOffsetHours`); without one (no PK in view), WIB.
+ */
+export function fmtDateTime(iso, utcOffsetHours) {
+  if (!iso) return '—';
+  const zone = timeZoneOf(utcOffsetHours);
+  return `${dateTimeIn(zone.timeZone).format(new Date(iso))} ${zone.label}`;
+}
 export const fmtDate = (iso) => (iso ? dateOnly.format(new Date(iso)) : '—');
 export const fmtNumber = (n) => (n === null || n === undefined || Number.isNaN(n) ? '—' : number.format(n));
 export const fmtPercent = (n) => (n === null || n === undefined ? '—' : `${number.format(n)}%`);
@@ -48,6 +64,11 @@ function taskText(task, form) {
 export const taskLabel = (task) => taskText(task, 0);
 /** A task as what someone has not done yet ("Belum menyusun draf PK"). */
 export const taskPending = (task) => taskText(task, 1);
+/**
+ * An inbox item's task as a deadline item: a report or verification with its `quarter` (GET
+ * /api/me/tasks) is "report:Q1", so it reads "Laporkan realisasi Triwulan I"; any other as it is.
+ */
+export const inboxTaskItem = (item) => (item.quarter && QUARTER_TASK_TEXT[item.task] ? `${item.task}:Q${item.quarter}` : item.task);
 
 /**
  * Who did it, from the history's actor key (`role:id`, or `system`): the role in words, a NIP
@@ -167,7 +188,7 @@ const activityOf = (d) => TIMELINE_ACTIVITY[d.activity] ?? 'Langkah proses';
  * English, except the notifications' (their subject, already Indonesian); code names (updates,
  * activities, signals) are put in words, the view keeps them under "Rincian teknis".
  */
-export function describeTimelineEntry(e) {
+export function describeTimelineEntry(e, utcOffsetHours) {
   const d = e.data ?? {};
   switch (e.kind) {
     case 'drafting.opened': return 'Penyusunan draf dibuka';
@@ -178,7 +199,7 @@ export function describeTimelineEntry(e) {
     case 'document.signed': return `Ditandatangani ${PARTY[d.party] ?? 'salah satu pihak'}${shaOf(d)}`;
     case 'agreement.signed': return `PK ditandatangani kedua pihak${shaOf(d)}`;
     case 'signing.wrong_passphrase': return `Frasa sandi salah${PARTY[d.party] ? ` saat tanda tangan ${PARTY[d.party]}` : ''} (sisa ${d.attemptsLeft ?? 0} percobaan)`;
-    case 'signing.locked': return `Penandatanganan dikunci hingga ${fmtDateTime(d.lockedUntil)}`;
+    case 'signing.locked': return `Penandatanganan dikunci hingga ${fmtDateTime(d.lockedUntil, utcOffsetHours)}`;
     case 'signing.unlocked': return 'Kunci penandatanganan dibuka administrator';
     case 'realization.opened': return `${quarterOf(d)} dibuka untuk pelaporan`;
     case 'realization.reported': return `Realisasi ${quarterOf(d)} dilaporkan`;
@@ -191,7 +212,7 @@ export function describeTimelineEntry(e) {
     case 'evaluation.closed': return 'Evaluasi PK ditutup';
     case 'rating.saved': return `Penilaian pegawai disimpan${d.predikat ? `: predikat ${d.predikat}` : ''}`;
     case 'unit.ratings_closed': return 'Penilaian unit ditutup';
-    case 'deadline.extended': return `Tenggat ${itemOf(d)} diperpanjang hingga ${fmtDateTime(d.dueAt)}: ${d.reason ?? ''}`;
+    case 'deadline.extended': return `Tenggat ${itemOf(d)} diperpanjang hingga ${fmtDateTime(d.dueAt, utcOffsetHours)}: ${d.reason ?? ''}`;
     case 'deadline.escalated': return `${itemOf(d)} terlambat: dieskalasi ke tingkat ${d.level}${d.level ? ` (${escalationLevelText(d.level)})` : ''}`;
     case 'deadline.overdue': return `${itemOf(d)} terlambat: tidak ada atasan untuk eskalasi`;
     case 'revision.started': return `PK Perubahan dimulai (${REVISION_REASON_IN_TEXT[d.reason] ?? 'alasan lain'})${d.note ? `: ${d.note}` : ''}`;
@@ -487,16 +508,19 @@ const HTTP_STATUS_TEXT = {
   429: 'Terlalu banyak permintaan dalam waktu singkat; coba lagi sebentar lagi.',
 };
 
-/** Whole-request errors by code; never the server's English detail. */
-export function errorMessage(err) {
+/**
+ * Whole-request errors by code; never the server's English detail. `utcOffsetHours`: the zone of
+ * the PK the error is about, for the times it names (WIB without one).
+ */
+export function errorMessage(err, utcOffsetHours) {
   const problem = err.problem ?? {};
   switch (err.code) {
     case 'wrong_passphrase':
       // the attempt that sets the lock: nothing is left, and signing waits until lockedUntil
-      if (problem.attemptsLeft === 0 && problem.lockedUntil) return `Frasa sandi salah. Penandatanganan dikunci hingga ${fmtDateTime(problem.lockedUntil)}.`;
+      if (problem.attemptsLeft === 0 && problem.lockedUntil) return `Frasa sandi salah. Penandatanganan dikunci hingga ${fmtDateTime(problem.lockedUntil, utcOffsetHours)}.`;
       return `Frasa sandi salah; dokumen tidak ditandatangani.${problem.attemptsLeft !== undefined && problem.attemptsLeft !== null ? ` Sisa percobaan: ${problem.attemptsLeft}.` : ''}`;
     case 'signing_locked':
-      return `Penandatanganan dikunci karena frasa sandi salah berulang kali${problem.lockedUntil ? ` hingga ${fmtDateTime(problem.lockedUntil)}` : ''}. `
+      return `Penandatanganan dikunci karena frasa sandi salah berulang kali${problem.lockedUntil ? ` hingga ${fmtDateTime(problem.lockedUntil, utcOffsetHours)}` : ''}. `
         + 'Hubungi administrator Kinerja bila perlu dibuka lebih cepat.';
     case 'weak_passphrase': {
       const why = {

@@ -9,11 +9,11 @@ export const notice = (kind, ...text) => h('div', { class: `notice notice-${kind
 
 export const phaseBadge = (phase) => h('span', { class: `badge phase-${phase}` }, PHASE[phase] ?? phase);
 
-/** Due date with the overdue mark and escalation level. */
-export function dueInfo(item) {
+/** Due date, in the PK's zone (`utcOffsetHours` of its cycle), with the overdue mark and escalation level. */
+export function dueInfo(item, utcOffsetHours) {
   if (!item.dueAt) return h('span', { class: 'muted' }, 'Tanpa tenggat');
   return h('span', { class: 'due' },
-    h('span', null, `Tenggat ${fmtDateTime(item.dueAt)}`),
+    h('span', null, `Tenggat ${fmtDateTime(item.dueAt, utcOffsetHours)}`),
     item.overdue ? h('span', { class: 'badge overdue', 'data-testid': 'overdue' }, 'Terlambat') : null,
     item.overdue || item.escalationLevel ? h('span', { class: 'badge escalation', 'data-level': item.escalationLevel }, escalationLabel(item.escalationLevel)) : null);
 }

@@ -40,23 +40,23 @@ const REASON = {
   cessationOfOperation: 'tidak lagi menjabat',
 };
 
-function revocationText(r) {
+function revocationText(r, zone) {
   if (!r || r.status === 'unknown') return 'Tidak diketahui (tidak ada data pencabutan sertifikat)';
   if (r.status === 'good') return 'Tidak dicabut (menurut daftar pencabutan di dokumen)';
-  return `Dicabut${r.revokedAt ? ` pada ${fmtDateTime(r.revokedAt)}` : ''}${r.reason ? ` (alasan: ${REASON[r.reason] ?? r.reason})` : ''}`;
+  return `Dicabut${r.revokedAt ? ` pada ${fmtDateTime(r.revokedAt, zone)}` : ''}${r.reason ? ` (alasan: ${REASON[r.reason] ?? r.reason})` : ''}`;
 }
 
-function signatureItem(sig, index) {
+function signatureItem(sig, index, zone) {
   return h('li', { class: 'signature', 'data-testid': 'signature', 'data-valid': String(sig.valid) },
     h('h3', null, `Tanda tangan ${index + 1}: ${sig.signerName ?? 'tanpa nama'}`),
     h('dl', { class: 'facts' },
       sig.nip ? [h('dt', null, 'NIP'), h('dd', null, sig.nip)] : null,
       h('dt', null, 'Status'), h('dd', { 'data-testid': 'signature-status' }, sig.valid ? 'Sah' : `Tidak sah: ${sig.codes.map((c) => SIGNATURE_PROBLEM[c] ?? c).join(', ')}`),
-      h('dt', null, 'Waktu penandatanganan'), h('dd', null, fmtDateTime(sig.signingTime)),
+      h('dt', null, 'Waktu penandatanganan'), h('dd', null, fmtDateTime(sig.signingTime, zone)),
       h('dt', null, 'Penanda waktu'), h('dd', null, sig.timestamp
-        ? `${fmtDateTime(sig.timestamp.time)} oleh ${sig.timestamp.authority}${sig.timestamp.valid ? '' : ' (tidak valid)'}`
+        ? `${fmtDateTime(sig.timestamp.time, zone)} oleh ${sig.timestamp.authority}${sig.timestamp.valid ? '' : ' (tidak valid)'}`
         : 'Tidak ada (waktu dinyatakan oleh penanda tangan)'),
-      h('dt', null, 'Status pencabutan'), h('dd', { 'data-testid': 'revocation' }, revocationText(sig.revocation),
+      h('dt', null, 'Status pencabutan'), h('dd', { 'data-testid': 'revocation' }, revocationText(sig.revocation, zone),
         sig.revocation?.status === 'revoked' && sig.valid ? ' — setelah penandatanganan, sehingga tanda tangan tetap sah' : ''),
       h('dt', null, 'Cakupan'), h('dd', null, sig.coversWholeFile ? 'Mencakup seluruh berkas' : 'Mencakup revisi dokumen saat ditandatangani'),
       h('dt', null, 'Tingkat'), h('dd', null, LEVEL[sig.level] ?? sig.level),
@@ -65,30 +65,35 @@ function signatureItem(sig, index) {
       h('summary', null, `Rantai sertifikat (${sig.certificates.length})${sig.trusted ? ' — sampai otoritas sertifikat tepercaya' : ' — tidak sampai otoritas tepercaya'}`),
       h('ol', { class: 'chain' }, sig.certificates.map((c) => h('li', null,
         h('div', null, c.subject),
-        h('div', { class: 'small' }, `Diterbitkan oleh ${c.issuer} · nomor seri ${c.serialNumber} · berlaku ${fmtDateTime(c.validFrom)} s.d. ${fmtDateTime(c.validTo)}`),
+        h('div', { class: 'small' }, `Diterbitkan oleh ${c.issuer} · nomor seri ${c.serialNumber} · berlaku ${fmtDateTime(c.validFrom, zone)} s.d. ${fmtDateTime(c.validTo, zone)}`),
         h('div', { class: 'hash' }, `SHA-256 ${c.sha256}`))))),
     sig.problems.length ? h('details', null, h('summary', null, TECHNICAL.signature), h('ul', null, sig.problems.map((p) => h('li', null, p)))) : null);
 }
 
-/** The report returned by POST /api/verify and GET /api/verify/documents/:id. */
 /** What an issued document is, in words: "Perjanjian Kinerja Kepala Dinas Kesehatan Tahun 2026". */
 // A version after the first is a PK Perubahan, titled so on its PDF (db/agreement-pdf-source.ts)
 export const issuedTitle = (issued) =>
   `Perjanjian Kinerja${issued.version > 1 ? ' Perubahan' : ''} ${issued.agreementOf.title} Tahun ${issued.agreementOf.year}`;
 
+/**
+ * The report returned by POST /api/verify and GET /api/verify/documents/:id. Its times are in the
+ * zone of the PK's region when the document is one this system issued; a file it did not issue has
+ * no PK, and its times are in WIB.
+ */
 export function publicReport(v) {
+  const zone = v.issued?.agreementOf?.utcOffsetHours;
   return h('div', { class: 'verification', 'data-testid': 'verification', 'data-verdict': v.verdict, 'data-ok': String(v.ok) },
     notice(v.ok ? 'success' : 'error', h('strong', { 'data-testid': 'verdict' }, VERDICT[v.verdict] ?? v.verdict)),
     h('dl', { class: 'facts' },
       h('dt', null, 'Diterbitkan sistem ini'),
       h('dd', { 'data-testid': 'issued' }, v.issued
-        ? `Ya: ${issuedTitle(v.issued)} (${v.issued.agreementOf.organisation}), versi ${v.issued.version}, ditandatangani ${PARTY[v.issued.party] ?? v.issued.party} pada ${fmtDateTime(v.issued.signedAt)}`
+        ? `Ya: ${issuedTitle(v.issued)} (${v.issued.agreementOf.organisation}), versi ${v.issued.version}, ditandatangani ${PARTY[v.issued.party] ?? v.issued.party} pada ${fmtDateTime(v.issued.signedAt, zone)}`
         : 'Tidak: berkas ini tidak sama persis dengan dokumen yang diterbitkan sistem ini'),
       v.level ? [h('dt', null, 'Tingkat PAdES'), h('dd', { 'data-testid': 'level' }, LEVEL[v.level] ?? v.level)] : null,
       v.validationData ? [h('dt', null, 'Data validasi'), h('dd', null, `${v.validationData.certificates} sertifikat dan ${v.validationData.crls} daftar pencabutan (CRL) tersimpan di dokumen`)] : null,
       (v.documentTimestamps ?? []).map((ts) => [h('dt', null, 'Penanda waktu dokumen'),
-        h('dd', null, `${fmtDateTime(ts.time)} oleh ${ts.authority ?? '—'}${ts.valid ? '' : ' (tidak valid)'}`)]),
+        h('dd', null, `${fmtDateTime(ts.time, zone)} oleh ${ts.authority ?? '—'}${ts.valid ? '' : ' (tidak valid)'}`)]),
       h('dt', null, 'SHA-256 berkas'), h('dd', { class: 'hash' }, v.sha256)),
-    v.signatures.length ? h('ol', { class: 'signatures' }, v.signatures.map(signatureItem)) : null,
+    v.signatures.length ? h('ol', { class: 'signatures' }, v.signatures.map((sig, index) => signatureItem(sig, index, zone))) : null,
     v.problems.length ? h('details', null, h('summary', null, TECHNICAL.document), h('ul', null, v.problems.map((p) => h('li', null, p)))) : null);
 }

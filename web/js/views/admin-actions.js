@@ -41,11 +41,6 @@ function endOfDay(date, utcOffsetHours) {
   return new Date(Date.UTC(y, m - 1, d, 24) - utcOffsetHours * 3_600_000 - 1).toISOString();
 }
 
-async function utcOffsetOf(cycleId) {
-  const cycle = await get(`/api/cycles/${enc(cycleId)}`);
-  return cycle.calendar?.utcOffsetHours ?? 7;
-}
-
 function deadlineSection(a, reload) {
   const deadline = a.state?.deadline;
   const title = h('h3', null, 'Perpanjang tenggat');
@@ -73,15 +68,15 @@ function deadlineSection(a, reload) {
     showProblems(form, problems, status);
     if (problems.length) return;
     busy(submit, status, async () => {
-      const dueAt = endOfDay(date.value, await utcOffsetOf(a.cycleId));
+      const dueAt = endOfDay(date.value, a.utcOffsetHours);
       const extended = await api('POST', `${agreementPath(a.id)}/deadline`, { dueAt, reason: text });
-      keepOutcome(a, 'deadline', 'success', `Tenggat "${taskLabel(extended.item)}" diperpanjang hingga ${fmtDateTime(extended.dueAt)}.`);
+      keepOutcome(a, 'deadline', 'success', `Tenggat "${taskLabel(extended.item)}" diperpanjang hingga ${fmtDateTime(extended.dueAt, a.utcOffsetHours)}.`);
       await reload();
     }).catch((err) => showProblems(form, err.problems ?? [], null));
   });
   return h('div', { 'data-testid': 'admin-deadline' }, title, shown,
     h('p', { 'data-testid': 'current-deadline', 'data-due': deadline.dueAt },
-      `Tenggat saat ini: "${taskLabel(deadline.item)}" — ${fmtDateTime(deadline.dueAt)}`,
+      `Tenggat saat ini: "${taskLabel(deadline.item)}" — ${fmtDateTime(deadline.dueAt, a.utcOffsetHours)}`,
       deadline.overdue ? h('span', { class: 'badge overdue' }, 'Terlambat') : null),
     h('p', { class: 'muted small' }, `Menunggu: ${awaited ? `${PARTY[awaited.party]}, ${personOf(awaited.official)}` : deadline.awaiting === null ? 'Tim Evaluasi' : `pemegang jabatan lain (kode ${deadline.awaiting})`}`),
     form);
@@ -101,7 +96,7 @@ function unlockSection(a, reload) {
     h('li', { 'data-party': p.party, 'data-locked': p.official.signingLockedUntil ? 'true' : 'false' },
       `${PARTY[p.party]}: ${personOf(p.official)} — `,
       p.official.signingLockedUntil
-        ? h('span', { class: 'badge overdue' }, `terkunci hingga ${fmtDateTime(p.official.signingLockedUntil)}`)
+        ? h('span', { class: 'badge overdue' }, `terkunci hingga ${fmtDateTime(p.official.signingLockedUntil, a.utcOffsetHours)}`)
         : 'tidak terkunci')));
   const status = h('div', { class: 'status' });
   const submit = h('button', { type: 'submit' }, 'Buka kunci penandatanganan');

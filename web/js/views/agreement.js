@@ -22,7 +22,7 @@ export function agreementHeader(a) {
     h('h1', null, `PK ${positionTitle(a)}`),
     h('p', null, a.position?.official?.name ?? '', a.position?.official?.nip ? ` · NIP ${a.position.official.nip}` : ''),
     a.secondParty ? h('p', { class: 'muted' }, `Pihak Kedua: ${a.secondParty.official.name} (${a.secondParty.title})`) : null,
-    h('div', { class: 'head-meta' }, phaseBadge(phaseOf(a)), h('span', null, `Versi ${a.version}`), a.dueAt ? dueInfo(a) : null));
+    h('div', { class: 'head-meta' }, phaseBadge(phaseOf(a)), h('span', null, `Versi ${a.version}`), a.dueAt ? dueInfo(a, a.utcOffsetHours) : null));
 }
 
 export const myPositions = (me, cycleId) => (me.positions ?? []).filter((p) => p.cycleId === cycleId).map((p) => p.positionId);
@@ -84,8 +84,8 @@ function quartersTable(a, isOwner) {
     h('tr', { 'data-quarter': q.quarter, 'data-status': q.status },
       h('td', null, `Triwulan ${ROMAN[q.quarter - 1]}`),
       h('td', null, QUARTER_STATUS[q.status] ?? q.status, q.returnedReason ? h('div', { class: 'small warn' }, `Dikembalikan: ${q.returnedReason}`) : null),
-      h('td', null, fmtDateTime(q.reportedAt)),
-      h('td', null, fmtDateTime(q.verifiedAt)),
+      h('td', null, fmtDateTime(q.reportedAt, a.utcOffsetHours)),
+      h('td', null, fmtDateTime(q.verifiedAt, a.utcOffsetHours)),
       h('td', null, isOwner && q.status === 'open' ? h('a', { href: `#/pk/${enc(a.id)}/laporan/${q.quarter}`, class: 'button' }, 'Laporkan') : ''))));
 }
 
@@ -115,7 +115,7 @@ function realizationSection(a, data) {
     evaluation || a.score !== null
       ? h('p', { 'data-testid': 'score' }, `${phaseOf(a) === 'closed' ? 'Nilai akhir PK' : 'Nilai PK'}: ${fmtPercent(evaluation?.score ?? a.score)} · Predikat: ${(evaluation?.predicate ?? a.predicate) || '—'}`)
       : null,
-    phaseOf(a) === 'closed' ? h('p', { class: 'muted', 'data-testid': 'closed' }, `Evaluasi ditutup${evaluation?.closedAt ? ` ${fmtDateTime(evaluation.closedAt)}` : ''}; nilai tidak dapat diubah lagi.`) : null,
+    phaseOf(a) === 'closed' ? h('p', { class: 'muted', 'data-testid': 'closed' }, `Evaluasi ditutup${evaluation?.closedAt ? ` ${fmtDateTime(evaluation.closedAt, a.utcOffsetHours)}` : ''}; nilai tidak dapat diubah lagi.`) : null,
     [1, 2, 3, 4].filter((q) => data.evidence?.some((e) => e.quarter === q)).map((q) => h('div', { 'data-quarter-evidence': q },
       h('h3', null, `Bukti dukung Triwulan ${ROMAN[q - 1]}`), evidenceList(data.evidence.filter((e) => e.quarter === q)))),
     data.evaluation?.adjustments?.length
@@ -134,7 +134,7 @@ async function openBlob(path, button) {
   button.blur();
 }
 
-function documentsSection(docs) {
+function documentsSection(a, docs) {
   if (!docs.items.length) return section('Dokumen', h('p', { class: 'muted' }, 'Belum ada dokumen yang ditandatangani.'));
   return section('Dokumen',
     table(['Versi', 'Pihak', 'Penanda tangan', 'Waktu', 'SHA-256', 'Sah', ''], docs.items.map((d) => {
@@ -142,7 +142,7 @@ function documentsSection(docs) {
       open.addEventListener('click', () => openBlob(d.href, open).catch(() => {}));
       return h('tr', { 'data-doc': d.id },
         h('td', null, String(d.version)), h('td', null, PARTY[d.party] ?? d.party), h('td', null, d.signerNip ? `NIP ${d.signerNip}` : d.signerId),
-        h('td', null, fmtDateTime(d.signedAt)), h('td', { class: 'hash' }, d.sha256),
+        h('td', null, fmtDateTime(d.signedAt, a.utcOffsetHours)), h('td', { class: 'hash' }, d.sha256),
         h('td', null, d.valid ? h('span', { class: 'badge ok' }, 'Sah') : h('span', { class: 'badge overdue' }, 'Tidak sah')),
         h('td', null, open, ' ', h('a', { href: `#/verify/${enc(d.id)}` }, 'Verifikasi')));
     }), { 'data-testid': 'documents' }));
@@ -159,9 +159,9 @@ function signedOnlyView(a, docs) {
       h('p', { class: 'muted', 'data-testid': 'signed-only' },
         `Anda tidak lagi memegang jabatan ini. Ditampilkan versi yang Anda tanda tangani (versi ${a.signedVersions.join(', ')}); status PK saat ini tidak ditampilkan.`)),
     section('Para pihak yang menandatangani', table(['Versi', 'Pihak', 'Jabatan', 'Nama', 'Ditandatangani'],
-      a.parties.map((p) => [String(p.version), PARTY[p.party] ?? p.party, p.title ?? '', p.name ?? '', p.signedAt ? fmtDateTime(p.signedAt) : '']))),
+      a.parties.map((p) => [String(p.version), PARTY[p.party] ?? p.party, p.title ?? '', p.name ?? '', p.signedAt ? fmtDateTime(p.signedAt, a.utcOffsetHours) : '']))),
     section(`Isi PK (versi ${a.content?.version ?? ''})`, contentView(a.content?.content, a.content?.parentIndicators, a.position?.level)),
-    documentsSection(docs),
+    documentsSection(a, docs),
   ];
 }
 
@@ -209,9 +209,9 @@ export async function renderAgreement(main, { params, me, isCurrent }) {
       a.state?.quarters?.some((q) => q.status !== 'not_open') ? section('Triwulan', quartersTable(a, isOwner)) : null,
       ['reporting', 'evaluation', 'closed'].includes(phase) || data.quarters.length ? realizationSection(a, data) : null,
       section('Isi PK', contentView(a.content?.content, a.content?.parentIndicators, a.position?.level)),
-      documentsSection(docs),
+      documentsSection(a, docs),
       h('p', null, h('a', { href: `${base}/linimasa`, class: 'button' }, 'Lihat linimasa lengkap')),
-      me.role !== 'official' ? section('Linimasa', await timelineList(a.id)) : null);
+      me.role !== 'official' ? section('Linimasa', await timelineList(a.id, a.utcOffsetHours)) : null);
   };
   await draw();
 }

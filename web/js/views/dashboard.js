@@ -43,7 +43,7 @@ async function agreementList(cycleId, units) {
       h('td', null, h('a', { href: `#/pk/${enc(a.id)}` }, positionTitle(a))),
       h('td', null, a.position?.official?.name ?? '—'),
       h('td', null, phaseBadge(a.phase)),
-      h('td', null, a.dueAt ? dueInfo(a) : '—'),
+      h('td', null, a.dueAt ? dueInfo(a, a.utcOffsetHours) : '—'),
       h('td', { class: 'num' }, a.score === null ? '—' : fmtPercent(a.score), a.predicate ? h('div', { class: 'small' }, a.predicate) : null))));
     cursor = page.nextCursor;
     more.hidden = !cursor;

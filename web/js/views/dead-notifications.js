@@ -14,7 +14,7 @@ function row(n) {
   const status = h('div', { class: 'status' });
   const retry = h('button', { type: 'button' }, 'Kirim ulang');
   const tr = h('tr', { 'data-key': n.key, 'data-status': 'dead' },
-    h('td', null, fmtDateTime(n.createdAt)),
+    h('td', null, fmtDateTime(n.createdAt, n.utcOffsetHours)),
     h('td', null, h('a', { href: `#/pk/${enc(n.agreementId)}` }, taskLabel(n.item)), h('div', { class: 'small muted' }, n.agreementId)),
     h('td', null, kindOf(n)),
     h('td', null, n.recipientEmail ?? '—', n.recipientPositionId ? h('div', { class: 'small muted' }, n.recipientPositionId) : null),

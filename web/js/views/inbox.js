@@ -3,7 +3,7 @@
 // much); below them, the PKs the caller may open (their own and their subordinates').
 import { h, replace } from '../dom.js';
 import { enc, get } from '../api.js';
-import { escalationLabel, fmtDateTime, fmtLateness, fmtNumber, positionTitle, taskLabel, taskPending } from '../format.js';
+import { escalationLabel, fmtDateTime, fmtLateness, fmtNumber, inboxTaskItem, positionTitle, taskLabel, taskPending } from '../format.js';
 import { busy, dueInfo, notice, phaseBadge, section, table } from '../ui.js';
 import { INBOX_TASKS_AT_MOST } from '/lib/limits.js';
 
@@ -27,9 +27,9 @@ function taskList(tasks) {
   if (tasks.items.length === 0) return h('p', { class: 'muted' }, 'Tidak ada tugas saat ini.');
   return h('ul', { class: 'tasks', 'data-testid': 'tasks' }, tasks.items.map((item) =>
     h('li', { class: `task${item.overdue ? ' is-overdue' : ''}`, 'data-agreement': item.agreementId, 'data-task': item.task },
-      h('a', { href: taskHref(item), class: 'task-title' }, taskLabel(item.task)),
+      h('a', { href: taskHref(item), class: 'task-title' }, taskLabel(inboxTaskItem(item))),
       h('div', null, pkOf(item), item.agreementOf.official ? ` — ${item.agreementOf.official}` : '', organisationOf(item)),
-      dueInfo(item))));
+      dueInfo(item, item.cycleOf.utcOffsetHours))));
 }
 
 /** When the list is cut: how many of how many, and the way to the rest. */
@@ -66,9 +66,9 @@ export async function renderInbox(main, { me }) {
     h('li', { class: 'task is-overdue', 'data-agreement': item.agreementId, 'data-task': item.task },
       h('a', { href: `#/pk/${enc(item.agreementId)}`, class: 'task-title' },
         `${item.lateOfficial.official} — ${item.lateOfficial.title}`),
-      h('div', null, `Belum ${taskPending(item.task)}`, ` (${pkOf(item)})`, organisationOf(item)),
+      h('div', null, `Belum ${taskPending(inboxTaskItem(item))}`, ` (${pkOf(item)})`, organisationOf(item)),
       h('div', { class: 'due' },
-        h('span', null, `Tenggat ${fmtDateTime(item.dueAt)}`),
+        h('span', null, `Tenggat ${fmtDateTime(item.dueAt, item.cycleOf.utcOffsetHours)}`),
         h('span', { class: 'badge overdue', 'data-testid': 'lateness' }, `Terlambat ${fmtLateness(item.lateSeconds)}`),
         h('span', { class: 'badge escalation', 'data-level': item.escalationLevel }, escalationLabel(item.escalationLevel))))));
   const rows = list.items.map((a) =>

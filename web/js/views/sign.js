@@ -66,18 +66,18 @@ export async function renderSign(main, { params, me }) {
       form.remove();
       const report = await get(`/api/documents/${enc(signature.documentId)}/verification`);
       replace(result,
-        notice('success', `PK ditandatangani sebagai ${PARTY[signature.party]} pada ${fmtDateTime(signature.signedAt)}.`),
+        notice('success', `PK ditandatangani sebagai ${PARTY[signature.party]} pada ${fmtDateTime(signature.signedAt, a.utcOffsetHours)}.`),
         h('dl', { class: 'facts' },
           h('dt', null, 'Dokumen'), h('dd', null, signature.documentId),
           h('dt', null, 'SHA-256'), h('dd', { class: 'hash' }, signature.sha256),
           h('dt', null, 'Penanda tangan'), h('dd', null, signature.signerNip ? `NIP ${signature.signerNip}` : signature.signerId)),
-        verificationView(report),
+        verificationView(report, a.utcOffsetHours),
         h('p', null, h('a', { href: `#/pk/${enc(id)}`, class: 'button' }, 'Kembali ke PK')));
     }).catch((err) => {
       passphrase.value = '';
       if (confirm) confirm.value = '';
       if (err.code === 'wrong_passphrase' || err.code === 'weak_passphrase' || err.code === 'signing_locked') passphrase.focus();
-      replace(status, notice('error', errorMessage(err)));
+      replace(status, notice('error', errorMessage(err, a.utcOffsetHours)));
     });
   });
   replace(main,

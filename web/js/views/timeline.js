@@ -17,8 +17,9 @@ function technical(e) {
   return h('details', { class: 'technical small' }, h('summary', null, 'Rincian teknis'), h('code', null, names.join(' · ')));
 }
 
-export async function timelineList(id) {
-  const [history, chain] = await Promise.all([get(`${agreementPath(id)}/history`), get(`${agreementPath(id)}/audit/verify`)]);
+/** `utcOffsetHours`: the PK's zone (GET /api/agreements/:id), or a promise of it, read while the history loads. */
+export async function timelineList(id, utcOffsetHours) {
+  const [history, chain, zone] = await Promise.all([get(`${agreementPath(id)}/history`), get(`${agreementPath(id)}/audit/verify`), utcOffsetHours]);
   const runs = history.runs ?? [];
   const archived = runs.filter((r) => r.archived).length;
   return h('div', null,
@@ -31,14 +32,15 @@ export async function timelineList(id) {
       : null,
     h('ol', { class: 'timeline', 'data-testid': 'timeline' }, history.entries.map((e) =>
       h('li', { class: `tl-${e.source}${e.kind === 'workflow.continued' ? ' tl-continued' : ''}`, 'data-kind': e.kind, 'data-run': e.runId ?? null },
-        h('time', { datetime: e.at }, fmtDateTime(e.at)),
+        h('time', { datetime: e.at }, fmtDateTime(e.at, zone)),
         h('span', { class: 'badge' }, SOURCE[e.source] ?? e.source),
-        h('div', { class: 'tl-text' }, h('span', null, describeTimelineEntry(e)), technical(e)),
+        h('div', { class: 'tl-text' }, h('span', null, describeTimelineEntry(e, zone)), technical(e)),
         e.actor ? h('span', { class: 'muted small', 'data-testid': 'actor' }, ` oleh ${actorText(e.actor)}`) : null))));
 }
 
 export async function renderTimeline(main, { params }) {
   const [id] = params;
-  const [a, list] = await Promise.all([get(agreementPath(id)), timelineList(id)]);
+  const agreement = get(agreementPath(id));
+  const [a, list] = await Promise.all([agreement, timelineList(id, agreement.then((x) => x.utcOffsetHours))]);
   replace(main, agreementHeader(a), h('p', null, h('a', { href: `#/pk/${encodeURIComponent(id)}` }, '← Kembali ke PK')), section('Linimasa', list));
 }

@@ -19,8 +19,8 @@ function signatureStatus(sig) {
 /** The server's own wording, for whoever needs it (a help desk, an auditor). */
 const technical = (title, lines) => (lines.length ? h('details', { class: 'small' }, h('summary', null, title), h('ul', null, lines.map((p) => h('li', null, p)))) : null);
 
-/** The report stored at signing time (the signing page shows it right after a signature). */
-export function verificationView(v) {
+/** The report stored at signing time (the signing page shows it right after a signature), its times in the PK's zone. */
+export function verificationView(v, utcOffsetHours) {
   const report = v.report ?? {};
   const ok = report.ok ?? report.valid;
   const verdict = report.verdict && report.verdict !== 'valid' ? VERDICT[report.verdict] : null;
@@ -31,7 +31,7 @@ export function verificationView(v) {
       h('li', null,
         h('strong', null, sig.signerName ?? 'Tanpa nama'), sig.nip ? ` · NIP ${sig.nip}` : '',
         h('div', { class: 'small' }, `Penerbit sertifikat: ${sig.issuer ?? '—'}`),
-        h('div', { class: 'small' }, `${sig.reason ?? ''}${sig.location ? ` · ${sig.location}` : ''}${sig.signingTime ? ` · ${fmtDateTime(sig.signingTime)}` : ''}`),
+        h('div', { class: 'small' }, `${sig.reason ?? ''}${sig.location ? ` · ${sig.location}` : ''}${sig.signingTime ? ` · ${fmtDateTime(sig.signingTime, utcOffsetHours)}` : ''}`),
         h('div', { class: 'small', 'data-testid': 'signature-status' }, signatureStatus(sig), sig.coversWholeFile ? ' · mencakup seluruh berkas' : ''),
         technical(TECHNICAL.signature, sig.valid ? [] : (sig.problems?.length ? sig.problems : [sig.invalidReason].filter(Boolean)))))),
     technical(TECHNICAL.document, report.problems ?? []));

@@ -1,7 +1,7 @@
-// How the domain's codes read in Bahasa Indonesia where the server writes for people (the XLSX
-// downloads). Pure (no imports), so the page could take it from /lib/ too; the page's own tables
-// (web/js/format.js PHASE, web/js/views/rating.js EXPECTATION) hold the same words, and
-// test/unit/page-texts.test.ts fails when the two differ.
+// How the domain's codes read in Bahasa Indonesia, for the page (served as /lib/labels.js: its
+// badges and the rating form) and where the server writes for people (the XLSX downloads): one
+// table, so a download and the page never name a phase differently. Pure (only `import type`).
+import type { Expectation } from './predicates';
 
 /** A PK's phase (workflows/messages.ts PHASES), as the page's badges name it. */
 export const PHASE_LABELS: Readonly<Record<string, string>> = {
@@ -15,7 +15,7 @@ export const PHASE_LABELS: Readonly<Record<string, string>> = {
 };
 
 /** Hasil kerja and perilaku kerja against expectation (domain/predicates.ts Expectation). */
-export const EXPECTATION_LABELS: Readonly<Record<string, string>> = {
+export const EXPECTATION_LABELS: Readonly<Record<Expectation, string>> = {
   di_atas: 'Di atas ekspektasi',
   sesuai: 'Sesuai ekspektasi',
   di_bawah: 'Di bawah ekspektasi',

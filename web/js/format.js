@@ -2,6 +2,7 @@
 // Indonesian month names, Rupiah with dot thousands, percentages with a decimal comma, and the names
 // of phases and tasks.
 import { timeZoneOf } from '/lib/time-zones.js';
+import { PHASE_LABELS } from '/lib/labels.js';
 
 const dateOnly = new Intl.DateTimeFormat('id-ID', { dateStyle: 'long', timeZone: 'Asia/Jakarta' });
 const number = new Intl.NumberFormat('id-ID', { maximumFractionDigits: 2 });
@@ -28,15 +29,8 @@ export const fmtPercent = (n) => (n === null || n === undefined ? '—' : `${num
 export const fmtFileSize = (n) => (n >= 1024 * 1024 ? `${fmtNumber(Math.round(n / 104857.6) / 10)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
 export const fmtRupiah = (n) => (n === null || n === undefined ? '—' : `Rp ${new Intl.NumberFormat('id-ID', { maximumFractionDigits: 0 }).format(n)}`);
 
-export const PHASE = {
-  waiting_superior: 'Menunggu PK atasan',
-  drafting: 'Penyusunan draf',
-  review: 'Reviu atasan',
-  signing: 'Penandatanganan',
-  reporting: 'Pelaporan triwulan',
-  evaluation: 'Evaluasi',
-  closed: 'Selesai',
-};
+/** A PK's phase in words: the same table the Excel downloads use (domain/labels.ts). */
+export const PHASE = PHASE_LABELS;
 
 export const ROMAN = ['I', 'II', 'III', 'IV'];
 

@@ -6,8 +6,10 @@ import { agreementPath, api, get } from '../api.js';
 import { fmtPercent } from '../format.js';
 import { busy, notice, section, showProblems, table } from '../ui.js';
 import { agreementHeader } from './agreement.js';
+import { EXPECTATION_LABELS } from '/lib/labels.js';
 
-export const EXPECTATION = { di_atas: 'Di atas ekspektasi', sesuai: 'Sesuai ekspektasi', di_bawah: 'Di bawah ekspektasi' };
+/** Hasil kerja and perilaku against expectation: the Excel downloads' words too (domain/labels.ts). */
+export const EXPECTATION = EXPECTATION_LABELS;
 const CORE_VALUE = {
   berorientasi_pelayanan: 'Berorientasi Pelayanan', akuntabel: 'Akuntabel', kompeten: 'Kompeten', harmonis: 'Harmonis',
   loyal: 'Loyal', adaptif: 'Adaptif', kolaboratif: 'Kolaboratif',

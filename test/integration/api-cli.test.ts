@@ -98,6 +98,7 @@ test('`kinerja tasks` lists what has been escalated to the official: who is late
   // reaches the Bupati at once, beside his own late draft.
   const ID = 'kab-cli-late';
   const bupatiNip = ownNip(ID, '196501011990011001');
+  const dueAt = new Date(Math.floor((Date.now() - 60_000) / 60_000) * 60_000);
   const late = {
     organisation: { id: ID, name: 'Pemerintah Kabupaten Telat', place: 'Telat' },
     year: org.year,
@@ -106,7 +107,7 @@ test('`kinerja tasks` lists what has been escalated to the official: who is late
       { id: 'bupati', title: 'Bupati Telat', unit: null, parent: null, level: 'KEPALA_DAERAH', official: { nip: bupatiNip, name: 'Bupati Telat', email: 'bupati@telat.example' } },
       { id: 'sekda', title: 'Sekretaris Daerah', unit: 'setda', parent: 'bupati', level: 'JPT_MADYA', official: { nip: ownNip(ID, '196807201991052001'), name: 'Sekda Telat', email: 'sekda@telat.example' } },
     ],
-    calendar: { overrides: { draft: new Date(Date.now() - 60_000).toISOString() } },
+    calendar: { utcOffsetHours: 8, overrides: { draft: dueAt.toISOString() } },
   };
   const { admin } = tokens(stack.config.KINERJA_SECRET);
   expect((await client(stack.baseUrl)('POST', '/api/cycles', { token: admin, body: late })).status).toBe(201);
@@ -115,8 +116,10 @@ test('`kinerja tasks` lists what has been escalated to the official: who is late
     expect(await tasksCommand.run(['--nip', bupatiNip, '--api', stack.baseUrl])).toBe(0);
     await new Promise((r) => setTimeout(r, 200));
   }
+  // the due minute in the region's zone (a Sulawesi regency: WITA, UTC+8)
+  const due = new Date(dueAt.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
   expect(out).toEqual([
-    expect.stringMatching(new RegExp(`draft +Bupati Telat — Bupati Telat  \\[pk:${ID}:${org.year}:bupati\\]  OVERDUE \\(level 0\\)$`)),
+    expect.stringMatching(new RegExp(`^${due} WITA  draft +Bupati Telat — Bupati Telat  \\[pk:${ID}:${org.year}:bupati\\]  OVERDUE \\(level 0\\)$`)),
     'Escalated to you (the most overdue first):',
     expect.stringMatching(new RegExp(`draft +Sekretaris Daerah — Sekda Telat  \\[pk:${ID}:${org.year}:sekda\\]  late \\d+ (min|h), level 1$`)),
   ]);

@@ -4,6 +4,7 @@
 import type { ActivityDeps } from './deps';
 import { formatIndonesianDate, formatIndonesianDateTime } from '../domain/format';
 import { defaultCalendar } from '../domain/schedule';
+import { escalationLabel } from '../domain/escalation-level';
 import { parseDeadlineItem, type DeadlineItem, type DeadlineKind } from '../domain/deadline-item';
 
 export interface NotifyInput {
@@ -84,7 +85,7 @@ export function createNotifyActivities({ db, publicUrl }: ActivityDeps) {
       const subject =
         input.kind === 'reminder'
           ? `Pengingat: batas waktu ${what} (${due})${whose}`
-          : `Eskalasi tingkat ${level}: ${awaiting?.title ?? 'tim evaluasi'} belum ${what}${whose}`;
+          : `${escalationLabel(level)}: ${awaiting?.title ?? 'tim evaluasi'} belum ${what}${whose}`;
       const body =
         input.kind === 'reminder'
           ? `Yth. ${recipient?.official_name ?? 'Tim Evaluasi'},\n\nMohon segera ${what} paling lambat ${dueTime}.\n${pk}\n\nBuka: ${link}${AUTOMATED}`

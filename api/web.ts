@@ -13,7 +13,7 @@ import { transformSync } from 'esbuild';
 const WEB_DIR = path.join(__dirname, '..', 'web');
 const DOMAIN_DIR = path.join(__dirname, '..', 'domain');
 /** Domain modules the browser may import; each must be pure (only `import type`). */
-const SHARED_MODULES = ['achievement', 'predicates', 'limits', 'budget-line-kind', 'time-zones', 'labels'] as const;
+const SHARED_MODULES = ['achievement', 'predicates', 'limits', 'budget-line-kind', 'time-zones', 'labels', 'escalation-level'] as const;
 
 function sharedModules(): Map<string, string> {
   const out = new Map<string, string>();

@@ -115,7 +115,7 @@ test('a draft coming due and then late: the reminder reaches the official and th
   const superior = official(org.positions.find((p: any) => p.id === 'kepala-dinkes').parent);
   expect(escalation[0].to).toEqual([superior.email]);
   const e = read(escalation[0]);
-  expect(e.header('Subject')).toMatch(/^Eskalasi tingkat 1: .+ belum menyusun dan mengajukan draf Perjanjian Kinerja$/);
+  expect(e.header('Subject')).toMatch(/^Eskalasi tingkat 1 \(atasan langsung\): .+ belum menyusun dan mengajukan draf Perjanjian Kinerja$/);
   expect(e.text).toContain(`Yth. ${superior.name},`);
   expect(e.text).toContain(`${head.name} (`);
   expect(e.text).toContain('telah terlewati. Mohon tindak lanjut sesuai kewenangan Bapak/Ibu.');

@@ -3,6 +3,7 @@
 // of phases and tasks.
 import { timeZoneOf } from '/lib/time-zones.js';
 import { PHASE_LABELS } from '/lib/labels.js';
+import { escalationLabel, escalationLevelText } from '/lib/escalation-level.js';
 
 const dateOnly = new Intl.DateTimeFormat('id-ID', { dateStyle: 'long', timeZone: 'Asia/Jakarta' });
 const number = new Intl.NumberFormat('id-ID', { maximumFractionDigits: 2 });
@@ -110,22 +111,8 @@ export const QUARTER_STATUS = { not_open: 'Belum dibuka', open: 'Terbuka', repor
 export const DIRECTION = { up: 'Semakin tinggi semakin baik', down: 'Semakin rendah semakin baik' };
 export const NOT_ASSESSED = { no_target: 'Tidak dinilai (tanpa target)', no_realization: 'Tidak dinilai (belum ada realisasi)' };
 
-/**
- * Who an escalation level reaches, counted up the awaiting official's chain of superiors (level 0
- * is the official). The chain is data (an Asisten, the Sekda, the Kepala Daerah in a usual
- * Pemda), so only its steps are named, not its titles.
- */
-export function escalationLevelText(level) {
-  if (level === 1) return 'atasan langsung';
-  if (level === 2) return 'atasan dari atasan langsung';
-  return `atasan ${level} tingkat di atas`;
-}
-
-/** "Eskalasi tingkat 2 (atasan dari atasan langsung)". */
-export function escalationLabel(level) {
-  if (!level) return 'Belum dieskalasi';
-  return `Eskalasi tingkat ${level} (${escalationLevelText(level)})`;
-}
+/** Escalation levels in words, as the mails say them (domain/escalation-level.ts). */
+export { escalationLabel, escalationLevelText };
 
 /** How late an item is, in its two largest units: "3 hari 4 jam", "12 detik". */
 export function fmtLateness(seconds) {

@@ -165,7 +165,7 @@ test('a position without a title says so, with its code as a fallback', () => {
 test('a problem the form has no field for says where it is as the form numbers things, not its JSON pointer', () => {
   expect(format.describePath('/objectives/0/indicators/2/parentIndicatorId')).toBe('Sasaran 1, indikator 3');
   expect(format.describePath('/objectives/1/indicators/0/quarterlyTargets/3')).toBe('Sasaran 2, indikator 1, target triwulan IV');
-  expect(format.describePath('/budget/1/amount')).toBe('Program anggaran 2');
+  expect(format.describePath('/budget/1/amount')).toBe('Baris anggaran 2');
   expect(format.describePath('/objectives/0')).toBe('Sasaran 1');
   expect(format.describePath('/note')).toBe('Catatan');
   expect(format.describePath('')).toBe('PK');

@@ -243,7 +243,7 @@ const PROBLEM = {
   malformed_nip: 'NIP harus tepat 18 digit.',
   missing_nip: 'NIP wajib diisi; hanya Kepala Daerah yang boleh tanpa NIP.',
   duplicate_nip: 'NIP dipakai lebih dari sekali.',
-  dangling_parent: 'Atasan (parent_id) tidak ada di daftar jabatan.',
+  dangling_parent: 'Jabatan atasan (kode_jabatan_atasan) tidak ada di daftar jabatan.',
   cycle: 'Rantai atasan jabatan ini berputar kembali ke dirinya sendiri.',
   invalid_year: 'Tahun harus antara 2000 dan 2100.',
   no_indicators: 'Setiap sasaran memerlukan minimal satu indikator.',
@@ -308,7 +308,7 @@ const limit = (n) => fmtNumber(Number(n));
 const PATH_LIST = {
   objectives: (i) => `sasaran ${i + 1}`,
   indicators: (i) => `indikator ${i + 1}`,
-  budget: (i) => `program anggaran ${i + 1}`,
+  budget: (i) => `baris anggaran ${i + 1}`, // a Program, Kegiatan or Sub-kegiatan by the PK's level
   realizations: (i) => `realisasi indikator ${i + 1}`,
   budgetSpent: (i) => `realisasi anggaran ${i + 1}`,
   adjustments: (i) => `penyesuaian ${i + 1}`,

@@ -25,7 +25,7 @@ let keycloak: RunningKeycloak;
 let stack: Stack;
 let call: ReturnType<typeof client>;
 
-jest.setTimeout(300_000);
+jest.setTimeout(540_000); // Keycloak's start may take up to 420 s on a loaded machine (test/support/keycloak.ts)
 
 beforeAll(async () => {
   keycloak = await startKeycloak({

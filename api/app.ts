@@ -23,10 +23,17 @@ import { createRateLimits, type RateLimits } from './rate-limit';
 import { securityHeaders } from './security-headers';
 import { signInRoutes } from './sign-in';
 
+/** Whether the request says it carries a body (a length or chunks); without one `req.is()` knows no type. */
+function declaresBody(req: Request): boolean {
+  return req.get('content-length') !== undefined || req.get('transfer-encoding') !== undefined;
+}
+
 /** An upload must be of the route's media type; its bytes arrive as a Buffer, size-limited. */
 function rawBody(def: NonNullable<RouteDef['rawBody']>): RequestHandler[] {
   return [
     (req, _res, next) => {
+      // a POST with no body at all is an empty upload, whatever its content-type says
+      if (!declaresBody(req)) return next(new HttpProblem(400, 'empty_body', `Send the file (${def.mediaType}) as the request body.`));
       if (!req.is(def.mediaType)) return next(new HttpProblem(415, 'unsupported_media_type', `Send the file as ${def.mediaType}.`));
       next();
     },

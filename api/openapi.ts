@@ -15,7 +15,7 @@ function errorResponses(def: RouteDef): Record<string, unknown> {
   // a path or query value with characters no id or filter can have (NUL, control characters)
   if (def.query || def.path.includes(':')) add(400);
   if (def.body) add(400, 413, 415, 422);
-  if (def.rawBody) add(413, 415);
+  if (def.rawBody) add(400, 413, 415); // 400: an empty upload
   if (def.rateLimit) add(429);
   // a write may carry an Idempotency-Key: a malformed one is 400, a reused one 422, one in flight 409
   if (def.method !== 'get' && !def.readOnly) add(400, 409, 422);

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Stack } from '../support/stack';
 import { X509Certificate } from 'node:crypto';
+import { connect } from 'node:net';
 import { client, enc, nipOf, sampleOrganisation, settled, startStackWithCycle, tokens } from '../support/api-client';
 import { createLocalSigner, issueOfficialCertificate, MemorySigningStore, PgRevocationStore, readCrl, serialOf, TEST_SCRYPT } from '../../signing';
 import { createSigningDeps } from '../../activities/signing';
@@ -35,6 +36,13 @@ let agreementId: string;
 
 jest.setTimeout(180_000);
 
+/** The whole answer to a request written byte for byte (fetch always declares a body's length). */
+const rawRequest = (request: string) => new Promise<string>((resolve, reject) => {
+  const { hostname, port } = new URL(stack.baseUrl);
+  const socket = connect(Number(port), hostname, () => socket.end(request));
+  const chunks: Buffer[] = [];
+  socket.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve(Buffer.concat(chunks).toString('utf8'))).on('error', reject);
+});
 const upload = async (bytes: Buffer, contentType = 'application/pdf') => {
   const res = await fetch(`${stack.baseUrl}/api/verify`, { method: 'POST', headers: { 'content-type': contentType }, body: new Uint8Array(bytes) });
   return { status: res.status, headers: res.headers, body: await res.json() };
@@ -198,6 +206,10 @@ test('bad uploads are clear 4xx problems and nothing is stored', async () => {
   expect([json.status, json.body.code]).toEqual([415, 'unsupported_media_type']);
   const empty = await upload(Buffer.alloc(0));
   expect([empty.status, empty.body.code]).toEqual([400, 'empty_body']);
+  // a POST with no body at all (no content-length, no chunks), as `curl -X POST` sends it
+  const bare = await rawRequest(`POST /api/verify HTTP/1.1\r\nHost: x\r\nContent-Type: application/pdf\r\nConnection: close\r\n\r\n`);
+  expect(bare).toMatch(/^HTTP\/1\.1 400 /);
+  expect(JSON.parse(bare.slice(bare.indexOf('\r\n\r\n') + 4))).toMatchObject({ code: 'empty_body' });
   const huge = await upload(Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(11 * 1024 * 1024, 0x20)]));
   expect([huge.status, huge.body.code]).toEqual([413, 'body_too_large']);
   const notPdf = await upload(Buffer.from('bukan sebuah PDF'));

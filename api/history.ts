@@ -197,7 +197,7 @@ function auditSummary(action: string, data: Record<string, any>): string {
   const hash = data?.sha256 ? ` (SHA-256 ${String(data.sha256).slice(0, 16)}…)` : '';
   switch (action) {
     case 'draft.saved': return `Draft saved, version ${data.version}`;
-    case 'draft.submitted': return 'Draft submitted for review';
+    case 'draft.submitted': return 'Draft submitted'; // for review, or for signing when there is no second party
     case 'draft.approved': return 'Draft approved by the second party';
     case 'draft.returned': return `Draft returned: ${data.reason}`;
     case 'document.signed': return `Signed by the ${data.party} party${hash}`;

@@ -317,6 +317,10 @@ test('the official reports a quarter with the capaian computed as they type; the
 });
 
 test('the evaluation team sees it on the dashboard, drills down to the PK and downloads the report as an Excel file', async () => {
+  // the Bupati finalises his own statement, which has no second party (its timeline, below)
+  const bupatiPk = `/api/agreements/${enc(`pk:${ORG}:${org.year}:bupati`)}`;
+  expect((await call('PUT', `${bupatiPk}/draft`, { token: t.official(BUPATI_NIP), body: { objectives: org.plan.objectives, budget: [] } })).status).toBe(200);
+  expect((await call('POST', `${bupatiPk}/submit`, { token: t.official(BUPATI_NIP) })).status).toBe(200);
   for (const [viewport, name] of [[LAPTOP, 'laptop'], [PHONE, 'phone']] as const) {
     const page = await session.newPage({ viewport });
     await signIn(page, EVALUATOR);
@@ -376,7 +380,13 @@ test('the evaluation team sees it on the dashboard, drills down to the PK and do
     expect(await indicatorRow.locator('[data-testid=capaian]').textContent()).toMatch(/^105%/);
     expect(await page.locator('[data-testid=documents] tbody tr').count()).toBe(2);
     await page.locator('[data-testid=timeline] li[data-kind="document.signed"]').first().waitFor();
+    expect(await page.locator('[data-testid=timeline] li[data-kind="draft.submitted"] .tl-text > span').first().textContent()).toBe('Draf diajukan untuk reviu');
     await shot(page, '11-drilldown-laptop');
+    // the Kepala Daerah's PK has no second party: his draft went straight to signing
+    await go(page, `#/pk/${enc(`pk:${ORG}:${org.year}:bupati`)}/linimasa`);
+    const bupatiSubmitted = page.locator('[data-testid=timeline] li[data-kind="draft.submitted"] .tl-text > span').first();
+    await bupatiSubmitted.waitFor();
+    expect(await bupatiSubmitted.textContent()).toBe('Draf difinalkan untuk penandatanganan');
   }
 });
 
@@ -478,7 +488,7 @@ test('the routes the page added answer what it shows', async () => {
   const bytes = Buffer.from(await preview.arrayBuffer());
   const first = await stack.db.query(`SELECT bytes FROM documents WHERE agreement_id = $1 AND party = 'first'`, [dinkes]);
   expect(bytes.equals(first.rows[0].bytes)).toBe(true);
-  // a PK with no saved version has nothing to sign yet
-  const bupati = await fetch(`${stack.baseUrl}/api/agreements/${enc(`pk:${ORG}:${org.year}:bupati`)}/preview.pdf`, { headers: { authorization: `Bearer ${t.evaluator}` } });
-  expect([bupati.status, bupati.headers.get('content-type')]).toEqual([404, 'application/problem+json; charset=utf-8']);
+  // a PK with no saved version (the late Kepala Dinas Pendidikan's) has nothing to sign yet
+  const undrafted = await fetch(`${stack.baseUrl}/api/agreements/${enc(`pk:${ORG}:${org.year}:kepala-dikbud`)}/preview.pdf`, { headers: { authorization: `Bearer ${t.evaluator}` } });
+  expect([undrafted.status, undrafted.headers.get('content-type')]).toEqual([404, 'application/problem+json; charset=utf-8']);
 });

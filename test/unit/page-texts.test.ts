@@ -16,7 +16,7 @@ const format = require('../../web/js/format.js') as {
   errorMessage(err: PageError, utcOffsetHours?: number): string;
   problemMessage(p: Problem): string;
   fmtDateTime(iso: string, utcOffsetHours?: number | null): string;
-  describeTimelineEntry(e: { at: string; source: string; kind: string; summary: string; data: Record<string, unknown> }, utcOffsetHours?: number): string;
+  describeTimelineEntry(e: { at: string; source: string; kind: string; summary: string; data: Record<string, unknown> }, utcOffsetHours?: number, pk?: { reviewed: boolean }): string;
   SIGNATURE_PROBLEM: Record<string, string>;
   escalationLabel(level: number): string;
   describePath(path: string | undefined): string;
@@ -155,6 +155,13 @@ test('escalation levels say whom they reached up the chain, not a bare number', 
   expect(format.escalationLabel(3)).toBe('Eskalasi tingkat 3 (atasan 3 tingkat di atas)');
   const line = (kind: string, data: Record<string, unknown>) => format.describeTimelineEntry({ at: '2026-01-01T00:00:00Z', source: 'audit', kind, summary: ENGLISH, data });
   expect(line('deadline.escalated', { item: 'draft', level: 2 })).toBe('"Susun draf PK" terlambat: dieskalasi ke tingkat 2 (atasan dari atasan langsung)');
+});
+
+test("a submitted draft goes to review, except the Kepala Daerah's, which goes straight to signing", () => {
+  const submitted = { at: '2026-01-01T00:00:00Z', source: 'audit', kind: 'draft.submitted', summary: ENGLISH, data: { contentHash: 'ab' } };
+  expect(format.describeTimelineEntry(submitted)).toBe('Draf diajukan untuk reviu');
+  expect(format.describeTimelineEntry(submitted, 7, { reviewed: true })).toBe('Draf diajukan untuk reviu');
+  expect(format.describeTimelineEntry(submitted, 7, { reviewed: false })).toBe('Draf difinalkan untuk penandatanganan');
 });
 
 test('a position without a title says so, with its code as a fallback', () => {

@@ -168,13 +168,15 @@ const activityOf = (d) => TIMELINE_ACTIVITY[d.activity] ?? 'Langkah proses';
  * A timeline entry (GET …/history) in Bahasa Indonesia: what happened. The server's summary is
  * English, except the notifications' (their subject, already Indonesian); code names (updates,
  * activities, signals) are put in words, the view keeps them under "Rincian teknis".
+ * `reviewed`: false for a PK with no second party (the Kepala Daerah's), whose draft goes
+ * straight to signing.
  */
-export function describeTimelineEntry(e, utcOffsetHours) {
+export function describeTimelineEntry(e, utcOffsetHours, { reviewed = true } = {}) {
   const d = e.data ?? {};
   switch (e.kind) {
     case 'drafting.opened': return 'Penyusunan draf dibuka';
     case 'draft.saved': return `Draf disimpan${d.version !== undefined ? `, versi ${d.version}` : ''}`;
-    case 'draft.submitted': return 'Draf diajukan untuk reviu';
+    case 'draft.submitted': return reviewed ? 'Draf diajukan untuk reviu' : 'Draf difinalkan untuk penandatanganan';
     case 'draft.approved': return 'Draf disetujui Pihak Kedua';
     case 'draft.returned': return `Draf dikembalikan: ${d.reason ?? ''}`;
     case 'document.signed': return `Ditandatangani ${PARTY[d.party] ?? 'salah satu pihak'}${shaOf(d)}`;

@@ -211,7 +211,7 @@ export async function renderAgreement(main, { params, me, isCurrent }) {
       section('Isi PK', contentView(a.content?.content, a.content?.parentIndicators, a.position?.level)),
       documentsSection(a, docs),
       h('p', null, h('a', { href: `${base}/linimasa`, class: 'button' }, 'Lihat linimasa lengkap')),
-      me.role !== 'official' ? section('Linimasa', await timelineList(a.id, a.utcOffsetHours)) : null);
+      me.role !== 'official' ? section('Linimasa', await timelineList(a.id, a)) : null);
   };
   await draw();
 }

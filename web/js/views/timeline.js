@@ -17,9 +17,11 @@ function technical(e) {
   return h('details', { class: 'technical small' }, h('summary', null, 'Rincian teknis'), h('code', null, names.join(' · ')));
 }
 
-/** `utcOffsetHours`: the PK's zone (GET /api/agreements/:id), or a promise of it, read while the history loads. */
-export async function timelineList(id, utcOffsetHours) {
-  const [history, chain, zone] = await Promise.all([get(`${agreementPath(id)}/history`), get(`${agreementPath(id)}/audit/verify`), utcOffsetHours]);
+/** `agreement`: the PK (GET /api/agreements/:id), or a promise of it, read while the history loads: its zone, and whether it has a second party. */
+export async function timelineList(id, agreement) {
+  const [history, chain, a] = await Promise.all([get(`${agreementPath(id)}/history`), get(`${agreementPath(id)}/audit/verify`), agreement]);
+  const zone = a.utcOffsetHours;
+  const reviewed = Boolean(a.secondParty);
   const runs = history.runs ?? [];
   const archived = runs.filter((r) => r.archived).length;
   return h('div', null,
@@ -34,13 +36,13 @@ export async function timelineList(id, utcOffsetHours) {
       h('li', { class: `tl-${e.source}${e.kind === 'workflow.continued' ? ' tl-continued' : ''}`, 'data-kind': e.kind, 'data-run': e.runId ?? null },
         h('time', { datetime: e.at }, fmtDateTime(e.at, zone)),
         h('span', { class: 'badge' }, SOURCE[e.source] ?? e.source),
-        h('div', { class: 'tl-text' }, h('span', null, describeTimelineEntry(e, zone)), technical(e)),
+        h('div', { class: 'tl-text' }, h('span', null, describeTimelineEntry(e, zone, { reviewed })), technical(e)),
         e.actor ? h('span', { class: 'muted small', 'data-testid': 'actor' }, ` oleh ${actorText(e.actor)}`) : null))));
 }
 
 export async function renderTimeline(main, { params }) {
   const [id] = params;
   const agreement = get(agreementPath(id));
-  const [a, list] = await Promise.all([agreement, timelineList(id, agreement.then((x) => x.utcOffsetHours))]);
+  const [a, list] = await Promise.all([agreement, timelineList(id, agreement)]);
   replace(main, agreementHeader(a), h('p', null, h('a', { href: `#/pk/${encodeURIComponent(id)}` }, '← Kembali ke PK')), section('Linimasa', list));
 }

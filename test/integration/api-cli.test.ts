@@ -1,6 +1,7 @@
 // The CLI against a running stack: cycle start with progress, cycle status, an official's tasks, doctor.
 import { startStack, type Stack } from '../support/stack';
-import { client, nipOf, sampleOrganisation, tokens } from '../support/api-client';
+import { client, enc, nipOf, sampleOrganisation, tokens, waitFor } from '../support/api-client';
+import { toFirstQuarter } from '../support/reporting';
 import { cycleStartCommand, cycleStatusCommand } from '../../cli/commands/cycle';
 import { tasksCommand } from '../../cli/commands/tasks';
 import { doctorCommand } from '../../cli/commands/doctor';
@@ -123,6 +124,29 @@ test('`kinerja tasks` lists what has been escalated to the official: who is late
     'Escalated to you (the most overdue first):',
     expect.stringMatching(new RegExp(`draft +Sekretaris Daerah — Sekda Telat  \\[pk:${ID}:${org.year}:sekda\\]  late \\d+ (min|h), level 1$`)),
   ]);
+});
+
+test('`kinerja tasks` names the quarter of a report and of its verification', async () => {
+  // last year's cycle: its quarters have ended, so Q1 opens as soon as the PK is signed
+  const past = sampleOrganisation('kab-cli-quarters', new Date().getFullYear() - 1);
+  const call = client(stack.baseUrl);
+  const t = tokens(stack.config.KINERJA_SECRET);
+  expect((await call('POST', '/api/cycles', { token: t.admin, body: past })).status).toBe(201);
+  const id = await toFirstQuarter(call, t.evaluator, t.official, past, 'kepala-dinkes', 'bupati');
+  const line = (task: string) => new RegExp(`^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} WIB  ${task} +Kepala Dinas Kesehatan — .+  \\[${id}\\]$`);
+
+  out = [];
+  expect(await tasksCommand.run(['--nip', nipOf(past, 'kepala-dinkes'), '--api', stack.baseUrl])).toBe(0);
+  expect(out).toContainEqual(expect.stringMatching(line('report Q1')));
+
+  const draft = past.drafts['kepala-dinkes'];
+  const realizations = draft.objectives.flatMap((o: any) => o.indicators.map((i: any) => ({ indicatorId: i.id, value: i.target })));
+  const owner = t.official(nipOf(past, 'kepala-dinkes'));
+  expect((await call('POST', `/api/agreements/${enc(id)}/realizations/1`, { token: owner, body: { realizations, budgetSpent: draft.budget.map(() => 0) } })).status).toBe(200);
+  await waitFor(() => call('GET', `/api/agreements/${enc(id)}`, { token: owner }), (r) => r.body.state?.quarters?.[0]?.status === 'reported');
+  out = [];
+  expect(await tasksCommand.run(['--nip', nipOf(past, 'bupati'), '--api', stack.baseUrl])).toBe(0);
+  expect(out).toContainEqual(expect.stringMatching(line('verify Q1')));
 });
 
 test('an official id that holds no position: the token says so when made, and `kinerja tasks` says why there is nothing', async () => {

@@ -9,7 +9,7 @@
 // own ceiling; `--topology dev` or `--topology cluster` runs one.
 import { performance } from 'node:perf_hooks';
 import { cleanupAll } from './support/stack';
-import { comparisonTable, machine, markdownTable, round, sizeFrom, writeResult, type BenchResult } from './support/results';
+import { comparisonTable, machine, markdownTable, writeResult, type BenchResult } from './support/results';
 import { parseTopology, TOPOLOGIES, type Topology } from './support/topology';
 
 const QUICK: Record<string, string> = {
@@ -19,20 +19,8 @@ const QUICK: Record<string, string> = {
 };
 
 async function pdf(): Promise<BenchResult> {
-  const { runPdfBench } = await import('./pdf');
-  const started = new Date();
-  const r = await runPdfBench(sizeFrom('BENCH_PDF_ITERATIONS', 300));
-  return {
-    name: 'pdf',
-    startedAt: started.toISOString(),
-    seconds: round((Date.now() - started.getTime()) / 1000, 1),
-    params: { iterations: r.iterations },
-    rows: [
-      { figure: 'render + first + second signature, median', value: r.renderPlusBothSignatures.medianMs, unit: 'ms', ceiling: r.opensslRsa2048SignMs, ceilingLabel: 'openssl RSA-2048 sign', ratio: r.ratios.renderPlusBothSignaturesToRsa, ratioOf: 'time / RSA sign', goal: `≤ ${r.goal.renderPlusBothSignaturesMedianMs} ms`, met: r.goal.met },
-      { figure: 'verify (two signatures), median', value: r.verify.medianMs, unit: 'ms', ceiling: r.opensslRsa2048SignMs, ceilingLabel: 'openssl RSA-2048 sign', ratio: r.ratios.verifyToRsa, ratioOf: 'time / RSA sign' },
-    ],
-    details: r as unknown as Record<string, unknown>,
-  };
+  const { figures: _figures, ...result } = await (await import('./pdf')).runPdfBenchmark();
+  return result;
 }
 
 const BENCHMARKS: Record<string, () => Promise<BenchResult>> = {

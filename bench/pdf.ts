@@ -3,8 +3,7 @@
 import { SAMPLE_ORGANISATION_PATH } from '../data/sample';
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { agreementInputFromImport, renderAgreementPdf, SIGNATURE_FIELD_NAMES } from '../documents';
 import type { OrganisationImport } from '../domain/types';
@@ -13,6 +12,7 @@ import {
   TEST_SCRYPT, timestampLastSignature, verifyDocument,
 } from '../signing';
 import { DEFAULT_SCRYPT, openPrivateKey, sealPrivateKey } from '../signing/key-encryption';
+import { round as roundTo, sizeFrom, writeResult, type BenchResult } from './support/results';
 
 const SAMPLE = SAMPLE_ORGANISATION_PATH;
 
@@ -138,14 +138,29 @@ export async function runPdfBench(iterations = 300): Promise<PdfBenchResult> {
     },
     goal: { renderPlusBothSignaturesMedianMs: 6, met: stats(total).medianMs <= 6 },
   };
-  const dir = join(__dirname, 'results');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'pdf.json'), `${JSON.stringify(result, null, 2)}\n`);
   return result;
 }
 
+/** The run as a result like the others' (rows against its ceiling), for `npm run bench` and `npm run bench:pdf`. */
+export async function runPdfBenchmark(iterations = sizeFrom('BENCH_PDF_ITERATIONS', 300)): Promise<BenchResult & { figures: PdfBenchResult }> {
+  const started = new Date();
+  const r = await runPdfBench(iterations);
+  return {
+    name: 'pdf',
+    startedAt: started.toISOString(),
+    seconds: roundTo((Date.now() - started.getTime()) / 1000, 1),
+    params: { iterations: r.iterations },
+    rows: [
+      { figure: 'render + first + second signature, median', value: r.renderPlusBothSignatures.medianMs, unit: 'ms', ceiling: r.opensslRsa2048SignMs, ceilingLabel: 'openssl RSA-2048 sign', ratio: r.ratios.renderPlusBothSignaturesToRsa, ratioOf: 'time / RSA sign', goal: `≤ ${r.goal.renderPlusBothSignaturesMedianMs} ms`, met: r.goal.met },
+      { figure: 'verify (two signatures), median', value: r.verify.medianMs, unit: 'ms', ceiling: r.opensslRsa2048SignMs, ceilingLabel: 'openssl RSA-2048 sign', ratio: r.ratios.verifyToRsa, ratioOf: 'time / RSA sign' },
+    ],
+    details: r as unknown as Record<string, unknown>,
+    figures: r,
+  };
+}
+
 if (require.main === module) {
-  runPdfBench().then((r) => {
+  runPdfBenchmark().then(({ figures: r, ...result }) => {
     const row = (label: string, f: Figure) => console.log(`${label.padEnd(28)} median ${f.medianMs.toFixed(3)} ms   p95 ${f.p95Ms.toFixed(3)} ms   (${(f.medianMs / r.opensslRsa2048SignMs).toFixed(1)}× RSA)`);
     row('render', r.render);
     row('first signature', r.firstSignature);
@@ -158,7 +173,8 @@ if (require.main === module) {
     row('key unlock (scrypt default)', r.keyUnlockDefaultScrypt);
     console.log(`openssl speed rsa2048 sign    ${r.opensslRsa2048SignMs.toFixed(3)} ms`);
     console.log(`goal render + both ≤ ${r.goal.renderPlusBothSignaturesMedianMs} ms median: ${r.goal.met ? 'met' : 'NOT met'}`);
-    console.log('written bench/results/pdf.json');
+    // where `npm run bench` writes it (BENCH_RESULTS_DIR, else bench/results)
+    console.log(`written ${writeResult(result)}`);
   }).catch((err) => {
     console.error(err);
     process.exit(1);

@@ -73,7 +73,7 @@ export function resolveTestServer(): string {
   const missing = ['java', 'mvn'].filter((c) => !has(c));
   if (missing.length > 0) {
     throw new Error(
-      `The time-skipping test server needs ${missing.join(' and ')}: install a JDK 11+ and Maven ` +
+      `The time-skipping test server needs ${missing.join(' and ')}: install a JDK 17+ and Maven ` +
         `('apt-get install openjdk-17-jdk-headless maven'), or set TEMPORAL_TEST_SERVER_PATH.`,
     );
   }

@@ -3,6 +3,7 @@
 // SHA-256. Keyed by (agreement, version, party): a retry after a crash finds the stored signature
 // instead of signing twice. The passphrase arrives sealed and is opened only here.
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailureCategory } from '@temporalio/common';
 import type { Pool, PoolClient } from 'pg';
 import type { Config } from '../config';
 import type { ActivityDeps } from './deps';
@@ -167,11 +168,19 @@ export interface SignAgreementInput {
 
 const PARTY_TEXT: Record<Party, string> = { first: 'Pihak Pertama', second: 'Pihak Kedua' };
 
+/**
+ * A signer's own mistake (a wrong or weak passphrase, a lock it brought): refused, not retried, and
+ * benign, so the worker logs it at debug instead of as a failure with a stack (the PK's audit log
+ * and the caller's 422/423 say it).
+ */
+function signerMistake(message: string, type: string, ...details: unknown[]): ApplicationFailure {
+  return ApplicationFailure.create({ message, type, nonRetryable: true, details, category: ApplicationFailureCategory.BENIGN });
+}
+
 /** Signing failures the caller can act on become non-retryable failures with their code. */
 function businessFailure(err: unknown): never {
-  if (err instanceof SigningError && ['WrongPassphrase', 'SigningLocked', 'UnknownSigner'].includes(err.code)) {
-    throw ApplicationFailure.nonRetryable(err.message, err.code, err.details);
-  }
+  if (err instanceof SigningError && (err.code === 'WrongPassphrase' || err.code === 'SigningLocked')) throw signerMistake(err.message, err.code, err.details);
+  if (err instanceof SigningError && err.code === 'UnknownSigner') throw ApplicationFailure.nonRetryable(err.message, err.code, err.details);
   throw err;
 }
 
@@ -291,7 +300,7 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
       if (!credential) {
         const { name, nip } = party === 'first' ? ctx.first : ctx.second!;
         const weak = passphrasePolicyProblem(passphrase, { nip, signerId: input.signerNip });
-        if (weak) throw ApplicationFailure.nonRetryable(weak.message, 'WeakPassphrase', { problem: weak.code });
+        if (weak) throw signerMistake(weak.message, 'WeakPassphrase', { problem: weak.code });
         enrolment = await enrolOfficial({
           store: signing.store, ca, passphrase, distribution: distributionFor(signing.publicUrl, ca.id), keys: signing.officialKeys,
           official: { signerId: input.signerNip, name, nip, organisation: ctx.orgName, unit: ctx.unitName ?? undefined },

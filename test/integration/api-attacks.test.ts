@@ -3,6 +3,7 @@
 // altering any column of any audit row is caught by the audit-chain check; and bursts of bad
 // tokens, signing attempts and verifications are cut off with 429.
 import type { Server } from 'node:http';
+import { DefaultLogger, Runtime, type LogEntry } from '@temporalio/worker';
 import type { Stack } from '../support/stack';
 import { client, enc, nipOf, sampleOrganisation, tokens, startStackWithCycle, waitFor, type Reply } from '../support/api-client';
 import { loadConfig } from '../../config';
@@ -23,7 +24,19 @@ const say = (line: string) => console.log(`[security] ${line}`);
 
 jest.setTimeout(180_000);
 
+/** The SDK's reports of failed activities (its WARN and ERROR lines still reach the output). */
+const activityFailures: LogEntry[] = [];
+/** The failures of a signer's mistakes (a wrong passphrase, the lock it brings) among them. */
+const signerMistakes = () => activityFailures.filter((e) => ['WrongPassphrase', 'SigningLocked'].includes((e.meta?.error as { type?: string } | undefined)?.type ?? ''));
+
 beforeAll(async () => {
+  // installed before the stack would install its own quiet one
+  Runtime.install({
+    logger: new DefaultLogger('DEBUG', (entry) => {
+      if (entry.message === 'Activity failed') activityFailures.push(entry);
+      if (entry.level === 'WARN' || entry.level === 'ERROR') console.warn(`[${entry.level}] ${entry.message}`, entry.meta ?? '');
+    }),
+  });
   ({ stack, call, t } = await startStackWithCycle(org, (s) => s.status === 'running'));
 });
 afterAll(async () => {
@@ -63,6 +76,10 @@ describe('passphrase lockout', () => {
     expect([locked.status, locked.body.code]).toEqual([423, 'signing_locked']);
     expect(Date.parse(locked.body.lockedUntil)).toBeGreaterThan(Date.now());
     expect((await stack.db.query('SELECT count(*)::int AS n FROM documents WHERE agreement_id = $1', [dinkes])).rows[0].n).toBe(0);
+    // the worker logs a signer's mistakes at debug, not as failures at warn with a stack: the
+    // audit log and the 422/423 say them
+    expect(signerMistakes().length).toBeGreaterThanOrEqual(5);
+    expect(signerMistakes().map((e) => e.level)).toEqual(signerMistakes().map(() => 'DEBUG'));
 
     expect((await call('POST', `/api/admin/signing/${nip}/unlock`, { token: owner })).status).toBe(403);
     // a mistyped id is 404 and writes nothing: not "unlocked" while the official stays locked

@@ -5,10 +5,12 @@
 //   chain has three people, so never "level 4", also when a late start catches up at once);
 // - whoever an item is escalated to finds it in their inbox, with who is late, with what, by how much;
 // - an inbox is the oldest due first, up to ?limit, with how many there are in all;
-// - the inbox, the escalations and the PK carry their cycle's zone (this region is WITA, the late one WIB).
+// - the inbox, the escalations and the PK carry their cycle's zone (this region is WITA, the late one WIB);
+// - a late quarterly report is escalated with its quarter named.
 import type { Stack } from '../support/stack';
 import { BUPATI_NIP, client, enc, nipOf, startStackWithCycle, tokens, waitFor, type Reply } from '../support/api-client';
 import { sampleOrganisation } from '../support/time-skipping';
+import { toFirstQuarter } from '../support/reporting';
 
 jest.setTimeout(240_000);
 
@@ -216,4 +218,24 @@ test('a late start catches up once, to the top of the chain and no further (neve
   // The Bupati of that region sees it at level 3 in their inbox.
   const item = (await inbox(t.official('196501011990011002'))).body.escalations.find((e: any) => e.agreementId === id);
   expect(item).toMatchObject({ asPositionId: 'bupati', escalationLevel: 3, reachedYouAtLevel: 3, lateOfficial: { positionId: 'kepala-dikbud' }, cycleOf: { utcOffsetHours: 7 } });
+});
+
+test('a late quarterly report reaches the superior with its quarter named', async () => {
+  // Last year's region, whose first quarter has ended and whose Q1 report was due a minute before
+  // it starts: the report is late as soon as the PK is signed and the quarter opens.
+  const LATE = 'kab-deadlines-report';
+  const lastYear = new Date().getFullYear() - 1;
+  const lateOrg: any = sampleOrganisation(LATE, lastYear, ['kepala-dinkes']);
+  const bupatiNip = '196501011990011003';
+  lateOrg.positions.find((p: any) => p.id === 'bupati').official.nip = bupatiNip;
+  const ahead = new Date(Date.now() + DAY).toISOString();
+  const overrides = { draft: ahead, review: ahead, sign: ahead, 'quarter:Q1': new Date(Date.now() - 4 * DAY).toISOString(), 'report:Q1': new Date(Date.now() - 60 * SECOND).toISOString() };
+  ok(await call('POST', '/api/cycles', { token: t.admin, body: { ...lateOrg, calendar: { overrides, ladder } } }));
+  const id = await toFirstQuarter(call, t.evaluator, t.official, lateOrg, 'kepala-dinkes', 'bupati');
+  const reply = await waitFor(() => inbox(t.official(bupatiNip)), (r) => r.body.escalations?.some((e: any) => e.agreementId === id), 120_000);
+  const item = reply.body.escalations.find((e: any) => e.agreementId === id);
+  expect(item).toMatchObject({ task: 'report', quarter: 1, phase: 'reporting', asPositionId: 'bupati', reachedYouAtLevel: 1, lateOfficial: { positionId: 'kepala-dinkes' } });
+  // and the late official's own task says the same quarter
+  const own = (await inbox(t.official(nipOf(lateOrg, 'kepala-dinkes')))).body.items.find((i: any) => i.agreementId === id);
+  expect(own).toMatchObject({ task: 'report', quarter: 1, overdue: true });
 });

@@ -2,6 +2,7 @@
 import { startStack, type Stack } from '../support/stack';
 import { client, enc, nipOf, sampleOrganisation, tokens, waitFor } from '../support/api-client';
 import { toFirstQuarter } from '../support/reporting';
+import { endedYearCalendar } from '../support/evaluation';
 import { cycleStartCommand, cycleStatusCommand } from '../../cli/commands/cycle';
 import { tasksCommand } from '../../cli/commands/tasks';
 import { doctorCommand } from '../../cli/commands/doctor';
@@ -112,7 +113,8 @@ test('`kinerja tasks` lists what has been escalated to the official: who is late
   };
   const { admin } = tokens(stack.config.KINERJA_SECRET);
   expect((await client(stack.baseUrl)('POST', '/api/cycles', { token: admin, body: late })).status).toBe(201);
-  for (let i = 0; i < 150 && !out.some((line) => line.startsWith('Escalated to you')); i++) {
+  // until both show: the Sekda's draft escalated to him, and his own draft overdue
+  for (let i = 0; i < 150 && !(out.some((line) => line.startsWith('Escalated to you')) && out.some((line) => line.includes('OVERDUE'))); i++) {
     out = [];
     expect(await tasksCommand.run(['--nip', bupatiNip, '--api', stack.baseUrl])).toBe(0);
     await new Promise((r) => setTimeout(r, 200));
@@ -127,13 +129,13 @@ test('`kinerja tasks` lists what has been escalated to the official: who is late
 });
 
 test('`kinerja tasks` names the quarter of a report and of its verification', async () => {
-  // last year's cycle: its quarters have ended, so Q1 opens as soon as the PK is signed
-  const past = sampleOrganisation('kab-cli-quarters', new Date().getFullYear() - 1);
+  // quarters that have ended, so Q1 opens as soon as the PK is signed, and every step due tomorrow
+  const past = { ...sampleOrganisation('kab-cli-quarters', new Date().getFullYear() - 1), calendar: endedYearCalendar() };
   const call = client(stack.baseUrl);
   const t = tokens(stack.config.KINERJA_SECRET);
   expect((await call('POST', '/api/cycles', { token: t.admin, body: past })).status).toBe(201);
   const id = await toFirstQuarter(call, t.evaluator, t.official, past, 'kepala-dinkes', 'bupati');
-  const line = (task: string) => new RegExp(`^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} WIB  ${task} +Kepala Dinas Kesehatan — .+  \\[${id}\\]$`);
+  const line = (task: string) => new RegExp(`^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} WIB  ${task} +Kepala Dinas Kesehatan — .+  \\[${id}\\]$`); // not late
 
   out = [];
   expect(await tasksCommand.run(['--nip', nipOf(past, 'kepala-dinkes'), '--api', stack.baseUrl])).toBe(0);

@@ -37,7 +37,8 @@ function parseSince(value: string | true | undefined): Date | undefined {
 
 function parseSample(value: string | true | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
+  // a bare `--sample` is true, which Number() makes 1: it takes its number
+  const n = typeof value === 'string' ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < 1) throw new UsageError('--sample takes a whole number of runs per workflow type and build');
   return n;
 }

@@ -1,11 +1,13 @@
 // Public verification through HTTP, without a token: a PK signed by the stack is valid (B-LTA) and
 // recognised as issued here (its PK and version); a flipped byte, an appended unsigned update, a
-// PK signed under an unknown CA and one signed with a revoked certificate each get their own
-// verdict; the QR code's document report needs no login and carries none of the PK's content; the
+// PK signed under an unknown CA, one signed with a revoked certificate and one with a certificate
+// that had expired each get their own verdict; `kinerja ca export` writes the CA certificate the
+// API publishes, the one the signed PK chains to; the QR code's document report needs no login and carries none of the PK's content; the
 // link printed on a PK carries its verification token, and the id alone (predictable) answers the
 // unknown id's 404 unless the PK was signed before tokens; bad uploads are clear 4xx problems; the
 // CA's CRL records an official's replacement.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Stack } from '../support/stack';
 import { X509Certificate } from 'node:crypto';
@@ -20,6 +22,8 @@ import { signThroughApi } from '../support/sign-through-api';
 import { appendUnsignedUpdate, flipByte, signedByUnknownCa } from '../support/tampering';
 import { printedQrCodes, qrCodeOf } from '../support/printed-qr';
 import { verificationToken, verificationUrl } from '../../security/verification-link';
+import { caExportCommand } from '../../cli/commands/ca';
+import { pdfVerifyCommand } from '../../cli/commands/pdf';
 
 const ORG = 'kab-verify';
 const org = sampleOrganisation(ORG, new Date().getFullYear() - 1);
@@ -274,6 +278,80 @@ test('a PK signed with a certificate the CA had already revoked: certificate_rev
   const res = await upload(Buffer.from(pdf));
   expect(res.body).toMatchObject({ verdict: 'certificate_revoked', ok: false });
   expect(res.body.signatures[0]).toMatchObject({ valid: false, codes: ['certificate_revoked'], revocation: { status: 'revoked', source: 'issuer', reason: 'keyCompromise' } });
+});
+
+test('a PK signed with a certificate that had expired at the signing time: certificate_expired', async () => {
+  // A certificate of this installation's CA, valid for a year from three years ago, used today.
+  const signing = await createSigningDeps(stack.db, stack.config);
+  const ca = await signing.ca({ id: ORG, name: org.organisation.name });
+  const store = new MemorySigningStore();
+  const input = sampleInput();
+  const threeYearsAgo = new Date(Date.now() - 3 * 365 * 86_400_000);
+  const credential = await issueOfficialCertificate({
+    store, ca, scrypt: TEST_SCRYPT, passphrase: 'kedaluwarsa', now: threeYearsAgo, years: 1,
+    official: { signerId: 'expired', name: input.firstParty.name, nip: input.firstParty.nip },
+  });
+  const validTo = new Date(new X509Certificate(credential.certificatePem).validTo);
+  expect(validTo.getTime()).toBeLessThan(Date.now() - 365 * 86_400_000);
+  const signedAt = new Date();
+  const pdf = await createLocalSigner({ store }).sign({
+    pdf: await renderAgreementPdf(input), nip: 'expired', passphrase: 'kedaluwarsa', party: 'first',
+    reason: 'Perjanjian Kinerja', location: 'Bengkayang', verificationUrl: 'https://example.invalid/verify', signedAt,
+  });
+  const res = await upload(Buffer.from(pdf));
+  expect(res.status).toBe(200);
+  expect(res.body).toMatchObject({ verdict: 'certificate_expired', ok: false, issued: null });
+  expect(res.body.signatures).toHaveLength(1);
+  // the chain reaches this installation's CA: only the certificate's validity is wrong
+  expect(res.body.signatures[0]).toMatchObject({ valid: false, trusted: true, codes: ['certificate_expired'] });
+  expect(res.body.signatures[0].problems.join('\n')).toContain('was not valid at the signing time');
+  expect(Date.parse(res.body.signatures[0].signingTime)).toBeGreaterThan(validTo.getTime());
+});
+
+test('`kinerja ca export --org ID --out FILE` writes the CA certificate the API publishes, the one the signed PK chains to', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kinerja-ca-export-'));
+  const file = path.join(dir, 'ca.pem');
+  const said: string[] = [];
+  const log = jest.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void said.push(a.join(' ')));
+  try {
+    // as `./bin/kinerja` runs it: the database from the environment
+    expect(await caExportCommand().run(['--org', ORG, '--out', file])).toBe(0);
+    expect(said).toEqual([`CA certificate of ${ORG} written to ${file}`]);
+  } finally {
+    log.mockRestore();
+  }
+  const pem = readFileSync(file, 'utf8');
+  expect(pem).toMatch(/^-----BEGIN CERTIFICATE-----\r?\n[\s\S]+-----END CERTIFICATE-----\r?\n?$/);
+  const exported = new X509Certificate(pem);
+  expect(exported.ca).toBe(true);
+  expect(exported.subject).toContain(`O=${org.organisation.name}`);
+
+  // the same certificate as the public route's
+  const published = await fetch(`${stack.baseUrl}/api/ca/${enc(ORG)}/certificate`);
+  expect(published.status).toBe(200);
+  expect(exported.raw.equals(Buffer.from(await published.arrayBuffer()))).toBe(true);
+
+  // the signed PK chains to it: both signatures, our verifier and `kinerja pdf verify --ca FILE`
+  for (const { cms } of extractSignatures(signed).slice(0, 2)) {
+    const [official] = certificatesOf(cms);
+    expect(official.checkIssued(exported) && official.verify(exported.publicKey)).toBe(true);
+  }
+  const pdfFile = path.join(dir, 'pk.pdf');
+  writeFileSync(pdfFile, signed);
+  said.length = 0;
+  const verifyLog = jest.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void said.push(a.join(' ')));
+  try {
+    expect(await pdfVerifyCommand.run([pdfFile, '--ca', file])).toBe(0);
+  } finally {
+    verifyLog.mockRestore();
+  }
+  const report = JSON.parse(said[0]);
+  expect(report).toMatchObject({ ok: true, verdict: 'valid', level: 'B-LTA' });
+  const fingerprint = exported.fingerprint256.replace(/:/g, '').toLowerCase();
+  expect(report.signatures.map((s: any) => [s.trusted, s.certificates[1].sha256])).toEqual([[true, fingerprint], [true, fingerprint]]);
+
+  // an organisation without a CA is refused, and nothing is written
+  await expect(caExportCommand().run(['--org', 'kab-tanpa-ca', '--out', path.join(dir, 'none.pem')])).rejects.toThrow('No CA for organisation kab-tanpa-ca');
 });
 
 // Last in this file: it spends this client's public-verification budget for the minute.

@@ -4,6 +4,7 @@
 // Both rated "Baik" break the bounds of a "Baik" unit (at most 70% Baik, at least one Butuh
 // Perbaikan/Kurang): closing is 409 naming the bound until the evaluation team accepts the
 // exception with a written reason, which is audited; a closed unit's ratings no longer change.
+// A unit whose head's PK is not evaluated yet does not close (409 unit_not_evaluated), reason or not.
 import type { Stack } from '../support/stack';
 import { startStack } from '../support/stack';
 import { BUPATI_NIP, client, enc, nipOf, tokens, waitFor, type Reply } from '../support/api-client';
@@ -260,4 +261,35 @@ test('in a deeper unit a Pengawas sees no row of their superior or of the superi
   const evaluator = await unitOf(t.evaluator);
   expect(rows(evaluator)).toEqual(everyone);
   expect(evaluator.blockers.find((b: any) => b.code === 'ratings_incomplete').detail).toBe(`Not rated yet: ${everyone.join(', ')}.`);
+});
+
+test('closing a unit whose head\'s PK is not evaluated yet is 409 unit_not_evaluated, even with an exception reason, and changes nothing', async () => {
+  // a cycle of its own that has just started: the Kepala Dinas's PK is drafting, so the unit has no predicate
+  const ORG3 = 'kab-predikat-belum';
+  const fresh: any = sampleOrganisation(ORG3, YEAR, ['dinkes-e3-1']);
+  const freshCycle = `cycle:${ORG3}:${YEAR}`;
+  ok(await call('POST', '/api/cycles', { token: t.admin, body: { import: fresh, calendar: endedYearCalendar() } }));
+  await waitFor(() => call('GET', `/api/cycles/${enc(freshCycle)}`, { token: t.admin }), (r) => r.body.status === 'running');
+  const unitPath = `/api/cycles/${enc(freshCycle)}/units/dinkes/ratings`;
+  const before = ok(await call('GET', unitPath, { token: t.evaluator }));
+  expect(before).toMatchObject({ unitPredicate: null, bounds: [], closed: null, rated: 0, head: { positionId: 'kepala-dinkes' } });
+  expect(before.blockers.map((b: any) => b.code)).toEqual(['unit_not_evaluated', 'ratings_incomplete']);
+  const auditBefore = ok(await call('GET', `/api/cycles/${enc(freshCycle)}/audit`, { token: t.evaluator })).items;
+
+  for (const body of [{}, { exceptionReason: 'Disetujui tim penilai kinerja walau PK kepala unit belum dievaluasi.' }]) {
+    const refused = await call('POST', `${unitPath}/close`, { token: t.evaluator, body });
+    expect([refused.status, refused.body.code]).toEqual([409, 'unit_not_evaluated']);
+    expect(refused.body.detail).toContain(`The unit's predicate comes from its head's PK (kepala-dinkes), which is not evaluated yet.`);
+    expect(refused.body.unitPredicate).toBeNull();
+    expect(refused.body.blockers.map((b: any) => b.code)).toEqual(['unit_not_evaluated', 'ratings_incomplete']);
+  }
+
+  // nothing stored: no closing, no audit row, the unit reads as before
+  expect((await stack.db.query('SELECT count(*)::int AS n FROM unit_rating_closures WHERE cycle_id = $1', [freshCycle])).rows[0].n).toBe(0);
+  const audit = ok(await call('GET', `/api/cycles/${enc(freshCycle)}/audit`, { token: t.evaluator }));
+  expect(audit.items).toEqual(auditBefore);
+  expect(audit.items.filter((i: any) => i.action === 'unit.ratings_closed')).toEqual([]);
+  expect(ok(await call('GET', unitPath, { token: t.evaluator }))).toEqual(before);
+  const summary = ok(await call('GET', `/api/cycles/${enc(freshCycle)}/ratings`, { token: t.evaluator }));
+  expect(summary.units.find((u: any) => u.unitId === 'dinkes')).toMatchObject({ unitPredicate: null, closed: null });
 });

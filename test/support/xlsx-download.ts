@@ -2,6 +2,7 @@
 // person's spreadsheet would: the sheet's cells with their types and number formats, and which
 // cells a spreadsheet would run as formulas.
 import ExcelJS from 'exceljs';
+import type { Locator } from 'playwright-core';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -35,6 +36,14 @@ export async function readXlsxFile(file: string): Promise<Omit<XlsxDownload, 'st
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.readFile(file);
   return tableOf(workbook);
+}
+
+/** A person clicking a page's download button: the file's suggested name, and its sheet read back. */
+export async function clickToDownloadXlsx(button: Locator): Promise<{ name: string } & Omit<XlsxDownload, 'status' | 'headers' | 'problem'>> {
+  const download = button.page().waitForEvent('download');
+  await button.click();
+  const file = await download;
+  return { name: file.suggestedFilename(), ...(await readXlsxFile((await file.path())!)) };
 }
 
 function tableOf(workbook: ExcelJS.Workbook): Omit<XlsxDownload, 'status' | 'headers' | 'problem'> {

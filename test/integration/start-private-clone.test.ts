@@ -2,11 +2,14 @@
 // /root), nothing configured. The stack comes up (as root, PostgreSQL runs as the `postgres` user
 // from binaries outside the clone), no directory outside the clone is opened up, the CLI finds
 // the stack without DATABASE_URL, and SIGTERM or SIGINT sent to the one `npm start` process stops
-// every process it started, the Temporal dev server included.
+// every process it started, the Temporal dev server included. The first start makes the first
+// administrator's and evaluation team's accounts (their set-password links work) and sets the
+// namespace's retention to 30 days.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, symlinkSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { Connection } from '@temporalio/client';
 import { freePort } from '../support/global-setup';
 import { alive, commandLine, descendants, killTree } from '../support/process-tree';
 
@@ -137,10 +140,30 @@ test('npm start from a clone in a 0700 directory: up, found by the CLI, and stop
   expect(caExport.stderr).not.toContain('DATABASE_URL');
   expect(caExport.stderr).toContain('No CA yet'); // it reached the database: no organisation has signed yet
 
+  // the first start made an administrator's and an evaluation team's account, each with the link
+  // that sets its password at the embedded provider
+  const firstAccounts = [...output.matchAll(/First (\w+) account "([^"]+)": set its password at (\S+)/g)].map(([, role, accountId, link]) => ({ role, accountId, link }));
+  expect(firstAccounts.map(({ role, accountId }) => `${role} ${accountId}`)).toEqual(['admin administrator', 'evaluator tim-evaluasi']);
+  const admin = firstAccounts[0];
+  const form = await fetch(admin.link);
+  expect([form.status, await form.text()]).toEqual([200, expect.stringContaining('Akun: <strong>administrator</strong>')]);
+  const set = await fetch(admin.link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ password: 'kata-sandi-admin-123', confirmation: 'kata-sandi-admin-123' }) });
+  expect([set.status, await set.text()]).toEqual([200, expect.stringContaining('Kata sandi tersimpan')]);
+  // Temporal keeps closed runs 30 days (TEMPORAL_RETENTION_DAYS), not the dev server's one day
+  const connection = await Connection.connect({ address: `127.0.0.1:${env.TEMPORAL_PORT}` });
+  try {
+    const { namespaceInfo, config } = await connection.workflowService.describeNamespace({ namespace: 'default' });
+    expect([namespaceInfo?.name, Number(config?.workflowExecutionRetentionTtl?.seconds)]).toEqual(['default', 30 * 86_400]);
+  } finally {
+    await connection.close();
+  }
+  expect(output).toContain('Temporal keeps closed runs 30 days');
+
   await stopWith(first, 'SIGTERM');
 
   // a second start keeps its data (same database, same link) and stops whole on SIGINT
   const second = await npmStart();
+  expect(output).not.toContain('account "administrator"'); // made once, at the first start
   expect((await until('kinerja doctor passing', () => (kinerja(['doctor']).status === 0) || undefined, 240))).toBe(true);
   await stopWith(second, 'SIGINT');
 });

@@ -30,9 +30,9 @@ export function accessCheck(def: RouteDef, db: Pool) {
     // one round trip: the agreement with, for an official, the positions they hold in its cycle
     const loaded = await loadAgreementFor(db, agreementId, principal.role === 'official' ? principal.id : null);
     if (!loaded) throw new HttpProblem(404, 'not_found', `No agreement ${agreementId}.`);
-    const { agreement, held } = loaded;
+    const { agreement, held, escalationChain } = loaded;
     if (held) { // an official
-      let relation = relationFrom(held, agreement);
+      let relation = relationFrom(held, agreement, escalationChain);
       if (relation === 'none' && access.formerSigners) {
         // a replaced official keeps what they put their signature to, and only that
         const signed = await versionsSignedBy(db, agreement.id, principal.id);
@@ -41,7 +41,7 @@ export function accessCheck(def: RouteDef, db: Pool) {
           res.locals.signedVersions = signed;
         }
       }
-      if (relation === 'none') throw forbidden('Officials see only their own PKs, those of positions below them, and the versions they signed.');
+      if (relation === 'none') throw forbidden('Officials see only their own PKs, those of positions below them, those whose late items escalate to them, and the versions they signed.');
       res.locals.relation = relation;
       res.locals.heldPositionIds = held.map((h) => h.positionId); // the Update's actor acts for these
     }

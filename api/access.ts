@@ -1,6 +1,8 @@
 // Who may see what. An official sees the PKs of the positions they hold and of every position below
-// them (any depth); evaluators and admins see everything. Whether someone may *act* is the
-// workflow's decision (WrongPerson), not this module's.
+// them (any depth), and opens one whose late items escalate to them (the Asisten overseeing its
+// unit, the Sekda: outside its line of superiors, yet the escalation mail links to it); evaluators
+// and admins see everything. Whether someone may *act* is the workflow's decision (WrongPerson),
+// not this module's.
 import type { Pool } from 'pg';
 
 export interface AgreementRow {
@@ -21,8 +23,12 @@ export interface AgreementRow {
   lineage: string[];
 }
 
-/** `signer`: signed a version of it but holds no position at or above it now (a replaced official). */
-export type Relation = 'owner' | 'superior' | 'signer' | 'none';
+/**
+ * `overseer`: holds a position in the escalation chain of the PK's position but not above it in the
+ * tree (its late items reach them). `signer`: signed a version of it but holds no position at or
+ * above it now (a replaced official).
+ */
+export type Relation = 'owner' | 'superior' | 'overseer' | 'signer' | 'none';
 
 /** A position an official holds in a cycle, with its agreement (none before the fan-out stored it). */
 export interface HeldPosition {
@@ -34,6 +40,8 @@ export interface HeldPosition {
 export interface AgreementForCaller {
   agreement: AgreementRow;
   held: HeldPosition[] | null;
+  /** Who the PK's position's late items escalate to (positions.escalation_chain), in order. */
+  escalationChain: string[];
 }
 
 /**
@@ -46,24 +54,26 @@ export async function loadAgreementFor(db: Pool, id: string, officialId: string 
     `SELECT a.*,
             (SELECT coalesce(json_agg(json_build_object('positionId', hp.id, 'agreementId', h.id) ORDER BY hp.id), '[]'::json)
                FROM positions hp LEFT JOIN agreements h ON h.cycle_id = hp.cycle_id AND h.position_id = hp.id
-              WHERE hp.cycle_id = a.cycle_id AND hp.official_id = $2) AS caller_held_positions
+              WHERE hp.cycle_id = a.cycle_id AND hp.official_id = $2) AS caller_held_positions,
+            (SELECT p.escalation_chain FROM positions p WHERE p.cycle_id = a.cycle_id AND p.id = a.position_id) AS caller_escalation_chain
        FROM agreements a WHERE a.id = $1`,
     [id, officialId], // a null official id matches no position
   );
   if (!rows[0]) return null;
-  const { caller_held_positions: held, ...agreement } = rows[0];
-  return { agreement: agreement as AgreementRow, held: officialId === null ? null : (held as HeldPosition[]) };
+  const { caller_held_positions: held, caller_escalation_chain: chain, ...agreement } = rows[0];
+  return { agreement: agreement as AgreementRow, held: officialId === null ? null : (held as HeldPosition[]), escalationChain: (chain as string[] | null) ?? [] };
 }
 
 /**
  * How an official relates to an agreement, from the positions they hold in its cycle: holds its
- * position, holds one above it (the agreement's lineage names it), or neither. The same rule as
- * `visibleToOfficialSql`, for one agreement.
+ * position, holds one above it (the agreement's lineage names it: the rule of
+ * `visibleToOfficialSql`, which lists PKs), holds one its late items escalate to, or none of these.
  */
-export function relationFrom(held: HeldPosition[], agreement: Pick<AgreementRow, 'id' | 'lineage'>): Relation {
+export function relationFrom(held: HeldPosition[], agreement: Pick<AgreementRow, 'id' | 'lineage'>, escalationChain: readonly string[] = []): Relation {
   const ids = new Set(held.map((h) => h.agreementId).filter((id): id is string => id !== null));
   if (ids.has(agreement.id)) return 'owner';
-  return agreement.lineage.some((id) => ids.has(id)) ? 'superior' : 'none';
+  if (agreement.lineage.some((id) => ids.has(id))) return 'superior';
+  return held.some((h) => escalationChain.includes(h.positionId)) ? 'overseer' : 'none';
 }
 
 /** The versions of an agreement an official signed (as either party), oldest first. */

@@ -184,6 +184,20 @@ test('whoever a late item is escalated to sees it in their inbox: who is late, w
     });
     expect(item.lateSeconds).toBeGreaterThanOrEqual(9); // the third step came 6 s after the due date, and this read after it
   }
+  // The escalation's link opens the PK for each of them, though the Asisten and the Sekda are not
+  // above the Kepala Dinas in the tree (his superior is the Bupati); a peer still may not, and
+  // opening is not acting.
+  for (const [token, relation] of [[asisten, 'overseer'], [sekda, 'overseer'], [bupati, 'superior']] as const) {
+    const opened = await call('GET', `/api/agreements/${enc(dikbud)}`, { token });
+    expect([opened.status, opened.body.relation]).toEqual([200, relation]);
+    expect((await call('GET', `/api/agreements/${enc(dikbud)}/history`, { token })).status).toBe(200);
+  }
+  const peer = await call('GET', `/api/agreements/${enc(dikbud)}`, { token: t.official(nipOf(org, 'kepala-dinkes')) });
+  expect([peer.status, peer.body.code]).toEqual([403, 'forbidden']);
+  const meddling = await call('POST', `/api/agreements/${enc(dikbud)}/submit`, { token: asisten });
+  expect(meddling.status).toBeGreaterThanOrEqual(400);
+  expect((await detail(dikbud)).body.phase).toBe('drafting');
+
   // The late official's own inbox has the task, not an escalation to themselves.
   const own = (await inbox(lateHead)).body;
   expect(own.escalations).toEqual([]);

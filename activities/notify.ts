@@ -85,7 +85,7 @@ export function createNotifyActivities({ db, publicUrl }: ActivityDeps) {
       const subject =
         input.kind === 'reminder'
           ? `Pengingat: batas waktu ${what} (${due})${whose}`
-          : `${escalationLabel(level)}: ${awaiting?.title ?? 'tim evaluasi'} belum ${what}${whose}`;
+          : `${escalationLabel(level, recipient?.title)}: ${awaiting?.title ?? 'tim evaluasi'} belum ${what}${whose}`;
       const body =
         input.kind === 'reminder'
           ? `Yth. ${recipient?.official_name ?? 'Tim Evaluasi'},\n\nMohon segera ${what} paling lambat ${dueTime}.\n${pk}\n\nBuka: ${link}${AUTOMATED}`

@@ -1,17 +1,13 @@
-// Whom an escalation level reached, counted up the late official's chain of superiors (level 0 is
-// the official). The chain is data (an Asisten, the Sekda, the Kepala Daerah in a usual Pemda), so
-// only its steps are named, not its titles. The page's badges and the escalation mails say the
-// same words. Pure (no imports): served to the page as /lib/escalation-level.js.
+// How an escalation level is said. The chain a level counts along is data: the late official's
+// superiors within the Pemda, then the Asisten overseeing the unit, the Sekda and the Kepala Daerah
+// (domain/escalation.ts), so a level number alone does not say who was reached (level 1 of a
+// Kepala Dinas's item is the Asisten, not his superior, the Bupati). Where the recipient is known
+// (a mail, the escalation's record) their post is named; elsewhere only the level. The page's
+// badges and the escalation mails say the same words. Pure (no imports): served to the page as
+// /lib/escalation-level.js.
 
-/** "atasan langsung", "atasan dari atasan langsung", "atasan 3 tingkat di atas". */
-export function escalationLevelText(level: number): string {
-  if (level === 1) return 'atasan langsung';
-  if (level === 2) return 'atasan dari atasan langsung';
-  return `atasan ${level} tingkat di atas`;
-}
-
-/** "Eskalasi tingkat 2 (atasan dari atasan langsung)"; level 0 is "Belum dieskalasi". */
-export function escalationLabel(level: number | null | undefined): string {
+/** "Eskalasi tingkat 2 (kepada Sekretaris Daerah)", or "Eskalasi tingkat 2" when the post is not known; level 0 is "Belum dieskalasi". */
+export function escalationLabel(level: number | null | undefined, reachedPost?: string | null): string {
   if (!level) return 'Belum dieskalasi';
-  return `Eskalasi tingkat ${level} (${escalationLevelText(level)})`;
+  return reachedPost ? `Eskalasi tingkat ${level} (kepada ${reachedPost})` : `Eskalasi tingkat ${level}`;
 }

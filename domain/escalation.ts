@@ -1,6 +1,7 @@
-// Who hears of an overdue item (the domain's escalation): the official → the direct superior → the
-// Asisten overseeing the unit → the Sekda → the Bupati/Walikota. Every step is found in the
-// organisation's data; no position id is assumed.
+// Who hears of an overdue item (the domain's escalation, one level at a time): the official → the
+// direct superior → each superior above them within the Pemda (a Kepala Seksi's Kepala Bidang,
+// then the Kepala Dinas) → the Asisten overseeing the unit → the Sekda → the Bupati/Walikota.
+// Every step is found in the organisation's data; no position id is assumed.
 import type { Position } from './types';
 
 export interface EscalationTree {
@@ -35,12 +36,21 @@ export function escalationChain(positionId: string, tree: EscalationTree | Reado
   const position = index.byId.get(positionId);
   if (!position) return [];
   const candidates = [
-    position.parent ?? undefined,
+    ...superiorsOf(position, index.byId),
     position.unit !== null ? index.overseerByUnit.get(position.unit)?.id : undefined,
     index.sekda?.id,
     index.root?.id,
   ].filter((id): id is string => id !== undefined && !isAtOrBelow(id, positionId, index.byId));
   return candidates.filter((id, i) => candidates.indexOf(id, i + 1) === -1);
+}
+
+/** The position's superiors up the tree, nearest first (the Kepala Daerah too, kept last by the caller's dedupe). */
+function superiorsOf(position: Position, byId: ReadonlyMap<string, Position>): string[] {
+  const out: string[] = [];
+  for (let current = position.parent === null ? undefined : byId.get(position.parent); current && out.length <= byId.size; current = current.parent === null ? undefined : byId.get(current.parent)) {
+    out.push(current.id);
+  }
+  return out;
 }
 
 /** Escalation never goes down: the Sekda is not above the Bupati, nor an Asisten above the Sekda. */

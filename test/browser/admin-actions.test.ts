@@ -253,8 +253,8 @@ test('a notification that died at a failing receiver is listed under "Notifikasi
   await expect(row.getAttribute('data-status')).resolves.toBe('dead');
   const text = (await row.textContent()) ?? '';
   expect(text).toContain('Eskalasi tingkat 1');
-  // the kind says who the level reached; the receiver's English error is labelled as such
-  await expect(row.locator('td').nth(2).textContent()).resolves.toBe('Eskalasi tingkat 1 (atasan langsung)');
+  // the kind says the level (the subject beside it names the post); the receiver's English error is labelled as such
+  await expect(row.locator('td').nth(2).textContent()).resolves.toBe('Eskalasi tingkat 1');
   await expect(row.locator('details summary').textContent()).resolves.toBe('Rincian teknis (pesan server, bahasa Inggris)');
   expect(text).toContain('bupati@kab-page-admin.example');
   expect(text).toContain('Gagal terkirim');

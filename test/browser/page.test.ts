@@ -102,9 +102,9 @@ test('an official signs in and sees the overdue draft task with its escalation l
   expect(await task.getAttribute('data-task')).toBe('draft');
   await task.locator('[data-testid=overdue]').waitFor();
   expect(await task.locator('[data-testid=overdue]').textContent()).toBe('Terlambat');
-  // the level says whom it reached up the chain, not a bare number
-  expect(await task.locator('.badge.escalation').textContent())
-    .toMatch(/^Eskalasi tingkat (1 \(atasan langsung\)|2 \(atasan dari atasan langsung\)|([3-9]) \(atasan \2 tingkat di atas\))$/);
+  // the level, without guessing from the number whom it reached (the chain runs past the superiors
+  // to the Asisten and the Sekda; the mail names the post)
+  expect(await task.locator('.badge.escalation').textContent()).toMatch(/^Eskalasi tingkat [1-9]$/);
   // the table's last column only says whether a PK is late: named for that
   const mine = owner.locator('section', { has: owner.locator('h2', { hasText: 'PK saya dan bawahan' }) });
   expect(await mine.locator('thead th').allTextContents()).toEqual(['Jabatan', 'Pejabat', 'Tahap', 'Keterlambatan']);
@@ -179,7 +179,7 @@ test('the superior sees the late items escalated to them, with who is late, with
   expect(await escalated.locator('.task-title').textContent()).toBe(`${dikbudHead.official.name} — ${dikbudHead.title}`);
   expect(await escalated.textContent()).toContain(`Belum menyusun draf PK (PK ${dikbudHead.title} ${org.year}) · ${org.organisation.name}`);
   expect(await escalated.locator('[data-testid=lateness]').textContent()).toMatch(/^Terlambat \d+ hari/);
-  expect(await escalated.locator('.badge.escalation').textContent()).toBe('Eskalasi tingkat 3 (atasan 3 tingkat di atas)');
+  expect(await escalated.locator('.badge.escalation').textContent()).toBe('Eskalasi tingkat 3');
   await shot(superior, '03-escalations-phone');
 
   // the Kepala Daerah has no superior: their own draft goes on to signing, and the button says so
@@ -332,10 +332,10 @@ test('the evaluation team sees it on the dashboard, drills down to the PK and do
     expect(await page.locator('[data-testid=stat-total]').textContent()).toBe(String(org.positions.length));
     expect(Number(await page.locator('[data-testid=stat-overdue]').textContent())).toBeGreaterThan(0);
     await page.locator('[data-testid=overdue-table]').waitFor();
-    // each level's column says whom it reached (level 0: late, not escalated yet)
+    // a column per level (level 0: late, not escalated yet)
     const levels = (await page.locator('[data-testid=overdue-table] thead th').allTextContents()).slice(1);
     expect(levels.length).toBeGreaterThan(0);
-    expect(levels.filter((l) => l !== 'Belum dieskalasi' && !/^Eskalasi tingkat \d+ \(atasan /.test(l))).toEqual([]);
+    expect(levels.filter((l) => l !== 'Belum dieskalasi' && !/^Eskalasi tingkat \d+$/.test(l))).toEqual([]);
     expect(await page.locator('[data-testid=chart-absorption] rect.bar').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-testid=chart-categories] rect.bar[data-value="1"]').count()).toBe(1);
     // the in-year bands are "kategori capaian", the year-end results "predikat": the section says both

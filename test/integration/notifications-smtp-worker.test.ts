@@ -115,7 +115,10 @@ test('a draft coming due and then late: the reminder reaches the official and th
   const superior = official(org.positions.find((p: any) => p.id === 'kepala-dinkes').parent);
   expect(escalation[0].to).toEqual([superior.email]);
   const e = read(escalation[0]);
-  expect(e.header('Subject')).toMatch(/^Eskalasi tingkat 1 \(atasan langsung\): .+ belum menyusun dan mengajukan draf Perjanjian Kinerja$/);
+  // the subject names the post it reached
+  const superiorTitle = org.positions.find((p: any) => p.id === org.positions.find((q: any) => q.id === 'kepala-dinkes').parent).title;
+  expect(e.header('Subject')).toMatch(/^Eskalasi tingkat 1 \(kepada (.+)\): .+ belum menyusun dan mengajukan draf Perjanjian Kinerja$/);
+  expect(/\(kepada (.+?)\):/.exec(e.header('Subject') ?? '')?.[1]).toBe(superiorTitle);
   expect(e.text).toContain(`Yth. ${superior.name},`);
   expect(e.text).toContain(`${head.name} (`);
   expect(e.text).toContain('telah terlewati. Mohon tindak lanjut sesuai kewenangan Bapak/Ibu.');

@@ -8,7 +8,7 @@ const tree = escalationTree(org.positions);
 
 describe('escalation chain on the sample organisation', () => {
   it.each([
-    ['Kepala Seksi in dinkes: Kabid → Asisten I → Sekda → Bupati', 'dinkes-e3-1-e4-1', ['dinkes-e3-1', 'asisten-1', 'sekda', 'bupati']],
+    ['Kepala Seksi in dinkes: Kabid → Kadis → Asisten I → Sekda → Bupati (one level at a time: the head of the Dinas hears before the Asisten)', 'dinkes-e3-1-e4-1', ['dinkes-e3-1', 'kepala-dinkes', 'asisten-1', 'sekda', 'bupati']],
     ['Kepala Bidang in pupr: Kadis → Asisten II → Sekda → Bupati', 'pupr-e3-2', ['kepala-pupr', 'asisten-2', 'sekda', 'bupati']],
     ['Kepala Dinas: the Bupati comes last, after Asisten and Sekda', 'kepala-dinkes', ['asisten-1', 'sekda', 'bupati']],
     ['Kepala Inspektorat: Asisten III', 'kepala-inspektorat', ['asisten-3', 'sekda', 'bupati']],

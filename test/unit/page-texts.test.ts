@@ -18,7 +18,7 @@ const format = require('../../web/js/format.js') as {
   fmtDateTime(iso: string, utcOffsetHours?: number | null): string;
   describeTimelineEntry(e: { at: string; source: string; kind: string; summary: string; data: Record<string, unknown> }, utcOffsetHours?: number, pk?: { reviewed: boolean }): string;
   SIGNATURE_PROBLEM: Record<string, string>;
-  escalationLabel(level: number): string;
+  escalationLabel(level: number, reachedPost?: string): string;
   describePath(path: string | undefined): string;
   fmtFileSize(bytes: number): string;
   positionTitle(a: { positionId: string; position?: { title: string } }): string;
@@ -148,13 +148,12 @@ test('a missing NIP is said to be missing, with its own code, not malformed', ()
   expect(format.problemMessage({ path: '/nip', code: 'malformed_nip', message: ENGLISH })).toBe('NIP harus tepat 18 digit.');
 });
 
-test('escalation levels say whom they reached up the chain, not a bare number', () => {
+test('an escalation level names the post it reached where that is known, and never guesses it from the number', () => {
   expect(format.escalationLabel(0)).toBe('Belum dieskalasi');
-  expect(format.escalationLabel(1)).toBe('Eskalasi tingkat 1 (atasan langsung)');
-  expect(format.escalationLabel(2)).toBe('Eskalasi tingkat 2 (atasan dari atasan langsung)');
-  expect(format.escalationLabel(3)).toBe('Eskalasi tingkat 3 (atasan 3 tingkat di atas)');
+  expect(format.escalationLabel(1)).toBe('Eskalasi tingkat 1');
+  expect(format.escalationLabel(2, 'Sekretaris Daerah')).toBe('Eskalasi tingkat 2 (kepada Sekretaris Daerah)');
   const line = (kind: string, data: Record<string, unknown>) => format.describeTimelineEntry({ at: '2026-01-01T00:00:00Z', source: 'audit', kind, summary: ENGLISH, data });
-  expect(line('deadline.escalated', { item: 'draft', level: 2 })).toBe('"Susun draf PK" terlambat: dieskalasi ke tingkat 2 (atasan dari atasan langsung)');
+  expect(line('deadline.escalated', { item: 'draft', level: 2 })).toBe('"Susun draf PK" terlambat: dieskalasi ke tingkat 2');
 });
 
 test("a submitted draft goes to review, except the Kepala Daerah's, which goes straight to signing", () => {

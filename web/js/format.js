@@ -3,7 +3,7 @@
 // of phases and tasks.
 import { timeZoneOf } from '/lib/time-zones.js';
 import { PHASE_LABELS } from '/lib/labels.js';
-import { escalationLabel, escalationLevelText } from '/lib/escalation-level.js';
+import { escalationLabel } from '/lib/escalation-level.js';
 
 const dateOnly = new Intl.DateTimeFormat('id-ID', { dateStyle: 'long', timeZone: 'Asia/Jakarta' });
 const number = new Intl.NumberFormat('id-ID', { maximumFractionDigits: 2 });
@@ -112,7 +112,7 @@ export const DIRECTION = { up: 'Semakin tinggi semakin baik', down: 'Semakin ren
 export const NOT_ASSESSED = { no_target: 'Tidak dinilai (tanpa target)', no_realization: 'Tidak dinilai (belum ada realisasi)' };
 
 /** Escalation levels in words, as the mails say them (domain/escalation-level.ts). */
-export { escalationLabel, escalationLevelText };
+export { escalationLabel };
 
 /** How late an item is, in its two largest units: "3 hari 4 jam", "12 detik". */
 export function fmtLateness(seconds) {
@@ -196,7 +196,7 @@ export function describeTimelineEntry(e, utcOffsetHours, { reviewed = true } = {
     case 'rating.saved': return `Penilaian pegawai disimpan${d.predikat ? `: predikat ${d.predikat}` : ''}`;
     case 'unit.ratings_closed': return 'Penilaian unit ditutup';
     case 'deadline.extended': return `Tenggat ${itemOf(d)} diperpanjang hingga ${fmtDateTime(d.dueAt, utcOffsetHours)}: ${d.reason ?? ''}`;
-    case 'deadline.escalated': return `${itemOf(d)} terlambat: dieskalasi ke tingkat ${d.level}${d.level ? ` (${escalationLevelText(d.level)})` : ''}`;
+    case 'deadline.escalated': return `${itemOf(d)} terlambat: dieskalasi ke tingkat ${d.level}`;
     case 'deadline.overdue': return `${itemOf(d)} terlambat: tidak ada atasan untuk eskalasi`;
     case 'revision.started': return `PK Perubahan dimulai (${REVISION_REASON_IN_TEXT[d.reason] ?? 'alasan lain'})${d.note ? `: ${d.note}` : ''}`;
     case 'official.changed': return `Pergantian pejabat: ${d.name ?? ''} (${d.nip ?? d.officialId ?? ''})`;

@@ -1,8 +1,10 @@
 // The cycle report per unit: agreements, average score, predicate counts and budget absorption
 // (serapan = realised budget / pagu × 100), as JSON, CSV (for machines) or XLSX (for people). PK scores and predicates are the ones
-// the evaluation stored (computed with the cycle's rules); the unit's predicate is its average on
-// the cycle's scale.
+// the evaluation stored (computed with the cycle's rules, then adjusted by the evaluation team); the
+// unit's predicate is its average on the cycle's scale. The unit's pagu and realisasi are its head's
+// PK's (db/unit-heads.ts), never the sum over the cascade's levels.
 import type { Pool } from 'pg';
+import { UNIT_HEAD_IDS_SQL } from '../db/unit-heads';
 import { evaluateUnit } from '../domain/evaluation';
 import type { Rules } from '../domain/rules';
 import { jsonObject } from './json-object';
@@ -18,16 +20,20 @@ export interface UnitReport {
   predicate: string | null;
   /** Predicate label → count; a null-prototype object (labels are data). */
   predicates: Record<string, number>;
-  budget: number;
-  spent: number;
+  /** The head's PK's pagu (Rp); null while it has no budget lines or the unit has no head PK. */
+  budget: number | null;
+  /** The head's PK's realisasi anggaran (Rp); null with the pagu. */
+  spent: number | null;
   absorption: number | null;
 }
 
 export async function cycleReport(db: Pool, cycleId: string, rules: Rules): Promise<UnitReport[]> {
   const { rows } = await db.query(
+    // budget is null without budget lines; only the head's PK counts (a unit without one, or whose
+    // head has no budget lines yet, has a null pagu: the lower levels' lines are a breakdown of it).
     `WITH current AS (
-       SELECT a.id, a.unit_id, a.score, a.predicate,
-              (SELECT coalesce(sum((b->>'amount')::numeric), 0) FROM agreement_versions v, jsonb_array_elements(v.content->'budget') b
+       SELECT a.id, a.unit_id, a.score, a.predicate, a.position_id IN (${UNIT_HEAD_IDS_SQL}) AS is_head,
+              (SELECT sum((b->>'amount')::numeric) FROM agreement_versions v, jsonb_array_elements(v.content->'budget') b
                 WHERE v.agreement_id = a.id AND v.version = a.version) AS budget,
               (SELECT coalesce(sum(s::numeric), 0) FROM realizations r, jsonb_array_elements_text(r.budget_spent) s
                 WHERE r.agreement_id = a.id) AS spent
@@ -35,7 +41,8 @@ export async function cycleReport(db: Pool, cycleId: string, rules: Rules): Prom
      SELECT c.unit_id, coalesce(u.name, 'Kepala Daerah') AS unit_name, count(*)::int AS agreements,
             count(c.score)::int AS scored, avg(c.score)::float8 AS average_score,
             array_remove(array_agg(c.score::float8), NULL) AS scores,
-            coalesce(sum(c.budget), 0)::float8 AS budget, coalesce(sum(c.spent), 0)::float8 AS spent,
+            sum(c.budget) FILTER (WHERE c.is_head)::float8 AS budget,
+            sum(c.spent) FILTER (WHERE c.is_head AND c.budget IS NOT NULL)::float8 AS spent,
             array_remove(array_agg(c.predicate), NULL) AS predicate_list
        FROM current c LEFT JOIN units u ON u.cycle_id = $1 AND u.id = c.unit_id
       GROUP BY c.unit_id, u.name ORDER BY c.unit_id NULLS FIRST`,
@@ -54,7 +61,7 @@ export async function cycleReport(db: Pool, cycleId: string, rules: Rules): Prom
       predicates: jsonObject(predicates),
       budget: r.budget,
       spent: r.spent,
-      absorption: r.budget > 0 ? round2((r.spent / r.budget) * 100) : null,
+      absorption: r.budget > 0 ? round2(((r.spent ?? 0) / r.budget) * 100) : null,
     };
   });
 }

@@ -18,6 +18,7 @@ import { HttpProblem } from '../problem';
 import { route, type RouteDef } from '../route';
 import { jsonObject } from '../json-object';
 import { listEvidence } from '../evidence';
+import { UNIT_HEAD_IDS_SQL } from '../../db/unit-heads';
 
 const READ = { kind: 'agreement', roles: ['admin', 'evaluator', 'official'] } as const;
 const OVERSIGHT = { kind: 'roles', roles: ['admin', 'evaluator'] } as const;
@@ -119,13 +120,14 @@ export function pageRoutes(deps: ApiDeps): RouteDef[] {
 
     route({
       method: 'get', path: '/api/cycles/:cycleId/achievement', tag: 'reports',
-      summary: 'Per unit: capaian up to each quarter, capaian to date with its category, budget absorption (from reported quarters)',
+      summary: 'Per unit: capaian up to each quarter, capaian to date with its category (an evaluated PK counts with its evaluation score), budget absorption of the head\'s PK',
       access: OVERSIGHT,
       async handler(req, res) {
         const cycleId = String(req.params.cycleId);
         const rules = await cycleRules(db, cycleId);
         const { rows } = await db.query(
-          `SELECT a.id, a.unit_id, coalesce(u.name, 'Kepala Daerah') AS unit_name, v.content,
+          `SELECT a.id, a.unit_id, coalesce(u.name, 'Kepala Daerah') AS unit_name, v.content, a.score::float8 AS evaluation_score,
+                  a.position_id IN (${UNIT_HEAD_IDS_SQL}) AS is_head,
                   coalesce((SELECT json_agg(json_build_object('quarter', r.quarter, 'realizations', r.realizations, 'budget_spent', r.budget_spent) ORDER BY r.quarter)
                               FROM realizations r WHERE r.agreement_id = a.id), '[]') AS reports
              FROM agreements a
@@ -136,36 +138,49 @@ export function pageRoutes(deps: ApiDeps): RouteDef[] {
         );
         /** PKs per category of their capaian to date (the predicate distribution while the year runs). */
         const categories = new Map<string, number>();
-        const units = new Map<string, { unitId: string | null; unitName: string; agreements: number; reporting: number; quarters: Array<Array<number | null>>; toDate: Array<number | null>; pagu: number; spent: number }>();
+        const units = new Map<string, { unitId: string | null; unitName: string; agreements: number; reporting: number; evaluated: number; quarters: Array<Array<number | null>>; toDate: Array<number | null>; pagu: number | null; spent: number | null }>();
         for (const r of rows) {
           const key = r.unit_id ?? '';
-          const u = units.get(key) ?? { unitId: r.unit_id, unitName: r.unit_name, agreements: 0, reporting: 0, quarters: [[], [], [], []] as Array<Array<number | null>>, toDate: [] as Array<number | null>, pagu: 0, spent: 0 };
+          const u = units.get(key) ?? { unitId: r.unit_id, unitName: r.unit_name, agreements: 0, reporting: 0, evaluated: 0, quarters: [[], [], [], []] as Array<Array<number | null>>, toDate: [] as Array<number | null>, pagu: null, spent: null };
           units.set(key, u);
           u.agreements += 1;
           if (!r.content) continue;
           const reports = (r.reports as Array<Record<string, any>>).map(reportOf);
           if (reports.length > 0) u.reporting += 1;
+          // Once the evaluation has scored a PK (computed, then adjusted by the team), its year is that
+          // nilai evaluasi, as the report and the PK list show it: it is the PK's capaian to date and
+          // its value s.d. TW IV. Earlier quarters stay the capaian computed from the reports.
+          const evaluationScore: number | null = r.evaluation_score;
+          if (evaluationScore !== null) u.evaluated += 1;
           for (const q of [1, 2, 3, 4]) {
             const upTo = reports.filter((x) => x.quarter <= q);
-            if (upTo.some((x) => x.quarter === q)) u.quarters[q - 1].push(evaluateAgreement(r.content, upTo, rules).score);
+            if (q === 4 && evaluationScore !== null) u.quarters[3].push(evaluationScore);
+            else if (upTo.some((x) => x.quarter === q)) u.quarters[q - 1].push(evaluateAgreement(r.content, upTo, rules).score);
           }
           const whole = evaluateAgreement(r.content, reports, rules);
-          if (reports.length > 0) {
-            u.toDate.push(whole.score);
-            const category = categorize(whole.score, rules.scale);
+          if (reports.length > 0 || evaluationScore !== null) {
+            const score = evaluationScore ?? whole.score;
+            u.toDate.push(score);
+            const category = categorize(score, rules.scale);
             if (category) categories.set(category, (categories.get(category) ?? 0) + 1);
           }
-          u.pagu += whole.budget.pagu;
-          u.spent += whole.budget.spent;
+          // The unit's budget is its head's PK's (db/unit-heads.ts): the lower levels break the
+          // head's Programs down. Until the head's PK has budget lines (or when the unit has no head
+          // PK) the unit has no pagu: budget, spent and absorption are null, never the lower
+          // levels' sum (a part of the budget, at another level).
+          if (r.is_head && r.content.budget.length > 0) {
+            u.pagu = whole.budget.pagu;
+            u.spent = whole.budget.spent;
+          }
         }
         const items = [...units.values()].map((u) => {
           const toDate = evaluateUnit(u.toDate, rules);
           return {
-            unitId: u.unitId, unitName: u.unitName, agreements: u.agreements, reporting: u.reporting,
+            unitId: u.unitId, unitName: u.unitName, agreements: u.agreements, reporting: u.reporting, evaluated: u.evaluated,
             quarters: u.quarters.map((scores) => evaluateUnit(scores, rules).score),
             achievement: toDate.score, category: toDate.predicate,
             budget: u.pagu, spent: u.spent,
-            absorption: budgetAbsorption(u.pagu, u.spent),
+            absorption: u.pagu === null ? null : budgetAbsorption(u.pagu, u.spent ?? 0),
           };
         });
         res.json({ cycleId, scale: { ...rules.scale, bands: bandsDescending(rules.scale) }, units: items, categories: jsonObject(categories) });

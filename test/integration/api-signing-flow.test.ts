@@ -1,13 +1,18 @@
 // The rest of the year through the API, on a past year so every quarter is open at once: both
 // parties sign (passphrases sealed by the API), the documents can be fetched and verified, four
 // quarters are reported and verified, and the evaluation team closes the PK with its predicate.
+// Meanwhile an eselon III of the unit drafts his PK (Kegiatan breaking the Kepala Dinas's Programs
+// down): the unit's pagu stays the Kepala Dinas's. After the team's adjustment, the dashboard, the
+// report and the PK agree on the unit's score.
 import type { Stack } from '../support/stack';
 import { client, enc, nipOf, sampleOrganisation, tokens, waitFor, startStackWithCycle } from '../support/api-client';
+import { downloadXlsx } from '../support/xlsx-download';
 
 const ORG = 'kab-signflow';
 const org = sampleOrganisation(ORG, new Date().getFullYear() - 1);
 const cycleId = `cycle:${ORG}:${org.year}`;
 const dinkes = `pk:${ORG}:${org.year}:kepala-dinkes`;
+const dinkesE3 = `pk:${ORG}:${org.year}:dinkes-e3-1`;
 let stack: Stack;
 let call: ReturnType<typeof client>;
 let t: ReturnType<typeof tokens>;
@@ -46,6 +51,12 @@ test('sign, report four quarters, verify, evaluate and close', async () => {
   const second = await call('POST', `/api/agreements/${enc(dinkes)}/sign`, { token: superior, body: { passphrase: `frasa-rahasia-${nipOf(org, 'bupati')}` } });
   expect(second.status).toBe(200);
   await phaseIs('reporting');
+
+  // the eselon III below drafts his Kegiatan (a breakdown of the Programs above): saved, not signed
+  const e3Owner = t.official(nipOf(org, 'dinkes-e3-1'));
+  await waitFor(() => call('GET', `/api/agreements/${enc(dinkesE3)}`, { token: e3Owner }), (r) => r.body.state?.deadline?.item === 'draft');
+  expect(org.drafts['dinkes-e3-1'].budget.length).toBeGreaterThan(0);
+  expect((await call('PUT', `/api/agreements/${enc(dinkesE3)}/draft`, { token: e3Owner, body: org.drafts['dinkes-e3-1'] })).status).toBe(200);
 
   // the passphrase never reached Temporal history in clear
   const history = await stack.client.workflow.getHandle(dinkes).fetchHistory();
@@ -107,10 +118,39 @@ test('sign, report four quarters, verify, evaluate and close', async () => {
   const closed = await phaseIs('closed');
   expect(closed.body.score).not.toBeNull();
 
+  // By hand: the unit's pagu is the Kepala Dinas's Programs only (the eselon III's Kegiatan break
+  // them down), its realisasi the four quarters he reported; the PK's score is the average of the
+  // indicators, each at 100 (realisasi = target) but the adjusted one at 95.
+  const pagu = content.budget.reduce((sum: number, b: any) => sum + b.amount, 0);
+  const spent = 4 * budgetSpent.reduce((sum: number, amount: number) => sum + amount, 0);
+  const score = (95 + 100 * (indicators.length - 1)) / indicators.length;
+  expect(closed.body.score).toBeCloseTo(score, 6);
   const report = await call('GET', `/api/cycles/${enc(cycleId)}/report`, { token: t.admin });
   const unit = report.body.units.find((u: any) => u.unitId === 'dinkes');
-  expect(unit.scored).toBe(1);
-  expect(unit.absorption).toBeGreaterThan(0);
+  expect(unit).toMatchObject({ scored: 1, budget: pagu, spent, absorption: Math.round((spent / pagu) * 10000) / 100 });
+  expect(unit.averageScore).toBeCloseTo(score, 2);
+  const csv = String((await call('GET', `/api/cycles/${enc(cycleId)}/report?format=csv`, { token: t.admin })).body).trim().split('\r\n');
+  const columns = csv[0].split(',');
+  const dinkesRow = csv.find((line) => line.startsWith('dinkes,'))!.split(',');
+  const csvCell = (name: string) => dinkesRow[columns.indexOf(name)];
+  expect([csvCell('budget_rp'), csvCell('spent_rp')]).toEqual([String(pagu), String(spent)]);
+  const xlsx = await downloadXlsx(stack.baseUrl, `/api/cycles/${enc(cycleId)}/report?format=xlsx`, t.evaluator);
+  expect(['Pagu (Rp)', 'Realisasi anggaran (Rp)'].map((h) => xlsx.cell('Kode unit', 'dinkes', h).value)).toEqual([pagu, spent]);
+  // the dashboard: the same pagu and serapan, and the unit's capaian (to date, and s.d. TW IV) is
+  // the evaluation's score after the adjustment, as the report and the PK say, not the computed 100
+  const dashboard = await call('GET', `/api/cycles/${enc(cycleId)}/achievement`, { token: t.evaluator });
+  const dinkesUnit = dashboard.body.units.find((u: any) => u.unitId === 'dinkes');
+  expect(dinkesUnit).toMatchObject({ agreements: org.positions.filter((p: any) => p.unit === 'dinkes').length, reporting: 1, evaluated: 1, budget: pagu, spent });
+  expect(dinkesUnit.absorption).toBeCloseTo((spent / pagu) * 100, 6);
+  expect(dinkesUnit.achievement).toBeCloseTo(score, 4);
+  expect(dinkesUnit.quarters[3]).toBeCloseTo(score, 4);
+  expect(dinkesUnit.quarters.slice(0, 3)).toEqual([100, 100, 100]);
+  // a unit whose head has drafted nothing has no pagu yet: empty, not Rp 0 and not a lower level's sum
+  const noBudget = { budget: null, spent: null, absorption: null };
+  expect(report.body.units.find((u: any) => u.unitId === 'pupr')).toMatchObject(noBudget);
+  expect(dashboard.body.units.find((u: any) => u.unitId === 'pupr')).toMatchObject(noBudget);
+  const puprRow = csv.find((line) => line.startsWith('pupr,'))!.split(',');
+  expect(['budget_rp', 'spent_rp', 'absorption_percent'].map((name) => puprRow[columns.indexOf(name)])).toEqual(['', '', '']);
   const chain = await call('GET', `/api/agreements/${enc(dinkes)}/audit/verify`, { token: t.evaluator });
   expect(chain.body.ok).toBe(true);
   const timeline = await call('GET', `/api/agreements/${enc(dinkes)}/history`, { token: t.evaluator });

@@ -114,7 +114,8 @@ export async function renderDashboard(main, { params }) {
     section('Kemajuan per unit',
       stackedBars({ title: 'Tahap PK per unit', rows: Object.entries(status.units).map(([u, phases]) => ({ label: nameOf(u), parts: PHASES.map((p) => own(phases, p) ?? 0) })), keys: PHASES.map((p, k) => ({ name: PHASE[p], cls: `p${k}` })), testid: 'chart-units' })),
     section('Capaian per unit per triwulan',
-      barGroups({ title: 'Rata-rata capaian PK (%) s.d. tiap triwulan', groups: achievement.units.filter((u) => u.reporting > 0).map((u) => ({ label: u.unitName, values: u.quarters })), series: QUARTERS, max: 100, format: fmtPercent, testid: 'chart-achievement' })),
+      barGroups({ title: 'Rata-rata capaian PK (%) s.d. tiap triwulan', groups: achievement.units.filter((u) => u.reporting > 0 || u.evaluated > 0).map((u) => ({ label: u.unitName, values: u.quarters })), series: QUARTERS, max: 100, format: fmtPercent, testid: 'chart-achievement' }),
+      h('p', { class: 'muted small', 'data-testid': 'achievement-note' }, 'TW I–III: capaian terhitung dari laporan triwulan. TW IV: nilai evaluasi bagi PK yang sudah dievaluasi (termasuk penyesuaian tim evaluasi), sama dengan laporan dan daftar PK.')),
     h('div', { class: 'grid' },
       section('Kategori capaian dan predikat PK',
         barGroups({ title: 'PK per kategori capaian s.d. kini', groups: bands.map((b) => ({ label: b, values: [own(achievement.categories, b) ?? 0] })), series: [{ name: 'PK' }], testid: 'chart-categories' }),
@@ -122,7 +123,8 @@ export async function renderDashboard(main, { params }) {
           ? barGroups({ title: 'Predikat akhir PK yang sudah dievaluasi', groups: [...closedPredicates].map(([p, n]) => ({ label: p, values: [n] })), series: [{ name: 'PK', cls: 2 }], testid: 'chart-predicates' })
           : h('p', { class: 'muted' }, 'Belum ada PK yang selesai dievaluasi.')),
       section('Serapan anggaran dan capaian',
-        barGroups({ title: 'Serapan anggaran (%) dan capaian (%) per unit', groups: achievement.units.filter((u) => u.budget > 0).map((u) => ({ label: u.unitName, values: [u.absorption, u.achievement] })), series: [{ name: 'Serapan anggaran', cls: 'budget' }, { name: 'Capaian', cls: 1 }], max: 100, format: fmtPercent, testid: 'chart-absorption' }))),
+        barGroups({ title: 'Serapan anggaran (%) dan capaian (%) per unit', groups: achievement.units.filter((u) => u.budget > 0).map((u) => ({ label: u.unitName, values: [u.absorption, u.achievement] })), series: [{ name: 'Serapan anggaran', cls: 'budget' }, { name: 'Capaian', cls: 1 }], max: 100, format: fmtPercent, testid: 'chart-absorption' }),
+        h('p', { class: 'muted small', 'data-testid': 'absorption-note' }, 'Pagu dan realisasi unit diambil dari PK kepala unit (Program); Kegiatan dan Sub-kegiatan di bawahnya adalah rinciannya dan tidak dijumlahkan lagi.'))),
     section('Sebaran predikat pegawai per unit', ratingsTable(cycleId, ratings.units), h('p', null, ratingsButton(cycleId, ratingsStatus)), ratingsStatus),
     section('Daftar PK', await agreementList(cycleId, report.units)));
 }

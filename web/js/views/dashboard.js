@@ -80,7 +80,7 @@ export async function renderDashboard(main, { params }) {
   const overdueTotal = status.overdue.reduce((sum, o) => sum + o.n, 0);
   const overdueUnits = [...new Set(status.overdue.map((o) => o.unit))];
   const overdueTable = overdueUnits.length
-    ? table(['Unit', ...levels.map(escalationLabel)], overdueUnits.map((u) => h('tr', null, h('td', null, nameOf(u)),
+    ? table(['Unit', ...levels.map((level) => escalationLabel(level))], overdueUnits.map((u) => h('tr', null, h('td', null, nameOf(u)),
         levels.map((l) => h('td', { class: 'num' }, String(status.overdue.find((o) => o.unit === u && o.level === l)?.n ?? 0))))), { 'data-testid': 'overdue-table' })
     : h('p', { class: 'muted' }, 'Tidak ada yang terlambat.');
 

@@ -6,10 +6,13 @@ import { signToken, type TokenClaims } from '../security/jwt';
 
 export const DEFAULT_API_URL = 'http://127.0.0.1:3000';
 
-/** A problem's place: a spreadsheet cell ("positions!G5 (nip)"), a query parameter, or its JSON path. */
+/**
+ * A problem's place: a spreadsheet cell ("positions!G5 (nip)"), a query parameter as the CLI's flag
+ * of the same name ("--organisation": the command's user set a flag, not a query), or its JSON path.
+ */
 function where(p: any): string {
   const l = p.location;
-  if (l?.parameter) return `?${l.parameter}`;
+  if (l?.parameter) return `--${l.parameter}`;
   if (l?.sheet) return `${l.sheet}!${l.column ?? ''}${l.row}${l.header ? ` (${l.header})` : ''}`;
   return p.path || '/';
 }

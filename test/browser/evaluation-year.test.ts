@@ -104,7 +104,7 @@ test('the evaluator sees the gaps on the dashboard, opens the performance tree, 
   const gapsButton = page.locator('[data-testid=gaps-xlsx]');
   expect(await gapsButton.textContent()).toBe('Unduh daftar celah (Excel)');
   const gaps = await clickToDownloadXlsx(gapsButton);
-  expect(gaps.name).toBe(`celah-${cycleId.replace(/[^A-Za-z0-9-]+/g, '-')}.xlsx`);
+  expect(gaps.name).toBe(`celah-pohon-kinerja-${org.organisation.id}-${org.year}.xlsx`);
   expect(gaps.header).toEqual(['Kode unit', 'Nama unit', 'Kode jabatan', 'Jabatan', 'Nama pejabat', 'Tahap', 'Kode indikator', 'Indikator', 'Target']);
   expect(gaps.rows.filter((r) => r['Kode indikator'] === 'kepala-dinkes#3')).toEqual([expect.objectContaining({
     'Kode unit': 'dinkes', 'Nama unit': 'Dinas Kesehatan', Indikator: 'Prevalensi stunting balita', Target: 18.5, Tahap: expect.stringMatching(/^(Menunggu PK atasan|Penyusunan draf)$/),

@@ -19,12 +19,12 @@ function cyclePicker(cycles, current) {
   return h('label', { class: 'field inline' }, h('span', { class: 'label' }, 'Siklus'), select);
 }
 
-// Excel files in Bahasa Indonesia for people; the API's ?format=csv stays for machines
-const fileStem = (cycleId) => cycleId.replace(/[^A-Za-z0-9-]+/g, '-');
+// Excel files in Bahasa Indonesia for people, named as the server names them (laporan-<organisation>-<year>.xlsx);
+// the API's ?format=csv stays for machines
 const reportButton = (cycleId, status) => downloadButton('Unduh laporan (Excel)', `/api/cycles/${enc(cycleId)}/report?format=xlsx`,
-  `laporan-${fileStem(cycleId)}.xlsx`, status, { 'data-testid': 'report-xlsx' });
+  'laporan.xlsx', status, { 'data-testid': 'report-xlsx' });
 const ratingsButton = (cycleId, status) => downloadButton('Unduh predikat pegawai (Excel)', `/api/cycles/${enc(cycleId)}/ratings?format=xlsx`,
-  `predikat-pegawai-${fileStem(cycleId)}.xlsx`, status, { 'data-testid': 'ratings-xlsx' });
+  'predikat-pegawai.xlsx', status, { 'data-testid': 'ratings-xlsx' });
 
 async function agreementList(cycleId, units) {
   const unit = h('select', { 'aria-label': 'Unit', 'data-testid': 'unit-filter' }, h('option', { value: '' }, 'Semua unit'), units.map((u) => h('option', { value: u.unitId ?? '' }, u.unitName)));

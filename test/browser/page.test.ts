@@ -4,7 +4,7 @@
 // phone, a wrong passphrase shows its error and signs nothing, both sign, a quarter is reported
 // with the capaian computed as the official types and verified, and the evaluation team sees it on
 // the dashboard, drills down and downloads the report and the predikats as Excel files. Screenshots of each screen go to test-output/screenshots/.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { Stack } from '../support/stack';
@@ -382,6 +382,23 @@ test('the evaluation team sees it on the dashboard, drills down to the PK and do
     const bupatiSubmitted = page.locator('[data-testid=timeline] li[data-kind="draft.submitted"] .tl-text > span').first();
     await bupatiSubmitted.waitFor();
     expect(await bupatiSubmitted.textContent()).toBe('Draf difinalkan untuk penandatanganan');
+    // the timeline links the workflow in Temporal's UI and downloads the whole history export as a file
+    const bupati = `pk:${ORG}:${org.year}:bupati`;
+    const temporalUi = page.locator('[data-testid=temporal-ui]');
+    expect(await temporalUi.textContent()).toBe('Buka di Temporal UI');
+    expect(await temporalUi.getAttribute('href'))
+      .toBe(`${stack.config.TEMPORAL_UI_URL.replace(/\/$/, '')}/namespaces/${enc(stack.config.TEMPORAL_NAMESPACE)}/workflows/${enc(bupati)}`);
+    const exportButton = page.locator('[data-testid=history-export]');
+    expect(await exportButton.textContent()).toBe('Unduh riwayat lengkap (JSON)');
+    const download = page.waitForEvent('download');
+    await exportButton.click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe(`riwayat-pk-${ORG}-${org.year}-bupati.json`);
+    const exported = JSON.parse(readFileSync((await file.path())!, 'utf8'));
+    const api = (await call('GET', `/api/agreements/${enc(bupati)}/history/export`, { token: t.evaluator })).body;
+    expect(exported.agreementId).toBe(bupati);
+    expect(exported.runs.map((r: any) => r.runId)).toEqual(api.runs.map((r: any) => r.runId));
+    expect(exported.runs[0].history.events[0]).toEqual(api.runs[0].history.events[0]);
   }
 });
 

@@ -375,7 +375,10 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
       // whole histories carry every draft and report sent: those who may read the whole PK, not a former signer
       access: READ,
       async handler(_req, res, ctx) {
-        res.json(await exportHistories(deps, id(ctx)));
+        const histories = await exportHistories(deps, id(ctx));
+        // a file to keep (riwayat-pk-<organisation>-<year>-<position>.json), not a page to open
+        res.setHeader('Content-Disposition', `attachment; filename="${historyExportFileName(id(ctx))}"`);
+        res.json(histories);
       },
     }),
     route({
@@ -388,6 +391,9 @@ export function agreementRoutes(deps: ApiDeps): RouteDef[] {
     }),
   ];
 }
+
+/** The history export's file name: the agreement id with every run of other characters as one "-". */
+const historyExportFileName = (agreementId: string): string => `riwayat-${agreementId.replace(/[^A-Za-z0-9-]+/g, '-')}.json`;
 
 /** Set by the access check when the caller reads as a replaced official who signed these versions. */
 function signedVersionsOf(res: { locals: Record<string, unknown> }): number[] | undefined {

@@ -77,6 +77,8 @@ test('the evaluator sees the gaps on the dashboard, opens the performance tree, 
   const org = sampleOrganisation('kab-page-tree');
   // a subordinate indicator turned into an additional task leaves its superior's indicator unserved
   for (const i of org.drafts['dinkes-e3-3'].objectives[0].indicators) Object.assign(i, { parentIndicatorId: null, additionalTask: true });
+  // and an IKU Pemda no PK serves is a gap outside every unit
+  org.plan.objectives.push({ id: 'S-uji', text: 'Sasaran uji tanpa pengampu', indicators: [{ id: 'IKU-uji', name: 'Indeks uji', unit: 'indeks', direction: 'up', target: 1 }] });
   const call = client(stack.baseUrl);
   expect((await call('POST', '/api/cycles', { token: t.admin, body: org })).status).toBe(201);
   const cycleId = `cycle:kab-page-tree:${org.year}`;
@@ -87,8 +89,14 @@ test('the evaluator sees the gaps on the dashboard, opens the performance tree, 
   await page.locator('[data-testid=stat-gaps]').waitFor();
   expect(await page.locator('main h1').textContent()).toBe(`Dasbor ${org.organisation.name} — Tahun ${org.year}`);
   expect(await page.locator('#cycle option:checked').textContent()).toBe(`${org.organisation.name} · ${org.year}`);
-  expect(await page.locator('[data-testid=stat-gaps]').textContent()).toBe('1');
-  expect(await page.locator('[data-testid=gap-table] tbody tr td').allTextContents()).toEqual(['Dinas Kesehatan', String(org.positions.filter((p: any) => p.unit === 'dinkes').length), '1']);
+  expect(await page.locator('[data-testid=stat-gaps]').textContent()).toBe('2');
+  // the table's rows add up to that count: the unit's gap, and the IKU Pemda's outside every unit
+  const gapRows = await page.locator('[data-testid=gap-table] tbody tr').evaluateAll((rows) => rows.map((r) => Array.from(r.querySelectorAll('td'), (td) => td.textContent)));
+  expect(gapRows).toEqual([
+    ['Dinas Kesehatan', String(org.positions.filter((p: any) => p.unit === 'dinkes').length), '1'],
+    ['IKU Pemda dan Kepala Daerah', String(org.positions.filter((p: any) => !p.unit).length), '1'],
+  ]);
+  expect(gapRows.reduce((sum, r) => sum + Number(r[2]), 0)).toBe(2);
 
   await page.locator('[data-testid=tree-link]').click();
   const dinkes = page.locator('details[data-unit=dinkes]');
@@ -104,7 +112,7 @@ test('the evaluator sees the gaps on the dashboard, opens the performance tree, 
   const gapsButton = page.locator('[data-testid=gaps-xlsx]');
   expect(await gapsButton.textContent()).toBe('Unduh daftar celah (Excel)');
   const gaps = await clickToDownloadXlsx(gapsButton);
-  expect(gaps.name).toBe(`celah-${cycleId.replace(/[^A-Za-z0-9-]+/g, '-')}.xlsx`);
+  expect(gaps.name).toBe(`celah-pohon-kinerja-${org.organisation.id}-${org.year}.xlsx`);
   expect(gaps.header).toEqual(['Kode unit', 'Nama unit', 'Kode jabatan', 'Jabatan', 'Nama pejabat', 'Tahap', 'Kode indikator', 'Indikator', 'Target']);
   expect(gaps.rows.filter((r) => r['Kode indikator'] === 'kepala-dinkes#3')).toEqual([expect.objectContaining({
     'Kode unit': 'dinkes', 'Nama unit': 'Dinas Kesehatan', Indikator: 'Prevalensi stunting balita', Target: 18.5, Tahap: expect.stringMatching(/^(Menunggu PK atasan|Penyusunan draf)$/),

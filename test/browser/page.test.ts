@@ -4,7 +4,7 @@
 // phone, a wrong passphrase shows its error and signs nothing, both sign, a quarter is reported
 // with the capaian computed as the official types and verified, and the evaluation team sees it on
 // the dashboard, drills down and downloads the report and the predikats as Excel files. Screenshots of each screen go to test-output/screenshots/.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { Stack } from '../support/stack';
@@ -352,7 +352,8 @@ test('the evaluation team sees it on the dashboard, drills down to the PK and do
     const reportButton = page.locator('[data-testid=report-xlsx]');
     expect(await reportButton.textContent()).toBe('Unduh laporan (Excel)');
     const report = await clickToDownloadXlsx(reportButton);
-    expect(report.name).toBe(`laporan-${cycleId.replace(/[^A-Za-z0-9-]+/g, '-')}.xlsx`);
+    // the server's name (Content-Disposition, laporan-<organisation>-<year>.xlsx), not one made from the cycle id
+    expect(report.name).toBe(`laporan-${ORG}-${org.year}.xlsx`);
     expect(report.header.slice(0, 6)).toEqual(['Kode unit', 'Nama unit', 'Jumlah PK', 'PK dinilai', 'Rata-rata nilai (%)', 'Predikat']);
     expect(report.header.slice(-3)).toEqual(['Pagu (Rp)', 'Realisasi anggaran (Rp)', 'Serapan (%)']);
     expect(report.rows.filter((r) => r['Kode unit'] === 'dinkes')).toEqual([expect.objectContaining({ 'Nama unit': 'Dinas Kesehatan', 'Jumlah PK': expect.any(Number) })]);
@@ -360,7 +361,7 @@ test('the evaluation team sees it on the dashboard, drills down to the PK and do
     const ratingsButton = page.locator('[data-testid=ratings-xlsx]');
     expect(await ratingsButton.textContent()).toBe('Unduh predikat pegawai (Excel)');
     const ratings = await clickToDownloadXlsx(ratingsButton);
-    expect(ratings.name).toBe(`predikat-pegawai-${cycleId.replace(/[^A-Za-z0-9-]+/g, '-')}.xlsx`);
+    expect(ratings.name).toBe(`predikat-pegawai-${ORG}-${org.year}.xlsx`);
     expect(ratings.header).toEqual(expect.arrayContaining(['NIP', 'Tahap PK', 'Hasil kerja', 'Perilaku kerja', 'Predikat pegawai']));
     const phase = { reporting: 'Pelaporan triwulan', evaluation: 'Evaluasi' }[(await agreement()).body.phase as string];
     expect(phase).toEqual(expect.any(String));
@@ -381,6 +382,23 @@ test('the evaluation team sees it on the dashboard, drills down to the PK and do
     const bupatiSubmitted = page.locator('[data-testid=timeline] li[data-kind="draft.submitted"] .tl-text > span').first();
     await bupatiSubmitted.waitFor();
     expect(await bupatiSubmitted.textContent()).toBe('Draf difinalkan untuk penandatanganan');
+    // the timeline links the workflow in Temporal's UI and downloads the whole history export as a file
+    const bupati = `pk:${ORG}:${org.year}:bupati`;
+    const temporalUi = page.locator('[data-testid=temporal-ui]');
+    expect(await temporalUi.textContent()).toBe('Buka di Temporal UI');
+    expect(await temporalUi.getAttribute('href'))
+      .toBe(`${stack.config.TEMPORAL_UI_URL.replace(/\/$/, '')}/namespaces/${enc(stack.config.TEMPORAL_NAMESPACE)}/workflows/${enc(bupati)}`);
+    const exportButton = page.locator('[data-testid=history-export]');
+    expect(await exportButton.textContent()).toBe('Unduh riwayat lengkap (JSON)');
+    const download = page.waitForEvent('download');
+    await exportButton.click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe(`riwayat-pk-${ORG}-${org.year}-bupati.json`);
+    const exported = JSON.parse(readFileSync((await file.path())!, 'utf8'));
+    const api = (await call('GET', `/api/agreements/${enc(bupati)}/history/export`, { token: t.evaluator })).body;
+    expect(exported.agreementId).toBe(bupati);
+    expect(exported.runs.map((r: any) => r.runId)).toEqual(api.runs.map((r: any) => r.runId));
+    expect(exported.runs[0].history.events[0]).toEqual(api.runs[0].history.events[0]);
   }
 });
 

@@ -70,7 +70,8 @@ test('the original PK uploaded without signing in: valid, issued here with its P
   expect(await report.locator('[data-testid=issued]').textContent()).toContain(ISSUED);
   expect(await report.locator('[data-testid=signature]').count()).toBe(2);
   expect(await report.locator('[data-testid=signature-status]').allTextContents()).toEqual(['Sah', 'Sah']);
-  expect(await report.locator('[data-testid=level]').textContent()).toMatch(/^PAdES-BASELINE-/);
+  expect(await report.locator('[data-testid=level]').textContent()).toBe('PAdES-BASELINE-LTA (dengan penanda waktu arsip)');
+  expect(await report.locator('[data-testid=signature-level]').allTextContents()).toEqual([expect.stringMatching(/^PAdES-BASELINE-/), expect.stringMatching(/^PAdES-BASELINE-/)]);
   await page.screenshot({ path: path.join(SHOTS, 'verify-01-original.png'), fullPage: true });
 });
 
@@ -80,6 +81,15 @@ test('a copy with one flipped byte: rejected as changed after signing, not issue
   expect(await report.locator('[data-testid=verdict]').textContent()).toContain('Dokumen telah diubah setelah ditandatangani');
   expect(await report.locator('[data-testid=issued]').textContent()).toMatch(/^Tidak/);
   expect(await report.locator('[data-testid=signature-status]').first().textContent()).toContain('isi dokumen berubah');
+  // no PAdES level is claimed for a document, or a signature, that does not verify
+  expect(await report.locator('[data-testid=level]').textContent()).toBe('—');
+  const signatures = report.locator('[data-testid=signature]');
+  for (let k = 0; k < await signatures.count(); k++) {
+    const level = await signatures.nth(k).locator('[data-testid=signature-level]').textContent();
+    if (await signatures.nth(k).getAttribute('data-valid') !== 'true') expect(level).toBe('—');
+  }
+  expect(await signatures.first().getAttribute('data-valid')).toBe('false');
+  expect(await report.textContent()).not.toContain('PAdES-BASELINE');
   // the verifier's English sentences stay, folded and labelled for the help desk
   const technical = report.locator('[data-testid=signature]').first().locator('details', { has: page.locator('summary', { hasText: 'Rincian teknis' }) });
   await expect(technical.locator('summary').textContent()).resolves.toBe('Rincian teknis (bahasa Inggris, untuk petugas layanan)');

@@ -42,8 +42,36 @@ export const get = (path) => api('GET', path);
 /** A file (a Blob) posted as is with its media type: the public verification, the spreadsheet import. */
 export const postFile = (path, file, type) => api('POST', path, file, type);
 
+/**
+ * The file name a Content-Disposition header gives (filename*=UTF-8''… before filename="…"), or
+ * null; only its last path segment, so a name can never point elsewhere.
+ */
+export function dispositionFileName(header) {
+  if (!header) return null;
+  let name = null;
+  const extended = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(header);
+  if (extended) {
+    try {
+      name = decodeURIComponent(extended[2].trim());
+    } catch {
+      name = null;
+    }
+  }
+  if (!name) {
+    const plain = /filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]+))/i.exec(header);
+    if (plain) name = plain[1] !== undefined ? plain[1].replace(/\\(.)/g, '$1') : plain[2].trim();
+  }
+  name = name?.split(/[\\/]/).pop()?.trim();
+  return name || null;
+}
+
 /** A binary answer (PDF, XLSX) as a Blob. */
 export async function getBlob(path) {
+  return (await getFile(path)).blob;
+}
+
+/** A binary answer as a Blob with the file name the server gives it (Content-Disposition), or null. */
+export async function getFile(path) {
   const res = await request('GET', path);
   if (!res.ok) {
     let problem = null;
@@ -54,7 +82,7 @@ export async function getBlob(path) {
     }
     throw new ApiError(res.status, problem);
   }
-  return res.blob();
+  return { blob: await res.blob(), fileName: dispositionFileName(res.headers.get('content-disposition')) };
 }
 
 export const agreementPath = (id) => `/api/agreements/${enc(id)}`;

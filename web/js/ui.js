@@ -2,7 +2,7 @@
 // downloads a file from the API, and the server's per-field problems placed next to the field
 // whose data-path is the problem's JSON pointer.
 import { h, replace } from './dom.js';
-import { getBlob } from './api.js';
+import { getFile } from './api.js';
 import { describePath, errorMessage, escalationLabel, fmtDateTime, PHASE, problemMessage } from './format.js';
 
 export const notice = (kind, ...text) => h('div', { class: `notice notice-${kind}`, role: kind === 'error' ? 'alert' : 'status' }, ...text);
@@ -82,14 +82,16 @@ export function table(headers, rows, attrs = {}) {
 
 /**
  * A button that downloads `path` from the API (with the session's credentials, so not a plain
- * link) as `fileName`; a failure is shown in `status`.
+ * link) under the name the server gives it (Content-Disposition), or `fileName` when it gives
+ * none; a failure is shown in `status`.
  */
 export function downloadButton(label, path, fileName, status, attrs = {}) {
   const button = h('button', { type: 'button', ...attrs }, label);
   button.addEventListener('click', async () => {
     try {
-      const url = URL.createObjectURL(await getBlob(path));
-      const link = h('a', { href: url, download: fileName });
+      const file = await getFile(path);
+      const url = URL.createObjectURL(file.blob);
+      const link = h('a', { href: url, download: file.fileName ?? fileName });
       document.body.append(link);
       link.click();
       link.remove();

@@ -1,6 +1,6 @@
 // The public verification report in Bahasa Indonesia: the verdict (from its stable code), whether
 // this installation issued the file, and per signature the signer, time, certificate chain,
-// timestamp, revocation status, coverage and PAdES level. Used by the upload page and by the
+// timestamp, revocation status, coverage and PAdES level (only for what is valid). Used by the upload page and by the
 // page the QR code on a PK leads to.
 import { h } from './dom.js';
 import { fmtDateTime, PARTY, SIGNATURE_PROBLEM } from './format.js';
@@ -33,6 +33,9 @@ export const LEVEL = {
   'B-LTA': 'PAdES-BASELINE-LTA (dengan penanda waktu arsip)',
 };
 
+/** The level shown for a signature, or a document, that is not valid: none is claimed. */
+export const NO_LEVEL = '—';
+
 const REASON = {
   keyCompromise: 'kunci bocor',
   affiliationChanged: 'pergantian pejabat',
@@ -59,7 +62,8 @@ function signatureItem(sig, index, zone) {
       h('dt', null, 'Status pencabutan'), h('dd', { 'data-testid': 'revocation' }, revocationText(sig.revocation, zone),
         sig.revocation?.status === 'revoked' && sig.valid ? ' — setelah penandatanganan, sehingga tanda tangan tetap sah' : ''),
       h('dt', null, 'Cakupan'), h('dd', null, sig.coversWholeFile ? 'Mencakup seluruh berkas' : 'Mencakup revisi dokumen saat ditandatangani'),
-      h('dt', null, 'Tingkat'), h('dd', null, LEVEL[sig.level] ?? sig.level),
+      // a conformance level means nothing for a signature that does not verify
+      h('dt', null, 'Tingkat'), h('dd', { 'data-testid': 'signature-level' }, sig.valid && sig.level ? LEVEL[sig.level] ?? sig.level : NO_LEVEL),
       sig.reason ? [h('dt', null, 'Alasan'), h('dd', null, `${sig.reason}${sig.location ? ` · ${sig.location}` : ''}`)] : null),
     h('details', null,
       h('summary', null, `Rantai sertifikat (${sig.certificates.length})${sig.trusted ? ' — sampai otoritas sertifikat tepercaya' : ' — tidak sampai otoritas tepercaya'}`),
@@ -89,7 +93,7 @@ export function publicReport(v) {
       h('dd', { 'data-testid': 'issued' }, v.issued
         ? `Ya: ${issuedTitle(v.issued)} (${v.issued.agreementOf.organisation}), versi ${v.issued.version}, ditandatangani ${PARTY[v.issued.party] ?? v.issued.party} pada ${fmtDateTime(v.issued.signedAt, zone)}`
         : 'Tidak: berkas ini tidak sama persis dengan dokumen yang diterbitkan sistem ini'),
-      v.level ? [h('dt', null, 'Tingkat PAdES'), h('dd', { 'data-testid': 'level' }, LEVEL[v.level] ?? v.level)] : null,
+      v.level ? [h('dt', null, 'Tingkat PAdES'), h('dd', { 'data-testid': 'level' }, v.ok ? LEVEL[v.level] ?? v.level : NO_LEVEL)] : null,
       v.validationData ? [h('dt', null, 'Data validasi'), h('dd', null, `${v.validationData.certificates} sertifikat dan ${v.validationData.crls} daftar pencabutan (CRL) tersimpan di dokumen`)] : null,
       (v.documentTimestamps ?? []).map((ts) => [h('dt', null, 'Penanda waktu dokumen'),
         h('dd', null, `${fmtDateTime(ts.time, zone)} oleh ${ts.authority ?? '—'}${ts.valid ? '' : ' (tidak valid)'}`)]),

@@ -19,12 +19,12 @@ function cyclePicker(cycles, current) {
   return h('label', { class: 'field inline' }, h('span', { class: 'label' }, 'Siklus'), select);
 }
 
-// Excel files in Bahasa Indonesia for people; the API's ?format=csv stays for machines
-const fileStem = (cycleId) => cycleId.replace(/[^A-Za-z0-9-]+/g, '-');
+// Excel files in Bahasa Indonesia for people, named as the server names them (laporan-<organisation>-<year>.xlsx);
+// the API's ?format=csv stays for machines
 const reportButton = (cycleId, status) => downloadButton('Unduh laporan (Excel)', `/api/cycles/${enc(cycleId)}/report?format=xlsx`,
-  `laporan-${fileStem(cycleId)}.xlsx`, status, { 'data-testid': 'report-xlsx' });
+  'laporan.xlsx', status, { 'data-testid': 'report-xlsx' });
 const ratingsButton = (cycleId, status) => downloadButton('Unduh predikat pegawai (Excel)', `/api/cycles/${enc(cycleId)}/ratings?format=xlsx`,
-  `predikat-pegawai-${fileStem(cycleId)}.xlsx`, status, { 'data-testid': 'ratings-xlsx' });
+  'predikat-pegawai.xlsx', status, { 'data-testid': 'ratings-xlsx' });
 
 async function agreementList(cycleId, units) {
   const unit = h('select', { 'aria-label': 'Unit', 'data-testid': 'unit-filter' }, h('option', { value: '' }, 'Semua unit'), units.map((u) => h('option', { value: u.unitId ?? '' }, u.unitName)));
@@ -57,6 +57,20 @@ async function agreementList(cycleId, units) {
     h('div', { class: 'table-wrap' }, h('table', { 'data-testid': 'agreement-list' },
       h('thead', null, h('tr', null, ['Jabatan', 'Pejabat', 'Tahap', 'Tenggat', 'Nilai'].map((x) => h('th', { scope: 'col' }, x)))), body)),
     more);
+}
+
+/**
+ * The cascade gaps per unit, and a row for those outside every unit (the IKU Pemda's and the
+ * Kepala Daerah's PK): the rows add up to the count the dashboard shows.
+ */
+function gapTable(tree) {
+  if (!tree.gaps.total) return h('p', { class: 'muted' }, 'Tidak ada celah.');
+  const row = (name, agreements, gaps, attrs = {}) => h('tr', attrs, h('td', null, name), h('td', { class: 'num' }, String(agreements)), h('td', { class: 'num' }, String(gaps)));
+  const outside = tree.gaps.total - tree.units.reduce((sum, u) => sum + u.gaps, 0);
+  return table(['Unit', 'PK', 'Celah'], [
+    ...tree.units.filter((u) => u.gaps > 0).map((u) => row(u.unitName, u.agreements, u.gaps)),
+    outside > 0 ? row('IKU Pemda dan Kepala Daerah', tree.top.length, outside, { 'data-testid': 'gaps-outside-units' }) : null,
+  ], { 'data-testid': 'gap-table' });
 }
 
 /** An own property of a parsed JSON object, never one inherited from Object.prototype. */
@@ -106,11 +120,7 @@ export async function renderDashboard(main, { params }) {
       section('Keterlambatan per tingkat eskalasi',
         barGroups({ title: 'PK terlambat per tingkat eskalasi', groups: levels.map((l) => ({ label: escalationLabel(l), values: [status.overdue.filter((o) => o.level === l).reduce((s, o) => s + o.n, 0)] })), series: [{ name: 'PK', cls: 'late' }], testid: 'chart-overdue' }),
         overdueTable)),
-    section('Celah pohon kinerja per unit',
-      tree.units.some((u) => u.gaps > 0)
-        ? table(['Unit', 'PK', 'Celah'], tree.units.filter((u) => u.gaps > 0).map((u) => h('tr', null, h('td', null, u.unitName), h('td', { class: 'num' }, String(u.agreements)), h('td', { class: 'num' }, String(u.gaps)))), { 'data-testid': 'gap-table' })
-        : h('p', { class: 'muted' }, tree.gaps.plan ? 'Celah hanya pada IKU Pemda.' : 'Tidak ada celah.'),
-      h('a', { href: `#/pohon/${enc(cycleId)}` }, 'Buka pohon kinerja')),
+    section('Celah pohon kinerja per unit', gapTable(tree), h('a', { href: `#/pohon/${enc(cycleId)}` }, 'Buka pohon kinerja')),
     section('Kemajuan per unit',
       stackedBars({ title: 'Tahap PK per unit', rows: Object.entries(status.units).map(([u, phases]) => ({ label: nameOf(u), parts: PHASES.map((p) => own(phases, p) ?? 0) })), keys: PHASES.map((p, k) => ({ name: PHASE[p], cls: `p${k}` })), testid: 'chart-units' })),
     section('Capaian per unit per triwulan',

@@ -1,11 +1,12 @@
 // Each PK's timeline: who did what and when, from Temporal's history, the audit log and the
 // notifications (GET …/history), with the audit hash chain checked (GET …/audit/verify). The history
 // covers every run of the PK's workflow (from the archive once Temporal has dropped them): a
-// continue-as-new is shown as one marked line, and the header says how many runs the year took.
+// continue-as-new is shown as one marked line, and the header says how many runs the year took;
+// a link opens the workflow in Temporal's UI, and a button downloads the whole history export.
 import { h, replace } from '../dom.js';
 import { agreementPath, get } from '../api.js';
 import { actorText, describeTimelineEntry, fmtDateTime } from '../format.js';
-import { notice, section } from '../ui.js';
+import { downloadButton, notice, section } from '../ui.js';
 import { agreementHeader } from './agreement.js';
 
 const SOURCE = { temporal: 'Proses', audit: 'Catatan audit', notification: 'Notifikasi' };
@@ -17,6 +18,22 @@ function technical(e) {
   return h('details', { class: 'technical small' }, h('summary', null, 'Rincian teknis'), h('code', null, names.join(' · ')));
 }
 
+/**
+ * The workflow in Temporal's UI (when Temporal answered and a UI address is configured), and the
+ * whole history export (GET …/history/export, every run as Temporal JSON) as a file.
+ */
+function historyTools(id, history) {
+  const status = h('div', { class: 'status' });
+  const ui = history.temporalAvailable && /^https?:\/\//i.test(history.temporalUi ?? '')
+    ? h('a', { href: history.temporalUi, target: '_blank', rel: 'noopener noreferrer', 'data-testid': 'temporal-ui' }, 'Buka di Temporal UI')
+    : null;
+  return h('div', null,
+    h('p', { class: 'row' },
+      downloadButton('Unduh riwayat lengkap (JSON)', `${agreementPath(id)}/history/export`, 'riwayat.json', status, { 'data-testid': 'history-export' }),
+      ui),
+    status);
+}
+
 /** `agreement`: the PK (GET /api/agreements/:id), or a promise of it, read while the history loads: its zone, and whether it has a second party. */
 export async function timelineList(id, agreement) {
   const [history, chain, a] = await Promise.all([get(`${agreementPath(id)}/history`), get(`${agreementPath(id)}/audit/verify`), agreement]);
@@ -25,6 +42,7 @@ export async function timelineList(id, agreement) {
   const runs = history.runs ?? [];
   const archived = runs.filter((r) => r.archived).length;
   return h('div', null,
+    historyTools(id, history),
     chain.ok
       ? notice('success', 'Catatan audit utuh: tidak ada catatan yang diubah atau dihapus.')
       : notice('error', 'Peringatan: catatan audit PK ini tidak utuh (ada catatan yang diubah atau hilang). Laporkan ke administrator Kinerja.'),

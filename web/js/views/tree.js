@@ -60,9 +60,9 @@ function unitSection(cycleId, unit) {
   return details;
 }
 
-// an Excel file in Bahasa Indonesia for people; the API's ?format=csv stays for machines
+// an Excel file in Bahasa Indonesia for people, named as the server names it; the API's ?format=csv stays for machines
 const gapXlsxButton = (cycleId, status) => downloadButton('Unduh daftar celah (Excel)', `/api/cycles/${enc(cycleId)}/gaps?format=xlsx`,
-  `celah-${cycleId.replace(/[^A-Za-z0-9-]+/g, '-')}.xlsx`, status, { 'data-testid': 'gaps-xlsx' });
+  'celah-pohon-kinerja.xlsx', status, { 'data-testid': 'gaps-xlsx' });
 
 export async function renderTree(main, { params }) {
   const cycleId = params[0];

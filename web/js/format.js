@@ -462,6 +462,8 @@ export function problemMessage(p) {
   // a spreadsheet's missing column is named by its header in the template
   if (p.code === 'missing_column' && p.location?.header) return `Kolom wajib "${p.location.header}" tidak ada di baris judul.`;
   // the evaluation panel's own range check carries its bound
+  // the page's own number fields (ui.js numberField) carry their sentence
+  if (p.code === 'unreadable_number') return p.text;
   if (p.code === 'adjustment_out_of_range') return `Nilai disesuaikan harus angka 0 sampai ${fmtNumber(p.max)}.`;
   const most = /<=\s*(\d+)/.exec(message);
   if (p.code === 'too_long' && most) return `Teks terlalu panjang (maks. ${limit(most[1])} karakter).`;

@@ -84,7 +84,7 @@ test('the evaluator opens the PK from the inbox, adjusts one indicator with a re
   const row = panel.locator(`tr[data-indicator="${indicator.id}"]`);
   const computed = before.indicators.find((i: any) => i.indicatorId === indicator.id).computed;
   await expect(row.locator('[data-testid=computed]').textContent()).resolves.toContain(percent(computed));
-  const adjusted = computed === 95 ? 90 : 95;
+  const adjusted = computed === 95.5 ? 90.5 : 95.5; // typed with the Indonesian decimal comma
 
   // a value out of range: the bound in Indonesian by the field, nothing sent
   await row.getByLabel(`Nilai disesuaikan (%) ${indicator.name}`).fill('-5');
@@ -92,8 +92,14 @@ test('the evaluator opens the PK from the inbox, adjusts one indicator with a re
   await expect(row.locator('.field-error[data-path$="/value"]').textContent()).resolves.toBe('Nilai disesuaikan harus angka 0 sampai 1.000.');
   expect(posts.count).toBe(0);
 
+  // an entry that is not a number: said by the field, never read as another number; nothing sent
+  await row.getByLabel(`Nilai disesuaikan (%) ${indicator.name}`).fill('95,5,0');
+  await panel.getByRole('button', { name: 'Simpan penyesuaian' }).click();
+  await expect(row.locator('.field-error[data-path$="/value"]').textContent()).resolves.toBe('Bukan angka. Gunakan koma untuk desimal, mis. 70,95.');
+  expect(posts.count).toBe(0);
+
   // a value without a reason: the Indonesian message by the field, nothing sent
-  await row.getByLabel(`Nilai disesuaikan (%) ${indicator.name}`).fill(String(adjusted));
+  await row.getByLabel(`Nilai disesuaikan (%) ${indicator.name}`).fill(String(adjusted).replace('.', ','));
   await panel.getByRole('button', { name: 'Simpan penyesuaian' }).click();
   const reasonError = row.locator('.field-error[data-path$="/reason"]');
   await expect(reasonError.textContent()).resolves.toBe('Alasan penyesuaian wajib diisi bila nilai disesuaikan.');

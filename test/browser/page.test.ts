@@ -136,9 +136,24 @@ test('the official drafts: a server validation message shows next to its field, 
   expect(await first.locator('[data-testid=indicator-code]').textContent()).toBe(`Rincian teknisKode indikator: ${code}`);
   expect(await owner.locator('[data-testid=budget-total]').textContent()).toMatch(/^TOTAL Rp \d{1,3}(\.\d{3})*$/);
 
+  // a Rupiah amount shows with dots grouping thousands, as the page writes Rupiah
+  const numbersOf = (c: any) => ({
+    budget: c.budget.map((b: any) => b.amount),
+    indicators: c.objectives.flatMap((o: any) => o.indicators.filter((i: any) => i.name !== 'Pembinaan posyandu')
+      .map((i: any) => [i.id, i.target, i.range ?? null, i.weight ?? null, i.quarterlyTargets ?? null])),
+  });
+  const imported = numbersOf((await agreement()).body.content.content);
+  expect(await owner.locator('input[data-path="/budget/0/amount"]').inputValue()).toBe(new Intl.NumberFormat('id-ID').format(imported.budget[0]));
+  // an entry that is not a number is said beside the field, and nothing is sent
+  await target.fill('tujuh puluh');
+  await owner.getByRole('button', { name: 'Simpan draf' }).click();
+  await expect(owner.locator('.field-error[data-path="/objectives/0/indicators/0/target"]').textContent()).resolves
+    .toBe('Bukan angka. Gunakan koma untuk desimal, mis. 70,95.');
+  expect((await agreement()).body.content.source).toBe('imported');
+
   await target.fill('-5');
   await owner.getByRole('button', { name: 'Simpan draf' }).click();
-  const error = owner.locator('.field-error[data-path="/objectives/0/indicators/0/target"]');
+  const error = owner.locator('.field-error[data-path="/objectives/0/indicators/0/target"]', { hasText: '≥ 0' });
   await error.waitFor();
   expect(await target.getAttribute('aria-invalid')).toBe('true');
   await shot(owner, '02-draft-validation-laptop');
@@ -155,6 +170,8 @@ test('the official drafts: a server validation message shows next to its field, 
   await owner.getByRole('button', { name: 'Simpan draf' }).click();
   await owner.locator('[data-testid=draft-status] .notice-success').waitFor();
   expect(await owner.locator('.field-error').count()).toBe(0);
+  // the numbers shown and saved without edits are the imported ones, unchanged
+  expect(numbersOf((await agreement()).body.content.content)).toEqual(imported);
   await owner.getByRole('button', { name: 'Simpan dan ajukan ke atasan' }).click();
   await owner.waitForURL(/#\/pk\/[^/]+$/);
   const inReview = await until((a) => a.phase === 'review');
@@ -275,14 +292,21 @@ test('the official reports a quarter with the capaian computed as they type; the
   expect(await aki.locator('[data-testid=capaian-quarter]').textContent()).toBe('105%');
   expect(await aki.locator('[data-testid=capaian-year]').textContent()).toBe('105%');
   expect(await aki.locator('[data-testid=category]').textContent()).toBe('Sangat Baik');
+  // a lone dot before three digits could be a thousands dot or a decimal point: said, not guessed
+  await row('kepala-dinkes#2').locator('input').fill('1.250');
+  await row('kepala-dinkes#3').locator('input').fill('18,5'); // the Indonesian decimal comma
+  await owner.getByRole('button', { name: 'Kirim laporan Triwulan I' }).click();
+  await expect(owner.locator('.field-error[data-path="/realizations/1/value"]').textContent()).resolves
+    .toBe('Tidak jelas: 1.250 bisa berarti 1250 atau 1,250. Tulis 1250 tanpa titik, atau 1,250 dengan koma desimal.');
+  expect(await row('kepala-dinkes#2').locator('input').getAttribute('aria-invalid')).toBe('true');
+  expect((await call('GET', `/api/agreements/${enc(dinkes)}/realizations`, { token: t.evaluator })).body.quarters.find((q: any) => q.quarter === 1)).toBeUndefined();
   await row('kepala-dinkes#2').locator('input').fill('12');
-  await row('kepala-dinkes#3').locator('input').fill('18.5');
   const additional = owner.locator('[data-testid=report-table] tr[data-indicator]').nth(3);
   await additional.locator('input').fill('3'); // a count: cumulative 3 of 10 → 30 → Sangat Kurang
   expect(await additional.locator('[data-testid=capaian-year]').textContent()).toBe('30%');
   await additional.locator('input').fill('10');
   const budget = owner.locator('input[data-path^="/budgetSpent/"]');
-  for (let i = 0; i < (await budget.count()); i++) await budget.nth(i).fill(String(1_000_000_000));
+  for (let i = 0; i < (await budget.count()); i++) await budget.nth(i).fill('1.000.000.000'); // Rupiah: dots group thousands
   const pagu = org.drafts['kepala-dinkes'].budget.reduce((sum: number, b: any) => sum + b.amount, 0);
   const absorption = Math.round(((await budget.count()) * 1e9 * 100 * 100) / pagu) / 100; // serapan = spent / pagu × 100
   expect(await owner.locator('[data-testid=absorption]').textContent()).toBe(`${String(absorption).replace('.', ',')}%`);
@@ -297,6 +321,7 @@ test('the official reports a quarter with the capaian computed as they type; the
   await superior.locator('tr[data-quarter="1"][data-status="verified"]').waitFor();
   const stored = await call('GET', `/api/agreements/${enc(dinkes)}/realizations`, { token: t.evaluator });
   expect(stored.body.quarters[0].realizations.find((r: any) => r.indicatorId === 'kepala-dinkes#3').value).toBe(18.5);
+  expect(stored.body.quarters[0].budgetSpent.every((x: number) => x === 1_000_000_000)).toBe(true);
 
   await go(owner, `#/pk/${enc(dinkes)}/linimasa`);
   await owner.locator('[data-testid=timeline] li[data-kind="realization.verified"]').waitFor();

@@ -30,6 +30,75 @@ export const fmtPercent = (n) => (n === null || n === undefined ? '—' : `${num
 export const fmtFileSize = (n) => (n >= 1024 * 1024 ? `${fmtNumber(Math.round(n / 104857.6) / 10)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
 export const fmtRupiah = (n) => (n === null || n === undefined ? '—' : `Rp ${new Intl.NumberFormat('id-ID', { maximumFractionDigits: 0 }).format(n)}`);
 
+/**
+ * A number typed into a form field, read the Indonesian way. The page's number fields are
+ * type="text" (inputmode decimal, or numeric for Rupiah): Chromium's type="number" silently read
+ * "70,95" as 7095, so a PK could be signed with a target 100 times too large. One rule for every
+ * view (draft, report, evaluation):
+ * - empty is null; spaces, and "Rp" before a Rupiah amount, are ignored; a leading minus is kept
+ *   (the server names a negative value).
+ * - a comma is the decimal separator (one only); dots before it group thousands: "70,95", "1.250,5".
+ * - Rupiah (`rupiah: true`, whole Rupiah): dots group thousands, "1.250" is 1250 and "1.250.000"
+ *   1250000; after a comma only zeros ("1.250.000,00"); sen are refused.
+ * - other values without a comma: two or more dots in groups of three group thousands
+ *   ("1.250.000"); one dot is a decimal point for those used to it ("70.95", "0.125"), except a
+ *   dot with exactly three digits after a non-zero whole part ("1.250"), which is 1250 to an
+ *   Indonesian reader and 1.25 to others: refused as ambiguous, with both readings named.
+ * - anything else (letters, "1e3", two commas, misplaced dots) is refused, never read as another number.
+ * Returns { value } (a number, or null) or { error } (the Indonesian sentence shown beside the field).
+ */
+export function parseNumberInput(text, { rupiah = false } = {}) {
+  const typed = String(text ?? '').replace(/[\s\u00a0\u202f]/g, '');
+  let t = rupiah ? typed.replace(/^Rp\.?/i, '') : typed;
+  if (t === '') return { value: null };
+  const notNumber = rupiah ? 'Bukan angka rupiah. Tulis rupiah bulat, mis. 1.250.000.' : 'Bukan angka. Gunakan koma untuk desimal, mis. 70,95.';
+  const sen = 'Anggaran ditulis dalam rupiah bulat tanpa sen; titik memisahkan ribuan, mis. 1.250.000.';
+  const sign = t.startsWith('-') ? -1 : 1;
+  if (/^[-+]/.test(t)) t = t.slice(1);
+  if (!/^[\d.,]+$/.test(t) || !/\d/.test(t)) return { error: notNumber };
+  const grouped = /^\d{1,3}(\.\d{3})+$/;
+  const done = (n) => (Number.isFinite(n) ? { value: sign * n } : { error: 'Angka terlalu besar.' });
+  const [whole, fraction, ...more] = t.split(',');
+  if (more.length) return { error: notNumber };
+  if (fraction !== undefined) {
+    if (!/^\d+$/.test(fraction) || !(/^\d*$/.test(whole) || grouped.test(whole))) return { error: notNumber };
+    const digits = whole.replaceAll('.', '') || '0';
+    if (rupiah) return /^0+$/.test(fraction) ? done(Number(digits)) : { error: sen };
+    return done(Number(`${digits}.${fraction}`));
+  }
+  if (/^\d+$/.test(t)) return done(Number(t));
+  if (grouped.test(t)) {
+    if (rupiah || t.split('.').length > 2) return done(Number(t.replaceAll('.', '')));
+    if (/^0\./.test(t)) return done(Number(t));
+    return { error: `Tidak jelas: ${t} bisa berarti ${t.replace('.', '')} atau ${t.replace('.', ',')}. Tulis ${t.replace('.', '')} tanpa titik, atau ${t.replace('.', ',')} dengan koma desimal.` };
+  }
+  if (/^\d*\.\d+$/.test(t)) return rupiah ? { error: sen } : done(Number(`0${t}`));
+  return { error: notNumber };
+}
+
+/**
+ * A stored number as its field shows it, for parseNumberInput to read back unchanged: a decimal
+ * comma, every digit the number has (70.95 → "70,95"); Rupiah grouped with dots (1250000 → "1.250.000").
+ */
+export function fmtNumberInput(n, { rupiah = false } = {}) {
+  if (n === null || n === undefined || n === '') return '';
+  if (typeof n !== 'number' || !Number.isFinite(n)) return String(n);
+  if (rupiah && Number.isInteger(n)) return new Intl.NumberFormat('id-ID', { maximumFractionDigits: 0 }).format(n);
+  let text = String(n);
+  if (text.includes('e')) {
+    // 1.5e-7 → 0.00000015, 1e21 → 1000000000000000000000: the same number, without an exponent
+    const [mantissa, exponent] = text.split('e');
+    const negative = mantissa.startsWith('-');
+    const [i, f = ''] = mantissa.replace('-', '').split('.');
+    const digits = i + f;
+    const point = i.length + Number(exponent);
+    const plain = point <= 0 ? `0.${'0'.repeat(-point)}${digits}`
+      : point >= digits.length ? digits + '0'.repeat(point - digits.length) : `${digits.slice(0, point)}.${digits.slice(point)}`;
+    text = (negative ? '-' : '') + plain;
+  }
+  return text.replace('.', ',');
+}
+
 /** A PK's phase in words: the same table the Excel downloads use (domain/labels.ts). */
 export const PHASE = PHASE_LABELS;
 
@@ -393,6 +462,8 @@ export function problemMessage(p) {
   // a spreadsheet's missing column is named by its header in the template
   if (p.code === 'missing_column' && p.location?.header) return `Kolom wajib "${p.location.header}" tidak ada di baris judul.`;
   // the evaluation panel's own range check carries its bound
+  // the page's own number fields (ui.js numberField) carry their sentence
+  if (p.code === 'unreadable_number') return p.text;
   if (p.code === 'adjustment_out_of_range') return `Nilai disesuaikan harus angka 0 sampai ${fmtNumber(p.max)}.`;
   const most = /<=\s*(\d+)/.exec(message);
   if (p.code === 'too_long' && most) return `Teks terlalu panjang (maks. ${limit(most[1])} karakter).`;

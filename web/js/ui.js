@@ -3,7 +3,7 @@
 // whose data-path is the problem's JSON pointer.
 import { h, replace } from './dom.js';
 import { getFile } from './api.js';
-import { describePath, errorMessage, escalationLabel, fmtDateTime, PHASE, problemMessage } from './format.js';
+import { describePath, errorMessage, escalationLabel, fmtDateTime, fmtNumber, fmtNumberInput, parseNumberInput, PHASE, problemMessage } from './format.js';
 
 export const notice = (kind, ...text) => h('div', { class: `notice notice-${kind}`, role: kind === 'error' ? 'alert' : 'status' }, ...text);
 
@@ -59,6 +59,58 @@ export function showProblems(form, problems, summary) {
   }
   form.querySelector('[aria-invalid], .field-error')?.scrollIntoView({ block: 'center' });
 }
+
+const numberReaders = new WeakMap();
+
+/**
+ * A number field that reads what an Indonesian official types (parseNumberInput in format.js):
+ * type="text", as Chromium's type="number" turned "70,95" into 7095. `attrs`: the input's own
+ * (data-path, aria-label…); `value`: the stored number, shown as fmtNumberInput shows it; `rupiah`:
+ * a whole Rupiah amount; `max`: the API's limit, checked here. `onValue` gets the number (null when
+ * empty or not readable) as the user types; an entry that is not a number is said beside the field
+ * when the user leaves it, and by numberProblems before anything is sent.
+ */
+export function numberField(attrs, value, { rupiah = false, max, onValue } = {}) {
+  const input = h('input', { type: 'text', inputmode: rupiah ? 'numeric' : 'decimal', autocomplete: 'off', ...attrs, value: fmtNumberInput(value, { rupiah }) });
+  const read = () => {
+    const result = parseNumberInput(input.value, { rupiah });
+    if (result.error === undefined && max !== undefined && result.value !== null && result.value > max) return { error: `Nilai terlalu besar (maks. ${fmtNumber(max)}).` };
+    return result;
+  };
+  numberReaders.set(input, read);
+  const clear = () => {
+    if (input.nextElementSibling?.classList.contains('field-error')) input.nextElementSibling.remove();
+    input.removeAttribute('aria-invalid');
+  };
+  input.addEventListener('input', () => {
+    const result = read();
+    if (result.error === undefined) clear();
+    onValue?.(result.error === undefined ? result.value : null);
+  });
+  input.addEventListener('change', () => {
+    const result = read();
+    clear();
+    if (result.error === undefined) return;
+    const id = `err-${Math.random().toString(36).slice(2)}`;
+    input.setAttribute('aria-invalid', 'true');
+    input.setAttribute('aria-describedby', id);
+    input.after(h('div', { class: 'field-error', id, role: 'alert', 'data-path': input.dataset.path }, result.error));
+  });
+  return input;
+}
+
+/** A numberField's value: the number, or null when empty (or not readable: numberProblems says so). */
+export function numberValue(input) {
+  const result = numberReaders.get(input)();
+  return result.error === undefined ? result.value : null;
+}
+
+/** The numberFields in `form` whose entry is not a number, as problems for showProblems (code unreadable_number, the sentence in `text`). */
+export const numberProblems = (form) => [...form.querySelectorAll('input')]
+  .filter((input) => numberReaders.has(input))
+  .map((input) => ({ input, result: numberReaders.get(input)() }))
+  .filter(({ result }) => result.error !== undefined)
+  .map(({ input, result }) => ({ path: input.dataset.path, code: 'unreadable_number', text: result.error, message: '' }));
 
 /** The element for a JSON pointer, or the nearest enclosing path that has one. */
 function findField(form, path) {

@@ -7,13 +7,10 @@ import { MAX_QUANTITY, MAX_RUPIAH, MAX_WEIGHT, TEXT_LIMITS } from '/lib/limits.j
 import { budgetLineKindOf } from '/lib/budget-line-kind.js';
 import { agreementPath, api, enc, get } from '../api.js';
 import { DIRECTION, fmtRupiah, ROMAN } from '../format.js';
-import { busy, notice, showProblems } from '../ui.js';
+import { busy, notice, numberField, numberProblems, showProblems } from '../ui.js';
 import { agreementHeader, myPositions, phaseOf } from './agreement.js';
 
 const ADDITIONAL = '__tugas_tambahan__';
-
-/** '' → null; anything else a number (NaN is left for the server to name). */
-const num = (value) => (value.trim() === '' ? null : Number(value.replace(',', '.')));
 
 /** The problems showProblems could not put beside a field (no path, or no field for it): errorMessage says them in the status line. */
 const unplacedProblems = (form, problems) =>
@@ -30,11 +27,8 @@ function field(label, control, hint) {
   return h('label', { class: 'field' }, h('span', { class: 'label' }, label), control, hint ? h('span', { class: 'hint' }, hint) : null);
 }
 
-function numberInput(path, value, onValue, attrs = {}) {
-  const input = h('input', { type: 'number', step: 'any', inputmode: 'decimal', 'data-path': path, value: value ?? '', ...attrs });
-  input.addEventListener('input', () => onValue(num(input.value)));
-  return input;
-}
+/** A number as Indonesians write it ("70,95"; Rupiah "1.250.000"): ui.js numberField. */
+const numberInput = (path, value, onValue, { max, rupiah = false }) => numberField({ 'data-path': path }, value, { rupiah, max, onValue });
 
 function indicatorEditor(content, oi, ii, parents, rerender) {
   const ind = content.objectives[oi].indicators[ii];
@@ -96,15 +90,15 @@ function indicatorEditor(content, oi, ii, parents, rerender) {
     h('div', { class: 'row' },
       text('unit', 'Satuan', 'mis. %, orang, dokumen', TEXT_LIMITS.indicatorUnit),
       field('Arah', direction),
-      field('Target tahunan', numberInput(`${at}/target`, ind.target, (v) => { ind.target = v; }, { min: 0, max: MAX_QUANTITY }))),
+      field('Target tahunan', numberInput(`${at}/target`, ind.target, (v) => { ind.target = v; }, { max: MAX_QUANTITY }))),
     h('details', { open: hasAdvanced ? true : null },
       h('summary', null, 'Rentang, bobot, target triwulan (opsional)'),
       h('div', { class: 'row', 'data-path': `${at}/range` },
-        field('Rentang: batas bawah', numberInput(`${at}/range/0`, range[0], (v) => setRange(0, v), { min: 0, max: MAX_QUANTITY })),
-        field('Rentang: batas atas', numberInput(`${at}/range/1`, range[1], (v) => setRange(1, v), { min: 0, max: MAX_QUANTITY })),
-        field('Bobot', numberInput(`${at}/weight`, ind.weight, (v) => { ind.weight = v; }, { min: 0, max: MAX_WEIGHT }))),
+        field('Rentang: batas bawah', numberInput(`${at}/range/0`, range[0], (v) => setRange(0, v), { max: MAX_QUANTITY })),
+        field('Rentang: batas atas', numberInput(`${at}/range/1`, range[1], (v) => setRange(1, v), { max: MAX_QUANTITY })),
+        field('Bobot', numberInput(`${at}/weight`, ind.weight, (v) => { ind.weight = v; }, { max: MAX_WEIGHT }))),
       h('div', { class: 'row', 'data-path': `${at}/quarterlyTargets` },
-        [0, 1, 2, 3].map((k) => field(`Target TW ${ROMAN[k]}`, numberInput(`${at}/quarterlyTargets/${k}`, quarterly[k], (v) => setQuarter(k, v), { min: 0, max: MAX_QUANTITY }))))),
+        [0, 1, 2, 3].map((k) => field(`Target TW ${ROMAN[k]}`, numberInput(`${at}/quarterlyTargets/${k}`, quarterly[k], (v) => setQuarter(k, v), { max: MAX_QUANTITY }))))),
     h('details', { class: 'small muted', 'data-testid': 'indicator-code' }, h('summary', null, 'Rincian teknis'), `Kode indikator: ${ind.id}`),
     remove);
 }
@@ -145,7 +139,7 @@ function budgetEditor(content, kind, rerender) {
       b.program = program.value;
       remove.setAttribute('aria-label', removeLabel());
     });
-    const amount = numberInput(`/budget/${j}/amount`, b.amount, (v) => { b.amount = v; refreshTotal(); }, { min: 0, max: MAX_RUPIAH, step: 1 });
+    const amount = numberInput(`/budget/${j}/amount`, b.amount, (v) => { b.amount = v; refreshTotal(); }, { max: MAX_RUPIAH, rupiah: true });
     const removeLabel = () => `Hapus ${kind.toLowerCase()} ${j + 1}${b.program?.trim() ? ` "${b.program.trim()}"` : ''}`;
     const remove = h('button', { type: 'button', class: 'link danger', 'aria-label': removeLabel() }, 'Hapus');
     remove.addEventListener('click', () => {
@@ -187,6 +181,12 @@ export async function renderDraft(main, { params, me }) {
   const isRoot = Boolean(a.position) && a.secondParty === null;
   const submit = h('button', { type: 'button', class: 'primary' }, isRoot ? 'Simpan dan lanjutkan ke penandatanganan' : 'Simpan dan ajukan ke atasan');
   const put = async () => {
+    // an entry that is not a number is said beside its field; nothing is sent
+    const unreadable = numberProblems(form);
+    if (unreadable.length) {
+      showProblems(form, unreadable, null);
+      throw Object.assign(new Error('unreadable numbers'), { code: 'invalid_data', problems: unreadable, unplaced: [] });
+    }
     try {
       const saved = await api('PUT', `${agreementPath(id)}/draft`, content);
       showProblems(form, [], summary);

@@ -4,7 +4,7 @@
 import { h, replace } from '../dom.js';
 import { agreementPath, api, readUntil } from '../api.js';
 import { fmtPercent } from '../format.js';
-import { busy, notice, section, showProblems, table } from '../ui.js';
+import { busy, notice, numberField, numberProblems, numberValue, section, showProblems, table } from '../ui.js';
 import { indicatorsOf } from '../capaian.js';
 import { MAX_ADJUSTED_PERCENT } from '/lib/limits.js';
 
@@ -18,10 +18,7 @@ export function evaluationPanel(a, reload) {
   const names = new Map(indicatorsOf(a.content?.content).map((i) => [i.id, i.name]));
   const rows = evaluation.indicators.map((score, k) => {
     const name = names.get(score.indicatorId) ?? score.indicatorId;
-    const value = h('input', {
-      type: 'number', step: 'any', min: 0, max: MAX_ADJUSTED_PERCENT, inputmode: 'decimal', name: `adjusted-${k}`,
-      'data-path': `/adjustments/${k}/value`, 'aria-label': `Nilai disesuaikan (%) ${name}`,
-    });
+    const value = numberField({ name: `adjusted-${k}`, 'data-path': `/adjustments/${k}/value`, 'aria-label': `Nilai disesuaikan (%) ${name}` }, null);
     const reason = h('textarea', { rows: 2, maxlength: 2000, name: `reason-${k}`, 'data-path': `/adjustments/${k}/reason`, 'aria-label': `Alasan penyesuaian ${name}` });
     const adjusted = score.adjusted !== undefined && score.adjusted !== null;
     const tr = h('tr', { 'data-indicator': score.indicatorId },
@@ -49,16 +46,18 @@ export function evaluationPanel(a, reload) {
   const collect = () => {
     const adjustments = [];
     const sentRows = [];
-    const problems = [];
+    // an entry that is not a number is said as such (numberField), not as out of range
+    const problems = numberProblems(form);
+    const unreadable = new Set(problems.map((p) => p.path));
     rows.forEach((r, k) => {
       const text = r.reason.value.trim();
-      const empty = r.value.value === '' && !r.value.validity.badInput;
+      const number = numberValue(r.value);
+      const empty = number === null && !unreadable.has(`/adjustments/${k}/value`);
       if (empty) {
         if (text) problems.push({ path: `/adjustments/${k}/value`, code: 'adjustment_value_required', message: '' });
         return;
       }
-      const number = r.value.valueAsNumber;
-      if (!Number.isFinite(number) || number < 0 || number > MAX_ADJUSTED_PERCENT) {
+      if (number !== null && (number < 0 || number > MAX_ADJUSTED_PERCENT)) {
         problems.push({ path: `/adjustments/${k}/value`, code: 'adjustment_out_of_range', max: MAX_ADJUSTED_PERCENT, message: '' });
       }
       if (!text) problems.push({ path: `/adjustments/${k}/reason`, code: 'adjustment_reason_required', message: '' });

@@ -4,13 +4,11 @@
 import { h, replace } from '../dom.js';
 import { agreementPath, api, enc, get } from '../api.js';
 import { errorMessage, fmtNumber, fmtPercent, fmtRupiah, ROMAN } from '../format.js';
-import { busy, notice, section, showProblems, table } from '../ui.js';
+import { busy, notice, numberField, numberProblems, numberValue, section, showProblems, table } from '../ui.js';
 import { capaianToDate, categoryOf, indicatorsOf, quarterCapaian, showAchievement, valuesByIndicator } from '../capaian.js';
 import { agreementHeader } from './agreement.js';
 import { budgetLineKindOf } from '/lib/budget-line-kind.js';
 import { evidenceForm, evidenceList, removeEvidence } from '../evidence.js';
-
-const num = (value) => (value.trim() === '' ? null : Number(value.replace(',', '.')));
 
 /** The problems showProblems could not put beside a field (no path, or no field for it): errorMessage says them in the status line. */
 const unplacedProblems = (form, problems) =>
@@ -28,13 +26,12 @@ export async function renderReport(main, { params }) {
   const previousSpent = data.quarters.filter((q) => q.quarter < quarter).reduce((sum, q) => sum + q.budgetSpent.reduce((x, y) => x + y, 0), 0);
 
   const rows = indicators.map((ind, k) => {
-    const input = h('input', { type: 'number', step: 'any', min: 0, inputmode: 'decimal', 'data-path': `/realizations/${k}/value`, 'aria-label': `Realisasi ${ind.name}`, value: current.get(ind.id) ?? '' });
+    const input = numberField({ 'data-path': `/realizations/${k}/value`, 'aria-label': `Realisasi ${ind.name}` }, current.get(ind.id), { onValue: () => update() });
     const own = h('td', { class: 'num', 'data-testid': 'capaian-quarter' });
     const year = h('td', { class: 'num', 'data-testid': 'capaian-year' });
     const category = h('td', { 'data-testid': 'category' });
     const update = () => {
-      const value = num(input.value);
-      const v = Number.isFinite(value) || value === null ? value : null;
+      const v = numberValue(input);
       own.replaceChildren(showAchievement(quarterCapaian(ind, quarter, v, data.rules)));
       const seq = [...(values.get(ind.id) ?? [null, null, null, null])];
       seq[quarter - 1] = v;
@@ -42,7 +39,6 @@ export async function renderReport(main, { params }) {
       year.replaceChildren(showAchievement(toDate.achievement));
       category.replaceChildren(categoryOf(toDate.achievement.capaian, data.rules) ?? '—');
     };
-    input.addEventListener('input', update);
     update();
     const qt = ind.quarterlyTargets?.[quarter - 1];
     return { ind, input, row: h('tr', { 'data-indicator': ind.id },
@@ -53,12 +49,11 @@ export async function renderReport(main, { params }) {
 
   const absorption = h('strong', { 'data-testid': 'absorption' });
   const pagu = content.budget.reduce((sum, b) => sum + b.amount, 0);
-  const budgetInputs = content.budget.map((b, j) => h('input', { type: 'number', step: 1, min: 0, 'data-path': `/budgetSpent/${j}`, 'aria-label': `Realisasi anggaran ${b.program}`, value: stored?.budgetSpent?.[j] ?? '' }));
   const updateAbsorption = () => {
-    const spent = previousSpent + budgetInputs.reduce((sum, input) => sum + (num(input.value) || 0), 0);
+    const spent = previousSpent + budgetInputs.reduce((sum, input) => sum + (numberValue(input) || 0), 0);
     absorption.replaceChildren(pagu > 0 ? fmtPercent(Math.round((spent / pagu) * 10000) / 100) : '—');
   };
-  for (const input of budgetInputs) input.addEventListener('input', updateAbsorption);
+  const budgetInputs = content.budget.map((b, j) => numberField({ 'data-path': `/budgetSpent/${j}`, 'aria-label': `Realisasi anggaran ${b.program}` }, stored?.budgetSpent?.[j], { rupiah: true, onValue: updateAbsorption }));
   updateAbsorption();
 
   const note = h('textarea', { rows: 3, 'data-path': '/note', name: 'note', 'aria-label': 'Catatan / kendala' }, stored?.note ?? '');
@@ -75,10 +70,14 @@ export async function renderReport(main, { params }) {
     h('div', { class: 'actions' }, send), status);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
+    // an entry that is not a number is said beside its field; nothing is sent
+    const unreadable = numberProblems(form);
+    showProblems(form, unreadable, status);
+    if (unreadable.length) return;
     busy(send, status, async () => {
       const body = {
-        realizations: rows.map((r) => ({ indicatorId: r.ind.id, value: num(r.input.value) })),
-        budgetSpent: budgetInputs.map((input) => num(input.value) ?? 0),
+        realizations: rows.map((r) => ({ indicatorId: r.ind.id, value: numberValue(r.input) })),
+        budgetSpent: budgetInputs.map((input) => numberValue(input) ?? 0),
         ...(note.value.trim() ? { note: note.value.trim() } : {}),
       };
       try {

@@ -67,7 +67,7 @@ test('the sample as CSV and as XLSX imports to the same positions as its JSON', 
     const { organisation, name, place, year } = fieldsOf(xlsx);
     // without the settings a spreadsheet lacks, the CLI names the flags to add (not the API's query)
     const missing = cycleStartCommand.run(['--org', file, '--year', year, '--api', stack.baseUrl]);
-    await expect(missing).rejects.toThrow(/^400 [\s\S]*\n  --organisation \w+: [\s\S]*\n  --name \w+: [\s\S]*\n  --place \w+: /);
+    await expect(missing).rejects.toThrow(/^422 invalid_data[\s\S]*\n  --organisation \w+: [\s\S]*\n  --name \w+: [\s\S]*\n  --place \w+: /);
     const code = await cycleStartCommand.run(['--org', file, '--organisation', organisation, '--name', name, '--place', place, '--year', year, '--api', stack.baseUrl]);
     expect(code).toBe(0);
   } finally {

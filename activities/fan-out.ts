@@ -11,6 +11,7 @@ import { CURRENT_BEHAVIOUR, type AgreementInput } from '../workflows/messages';
 import { agreementId } from '../workflows/ids';
 import { agreementV2 } from '../workflows/agreement';
 import { indicatorIdsOf } from './store';
+import { closeCycleIfDone } from '../db/cycle-status';
 import { OrgKey, UnitKey, YearKey } from '../workflows/search-attributes';
 
 const BATCH = 200;
@@ -142,6 +143,8 @@ export function createFanOutActivities({ db, client, taskQueue }: ActivityDeps) 
       await reporting;
       if (reportFailure) throw reportFailure;
       await db.query(`UPDATE cycles SET status = 'running', started_count = $2 WHERE id = $1`, [cycleId, rows.length]);
+      // a repeated fan-out may find every PK closed already
+      await closeCycleIfDone(db, cycleId);
       return { started: rows.length };
     },
   };

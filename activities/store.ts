@@ -7,6 +7,7 @@ import { indicatorIdsOfferedBelow } from '../domain/cascade';
 import type { ActivityDeps } from './deps';
 import type { AgreementContent, QuarterReport } from '../domain/types';
 import { appendAuditRows, insertAuditRows, type AuditEntry } from '../db/audit-log';
+import { closeCycleIfLastAgreement } from '../db/cycle-status';
 import { canonicalJson, sha256Hex } from '../security/hash';
 import { storeEvaluationWith, type StoreEvaluationArgs } from './evaluation';
 import type { EvaluationState } from '../workflows/messages';
@@ -59,6 +60,7 @@ export async function writeReadModel(client: PoolClient, agreementId: string, se
       WHERE id = $1 AND write_seq < $10`,
     [agreementId, state.phase, state.version, state.overdue, state.escalationLevel, state.dueAt, state.awaiting, state.score, state.predicate, seq],
   );
+  if (state.phase === 'closed') await closeCycleIfLastAgreement(client, agreementId);
 }
 
 /** A draft's audit row names the content hash; an evaluation's, the score. */
@@ -194,6 +196,7 @@ export function createStoreActivities({ db }: ActivityDeps) {
             WHERE id = $1`,
           [agreementId, state.phase, state.version, state.overdue, state.escalationLevel, state.dueAt, state.awaiting, state.score, state.predicate],
         );
+        if (state.phase === 'closed') await closeCycleIfLastAgreement(client, agreementId);
       });
     },
 

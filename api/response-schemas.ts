@@ -2,6 +2,7 @@
 // operation. The OpenAPI document carries them, and the fuzz test (test/faults, schemathesis)
 // checks every response it gets against them, so a handler that drifts from its document fails.
 import { INBOX_TASKS } from '../domain/deadline-item';
+import { CYCLE_STATUSES } from '../db/cycle-status';
 
 const str = { type: 'string' } as const;
 const int = { type: 'integer' } as const;
@@ -19,7 +20,7 @@ const num = { type: 'number' } as const;
 const cycleOf = object({ organisation: str, year: int, utcOffsetHours: num });
 
 const cycleSummary = {
-  id: str, organisationId: str, organisationName: str, year: int, status: str, positions: int, started: int, calendarVersion: int, createdAt: str,
+  id: str, organisationId: str, organisationName: str, year: int, status: { type: 'string', enum: [...CYCLE_STATUSES] }, positions: int, started: int, calendarVersion: int, createdAt: str,
 };
 
 const agreementView = object(

@@ -50,7 +50,8 @@ export const cycleStartCommand: Command = {
     for (;;) {
       const status = await api.request('GET', path);
       bar.update(status.started);
-      if (status.status === 'running' && status.started >= status.positions) break;
+      // a cycle posted again may have closed meanwhile: all its PKs started long ago
+      if (status.status !== 'starting' && status.started >= status.positions) break;
       if (Date.now() > until) {
         bar.stop();
         console.error('gave up waiting after 30 minutes; check `kinerja doctor`');

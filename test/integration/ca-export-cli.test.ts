@@ -5,49 +5,28 @@ import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Pool } from 'pg';
 import { caExportCommand } from '../../cli/commands/ca';
 import { createSigningDeps } from '../../activities/signing';
 import { loadConfig } from '../../config';
-import { migrate } from '../../db/migrate';
+import { ownInstallation, type OwnInstallation } from '../support/own-installation';
 
 jest.setTimeout(120_000);
 
-const dbName = `kinerja_ca_export_${process.pid}`;
-let admin: Pool;
-let db: Pool;
-let url: string;
+let installation: OwnInstallation;
 const dir = mkdtempSync(join(tmpdir(), 'kinerja-ca-export-'));
 
 beforeAll(async () => {
-  admin = new Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
-  await admin.query(`DROP DATABASE IF EXISTS ${dbName}`);
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const u = new URL(process.env.DATABASE_URL!);
-  u.pathname = `/${dbName}`;
-  url = u.toString();
-  db = new Pool({ connectionString: url, max: 2 });
-  await migrate(db);
+  installation = await ownInstallation('kinerja_ca_export');
 });
 afterAll(async () => {
-  await db?.end();
-  await admin?.query(`DROP DATABASE IF EXISTS ${dbName}`);
-  await admin?.end();
+  await installation?.drop();
 });
 
 /** `kinerja ca export …` next to that installation: its database in DATABASE_URL. */
 async function exportCa(args: string[]): Promise<string[]> {
-  const out: string[] = [];
-  const log = jest.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  const saved = process.env.DATABASE_URL;
-  process.env.DATABASE_URL = url;
-  try {
-    expect(await caExportCommand().run(args)).toBe(0);
-    return out;
-  } finally {
-    process.env.DATABASE_URL = saved;
-    log.mockRestore();
-  }
+  const { code, lines } = await installation.run(() => caExportCommand().run(args));
+  expect(code).toBe(0);
+  return lines;
 }
 
 test('no CA yet, one CA, two CAs', async () => {
@@ -56,7 +35,7 @@ test('no CA yet, one CA, two CAs', async () => {
   expect(existsSync(file)).toBe(false);
 
   // the CA as the worker creates it for an organisation's first signature
-  const signing = await createSigningDeps(db, loadConfig({ ...process.env, DATABASE_URL: url }));
+  const signing = await createSigningDeps(installation.pool, loadConfig({ ...process.env, DATABASE_URL: installation.url }));
   const ca = await signing.ca({ id: 'kab-satu', name: 'Pemerintah Kabupaten Satu' });
   expect(await exportCa(['--out', file])).toEqual([`CA certificate of kab-satu written to ${file}`]);
   const exported = new X509Certificate(readFileSync(file));

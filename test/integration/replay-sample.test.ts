@@ -4,11 +4,10 @@
 // committed fixture histories of several types and builds as the archiver stores closed runs.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Pool } from 'pg';
 import { replayCommand } from '../../cli/commands/replay';
 import { archiveRun } from '../../archive/archive-store';
 import { decodeHistory, runFacts } from '../../archive/history-codec';
-import { migrate } from '../../db/migrate';
+import { ownInstallation, type OwnInstallation } from '../support/own-installation';
 
 jest.setTimeout(240_000);
 
@@ -29,49 +28,27 @@ const FILES = [
 
 interface Seeded { runId: string; workflowType: string; buildId: string | null; lastEventAt: Date }
 
-const dbName = `kinerja_replay_sample_${process.pid}`;
-let admin: Pool;
-let archiveUrl: string;
+let archive: OwnInstallation;
 const seeded: Seeded[] = [];
 
 beforeAll(async () => {
-  admin = new Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
-  await admin.query(`DROP DATABASE IF EXISTS ${dbName}`);
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const url = new URL(process.env.DATABASE_URL!);
-  url.pathname = `/${dbName}`;
-  archiveUrl = url.toString();
-  const db = new Pool({ connectionString: archiveUrl, max: 1 });
-  try {
-    await migrate(db);
-    for (const file of FILES) {
-      const history = decodeHistory(readFileSync(join(fixtures, `${file}.pb`)));
-      const facts = runFacts(history);
-      // the run id is the fixture's name, so each FAIL line says which run was replayed
-      expect(await archiveRun(db, 'default', `pk:kab-replay:2027:${file.replace(/-run\d+$/, '')}`, file, history)).toBe(true);
-      seeded.push({ runId: file, workflowType: facts.workflowType!, buildId: facts.buildId ?? null, lastEventAt: facts.lastEventAt! });
-    }
-  } finally {
-    await db.end();
+  archive = await ownInstallation('kinerja_replay_sample');
+  for (const file of FILES) {
+    const history = decodeHistory(readFileSync(join(fixtures, `${file}.pb`)));
+    const facts = runFacts(history);
+    // the run id is the fixture's name, so each FAIL line says which run was replayed
+    expect(await archiveRun(archive.pool, 'default', `pk:kab-replay:2027:${file.replace(/-run\d+$/, '')}`, file, history)).toBe(true);
+    seeded.push({ runId: file, workflowType: facts.workflowType!, buildId: facts.buildId ?? null, lastEventAt: facts.lastEventAt! });
   }
 });
 afterAll(async () => {
-  await admin?.query(`DROP DATABASE IF EXISTS ${dbName}`);
-  await admin?.end();
+  await archive?.drop();
 });
 
 /** `kinerja replay …` as run next to that installation: its database in DATABASE_URL. */
 async function replay(args: string[]): Promise<{ code: number; text: string }> {
-  const out: string[] = [];
-  const log = jest.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  const saved = process.env.DATABASE_URL;
-  process.env.DATABASE_URL = archiveUrl;
-  try {
-    return { code: await replayCommand.run(args), text: out.join('\n') };
-  } finally {
-    process.env.DATABASE_URL = saved;
-    log.mockRestore();
-  }
+  const { code, lines } = await archive.run(() => replayCommand.run(args));
+  return { code, text: lines.join('\n') };
 }
 
 /** The runs `--sample n` promises: the latest n (by last event) of each workflow type and build. */

@@ -46,10 +46,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     ...devServerDynamicConfigArgs(),
   ];
   const child = spawnPrivate(cli, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+  const stderr = headAndTail();
+  child.stderr!.on('data', (d) => stderr.add(String(d)));
   const address = `127.0.0.1:${options.port}`;
-  await waitUntilServing(address, child, () => stderr);
+  await waitUntilServing(address, child, stderr.text);
   await ensureSearchAttributes(address);
   await ensureRetention(address, 'default', options.retentionDays ?? DEFAULT_RETENTION_DAYS);
   return {
@@ -79,6 +79,31 @@ function spawnPrivate(command: string, args: string[], options: SpawnOptions): C
   } finally {
     process.umask(previous);
   }
+}
+
+/**
+ * The start of a process's stderr and its end: a Go panic prints its message first and then a
+ * stack of several kilobytes, so the tail alone hides why the server stopped.
+ */
+function headAndTail(headChars = 3000, tailChars = 4000): { add(chunk: string): void; text(): string } {
+  let head = '';
+  let tail = '';
+  let skipped = 0;
+  return {
+    add(chunk) {
+      if (head.length < headChars) {
+        const room = headChars - head.length;
+        head += chunk.slice(0, room);
+        chunk = chunk.slice(room);
+      }
+      tail += chunk;
+      if (tail.length > tailChars) {
+        skipped += tail.length - tailChars;
+        tail = tail.slice(-tailChars);
+      }
+    },
+    text: () => (skipped > 0 ? `${head}\n[… ${skipped} characters …]\n${tail}` : head + tail),
+  };
 }
 
 async function waitUntilServing(address: string, child: ChildProcess, stderr: () => string): Promise<void> {

@@ -92,7 +92,7 @@ export class FaultStack {
       [pg] = await Promise.allSettled([s.startFirstPostgres()]);
       [temporal] = await Promise.allSettled([pg.status === 'fulfilled' ? s.startCluster() : Promise.reject(pg.reason)]);
     } else {
-      [pg, temporal] = await Promise.allSettled([s.startFirstPostgres(), s.startTemporal()]);
+      [pg, temporal] = await Promise.allSettled([s.startFirstPostgres(), s.startFirstTemporal()]);
     }
     if (temporal.status === 'fulfilled') s.temporal = temporal.value;
     try {
@@ -127,6 +127,26 @@ export class FaultStack {
 
   private startTemporal(): Promise<DevServer> {
     return startDevServer({ dbFile: this.dbFile, port: this.temporalPort, uiPort: null, fast: true });
+  }
+
+  /**
+   * The dev server opens more ports than the one it is given (its HTTP API and its services'
+   * membership ports, chosen at start): with the fault files' stacks starting side by side, one may
+   * be taken meanwhile and the server exits. Its first start then tries another port, as PostgreSQL's
+   * does; later restarts keep the address the workers know.
+   */
+  private async startFirstTemporal(): Promise<DevServer> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.startTemporal();
+      } catch (err) {
+        if (attempt >= 3) throw err;
+        console.warn(`[faults] ${String(err).slice(0, 600)}; starting the Temporal dev server on another port`);
+        // a start that failed half-way may have left a database without its schema
+        for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(this.dbFile + suffix, { force: true });
+        this.temporalPort = await freePort();
+      }
+    }
   }
 
   /** Two server nodes behind a balancer on `temporalPort`, their logs in this stack's directory. */

@@ -3,6 +3,7 @@
 // checks every response it gets against them, so a handler that drifts from its document fails.
 import { INBOX_TASKS } from '../domain/deadline-item';
 import { CYCLE_STATUSES } from '../db/cycle-status';
+import { PARENT_INDICATOR_SOURCES } from './parent-indicators';
 
 const str = { type: 'string' } as const;
 const int = { type: 'integer' } as const;
@@ -79,6 +80,10 @@ export const RESPONSE_SCHEMAS: Record<string, Record<string, unknown>> = {
     items: { type: 'array', items: object({ seq: int, action: str, actor: str, at: str, data: { type: 'object' }, hash: str }) },
   }),
   'GET /api/agreements': list(agreementView, { nextCursor: nullable(str) }),
+  'GET /api/agreements/:agreementId/parent-indicators': list(object({
+    id: str, name: str, unit: str, direction: { type: 'string', enum: ['up', 'down'] }, target: nullable(num), objective: str,
+    objectiveId: nullable(str), source: { type: 'string', enum: [...PARENT_INDICATOR_SOURCES] },
+  })),
   'GET /api/agreements/:agreementId/audit/verify': object(
     { agreementId: str, ok: bool, rows: int, brokenAt: object({ seq: int, reason: str }) },
     ['agreementId', 'ok', 'rows'],

@@ -19,6 +19,7 @@ import { route, type RouteDef } from '../route';
 import { jsonObject } from '../json-object';
 import { listEvidence } from '../evidence';
 import { UNIT_HEAD_IDS_SQL } from '../../db/unit-heads';
+import { describeParentIndicators } from '../parent-indicators';
 
 const READ = { kind: 'agreement', roles: ['admin', 'evaluator', 'official'] } as const;
 const OVERSIGHT = { kind: 'roles', roles: ['admin', 'evaluator'] } as const;
@@ -53,22 +54,7 @@ export function pageRoutes(deps: ApiDeps): RouteDef[] {
         } catch (err) {
           deps.logger.warn({ err, agreementId: a.id }, 'state query failed');
         }
-        // Names come from the regional plan and from the superior's stored versions (latest wins).
-        const { rows } = await db.query(
-          `SELECT c.plan, (SELECT v.content FROM agreements pa JOIN agreement_versions v ON v.agreement_id = pa.id AND v.version = pa.version
-                            WHERE pa.cycle_id = a.cycle_id AND pa.position_id = p.parent_id) AS parent_content
-             FROM agreements a JOIN cycles c ON c.id = a.cycle_id
-             JOIN positions p ON p.cycle_id = a.cycle_id AND p.id = a.position_id WHERE a.id = $1`,
-          [a.id],
-        );
-        const sources: Array<{ objectives?: AgreementContent['objectives'] } | null> = [rows[0]?.plan, rows[0]?.parent_content];
-        const byId = new Map<string, { id: string; name: string; unit: string; objective: string }>();
-        for (const source of sources) {
-          for (const o of source?.objectives ?? []) {
-            for (const i of o.indicators as Indicator[]) byId.set(i.id, { id: i.id, name: i.name, unit: i.unit, objective: o.text });
-          }
-        }
-        res.json({ items: allowed.map((id) => byId.get(id) ?? { id, name: id, unit: '', objective: '' }) });
+        res.json({ items: await describeParentIndicators(db, a.id, allowed) });
       },
     }),
 

@@ -154,6 +154,13 @@ test("the Kepala Daerah's PK carries the IKU Pemda: a draft linked to the plan s
   );
   const planIds = org.plan.objectives.flatMap((o: any) => o.indicators.map((i: any) => i.id));
   expect(allowed.body.items.map((i: any) => i.id)).toEqual([...planIds, 'bupati#jalan']);
+  // each says where it comes from: the IKU the statement keeps is the plan's, the Bupati's own the superior's
+  const sourceOf = Object.fromEntries(allowed.body.items.map((i: any) => [i.id, i.source]));
+  expect([sourceOf['IKU-kesehatan'], sourceOf['IKU-infrastruktur'], sourceOf['bupati#jalan']]).toEqual(['plan', 'plan', 'superior']);
+  expect(allowed.body.items.find((i: any) => i.id === 'bupati#jalan')).toEqual({
+    id: 'bupati#jalan', name: 'Persentase jalan kabupaten mantap', unit: '%', direction: 'up', target: 75,
+    objective: 'Meningkatnya derajat kesehatan masyarakat', objectiveId: 'S-kesehatan', source: 'superior',
+  });
 
   const linkedToPlan = org.drafts['kepala-pupr'];
   expect(linkedToPlan.objectives[0].indicators[0].parentIndicatorId).toBe('IKU-infrastruktur');

@@ -30,6 +30,22 @@ function field(label, control, hint) {
 /** A number as Indonesians write it ("70,95"; Rupiah "1.250.000"): ui.js numberField. */
 const numberInput = (path, value, onValue, { max, rupiah = false }) => numberField({ 'data-path': path }, value, { rupiah, max, onValue });
 
+const optionOf = (p) => h('option', { value: p.id }, `${p.name}${p.unit ? ` (${p.unit})` : ''}`);
+
+/**
+ * The indicators a draft may link to, grouped by where they come from: the superior's own PK and
+ * the regional plan (IKU Pemda). The Kepala Daerah's indicator serving an IKU often bears the IKU's
+ * name: the group tells them apart.
+ */
+function parentOptions(parents) {
+  const groups = [
+    ['superior', parents.superiorTitle ? `Indikator PK ${parents.superiorTitle}` : 'Indikator PK atasan'],
+    ['plan', 'IKU Pemda (RPJMD)'],
+  ].map(([source, label]) => [label, parents.items.filter((p) => p.source === source)]).filter(([, items]) => items.length > 0);
+  if (groups.length < 2) return parents.items.map(optionOf);
+  return groups.map(([label, items]) => h('optgroup', { label }, items.map(optionOf)));
+}
+
 function indicatorEditor(content, oi, ii, parents, rerender) {
   const ind = content.objectives[oi].indicators[ii];
   const at = `/objectives/${oi}/indicators/${ii}`;
@@ -42,10 +58,11 @@ function indicatorEditor(content, oi, ii, parents, rerender) {
     return field(label, input, hint);
   };
   const parent = h('select', { 'data-path': `${at}/parentIndicatorId` },
-    h('option', { value: '' }, '— pilih indikator atasan —'),
-    parents.map((p) => h('option', { value: p.id }, `${p.name}${p.unit ? ` (${p.unit})` : ''}`)),
+    // the Kepala Daerah has no superior: their indicators are the IKU themselves, or serve one
+    h('option', { value: '' }, parents.isRoot ? '— indikator IKU Pemda itu sendiri —' : '— pilih indikator atasan —'),
+    parentOptions(parents),
     // a link the superior's list no longer has still shows (as such; its code only to tell it), so the server can name it
-    ind.parentIndicatorId && !parents.some((p) => p.id === ind.parentIndicatorId)
+    ind.parentIndicatorId && !parents.items.some((p) => p.id === ind.parentIndicatorId)
       ? h('option', { value: ind.parentIndicatorId }, `Indikator atasan yang sudah tidak ada (kode ${ind.parentIndicatorId})`) : null,
     h('option', { value: ADDITIONAL }, 'Tugas tambahan (tanpa indikator atasan)'));
   parent.value = ind.additionalTask ? ADDITIONAL : ind.parentIndicatorId ?? '';
@@ -86,7 +103,7 @@ function indicatorEditor(content, oi, ii, parents, rerender) {
     h('legend', null, `Indikator ${ii + 1}`),
     h('div', { 'data-path': `${at}/id` }),
     text('name', 'Indikator kinerja', null, TEXT_LIMITS.indicatorName),
-    field('Mendukung indikator atasan', parent),
+    field(parents.isRoot ? 'Mendukung IKU Pemda' : 'Mendukung indikator atasan', parent),
     h('div', { class: 'row' },
       text('unit', 'Satuan', 'mis. %, orang, dokumen', TEXT_LIMITS.indicatorUnit),
       field('Arah', direction),
@@ -156,16 +173,37 @@ function budgetEditor(content, kind, rerender) {
   return h('section', { class: 'card', 'data-path': '/budget' }, h('h2', null, 'Anggaran'), rows, h('p', { 'data-testid': 'budget-total' }, 'TOTAL ', total), h('div', { class: 'actions' }, add));
 }
 
+/**
+ * The Kepala Daerah's statement carries the IKU Pemda: their first draft starts from the plan's
+ * objectives and indicators, ids kept (the Kepala OPD link to them), targets as the plan sets them.
+ */
+function statementFromPlan(offered) {
+  const objectives = [];
+  for (const p of offered.filter((i) => i.source === 'plan')) {
+    let objective = objectives.find((o) => o.text === p.objective && (o.id ?? null) === p.objectiveId);
+    if (!objective) {
+      objective = { ...(p.objectiveId ? { id: p.objectiveId } : {}), text: p.objective, indicators: [] };
+      objectives.push(objective);
+    }
+    objective.indicators.push({ id: p.id, name: p.name, unit: p.unit, direction: p.direction, target: p.target, parentIndicatorId: null });
+  }
+  return { objectives, budget: [] };
+}
+
 export async function renderDraft(main, { params, me }) {
   const [id] = params;
   const [a, parents] = await Promise.all([get(agreementPath(id)), get(`${agreementPath(id)}/parent-indicators`)]);
-  const content = structuredClone(a.content?.content ?? { objectives: [], budget: [] });
+  // the Kepala Daerah has no superior (no second party): their submitted draft goes straight to
+  // signing, not to a review (workflows/agreement.ts drafting)
+  const isRoot = Boolean(a.position) && a.secondParty === null;
+  const content = structuredClone(a.content?.content ?? (isRoot ? statementFromPlan(parents.items) : { objectives: [], budget: [] }));
+  const offered = { items: parents.items, superiorTitle: a.secondParty?.title ?? null, isRoot };
   const canEdit = phaseOf(a) === 'drafting' && myPositions(me, a.cycleId).includes(a.positionId);
   const summary = h('div', { class: 'status', 'data-testid': 'draft-status' });
   const body = h('div');
   const form = h('form', { class: 'draft-form', novalidate: true }, body);
   const rerender = () => replace(body,
-    h('div', { 'data-path': '/objectives' }, content.objectives.map((_, oi) => objectiveEditor(content, oi, parents.items, a.positionId, rerender))),
+    h('div', { 'data-path': '/objectives' }, content.objectives.map((_, oi) => objectiveEditor(content, oi, offered, a.positionId, rerender))),
     h('p', null, addObjective),
     budgetEditor(content, budgetLineKindOf(a.position?.level), rerender));
   const addObjective = h('button', { type: 'button' }, '+ Tambah sasaran');
@@ -176,9 +214,6 @@ export async function renderDraft(main, { params, me }) {
   rerender();
 
   const save = h('button', { type: 'button' }, 'Simpan draf');
-  // the Kepala Daerah has no superior (no second party): their submitted draft goes straight to
-  // signing, not to a review (workflows/agreement.ts drafting)
-  const isRoot = Boolean(a.position) && a.secondParty === null;
   const submit = h('button', { type: 'button', class: 'primary' }, isRoot ? 'Simpan dan lanjutkan ke penandatanganan' : 'Simpan dan ajukan ke atasan');
   const put = async () => {
     // an entry that is not a number is said beside its field; nothing is sent
@@ -214,6 +249,8 @@ export async function renderDraft(main, { params, me }) {
     h('p', null, h('a', { href: `#/pk/${enc(id)}` }, '← Kembali ke PK')),
     a.state?.returnedReason ? notice('warn', `Dikembalikan atasan: ${a.state.returnedReason}`) : null,
     canEdit ? null : notice('warn', 'Draf hanya dapat diubah oleh Pihak Pertama pada tahap penyusunan.'),
+    isRoot && !a.content && content.objectives.length
+      ? notice('info', 'Draf awal diisi dari IKU Pemda (RPJMD): periksa targetnya, lengkapi anggaran, lalu simpan.') : null,
     parents.items.length ? null : notice('info', 'Indikator atasan belum tersedia; indikator hanya dapat ditandai sebagai tugas tambahan.'),
     form,
     h('div', { class: 'actions sticky' }, save, submit, summary));

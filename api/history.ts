@@ -14,6 +14,8 @@ export interface TimelineEntry {
   kind: string;
   summary: string;
   actor?: string;
+  /** An official actor's name (the holder of a position with that official id, in any cycle). */
+  actorName?: string;
   /** Temporal entries: the workflow run the event belongs to. */
   runId?: string;
   data?: Record<string, unknown>;
@@ -157,6 +159,22 @@ export async function exportHistories({ db, temporal }: ApiDeps, agreementId: st
   };
 }
 
+/**
+ * The names of the officials among the actor keys (`official:<id>`), so the timeline says who, not
+ * an id (the Kepala Daerah's is technical, `{organisation}.{position}`). A person keeps their
+ * official id across cycles: the latest cycle's name is taken.
+ */
+async function officialNames(db: ApiDeps['db'], actors: Array<string | undefined>): Promise<Map<string, string>> {
+  const ids = [...new Set(actors.filter((a): a is string => a?.startsWith('official:') ?? false).map((a) => a.slice('official:'.length)))];
+  if (ids.length === 0) return new Map();
+  const { rows } = await db.query<{ official_id: string; official_name: string }>(
+    `SELECT DISTINCT ON (p.official_id) p.official_id, p.official_name FROM positions p JOIN cycles c ON c.id = p.cycle_id
+      WHERE p.official_id = ANY($1) ORDER BY p.official_id, c.year DESC`,
+    [ids],
+  );
+  return new Map(rows.map((r) => [`official:${r.official_id}`, r.official_name]));
+}
+
 export async function buildTimeline({ db, temporal, config }: ApiDeps, agreementId: string) {
   let runs: WorkflowRun[] = [];
   let temporalAvailable = true;
@@ -184,6 +202,11 @@ export async function buildTimeline({ db, temporal, config }: ApiDeps, agreement
     })),
   ];
   entries.sort((a, b) => a.at.localeCompare(b.at));
+  const names = await officialNames(db, entries.map((e) => e.actor));
+  for (const e of entries) {
+    const name = names.get(e.actor ?? '');
+    if (name) e.actorName = name;
+  }
   return {
     agreementId,
     temporalUi: `${config.TEMPORAL_UI_URL.replace(/\/$/, '')}/namespaces/${encodeURIComponent(config.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(agreementId)}`,

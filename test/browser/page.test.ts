@@ -333,10 +333,12 @@ test('the official reports a quarter with the capaian computed as they type; the
   expect(await line('realization.opened')).toBe('Triwulan I dibuka untuk pelaporan');
   expect(await line('update.accepted')).toMatch(/^Tindakan "[^"]+" diterima$/);
   expect(await owner.locator('.notice-success', { hasText: 'Catatan audit' }).textContent()).toBe('Catatan audit utuh: tidak ada catatan yang diubah atau dihapus.');
-  // who did it, in words: the official by NIP, the workflow's own steps by the system
+  // who did it, in words: the officials by name and NIP, the workflow's own steps by the system
   const actors = await owner.locator('[data-testid=timeline] [data-testid=actor]').allTextContents();
-  expect(actors).toContain(` oleh pejabat NIP ${OWNER_NIP}`);
-  expect(actors.filter((a) => !/^ oleh (sistem|pejabat NIP \d{18}|Tim Evaluasi \(.+\)|administrator \(.+\))$/.test(a))).toEqual([]);
+  const nameOf = (positionId: string) => org.positions.find((p: any) => p.id === positionId).official.name;
+  expect(actors).toContain(` oleh ${nameOf('kepala-dinkes')} (NIP ${OWNER_NIP})`);
+  expect(actors).toContain(` oleh ${nameOf('bupati')} (NIP ${BUPATI_NIP})`);
+  expect(actors.filter((a) => !/^ oleh (sistem|[^()]+ \(NIP \d{18}\)|Tim Evaluasi \(.+\)|administrator \(.+\))$/.test(a))).toEqual([]);
   const texts = await owner.locator('[data-testid=timeline] .tl-text > span').allTextContents();
   expect(texts.filter((text) => /\b(saveDraft|submitDraft|approveDraft|reportRealization|verifyRealization|recordTransitions?|signAgreement|releaseSubordinates|loadSchedule|loadStartContext|notify|superiorSigned|calendarChanged|report:Q\d|verify:Q\d)\b/.test(text))).toEqual([]);
 });

@@ -146,6 +146,11 @@ test("the Kepala Daerah's PK carries the IKU Pemda: a draft linked to the plan s
   const signed = await call('POST', `/api/agreements/${enc(own)}/sign`, { token: bupati, body: { passphrase: BUPATI_PASSPHRASE } });
   expect(signed.status).toBe(200);
   await phaseOf(own, 'reporting');
+  // the timeline names the Kepala Daerah, never by the technical id
+  const history = await call('GET', `/api/agreements/${enc(own)}/history`, { token: t.evaluator });
+  const byBupati = history.body.entries.filter((e: any) => e.actor === `official:${BUPATI_ID}`);
+  expect(byBupati.map((e: any) => e.kind)).toEqual(expect.arrayContaining(['draft.saved', 'draft.submitted', 'document.signed']));
+  expect([...new Set(byBupati.map((e: any) => e.actorName))]).toEqual([BUPATI_NAME]);
 
   // once the signature has reached the Kepala Dinas, both the plan's IKU and the Bupati's own indicators are offered
   const allowed = await waitFor(

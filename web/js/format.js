@@ -135,14 +135,17 @@ export const taskPending = (task) => taskText(task, 1);
 export const inboxTaskItem = (item) => (item.quarter && QUARTER_TASK_TEXT[item.task] ? `${item.task}:Q${item.quarter}` : item.task);
 
 /**
- * Who did it, from the history's actor key (`role:id`, or `system`): the role in words, a NIP
- * said to be one.
+ * Who did it, from the history's actor key (`role:id`, or `system`) and, for an official, the name
+ * the timeline gives: the name with the NIP when there is one (the Kepala Daerah's id is technical:
+ * never shown when the name is known); the role in words, a NIP said to be one.
  */
-export function actorText(actor) {
+export function actorText(actor, name) {
   if (actor === 'system') return 'sistem';
   const [role, ...rest] = String(actor).split(':');
   const id = rest.join(':');
-  if (role === 'official') return /^\d{18}$/.test(id) ? `pejabat NIP ${id}` : `pejabat ${id}`;
+  const isNip = /^\d{18}$/.test(id);
+  if (role === 'official' && name) return isNip ? `${name} (NIP ${id})` : name;
+  if (role === 'official') return isNip ? `pejabat NIP ${id}` : `pejabat ${id}`;
   if (role === 'evaluator') return `Tim Evaluasi (${id})`;
   if (role === 'admin') return `administrator (${id})`;
   return String(actor);

@@ -55,7 +55,7 @@ export async function timelineList(id, agreement) {
         h('time', { datetime: e.at }, fmtDateTime(e.at, zone)),
         h('span', { class: 'badge' }, SOURCE[e.source] ?? e.source),
         h('div', { class: 'tl-text' }, h('span', null, describeTimelineEntry(e, zone, { reviewed })), technical(e)),
-        e.actor ? h('span', { class: 'muted small', 'data-testid': 'actor' }, ` oleh ${actorText(e.actor)}`) : null))));
+        e.actor ? h('span', { class: 'muted small', 'data-testid': 'actor' }, ` oleh ${actorText(e.actor, e.actorName)}`) : null))));
 }
 
 export async function renderTimeline(main, { params }) {

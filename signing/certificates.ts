@@ -17,17 +17,17 @@ export interface LocalCa {
   privateKey: KeyObject;
 }
 
-function utf8(value: string): string {
-  return forge.util.encodeUtf8(value);
-}
-
 type Attribute = { name?: string; type?: string; value: string; valueTagClass?: number };
 
+/**
+ * Names as typed: forge encodes a UTF8String's value to UTF-8 itself when it writes the name
+ * (x509.js _dnToAsn1), so a value encoded here first would be encoded twice ("AndrÃ©as").
+ */
 function nameAttributes(fields: { commonName: string; serialNumber?: string | null; organisation?: string; unit?: string }): Attribute[] {
   const attrs: Attribute[] = [{ name: 'countryName', value: 'ID' }];
-  if (fields.organisation) attrs.push({ name: 'organizationName', value: utf8(fields.organisation), valueTagClass: forge.asn1.Type.UTF8 });
-  if (fields.unit) attrs.push({ name: 'organizationalUnitName', value: utf8(fields.unit), valueTagClass: forge.asn1.Type.UTF8 });
-  attrs.push({ name: 'commonName', value: utf8(fields.commonName), valueTagClass: forge.asn1.Type.UTF8 });
+  if (fields.organisation) attrs.push({ name: 'organizationName', value: fields.organisation, valueTagClass: forge.asn1.Type.UTF8 });
+  if (fields.unit) attrs.push({ name: 'organizationalUnitName', value: fields.unit, valueTagClass: forge.asn1.Type.UTF8 });
+  attrs.push({ name: 'commonName', value: fields.commonName, valueTagClass: forge.asn1.Type.UTF8 });
   if (fields.serialNumber) attrs.push({ type: '2.5.4.5', value: fields.serialNumber, valueTagClass: forge.asn1.Type.PRINTABLESTRING });
   return attrs;
 }

@@ -19,7 +19,10 @@ type Asn1 = forge.asn1.Asn1;
 /** One certificate of a signer's chain, as a person checking it wants to see it. */
 export interface ChainCertificate {
   subject: string;
+  /** The subject's common name (CN): the person or authority, as a reader names them. */
+  subjectName: string;
   issuer: string;
+  issuerName: string;
   serialNumber: string;
   validFrom: string;
   validTo: string;
@@ -32,6 +35,8 @@ export interface TimestampReport {
   time: string;
   /** Subject of the time-stamping authority's certificate. */
   authority: string;
+  /** Its common name. */
+  authorityName: string;
   valid: boolean;
 }
 
@@ -112,6 +117,7 @@ export interface DocumentTimestampReport {
   fieldName: string;
   time: string | null;
   authority: string | null;
+  authorityName: string | null;
   byteRange: number[];
   coversWholeFile: boolean;
   valid: boolean;
@@ -259,6 +265,7 @@ function checkTimestamp(token: Asn1, signatureValue: Buffer, roots: X509Certific
   return {
     time: info.genTime.toISOString(),
     authority: chain.chain[0].subject.replace(/\n/g, ', '),
+    authorityName: commonNameOf(chain.chain[0].subject),
     valid: local.messages.length === 0,
   };
 }
@@ -351,7 +358,7 @@ function revocationOf(chain: X509Certificate[], dss: Dss | null, options: Verify
 }
 
 function verifyDocumentTimestamp(bytes: Buffer, fieldName: string, sig: PdfDict, roots: X509Certificate[]): DocumentTimestampReport {
-  const report: DocumentTimestampReport = { fieldName, time: null, authority: null, byteRange: [], coversWholeFile: false, valid: false, problems: [] };
+  const report: DocumentTimestampReport = { fieldName, time: null, authority: null, authorityName: null, byteRange: [], coversWholeFile: false, valid: false, problems: [] };
   const findings = new Findings();
   try {
     const range = sig.get('ByteRange');
@@ -371,6 +378,7 @@ function verifyDocumentTimestamp(bytes: Buffer, fieldName: string, sig: PdfDict,
       if (!(cms.signer.keyUsage ?? []).includes(OID.timeStamping)) findings.add('timestamp_invalid', 'Document timestamp: the certificate is not for time-stamping');
       const chain = checkChain(cms.signer, cms.certificates, roots, info.genTime, findings);
       report.authority = chain.chain[0].subject.replace(/\n/g, ', ');
+      report.authorityName = commonNameOf(chain.chain[0].subject);
     }
   } catch (err) {
     findings.add('malformed_signature', `Document timestamp: ${err instanceof Error ? err.message : String(err)}`);
@@ -472,10 +480,38 @@ export function verifyDocument(pdf: Uint8Array, options: VerifyOptions): Verific
   return { ok, verdict: ok ? 'valid' : verdict ?? 'signature_invalid', level, documentTimestamps, validationData, signatures, problems };
 }
 
+/**
+ * The common name (CN) of a distinguished name as Node prints it (one attribute per line), for
+ * people to read; the whole name on one line when it has none.
+ */
+export function commonNameOf(dn: string): string {
+  const cn = dn.split('\n').find((line) => line.startsWith('CN='));
+  return cn ? unescapeDnValue(cn.slice('CN='.length)) : dn.replace(/\n/g, ', ');
+}
+
+/** An attribute value as RFC 4514 escapes it (Node prints "Eko\\, S.Sos." for a comma): `\,` a character, `\c3\a9` UTF-8 bytes. */
+function unescapeDnValue(value: string): string {
+  const chars = [...value];
+  const bytes: number[] = [];
+  for (let i = 0; i < chars.length; i++) {
+    const pair = chars[i] === '\\' ? (chars[i + 1] ?? '') + (chars[i + 2] ?? '') : '';
+    if (/^[0-9a-fA-F]{2}$/.test(pair)) {
+      bytes.push(parseInt(pair, 16));
+      i += 2;
+    } else {
+      if (chars[i] === '\\' && i + 1 < chars.length) i++;
+      bytes.push(...Buffer.from(chars[i], 'utf8'));
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
 function describe(cert: X509Certificate): ChainCertificate {
   return {
     subject: cert.subject.replace(/\n/g, ', '),
+    subjectName: commonNameOf(cert.subject),
     issuer: cert.issuer.replace(/\n/g, ', '),
+    issuerName: commonNameOf(cert.issuer),
     serialNumber: cert.serialNumber,
     validFrom: new Date(cert.validFrom).toISOString(),
     validTo: new Date(cert.validTo).toISOString(),

@@ -72,6 +72,16 @@ test('the original PK uploaded without signing in: valid, issued here with its P
   expect(await report.locator('[data-testid=signature-status]').allTextContents()).toEqual(['Sah', 'Sah']);
   expect(await report.locator('[data-testid=level]').textContent()).toBe('PAdES-BASELINE-LTA (dengan penanda waktu arsip)');
   expect(await report.locator('[data-testid=signature-level]').allTextContents()).toEqual([expect.stringMatching(/^PAdES-BASELINE-/), expect.stringMatching(/^PAdES-BASELINE-/)]);
+  // each chain names its certificates as people read them, the signer first; the full DN beneath
+  const nameOf = (positionId: string) => org.positions.find((p: any) => p.id === positionId).official.name;
+  const chains = report.locator('[data-testid=signature] ol.chain');
+  expect(await chains.nth(0).locator('[data-testid=certificate-name]').first().textContent()).toBe(nameOf('kepala-dinkes'));
+  expect(await chains.nth(1).locator('[data-testid=certificate-name]').first().textContent()).toBe(nameOf('bupati'));
+  // the DN as the certificate has it (RFC 4514: a comma in a value is escaped)
+  expect(await chains.nth(0).locator('[data-testid=certificate-dn]').first().textContent())
+    .toMatch(/^Nama lengkap \(DN\): .*CN=/);
+  expect(await chains.nth(0).locator('[data-testid=certificate-dn]').first().textContent()).toContain(`CN=${nameOf('kepala-dinkes').replace(/,/g, '\\,')}`);
+  expect(await report.locator('[data-testid=certificate-name]').allTextContents()).toEqual(expect.not.arrayContaining([expect.stringContaining('CN=')]));
   await page.screenshot({ path: path.join(SHOTS, 'verify-01-original.png'), fullPage: true });
 });
 

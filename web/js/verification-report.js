@@ -57,7 +57,7 @@ function signatureItem(sig, index, zone) {
       h('dt', null, 'Status'), h('dd', { 'data-testid': 'signature-status' }, sig.valid ? 'Sah' : `Tidak sah: ${sig.codes.map((c) => SIGNATURE_PROBLEM[c] ?? c).join(', ')}`),
       h('dt', null, 'Waktu penandatanganan'), h('dd', null, fmtDateTime(sig.signingTime, zone)),
       h('dt', null, 'Penanda waktu'), h('dd', null, sig.timestamp
-        ? `${fmtDateTime(sig.timestamp.time, zone)} oleh ${sig.timestamp.authority}${sig.timestamp.valid ? '' : ' (tidak valid)'}`
+        ? `${fmtDateTime(sig.timestamp.time, zone)} oleh ${sig.timestamp.authorityName ?? sig.timestamp.authority}${sig.timestamp.valid ? '' : ' (tidak valid)'}`
         : 'Tidak ada (waktu dinyatakan oleh penanda tangan)'),
       h('dt', null, 'Status pencabutan'), h('dd', { 'data-testid': 'revocation' }, revocationText(sig.revocation, zone),
         sig.revocation?.status === 'revoked' && sig.valid ? ' — setelah penandatanganan, sehingga tanda tangan tetap sah' : ''),
@@ -67,9 +67,11 @@ function signatureItem(sig, index, zone) {
       sig.reason ? [h('dt', null, 'Alasan'), h('dd', null, `${sig.reason}${sig.location ? ` · ${sig.location}` : ''}`)] : null),
     h('details', null,
       h('summary', null, `Rantai sertifikat (${sig.certificates.length})${sig.trusted ? ' — sampai otoritas sertifikat tepercaya' : ' — tidak sampai otoritas tepercaya'}`),
+      // names as people read them (the common name); the full distinguished name under it, for checking
       h('ol', { class: 'chain' }, sig.certificates.map((c) => h('li', null,
-        h('div', null, c.subject),
-        h('div', { class: 'small' }, `Diterbitkan oleh ${c.issuer} · nomor seri ${c.serialNumber} · berlaku ${fmtDateTime(c.validFrom, zone)} s.d. ${fmtDateTime(c.validTo, zone)}`),
+        h('div', { 'data-testid': 'certificate-name' }, c.subjectName ?? c.subject),
+        h('div', { class: 'small' }, `Diterbitkan oleh ${c.issuerName ?? c.issuer} · nomor seri ${c.serialNumber} · berlaku ${fmtDateTime(c.validFrom, zone)} s.d. ${fmtDateTime(c.validTo, zone)}`),
+        h('div', { class: 'small muted', 'data-testid': 'certificate-dn' }, `Nama lengkap (DN): ${c.subject}`),
         h('div', { class: 'hash' }, `SHA-256 ${c.sha256}`))))),
     sig.problems.length ? h('details', null, h('summary', null, TECHNICAL.signature), h('ul', null, sig.problems.map((p) => h('li', null, p)))) : null);
 }
@@ -96,7 +98,7 @@ export function publicReport(v) {
       v.level ? [h('dt', null, 'Tingkat PAdES'), h('dd', { 'data-testid': 'level' }, v.ok ? LEVEL[v.level] ?? v.level : NO_LEVEL)] : null,
       v.validationData ? [h('dt', null, 'Data validasi'), h('dd', null, `${v.validationData.certificates} sertifikat dan ${v.validationData.crls} daftar pencabutan (CRL) tersimpan di dokumen`)] : null,
       (v.documentTimestamps ?? []).map((ts) => [h('dt', null, 'Penanda waktu dokumen'),
-        h('dd', null, `${fmtDateTime(ts.time, zone)} oleh ${ts.authority ?? '—'}${ts.valid ? '' : ' (tidak valid)'}`)]),
+        h('dd', null, `${fmtDateTime(ts.time, zone)} oleh ${ts.authorityName ?? ts.authority ?? '—'}${ts.valid ? '' : ' (tidak valid)'}`)]),
       h('dt', null, 'SHA-256 berkas'), h('dd', { class: 'hash' }, v.sha256)),
     v.signatures.length ? h('ol', { class: 'signatures' }, v.signatures.map((sig, index) => signatureItem(sig, index, zone))) : null,
     v.problems.length ? h('details', null, h('summary', null, TECHNICAL.document), h('ul', null, v.problems.map((p) => h('li', null, p)))) : null);

@@ -91,7 +91,11 @@ export const RESPONSE_SCHEMAS: Record<string, Record<string, unknown>> = {
   'GET /api/me': object({ role: { type: 'string', enum: ['admin', 'evaluator', 'official'] }, id: str, nip: nullable(str), positions: { type: 'array', items: object({ cycleId: str, positionId: str, title: str, unitId: nullable(str) }) }, signing: object({ enrolled: bool, lockedUntil: nullable(str), minPassphraseLength: int, maxFailures: int, lockMinutes: { type: 'number' } }) }, ['role', 'id', 'positions']),
   'GET /api/me/tasks': list(
     object(
-      { agreementId: str, cycleId: str, task: TASK, quarter: QUARTER, phase: PHASE, cycleOf, dueAt: nullable(str), overdue: bool, escalationLevel: int },
+      {
+        agreementId: str, cycleId: str, task: TASK, quarter: QUARTER, phase: PHASE, cycleOf, dueAt: nullable(str), overdue: bool, escalationLevel: int,
+        // a draft or report the superior sent back: why, and when
+        returned: object({ reason: str, at: str }),
+      },
       ['agreementId', 'cycleId', 'task', 'phase', 'cycleOf', 'dueAt', 'overdue', 'escalationLevel'],
     ),
     {

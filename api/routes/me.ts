@@ -43,6 +43,23 @@ const QUARTER_COLUMN = `CASE WHEN a.phase = 'reporting' THEN ${AWAITED_QUARTER_S
 const quarterOf = (a: { awaited_quarter?: number | null }) => (a.awaited_quarter ? { quarter: a.awaited_quarter } : {});
 
 /**
+ * A draft or a quarter's report the superior sent back is the owner's task again: the inbox says
+ * so, with the reason, rather than reading like a new task. The PK's last hand-over of that work is
+ * a return (drafts: returned after the last submission; reports: the awaited quarter returned after
+ * its last report). Joined after LIMIT: at most a page's rows look into the audit log.
+ */
+const RETURNED_JOIN = `LEFT JOIN LATERAL (
+    SELECT l.action, l.data, l.at FROM audit_log l
+     WHERE l.agreement_id = mine.id
+       AND ((mine.phase = 'drafting' AND l.action IN ('draft.submitted', 'draft.returned'))
+         OR (mine.phase = 'reporting' AND l.action IN ('realization.reported', 'realization.returned') AND (l.data->>'quarter')::int = mine.awaited_quarter))
+     ORDER BY l.seq DESC LIMIT 1) last_hand_over ON true`;
+const RETURNED_COLUMNS = `CASE WHEN last_hand_over.action IN ('draft.returned', 'realization.returned') THEN last_hand_over.data->>'reason' END AS returned_reason,
+  CASE WHEN last_hand_over.action IN ('draft.returned', 'realization.returned') THEN last_hand_over.at END AS returned_at`;
+const returnedOf = (a: { returned_reason?: string | null; returned_at?: Date | null }) =>
+  (a.returned_reason != null && a.returned_at ? { returned: { reason: a.returned_reason, at: new Date(a.returned_at).toISOString() } } : {});
+
+/**
  * Overdue items escalated to one of the caller's positions: the read model's `escalated_to` holds
  * the chain up to the level reached (activities/store.ts), GIN-indexed, so this is one lookup.
  * An item stays in the inbox of every level it has reached until it is done or its due date moves.
@@ -121,12 +138,15 @@ export function meRoutes({ db, config }: ApiDeps): RouteDef[] {
         const [{ rows }, escalations] = await Promise.all([
           p.role === 'official'
             ? db.query(
-                `SELECT a.*, p.title, o.title AS owner_title, o.official_name AS owner_name, ${CYCLE_OF_COLUMNS}, ${QUARTER_COLUMN}, count(*) OVER () AS total FROM agreements a
-                   JOIN positions p ON p.cycle_id = a.cycle_id AND p.id = a.awaiting_position AND p.official_id = $1
-                   JOIN positions o ON o.cycle_id = a.cycle_id AND o.id = a.position_id
-                   ${CYCLE_OF_JOIN}
-                  WHERE a.phase NOT IN ('closed', 'waiting_superior')
-                  ORDER BY a.due_at NULLS LAST, a.id LIMIT $2`,
+                `WITH mine AS (
+                   SELECT a.*, p.title, o.title AS owner_title, o.official_name AS owner_name, ${CYCLE_OF_COLUMNS}, ${QUARTER_COLUMN}, count(*) OVER () AS total FROM agreements a
+                     JOIN positions p ON p.cycle_id = a.cycle_id AND p.id = a.awaiting_position AND p.official_id = $1
+                     JOIN positions o ON o.cycle_id = a.cycle_id AND o.id = a.position_id
+                     ${CYCLE_OF_JOIN}
+                    WHERE a.phase NOT IN ('closed', 'waiting_superior')
+                    ORDER BY a.due_at NULLS LAST, a.id LIMIT $2)
+                 SELECT mine.*, ${RETURNED_COLUMNS} FROM mine ${RETURNED_JOIN}
+                  ORDER BY mine.due_at NULLS LAST, mine.id`,
                 [p.id, limit],
               )
             : db.query(
@@ -148,6 +168,7 @@ export function meRoutes({ db, config }: ApiDeps): RouteDef[] {
             asPositionId: a.awaiting_position,
             agreementOf: { positionId: a.position_id, title: a.owner_title, official: a.owner_name },
             cycleOf: cycleOf(a),
+            ...returnedOf(a),
             dueAt: a.due_at,
             overdue: a.overdue,
             escalationLevel: a.escalation_level,

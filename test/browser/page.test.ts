@@ -207,6 +207,28 @@ test('the superior sees the late items escalated to them, with who is late, with
   await superior.locator('[data-testid=escalations]').waitFor();
 });
 
+test('the superior returns the draft once with a reason: the official\'s inbox says so; submitted again, it is reviewed again', async () => {
+  const task = superior.locator(`li.task[data-agreement="${dinkes}"][data-task="review"]`);
+  await task.waitFor();
+  await task.locator('a').click();
+  const form = superior.locator('form.reason-form', { has: superior.getByRole('button', { name: 'Kembalikan draf' }) });
+  await form.locator('textarea[name=reason]').fill('Lengkapi target triwulan');
+  await form.getByRole('button', { name: 'Kembalikan draf' }).click();
+  await until((a) => a.phase === 'drafting');
+
+  await go(owner, '#/');
+  const returned = owner.locator(`li.task[data-agreement="${dinkes}"][data-task="draft"] [data-testid=returned]`);
+  await returned.waitFor();
+  expect(await returned.textContent()).toBe('Dikembalikan atasan Lengkapi target triwulan');
+  await shot(owner, '02b-returned-draft-laptop');
+  // the official submits the same draft again from its page
+  await owner.locator(`li.task[data-agreement="${dinkes}"] a.task-title`).click();
+  await owner.getByRole('button', { name: 'Simpan dan ajukan ke atasan' }).click();
+  await owner.waitForURL(/#\/pk\/[^/]+$/);
+  await until((a) => a.phase === 'review');
+  await go(superior, '#/');
+});
+
 test('the superior reviews and approves on a phone', async () => {
   const task = superior.locator(`li.task[data-agreement="${dinkes}"][data-task="review"]`);
   await task.waitFor();

@@ -51,6 +51,12 @@ test('draft, submit, return with reason, resubmit, approve → signing', async (
   expect(returned.status).toBe(200);
   const back = await waitFor(() => call('GET', `/api/agreements/${enc(dinkes)}`, { token: owner }), (r) => r.body.phase === 'drafting');
   expect(back.body.state.returnedReason).toBe('Target IKU terlalu rendah');
+  // the owner's inbox says the draft came back, and why; before, the same task had no such line
+  expect(inbox0.body.items.find((i: any) => i.agreementId === dinkes)?.returned).toBeUndefined();
+  const returnedTask = await waitFor(() => call('GET', '/api/me/tasks', { token: owner }), (r) => r.body.items.some((i: any) => i.agreementId === dinkes));
+  expect(returnedTask.body.items.find((i: any) => i.agreementId === dinkes)).toMatchObject({
+    task: 'draft', returned: { reason: 'Target IKU terlalu rendah', at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) },
+  });
 
   const raised = structuredClone(content);
   raised.objectives[0].indicators[0].target = (raised.objectives[0].indicators[0].target ?? 0) + 1;
@@ -64,6 +70,8 @@ test('draft, submit, return with reason, resubmit, approve → signing', async (
   expect(signing.body.awaitingPositionId).toBe('kepala-dinkes');
   const signTask = await waitFor(() => call('GET', '/api/me/tasks', { token: owner }), (r) => r.body.items.some((i: any) => i.agreementId === dinkes));
   expect(signTask.body.items.find((i: any) => i.agreementId === dinkes)?.task).toBe('sign:first');
+  // the return is history once submitted again: the signing task is not marked returned
+  expect(signTask.body.items.find((i: any) => i.agreementId === dinkes)?.returned).toBeUndefined();
 
   // the timeline tells the story from Temporal and the audit log, and the chain holds
   const history = await call('GET', `/api/agreements/${enc(dinkes)}/history`, { token: t.evaluator });

@@ -85,6 +85,9 @@ test('sign, report four quarters, verify, evaluate and close', async () => {
     if (quarter === 1) {
       // returned once with a reason, then reported again
       expect((await call('POST', `/api/agreements/${enc(dinkes)}/realizations/1/return`, { token: superior, body: { reason: 'Lampirkan bukti' } })).status).toBe(200);
+      // the official's inbox says the report came back, and why
+      const inbox = await waitFor(() => call('GET', '/api/me/tasks', { token: owner }), (r) => r.body.items.some((i: any) => i.agreementId === dinkes && i.returned));
+      expect(inbox.body.items.find((i: any) => i.agreementId === dinkes)).toMatchObject({ task: 'report', quarter: 1, returned: { reason: 'Lampirkan bukti' } });
       const again = await call('POST', `/api/agreements/${enc(dinkes)}/realizations/1`, { token: owner, body: { realizations, budgetSpent } });
       expect(again.status).toBe(200);
       const wrongQuarter = await call('POST', `/api/agreements/${enc(dinkes)}/realizations/1`, { token: owner, body: { realizations, budgetSpent } });

@@ -29,6 +29,8 @@ function taskList(tasks) {
     h('li', { class: `task${item.overdue ? ' is-overdue' : ''}`, 'data-agreement': item.agreementId, 'data-task': item.task },
       h('a', { href: taskHref(item), class: 'task-title' }, taskLabel(inboxTaskItem(item))),
       h('div', null, pkOf(item), item.agreementOf.official ? ` — ${item.agreementOf.official}` : '', organisationOf(item)),
+      // sent back by the superior: the same task again, with their reason, not a new one
+      item.returned ? h('div', { class: 'returned', 'data-testid': 'returned' }, h('span', { class: 'badge returned' }, 'Dikembalikan atasan'), ` ${item.returned.reason}`) : null,
       dueInfo(item, item.cycleOf.utcOffsetHours))));
 }
 

@@ -38,7 +38,7 @@ export const tasksCommand: Command = {
       console.log(positions.length === 0 ? `Nothing to do: ${id} holds no position in any cycle (${ID_HINT}).` : 'Nothing to do.');
     } else if (items.length === 0) console.log('No task of your own.');
     for (const t of items) {
-      const flag = t.overdue ? `  OVERDUE (level ${t.escalationLevel})` : '';
+      const flag = (t.overdue ? `  OVERDUE (level ${t.escalationLevel})` : '') + (t.returned ? `  RETURNED: ${t.returned.reason}` : '');
       console.log(`${minute(t.dueAt, t.cycleOf?.utcOffsetHours)}  ${taskName(t).padEnd(12)} ${t.agreementOf.title} — ${t.agreementOf.official}  [${t.agreementId}]${flag}`);
     }
     if (total > items.length) console.log(`… and ${total - items.length} more, due later (the API sends the oldest ${items.length}).`);

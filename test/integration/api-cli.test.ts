@@ -53,6 +53,20 @@ test('token, cycle start, cycle status, tasks and doctor', async () => {
     await new Promise((r) => setTimeout(r, 200));
   }
   expect(out.join('\n')).toContain(`pk:${ORG}:${org.year}:kepala-dinkes`);
+  expect(out.join('\n')).not.toContain('RETURNED');
+
+  // a draft the superior sent back is the same task, with the reason
+  const call = client(stack.baseUrl);
+  const t = tokens(stack.config.KINERJA_SECRET);
+  const dinkes = `pk:${ORG}:${org.year}:kepala-dinkes`;
+  expect((await call('PUT', `/api/agreements/${enc(dinkes)}/draft`, { token: t.official(nip), body: org.drafts['kepala-dinkes'] })).status).toBe(200);
+  expect((await call('POST', `/api/agreements/${enc(dinkes)}/submit`, { token: t.official(nip) })).status).toBe(200);
+  await waitFor(() => call('GET', `/api/agreements/${enc(dinkes)}`, { token: t.evaluator }), (r) => r.body.phase === 'review');
+  const back = await call('POST', `/api/agreements/${enc(dinkes)}/review/return`, { token: t.official(nipOf(org, 'bupati')), body: { reason: 'Target IKU terlalu rendah' } });
+  expect(back.status).toBe(200);
+  out = [];
+  expect(await tasksCommand.run(['--nip', nip, '--api', stack.baseUrl])).toBe(0);
+  expect(out.find((line) => line.includes(dinkes))).toMatch(/ draft .*RETURNED: Target IKU terlalu rendah$/);
 
   out = [];
   const queue = process.env.TEMPORAL_TASK_QUEUE;

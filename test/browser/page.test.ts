@@ -108,6 +108,18 @@ test('an official signs in and sees the overdue draft task with its escalation l
   // the table's last column only says whether a PK is late: named for that
   const mine = owner.locator('section', { has: owner.locator('h2', { hasText: 'PK saya dan bawahan' }) });
   expect(await mine.locator('thead th').allTextContents()).toEqual(['Jabatan', 'Pejabat', 'Tahap', 'Keterlambatan']);
+  // their own PK first, then each PK beneath its superior's, siblings by title
+  const listed = await mine.locator('tbody tr').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-agreement'), Number(r.getAttribute('data-depth'))]));
+  expect(listed[0]).toEqual([dinkes, 0]);
+  const position = (id: string) => org.positions.find((p: any) => `pk:${ORG}:${org.year}:${p.id}` === id);
+  for (const [i, [id, depth]] of listed.entries()) {
+    if (i === 0) continue;
+    // the nearest row above with one level less is the superior's
+    const above = listed.slice(0, i).reverse().find(([, d]) => d === (depth as number) - 1);
+    expect([id, `pk:${ORG}:${org.year}:${position(id as string).parent}`]).toEqual([id, above?.[0]]);
+  }
+  const titlesUnderHead = listed.filter(([, d]) => d === 1).map(([id]) => position(id as string).title);
+  expect(titlesUnderHead).toEqual([...titlesUnderHead].sort((x, y) => x.localeCompare(y, 'id')));
   await shot(owner, '01-inbox-laptop');
 });
 

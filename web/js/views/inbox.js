@@ -57,6 +57,33 @@ function escalationsMore(tasks, escalations) {
     'Sisanya muncul setelah yang terlambat ini diselesaikan.');
 }
 
+/**
+ * The official's PKs as their organisation reads: each one's own first, then the PKs under it,
+ * each beneath its superior's and indented by how far below, siblings by title. (The API lists
+ * them by id, for a stable cursor.)
+ */
+function treeOrder(items) {
+  const key = (cycleId, positionId) => `${cycleId}\u0000${positionId}`;
+  const listed = new Set(items.map((a) => key(a.cycleId, a.positionId)));
+  const children = new Map();
+  const tops = [];
+  for (const a of items) {
+    const parent = a.position?.parentId;
+    if (parent && listed.has(key(a.cycleId, parent))) {
+      const k = key(a.cycleId, parent);
+      children.set(k, [...(children.get(k) ?? []), a]);
+    } else tops.push(a);
+  }
+  const byTitle = (x, y) => positionTitle(x).localeCompare(positionTitle(y), 'id') || x.id.localeCompare(y.id);
+  const out = [];
+  const visit = (a, depth) => {
+    out.push({ a, depth });
+    for (const child of (children.get(key(a.cycleId, a.positionId)) ?? []).sort(byTitle)) visit(child, depth + 1);
+  };
+  for (const top of tops.sort(byTitle)) visit(top, 0);
+  return out;
+}
+
 export async function renderInbox(main, { me }) {
   const [tasks, list] = await Promise.all([get(`/api/me/tasks?limit=${TASKS_ON_PAGE}`), get('/api/agreements?limit=50')]);
   const todo = h('div', { 'data-testid': 'todo' });
@@ -73,9 +100,9 @@ export async function renderInbox(main, { me }) {
         h('span', null, `Tenggat ${fmtDateTime(item.dueAt, item.cycleOf.utcOffsetHours)}`),
         h('span', { class: 'badge overdue', 'data-testid': 'lateness' }, `Terlambat ${fmtLateness(item.lateSeconds)}`),
         h('span', { class: 'badge escalation', 'data-level': item.escalationLevel }, escalationLabel(item.escalationLevel))))));
-  const rows = list.items.map((a) =>
-    h('tr', null,
-      h('td', null, h('a', { href: `#/pk/${enc(a.id)}` }, positionTitle(a))),
+  const rows = treeOrder(list.items).map(({ a, depth }) =>
+    h('tr', { 'data-agreement': a.id, 'data-depth': depth },
+      h('td', { class: depth ? `tree-depth-${Math.min(depth, 4)}` : null }, h('a', { href: `#/pk/${enc(a.id)}` }, positionTitle(a))),
       h('td', null, a.position?.official?.name ?? '—'),
       h('td', null, phaseBadge(a.phase)),
       h('td', null, a.overdue ? h('span', { class: 'badge overdue' }, 'Terlambat') : '—')));

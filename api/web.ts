@@ -36,6 +36,8 @@ export function webRoutes(): Router {
     if (code === undefined) return next();
     res.type('application/javascript').setHeader('Cache-Control', 'no-cache').send(code);
   });
+  // browsers and tools that ask for the conventional icon without reading the page get the page's
+  router.get('/favicon.ico', (_req, res) => res.redirect(301, '/favicon.svg'));
   router.use(express.static(WEB_DIR, { index: 'index.html', maxAge: 0, etag: true, lastModified: true, fallthrough: true }));
   return router;
 }

@@ -83,7 +83,14 @@ test('the page is served at / with its security headers; /api keeps its 404', as
   expect(res.status).toBe(200);
   expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
   expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-  expect(await res.text()).toContain('<html lang="id">');
+  const html = await res.text();
+  expect(html).toContain('<html lang="id">');
+  expect(html).toContain('<link rel="icon" href="/favicon.svg" type="image/svg+xml">');
+  // the tab's icon: the page links it, and the conventional /favicon.ico leads there (no 404)
+  const icon = await fetch(`${stack.baseUrl}/favicon.svg`);
+  expect([icon.status, icon.headers.get('content-type')]).toEqual([200, expect.stringMatching(/^image\/svg\+xml/)]);
+  const conventional = await fetch(`${stack.baseUrl}/favicon.ico`, { redirect: 'manual' });
+  expect([conventional.status, conventional.headers.get('location')]).toEqual([301, '/favicon.svg']);
   const lib = await fetch(`${stack.baseUrl}/lib/achievement.js`);
   expect(lib.headers.get('content-type')).toMatch(/javascript/);
   expect(await lib.text()).toMatch(/function yearAchievement[\s\S]*export \{[^}]*yearAchievement/);
@@ -373,6 +380,19 @@ test('the official reports a quarter with the capaian computed as they type; the
   expect(actors).toContain(` oleh ${nameOf('kepala-dinkes')} (NIP ${OWNER_NIP})`);
   expect(actors).toContain(` oleh ${nameOf('bupati')} (NIP ${BUPATI_NIP})`);
   expect(actors.filter((a) => !/^ oleh (sistem|[^()]+ \(NIP \d{18}\)|Tim Evaluasi \(.+\)|administrator \(.+\))$/.test(a))).toEqual([]);
+  // the audit log alone, as the PK's story: every line shown is one of its rows, as many as the option says
+  const all = await owner.locator('[data-testid=timeline] > li').count();
+  const auditRows = await owner.locator('[data-testid=timeline] > li.tl-audit').count();
+  expect(await owner.locator('[data-testid=timeline-filter] option').allTextContents()).toEqual([
+    `Semua (${all})`, expect.stringMatching(/^Proses saja \(\d+\)$/), `Catatan audit saja (${auditRows})`, expect.stringMatching(/^Notifikasi saja \(\d+\)$/),
+  ]);
+  await owner.locator('[data-testid=timeline-filter]').selectOption('audit');
+  expect(await owner.locator('[data-testid=timeline] > li:visible').count()).toBe(auditRows);
+  expect(await owner.locator('[data-testid=timeline] > li:visible:not(.tl-audit)').count()).toBe(0);
+  expect(auditRows).toBeLessThan(all);
+  await shot(owner, '09b-timeline-audit-only-laptop');
+  await owner.locator('[data-testid=timeline-filter]').selectOption('');
+  expect(await owner.locator('[data-testid=timeline] > li:visible').count()).toBe(all);
   const texts = await owner.locator('[data-testid=timeline] .tl-text > span').allTextContents();
   expect(texts.filter((text) => /\b(saveDraft|submitDraft|approveDraft|reportRealization|verifyRealization|recordTransitions?|signAgreement|releaseSubordinates|loadSchedule|loadStartContext|notify|superiorSigned|calendarChanged|report:Q\d|verify:Q\d)\b/.test(text))).toEqual([]);
 });

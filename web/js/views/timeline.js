@@ -41,6 +41,7 @@ export async function timelineList(id, agreement) {
   const reviewed = Boolean(a.secondParty);
   const runs = history.runs ?? [];
   const archived = runs.filter((r) => r.archived).length;
+  const list = entryList(history, zone, reviewed);
   return h('div', null,
     historyTools(id, history),
     chain.ok
@@ -50,12 +51,32 @@ export async function timelineList(id, agreement) {
       ? h('p', { class: 'muted small', 'data-testid': 'timeline-runs' },
         `Riwayat proses lengkap: ${runs.length} bagian berurutan (${archived} dari arsip), ditampilkan tanpa jeda.`)
       : null,
-    h('ol', { class: 'timeline', 'data-testid': 'timeline' }, history.entries.map((e) =>
-      h('li', { class: `tl-${e.source}${e.kind === 'workflow.continued' ? ' tl-continued' : ''}`, 'data-kind': e.kind, 'data-run': e.runId ?? null },
-        h('time', { datetime: e.at }, fmtDateTime(e.at, zone)),
-        h('span', { class: 'badge' }, SOURCE[e.source] ?? e.source),
-        h('div', { class: 'tl-text' }, h('span', null, describeTimelineEntry(e, zone, { reviewed })), technical(e)),
-        e.actor ? h('span', { class: 'muted small', 'data-testid': 'actor' }, ` oleh ${actorText(e.actor, e.actorName)}`) : null))));
+    sourceFilter(history.entries, list),
+    list);
+}
+
+/**
+ * A year's timeline runs to hundreds of lines, most of them Temporal's own steps: the reader picks
+ * one source (the audit log alone reads as the PK's story: who did what), the count beside each.
+ */
+function sourceFilter(entries, list) {
+  const count = (source) => entries.filter((e) => e.source === source).length;
+  const select = h('select', { 'data-testid': 'timeline-filter' },
+    h('option', { value: '' }, `Semua (${entries.length})`),
+    Object.entries(SOURCE).map(([source, label]) => h('option', { value: source }, `${label} saja (${count(source)})`)));
+  select.addEventListener('change', () => {
+    for (const li of list.children) li.hidden = Boolean(select.value) && !li.classList.contains(`tl-${select.value}`);
+  });
+  return h('label', { class: 'field inline' }, h('span', { class: 'label' }, 'Tampilkan'), select);
+}
+
+function entryList(history, zone, reviewed) {
+  return h('ol', { class: 'timeline', 'data-testid': 'timeline' }, history.entries.map((e) =>
+    h('li', { class: `tl-${e.source}${e.kind === 'workflow.continued' ? ' tl-continued' : ''}`, 'data-kind': e.kind, 'data-run': e.runId ?? null },
+      h('time', { datetime: e.at }, fmtDateTime(e.at, zone)),
+      h('span', { class: 'badge' }, SOURCE[e.source] ?? e.source),
+      h('div', { class: 'tl-text' }, h('span', null, describeTimelineEntry(e, zone, { reviewed })), technical(e)),
+      e.actor ? h('span', { class: 'muted small tl-actor', 'data-testid': 'actor' }, ` oleh ${actorText(e.actor, e.actorName)}`) : null)));
 }
 
 export async function renderTimeline(main, { params }) {

@@ -169,6 +169,22 @@ test('the official drafts: a server validation message shows next to its field, 
   await expect(owner.locator('.field-error[data-path="/objectives/0/indicators/0/target"]').textContent()).resolves
     .toBe('Bukan angka. Gunakan koma untuk desimal, mis. 70,95.');
   expect((await agreement()).body.content.source).toBe('imported');
+  // a redraw (a Sasaran added, then removed) keeps what was typed and its mark, also in the folded
+  // section, which opens to show it: nothing typed vanishes into an empty field
+  const first0 = owner.locator('fieldset.indicator[data-path="/objectives/0/indicators/0"]');
+  await first0.locator('details:has(input[data-path$="/weight"]) > summary').click();
+  await owner.locator('input[data-path="/objectives/0/indicators/0/weight"]').fill('dua');
+  await owner.getByRole('button', { name: '+ Tambah sasaran' }).click();
+  const weight = owner.locator('input[data-path="/objectives/0/indicators/0/weight"]');
+  await weight.waitFor();
+  expect([await target.inputValue(), await weight.inputValue()]).toEqual(['tujuh puluh', 'dua']);
+  expect([await target.getAttribute('aria-invalid'), await weight.getAttribute('aria-invalid')]).toEqual(['true', 'true']);
+  expect(await owner.locator('.field-error[data-path="/objectives/0/indicators/0/weight"]').textContent()).toBe('Bukan angka. Gunakan koma untuk desimal, mis. 70,95.');
+  const extraObjective = owner.locator('section.objective').last();
+  owner.once('dialog', (dialog) => void dialog.accept());
+  await extraObjective.getByRole('button', { name: 'Hapus sasaran' }).click();
+  await weight.fill('');
+  await weight.dispatchEvent('change');
 
   await target.fill('-5');
   await owner.getByRole('button', { name: 'Simpan draf' }).click();

@@ -33,6 +33,11 @@ export async function busy(button, status, action) {
 }
 
 /** Removes earlier messages, then puts each problem by its field; those with no field go in `summary`. */
+/** A field inside folded sections (*Rentang, bobot, target triwulan*) is unfolded, so its message is seen. */
+function openAround(el) {
+  for (let details = el.closest('details'); details; details = details.parentElement?.closest('details')) details.open = true;
+}
+
 export function showProblems(form, problems, summary) {
   for (const el of form.querySelectorAll('.field-error')) el.remove();
   for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
@@ -52,6 +57,7 @@ export function showProblems(form, problems, summary) {
     } else {
       field.append(message);
     }
+    openAround(field);
   }
   if (summary) {
     summary.replaceChildren(...(problems.length ? [notice('error', 'Ada isian yang perlu diperbaiki (lihat pesan di samping isian).',
@@ -68,10 +74,11 @@ const numberReaders = new WeakMap();
  * (data-path, aria-label…); `value`: the stored number, shown as fmtNumberInput shows it; `rupiah`:
  * a whole Rupiah amount; `max`: the API's limit, checked here. `onValue` gets the number (null when
  * empty or not readable) as the user types; an entry that is not a number is said beside the field
- * when the user leaves it, and by numberProblems before anything is sent.
+ * when the user leaves it, and by numberProblems before anything is sent. `onText` gets such an
+ * entry (null once it reads), and `text` shows it again in a field drawn anew.
  */
-export function numberField(attrs, value, { rupiah = false, max, onValue } = {}) {
-  const input = h('input', { type: 'text', inputmode: rupiah ? 'numeric' : 'decimal', autocomplete: 'off', ...attrs, value: fmtNumberInput(value, { rupiah }) });
+export function numberField(attrs, value, { rupiah = false, max, onValue, text, onText } = {}) {
+  const input = h('input', { type: 'text', inputmode: rupiah ? 'numeric' : 'decimal', autocomplete: 'off', ...attrs, value: text ?? fmtNumberInput(value, { rupiah }) });
   const read = () => {
     const result = parseNumberInput(input.value, { rupiah });
     if (result.error === undefined && max !== undefined && result.value !== null && result.value > max) return { error: `Nilai terlalu besar (maks. ${fmtNumber(max)}).` };
@@ -86,6 +93,7 @@ export function numberField(attrs, value, { rupiah = false, max, onValue } = {})
     const result = read();
     if (result.error === undefined) clear();
     onValue?.(result.error === undefined ? result.value : null);
+    onText?.(result.error === undefined ? null : input.value);
   });
   input.addEventListener('change', () => {
     const result = read();
@@ -96,6 +104,8 @@ export function numberField(attrs, value, { rupiah = false, max, onValue } = {})
     input.setAttribute('aria-describedby', id);
     input.after(h('div', { class: 'field-error', id, role: 'alert', 'data-path': input.dataset.path }, result.error));
   });
+  // an entry kept from before a redraw is marked again once the field is on the page
+  if (text !== undefined && text !== null) queueMicrotask(() => input.dispatchEvent(new Event('change')));
   return input;
 }
 

@@ -27,8 +27,24 @@ function field(label, control, hint) {
   return h('label', { class: 'field' }, h('span', { class: 'label' }, label), control, hint ? h('span', { class: 'hint' }, hint) : null);
 }
 
-/** A number as Indonesians write it ("70,95"; Rupiah "1.250.000"): ui.js numberField. */
-const numberInput = (path, value, onValue, { max, rupiah = false }) => numberField({ 'data-path': path }, value, { rupiah, max, onValue });
+/**
+ * Entries that are not numbers (the model holds null for them), kept by the indicator or budget
+ * line they were typed into: a redraw (another indicator added, one removed) shows them again,
+ * still marked, rather than an empty field.
+ */
+const unreadable = new WeakMap();
+
+/** A number as Indonesians write it ("70,95"; Rupiah "1.250.000"): ui.js numberField. `owner[key]` is where it is typed. */
+function numberInput(path, [owner, key], value, onValue, { max, rupiah = false }) {
+  const kept = unreadable.get(owner);
+  const onText = (text) => {
+    const entries = unreadable.get(owner) ?? new Map();
+    if (text === null) entries.delete(key);
+    else entries.set(key, text);
+    unreadable.set(owner, entries);
+  };
+  return numberField({ 'data-path': path }, value, { rupiah, max, onValue, text: kept?.get(key), onText });
+}
 
 const optionOf = (p) => h('option', { value: p.id }, `${p.name}${p.unit ? ` (${p.unit})` : ''}`);
 
@@ -89,7 +105,8 @@ function indicatorEditor(content, oi, ii, parents, rerender) {
     quarterly[k] = v;
     ind.quarterlyTargets = quarterly.every((x) => x === null) ? null : [...quarterly];
   };
-  const hasAdvanced = ind.range || (ind.weight !== null && ind.weight !== undefined) || ind.quarterlyTargets;
+  const hasAdvanced = ind.range || (ind.weight !== null && ind.weight !== undefined) || ind.quarterlyTargets
+    || [...(unreadable.get(ind)?.keys() ?? [])].some((key) => key !== 'target');
   const what = () => `indikator ${ii + 1}${ind.name?.trim() ? ` "${ind.name.trim()}"` : ''} dari sasaran ${oi + 1}`;
   const remove = h('button', { type: 'button', class: 'link danger', 'aria-label': `Hapus ${what()}` }, 'Hapus indikator');
   remove.addEventListener('click', () => {
@@ -107,15 +124,15 @@ function indicatorEditor(content, oi, ii, parents, rerender) {
     h('div', { class: 'row' },
       text('unit', 'Satuan', 'mis. %, orang, dokumen', TEXT_LIMITS.indicatorUnit),
       field('Arah', direction),
-      field('Target tahunan', numberInput(`${at}/target`, ind.target, (v) => { ind.target = v; }, { max: MAX_QUANTITY }))),
+      field('Target tahunan', numberInput(`${at}/target`, [ind, 'target'], ind.target, (v) => { ind.target = v; }, { max: MAX_QUANTITY }))),
     h('details', { open: hasAdvanced ? true : null },
       h('summary', null, 'Rentang, bobot, target triwulan (opsional)'),
       h('div', { class: 'row', 'data-path': `${at}/range` },
-        field('Rentang: batas bawah', numberInput(`${at}/range/0`, range[0], (v) => setRange(0, v), { max: MAX_QUANTITY })),
-        field('Rentang: batas atas', numberInput(`${at}/range/1`, range[1], (v) => setRange(1, v), { max: MAX_QUANTITY })),
-        field('Bobot', numberInput(`${at}/weight`, ind.weight, (v) => { ind.weight = v; }, { max: MAX_WEIGHT }))),
+        field('Rentang: batas bawah', numberInput(`${at}/range/0`, [ind, 'range/0'], range[0], (v) => setRange(0, v), { max: MAX_QUANTITY })),
+        field('Rentang: batas atas', numberInput(`${at}/range/1`, [ind, 'range/1'], range[1], (v) => setRange(1, v), { max: MAX_QUANTITY })),
+        field('Bobot', numberInput(`${at}/weight`, [ind, 'weight'], ind.weight, (v) => { ind.weight = v; }, { max: MAX_WEIGHT }))),
       h('div', { class: 'row', 'data-path': `${at}/quarterlyTargets` },
-        [0, 1, 2, 3].map((k) => field(`Target TW ${ROMAN[k]}`, numberInput(`${at}/quarterlyTargets/${k}`, quarterly[k], (v) => setQuarter(k, v), { max: MAX_QUANTITY }))))),
+        [0, 1, 2, 3].map((k) => field(`Target TW ${ROMAN[k]}`, numberInput(`${at}/quarterlyTargets/${k}`, [ind, `quarterlyTargets/${k}`], quarterly[k], (v) => setQuarter(k, v), { max: MAX_QUANTITY }))))),
     h('details', { class: 'small muted', 'data-testid': 'indicator-code' }, h('summary', null, 'Rincian teknis'), `Kode indikator: ${ind.id}`),
     remove);
 }
@@ -156,7 +173,7 @@ function budgetEditor(content, kind, rerender) {
       b.program = program.value;
       remove.setAttribute('aria-label', removeLabel());
     });
-    const amount = numberInput(`/budget/${j}/amount`, b.amount, (v) => { b.amount = v; refreshTotal(); }, { max: MAX_RUPIAH, rupiah: true });
+    const amount = numberInput(`/budget/${j}/amount`, [b, 'amount'], b.amount, (v) => { b.amount = v; refreshTotal(); }, { max: MAX_RUPIAH, rupiah: true });
     const removeLabel = () => `Hapus ${kind.toLowerCase()} ${j + 1}${b.program?.trim() ? ` "${b.program.trim()}"` : ''}`;
     const remove = h('button', { type: 'button', class: 'link danger', 'aria-label': removeLabel() }, 'Hapus');
     remove.addEventListener('click', () => {

@@ -94,11 +94,20 @@ function indicatorsFor(owner, parentIndicators, unitIndicators, depth) {
       unit, direction, target: t, parentIndicatorId: parent.id };
   });
 }
-function budgetFor(depth) {
+// A budget line is named for what the level funds (DOMAIN, "The document" §5): a Kepala OPD's PK
+// Programs, an eselon III's Kegiatan, an eselon IV's Sub-kegiatan (names after Permendagri 90/2019).
+const budgetLines = {
+  Program: ['Program Penunjang Urusan Pemerintahan Daerah', 'Program Peningkatan Kapasitas Pelayanan',
+    'Program Pengelolaan dan Pengembangan', 'Program Pembinaan dan Pengawasan', 'Program Perencanaan dan Pengendalian Pembangunan'],
+  Kegiatan: ['Perencanaan, Penganggaran, dan Evaluasi Kinerja Perangkat Daerah', 'Administrasi Umum Perangkat Daerah',
+    'Penyediaan Layanan Publik Perangkat Daerah', 'Pembinaan dan Pengawasan Pelaksanaan Urusan', 'Penyediaan Data dan Informasi Perangkat Daerah'],
+  'Sub-kegiatan': ['Penyusunan Dokumen Perencanaan Perangkat Daerah', 'Koordinasi dan Penyusunan Laporan Capaian Kinerja',
+    'Penyediaan Bahan Logistik Kantor', 'Monitoring dan Evaluasi Pelaksanaan Kegiatan', 'Pengelolaan Data dan Informasi Layanan'],
+};
+function budgetFor(depth, kind = 'Program') {
   const n = depth === 0 ? 3 : 2;
-  const programs = ['Program Penunjang Urusan Pemerintahan Daerah', 'Program Peningkatan Kapasitas Pelayanan',
-    'Program Pengelolaan dan Pengembangan', 'Program Pembinaan dan Pengawasan', 'Kegiatan Penyediaan Data dan Informasi'];
-  return Array.from({ length: n }, (_, i) => ({ program: programs[(i + depth) % programs.length],
+  const names = budgetLines[kind];
+  return Array.from({ length: n }, (_, i) => ({ program: names[(i + depth) % names.length],
     amount: round((depth === 0 ? 2e9 : 3e8) * (0.4 + rand() * 2), 1000) }));
 }
 
@@ -138,7 +147,7 @@ for (const [si, sub] of subunits.entries()) {
       unit: kadis.unit, parent: kadis.id, level: 'ADMINISTRATOR', official: official(1975) });
     const parentInds = drafts[kadis.id].objectives[0].indicators;
     drafts[kabid.id] = { objectives: [{ text: `Meningkatnya kinerja ${sub.toLowerCase()}`,
-      indicators: indicatorsFor(kabid.id, [parentInds[si % parentInds.length]], unitIndicators, 1) }], budget: budgetFor(1) };
+      indicators: indicatorsFor(kabid.id, [parentInds[si % parentInds.length]], unitIndicators, 1) }], budget: budgetFor(1, 'Kegiatan') };
     thirds.push([kabid, unitIndicators, si]);
   }
 }
@@ -149,7 +158,7 @@ for (let ki = 0; ki < sections.length; ki += 1) {
     const sec = sections[ki];
     const kasi = add({ id: `${kabid.id}-e4-${ki + 1}`, title: `Kepala ${sec}`, unit: kabid.unit, parent: kabid.id, level: 'PENGAWAS', official: official(1980) });
     drafts[kasi.id] = { objectives: [{ text: `Terlaksananya kegiatan ${sec.toLowerCase()}`,
-      indicators: indicatorsFor(kasi.id, [drafts[kabid.id].objectives[0].indicators[0]], unitIndicators, 2) }], budget: budgetFor(2) };
+      indicators: indicatorsFor(kasi.id, [drafts[kabid.id].objectives[0].indicators[0]], unitIndicators, 2) }], budget: budgetFor(2, 'Sub-kegiatan') };
   }
 }
 // Beyond the named positions, staff the sections: more Pengawas under each Administrator and
@@ -167,7 +176,7 @@ while (positions.length < wanted) {
     const parentIndicator = drafts[parent.id].objectives[0].indicators[0];
     drafts[id] = { objectives: [{ text: `Mendukung ${drafts[parent.id].objectives[0].text.toLowerCase()}`,
       indicators: indicatorsFor(id, [parentIndicator], [[parentIndicator.name.replace(/ \(.*\)$/, ''), parentIndicator.unit,
-        parentIndicator.direction, parentIndicator.target]], 2) }], budget: staff ? [] : budgetFor(2) };
+        parentIndicator.direction, parentIndicator.target]], 2) }], budget: staff ? [] : budgetFor(2, 'Sub-kegiatan') };
   }
   if (positions.length === before) break;
 }

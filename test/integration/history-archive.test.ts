@@ -178,7 +178,10 @@ test('every run of a PK\'s year is archived once, even across an archiver outage
   expect(temporalEntriesOf(before).filter((e: any) => e.kind === 'workflow.run_started')).toHaveLength(runs.length - 1);
 
   // The export is what the Temporal CLI prints for each run.
-  const exported = ok(await call('GET', `/api/agreements/${enc(dinkes)}/history/export`, { token: t.evaluator }));
+  const exportReply = await call('GET', `/api/agreements/${enc(dinkes)}/history/export`, { token: t.evaluator });
+  // a file to keep, named for the PK (what a browser or `curl -OJ` saves it as)
+  expect(exportReply.headers.get('content-disposition')).toBe(`attachment; filename="riwayat-${dinkes.replace(/:/g, '-')}.json"`);
+  const exported = ok(exportReply);
   expect(exported.runs.map((r: any) => r.runId)).toEqual(archived.map((r) => r.run_id));
   const cli = JSON.parse(execFileSync(resolveTemporalCli(), [
     'workflow', 'show', '--address', stack.config.TEMPORAL_ADDRESS, '--namespace', stack.config.TEMPORAL_NAMESPACE,

@@ -265,7 +265,7 @@ function checkTimestamp(token: Asn1, signatureValue: Buffer, roots: X509Certific
   return {
     time: info.genTime.toISOString(),
     authority: chain.chain[0].subject.replace(/\n/g, ', '),
-    authorityName: commonNameOf(chain.chain[0].subject),
+    authorityName: certificateNames(chain.chain[0]).subjectName,
     valid: local.messages.length === 0,
   };
 }
@@ -378,7 +378,7 @@ function verifyDocumentTimestamp(bytes: Buffer, fieldName: string, sig: PdfDict,
       if (!(cms.signer.keyUsage ?? []).includes(OID.timeStamping)) findings.add('timestamp_invalid', 'Document timestamp: the certificate is not for time-stamping');
       const chain = checkChain(cms.signer, cms.certificates, roots, info.genTime, findings);
       report.authority = chain.chain[0].subject.replace(/\n/g, ', ');
-      report.authorityName = commonNameOf(chain.chain[0].subject);
+      report.authorityName = certificateNames(chain.chain[0]).subjectName;
     }
   } catch (err) {
     findings.add('malformed_signature', `Document timestamp: ${err instanceof Error ? err.message : String(err)}`);
@@ -481,37 +481,20 @@ export function verifyDocument(pdf: Uint8Array, options: VerifyOptions): Verific
 }
 
 /**
- * The common name (CN) of a distinguished name as Node prints it (one attribute per line), for
- * people to read; the whole name on one line when it has none.
+ * How a reader names a certificate's subject and issuer: their common names as the DER holds them
+ * (certificate-names.ts reads the UTF8String itself, no RFC 4514 escapes to undo), else the
+ * organisation; the whole name on one line when it has neither.
  */
-export function commonNameOf(dn: string): string {
-  const cn = dn.split('\n').find((line) => line.startsWith('CN='));
-  return cn ? unescapeDnValue(cn.slice('CN='.length)) : dn.replace(/\n/g, ', ');
-}
-
-/** An attribute value as RFC 4514 escapes it (Node prints "Eko\\, S.Sos." for a comma): `\,` a character, `\c3\a9` UTF-8 bytes. */
-function unescapeDnValue(value: string): string {
-  const chars = [...value];
-  const bytes: number[] = [];
-  for (let i = 0; i < chars.length; i++) {
-    const pair = chars[i] === '\\' ? (chars[i + 1] ?? '') + (chars[i + 2] ?? '') : '';
-    if (/^[0-9a-fA-F]{2}$/.test(pair)) {
-      bytes.push(parseInt(pair, 16));
-      i += 2;
-    } else {
-      if (chars[i] === '\\' && i + 1 < chars.length) i++;
-      bytes.push(...Buffer.from(chars[i], 'utf8'));
-    }
-  }
-  return Buffer.from(bytes).toString('utf8');
+export function certificateNames(cert: X509Certificate): { subjectName: string; issuerName: string } {
+  const party = certificateParty(cert.raw);
+  return { subjectName: party.name || cert.subject.replace(/\n/g, ', '), issuerName: party.issuer || cert.issuer.replace(/\n/g, ', ') };
 }
 
 function describe(cert: X509Certificate): ChainCertificate {
   return {
     subject: cert.subject.replace(/\n/g, ', '),
-    subjectName: commonNameOf(cert.subject),
     issuer: cert.issuer.replace(/\n/g, ', '),
-    issuerName: commonNameOf(cert.issuer),
+    ...certificateNames(cert),
     serialNumber: cert.serialNumber,
     validFrom: new Date(cert.validFrom).toISOString(),
     validTo: new Date(cert.validTo).toISOString(),

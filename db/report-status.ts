@@ -6,7 +6,8 @@ import type { PoolClient } from 'pg';
 import type { Quarter } from '../domain/types';
 import type { QuarterStatus } from '../workflows/messages';
 
-const STATUS_AFTER: Record<string, QuarterStatus> = {
+/** A quarter's status after each of its realization events. */
+export const QUARTER_STATUS_AFTER: Record<string, QuarterStatus> = {
   'realization.opened': 'open',
   'realization.reported': 'reported',
   'realization.returned': 'open',
@@ -26,8 +27,8 @@ export async function lockedReportStatus(client: PoolClient, agreementId: string
             p.parent_id IS NULL AS root
        FROM agreements a JOIN positions p ON p.cycle_id = a.cycle_id AND p.id = a.position_id
       WHERE a.id = $1`,
-    [agreementId, Object.keys(STATUS_AFTER), quarter],
+    [agreementId, Object.keys(QUARTER_STATUS_AFTER), quarter],
   );
-  const status = row?.action ? STATUS_AFTER[row.action] : 'not_open';
+  const status = row?.action ? QUARTER_STATUS_AFTER[row.action] : 'not_open';
   return status === 'reported' && row.root ? 'verified' : status;
 }

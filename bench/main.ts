@@ -36,7 +36,8 @@ const BENCHMARKS: Record<string, () => Promise<BenchResult>> = {
 /** The benchmarks that run on each topology; the others measure what does not depend on it. */
 const ON_BOTH_TOPOLOGIES = new Set(['cycle-start', 'human-actions']);
 
-const baseName = (resultName: string) => resultName.replace(/\.cluster$/, '');
+/** `cycle-start.cluster` and `year.enrolled` sort with `cycle-start` and `year`. */
+const baseName = (resultName: string) => resultName.replace(/\..*$/, '');
 
 async function main() {
   const args = process.argv.slice(2);

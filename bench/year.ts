@@ -2,9 +2,10 @@
 // one in ten revised (PK Perubahan, re-signed) after the first quarter, four quarters reported and
 // verified, evaluated and closed, with the real activities and PostgreSQL. Reports the wall time
 // and, per PK, its history: the largest run (goal ≤ 300 events: the workflow continues as new past
-// it) and every run together (events and bytes; ≤ 256 KiB). The
-// ceiling: bare Updates on an idle workflow on the same server, as many as the year needed, at the
-// same concurrency. Sizes: BENCH_YEAR_PKS (1,000), BENCH_YEAR_CONCURRENCY (32).
+// it) and every run together (events and bytes; ≤ 256 KiB). The ceiling: bare Updates on idle
+// workflows on the same server at the same concurrency, as many as each phase made, right after it
+// (and, as runs before 2026-12-03 measured it, all of them after the year). Sizes: BENCH_YEAR_PKS
+// (1,000), BENCH_YEAR_CONCURRENCY (32).
 import { performance } from 'node:perf_hooks';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -157,12 +158,35 @@ export async function runYear(): Promise<BenchResult> {
     const depthOf = (id: string): number => (byId.get(id).parent ? 1 + depthOf(byId.get(id).parent) : 0);
     const ids: string[] = org.positions.map((p: any) => p.id);
     const maxDepth = Math.max(...ids.map(depthOf));
+    // Ceiling beside each phase: right after it, as many bare Updates as it made, on idle workflows
+    // at the same concurrency, while the year's clock stops. The shared machine's speed moves within
+    // a run (the ceiling after the year took 38.3 s and 97.3 s in two runs ten minutes apart), so
+    // each phase is set against the machine as it was then.
+    const idle = Array.from({ length: concurrency }, (_, i) => `bench-idle-${i}`);
+    await Promise.all(idle.map((workflowId) => l.env.client.workflow.start('benchIdleWorkflow', { workflowId, taskQueue: 'bench-ceiling', args: [] })));
+    const bareUpdates = async (count: number): Promise<number> => {
+      const c0 = performance.now();
+      await mapConcurrently(Array.from({ length: count }, (_, i) => i), concurrency, async (i) => {
+        await l.env.client.workflow.getHandle(idle[i % concurrency]).executeUpdate(bareUpdate, { args: [i] });
+      });
+      return (performance.now() - c0) / 1000;
+    };
     const phaseSeconds: Record<string, number> = {};
+    const phaseCeilingSeconds: Record<string, number> = {};
+    let pairedCeilingSeconds = 0;
+    let stoppedMs = 0;
+    let updatesBefore = updates;
     let mark = performance.now();
-    const lap = (name: string) => {
+    const lap = async (name: string) => {
       phaseSeconds[name] = round((performance.now() - mark) / 1000, 1);
+      const c0 = performance.now();
+      const ceiling = await bareUpdates(updates - updatesBefore);
+      stoppedMs += performance.now() - c0;
+      phaseCeilingSeconds[name] = round(ceiling, 1);
+      pairedCeilingSeconds += ceiling;
+      updatesBefore = updates;
+      console.log(`  ${name}: ${phaseSeconds[name]} s (ceiling ${phaseCeilingSeconds[name]} s)`);
       mark = performance.now();
-      console.log(`  ${name}: ${phaseSeconds[name]} s`);
     };
     const levelSeconds: Array<{ depth: number; pks: number; seconds: number }> = [];
     for (let depth = 0; depth <= maxDepth; depth++) {
@@ -172,7 +196,7 @@ export async function runYear(): Promise<BenchResult> {
       levelSeconds.push({ depth, pks: level.length, seconds: round((performance.now() - l0) / 1000, 1) });
     }
     console.log(`  signed by depth: ${levelSeconds.map((x) => `${x.depth}: ${x.pks} PKs ${x.seconds} s`).join(', ')}`);
-    lap('drafted, reviewed, signed');
+    await lap('drafted, reviewed, signed');
     const revised = ids.filter((_, i) => i % 10 === 5);
     const revisedContent = new Map<string, any>();
     for (const q of [1, 2, 3, 4] as const) {
@@ -188,7 +212,7 @@ export async function runYear(): Promise<BenchResult> {
           await signOff(id, next);
         });
       }
-      lap(`quarter ${q}${q === 1 ? ' and revisions' : ''}`);
+      await lap(`quarter ${q}${q === 1 ? ' and revisions' : ''}`);
     }
     // Closed as the evaluation team sees it: in the record. A query asks the finished run, which a
     // worker replays; on the Java test server that took p50 6.3 s a PK (60 PKs; about its 5 s
@@ -205,8 +229,8 @@ export async function runYear(): Promise<BenchResult> {
       await update(id, evaluateUpdate, { actor: evaluator, adjustments: [], close: true });
       await closedInRecord(id);
     });
-    lap('evaluated and closed');
-    const yearSeconds = (performance.now() - t0) / 1000;
+    await lap('evaluated and closed');
+    const yearSeconds = (performance.now() - t0 - stoppedMs) / 1000;
 
     // History of every PK, over every run (continue-as-new), as Temporal stores it (protobuf bytes).
     const perPk: Array<{ id: string; revised: boolean; events: number; bytes: number; runs: number; largestRun: number }> = [];
@@ -228,14 +252,8 @@ export async function runYear(): Promise<BenchResult> {
     });
     const closed = (await l.db.query(`SELECT count(*)::int AS n FROM agreements WHERE cycle_id = $1 AND phase = 'closed'`, [`cycle:${org.organisation.id}:${year}`])).rows[0].n;
 
-    // Ceiling: as many bare Updates as the year made, on idle workflows, same concurrency.
-    const idle = Array.from({ length: concurrency }, (_, i) => `bench-idle-${i}`);
-    await Promise.all(idle.map((workflowId) => l.env.client.workflow.start('benchIdleWorkflow', { workflowId, taskQueue: 'bench-ceiling', args: [] })));
-    const c0 = performance.now();
-    await mapConcurrently(Array.from({ length: updates }, (_, i) => i), concurrency, async (i) => {
-      await l.env.client.workflow.getHandle(idle[i % concurrency]).executeUpdate(bareUpdate, { args: [i] });
-    });
-    const ceilingSeconds = (performance.now() - c0) / 1000;
+    // The ceiling as runs before 2026-12-03 measured it: all the year's bare Updates, after the year.
+    const ceilingSeconds = await bareUpdates(updates);
     await Promise.all(idle.map((id) => l.env.client.workflow.getHandle(id).executeUpdate(finishUpdate)));
 
     const stat = (xs: number[]) => ({ median: quantile(xs, 0.5), p95: quantile(xs, 0.95), max: Math.max(...xs) });
@@ -244,7 +262,7 @@ export async function runYear(): Promise<BenchResult> {
     const revisedEvents = stat(perPk.filter((x) => x.revised).map((x) => x.events));
     const largestRun = stat(perPk.map((x) => x.largestRun));
     const revisedKib = stat(perPk.filter((x) => x.revised).map((x) => x.bytes / 1024));
-    console.log(`  ${n} PKs (${closed} closed) in ${yearSeconds.toFixed(0)} s; ${updates} updates; ceiling ${ceilingSeconds.toFixed(1)} s`);
+    console.log(`  ${n} PKs (${closed} closed) in ${yearSeconds.toFixed(0)} s; ${updates} updates; ceiling beside the phases ${pairedCeilingSeconds.toFixed(1)} s, after the year ${ceilingSeconds.toFixed(1)} s`);
     return {
       // a variant has its own result file (year.enrolled.json …): bench/results keeps each beside the first year
       name: officials === 'first-year' ? 'year' : `year.${officials}`,
@@ -252,7 +270,8 @@ export async function runYear(): Promise<BenchResult> {
       seconds: round((Date.now() - started.getTime()) / 1000, 1),
       params: { pks: n, concurrency, revised: revised.length, officials, server: 'Java time-skipping test server' },
       rows: [
-        { figure: `wall time, ${n.toLocaleString('en-US')} PKs through a year${OFFICIALS_LABEL[officials]}`, value: round(yearSeconds, 1), unit: 's', ceiling: round(ceilingSeconds, 1), ceilingLabel: `${updates.toLocaleString('en-US')} bare Updates`, ratio: round(yearSeconds / ceilingSeconds, 2), ratioOf: 'time / ceiling time' },
+        { figure: `wall time, ${n.toLocaleString('en-US')} PKs through a year${OFFICIALS_LABEL[officials]}`, value: round(yearSeconds, 1), unit: 's', ceiling: round(pairedCeilingSeconds, 1), ceilingLabel: `${updates.toLocaleString('en-US')} bare Updates, each phase's right after it`, ratio: round(yearSeconds / pairedCeilingSeconds, 2), ratioOf: 'time / ceiling time', goal: '≤ 3×', met: yearSeconds / pairedCeilingSeconds <= 3 },
+        { figure: 'the same against the bare Updates all after the year (until 2026-12-03)', value: round(yearSeconds, 1), unit: 's', ceiling: round(ceilingSeconds, 1), ceilingLabel: `${updates.toLocaleString('en-US')} bare Updates`, ratio: round(yearSeconds / ceilingSeconds, 2), ratioOf: 'time / ceiling time' },
         // what Temporal replays and keeps per execution: continue-as-new keeps each run under 300
         { figure: 'history events of one run (continue-as-new), median (max)', value: largestRun.median, unit: `events (max ${largestRun.max})`, goal: '≤ 300', met: largestRun.max <= 300 },
         // Totals over a PK's runs, for scale: the 300-event goal is per history, which continues as new past it
@@ -263,7 +282,7 @@ export async function runYear(): Promise<BenchResult> {
       ],
       details: {
         yearSeconds: round(yearSeconds, 1), cycleStartSeconds: round(startSeconds, 1), phaseSeconds, signedByDepth: levelSeconds, updates, closed,
-        ceilingSeconds: round(ceilingSeconds, 1),
+        ceilingSeconds: round(ceilingSeconds, 1), pairedCeilingSeconds: round(pairedCeilingSeconds, 1), phaseCeilingSeconds,
         historyEvents: { all: events, revised: revisedEvents },
         historyKiB: { all: { median: round(kib.median, 1), p95: round(kib.p95, 1), max: round(kib.max, 1) }, revised: { median: round(revisedKib.median, 1), p95: round(revisedKib.p95, 1), max: round(revisedKib.max, 1) } },
         runsPerPk: stat(perPk.map((x) => x.runs)),

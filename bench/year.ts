@@ -22,13 +22,12 @@ import {
   approveDraftUpdate, evaluateUpdate, reportRealizationUpdate, saveDraftUpdate, signUpdate, startRevisionUpdate,
   submitDraftUpdate, verifyRealizationUpdate, type Actor, type Phase, type QuarterStatus,
 } from '../workflows/messages';
-import type { Quarter } from '../domain/types';
+import type { OrganisationImport, Quarter } from '../domain/types';
 import { bareUpdate, finishUpdate } from './workflows';
 import { createSigningDeps } from '../activities/signing';
 import { distributionFor, enrolOfficial } from '../signing/certificates';
 import { loadConfig } from '../config';
 import { DEFAULT_SCRYPT, TEST_SCRYPT, type ScryptParams } from '../signing/key-encryption';
-import type { OrganisationImport } from '../domain/types';
 import { QUARTER_STATUS_AFTER } from '../db/report-status';
 
 const OFFICIALS_LABEL = {

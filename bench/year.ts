@@ -28,7 +28,7 @@ import { createSigningDeps } from '../activities/signing';
 import { distributionFor, enrolOfficial } from '../signing/certificates';
 import { loadConfig } from '../config';
 import { DEFAULT_SCRYPT, TEST_SCRYPT, type ScryptParams } from '../signing/key-encryption';
-import { QUARTER_STATUS_AFTER } from '../db/report-status';
+import { QUARTER_STATUS_AFTER, quarterStatusAfter } from '../db/report-status';
 
 const OFFICIALS_LABEL = {
   'first-year': '',
@@ -112,10 +112,7 @@ export async function runYear(): Promise<BenchResult> {
     onCleanup(() => driverDb.end());
     const state = async (id: string): Promise<InboxView> => {
       const { rows: [row] } = await driverDb.query(INBOX_VIEW_SQL, [pkId(org, id), Object.keys(QUARTER_STATUS_AFTER)]);
-      const quarters = ([1, 2, 3, 4] as const).map((q) => {
-        const status = row.quarters?.[q] ? QUARTER_STATUS_AFTER[row.quarters[q]] : 'not_open';
-        return status === 'reported' && row.root ? 'verified' : status;
-      });
+      const quarters = ([1, 2, 3, 4] as const).map((q) => quarterStatusAfter(row.quarters?.[q], row.root));
       return { phase: row.phase, version: row.version, score: row.score === null ? null : Number(row.score), quarters };
     };
     async function until(id: string, ok: (s: InboxView) => boolean): Promise<InboxView> {

@@ -29,6 +29,11 @@ export async function lockedReportStatus(client: PoolClient, agreementId: string
       WHERE a.id = $1`,
     [agreementId, Object.keys(QUARTER_STATUS_AFTER), quarter],
   );
-  const status = row?.action ? QUARTER_STATUS_AFTER[row.action] : 'not_open';
-  return status === 'reported' && row.root ? 'verified' : status;
+  return quarterStatusAfter(row?.action, Boolean(row?.root));
+}
+
+/** A quarter's status from its last realization event (none: not open); the root's report is final. */
+export function quarterStatusAfter(lastAction: string | null | undefined, root: boolean): QuarterStatus {
+  const status = lastAction ? QUARTER_STATUS_AFTER[lastAction] : 'not_open';
+  return status === 'reported' && root ? 'verified' : status;
 }

@@ -15,7 +15,7 @@ import {
   buildCrl, createLocalCa, enrolOfficial, extendToLta, loadTsaCredential, LocalTimeStampAuthority, MemorySigningStore, signPdf,
   TEST_SCRYPT, timestampLastSignature, verifyDocument, type IssuedCredential,
 } from '../../signing';
-import { openPrivateKey, sealPrivateKey, type ScryptParams } from '../../signing/key-encryption';
+import { openPrivateKey, type ScryptParams } from '../../signing/key-encryption';
 import { mapConcurrently } from './results';
 
 export interface SignatureWork {
@@ -38,7 +38,7 @@ export async function signatureFloorSeconds(work: SignatureWork): Promise<number
   const roots = [ca.certificatePem];
   const official = (i: number) => ({ signerId: `floor-${i}`, name: `Pejabat ${i}`, nip: null });
   const enrolled = await enrolOfficial({ store, ca, passphrase: 'floor-passphrase', official: official(-1), scrypt: work.scrypt });
-  const sealed = await sealPrivateKey(enrolled.privateKey, 'floor-passphrase', work.scrypt);
+  const sealed = enrolled.credential.sealedKey;
   const chainOf = (issued: IssuedCredential) => [issued.credential.certificatePem, ...issued.credential.chainPem].map((pem) => new X509Certificate(pem).raw);
   const certificates = chainOf(enrolled);
 

@@ -38,7 +38,7 @@ import { createSigner, providerRoots, type ProviderConfig } from '../signing/pro
 import { KeyPairPool } from '../signing/key-pair-pool';
 import { newKeyPair } from '../signing/certificates';
 import { SealedSecretError, unsealSecret, type OpenedSecret, type SealBinding } from '../security/sealed-secret';
-import { appendAuditRows, insertAuditRow, type AuditEntry } from '../db/audit-log';
+import { appendAuditRows, insertAuditRows, type AuditEntry } from '../db/audit-log';
 import { writeReadModel } from './store';
 import type { StateSummary } from '../workflows/read-model';
 import { sha256Hex } from '../security/hash';
@@ -162,8 +162,11 @@ export interface SignAgreementInput {
    * The transition to write with the signature (the current workflow type): the audit row, which
    * gets the document id and SHA-256, and the read-model row, in the signature's transaction,
    * ordered by `seq` (activities/store.ts). Absent from the earlier type, which wrote them after.
+   * `state` is the read-model row as the step the signature ends leaves it, and `ended` that step's
+   * own rows (the version's `agreement.signed`, which gets the document id and SHA-256 too), in runs
+   * whose signature carries its step (`AgreementInput.behaviour`).
    */
-  record?: { seq: number; audit: AuditEntry; state: StateSummary };
+  record?: { seq: number; audit: AuditEntry; state: StateSummary; ended?: AuditEntry[] };
 }
 
 const PARTY_TEXT: Record<Party, string> = { first: 'Pihak Pertama', second: 'Pihak Kedua' };
@@ -365,11 +368,12 @@ export function createSigningActivities({ db, signing, secret, publicUrl }: Acti
     };
     const { record } = input;
     if (!record) return storeDocument(db);
-    // one transaction: the signature, its audit row and the read-model row
+    // one transaction: the signature, its audit rows and the read-model row
     let storedRecord!: SignatureRecord;
     await appendAuditRows(db, agreementId, [], async (client) => {
       storedRecord = await storeDocument(client);
-      await insertAuditRow(client, { ...record.audit, data: { ...record.audit.data, documentId: storedRecord.documentId, sha256: storedRecord.sha256 } });
+      const naming = (entry: AuditEntry): AuditEntry => ({ ...entry, data: { ...entry.data, documentId: storedRecord.documentId, sha256: storedRecord.sha256 } });
+      await insertAuditRows(client, [record.audit, ...(record.ended ?? [])].map(naming));
       await writeReadModel(client, agreementId, record.seq, record.state);
     });
     return storedRecord;

@@ -226,15 +226,14 @@ function registerSigning(pk: AgreementRun): void {
       const party = pk.partyToSign()!;
       signingBusy = true;
       try {
-        // the signature, its audit row and the read-model row: one transaction in the signing activity
-        const record = pk.transition([{ action: 'document.signed', data: { party } }], actor);
+        // the signature, its audit rows and the read-model row: one transaction in the signing activity
         const signature = await pk.signAgreement({
           agreementId: input.agreementId,
           version: s.version,
           party,
           signerNip: actor.id,
           passphrase,
-          record: { seq: record.seq, audit: record.audit[0], state: record.state! },
+          record: pk.signatureWrite(party, actor),
         });
         pk.currentVersion().signatures.push(signature);
         return pk.answer(signature);

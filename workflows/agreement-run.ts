@@ -14,10 +14,11 @@ import {
 } from '@temporalio/workflow';
 import type { RetryPolicy, UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
+import type { SignAgreementInput } from '../activities/signing';
 import type { AuditEntry } from '../db/audit-log';
 import type { TransitionFact, TransitionOutcome, TransitionResult, TransitionWrite } from '../activities/store';
 import type { AgreementEvent } from '../domain/agreement-events';
-import { deadlineStep, parseDeadlineItem, type DeadlineItem, type SigningParty } from '../domain/deadline-item';
+import { deadlineStep, parseDeadlineItem, signItem, type DeadlineItem, type SigningParty } from '../domain/deadline-item';
 import { revisionDueDates, type DueDates } from '../domain/schedule';
 import { unstorableTextPath } from '../domain/storable-text';
 import { IDEMPOTENT_UPDATE_ID_PREFIX, type Actor, type AgreementInput, type AgreementState, type EarlierAnswer, type Phase, type RejectionCode, type VersionRecord } from './messages';
@@ -125,6 +126,8 @@ export class AgreementRun {
 
   /** Signing and the reads are local, queued with the writes; no phase attributes (see `AgreementInput.behaviour`). */
   private readonly lean: boolean;
+  /** A signature's transaction writes the step it ends too (see `signatureWrite`). */
+  readonly signatureCarriesStep: boolean;
   /** Decided once, when the run starts: a run keeps one way of writing for its whole history. */
   private readonly writesLocally: boolean;
   /** …and, since `one-write-per-action`, the writes that wait together go as one (see `writeInBatches`). */
@@ -141,7 +144,9 @@ export class AgreementRun {
   constructor(readonly input: AgreementInput, readonly s: AgreementState) {
     this.isRoot = input.parentPositionId === null;
     this.answers = [...(input.carriedAnswers ?? [])];
-    this.lean = input.behaviour === 'lean';
+    // every behaviour since `lean` holds what `lean` does
+    this.lean = input.behaviour === 'lean' || input.behaviour === 'signature-carries-step';
+    this.signatureCarriesStep = input.behaviour === 'signature-carries-step';
     // a lean run calls no patch: each holds (the markers would cost two events per patch and run)
     this.writesLocally = this.lean || patched('local-writes-one-at-a-time');
     this.writesInBatches = this.lean || (this.writesLocally && patched('one-write-per-action'));
@@ -295,12 +300,38 @@ export class AgreementRun {
    * row as the state now is, under the next sequence number. Built synchronously, so sequence
    * numbers follow the order of the transitions, whatever order the writes then finish in.
    */
-  transition(events: AgreementEvent[], actor: Actor | null, fact?: TransitionFact): TransitionWrite {
+  transition(events: AgreementEvent[], actor: Actor | null, fact?: TransitionFact, stateAfter: AgreementState = this.s): TransitionWrite {
     const audit = events.map((e) => this.entry(e, actor));
     if (audit.length === 0) ++this.s.auditSeq;
-    const state = summaryOf(this.s);
+    const state = summaryOf(stateAfter);
     this.writtenSummary = JSON.stringify(state);
     return { agreementId: this.input.agreementId, seq: this.s.auditSeq, audit, state, ...(fact ? { fact } : {}) };
+  }
+
+  /**
+   * A signature's write, made by the signing activity with the document. In a run whose signature
+   * carries its step, the read-model row is the one the phase loop writes when it takes the step
+   * the signature ends (the second party's turn, or the signed agreement in reporting), and the
+   * agreement's `agreement.signed` row comes with the last signature: the loop then finds its state
+   * written and writes nothing, so the signer's answer waits for one write, not two. Should the
+   * loop's state differ (a calendar change came meanwhile), its own write follows, as always.
+   */
+  signatureWrite(party: SigningParty, actor: Actor): NonNullable<SignAgreementInput['record']> {
+    const signed: AgreementEvent = { action: 'document.signed', data: { party } };
+    if (!this.signatureCarriesStep) {
+      const write = this.transition([signed], actor);
+      return { seq: write.seq, audit: write.audit[0], state: write.state! };
+    }
+    const secondPartyNext = party === 'first' && !this.isRoot;
+    const second = signItem('second');
+    const write = secondPartyNext
+      ? this.transition([signed], actor, undefined, {
+        ...this.s,
+        deadline: { item: second, awaiting: this.input.parentPositionId, dueAt: this.dueFor(second), overdue: false, escalationLevel: 0 },
+      })
+      : this.transition([signed, { action: 'agreement.signed', data: {} }], actor, undefined, { ...this.s, phase: 'reporting', deadline: null });
+    const [audit, ...ended] = write.audit;
+    return { seq: write.seq, audit, state: write.state!, ...(ended.length > 0 ? { ended } : {}) };
   }
 
   /** A human action's transition: one write, awaited by the handler alone. */
@@ -389,8 +420,15 @@ export class AgreementRun {
     return new Promise((resolve, reject) => this.waitingWrites.push({ job, resolve: resolve as (v: unknown) => void, reject }));
   }
 
-  signAgreement(input: Parameters<Activities['signAgreement']>[0]): ReturnType<Activities['signAgreement']> {
-    return this.lean ? this.queued(() => localSlow.signAgreement(input)) : signer.signAgreement(input);
+  signAgreement(input: SignAgreementInput): ReturnType<Activities['signAgreement']> {
+    const signed = this.lean ? this.queued(() => localSlow.signAgreement(input)) : signer.signAgreement(input);
+    if (!this.signatureCarriesStep) return signed;
+    // Not signed, so not written: the record still shows the state before, which the next
+    // transition must write whatever it is, even the state this signature would have written.
+    return signed.catch((err: unknown) => {
+      this.writtenSummary = null;
+      throw err;
+    });
   }
 
   loadStartContext(input: Parameters<Activities['loadStartContext']>[0]): ReturnType<Activities['loadStartContext']> {

@@ -154,7 +154,9 @@ export async function agreementV2(input: AgreementInput): Promise<AgreementState
     v.sha256 = last.sha256;
     v.signedAt = last.signedAt;
     s.revision = null;
-    enter('reporting', { action: 'agreement.signed', data: { documentId: v.documentId, sha256: v.sha256 } });
+    // a run whose signature carries its step wrote `agreement.signed` with the last signature
+    if (pk.signatureCarriesStep) enter('reporting');
+    else enter('reporting', { action: 'agreement.signed', data: { documentId: v.documentId, sha256: v.sha256 } });
     // Stored before the release: a subordinate that starts late reads the signed PK from the record.
     await recordAndStore();
     if (input.childPositionIds.length > 0) {

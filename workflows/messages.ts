@@ -52,9 +52,9 @@ export type RejectionCode =
 // ---------------------------------------------------------------------------------------------
 // Agreement workflow input and live state.
 /** The behaviours a run of `agreementV2` may have (see `AgreementInput.behaviour`). */
-export type AgreementBehaviour = 'lean';
+export type AgreementBehaviour = 'lean' | 'signature-carries-step';
 /** What the fan-out gives every PK it starts. */
-export const CURRENT_BEHAVIOUR: AgreementBehaviour = 'lean';
+export const CURRENT_BEHAVIOUR: AgreementBehaviour = 'signature-carries-step';
 
 export interface AgreementInput {
   agreementId: string; // pk:{org}:{year}:{position}
@@ -77,8 +77,11 @@ export interface AgreementInput {
    * How the run behaves, fixed when the PK starts and carried across continue-as-new: what a
    * `patched()` call would decide, without its two history events in every run. `lean` (every PK
    * started since): each earlier patch holds; signing and the reads are local activities, queued
-   * with the writes; the phase is left to the read model (no search-attribute upserts). Absent on
-   * PKs started before, which keep what their patch markers record.
+   * with the writes; the phase is left to the read model (no search-attribute upserts).
+   * `signature-carries-step` (every PK started since): all of `lean`, and a signature's transaction
+   * also writes the step it ends (the second party's turn, or the signed agreement), so the signer's
+   * answer waits for no second write. Absent on PKs started before `lean`, which keep what their
+   * patch markers record.
    */
   behaviour?: AgreementBehaviour;
   /** Carried across continue-as-new; absent on the first run. */

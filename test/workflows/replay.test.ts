@@ -36,23 +36,26 @@ const behaviourOf = (history: temporal.api.history.v1.IHistory): string | undefi
   return (JSON.parse(Buffer.from(input.data!).toString()) as { behaviour?: string }).behaviour;
 };
 
-test('agreementV2 is recorded writing every way: regular activities, one local write at a time, local writes that carry what waited together, and lean runs', () => {
+test('agreementV2 is recorded writing every way: regular activities, one local write at a time, local writes that carry what waited together, lean runs, and runs whose signature carries its step', () => {
   const ways = new Set(fixtures.map((f) => temporal.api.history.v1.History.decode(readFileSync(join(dir, f)))).filter((h) => workflowType(h) === 'agreementV2').map((h) => {
     const local = new Set(h.events!.map(localWriteType).filter((t) => t !== null));
-    // a lean run records no patch, and writes, signs and reads through local activities only
-    if (behaviourOf(h) === 'lean') {
+    // a lean run (and every behaviour since) records no patch, and writes, signs and reads through local activities only
+    const behaviour = behaviourOf(h);
+    if (behaviour) {
       const patches = h.events!.some((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
       const scheduled = h.events!.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter((n) => n);
-      return !patches && scheduled.every((n) => ['notify', 'releaseSubordinates', 'loadSchedule'].includes(n!)) ? 'lean' : 'lean, recorded otherwise';
+      return !patches && scheduled.every((n) => ['notify', 'releaseSubordinates', 'loadSchedule'].includes(n!)) ? behaviour : `${behaviour}, recorded otherwise`;
     }
     const regular = h.events!.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'recordTransition');
     if (regular) return local.size === 0 ? 'regular' : 'mixed';
     return local.size === 1 ? [...local][0] : 'mixed';
   }));
-  expect([...ways].sort()).toEqual(['lean', 'recordTransition', 'recordTransitions', 'regular']);
-  const leanSignatures = fixtures.map((f) => temporal.api.history.v1.History.decode(readFileSync(join(dir, f))))
-    .filter((h) => behaviourOf(h) === 'lean').flatMap((h) => h.events!.map(localWriteType)).filter((t) => t === 'signAgreement');
-  expect(leanSignatures.length).toBeGreaterThan(0);
+  expect([...ways].sort()).toEqual(['lean', 'recordTransition', 'recordTransitions', 'regular', 'signature-carries-step']);
+  for (const behaviour of ['lean', 'signature-carries-step']) {
+    const localSignatures = fixtures.map((f) => temporal.api.history.v1.History.decode(readFileSync(join(dir, f))))
+      .filter((h) => behaviourOf(h) === behaviour).flatMap((h) => h.events!.map(localWriteType)).filter((t) => t === 'signAgreement');
+    expect(localSignatures.length).toBeGreaterThan(0);
+  }
 });
 
 test.each(fixtures)('%s replays against the current workflow code', async (file) => {

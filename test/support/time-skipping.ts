@@ -50,6 +50,29 @@ export interface Lifecycle {
 
 let seq = 0;
 
+/**
+ * Holds one PK's main flow in the activity that sends its first reminder of `item` (or of any
+ * item), until the test calls `release`; `sending` resolves once it is held there. `activities`
+ * wraps the real ones for `startLifecycle`.
+ */
+export function heldReminder(agreementId: string, item?: string) {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let reminding!: () => void;
+  const sending = new Promise<void>((resolve) => (reminding = resolve));
+  const activities = (real: ReturnType<typeof createActivities>): ReturnType<typeof createActivities> => ({
+    ...real,
+    async notify(args) {
+      if (args.agreementId === agreementId && args.kind === 'reminder' && (item === undefined || args.item === item)) {
+        reminding();
+        await released;
+      }
+      return real.notify(args);
+    },
+  });
+  return { activities, sending, release };
+}
+
 export async function startLifecycle(options: { activities?: (real: ReturnType<typeof createActivities>) => ReturnType<typeof createActivities> } = {}): Promise<Lifecycle> {
   quietTemporalRuntime();
   const config = loadConfig(process.env);

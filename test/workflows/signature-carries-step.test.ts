@@ -4,35 +4,21 @@
 // a reminder's activity the whole time, so only the signatures can have written that; once let go,
 // it finds its state written and writes nothing more (its next write is the quarter's opening).
 import { approveDraftUpdate, saveDraftUpdate, signUpdate, submitDraftUpdate } from '../../workflows/messages';
-import { agreementDriver, official, passphraseOf, pkId, sampleOrganisation, sealed, startLifecycle, startTestCycle, type Lifecycle } from '../support/time-skipping';
+import { agreementDriver, heldReminder, official, passphraseOf, pkId, sampleOrganisation, sealed, startLifecycle, startTestCycle, type Lifecycle } from '../support/time-skipping';
 
 const YEAR = new Date().getFullYear() + 1;
 const org = sampleOrganisation('kab-tanda-tangan', YEAR, ['kepala-dinkes']);
 let l: Lifecycle;
 const held = pkId(org, 'kepala-dinkes');
-let release!: () => void;
-const released = new Promise<void>((resolve) => (release = resolve));
-let reminding!: () => void;
-const reminderSending = new Promise<void>((resolve) => (reminding = resolve));
+// the first signature's reminder: the main flow stays in it until the test lets it go
+const hold = heldReminder(held, 'sign:first');
 
 beforeAll(async () => {
-  l = await startLifecycle({
-    activities: (real) => ({
-      ...real,
-      async notify(args) {
-        // the first signature's reminder: the main flow stays in it until the test lets it go
-        if (args.agreementId === held && args.kind === 'reminder' && args.item === 'sign:first') {
-          reminding();
-          await released;
-        }
-        return real.notify(args);
-      },
-    }),
-  });
+  l = await startLifecycle({ activities: hold.activities });
   await startTestCycle(l, org);
 });
 afterAll(async () => {
-  release();
+  hold.release();
   await l?.stop();
 });
 
@@ -57,7 +43,7 @@ test('each signature writes the step it ends, with the main flow held elsewhere;
   const signDue = signing.deadline!.dueAt;
   // to the first signature's reminder (three days before its due date): the main flow sends it, held
   await d.advanceTo(new Date(Date.parse(signDue) - 3 * 86_400_000 + 1000).toISOString());
-  await reminderSending;
+  await hold.sending;
   const seal = (who: typeof head, party: 'first' | 'second') => sealed(l, passphraseOf(who), { agreementId: held, version: 1, party, signerId: who.id });
 
   // The first signature returns with the second party's turn on record (their inbox lists it).
@@ -78,7 +64,7 @@ test('each signature writes the step it ends, with the main flow held elsewhere;
 
   // Let the main flow go: it takes the steps the signatures wrote, and its next write is the
   // first quarter's opening, one transition after the last signature's.
-  release();
+  hold.release();
   await d.until('kepala-dinkes', (s) => s.phase === 'reporting');
   await d.advanceTo(d.afterQuarter(1));
   await d.until('kepala-dinkes', (s) => s.quarters[0].status === 'open');

@@ -7,35 +7,21 @@ import type { ActivityDeps } from '../../activities';
 import { canonicalJson, sha256Hex } from '../../security/hash';
 import { saveDraftUpdate, submitDraftUpdate } from '../../workflows/messages';
 import type { StateSummary } from '../../workflows/read-model';
-import { agreementDriver, official, pkId, sampleOrganisation, startLifecycle, startTestCycle, type Lifecycle } from '../support/time-skipping';
+import { agreementDriver, heldReminder, official, pkId, sampleOrganisation, startLifecycle, startTestCycle, type Lifecycle } from '../support/time-skipping';
 
 const YEAR = new Date().getFullYear() + 1;
 const org = sampleOrganisation('kab-tulis-sendiri', YEAR, ['kepala-dinkes']);
 let l: Lifecycle;
 /** The main flow of this PK stays in its first reminder's activity until the test lets it go. */
 const held = pkId(org, 'kepala-dinkes');
-let release!: () => void;
-const released = new Promise<void>((resolve) => (release = resolve));
-let reminding!: () => void;
-const reminderSending = new Promise<void>((resolve) => (reminding = resolve));
+const hold = heldReminder(held);
 
 beforeAll(async () => {
-  l = await startLifecycle({
-    activities: (real) => ({
-      ...real,
-      async notify(args) {
-        if (args.agreementId === held && args.kind === 'reminder') {
-          reminding();
-          await released;
-        }
-        return real.notify(args);
-      },
-    }),
-  });
+  l = await startLifecycle({ activities: hold.activities });
   await startTestCycle(l, org);
 });
 afterAll(async () => {
-  release();
+  hold.release();
   await l?.stop();
 });
 
@@ -53,7 +39,7 @@ test('save and submit return with their writes committed while the main flow is 
   const d = agreementDriver(l, org);
   const waiting = await d.until('kepala-dinkes', (s) => s.deadline?.item === 'draft');
   await d.advanceTo(new Date(Date.parse(waiting.deadline!.dueAt) - 3 * 86_400_000 + 1000).toISOString());
-  await reminderSending;
+  await hold.sending;
 
   const saved = await pk.executeUpdate(saveDraftUpdate, { args: [{ actor: head, content }] });
   expect(saved.contentHash).toBe(sha256Hex(canonicalJson(content)));
@@ -67,7 +53,7 @@ test('save and submit return with their writes committed while the main flow is 
   expect(stored.content_hash).toBe(saved.contentHash);
 
   // Let the main flow go: it finds the draft submitted and opens the review.
-  release();
+  hold.release();
   for (let i = 0; i < 400 && (await readModel(held)).phase !== 'review'; i++) await new Promise((r) => setTimeout(r, 25));
   const after = await readModel(held);
   expect(after.phase).toBe('review');
